@@ -1,0 +1,171 @@
+/* fileio.c - capped reads, atomic writes, directory helpers (see fileio.h). */
+#include "fileio.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "winval.h"
+
+int smig_file_read(const char *path, size_t max, const char *what, char **buf, size_t *len,
+		   struct smig_err *e)
+{
+	struct stat st;
+	char *p = NULL;
+	size_t got = 0;
+	int fd;
+
+	*buf = NULL;
+	*len = 0;
+	if (what == NULL)
+		what = path;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return smig_err_sys(e, errno, "cannot open '%s'", what);
+	if (fstat(fd, &st) < 0) {
+		smig_err_sys(e, errno, "cannot stat '%s'", what);
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		smig_err_set(e, SMIG_ERR_FORMAT, "'%s' is not a regular file", what);
+		goto fail;
+	}
+	if ((unsigned long long)st.st_size > max) {
+		smig_err_set(e, SMIG_ERR_FORMAT, "'%s' is too large (%lld bytes, limit %zu)", what,
+			     (long long)st.st_size, max);
+		goto fail;
+	}
+	p = malloc((size_t)st.st_size + 1);
+	if (p == NULL) {
+		smig_err_nomem(e, "reading a file");
+		goto fail;
+	}
+	while (got < (size_t)st.st_size) {
+		ssize_t n = read(fd, p + got, (size_t)st.st_size - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			smig_err_sys(e, errno, "cannot read '%s'", what);
+			goto fail;
+		}
+		if (n == 0)
+			break; /* the file shrank: use what is there */
+		got += (size_t)n;
+	}
+	close(fd);
+	p[got] = '\0';
+	*buf = p;
+	*len = got;
+	return 0;
+fail:
+	free(p);
+	close(fd);
+	return -1;
+}
+
+int smig_file_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
+			   struct smig_err *e)
+{
+	char *tmp = NULL;
+	const char *p = data;
+	size_t done = 0;
+	int fd = -1;
+
+	tmp = smig_asprintf(e, "%s.smig-tmp.%ld", path, (long)getpid());
+	if (tmp == NULL)
+		return -1;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+	if (fd < 0) {
+		smig_err_sys(e, errno, "cannot create '%s'", tmp);
+		goto fail;
+	}
+	while (done < len) {
+		ssize_t n = write(fd, p + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			smig_err_sys(e, errno, "cannot write '%s'", path);
+			goto fail;
+		}
+		done += (size_t)n;
+	}
+	if (fsync(fd) < 0) {
+		smig_err_sys(e, errno, "cannot flush '%s'", path);
+		goto fail;
+	}
+	if (close(fd) < 0) {
+		fd = -1;
+		smig_err_sys(e, errno, "cannot write '%s'", path);
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp, path) < 0) {
+		smig_err_sys(e, errno, "cannot rename '%s' to '%s'", tmp, path);
+		goto fail;
+	}
+	free(tmp);
+	return 0;
+fail:
+	if (fd >= 0)
+		close(fd);
+	if (tmp)
+		unlink(tmp);
+	free(tmp);
+	return -1;
+}
+
+int smig_mkdir_p(const char *path, mode_t mode, struct smig_err *e)
+{
+	char *p = smig_strdup(path, e), *s;
+
+	if (p == NULL)
+		return -1;
+	for (s = p + 1;; s++) {
+		if (*s == '/' || *s == '\0') {
+			char c = *s;
+			*s = '\0';
+			if (mkdir(p, mode) < 0 && errno != EEXIST) {
+				smig_err_sys(e, errno, "cannot create directory '%s'", p);
+				free(p);
+				return -1;
+			}
+			*s = c;
+			if (c == '\0')
+				break;
+		}
+	}
+	free(p);
+	return 0;
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	return (flag == FTW_DP ? rmdir(path) : unlink(path)) < 0 && errno != ENOENT ? -1 : 0;
+}
+
+int smig_rm_rf(const char *path, struct smig_err *e)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : smig_err_sys(e, errno, "cannot remove '%s'", path);
+	if (nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS) != 0)
+		return smig_err_sys(e, errno, "cannot remove '%s'", path);
+	return 0;
+}
+
+char *smig_path_join(const char *a, const char *b, struct smig_err *e)
+{
+	size_t la = strlen(a);
+
+	if (la > 0 && a[la - 1] == '/')
+		return smig_asprintf(e, "%s%s", a, b);
+	return smig_asprintf(e, "%s/%s", a, b);
+}

@@ -1,0 +1,29 @@
+/*
+ * fileio.h - whole-file reads with a size cap and all-or-nothing writes.
+ *
+ * smig_file_write_atomic() writes a temporary file next to the target, fsyncs it and
+ * renames it into place: a reader sees the old file or the new one, never a part.
+ */
+#ifndef SMIG_FILEIO_H
+#define SMIG_FILEIO_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "err.h"
+
+/* Read `path` into a malloc'd buffer (NUL-terminated, not counted in *len). Files larger
+ * than `max` bytes are refused (SMIG_ERR_FORMAT). `what` names the object in messages
+ * (e.g. the Windows path); NULL means `path`. */
+int smig_file_read(const char *path, size_t max, const char *what, char **buf, size_t *len,
+		   struct smig_err *e);
+int smig_file_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
+			   struct smig_err *e);
+/* mkdir -p with `mode` for created directories. */
+int smig_mkdir_p(const char *path, mode_t mode, struct smig_err *e);
+/* Remove a tree (no symlink following). Missing is not an error. */
+int smig_rm_rf(const char *path, struct smig_err *e);
+/* Join two path parts with '/'. malloc'd, NULL on ENOMEM (error set). */
+char *smig_path_join(const char *a, const char *b, struct smig_err *e);
+
+#endif

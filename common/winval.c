@@ -1,0 +1,550 @@
+/* winval.c - shared Windows value forms (see winval.h, formats.md §10). */
+#include "winval.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* Seconds between 1601-01-01 and 1970-01-01, and between 1970-01-01 and 2000-01-01. */
+#define FILETIME_UNIX_DELTA 11644473600LL
+#define VHD_EPOCH_UNIX 946684800LL
+
+/* ---- text ---- */
+
+static int utf16_to_utf8(const unsigned char *p, size_t nbytes, bool be, char **out,
+			 struct smig_err *e)
+{
+	size_t units = nbytes / 2, i, o = 0;
+	char *s;
+
+	*out = NULL;
+	s = malloc(units * 3 + 1); /* a BMP unit gives <= 3 bytes; a pair gives 4 for 2 units */
+	if (s == NULL)
+		return smig_err_nomem(e, "decoding UTF-16");
+	for (i = 0; i < units; i++) {
+		uint32_t c = be ? (uint32_t)(p[2 * i] << 8 | p[2 * i + 1])
+				: (uint32_t)(p[2 * i] | p[2 * i + 1] << 8);
+		if (c == 0)
+			break;
+		if (c >= 0xD800 && c <= 0xDBFF) {
+			uint32_t lo;
+			if (i + 1 >= units)
+				goto bad;
+			lo = be ? (uint32_t)(p[2 * i + 2] << 8 | p[2 * i + 3])
+				: (uint32_t)(p[2 * i + 2] | p[2 * i + 3] << 8);
+			if (lo < 0xDC00 || lo > 0xDFFF)
+				goto bad;
+			c = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00);
+			i++;
+		} else if (c >= 0xDC00 && c <= 0xDFFF) {
+			goto bad;
+		}
+		if (c < 0x80) {
+			s[o++] = (char)c;
+		} else if (c < 0x800) {
+			s[o++] = (char)(0xC0 | c >> 6);
+			s[o++] = (char)(0x80 | (c & 0x3F));
+		} else if (c < 0x10000) {
+			s[o++] = (char)(0xE0 | c >> 12);
+			s[o++] = (char)(0x80 | (c >> 6 & 0x3F));
+			s[o++] = (char)(0x80 | (c & 0x3F));
+		} else {
+			s[o++] = (char)(0xF0 | c >> 18);
+			s[o++] = (char)(0x80 | (c >> 12 & 0x3F));
+			s[o++] = (char)(0x80 | (c >> 6 & 0x3F));
+			s[o++] = (char)(0x80 | (c & 0x3F));
+		}
+	}
+	s[o] = '\0';
+	*out = s;
+	return 0;
+bad:
+	free(s);
+	return smig_err_set(e, SMIG_ERR_FORMAT, "UTF-16 text has an unpaired surrogate");
+}
+
+int smig_utf16le_to_utf8(const void *src, size_t nbytes, char **out, struct smig_err *e)
+{
+	return utf16_to_utf8(src, nbytes, false, out, e);
+}
+
+int smig_utf16be_to_utf8(const void *src, size_t nbytes, char **out, struct smig_err *e)
+{
+	return utf16_to_utf8(src, nbytes, true, out, e);
+}
+
+/* Decode one UTF-8 sequence at s[*i]; returns the code point or -1. */
+static long utf8_next(const unsigned char *s, size_t len, size_t *i)
+{
+	unsigned char c = s[*i];
+	long cp;
+	size_t n, k;
+
+	if (c < 0x80) {
+		(*i)++;
+		return c;
+	}
+	if ((c & 0xE0) == 0xC0) {
+		n = 1;
+		cp = c & 0x1F;
+	} else if ((c & 0xF0) == 0xE0) {
+		n = 2;
+		cp = c & 0x0F;
+	} else if ((c & 0xF8) == 0xF0) {
+		n = 3;
+		cp = c & 0x07;
+	} else {
+		return -1;
+	}
+	if (*i + n >= len)
+		return -1;
+	for (k = 1; k <= n; k++) {
+		if ((s[*i + k] & 0xC0) != 0x80)
+			return -1;
+		cp = cp << 6 | (s[*i + k] & 0x3F);
+	}
+	/* overlong forms, surrogates and out-of-range values are invalid */
+	if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+	    cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		return -1;
+	*i += n + 1;
+	return cp;
+}
+
+bool smig_utf8_valid(const char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len)
+		if (utf8_next((const unsigned char *)s, len, &i) < 0)
+			return false;
+	return true;
+}
+
+static int utf8_to_utf16(const char *src, size_t len, bool nul, bool be, unsigned char **out,
+			 size_t *nbytes, struct smig_err *e)
+{
+	const unsigned char *s = (const unsigned char *)src;
+	unsigned char *d;
+	size_t i = 0, o = 0;
+
+	*out = NULL;
+	*nbytes = 0;
+	d = malloc(len * 4 + 2); /* each input byte gives at most 2 units... 4 bytes, + NUL */
+	if (d == NULL)
+		return smig_err_nomem(e, "encoding UTF-16");
+	while (i < len) {
+		long cp = utf8_next(s, len, &i);
+		uint32_t u[2];
+		int nu = 1, k;
+
+		if (cp < 0) {
+			free(d);
+			return smig_err_set(e, SMIG_ERR_FORMAT, "text is not valid UTF-8");
+		}
+		if (cp >= 0x10000) {
+			cp -= 0x10000;
+			u[0] = 0xD800 + ((uint32_t)cp >> 10);
+			u[1] = 0xDC00 + ((uint32_t)cp & 0x3FF);
+			nu = 2;
+		} else {
+			u[0] = (uint32_t)cp;
+		}
+		for (k = 0; k < nu; k++) {
+			d[o++] = be ? (unsigned char)(u[k] >> 8) : (unsigned char)(u[k] & 0xFF);
+			d[o++] = be ? (unsigned char)(u[k] & 0xFF) : (unsigned char)(u[k] >> 8);
+		}
+	}
+	if (nul) {
+		d[o++] = 0;
+		d[o++] = 0;
+	}
+	*out = d;
+	*nbytes = o;
+	return 0;
+}
+
+int smig_utf8_to_utf16le(const char *src, size_t len, bool nul, unsigned char **out,
+			 size_t *nbytes, struct smig_err *e)
+{
+	return utf8_to_utf16(src, len, nul, false, out, nbytes, e);
+}
+
+int smig_utf8_to_utf16be(const char *src, size_t len, bool nul, unsigned char **out,
+			 size_t *nbytes, struct smig_err *e)
+{
+	return utf8_to_utf16(src, len, nul, true, out, nbytes, e);
+}
+
+int smig_text_decode(const void *src, size_t nbytes, char **out, struct smig_err *e)
+{
+	const unsigned char *p = src;
+
+	*out = NULL;
+	if (nbytes >= 2 && p[0] == 0xFF && p[1] == 0xFE)
+		return smig_utf16le_to_utf8(p + 2, nbytes - 2, out, e);
+	if (nbytes >= 2 && p[0] == 0xFE && p[1] == 0xFF)
+		return smig_utf16be_to_utf8(p + 2, nbytes - 2, out, e);
+	if (nbytes >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF) {
+		p += 3;
+		nbytes -= 3;
+	}
+	if (memchr(p, '\0', nbytes) != NULL)
+		return smig_err_set(e, SMIG_ERR_FORMAT,
+				    "text contains NUL bytes but has no UTF-16 byte order mark");
+	if (!smig_utf8_valid((const char *)p, nbytes))
+		return smig_err_set(e, SMIG_ERR_FORMAT,
+				    "text is neither UTF-16 with a byte order mark nor UTF-8");
+	*out = smig_strndup((const char *)p, nbytes, e);
+	return *out ? 0 : -1;
+}
+
+/* ---- GUIDs ---- */
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+bool smig_guid_parse_n(const char *s, size_t len, struct smig_guid *g)
+{
+	size_t i, o = 0;
+
+	if (len == 38 && s[0] == '{' && s[37] == '}') {
+		s++;
+		len = 36;
+	}
+	if (len != 36)
+		return false;
+	for (i = 0; i < 36; i++) {
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (s[i] != '-')
+				return false;
+			continue;
+		}
+		if (hexval((unsigned char)s[i]) < 0 || hexval((unsigned char)s[i + 1]) < 0)
+			return false;
+		g->b[o++] = (uint8_t)(hexval((unsigned char)s[i]) << 4 |
+				      hexval((unsigned char)s[i + 1]));
+		i++;
+	}
+	return o == 16;
+}
+
+bool smig_guid_parse(const char *s, struct smig_guid *g)
+{
+	return s != NULL && smig_guid_parse_n(s, strlen(s), g);
+}
+
+void smig_guid_format(const struct smig_guid *g, enum smig_guid_form form, char *buf)
+{
+	static const char upper_hex[] = "0123456789ABCDEF", lower_hex[] = "0123456789abcdef";
+	bool braces = form == SMIG_GUID_UPPER_BRACES || form == SMIG_GUID_LOWER_BRACES;
+	const char *hex = form == SMIG_GUID_UPPER || form == SMIG_GUID_UPPER_BRACES ? upper_hex
+										    : lower_hex;
+	size_t o = 0;
+	int i;
+
+	if (braces)
+		buf[o++] = '{';
+	for (i = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			buf[o++] = '-';
+		buf[o++] = hex[g->b[i] >> 4];
+		buf[o++] = hex[g->b[i] & 15];
+	}
+	if (braces)
+		buf[o++] = '}';
+	buf[o] = '\0';
+}
+
+bool smig_guid_equal(const struct smig_guid *a, const struct smig_guid *b)
+{
+	return memcmp(a->b, b->b, 16) == 0;
+}
+
+bool smig_guid_is_zero(const struct smig_guid *g)
+{
+	static const struct smig_guid zero;
+	return smig_guid_equal(g, &zero);
+}
+
+void smig_guid_from_ms(const uint8_t ms[16], struct smig_guid *g)
+{
+	g->b[0] = ms[3];
+	g->b[1] = ms[2];
+	g->b[2] = ms[1];
+	g->b[3] = ms[0];
+	g->b[4] = ms[5];
+	g->b[5] = ms[4];
+	g->b[6] = ms[7];
+	g->b[7] = ms[6];
+	memcpy(g->b + 8, ms + 8, 8);
+}
+
+void smig_guid_to_ms(const struct smig_guid *g, uint8_t ms[16])
+{
+	struct smig_guid t;
+
+	/* the swap is its own inverse */
+	smig_guid_from_ms(g->b, &t);
+	memcpy(ms, t.b, 16);
+}
+
+bool smig_guid_str_equal(const char *a, const char *b)
+{
+	struct smig_guid ga, gb;
+
+	return smig_guid_parse(a, &ga) && smig_guid_parse(b, &gb) && smig_guid_equal(&ga, &gb);
+}
+
+/* ---- MAC addresses ---- */
+
+bool smig_mac_parse(const char *s, struct smig_mac *m)
+{
+	int n = 0, hi = -1;
+
+	if (s == NULL)
+		return false;
+	for (; *s; s++) {
+		int v;
+		if (*s == '-' || *s == ':' || *s == '.')
+			continue;
+		v = hexval((unsigned char)*s);
+		if (v < 0 || n >= 6)
+			return false;
+		if (hi < 0) {
+			hi = v;
+		} else {
+			m->b[n++] = (uint8_t)(hi << 4 | v);
+			hi = -1;
+		}
+	}
+	return n == 6 && hi < 0;
+}
+
+void smig_mac_format(const struct smig_mac *m, char *buf)
+{
+	snprintf(buf, 18, "%02X-%02X-%02X-%02X-%02X-%02X", m->b[0], m->b[1], m->b[2], m->b[3],
+		 m->b[4], m->b[5]);
+}
+
+void smig_mac_format_plain(const struct smig_mac *m, char *buf)
+{
+	snprintf(buf, 13, "%02X%02X%02X%02X%02X%02X", m->b[0], m->b[1], m->b[2], m->b[3], m->b[4],
+		 m->b[5]);
+}
+
+int smig_mac_cmp(const struct smig_mac *a, const struct smig_mac *b)
+{
+	return memcmp(a->b, b->b, 6);
+}
+
+uint64_t smig_mac_to_u64(const struct smig_mac *m)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < 6; i++)
+		v = v << 8 | m->b[i];
+	return v;
+}
+
+void smig_mac_from_u64(uint64_t v, struct smig_mac *m)
+{
+	int i;
+
+	for (i = 5; i >= 0; i--) {
+		m->b[i] = (uint8_t)(v & 0xFF);
+		v >>= 8;
+	}
+}
+
+bool smig_mac_is_zero(const struct smig_mac *m)
+{
+	return smig_mac_to_u64(m) == 0;
+}
+
+/* ---- times ---- */
+
+int64_t smig_filetime_to_unix(uint64_t ft)
+{
+	return (int64_t)(ft / 10000000ULL) - FILETIME_UNIX_DELTA;
+}
+
+uint64_t smig_unix_to_filetime(int64_t t)
+{
+	return (uint64_t)(t + FILETIME_UNIX_DELTA) * 10000000ULL;
+}
+
+int64_t smig_vhdtime_to_unix(uint32_t t)
+{
+	return (int64_t)t + VHD_EPOCH_UNIX;
+}
+
+uint32_t smig_unix_to_vhdtime(int64_t t)
+{
+	return t < VHD_EPOCH_UNIX ? 0 : (uint32_t)(t - VHD_EPOCH_UNIX);
+}
+
+void smig_unix_to_iso8601(int64_t t, char *buf, size_t len)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (gmtime_r(&tt, &tm) == NULL || strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(buf, len, "?");
+}
+
+/* ---- base64 ---- */
+
+static int b64val(int c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
+int smig_base64_decode(const char *s, size_t len, unsigned char **out, size_t *outlen,
+		       struct smig_err *e)
+{
+	unsigned char *d;
+	uint32_t acc = 0;
+	size_t i, o = 0;
+	int bits = 0, pad = 0;
+
+	*out = NULL;
+	*outlen = 0;
+	d = malloc(len / 4 * 3 + 3);
+	if (d == NULL)
+		return smig_err_nomem(e, "decoding base64");
+	for (i = 0; i < len; i++) {
+		int c = (unsigned char)s[i], v;
+		if (isspace(c))
+			continue;
+		if (c == '=') {
+			pad++;
+			continue;
+		}
+		v = b64val(c);
+		if (v < 0 || pad > 0)
+			goto bad;
+		acc = acc << 6 | (uint32_t)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			d[o++] = (unsigned char)(acc >> bits & 0xFF);
+		}
+	}
+	if (pad > 2 || bits >= 6)
+		goto bad;
+	*out = d;
+	*outlen = o;
+	return 0;
+bad:
+	free(d);
+	return smig_err_set(e, SMIG_ERR_FORMAT, "invalid base64 data");
+}
+
+char *smig_base64_encode(const void *src, size_t len)
+{
+	static const char tbl[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const unsigned char *p = src;
+	char *d = malloc((len + 2) / 3 * 4 + 1);
+	size_t i, o = 0;
+
+	if (d == NULL)
+		return NULL;
+	for (i = 0; i + 2 < len; i += 3) {
+		uint32_t v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
+		d[o++] = tbl[v >> 18];
+		d[o++] = tbl[v >> 12 & 63];
+		d[o++] = tbl[v >> 6 & 63];
+		d[o++] = tbl[v & 63];
+	}
+	if (i < len) {
+		uint32_t v = (uint32_t)p[i] << 16 | (i + 1 < len ? (uint32_t)p[i + 1] << 8 : 0);
+		d[o++] = tbl[v >> 18];
+		d[o++] = tbl[v >> 12 & 63];
+		d[o++] = i + 1 < len ? tbl[v >> 6 & 63] : '=';
+		d[o++] = '=';
+	}
+	d[o] = '\0';
+	return d;
+}
+
+/* ---- strings ---- */
+
+bool smig_streq_ci(const char *a, const char *b)
+{
+	return a != NULL && b != NULL && strcasecmp(a, b) == 0;
+}
+
+bool smig_startswith_ci(const char *s, const char *prefix)
+{
+	return s != NULL && strncasecmp(s, prefix, strlen(prefix)) == 0;
+}
+
+bool smig_endswith_ci(const char *s, const char *suffix)
+{
+	size_t ls, lx;
+
+	if (s == NULL)
+		return false;
+	ls = strlen(s);
+	lx = strlen(suffix);
+	return ls >= lx && strcasecmp(s + ls - lx, suffix) == 0;
+}
+
+char *smig_strndup(const char *s, size_t n, struct smig_err *e)
+{
+	char *d = malloc(n + 1);
+
+	if (d == NULL) {
+		smig_err_nomem(e, "copying a string");
+		return NULL;
+	}
+	memcpy(d, s, n);
+	d[n] = '\0';
+	return d;
+}
+
+char *smig_strdup(const char *s, struct smig_err *e)
+{
+	return smig_strndup(s, strlen(s), e);
+}
+
+char *smig_asprintf(struct smig_err *e, const char *fmt, ...)
+{
+	va_list ap;
+	char *s = NULL;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		smig_err_nomem(e, "formatting a string");
+		return NULL;
+	}
+	return s;
+}

@@ -1,0 +1,181 @@
+/* test_winval.c - text encodings, GUIDs, MACs, times and base64 (formats.md §10). */
+#include "testutil.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "winval.h"
+
+static void utf16_roundtrip(void **state)
+{
+	struct smig_err e = SMIG_ERR_INIT;
+	const char *s = "D:\\Hyper-V\\w\xc3\xa9" "b01 \xf0\x9f\x98\x80.vhd";
+	unsigned char *u = NULL;
+	size_t n = 0;
+	char *back = NULL;
+
+	(void)state;
+	assert_int_equal(smig_utf8_to_utf16le(s, strlen(s), true, &u, &n, &e), 0);
+	/* 'D' ':' ... the emoji is a surrogate pair: 4 bytes; + 2-byte terminator */
+	assert_int_equal(n % 2, 0);
+	assert_int_equal(u[0], 'D');
+	assert_int_equal(u[1], 0);
+	assert_int_equal(u[n - 1], 0);
+	assert_int_equal(u[n - 2], 0);
+	assert_int_equal(smig_utf16le_to_utf8(u, n, &back, &e), 0);
+	assert_string_equal(back, s);
+	free(back);
+	free(u);
+
+	assert_int_equal(smig_utf8_to_utf16be("AB", 2, false, &u, &n, &e), 0);
+	assert_int_equal(n, 4);
+	assert_memory_equal(u, "\0A\0B", 4);
+	assert_int_equal(smig_utf16be_to_utf8(u, n, &back, &e), 0);
+	assert_string_equal(back, "AB");
+	free(back);
+	free(u);
+}
+
+static void utf16_rejects_unpaired_surrogate(void **state)
+{
+	struct smig_err e = SMIG_ERR_INIT;
+	const unsigned char lone[] = {'a', 0, 0x00, 0xD8, 'b', 0};
+	char *out = NULL;
+
+	(void)state;
+	assert_int_equal(smig_utf16le_to_utf8(lone, sizeof(lone), &out, &e), -1);
+	assert_null(out);
+	assert_int_equal(e.kind, SMIG_ERR_FORMAT);
+	assert_non_null(strstr(e.msg, "surrogate"));
+	assert_false(smig_utf8_valid("\xc0\xaf", 2)); /* overlong '/' */
+	assert_false(smig_utf8_valid("\xed\xa0\x80", 3)); /* encoded surrogate */
+	assert_true(smig_utf8_valid("plain", 5));
+}
+
+static void text_decode_boms(void **state)
+{
+	struct smig_err e = SMIG_ERR_INIT;
+	const unsigned char le[] = {0xFF, 0xFE, 'h', 0, 'i', 0, '\r', 0, '\n', 0};
+	const unsigned char be[] = {0xFE, 0xFF, 0, 'h', 0, 'i'};
+	const unsigned char u8[] = {0xEF, 0xBB, 0xBF, 'h', 'i'};
+	const unsigned char nul[] = {'h', 0, 'i', 0};
+	char *out = NULL;
+
+	(void)state;
+	assert_int_equal(smig_text_decode(le, sizeof(le), &out, &e), 0);
+	assert_string_equal(out, "hi\r\n");
+	free(out);
+	assert_int_equal(smig_text_decode(be, sizeof(be), &out, &e), 0);
+	assert_string_equal(out, "hi");
+	free(out);
+	assert_int_equal(smig_text_decode(u8, sizeof(u8), &out, &e), 0);
+	assert_string_equal(out, "hi");
+	free(out);
+	assert_int_equal(smig_text_decode(nul, sizeof(nul), &out, &e), -1);
+}
+
+static void guid_forms(void **state)
+{
+	struct smig_guid g, h;
+	char buf[SMIG_GUID_BUFSZ];
+	uint8_t ms[16];
+
+	(void)state;
+	assert_true(smig_guid_parse("{0aa394fa-7c4a-4070-ba32-773d43b28a68}", &g));
+	assert_true(smig_guid_parse("0AA394FA-7C4A-4070-BA32-773D43B28A68", &h));
+	assert_true(smig_guid_equal(&g, &h));
+	assert_int_equal(g.b[0], 0x0A);
+	assert_int_equal(g.b[15], 0x68);
+	smig_guid_format(&g, SMIG_GUID_LOWER, buf);
+	assert_string_equal(buf, "0aa394fa-7c4a-4070-ba32-773d43b28a68");
+	smig_guid_format(&g, SMIG_GUID_UPPER_BRACES, buf);
+	assert_string_equal(buf, "{0AA394FA-7C4A-4070-BA32-773D43B28A68}");
+	assert_false(smig_guid_parse("0AA394FA-7C4A-4070-BA32-773D43B28A6", &g));
+	assert_false(smig_guid_parse("0AA394FA-7C4A-4070-BA32-773D43B28A6G", &g));
+	assert_false(smig_guid_parse("{0AA394FA-7C4A-4070-BA32-773D43B28A68", &g));
+	/* VHDX BAT region GUID 2DC27766-... is stored starting 66 77 C2 2D (§8) */
+	assert_true(smig_guid_parse("2DC27766-F623-4200-9D64-115E9BFD4A08", &g));
+	smig_guid_to_ms(&g, ms);
+	assert_int_equal(ms[0], 0x66);
+	assert_int_equal(ms[3], 0x2D);
+	assert_int_equal(ms[4], 0x23);
+	assert_int_equal(ms[6], 0x00);
+	smig_guid_from_ms(ms, &h);
+	assert_true(smig_guid_equal(&g, &h));
+	assert_true(smig_guid_str_equal("{abcdef01-2345-6789-abcd-ef0123456789}",
+					"ABCDEF01-2345-6789-ABCD-EF0123456789"));
+}
+
+static void mac_forms(void **state)
+{
+	struct smig_mac m, n;
+	char buf[18], plain[13];
+
+	(void)state;
+	assert_true(smig_mac_parse("00-15-5D-01-07-DC", &m));
+	assert_true(smig_mac_parse("00155d0107dc", &n));
+	assert_int_equal(smig_mac_cmp(&m, &n), 0);
+	smig_mac_format(&m, buf);
+	assert_string_equal(buf, "00-15-5D-01-07-DC");
+	smig_mac_format_plain(&m, plain);
+	assert_string_equal(plain, "00155D0107DC");
+	assert_int_equal(smig_mac_to_u64(&m), 0x00155D0107DCULL);
+	smig_mac_from_u64(0x00155D0107DDULL, &n);
+	assert_true(smig_mac_cmp(&m, &n) < 0);
+	assert_false(smig_mac_parse("00-15-5D-01-07", &m));
+	assert_false(smig_mac_parse("00-15-5D-01-07-DC-00", &m));
+	assert_false(smig_mac_parse("00-15-5D-01-07-DX", &m));
+	assert_false(smig_mac_parse("0015-5D0107D", &m));
+}
+
+static void times(void **state)
+{
+	char buf[32];
+
+	(void)state;
+	/* formats.md §5.2: 130599848804317327 -> 2014-11-09 05:34:40 UTC */
+	smig_unix_to_iso8601(smig_filetime_to_unix(130599848804317327ULL), buf, sizeof(buf));
+	assert_string_equal(buf, "2014-11-09T05:34:40Z");
+	/* §2.5 golden FILETIME = 2015-01-01T00:00:00Z */
+	assert_int_equal(smig_unix_to_filetime(1420070400), 130645440000000000ULL);
+	assert_int_equal(smig_vhdtime_to_unix(0), 946684800);
+	assert_int_equal(smig_unix_to_vhdtime(946684800 + 42), 42);
+}
+
+static void base64(void **state)
+{
+	struct smig_err e = SMIG_ERR_INIT;
+	const unsigned char ft[] = {0x8f, 0x78, 0xb3, 0xdb, 0xde, 0xfb, 0xcf, 0x01};
+	unsigned char *out = NULL;
+	size_t n = 0;
+	char *enc;
+
+	(void)state;
+	/* the creation_time of the real 2012 R2 sample, with its CRLF-turned-LF */
+	assert_int_equal(smig_base64_decode("j3iz2977zwE=\n", 13, &out, &n, &e), 0);
+	assert_int_equal(n, 8);
+	assert_memory_equal(out, ft, 8);
+	free(out);
+	enc = smig_base64_encode(ft, 8);
+	assert_string_equal(enc, "j3iz2977zwE=");
+	free(enc);
+	enc = smig_base64_encode("ab", 2);
+	assert_string_equal(enc, "YWI=");
+	free(enc);
+	assert_int_equal(smig_base64_decode("j3i*", 4, &out, &n, &e), -1);
+	assert_int_equal(e.kind, SMIG_ERR_FORMAT);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(utf16_roundtrip),
+		cmocka_unit_test(utf16_rejects_unpaired_surrogate),
+		cmocka_unit_test(text_decode_boms),
+		cmocka_unit_test(guid_forms),
+		cmocka_unit_test(mac_forms),
+		cmocka_unit_test(times),
+		cmocka_unit_test(base64),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,102 @@
+/* testutil.c - see testutil.h. */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "fileio.h"
+
+char *tu_mkdtemp(void)
+{
+	const char *t = getenv("TMPDIR");
+	char *p = tu_fmt("%s/smig-test-XXXXXX", t && *t ? t : "/tmp");
+
+	assert_non_null(mkdtemp(p));
+	return p;
+}
+
+void tu_rmtree(const char *dir)
+{
+	struct smig_err e = SMIG_ERR_INIT;
+
+	if (dir)
+		smig_rm_rf(dir, &e);
+}
+
+char *tu_shared(const char *name)
+{
+	const char *d = getenv("SMIG_SHARED_DATA");
+	char *p;
+
+	if (d == NULL)
+		d = SMIG_SOURCE_DIR "/../shared/data";
+	p = tu_fmt("%s/%s", d, name);
+	if (access(p, R_OK) != 0) {
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+char *tu_src(const char *rel)
+{
+	return tu_fmt("%s/%s", SMIG_SOURCE_DIR, rel);
+}
+
+void tu_write(const char *path, const void *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+}
+
+char *tu_read(const char *path, size_t *len)
+{
+	struct smig_err e = SMIG_ERR_INIT;
+	char *buf = NULL;
+	size_t n = 0;
+
+	if (smig_file_read(path, (size_t)1 << 31, NULL, &buf, &n, &e) < 0)
+		fail_msg("%s", e.msg);
+	if (len)
+		*len = n;
+	return buf;
+}
+
+char *tu_fmt(const char *fmt, ...)
+{
+	va_list ap;
+	char *s = NULL;
+
+	va_start(ap, fmt);
+	assert_true(vasprintf(&s, fmt, ap) >= 0);
+	va_end(ap);
+	return s;
+}
+
+int tu_sh(const char *fmt, ...)
+{
+	va_list ap;
+	char *s = NULL;
+	int rc;
+
+	va_start(ap, fmt);
+	assert_true(vasprintf(&s, fmt, ap) >= 0);
+	va_end(ap);
+	rc = system(s);
+	free(s);
+	if (rc == -1 || !WIFEXITED(rc))
+		return -1;
+	return WEXITSTATUS(rc);
+}
+
+int tu_have(const char *prog)
+{
+	return tu_sh("command -v %s >/dev/null 2>&1", prog) == 0;
+}
