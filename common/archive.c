@@ -1,0 +1,1522 @@
+/* archive.c - streaming pax writer and verifying stager for .smig archives (see archive.h). */
+/* angle brackets: this header and libarchive's share a name (see the end of archive.h) */
+#include "archive.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+
+#include "fileio.h"
+#include "strbuf.h"
+#include "winval.h"
+
+/* Read and write chunk: large enough for throughput, small enough to bound memory. */
+#define CHUNK ((size_t)1 << 20)
+/* Holes shorter than this are read from disk like data: a sparse map with thousands of
+ * tiny regions costs more than the zeros it saves. */
+#define HOLE_MIN ((off_t)64 << 10)
+/* Most data regions of one sparse member; past this the rest of the file is one region. */
+#define MAX_REGIONS 65536
+/* Granule for keeping holes when staging: a zero run of this alignment is not written. */
+#define STAGE_PAGE ((size_t)4096)
+/* smig/SHA256 holds about 100 bytes per member: 64 MiB is far beyond any real list. */
+#define MAX_SUMS_SIZE ((uint64_t)64 << 20)
+#define MAX_SIG_SIZE (MAX_SUMS_SIZE + 4096)
+/* Bytes tolerated after the tar end marker (block padding is at most 10 KiB). */
+#define MAX_TRAILING ((uint64_t)1 << 20)
+/* Width of a hostile name echoed in a message. */
+#define SHOWN_MAX 200
+
+static const uint8_t zeros[64 << 10];
+
+int smig_compress_parse(const char *name, enum smig_compress *c)
+{
+	if (strcmp(name, "zstd") == 0)
+		*c = SMIG_COMPRESS_ZSTD;
+	else if (strcmp(name, "gzip") == 0)
+		*c = SMIG_COMPRESS_GZIP;
+	else if (strcmp(name, "none") == 0)
+		*c = SMIG_COMPRESS_NONE;
+	else
+		return -1;
+	return 0;
+}
+
+static bool name_char_ok(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       (c != '\0' && strchr("._ {}()+,-", c) != NULL);
+}
+
+bool smig_archive_name_ok(const char *name)
+{
+	const char *p = name;
+	size_t len = strlen(name);
+
+	if (len == 0 || len > SMIG_ARCHIVE_NAME_MAX)
+		return false;
+	for (;;) {
+		const char *s = p;
+		size_t n;
+
+		while (*p != '\0' && *p != '/') {
+			if (!name_char_ok((unsigned char)*p))
+				return false;
+			p++;
+		}
+		n = (size_t)(p - s);
+		/* an empty component is a leading '/', a "//" or a trailing '/' */
+		if (n == 0 || (n == 1 && s[0] == '.') || (n == 2 && s[0] == '.' && s[1] == '.'))
+			return false;
+		if (*p == '\0')
+			return true;
+		p++;
+	}
+}
+
+/* A name from a hostile archive, made safe to print: non-printable bytes become '?'. */
+static const char *shown(const char *name, char buf[SHOWN_MAX + 4])
+{
+	size_t i;
+
+	if (name == NULL)
+		return "(no name)";
+	for (i = 0; i < SHOWN_MAX && name[i] != '\0'; i++)
+		buf[i] = name[i] >= 0x20 && name[i] < 0x7f ? name[i] : '?';
+	if (name[i] != '\0') {
+		memcpy(buf + i, "...", 3);
+		i += 3;
+	}
+	buf[i] = '\0';
+	return buf;
+}
+
+/* ---- case-insensitive name set (the destination is NTFS) ---- */
+
+enum name_kind { NAME_FILE = 1, NAME_DIR, NAME_IMPLIED_DIR };
+
+struct name_slot {
+	char *name;       /* as first seen; NULL = empty slot */
+	enum name_kind kind;
+	bool has_file;    /* a directory: some file lies below it */
+	size_t member;    /* a file: index into the staged members */
+};
+
+struct name_set {
+	struct name_slot *slots;
+	size_t cap; /* power of two */
+	size_t used;
+};
+
+/* ASCII only, whatever the locale: NTFS's upcase table agrees on ASCII, and valid names are
+ * ASCII. */
+static unsigned char ascii_lower(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
+}
+
+static uint64_t name_hash(const char *s, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a */
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= ascii_lower((unsigned char)s[i]);
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+static bool name_eq_ci(const char *name, const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (name[i] == '\0' || ascii_lower((unsigned char)name[i]) !=
+					       ascii_lower((unsigned char)s[i]))
+			return false;
+	return name[len] == '\0';
+}
+
+static struct name_slot *name_find(struct name_set *ns, const char *s, size_t len)
+{
+	size_t i;
+
+	if (ns->cap == 0)
+		return NULL;
+	for (i = name_hash(s, len) & (ns->cap - 1); ns->slots[i].name != NULL;
+	     i = (i + 1) & (ns->cap - 1))
+		if (name_eq_ci(ns->slots[i].name, s, len))
+			return &ns->slots[i];
+	return NULL;
+}
+
+static struct name_slot *name_place(struct name_slot *slots, size_t cap, const char *name)
+{
+	size_t i = name_hash(name, strlen(name)) & (cap - 1);
+
+	while (slots[i].name != NULL)
+		i = (i + 1) & (cap - 1);
+	return &slots[i];
+}
+
+/* Insert a name known to be absent. Returns the new slot or NULL (error set). */
+static struct name_slot *name_insert(struct name_set *ns, const char *s, size_t len,
+				     enum name_kind kind, struct smig_err *e)
+{
+	struct name_slot *slot;
+	char *copy;
+	size_t i;
+
+	if ((ns->used + 1) * 2 > ns->cap) {
+		size_t ncap = ns->cap ? ns->cap * 2 : 64;
+		struct name_slot *n = calloc(ncap, sizeof(*n));
+
+		if (n == NULL) {
+			smig_err_nomem(e, "indexing archive members");
+			return NULL;
+		}
+		for (i = 0; i < ns->cap; i++)
+			if (ns->slots[i].name != NULL)
+				*name_place(n, ncap, ns->slots[i].name) = ns->slots[i];
+		free(ns->slots);
+		ns->slots = n;
+		ns->cap = ncap;
+	}
+	copy = smig_strndup(s, len, e);
+	if (copy == NULL)
+		return NULL;
+	slot = name_place(ns->slots, ns->cap, copy);
+	slot->name = copy;
+	slot->kind = kind;
+	slot->has_file = false;
+	slot->member = 0;
+	ns->used++;
+	return slot;
+}
+
+static void name_set_release(struct name_set *ns)
+{
+	size_t i;
+
+	for (i = 0; i < ns->cap; i++)
+		free(ns->slots[i].name);
+	free(ns->slots);
+	ns->slots = NULL;
+	ns->cap = ns->used = 0;
+}
+
+/*
+ * Record `name` (already checked by smig_archive_name_ok) in the set: every parent becomes an
+ * implied directory, and no two names may collide once case is ignored, nor a file stand
+ * where a directory is. Returns the name's slot or NULL (SMIG_ERR_INTEGRITY or NOMEM set).
+ */
+static struct name_slot *name_claim(struct name_set *ns, const char *name, bool is_dir,
+				    struct smig_err *e)
+{
+	char b1[SHOWN_MAX + 4];
+	struct name_slot *slot;
+	size_t len = strlen(name), i;
+
+	for (i = 0; i < len; i++) {
+		if (name[i] != '/')
+			continue;
+		slot = name_find(ns, name, i);
+		if (slot == NULL)
+			slot = name_insert(ns, name, i, NAME_IMPLIED_DIR, e);
+		if (slot == NULL)
+			return NULL;
+		if (slot->kind == NAME_FILE) {
+			smig_err_set(e, SMIG_ERR_INTEGRITY,
+				     "'%s': a parent directory has the name of a file member",
+				     shown(name, b1));
+			return NULL;
+		}
+		if (!is_dir)
+			slot->has_file = true;
+	}
+	slot = name_find(ns, name, len);
+	if (slot == NULL)
+		return name_insert(ns, name, len, is_dir ? NAME_DIR : NAME_FILE, e);
+	if (slot->kind == NAME_IMPLIED_DIR && is_dir) {
+		slot->kind = NAME_DIR;
+		return slot;
+	}
+	if (slot->kind == NAME_IMPLIED_DIR || is_dir != (slot->kind == NAME_DIR))
+		smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s' is both a file and a directory",
+			     shown(name, b1));
+	else
+		smig_err_set(e, SMIG_ERR_INTEGRITY,
+			     "'%s': duplicate member (names are compared ignoring case)",
+			     shown(name, b1));
+	return NULL;
+}
+
+/* ---- writing ---- */
+
+struct smig_archive_writer {
+	struct archive *a;
+	char *path;     /* final name; NULL when writing to standard output */
+	char *tmp;      /* the temporary file being written; NULL for standard output */
+	int fd;
+	bool force;
+	bool failed;    /* a member failed half-way: the archive is unusable */
+	bool discard;   /* aborting: libarchive's final flush goes nowhere */
+	struct name_set names;
+	smig_progress_fn progress;
+	void *progress_ctx;
+	uint64_t bytes_done;
+	unsigned char *buf; /* CHUNK bytes */
+};
+
+static int writer_archive_err(struct smig_archive_writer *w, const char *member,
+			      struct smig_err *e)
+{
+	const char *msg = archive_error_string(w->a);
+	int err = archive_errno(w->a);
+
+	w->failed = true;
+	/* libarchive reports OS failures with their errno, its own with -1 or EINVAL */
+	if (err > 0 && err != EINVAL)
+		return smig_err_sys(e, err, "cannot write '%s' to '%s'", member,
+				    w->path ? w->path : "standard output");
+	return smig_err_set(e, SMIG_ERR_IO, "cannot write '%s' to '%s': %s", member,
+			    w->path ? w->path : "standard output", msg ? msg : "libarchive error");
+}
+
+/* libarchive's output callback: all of `len` or -1 with the errno kept for the message. */
+static la_ssize_t write_cb(struct archive *a, void *ctx, const void *buf, size_t len)
+{
+	struct smig_archive_writer *w = ctx;
+	const char *p = buf;
+	size_t done = 0;
+
+	if (w->discard)
+		return (la_ssize_t)len;
+	while (done < len) {
+		ssize_t n = write(w->fd, p + done, len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			archive_set_error(a, errno, "write error");
+			return -1;
+		}
+		done += (size_t)n;
+	}
+	return (la_ssize_t)len;
+}
+
+int smig_archive_writer_open(const char *path, enum smig_compress c, int threads, bool force,
+			     struct smig_archive_writer **out, struct smig_err *e)
+{
+	struct smig_archive_writer *w = NULL;
+	struct stat st;
+	char num[16];
+	int r;
+
+	*out = NULL;
+	w = calloc(1, sizeof(*w));
+	if (w == NULL)
+		return smig_err_nomem(e, "starting an archive");
+	w->fd = -1;
+	w->force = force;
+	w->buf = malloc(CHUNK);
+	if (w->buf == NULL) {
+		smig_err_nomem(e, "starting an archive");
+		goto fail;
+	}
+	if (strcmp(path, "-") == 0) {
+		w->fd = STDOUT_FILENO;
+	} else {
+		if (!force && lstat(path, &st) == 0) {
+			smig_err_set(e, SMIG_ERR_USAGE,
+				     "'%s' already exists; refusing to overwrite it", path);
+			goto fail;
+		}
+		w->path = smig_strdup(path, e);
+		w->tmp = smig_asprintf(e, "%s.partial-XXXXXX", path);
+		if (w->path == NULL || w->tmp == NULL)
+			goto fail;
+		w->fd = mkostemp(w->tmp, O_CLOEXEC);
+		if (w->fd < 0) {
+			smig_err_sys(e, errno, "cannot create '%s'", w->tmp);
+			free(w->tmp);
+			w->tmp = NULL;
+			goto fail;
+		}
+	}
+	w->a = archive_write_new();
+	if (w->a == NULL) {
+		smig_err_nomem(e, "starting an archive");
+		goto fail;
+	}
+	r = archive_write_set_format_pax_restricted(w->a);
+	if (r == ARCHIVE_OK) {
+		switch (c) {
+		case SMIG_COMPRESS_ZSTD:
+			r = archive_write_add_filter_zstd(w->a);
+			if (r == ARCHIVE_OK)
+				r = archive_write_set_filter_option(w->a, "zstd",
+								    "compression-level", "3");
+			/* a libzstd built without threads refuses this: the output is the same
+			 * format, only slower, so that is not an error */
+			if (r == ARCHIVE_OK && threads > 0) {
+				snprintf(num, sizeof(num), "%d", threads);
+				(void)archive_write_set_filter_option(w->a, "zstd", "threads", num);
+			}
+			break;
+		case SMIG_COMPRESS_GZIP:
+			r = archive_write_add_filter_gzip(w->a);
+			break;
+		case SMIG_COMPRESS_NONE:
+			r = archive_write_add_filter_none(w->a);
+			break;
+		}
+	}
+	/* libarchive pads the output to whole 10 KiB blocks unless told otherwise; after a
+	 * compressed stream those zeros are garbage (zstd refuses them as a bad frame) */
+	if (r == ARCHIVE_OK && c != SMIG_COMPRESS_NONE)
+		r = archive_write_set_bytes_in_last_block(w->a, 1);
+	if (r == ARCHIVE_OK)
+		r = archive_write_open2(w->a, w, NULL, write_cb, NULL, NULL);
+	if (r != ARCHIVE_OK) {
+		smig_err_set(e, SMIG_ERR_IO, "cannot start the archive '%s': %s",
+			     w->path ? w->path : "standard output", archive_error_string(w->a));
+		goto fail;
+	}
+	*out = w;
+	return 0;
+fail:
+	smig_archive_writer_abort(w);
+	return -1;
+}
+
+void smig_archive_writer_set_progress(struct smig_archive_writer *w, smig_progress_fn fn,
+				      void *ctx)
+{
+	w->progress = fn;
+	w->progress_ctx = ctx;
+}
+
+static void report_progress(struct smig_archive_writer *w, const char *member)
+{
+	struct smig_archive_progress p = {w->bytes_done, member};
+
+	if (w->progress)
+		w->progress(w->progress_ctx, &p);
+}
+
+/* One data region of a file being added: [off, off + len). */
+struct region {
+	off_t off;
+	off_t len;
+};
+
+/* Begin a regular member. `regions` (may be NULL) is the sparse map of data regions. */
+static int write_header(struct smig_archive_writer *w, const char *member, uint64_t size,
+			int64_t mtime, const struct region *regions, size_t nregions,
+			struct smig_err *e)
+{
+	struct smig_err sub = SMIG_ERR_INIT;
+	struct archive_entry *ent = NULL;
+	size_t i;
+	int r;
+
+	if (w->failed)
+		return smig_err_set(e, SMIG_ERR_USAGE,
+				    "cannot add '%s': the archive already failed", member);
+	if (!smig_archive_name_ok(member))
+		return smig_err_set(e, SMIG_ERR_USAGE, "'%s' is not a valid archive member name",
+				    member);
+	if (size > INT64_MAX)
+		return smig_err_set(e, SMIG_ERR_USAGE, "'%s' is too large", member);
+	if (name_claim(&w->names, member, false, &sub) == NULL)
+		return smig_err_set(e, sub.kind == SMIG_ERR_NOMEM ? sub.kind : SMIG_ERR_USAGE,
+				    "%s", sub.msg);
+	ent = archive_entry_new();
+	if (ent == NULL)
+		return smig_err_nomem(e, "adding an archive member");
+	archive_entry_set_pathname(ent, member);
+	archive_entry_set_filetype(ent, AE_IFREG);
+	archive_entry_set_perm(ent, 0644);
+	archive_entry_set_uid(ent, 0);
+	archive_entry_set_gid(ent, 0);
+	archive_entry_set_mtime(ent, (time_t)mtime, 0);
+	/* the size first: sparse entries past it are ignored */
+	archive_entry_set_size(ent, (la_int64_t)size);
+	for (i = 0; i < nregions; i++)
+		archive_entry_sparse_add_entry(ent, regions[i].off, regions[i].len);
+	r = archive_write_header(w->a, ent);
+	archive_entry_free(ent);
+	if (r != ARCHIVE_OK)
+		return writer_archive_err(w, member, e);
+	return 0;
+}
+
+static int feed(struct smig_archive_writer *w, const char *member, const void *data, size_t len,
+		struct smig_sha256 *h, struct smig_err *e)
+{
+	const char *p = data;
+
+	if (h)
+		smig_sha256_update(h, data, len);
+	while (len > 0) {
+		la_ssize_t n = archive_write_data(w->a, p, len);
+
+		if (n <= 0)
+			return writer_archive_err(w, member, e);
+		p += n;
+		len -= (size_t)n;
+		w->bytes_done += (uint64_t)n;
+	}
+	return 0;
+}
+
+/* A hole: zeros for the hash and for libarchive, which skips them in a sparse member. */
+static int feed_zeros(struct smig_archive_writer *w, const char *member, uint64_t len,
+		      struct smig_sha256 *h, struct smig_err *e)
+{
+	uint64_t since = 0; /* bytes since the last progress report */
+
+	while (len > 0) {
+		size_t n = len < sizeof(zeros) ? (size_t)len : sizeof(zeros);
+
+		if (feed(w, member, zeros, n, h, e) < 0)
+			return -1;
+		len -= n;
+		since += n;
+		if (since >= CHUNK) {
+			report_progress(w, member);
+			since = 0;
+		}
+	}
+	return 0;
+}
+
+static int finish_entry(struct smig_archive_writer *w, const char *member, struct smig_err *e)
+{
+	if (archive_write_finish_entry(w->a) != ARCHIVE_OK)
+		return writer_archive_err(w, member, e);
+	return 0;
+}
+
+int smig_archive_add_buffer(struct smig_archive_writer *w, const char *member, const void *data,
+			    size_t len, int64_t mtime, uint8_t sha256[32], struct smig_err *e)
+{
+	struct smig_sha256 h = {NULL};
+	uint8_t digest[32];
+
+	if (write_header(w, member, len, mtime, NULL, 0, e) < 0)
+		return -1;
+	if (smig_sha256_init(&h, e) < 0) {
+		w->failed = true;
+		return -1;
+	}
+	if (feed(w, member, data, len, &h, e) < 0 || finish_entry(w, member, e) < 0) {
+		smig_sha256_abort(&h);
+		return -1;
+	}
+	smig_sha256_final(&h, digest);
+	if (sha256)
+		memcpy(sha256, digest, sizeof(digest));
+	report_progress(w, member);
+	return 0;
+}
+
+/*
+ * The data regions of `fd` (size bytes) as SEEK_DATA/SEEK_HOLE see them, short holes merged.
+ * *regions is NULL when the file has no hole worth keeping. A file system without hole
+ * reporting says the whole file is data, which is right.
+ */
+static int find_regions(int fd, off_t size, const char *what, struct region **regions,
+			size_t *count, struct smig_err *e)
+{
+	struct region *r = NULL, *n;
+	size_t cnt = 0, cap = 0;
+	off_t off = 0;
+
+	*regions = NULL;
+	*count = 0;
+	while (off < size) {
+		off_t data = lseek(fd, off, SEEK_DATA), hole;
+
+		if (data < 0 && errno == ENXIO)
+			break; /* only a hole remains */
+		if (data < 0 && errno == EINVAL && off == 0)
+			return 0; /* no hole support: plain member */
+		if (data < 0)
+			goto sys_fail;
+		if (data >= size)
+			break;
+		hole = lseek(fd, data, SEEK_HOLE);
+		if (hole < 0)
+			goto sys_fail;
+		if (hole > size || cnt + 1 >= MAX_REGIONS)
+			hole = size;
+		if (cnt > 0 && data - (r[cnt - 1].off + r[cnt - 1].len) < HOLE_MIN) {
+			r[cnt - 1].len = hole - r[cnt - 1].off;
+		} else {
+			if (cnt == cap) {
+				cap = cap ? cap * 2 : 16;
+				n = realloc(r, cap * sizeof(*r));
+				if (n == NULL) {
+					smig_err_nomem(e, "mapping a sparse file");
+					goto fail;
+				}
+				r = n;
+			}
+			r[cnt].off = data;
+			r[cnt].len = hole - data;
+			cnt++;
+		}
+		off = hole;
+	}
+	if (cnt == 1 && r[0].off == 0 && r[0].len == size) {
+		free(r);
+		return 0;
+	}
+	if (cnt == 0 && size == 0)
+		return 0;
+	if (cnt == 0) {
+		/* all hole: one empty region at the end still marks the member sparse */
+		r = malloc(sizeof(*r));
+		if (r == NULL) {
+			smig_err_nomem(e, "mapping a sparse file");
+			goto fail;
+		}
+		r[0].off = size;
+		r[0].len = 0;
+		cnt = 1;
+	}
+	*regions = r;
+	*count = cnt;
+	return 0;
+sys_fail:
+	smig_err_sys(e, errno, "cannot find the holes of '%s'", what);
+fail:
+	free(r);
+	return -1;
+}
+
+/* Feed [off, off + len) of `fd` into the archive in CHUNK pieces. */
+static int feed_region(struct smig_archive_writer *w, const char *member, int fd, off_t off,
+		       off_t len, const char *what, struct smig_sha256 *h, struct smig_err *e)
+{
+	while (len > 0) {
+		size_t want = (uint64_t)len < CHUNK ? (size_t)len : CHUNK;
+		ssize_t n = pread(fd, w->buf, want, off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			w->failed = true;
+			return smig_err_sys(e, errno, "cannot read '%s'", what);
+		}
+		if (n == 0) {
+			w->failed = true;
+			return smig_err_set(e, SMIG_ERR_IO,
+					    "'%s' shrank while it was being read", what);
+		}
+		if (feed(w, member, w->buf, (size_t)n, h, e) < 0)
+			return -1;
+		off += n;
+		len -= n;
+		report_progress(w, member);
+	}
+	return 0;
+}
+
+int smig_archive_add_file(struct smig_archive_writer *w, const char *member, const char *local,
+			  const char *what, uint8_t sha256[32], uint64_t *size, struct smig_err *e)
+{
+	struct smig_sha256 h = {NULL};
+	struct region *regions = NULL, whole;
+	size_t nregions = 0, i;
+	struct stat st;
+	off_t pos = 0;
+	uint8_t digest[32];
+	char extra;
+	ssize_t n;
+	int fd = -1, ret = -1;
+
+	if (what == NULL)
+		what = local;
+	fd = open(local, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return smig_err_sys(e, errno, "cannot open '%s'", what);
+	if (fstat(fd, &st) < 0) {
+		smig_err_sys(e, errno, "cannot stat '%s'", what);
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		smig_err_set(e, SMIG_ERR_FORMAT, "'%s' is not a regular file", what);
+		goto out;
+	}
+	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	if (find_regions(fd, st.st_size, what, &regions, &nregions, e) < 0)
+		goto out;
+	if (write_header(w, member, (uint64_t)st.st_size, st.st_mtim.tv_sec, regions, nregions,
+			 e) < 0)
+		goto out;
+	if (smig_sha256_init(&h, e) < 0) {
+		w->failed = true;
+		goto out;
+	}
+	if (regions == NULL) {
+		whole.off = 0;
+		whole.len = st.st_size;
+	}
+	for (i = 0; i < (regions ? nregions : 1); i++) {
+		const struct region *r = regions ? &regions[i] : &whole;
+
+		if (feed_zeros(w, member, (uint64_t)(r->off - pos), &h, e) < 0 ||
+		    feed_region(w, member, fd, r->off, r->len, what, &h, e) < 0)
+			goto out;
+		pos = r->off + r->len;
+	}
+	if (feed_zeros(w, member, (uint64_t)(st.st_size - pos), &h, e) < 0)
+		goto out;
+	/* the archive holds exactly st_size bytes: a file that grew meanwhile is not copied */
+	do
+		n = pread(fd, &extra, 1, st.st_size);
+	while (n < 0 && errno == EINTR);
+	if (n != 0) {
+		w->failed = true;
+		if (n < 0)
+			smig_err_sys(e, errno, "cannot read '%s'", what);
+		else
+			smig_err_set(e, SMIG_ERR_IO, "'%s' grew while it was being read", what);
+		goto out;
+	}
+	if (finish_entry(w, member, e) < 0)
+		goto out;
+	smig_sha256_final(&h, digest);
+	if (sha256)
+		memcpy(sha256, digest, sizeof(digest));
+	if (size)
+		*size = (uint64_t)st.st_size;
+	report_progress(w, member);
+	ret = 0;
+out:
+	smig_sha256_abort(&h);
+	free(regions);
+	close(fd);
+	return ret;
+}
+
+static void writer_free(struct smig_archive_writer *w)
+{
+	if (w->a)
+		archive_write_free(w->a);
+	if (w->fd >= 0 && w->tmp)
+		close(w->fd);
+	name_set_release(&w->names);
+	free(w->buf);
+	free(w->path);
+	free(w->tmp);
+	free(w);
+}
+
+void smig_archive_writer_abort(struct smig_archive_writer *w)
+{
+	if (w == NULL)
+		return;
+	/* archive_write_free() closes the archive: let that trailer go nowhere, so a partial
+	 * archive on standard output never ends like a complete one */
+	w->discard = true;
+	if (w->tmp)
+		unlink(w->tmp);
+	writer_free(w);
+}
+
+static int fsync_parent(const char *path, struct smig_err *e)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? smig_strndup(path, slash == path ? 1 : (size_t)(slash - path), e)
+			  : smig_strdup(".", e);
+	int fd, ret = 0;
+
+	if (dir == NULL)
+		return -1;
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || fsync(fd) < 0)
+		ret = smig_err_sys(e, errno, "cannot flush the directory '%s'", dir);
+	if (fd >= 0)
+		close(fd);
+	free(dir);
+	return ret;
+}
+
+int smig_archive_writer_finish(struct smig_archive_writer *w, struct smig_err *e)
+{
+	const char *name = w->path ? w->path : "standard output";
+	int r;
+
+	if (w->failed) {
+		smig_err_set(e, SMIG_ERR_USAGE, "cannot finish '%s': a member failed", name);
+		goto fail;
+	}
+	r = archive_write_close(w->a);
+	if (r != ARCHIVE_OK) {
+		smig_err_set(e, SMIG_ERR_IO, "cannot write '%s': %s", name,
+			     archive_error_string(w->a));
+		goto fail;
+	}
+	archive_write_free(w->a);
+	w->a = NULL;
+	if (w->tmp == NULL) {
+		writer_free(w);
+		return 0;
+	}
+	if (fsync(w->fd) < 0) {
+		smig_err_sys(e, errno, "cannot flush '%s'", w->tmp);
+		goto fail;
+	}
+	r = close(w->fd);
+	w->fd = -1;
+	if (r < 0) {
+		smig_err_sys(e, errno, "cannot write '%s'", w->tmp);
+		goto fail;
+	}
+	/* without force, a file that appeared meanwhile is still not replaced */
+	if (!w->force) {
+		r = renameat2(AT_FDCWD, w->tmp, AT_FDCWD, w->path, RENAME_NOREPLACE);
+		if (r < 0 && (errno == EINVAL || errno == ENOSYS)) {
+			r = link(w->tmp, w->path);
+			if (r == 0)
+				unlink(w->tmp);
+		}
+	} else {
+		r = rename(w->tmp, w->path);
+	}
+	if (r < 0) {
+		smig_err_sys(e, errno, "cannot rename '%s' to '%s'", w->tmp, w->path);
+		goto fail;
+	}
+	free(w->tmp);
+	w->tmp = NULL;
+	r = fsync_parent(w->path, e);
+	writer_free(w);
+	return r;
+fail:
+	smig_archive_writer_abort(w);
+	return -1;
+}
+
+static int sumentry_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct smig_sumentry *)a)->name,
+		      ((const struct smig_sumentry *)b)->name);
+}
+
+char *smig_sumlist_build(struct smig_sumentry *entries, size_t count, size_t *len,
+			 struct smig_err *e)
+{
+	struct smig_strbuf sb = SMIG_STRBUF_INIT;
+	char hex[65];
+	size_t i;
+	char *out;
+
+	if (count > 0)
+		qsort(entries, count, sizeof(*entries), sumentry_cmp);
+	for (i = 0; i < count; i++) {
+		if (i > 0 && strcmp(entries[i - 1].name, entries[i].name) == 0) {
+			smig_strbuf_release(&sb);
+			smig_err_set(e, SMIG_ERR_USAGE, "'%s' is listed twice in the checksum list",
+				     entries[i].name);
+			return NULL;
+		}
+		smig_hex(entries[i].sha256, 32, hex);
+		smig_strbuf_printf(&sb, "SHA256 (%s) = %s\n", entries[i].name, hex);
+	}
+	if (smig_strbuf_check(&sb, e) < 0) {
+		smig_strbuf_release(&sb);
+		return NULL;
+	}
+	if (sb.len == 0) {
+		out = smig_strdup("", e);
+		*len = 0;
+		return out;
+	}
+	return smig_strbuf_take(&sb, len);
+}
+
+/* ---- reading ---- */
+
+void smig_archive_limits_default(struct smig_archive_limits *l)
+{
+	l->max_member_size = (uint64_t)4 << 40;
+	l->max_total_size = (uint64_t)64 << 40;
+	l->max_members = 100000;
+}
+
+/* The raw input: read by libarchive through read_cb, which hashes and counts it. */
+struct source {
+	int fd;
+	const char *name; /* for messages */
+	unsigned char *buf;
+	struct smig_sha256 h;
+	uint64_t bytes;
+	int read_errno; /* set when read(2) failed */
+};
+
+static la_ssize_t read_cb(struct archive *a, void *ctx, const void **out)
+{
+	struct source *s = ctx;
+	ssize_t n;
+
+	do
+		n = read(s->fd, s->buf, CHUNK);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		s->read_errno = errno;
+		archive_set_error(a, errno, "read error");
+		return -1;
+	}
+	smig_sha256_update(&s->h, s->buf, (size_t)n);
+	s->bytes += (uint64_t)n;
+	*out = s->buf;
+	return n;
+}
+
+struct stager {
+	struct archive *a;
+	struct source src;
+	int rootfd;
+	const struct smig_archive_limits *lim;
+	struct name_set names;
+	struct smig_staged *st;
+	size_t cap;
+	size_t entries;        /* members of any type so far */
+	uint64_t total;        /* sum of declared sizes */
+	long last[2];          /* index of the last two entries' files, -1 for directories */
+	struct smig_strbuf sums, sig; /* copies of the two trust members */
+};
+
+/* libarchive failed: an I/O error of ours, or a damaged/hostile archive. `where` says where
+ * ("while reading" or "after" member `member`); `member` may be NULL. Filters read ahead, so
+ * the damage may lie further on than the member named. */
+static int stage_archive_err(struct stager *sg, const char *where, const char *member,
+			     struct smig_err *e)
+{
+	char b1[SHOWN_MAX + 4];
+	const char *msg = archive_error_string(sg->a);
+
+	if (sg->src.read_errno)
+		return smig_err_sys(e, sg->src.read_errno, "cannot read '%s'", sg->src.name);
+	if (member)
+		return smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s': damaged archive %s '%s': %s",
+				    sg->src.name, where, shown(member, b1),
+				    msg ? msg : "unknown error");
+	return smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s': damaged archive: %s", sg->src.name,
+			    msg ? msg : "unknown error");
+}
+
+/*
+ * Open the parent directory of `name` below the staging root, creating the missing ones
+ * (0700). No component may be a symbolic link. Returns a directory fd or -1.
+ */
+static int open_parent(int rootfd, const char *name, const char **base, struct smig_err *e)
+{
+	char comp[SMIG_ARCHIVE_NAME_MAX + 1];
+	const char *p = name, *slash;
+	int dfd = dup(rootfd);
+
+	if (dfd < 0)
+		return smig_err_sys(e, errno, "cannot open the staging directory");
+	while ((slash = strchr(p, '/')) != NULL) {
+		size_t n = (size_t)(slash - p);
+		int nfd;
+
+		memcpy(comp, p, n);
+		comp[n] = '\0';
+		if (mkdirat(dfd, comp, 0700) < 0 && errno != EEXIST) {
+			smig_err_sys(e, errno, "cannot create the staging directory for '%s'",
+				     name);
+			close(dfd);
+			return -1;
+		}
+		nfd = openat(dfd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		close(dfd);
+		if (nfd < 0)
+			return smig_err_sys(e, errno, "cannot open the staging directory for '%s'",
+					    name);
+		dfd = nfd;
+		p = slash + 1;
+	}
+	*base = p;
+	return dfd;
+}
+
+static bool all_zero(const unsigned char *p, size_t n)
+{
+	return n == 0 || (p[0] == 0 && memcmp(p, p + 1, n - 1) == 0);
+}
+
+static int pwrite_all(int fd, const unsigned char *p, size_t n, off_t off, const char *name,
+		      struct smig_err *e)
+{
+	while (n > 0) {
+		ssize_t w = pwrite(fd, p, n, off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return smig_err_sys(e, errno, "cannot stage '%s'", name);
+		p += w;
+		n -= (size_t)w;
+		off += w;
+	}
+	return 0;
+}
+
+/* Write a data block at `off`, leaving page-aligned zero runs as holes. */
+static int write_sparse(int fd, const unsigned char *p, size_t n, uint64_t off, const char *name,
+			struct smig_err *e)
+{
+	size_t i = 0, run = 0; /* [run, i) is pending non-zero data */
+
+	while (i < n) {
+		size_t piece = STAGE_PAGE - (size_t)((off + i) % STAGE_PAGE);
+
+		if (piece > n - i)
+			piece = n - i;
+		if (all_zero(p + i, piece)) {
+			if (i > run &&
+			    pwrite_all(fd, p + run, i - run, (off_t)(off + run), name, e) < 0)
+				return -1;
+			run = i + piece;
+		}
+		i += piece;
+	}
+	if (i > run && pwrite_all(fd, p + run, i - run, (off_t)(off + run), name, e) < 0)
+		return -1;
+	return 0;
+}
+
+static void hash_zeros(struct smig_sha256 *h, uint64_t n)
+{
+	while (n > 0) {
+		size_t k = n < sizeof(zeros) ? (size_t)n : sizeof(zeros);
+
+		smig_sha256_update(h, zeros, k);
+		n -= k;
+	}
+}
+
+/* Bytes the member will occupy: its sparse data regions when libarchive reports them. */
+static uint64_t space_needed(struct archive_entry *ent, uint64_t size)
+{
+	la_int64_t off, len;
+	uint64_t sum = 0;
+
+	if (archive_entry_sparse_reset(ent) <= 0)
+		return size;
+	while (archive_entry_sparse_next(ent, &off, &len) == ARCHIVE_OK)
+		if (len > 0)
+			sum += (uint64_t)len;
+	return sum < size ? sum : size;
+}
+
+/* Stream the current member's data into `fd`, hashing the logical content. */
+static int stage_data(struct stager *sg, int fd, const char *name, uint64_t size,
+		      struct smig_strbuf *copy, struct smig_sha256 *h, struct smig_err *e)
+{
+	char b1[SHOWN_MAX + 4];
+	uint64_t pos = 0;
+
+	for (;;) {
+		const void *buf;
+		size_t n;
+		la_int64_t off;
+		int r = archive_read_data_block(sg->a, &buf, &n, &off);
+
+		if (r == ARCHIVE_EOF)
+			break;
+		if (r != ARCHIVE_OK)
+			return stage_archive_err(sg, "while reading", name, e);
+		if (off < 0 || (uint64_t)off < pos || (uint64_t)off > size ||
+		    n > size - (uint64_t)off)
+			return smig_err_set(e, SMIG_ERR_INTEGRITY,
+					    "'%s': data lies outside the member's declared size",
+					    shown(name, b1));
+		hash_zeros(h, (uint64_t)off - pos);
+		if (copy) {
+			/* the trust members are small (capped at the header) and start at 0 */
+			if ((uint64_t)off > pos)
+				smig_strbuf_append(copy, zeros, (size_t)((uint64_t)off - pos));
+			smig_strbuf_append(copy, buf, n);
+		}
+		smig_sha256_update(h, buf, n);
+		if (write_sparse(fd, buf, n, (uint64_t)off, name, e) < 0)
+			return -1;
+		pos = (uint64_t)off + n;
+	}
+	hash_zeros(h, size - pos);
+	if (copy && size > pos)
+		smig_strbuf_append(copy, zeros, (size_t)(size - pos));
+	if (copy && smig_strbuf_check(copy, e) < 0)
+		return -1;
+	if (ftruncate(fd, (off_t)size) < 0)
+		return smig_err_sys(e, errno, "cannot stage '%s'", name);
+	return 0;
+}
+
+static int stage_file(struct stager *sg, struct archive_entry *ent, const char *name,
+		      struct name_slot *slot, struct smig_err *e)
+{
+	char b1[SHOWN_MAX + 4];
+	struct smig_sha256 h = {NULL};
+	struct smig_staged_member *m;
+	struct smig_strbuf *copy = NULL;
+	struct statvfs vfs;
+	struct timespec ts[2];
+	const char *base;
+	uint64_t size, need, avail;
+	int dfd = -1, fd = -1, ret = -1;
+
+	if (!archive_entry_size_is_set(ent) || archive_entry_size(ent) < 0)
+		return smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s': member has no size",
+				    shown(name, b1));
+	size = (uint64_t)archive_entry_size(ent);
+	if (size > sg->lim->max_member_size)
+		return smig_err_set(e, SMIG_ERR_INTEGRITY,
+				    "'%s': member of %llu bytes exceeds the limit of %llu bytes",
+				    shown(name, b1), (unsigned long long)size,
+				    (unsigned long long)sg->lim->max_member_size);
+	if (size > sg->lim->max_total_size - sg->total)
+		return smig_err_set(e, SMIG_ERR_INTEGRITY,
+				    "'%s': members exceed the limit of %llu bytes in total",
+				    shown(name, b1), (unsigned long long)sg->lim->max_total_size);
+	sg->total += size;
+	if (strcmp(name, SMIG_ARCHIVE_SUMS) == 0)
+		copy = &sg->sums;
+	else if (strcmp(name, SMIG_ARCHIVE_SIG) == 0)
+		copy = &sg->sig;
+	if (copy && size > (copy == &sg->sums ? MAX_SUMS_SIZE : MAX_SIG_SIZE))
+		return smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s' is implausibly large (%llu bytes)",
+				    name, (unsigned long long)size);
+	if (fstatvfs(sg->rootfd, &vfs) < 0)
+		return smig_err_sys(e, errno, "cannot query the free space for '%s'", name);
+	need = space_needed(ent, size);
+	avail = (uint64_t)vfs.f_bavail * vfs.f_frsize;
+	if (need > avail)
+		return smig_err_sys(e, ENOSPC,
+				    "cannot stage '%s' (%llu bytes, %llu bytes free)", name,
+				    (unsigned long long)need, (unsigned long long)avail);
+
+	if (sg->st->count == sg->cap) {
+		size_t ncap = sg->cap ? sg->cap * 2 : 64;
+		struct smig_staged_member *n = realloc(sg->st->members, ncap * sizeof(*n));
+
+		if (n == NULL)
+			return smig_err_nomem(e, "staging an archive");
+		sg->st->members = n;
+		sg->cap = ncap;
+	}
+	m = &sg->st->members[sg->st->count];
+	memset(m, 0, sizeof(*m));
+	/* counted at once so that smig_staged_free() releases whatever is set below */
+	slot->member = sg->st->count++;
+	m->size = size;
+	m->name = smig_strdup(name, e);
+	m->local = m->name ? smig_path_join(sg->st->dir, name, e) : NULL;
+	if (m->local == NULL)
+		goto out;
+
+	dfd = open_parent(sg->rootfd, name, &base, e);
+	if (dfd < 0)
+		goto out;
+	fd = openat(dfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		smig_err_sys(e, errno, "cannot create the staged file '%s'", m->local);
+		goto out;
+	}
+	if (smig_sha256_init(&h, e) < 0)
+		goto out;
+	if (stage_data(sg, fd, name, size, copy, &h, e) < 0)
+		goto out;
+	smig_sha256_final(&h, m->sha256);
+	ts[0].tv_sec = ts[1].tv_sec = archive_entry_mtime(ent);
+	ts[0].tv_nsec = ts[1].tv_nsec = 0;
+	if (futimens(fd, ts) < 0) {
+		smig_err_sys(e, errno, "cannot set the time of the staged file '%s'", m->local);
+		goto out;
+	}
+	if (close(fd) < 0) {
+		fd = -1;
+		smig_err_sys(e, errno, "cannot stage '%s'", name);
+		goto out;
+	}
+	fd = -1;
+	ret = 0;
+out:
+	smig_sha256_abort(&h);
+	if (fd >= 0)
+		close(fd);
+	if (dfd >= 0)
+		close(dfd);
+	return ret;
+}
+
+static int stage_dir(struct stager *sg, const char *name, struct smig_err *e)
+{
+	char *path = smig_asprintf(e, "%s/x", name); /* open_parent creates all but the last */
+	const char *base;
+	int dfd;
+
+	if (path == NULL)
+		return -1;
+	dfd = open_parent(sg->rootfd, path, &base, e);
+	free(path);
+	if (dfd < 0)
+		return -1;
+	close(dfd);
+	return 0;
+}
+
+static int stage_member(struct stager *sg, struct archive_entry *ent, struct smig_err *e)
+{
+	char b1[SHOWN_MAX + 4];
+	const char *raw = archive_entry_pathname(ent);
+	struct name_slot *slot;
+	char *name = NULL;
+	mode_t type = archive_entry_filetype(ent);
+	bool is_dir = type == AE_IFDIR;
+	size_t len;
+	int ret = -1;
+
+	if (raw == NULL)
+		return smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s': a member has no usable name",
+				    sg->src.name);
+	if (++sg->entries > sg->lim->max_members)
+		return smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s': more than %zu members",
+				    sg->src.name, sg->lim->max_members);
+	if (archive_entry_hardlink(ent) != NULL)
+		return smig_err_set(e, SMIG_ERR_INTEGRITY,
+				    "'%s': hard link members are not allowed", shown(raw, b1));
+	if (type == AE_IFLNK || archive_entry_symlink(ent) != NULL)
+		return smig_err_set(e, SMIG_ERR_INTEGRITY,
+				    "'%s': symbolic link members are not allowed", shown(raw, b1));
+	if (type != AE_IFREG && !is_dir)
+		return smig_err_set(e, SMIG_ERR_INTEGRITY,
+				    "'%s': only regular files and directories are allowed (type "
+				    "0%o)", shown(raw, b1), (unsigned)type);
+	len = strlen(raw);
+	if (is_dir && len > 1 && raw[len - 1] == '/')
+		len--;
+	name = smig_strndup(raw, len, e);
+	if (name == NULL)
+		return -1;
+	if (!smig_archive_name_ok(name)) {
+		smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s': member name not allowed",
+			     shown(raw, b1));
+		goto out;
+	}
+	slot = name_claim(&sg->names, name, is_dir, e);
+	if (slot == NULL)
+		goto out;
+	sg->last[0] = sg->last[1];
+	sg->last[1] = is_dir ? -1 : (long)sg->st->count;
+	if (is_dir)
+		ret = stage_dir(sg, name, e);
+	else
+		ret = stage_file(sg, ent, name, slot, e);
+out:
+	free(name);
+	return ret;
+}
+
+/* archive.md §6 step 2, on a fully staged archive. */
+static int check_signature(struct stager *sg, const struct smig_pubkey *pub, struct smig_err *e)
+{
+	struct smig_err sub = SMIG_ERR_INIT;
+	struct smig_sumline *lines = NULL;
+	struct smig_staged *st = sg->st;
+	bool *listed = NULL;
+	const char *msg;
+	size_t msglen, nlines = 0, i;
+	int ret = -1;
+
+	if (smig_staged_find(st, SMIG_ARCHIVE_SIG) == NULL)
+		return smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s' is not signed: it has no %s",
+				    sg->src.name, SMIG_ARCHIVE_SIG);
+	if (smig_staged_find(st, SMIG_ARCHIVE_SUMS) == NULL)
+		return smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s' has no checksum list %s",
+				    sg->src.name, SMIG_ARCHIVE_SUMS);
+	if (sg->last[1] < 0 || strcmp(st->members[sg->last[1]].name, SMIG_ARCHIVE_SIG) != 0 ||
+	    sg->last[0] < 0 || strcmp(st->members[sg->last[0]].name, SMIG_ARCHIVE_SUMS) != 0)
+		return smig_err_set(e, SMIG_ERR_INTEGRITY,
+				    "'%s': %s and %s must be the last two members", sg->src.name,
+				    SMIG_ARCHIVE_SUMS, SMIG_ARCHIVE_SIG);
+	if (smig_sign_verify_embedded(pub, sg->sig.buf ? sg->sig.buf : "", sg->sig.len, &msg,
+				      &msglen, &sub) < 0)
+		return smig_err_set(e, SMIG_ERR_INTEGRITY, "%s: %s", SMIG_ARCHIVE_SIG, sub.msg);
+	if (msglen != sg->sums.len || (msglen > 0 && memcmp(msg, sg->sums.buf, msglen) != 0))
+		return smig_err_set(e, SMIG_ERR_INTEGRITY,
+				    "%s: the signed list differs from %s", SMIG_ARCHIVE_SIG,
+				    SMIG_ARCHIVE_SUMS);
+	if (smig_sumlist_parse(sg->sums.buf ? sg->sums.buf : "", sg->sums.len, &lines, &nlines,
+			       &sub) < 0)
+		return smig_err_set(e, SMIG_ERR_INTEGRITY, "%s: %s", SMIG_ARCHIVE_SUMS, sub.msg);
+	listed = calloc(st->count ? st->count : 1, sizeof(*listed));
+	if (listed == NULL) {
+		smig_err_nomem(e, "checking the signed list");
+		goto out;
+	}
+	for (i = 0; i < nlines; i++) {
+		const char *p = lines[i].path;
+		struct name_slot *slot = name_find(&sg->names, p, strlen(p));
+		const struct smig_staged_member *m;
+
+		if (strcmp(p, SMIG_ARCHIVE_SUMS) == 0 || strcmp(p, SMIG_ARCHIVE_SIG) == 0) {
+			smig_err_set(e, SMIG_ERR_INTEGRITY, "%s must not list '%s'",
+				     SMIG_ARCHIVE_SUMS, p);
+			goto out;
+		}
+		m = slot && slot->kind == NAME_FILE ? &st->members[slot->member] : NULL;
+		if (m == NULL || strcmp(m->name, p) != 0) {
+			smig_err_set(e, SMIG_ERR_INTEGRITY,
+				     "'%s' is in the signed list but not in the archive", p);
+			goto out;
+		}
+		if (listed[slot->member]) {
+			smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s' is listed twice in %s", p,
+				     SMIG_ARCHIVE_SUMS);
+			goto out;
+		}
+		listed[slot->member] = true;
+		if (CRYPTO_memcmp(m->sha256, lines[i].digest, 32) != 0) {
+			smig_err_set(e, SMIG_ERR_INTEGRITY,
+				     "'%s': SHA-256 does not match the signed list", p);
+			goto out;
+		}
+	}
+	for (i = 0; i + 2 < st->count; i++) {
+		if (!listed[i]) {
+			smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s' is not in the signed list %s",
+				     st->members[i].name, SMIG_ARCHIVE_SUMS);
+			goto out;
+		}
+	}
+	/* an empty directory would be content the signature does not cover */
+	for (i = 0; i < sg->names.cap; i++) {
+		const struct name_slot *s = &sg->names.slots[i];
+
+		if (s->name != NULL && s->kind == NAME_DIR && !s->has_file) {
+			smig_err_set(e, SMIG_ERR_INTEGRITY,
+				     "'%s/': directory member with no signed file in it", s->name);
+			goto out;
+		}
+	}
+	ret = 0;
+out:
+	free(listed);
+	smig_sumlist_free(lines, nlines);
+	return ret;
+}
+
+/* Read what is left of the input (tar block padding) so the archive hash covers it all. */
+static int drain(struct stager *sg, struct smig_err *e)
+{
+	const void *p;
+	uint64_t start = sg->src.bytes;
+	la_ssize_t n;
+
+	do {
+		n = read_cb(sg->a, &sg->src, &p);
+		if (sg->src.bytes - start > MAX_TRAILING)
+			return smig_err_set(e, SMIG_ERR_INTEGRITY,
+					    "'%s': unexpected data after the end of the archive",
+					    sg->src.name);
+	} while (n > 0);
+	if (n < 0)
+		return smig_err_sys(e, sg->src.read_errno, "cannot read '%s'", sg->src.name);
+	return 0;
+}
+
+/* The body of smig_archive_extract_verified(); `staging` exists, is empty and is ours. */
+static int extract_into(const char *path, const char *staging, const struct smig_pubkey *pub,
+			const struct smig_archive_limits *lim, struct smig_staged **out,
+			struct smig_err *e)
+{
+	struct stager sg;
+	struct archive_entry *ent;
+	uint8_t digest[32];
+	int ret = -1, r;
+
+	memset(&sg, 0, sizeof(sg));
+	sg.src.fd = -1;
+	sg.rootfd = -1;
+	sg.last[0] = sg.last[1] = -1;
+	sg.lim = lim;
+	sg.sums = (struct smig_strbuf)SMIG_STRBUF_INIT;
+	sg.sig = (struct smig_strbuf)SMIG_STRBUF_INIT;
+	sg.src.name = strcmp(path, "-") == 0 ? "standard input" : path;
+	sg.st = calloc(1, sizeof(*sg.st));
+	if (sg.st == NULL) {
+		smig_err_nomem(e, "staging an archive");
+		goto out;
+	}
+	sg.st->dir = smig_strdup(staging, e);
+	sg.src.buf = malloc(CHUNK);
+	if (sg.st->dir == NULL || sg.src.buf == NULL) {
+		smig_err_nomem(e, "staging an archive");
+		goto out;
+	}
+	if (smig_sha256_init(&sg.src.h, e) < 0)
+		goto out;
+	sg.rootfd = open(staging, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (sg.rootfd < 0) {
+		smig_err_sys(e, errno, "cannot open '%s'", staging);
+		goto out;
+	}
+	if (strcmp(path, "-") == 0) {
+		sg.src.fd = STDIN_FILENO;
+	} else {
+		sg.src.fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		if (sg.src.fd < 0) {
+			smig_err_sys(e, errno, "cannot open '%s'", path);
+			goto out;
+		}
+	}
+	sg.a = archive_read_new();
+	if (sg.a == NULL) {
+		smig_err_nomem(e, "reading an archive");
+		goto out;
+	}
+	/* tar and the three filters of archive.md §2, never the _all variants */
+	if (archive_read_support_format_tar(sg.a) != ARCHIVE_OK ||
+	    archive_read_support_filter_zstd(sg.a) != ARCHIVE_OK ||
+	    archive_read_support_filter_gzip(sg.a) != ARCHIVE_OK ||
+	    archive_read_support_filter_none(sg.a) != ARCHIVE_OK ||
+	    archive_read_open(sg.a, &sg.src, NULL, read_cb, NULL) != ARCHIVE_OK) {
+		stage_archive_err(&sg, NULL, NULL, e);
+		goto out;
+	}
+	for (;;) {
+		r = archive_read_next_header(sg.a, &ent);
+		if (r == ARCHIVE_EOF)
+			break;
+		if (r != ARCHIVE_OK) {
+			size_t k = sg.st->count;
+
+			stage_archive_err(&sg, "after", k ? sg.st->members[k - 1].name : NULL, e);
+			goto out;
+		}
+		if (stage_member(&sg, ent, e) < 0)
+			goto out;
+	}
+	if (drain(&sg, e) < 0 || check_signature(&sg, pub, e) < 0)
+		goto out;
+	smig_sha256_final(&sg.src.h, digest);
+	smig_hex(digest, sizeof(digest), sg.st->archive_sha256_hex);
+	*out = sg.st;
+	sg.st = NULL;
+	ret = 0;
+out:
+	if (sg.a)
+		archive_read_free(sg.a);
+	if (sg.src.fd > STDIN_FILENO)
+		close(sg.src.fd);
+	if (sg.rootfd >= 0)
+		close(sg.rootfd);
+	smig_sha256_abort(&sg.src.h);
+	free(sg.src.buf);
+	name_set_release(&sg.names);
+	smig_strbuf_release(&sg.sums);
+	smig_strbuf_release(&sg.sig);
+	smig_staged_free(sg.st, false);
+	return ret;
+}
+
+int smig_archive_extract_verified(const char *path, const char *staging,
+				  const struct smig_pubkey *pub,
+				  const struct smig_archive_limits *lim, struct smig_staged **out,
+				  struct smig_err *e)
+{
+	struct smig_archive_limits def;
+
+	*out = NULL;
+	if (lim == NULL) {
+		smig_archive_limits_default(&def);
+		lim = &def;
+	}
+	if (mkdir(staging, 0700) < 0)
+		return smig_err_sys(e, errno, "cannot create the staging directory '%s'",
+				    staging);
+	if (extract_into(path, staging, pub, lim, out, e) < 0) {
+		smig_rm_rf(staging, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+int smig_archive_verify(const char *path, const char *tmp_parent, const struct smig_pubkey *pub,
+			const struct smig_archive_limits *lim, size_t *members,
+			struct smig_err *e)
+{
+	struct smig_archive_limits def;
+	struct smig_staged *st = NULL;
+	char *dir;
+	int ret;
+
+	if (lim == NULL) {
+		smig_archive_limits_default(&def);
+		lim = &def;
+	}
+	dir = smig_asprintf(e, "%s/.smig-verify-XXXXXX", tmp_parent);
+	if (dir == NULL)
+		return -1;
+	if (mkdtemp(dir) == NULL) {
+		smig_err_sys(e, errno, "cannot create a directory in '%s'", tmp_parent);
+		free(dir);
+		return -1;
+	}
+	ret = extract_into(path, dir, pub, lim, &st, e);
+	if (ret == 0 && members)
+		*members = st->count;
+	smig_staged_free(st, false);
+	smig_rm_rf(dir, NULL);
+	free(dir);
+	return ret;
+}
+
+const struct smig_staged_member *smig_staged_find(const struct smig_staged *s, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < s->count; i++)
+		if (strcmp(s->members[i].name, name) == 0)
+			return &s->members[i];
+	return NULL;
+}
+
+void smig_staged_free(struct smig_staged *s, bool remove_dir)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	if (remove_dir && s->dir)
+		smig_rm_rf(s->dir, NULL);
+	for (i = 0; i < s->count; i++) {
+		free(s->members[i].name);
+		free(s->members[i].local);
+	}
+	free(s->members);
+	free(s->dir);
+	free(s);
+}

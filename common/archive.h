@@ -1,0 +1,151 @@
+/*
+ * archive.h - the container layer of the signed migration archive (archive.md §2, §5, §6):
+ * a streaming pax writer and a reader that stages and verifies before anything is used.
+ *
+ * Contract, writing: members are added in the caller's order (descriptor first, the checksum
+ * list and its signature last; the caller decides what goes in). Files are streamed in 1 MiB
+ * chunks and hashed while they are fed to libarchive, so memory stays bounded whatever the
+ * size. A file output is written to "<path>.partial-XXXXXX" next to `path` and renamed only
+ * by smig_archive_writer_finish(): an interrupted export never leaves a file named like the
+ * archive. Both finish and abort free the writer.
+ *
+ * Contract, reading: smig_archive_extract_verified() enables only the tar format and the
+ * zstd, gzip and none filters, refuses anything that is not a regular file or directory or
+ * whose name breaks §2, stages every file in a new 0700 directory, and returns only once the
+ * signature over smig/SHA256 verified with the caller's key and every staged file matches the
+ * signed list. On any failure the staging directory is removed. The returned struct
+ * smig_staged is freed with smig_staged_free(), which can also remove the directory.
+ */
+#ifndef SMIG_ARCHIVE_H
+#define SMIG_ARCHIVE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "sign.h"
+
+/* The last two members of every archive (archive.md §3). */
+#define SMIG_ARCHIVE_SUMS "smig/SHA256"
+#define SMIG_ARCHIVE_SIG "smig/SHA256.sig"
+/* Longest member name in bytes (archive.md §2). */
+#define SMIG_ARCHIVE_NAME_MAX 240
+
+enum smig_compress {
+	SMIG_COMPRESS_ZSTD,
+	SMIG_COMPRESS_GZIP,
+	SMIG_COMPRESS_NONE,
+};
+
+/* "zstd", "gzip" or "none"; returns -1 for anything else (nothing is set then). */
+int smig_compress_parse(const char *name, enum smig_compress *c);
+
+/* Whether `name` is a valid member name: relative, '/'-separated, each component made of
+ * [A-Za-z0-9._ {}()+,-] and not "." or "..", at most SMIG_ARCHIVE_NAME_MAX bytes. */
+bool smig_archive_name_ok(const char *name);
+
+/* ---- writing ---- */
+
+struct smig_archive_writer;
+
+/* bytes_done counts logical member bytes added so far over the whole archive; `member` is
+ * the member being written. Called after every chunk. */
+struct smig_archive_progress {
+	uint64_t bytes_done;
+	const char *member;
+};
+typedef void (*smig_progress_fn)(void *ctx, const struct smig_archive_progress *p);
+
+/*
+ * Start an archive at `path` ("-" = standard output). An existing `path` is refused unless
+ * `force` (then it is replaced at finish). zstd runs at level 3 with `threads` worker threads
+ * (0 = single-threaded). The temporary file has mode 0600: the archive holds host data.
+ */
+int smig_archive_writer_open(const char *path, enum smig_compress c, int threads, bool force,
+			     struct smig_archive_writer **out, struct smig_err *e);
+void smig_archive_writer_set_progress(struct smig_archive_writer *w, smig_progress_fn fn,
+				      void *ctx);
+
+/*
+ * Add the regular file `local` as `member`. Holes found with SEEK_DATA/SEEK_HOLE make a
+ * sparse member; holes are never read from disk. The SHA-256 (of the full logical content,
+ * holes as zeros) and size are returned. A file that changes size while it is read is an
+ * error. `what` names the source in messages (e.g. its Windows path); NULL means `local`.
+ * Member metadata: mode 0644, uid/gid 0, no owner names, the file's mtime in seconds.
+ * After a failure the writer is unusable: abort it.
+ */
+int smig_archive_add_file(struct smig_archive_writer *w, const char *member, const char *local,
+			  const char *what, uint8_t sha256[32], uint64_t *size, struct smig_err *e);
+
+/* Add `len` bytes from memory as `member` with modification time `mtime` (Unix seconds).
+ * `sha256` may be NULL. */
+int smig_archive_add_buffer(struct smig_archive_writer *w, const char *member, const void *data,
+			    size_t len, int64_t mtime, uint8_t sha256[32], struct smig_err *e);
+
+/* Write the trailer, fsync, rename into place. Frees `w` whether or not it succeeds; on
+ * failure the temporary file is removed. */
+int smig_archive_writer_finish(struct smig_archive_writer *w, struct smig_err *e);
+/* Give up: remove the temporary file and free `w`. NULL is accepted. */
+void smig_archive_writer_abort(struct smig_archive_writer *w);
+
+/*
+ * The BSD checksum list of archive.md §5: entries sorted bytewise by name (the array is
+ * sorted in place), one "SHA256 (<name>) = <64 lowercase hex>\n" line each. Returns malloc'd
+ * text (NUL-terminated, not counted in *len), or NULL. Duplicate names are refused.
+ */
+struct smig_sumentry {
+	const char *name;
+	uint8_t sha256[32];
+};
+char *smig_sumlist_build(struct smig_sumentry *entries, size_t count, size_t *len,
+			 struct smig_err *e);
+
+/* ---- reading ---- */
+
+struct smig_archive_limits {
+	uint64_t max_member_size; /* bytes, logical size of one member */
+	uint64_t max_total_size;  /* bytes, sum of logical sizes */
+	size_t max_members;       /* entries of any type */
+};
+/* 4 TiB per member, 64 TiB in total, 100000 members. */
+void smig_archive_limits_default(struct smig_archive_limits *l);
+
+struct smig_staged_member {
+	char *name;  /* member name as in the archive */
+	char *local; /* its staged file: <dir>/<name> */
+	uint64_t size;
+	uint8_t sha256[32];
+};
+
+struct smig_staged {
+	char *dir;
+	struct smig_staged_member *members; /* regular files in archive order, incl. the list
+					     * and signature (the last two) */
+	size_t count;
+	char archive_sha256_hex[65]; /* SHA-256 of the archive bytes as read (all of them) */
+};
+
+/*
+ * archive.md §6 steps 1-2. `path` "-" reads standard input. `staging` must not exist; it is
+ * created with mode 0700 (put it on the filesystem where the files will end up, so they can
+ * be renamed into place). `lim` NULL means the defaults. On success *out is the verified
+ * staging area. Failures: SMIG_ERR_INTEGRITY for anything about the archive's content or
+ * trust, SMIG_ERR_IO for the OS (including ENOSPC); the staging directory is gone either way.
+ */
+int smig_archive_extract_verified(const char *path, const char *staging,
+				  const struct smig_pubkey *pub,
+				  const struct smig_archive_limits *lim, struct smig_staged **out,
+				  struct smig_err *e);
+/* The member called `name` (exact bytes), or NULL. */
+const struct smig_staged_member *smig_staged_find(const struct smig_staged *s, const char *name);
+/* Free `s` (NULL is accepted), removing the staging directory first when `remove_dir`. */
+void smig_staged_free(struct smig_staged *s, bool remove_dir);
+
+/* Stage into a temporary directory under `tmp_parent`, verify, remove it again. *members
+ * (may be NULL) gets the number of regular files in the archive. */
+int smig_archive_verify(const char *path, const char *tmp_parent, const struct smig_pubkey *pub,
+			const struct smig_archive_limits *lim, size_t *members,
+			struct smig_err *e);
+
+#endif
