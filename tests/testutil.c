@@ -100,3 +100,21 @@ int tu_have(const char *prog)
 {
 	return tu_sh("command -v %s >/dev/null 2>&1", prog) == 0;
 }
+
+char *tu_bin(const char *prog)
+{
+	const char *b = getenv("SMIG_BUILD_DIR");
+
+	return tu_fmt("%s/%s", b && *b ? b : ".", prog);
+}
+
+void tu_build_example(const char *name, const char *outdir)
+{
+	char *mk = tu_bin("smig-mkhost");
+	int rc = tu_sh("'%s' --force '%s/examples/%s/host.json' '%s'", mk, SMIG_SOURCE_DIR, name,
+		       outdir);
+
+	free(mk);
+	if (rc != 0)
+		fail_msg("smig-mkhost failed for example '%s' (exit %d)", name, rc);
+}

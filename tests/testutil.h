@@ -25,6 +25,10 @@ char *tu_read(const char *path, size_t *len);
 char *tu_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Run a shell command; returns its exit status (or -1). */
 int tu_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Build examples/<name>/host.json into `outdir` with smig-mkhost (fails the test on error). */
+void tu_build_example(const char *name, const char *outdir);
+/* Path of a built program (smig-export, smig-import, smig-mkhost); caller frees. */
+char *tu_bin(const char *prog);
 /* Whether a program is on PATH. */
 int tu_have(const char *prog);
 
