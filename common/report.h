@@ -1,0 +1,59 @@
+/*
+ * report.h - rendering reports for people (text, HTML) and tools (JSON), cli.md "Reports".
+ *
+ * Two kinds of report: the pre-migration inventory of one host (smig-export inventory), and
+ * the generic item reports (preflight compatibility, manual steps, verification) built from a
+ * list of report items (problem.h). Text is plain, aligned and readable in 100 columns; HTML is
+ * one self-contained page (inline CSS, no scripts, no external resources) in which every string
+ * from the model is escaped; JSON is produced through jansson.
+ *
+ * Strings from the model are hostile (VM and network names come from the host): the text form
+ * shows control characters as \xNN, the HTML form escapes markup characters too, and a string
+ * that is not valid UTF-8 has its non-ASCII bytes shown as '?' (in JSON as well).
+ *
+ * The renderers return malloc'd NUL-terminated text that the caller frees, or NULL with `e`
+ * filled (only on allocation failure or invalid arguments). They never print.
+ */
+#ifndef SMIG_REPORT_H
+#define SMIG_REPORT_H
+
+#include <stddef.h>
+
+#include "err.h"
+#include "inventory.h"
+#include "problem.h"
+
+enum smig_format { SMIG_FORMAT_TEXT, SMIG_FORMAT_JSON, SMIG_FORMAT_HTML };
+
+/* "text", "json" or "html" (exact, lower case). Returns 0, or -1 for anything else. */
+int smig_format_parse(const char *s, enum smig_format *f);
+/* The name smig_format_parse() accepts for `f`. */
+const char *smig_format_name(enum smig_format f);
+
+/*
+ * The pre-migration report (Microsoft's "collect configuration details"): host, Hyper-V
+ * settings, virtual networks, adapters, VMs with their snapshot trees, authorization store,
+ * firewall, remote administration, facts files, then the inventory's problems. JSON is
+ * smig_inventory_to_json(). malloc'd.
+ */
+char *smig_report_inventory(const struct smig_inventory *inv, enum smig_format f,
+                            struct smig_err *e);
+
+/* A header fact of an item report: shown in order; value NULL shows as "-" (JSON null). */
+struct smig_report_fact {
+	const char *key, *value;
+};
+
+/*
+ * A generic item report: `kind` ("preflight", "manual-steps", "verification"), a title, the
+ * facts, then the items grouped by severity in the order blocker, fail, error, warning,
+ * manual, pass, info (the order within a group is kept). JSON:
+ * {"report": kind, "title": ..., "facts": {key: value}, "items": [{"id", "severity",
+ * "subject", "message", "action", "powershell"}], "summary": {severity: count}} with items in
+ * that group order and every severity in the summary (0 included). malloc'd.
+ */
+char *smig_report_items(const char *kind, const char *title, const struct smig_report_fact *facts,
+                        size_t nfacts, const struct smig_problems *items, enum smig_format f,
+                        struct smig_err *e);
+
+#endif

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Install what smig needs to build and test on Debian 12: the libraries (libarchive,
+# libxml2, zlib, OpenSSL 3, cmocka, hivex, jansson) and the peer tools the tests use as
+# oracles (qemu-img, vhdiinfo, signify-openbsd, bsdtar, hivex tools, xmllint).
+# Installs only what is missing; needs root (or sudo) only then.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config
+  libarchive-dev libxml2-dev zlib1g-dev libssl-dev libcmocka-dev libhivex-dev libjansson-dev
+  libhivex-bin libwin-hivex-perl libxml2-utils libarchive-tools qemu-utils libvhdi-utils
+  signify-openbsd zstd tar python3 time
+)
+
+if [ "${1:-}" = --list ]; then
+  printf '%s\n' "${packages[@]}"
+  exit 0
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "setup: installing ${missing[*]}" >&2
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

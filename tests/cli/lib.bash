@@ -1,0 +1,33 @@
+# Sourced by the CLI tests: a fresh temporary directory removed on exit, the built programs,
+# and small assertion helpers. Each test prints "N passed, N failed" at the end.
+set -euo pipefail
+: "${SMIG_BUILD_DIR:?run through ctest}"
+: "${SMIG_SOURCE_DIR:?run through ctest}"
+EXPORT=$SMIG_BUILD_DIR/smig-export
+IMPORT=$SMIG_BUILD_DIR/smig-import
+MKHOST=$SMIG_BUILD_DIR/smig-mkhost
+T=$(mktemp -d "${TMPDIR:-/tmp}/smig-cli.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+passed=0
+failed=0
+
+ok() { passed=$((passed + 1)); }
+bad() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
+check() { local what=$1; shift; if "$@"; then ok; else bad "$what"; fi; }
+# expect_exit CODE WHAT cmd...: run cmd, compare its exit code
+expect_exit() {
+  local want=$1 what=$2 got=0
+  shift 2
+  "$@" >"$T/out" 2>"$T/err" || got=$?
+  if [ "$got" -eq "$want" ]; then ok; else bad "$what: exit $got, expected $want ($(head -c 300 "$T/err"))"; fi
+}
+# the error line: one line, starts with the program name
+one_line_error() {
+  local prog=$1
+  [ "$(wc -l <"$T/err")" -eq 1 ] && grep -q "^$prog: " "$T/err"
+}
+finish() {
+  echo "$passed passed, $failed failed"
+  [ "$failed" -eq 0 ]
+}
+build_example() { "$MKHOST" --force "$SMIG_SOURCE_DIR/examples/$1/host.json" "$2" >/dev/null; }

@@ -1,0 +1,75 @@
+/* test_fileio.c - capped reads, atomic writes, mkdir -p and rm -rf. */
+#include "testutil.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fileio.h"
+
+static void read_with_cap(void **state)
+{
+	struct smig_err e = SMIG_ERR_INIT;
+	char *dir = tu_mkdtemp(), *p = tu_fmt("%s/f", dir), *buf = NULL;
+	size_t len = 0;
+
+	(void)state;
+	tu_write(p, "hello", 5);
+	assert_int_equal(smig_file_read(p, 5, "D:\\f", &buf, &len, &e), 0);
+	assert_int_equal(len, 5);
+	assert_string_equal(buf, "hello");
+	free(buf);
+	assert_int_equal(smig_file_read(p, 4, "D:\\f", &buf, &len, &e), -1);
+	assert_int_equal(e.kind, SMIG_ERR_FORMAT);
+	assert_non_null(strstr(e.msg, "'D:\\f' is too large"));
+	smig_err_clear(&e);
+	assert_int_equal(smig_file_read(dir, 100, NULL, &buf, &len, &e), -1); /* a directory */
+	smig_err_clear(&e);
+	assert_int_equal(smig_file_read("/nonexistent/x", 100, NULL, &buf, &len, &e), -1);
+	assert_int_equal(e.sys_errno, ENOENT);
+	free(p);
+	tu_rmtree(dir);
+	free(dir);
+}
+
+static void atomic_write_and_dirs(void **state)
+{
+	struct smig_err e = SMIG_ERR_INIT;
+	char *dir = tu_mkdtemp(), *deep = tu_fmt("%s/a/b/c", dir), *p = tu_fmt("%s/a/b/c/f", dir);
+	struct stat st;
+	size_t len;
+	char *back;
+
+	(void)state;
+	assert_int_equal(smig_mkdir_p(deep, 0755, &e), 0);
+	assert_int_equal(smig_mkdir_p(deep, 0755, &e), 0); /* idempotent */
+	assert_int_equal(smig_file_write_atomic(p, "one", 3, 0600, &e), 0);
+	assert_int_equal(smig_file_write_atomic(p, "two!", 4, 0600, &e), 0);
+	back = tu_read(p, &len);
+	assert_int_equal(len, 4);
+	assert_memory_equal(back, "two!", 4);
+	free(back);
+	assert_int_equal(stat(p, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(tu_sh("ls -a '%s' | grep -c smig-tmp", deep), 1); /* no temp left */
+	/* writing into a missing directory fails and leaves nothing */
+	assert_int_equal(smig_file_write_atomic("/nonexistent-smig/f", "x", 1, 0644, &e), -1);
+	smig_err_clear(&e);
+	assert_int_equal(smig_rm_rf(dir, &e), 0);
+	assert_int_equal(access(dir, F_OK), -1);
+	assert_int_equal(smig_rm_rf(dir, &e), 0); /* missing is not an error */
+	free(deep);
+	free(p);
+	free(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(read_with_cap),
+		cmocka_unit_test(atomic_write_and_dirs),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
