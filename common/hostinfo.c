@@ -517,6 +517,7 @@ static int read_switches(struct smig_scan *s)
 			smig_scan_note(s, "", SMIG_SEV_ERROR, "host", "%s", e2.msg);
 		for (i = 0; i < nkids; i++) {
 			char *name = smig_hive_node_name(s->sys, kids[i], s->e), *swname = NULL;
+			char *portname = NULL;
 			struct smig_guid ng;
 			char nguid[SMIG_GUID_BUFSZ];
 			struct smig_inv_switch *sw = NULL;
@@ -528,6 +529,7 @@ static int read_switches(struct smig_scan *s)
 			}
 			smig_guid_format(&ng, SMIG_GUID_UPPER_BRACES, nguid);
 			swname = smig_scan_sz(s, s->sys, kids[i], name, SMIG_RV_NICLIST_SWITCHNAME);
+			portname = smig_scan_sz(s, s->sys, kids[i], name, SMIG_RV_NICLIST_PORTNAME);
 			for (k = 0; swname && k < inv->nswitches; k++)
 				if (smig_guid_str_equal(inv->switches[k].guid, swname))
 					sw = &inv->switches[k];
@@ -555,7 +557,11 @@ static int read_switches(struct smig_scan *s)
 					free(sw->host_vnic);
 					sw->host_vnic = smig_strdup(nic->guid, s->e);
 				}
+				for (k = 0; portname && k < sw->nports; k++)
+					if (smig_guid_str_equal(sw->ports[k].guid, portname))
+						sw->ports[k].host = true;
 			}
+			free(portname);
 			free(swname);
 			free(name);
 		}
@@ -747,12 +753,19 @@ static int add_roles(struct smig_scan *s, struct smig_inv_azman *az, const char 
 		r->app = smig_strdup(app ? app : "", s->e);
 		r->scope = scope ? smig_strdup(scope, s->e) : NULL;
 		r->name = smig_strdup(roles[i].name ? roles[i].name : "", s->e);
-		for (k = 0; k < roles[i].nmembers; k++)
+		for (k = 0; k < roles[i].nmembers; k++) {
+			struct smig_sid sid;
+			const char *wk = smig_sid_parse(roles[i].members[k], &sid)
+						 ? smig_sid_wellknown_name(&sid) : NULL;
 			smig_strv_push(&r->members, roles[i].members[k], s->e);
+			smig_strv_push(&r->member_names, wk ? wk : "", s->e);
+		}
 		for (k = 0; k < roles[i].napp_member_links; k++) {
 			char *m = smig_asprintf(s->e, "group %s", roles[i].app_member_links[k]);
-			if (m)
+			if (m) {
 				smig_strv_push(&r->members, m, s->e);
+				smig_strv_push(&r->member_names, "", s->e);
+			}
 			free(m);
 		}
 	}

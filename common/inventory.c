@@ -526,11 +526,12 @@ static json_t *switch_json(const struct smig_inv_switch *sw)
 	size_t i;
 
 	for (i = 0; i < sw->nports; i++)
-		json_array_append_new(ports, json_pack("{s:o,s:o,s:I,s:o}", "guid",
+		json_array_append_new(ports, json_pack("{s:o,s:o,s:I,s:o,s:b}", "guid",
 						       jstr(sw->ports[i].guid), "name",
 						       jstr(sw->ports[i].name), "vlan",
 						       (json_int_t)sw->ports[i].vlan, "vm",
-						       jstr(sw->ports[i].vm_id)));
+						       jstr(sw->ports[i].vm_id), "host",
+						       sw->ports[i].host));
 	return json_pack("{s:o,s:o,s:s,s:o,s:o,s:o}", "guid", jstr(sw->guid), "name",
 			 jstr(sw->name), "type", smig_switch_type_name(sw->type), "external_nic",
 			 jstr(sw->external_nic), "host_vnic", jstr(sw->host_vnic), "ports", ports);

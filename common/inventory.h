@@ -66,7 +66,8 @@ enum smig_switch_type { SMIG_SWITCH_PRIVATE, SMIG_SWITCH_INTERNAL, SMIG_SWITCH_E
 struct smig_inv_port {
 	char *guid, *name;
 	uint32_t vlan;        /* AccessVLAN, 0 = untagged */
-	char *vm_id;          /* the VM whose NIC uses this port, or NULL (orphaned) */
+	char *vm_id;          /* the VM whose NIC uses this port, or NULL */
+	bool host;            /* the management OS's virtual adapter uses this port (NicList) */
 };
 
 struct smig_inv_switch {
@@ -94,7 +95,7 @@ struct smig_inv_azrole {
 	char *app, *scope;    /* scope NULL = application level */
 	char *name;
 	char **members;       /* SIDs (NULL-terminated) */
-	char **member_names;  /* well-known names or NULL entries, parallel */
+	char **member_names;  /* parallel to members: well-known name, or "" */
 };
 
 struct smig_inv_azman {

@@ -629,8 +629,10 @@ static void port_val(struct w *w, const struct smig_inv_port *p)
 	raw(w, ", ");
 	if (p->vm_id)
 		vm_ref(w, p->vm_id);
+	else if (p->host)
+		raw(w, "the management OS");
 	else
-		raw(w, "no VM");
+		raw(w, "no VM (orphaned port, not migrated)");
 }
 
 static const char *nic_kind(const struct smig_inv_nic *n)

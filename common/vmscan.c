@@ -665,8 +665,7 @@ int smig_vmscan_read(struct smig_scan *s)
 		const struct smig_inv_switch *sw = &s->inv->switches[i];
 		size_t p;
 		for (p = 0; p < sw->nports; p++)
-			if (sw->ports[p].vm_id == NULL && !(sw->host_vnic && sw->ports[p].name &&
-							    strstr(sw->ports[p].name, "Host")))
+			if (sw->ports[p].vm_id == NULL && !sw->ports[p].host)
 				smig_scan_note(s, "", SMIG_SEV_INFO, sw->name,
 					       "port '%s' is used by no virtual machine; it is not migrated",
 					       sw->ports[p].name ? sw->ports[p].name : sw->ports[p].guid);

@@ -255,8 +255,8 @@ static struct smig_inventory *make_inventory(void)
 	sw->nports = 2;
 	sw->ports = zalloc(2, sizeof(*sw->ports));
 	sw->ports[0] =
-	    (struct smig_inv_port){S("P0"), S("Dynamic Ethernet Switch Port"), 10, S(VM0)};
-	sw->ports[1] = (struct smig_inv_port){S("P1"), S("Old port"), 0, NULL};
+	    (struct smig_inv_port){S("P0"), S("Dynamic Ethernet Switch Port"), 10, S(VM0), false};
+	sw->ports[1] = (struct smig_inv_port){S("P1"), S("Old port"), 0, NULL, false};
 	sw = &inv->switches[1];
 	sw->guid = S(SW1);
 	sw->name = S("Internal \x1b[31mred");
@@ -446,7 +446,7 @@ static void inventory_text(void **state)
 	           "                            DNS 10.0.0.2\n",
 	           0);
 	find_after(t, "      Dynamic Ethernet Switch Port, VLAN 10, VM web01\n", 0);
-	find_after(t, "      Old port, untagged, no VM\n", 0);
+	find_after(t, "      Old port, untagged, no VM (orphaned port, not migrated)\n", 0);
 	find_after(t, "\n  Lab & Test (private)\n", 0);
 	/* a control character in a name is shown, not sent to the terminal */
 	find_after(t, "\n  Internal \\x1B[31mred (internal)\n", 0);
