@@ -495,7 +495,8 @@ int smig_manifest_load(const char *dir, struct smig_features **out, struct smig_
 		if (names[nnames++] == NULL)
 			goto fail;
 	}
-	qsort(names, nnames, sizeof(*names), cmp_str);
+	if (nnames > 1)
+		qsort(names, nnames, sizeof(*names), cmp_str);
 	fs->items = calloc(nnames ? nnames : 1, sizeof(*fs->items));
 	if (fs->items == NULL)
 		goto nomem;

@@ -397,7 +397,8 @@ static void derive_tree(struct smig_inv_vm *vm, int running)
 		have_disks &= vm->snapshots[i].disk >= 0;
 	if (!have_disks) {
 		/* no resolvable disks: a flat list ordered by creation time (A27) */
-		qsort(vm->snapshots, vm->nsnapshots, sizeof(*vm->snapshots), cmp_created);
+		if (vm->nsnapshots > 1)
+			qsort(vm->snapshots, vm->nsnapshots, sizeof(*vm->snapshots), cmp_created);
 		vm->tree_verified = false;
 		vm->current_parent = vm->nsnapshots ? (int)vm->nsnapshots - 1 : -1;
 		return;
@@ -658,7 +659,8 @@ int smig_vmscan_read(struct smig_scan *s)
 	for (k = 0; k < n; k++)
 		free(ents[k]);
 	free(ents);
-	qsort(s->inv->vms, s->inv->nvms, sizeof(*s->inv->vms), cmp_vm);
+	if (s->inv->nvms > 1)
+		qsort(s->inv->vms, s->inv->nvms, sizeof(*s->inv->vms), cmp_vm);
 	find_stale_avhds(s);
 	/* ports no VM uses (A37) */
 	for (i = 0; i < s->inv->nswitches; i++) {
