@@ -224,13 +224,14 @@ int smig_inventory_read(struct smig_hostfs *fs, const char *root,
 	}
 	if (open_facts(&s, root, opts) < 0)
 		goto out;
+	if (smig_hostinfo_read(&s) < 0 || smig_vmscan_read(&s) < 0)
+		goto out;
+	/* the user's --memory-mb wins over systeminfo.txt */
 	if (opts && opts->memory_mb) {
 		s.inv->os.memory_mb = opts->memory_mb;
 		free(s.inv->os.memory_source);
 		s.inv->os.memory_source = smig_strdup("--memory-mb", e);
 	}
-	if (smig_hostinfo_read(&s) < 0 || smig_vmscan_read(&s) < 0)
-		goto out;
 	*out = s.inv;
 	s.inv = NULL;
 	rc = 0;

@@ -1,0 +1,107 @@
+/*
+ * test_vmscan.c - the VM half of the inventory: registration links that cannot be
+ * followed, missing snapshot files, a missing base disk (broken chain) and a VHD path on an
+ * unmapped drive; each flags only the VM concerned.
+ */
+#include "testutil.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hostfs.h"
+#include "inventory.h"
+
+#define WEB01 "6F0B2E9A-41C3-4B8E-9E5B-1D2C3A4B5C01"
+#define SQL01 "8A3C5E7F-0A1B-4C2D-8E3F-4A5B6C7D8E02"
+
+static struct smig_inventory *read_host(const char *root)
+{
+	struct smig_err e = SMIG_ERR_INIT;
+	struct smig_hostfs *fs = NULL;
+	struct smig_inventory *inv = NULL;
+
+	if (smig_hostfs_open(root, &fs, &e) < 0 || smig_inventory_read(fs, root, NULL, &inv, &e) < 0)
+		fail_msg("%s", e.msg);
+	smig_hostfs_free(fs);
+	return inv;
+}
+
+static const struct smig_inv_vm *by_id(const struct smig_inventory *inv, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < inv->nvms; i++)
+		if (strcmp(inv->vms[i].id, id) == 0)
+			return &inv->vms[i];
+	fail_msg("no VM %s", id);
+	return NULL;
+}
+
+static bool noted(const struct smig_inventory *inv, const char *needle)
+{
+	size_t i;
+
+	for (i = 0; i < inv->problems.count; i++)
+		if (strstr(inv->problems.items[i].message, needle))
+			return true;
+	return false;
+}
+
+static void broken_chain_flags_only_that_vm(void **state)
+{
+	char *dir = tu_mkdtemp(), *host = tu_fmt("%s/h", dir), *base;
+	struct smig_inventory *inv;
+
+	(void)state;
+	tu_build_example("lab-2008r2", host);
+	base = tu_fmt("%s/D/VHD/web01.vhd", host);
+	assert_int_equal(unlink(base), 0);
+	inv = read_host(host);
+	assert_int_equal(inv->nvms, 4);
+	assert_non_null(by_id(inv, WEB01)->error);
+	assert_null(by_id(inv, SQL01)->error);
+	assert_true(noted(inv, "web01.vhd"));
+	smig_inventory_free(inv);
+	tu_rmtree(dir);
+	free(base);
+	free(host);
+	free(dir);
+}
+
+static void unmapped_drive_and_missing_snapshot(void **state)
+{
+	char *dir = tu_mkdtemp(), *host = tu_fmt("%s/h", dir), *snap, *reg;
+	struct smig_inventory *inv;
+
+	(void)state;
+	tu_build_example("lab-2008r2", host);
+	/* a snapshot the configuration lists has lost its file */
+	snap = tu_fmt("%s/D/Hyper-V/web01/Snapshots/4E6C8B21-0002-4D3F-8A21-6B7C8D9E0F02.xml", host);
+	assert_int_equal(unlink(snap), 0);
+	/* sql01's registration link now names a drive the host folder does not have */
+	reg = tu_fmt("%s/C/ProgramData/Microsoft/Windows/Hyper-V/Virtual Machines/" SQL01 ".xml", host);
+	assert_int_equal(unlink(reg), 0);
+	assert_int_equal(symlink("E:\\VMs\\Virtual Machines\\" SQL01 ".xml", reg), 0);
+	inv = read_host(host);
+	assert_true(noted(inv, "its file is missing"));
+	assert_int_equal(by_id(inv, WEB01)->nsnapshots, 1);
+	/* the fallback search finds sql01's configuration under D:\Hyper-V? no: it lives in
+	 * D:\Hyper-V\sql01, which is not a search root, so the VM is flagged, not guessed */
+	assert_non_null(by_id(inv, SQL01)->error);
+	smig_inventory_free(inv);
+	tu_rmtree(dir);
+	free(snap);
+	free(reg);
+	free(host);
+	free(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(broken_chain_flags_only_that_vm),
+		cmocka_unit_test(unmapped_drive_and_missing_snapshot),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
