@@ -16,5 +16,7 @@ int usage_error(const char *cmd, const char *fmt, ...) SMIG_PRINTF(2, 3);
 
 int cmd_features(int argc, char **argv);
 int cmd_inventory(int argc, char **argv);
+int cmd_keygen(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 #endif

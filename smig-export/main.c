@@ -15,6 +15,8 @@ static const struct command {
 } commands[] = {
 	{"features", cmd_features, "list the features and components found on a source host"},
 	{"inventory", cmd_inventory, "write the pre-migration report of a source host"},
+	{"keygen", cmd_keygen, "make a signify-compatible key pair for signing archives"},
+	{"export", cmd_export, "write the signed migration archive of a source host"},
 };
 
 int fail(const struct smig_err *e)

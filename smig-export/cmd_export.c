@@ -1,0 +1,260 @@
+/*
+ * cmd_export.c - `smig-export export`: the signed, streaming migration archive (archive.md),
+ * WSMT's Export-SmigServerSetting plus the VMs' data. The engine (common/exporter.c) plans
+ * and writes; this file parses options, shows progress, writes the log and the summary.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "export.h"
+#include "exporter.h"
+#include "fileio.h"
+#include "hostopts.h"
+#include "progress.h"
+
+#define MAX_SELECT 1024
+
+static void help(void)
+{
+	printf("usage: %s export --source ROOT -s SEC -o ARCHIVE|- [OPTIONS]\n\n"
+	       "Writes the signed migration archive of a Windows Server 2008 R2 Hyper-V host: the\n"
+	       "descriptor (the whole inventory), each feature's registry data as .reg files and\n"
+	       "its files, every selected VM's configuration, snapshots and virtual hard disks\n"
+	       "(whole differencing chains, byte-identical), then a SHA-256 list of every member\n"
+	       "signed with SEC. Check it anywhere with 'bsdtar -xf' and\n"
+	       "'signify -C -p PUB -x smig/SHA256.sig'. ISO, floppy and pass-through disks are\n"
+	       "recorded, never copied. A selected VM that cannot be read completely fails the\n"
+	       "export (select the others with --vm to leave it out).\n\n"
+	       "  --source ROOT          the host: a C: root or a host folder with C/, D/, ...\n"
+	       "  --drive X=DIR          where drive X: of the host lives (repeatable)\n"
+	       "  --ipconfig FILE        'ipconfig /all' output (default ROOT/IPSettings.txt)\n"
+	       "  --systeminfo FILE      'systeminfo' output (default ROOT/systeminfo.txt)\n"
+	       "  -s, --secret SEC       the signing key (from '%s keygen' or 'signify -G -n')\n"
+	       "  -o, --output ARCHIVE   the archive to write; '-' = standard output\n"
+	       "  --feature NAME         export this feature (repeatable; default all found)\n"
+	       "  --vm NAME|GUID         export this VM (repeatable; default all)\n"
+	       "  --type TYPE            all (default), config (no disks) or storage (disks only)\n"
+	       "  --compress C           zstd (default), gzip or none\n"
+	       "  --threads N            zstd worker threads (default: online CPUs)\n"
+	       "  --include-saved-state  also export saved state (.vsv/.bin); off by default\n"
+	       "  --log FILE             write one JSON line per item exported or recorded\n"
+	       "  --progress MODE        auto (default: when stderr is a terminal), always,\n"
+	       "                         never or json\n"
+	       "  --force                replace an existing ARCHIVE\n"
+	       "  -h, --help             show this help\n\n"
+	       "Exit codes: 0 success, 1 the host, a VM or the output cannot be read or written\n"
+	       "(or ARCHIVE exists), 2 usage error (also a passphrase-protected key), 3 the key\n"
+	       "file is corrupt.\n",
+	       PROG, PROG);
+}
+
+enum {
+	OPT_SOURCE = 2000,
+	OPT_FEATURE,
+	OPT_VM,
+	OPT_TYPE,
+	OPT_COMPRESS,
+	OPT_THREADS,
+	OPT_SAVED_STATE,
+	OPT_LOG,
+	OPT_PROGRESS,
+	OPT_FORCE,
+};
+
+/* "keys/smig.sec" -> "smig": signify names the public key after it in the comment. */
+static char *key_name(const char *secpath, struct smig_err *e)
+{
+	const char *b = strrchr(secpath, '/');
+	size_t len;
+
+	b = b ? b + 1 : secpath;
+	len = strlen(b);
+	if (len > 4 && strcmp(b + len - 4, ".sec") == 0)
+		len -= 4;
+	return smig_strndup(b, len, e);
+}
+
+static int parse_threads(const char *s, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 0 || v > 256)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+static int write_log(const char *path, const struct smig_export *x, struct smig_err *e)
+{
+	size_t len = 0;
+	char *text = smig_export_log_json(x, &len, e);
+	int rc;
+
+	if (text == NULL)
+		return -1;
+	rc = smig_file_write_atomic(path, text, len, 0644, e);
+	free(text);
+	return rc;
+}
+
+int cmd_export(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"source", required_argument, NULL, OPT_SOURCE},
+	    {"secret", required_argument, NULL, 's'},
+	    {"output", required_argument, NULL, 'o'},
+	    {"feature", required_argument, NULL, OPT_FEATURE},
+	    {"vm", required_argument, NULL, OPT_VM},
+	    {"type", required_argument, NULL, OPT_TYPE},
+	    {"compress", required_argument, NULL, OPT_COMPRESS},
+	    {"threads", required_argument, NULL, OPT_THREADS},
+	    {"include-saved-state", no_argument, NULL, OPT_SAVED_STATE},
+	    {"log", required_argument, NULL, OPT_LOG},
+	    {"progress", required_argument, NULL, OPT_PROGRESS},
+	    {"force", no_argument, NULL, OPT_FORCE},
+	    {"drive", required_argument, NULL, SMIG_OPT_DRIVE},
+	    {"ipconfig", required_argument, NULL, SMIG_OPT_IPCONFIG},
+	    {"systeminfo", required_argument, NULL, SMIG_OPT_SYSTEMINFO},
+	    {"help", no_argument, NULL, 'h'},
+	    {0, 0, 0, 0},
+	};
+	static const char *features[MAX_SELECT], *vms[MAX_SELECT];
+	struct smig_err e = SMIG_ERR_INIT, e2 = SMIG_ERR_INIT;
+	struct smig_export_opts eo = {features, 0, vms, 0, SMIG_EXPORT_ALL, false};
+	struct smig_hostopts ho = {0};
+	struct smig_hostfs *fs = NULL;
+	struct smig_inventory *inv = NULL;
+	struct smig_features *ft = NULL;
+	struct smig_export *x = NULL;
+	struct smig_seckey sec;
+	struct progress pr;
+	enum smig_compress comp = SMIG_COMPRESS_ZSTD;
+	enum progress_mode pmode = PROGRESS_AUTO;
+	const char *secpath = NULL, *out = NULL, *logpath = NULL;
+	char *keyname = NULL;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	int threads = ncpu > 0 ? (int)(ncpu > 256 ? 256 : ncpu) : 1;
+	bool force = false;
+	size_t members = 0;
+	struct stat st;
+	int c, rc;
+
+	memset(&sec, 0, sizeof(sec));
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "s:o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_SOURCE:
+			ho.root = optarg;
+			break;
+		case 's':
+			secpath = optarg;
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		case OPT_FEATURE:
+			if (eo.nfeatures == MAX_SELECT)
+				return usage_error("export", "too many --feature options");
+			features[eo.nfeatures++] = optarg;
+			break;
+		case OPT_VM:
+			if (eo.nvms == MAX_SELECT)
+				return usage_error("export", "too many --vm options");
+			vms[eo.nvms++] = optarg;
+			break;
+		case OPT_TYPE:
+			if (smig_export_type_parse(optarg, &eo.type) < 0)
+				return usage_error(
+				    "export", "unknown type '%s' (config, storage or all)", optarg);
+			break;
+		case OPT_COMPRESS:
+			if (smig_compress_parse(optarg, &comp) < 0)
+				return usage_error("export",
+				                   "unknown compression '%s' (zstd, gzip or none)",
+				                   optarg);
+			break;
+		case OPT_THREADS:
+			if (parse_threads(optarg, &threads) < 0)
+				return usage_error("export", "invalid --threads '%s' (0 to 256)",
+				                   optarg);
+			break;
+		case OPT_SAVED_STATE:
+			eo.include_saved_state = true;
+			break;
+		case OPT_LOG:
+			logpath = optarg;
+			break;
+		case OPT_PROGRESS:
+			if (progress_mode_parse(optarg, &pmode) < 0)
+				return usage_error(
+				    "export",
+				    "unknown progress mode '%s' (auto, always, never or json)",
+				    optarg);
+			break;
+		case OPT_FORCE:
+			force = true;
+			break;
+		case 'h':
+			help();
+			return 0;
+		case '?':
+			return usage_error("export", "invalid option");
+		default:
+			if (smig_hostopts_add(&ho, c, optarg, &e) < 0)
+				return usage_error("export", "%s", e.msg);
+		}
+	}
+	if (optind < argc)
+		return usage_error("export", "unexpected argument '%s'", argv[optind]);
+	if (ho.root == NULL)
+		return usage_error("export", "--source ROOT is required");
+	if (secpath == NULL)
+		return usage_error("export", "-s SEC (the signing key) is required");
+	if (out == NULL)
+		return usage_error("export", "-o ARCHIVE (or '-' for standard output) is required");
+	if (strcmp(out, "-") == 0 && isatty(STDOUT_FILENO))
+		return usage_error("export", "refusing to write an archive to a terminal");
+
+	progress_init(&pr, pmode);
+	keyname = key_name(secpath, &e);
+	if (keyname == NULL || smig_sign_read_seckey(secpath, &sec, &e) < 0)
+		goto fail;
+	if (smig_manifest_load(NULL, &ft, &e) < 0 || smig_hostopts_read(&ho, &fs, &inv, &e) < 0 ||
+	    smig_export_new(&x, &e) < 0 || smig_export_plan(x, fs, inv, ft, &eo, &e) < 0)
+		goto fail;
+	rc = smig_export_write(x, out, comp, threads, force, &sec, keyname, progress_update, &pr,
+	                       &members, &e);
+	progress_end(&pr);
+	if (rc < 0)
+		goto fail;
+	if (logpath && write_log(logpath, x, &e) < 0)
+		goto fail;
+	if (strcmp(out, "-") != 0 && stat(out, &st) == 0)
+		fprintf(stderr, "%s: wrote '%s': %lld bytes, %zu members\n", PROG, out,
+		        (long long)st.st_size, members);
+	rc = 0;
+	goto out;
+fail:
+	progress_end(&pr);
+	/* the log lists what succeeded and the failing item; its own failure is secondary */
+	if (x && logpath && write_log(logpath, x, &e2) < 0)
+		fprintf(stderr, "%s: %s\n", PROG, e2.msg);
+	rc = e.kind == SMIG_ERR_USAGE ? usage_error("export", "%s", e.msg) : fail(&e);
+out:
+	smig_seckey_wipe(&sec);
+	smig_export_free(x);
+	smig_manifest_free(ft);
+	smig_inventory_free(inv);
+	smig_hostfs_free(fs);
+	free(keyname);
+	return rc;
+}

@@ -1,0 +1,130 @@
+/* progress.c - the export's progress display (see progress.h). */
+#include "progress.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+/* Redraw at most every 250 ms: enough to look alive, cheap on a slow terminal. */
+#define REDRAW_NS 250000000LL
+
+int progress_mode_parse(const char *s, enum progress_mode *m)
+{
+	static const char *const names[] = {"auto", "always", "never", "json"};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(s, names[i]) == 0) {
+			*m = (enum progress_mode)i;
+			return 0;
+		}
+	return -1;
+}
+
+void progress_init(struct progress *p, enum progress_mode m)
+{
+	memset(p, 0, sizeof(*p));
+	if (m == PROGRESS_AUTO)
+		m = isatty(STDERR_FILENO) ? PROGRESS_ALWAYS : PROGRESS_NEVER;
+	p->mode = m;
+	clock_gettime(CLOCK_MONOTONIC, &p->start);
+}
+
+static long long ns_between(const struct timespec *a, const struct timespec *b)
+{
+	return (long long)(b->tv_sec - a->tv_sec) * 1000000000LL + (b->tv_nsec - a->tv_nsec);
+}
+
+/* "1.5 GiB" into buf. */
+static void human(uint64_t n, char *buf, size_t len)
+{
+	static const char *const unit[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+	double v = (double)n;
+	int u = 0;
+
+	while (v >= 1024 && u < 4) {
+		v /= 1024;
+		u++;
+	}
+	if (u == 0)
+		snprintf(buf, len, "%llu B", (unsigned long long)n);
+	else
+		snprintf(buf, len, "%.1f %s", v, unit[u]);
+}
+
+static void draw(struct progress *p, const struct timespec *now)
+{
+	double secs = (double)ns_between(&p->start, now) / 1e9;
+	double rate = secs > 0 ? (double)p->done / secs : 0;
+	uint64_t done = p->done > p->total ? p->total : p->done;
+	char d[32], t[32], r[32], eta[32] = "--:--", line[512];
+	const char *mem = p->member;
+	size_t ml = strlen(mem);
+	int n;
+
+	if (p->mode == PROGRESS_JSON) {
+		json_t *o = json_pack("{s:I, s:I, s:s}", "bytes", (json_int_t)p->done, "total",
+		                      (json_int_t)p->total, "member", p->member);
+		if (o && json_dumpf(o, stderr, JSON_COMPACT | JSON_PRESERVE_ORDER) == 0)
+			fputc('\n', stderr);
+		json_decref(o);
+		fflush(stderr);
+		return;
+	}
+	human(done, d, sizeof(d));
+	human(p->total, t, sizeof(t));
+	human((uint64_t)rate, r, sizeof(r));
+	if (rate > 0 && p->total > done) {
+		unsigned long long s = (unsigned long long)((double)(p->total - done) / rate);
+		snprintf(eta, sizeof(eta), "%llu:%02llu:%02llu", s / 3600, s / 60 % 60, s % 60);
+	}
+	/* the end of a long member name says the most (the file) */
+	if (ml > 48)
+		mem += ml - 48;
+	n = snprintf(line, sizeof(line), "%s / %s %3d%% %s/s ETA %s %s%s", d, t,
+	             p->total ? (int)(done * 100 / p->total) : 100, r, eta, ml > 48 ? "..." : "",
+	             mem);
+	if (n < 0)
+		return;
+	if (n >= (int)sizeof(line))
+		n = (int)sizeof(line) - 1;
+	fprintf(stderr, "\r%s%*s", line, p->width > n ? p->width - n : 0, "");
+	fflush(stderr);
+	p->width = n;
+	p->drawn = true;
+}
+
+void progress_update(void *ctx, uint64_t done, uint64_t total, const char *member)
+{
+	struct progress *p = ctx;
+	struct timespec now;
+
+	if (p->mode == PROGRESS_NEVER)
+		return;
+	p->done = done;
+	p->total = total;
+	snprintf(p->member, sizeof(p->member), "%s", member ? member : "");
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (p->last.tv_sec || p->last.tv_nsec) {
+		if (ns_between(&p->last, &now) < REDRAW_NS)
+			return;
+	}
+	p->last = now;
+	draw(p, &now);
+}
+
+void progress_end(struct progress *p)
+{
+	struct timespec now;
+
+	if (p->mode == PROGRESS_NEVER || (p->done == 0 && p->total == 0))
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	draw(p, &now);
+	if (p->drawn)
+		fputc('\n', stderr);
+	p->drawn = false;
+	p->mode = PROGRESS_NEVER; /* once only, whatever path the caller takes */
+}

@@ -1,0 +1,33 @@
+/*
+ * progress.h - the export's progress display on standard error: a line redrawn with '\r'
+ * (bytes done / total, percent, rate, ETA, current member) at most four times a second when
+ * stderr is a terminal or --progress always, one JSON object per line with --progress json,
+ * nothing otherwise.
+ */
+#ifndef SMIG_EXPORT_PROGRESS_H
+#define SMIG_EXPORT_PROGRESS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+enum progress_mode { PROGRESS_AUTO, PROGRESS_ALWAYS, PROGRESS_NEVER, PROGRESS_JSON };
+
+struct progress {
+	enum progress_mode mode; /* resolved: AUTO becomes ALWAYS or NEVER */
+	struct timespec start, last;
+	bool drawn; /* a '\r' line is on the terminal */
+	int width;  /* of the last line, to blank leftovers */
+	uint64_t done, total;
+	char member[256];
+};
+
+/* "auto", "always", "never" or "json"; -1 otherwise. */
+int progress_mode_parse(const char *s, enum progress_mode *m);
+void progress_init(struct progress *p, enum progress_mode m);
+/* A smig_export_progress_fn: ctx is the struct progress. */
+void progress_update(void *ctx, uint64_t done, uint64_t total, const char *member);
+/* Draw the final state and end the line. */
+void progress_end(struct progress *p);
+
+#endif
