@@ -1,0 +1,47 @@
+/*
+ * import.h - what the smig-import command files share: the command table entries, the
+ * message helpers (only the programs print; common/ fills error objects) and the verified
+ * opening of an archive every command starts with (archive.md §6).
+ */
+#ifndef SMIG_IMPORT_H
+#define SMIG_IMPORT_H
+
+#include "archive.h"
+#include "descriptor.h"
+#include "err.h"
+
+#define PROG "smig-import"
+
+/* Print "smig-import: <msg>" for an error and return its exit code (cli.md). */
+int fail(const struct smig_err *e);
+/* Print a usage error for `cmd` and return 2. */
+int usage_error(const char *cmd, const char *fmt, ...) SMIG_PRINTF(2, 3);
+
+/*
+ * An archive that passed archive.md §6 steps 1-3: staged in a private directory, the signed
+ * list checked against every member, the descriptor parsed and validated and consistent with
+ * the staged members. Owned by the caller; release with import_archive_close(), which
+ * removes the staging directory.
+ */
+struct import_archive {
+	char *tmpdir;                 /* private 0700 directory holding the staging area */
+	struct smig_staged *staged;   /* tmpdir/staging */
+	struct smig_descriptor *desc;
+};
+
+/*
+ * Stage `path` ("-" = standard input) under a new private directory in `tmp_parent` (NULL =
+ * $TMPDIR, else /tmp), verify it with the public key file `pubpath` and read its descriptor.
+ * Trust and structure failures are SMIG_ERR_INTEGRITY; nothing is left behind on failure.
+ */
+int import_archive_open(const char *path, const char *pubpath, const char *tmp_parent,
+			struct import_archive *a, struct smig_err *e);
+/* Remove the staging area and free everything `a` holds; `a` may be all zero. */
+void import_archive_close(struct import_archive *a);
+/* "standard input" for "-", else `path`: how messages and results name an archive. */
+const char *import_archive_label(const char *path);
+
+int cmd_verify(int argc, char **argv);
+int cmd_features(int argc, char **argv);
+
+#endif

@@ -1,0 +1,181 @@
+/*
+ * verified.c - the one way smig-import commands open an archive (archive.md §6): stage it in a
+ * private directory while checking structure and hashes, verify the signed list with the
+ * user's key, then parse the descriptor and check that it describes exactly the staged
+ * members. Nothing of the archive is looked at before all of that has passed.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fileio.h"
+#include "import.h"
+#include "sign.h"
+#include "winval.h"
+
+#define DESCRIPTOR_NAME "smig/descriptor.xml"
+
+const char *import_archive_label(const char *path)
+{
+	return strcmp(path, "-") == 0 ? "standard input" : path;
+}
+
+static int cmp_member_name(const void *a, const void *b)
+{
+	const struct smig_staged_member *const *x = a, *const *y = b;
+
+	return strcmp((*x)->name, (*y)->name);
+}
+
+static bool reserved_name(const char *name)
+{
+	return strcmp(name, DESCRIPTOR_NAME) == 0 || strcmp(name, SMIG_ARCHIVE_SUMS) == 0 ||
+	       strcmp(name, SMIG_ARCHIVE_SIG) == 0;
+}
+
+/*
+ * The signed descriptor must list every payload member exactly once with its staged size, and
+ * nothing else: the payload is then exactly what import will act on. Staged names are unique
+ * (the reader refuses duplicates), so sorting them allows a binary search per record.
+ */
+static int check_members(const char *label, const struct smig_staged *st,
+			 const struct smig_descriptor *d, struct smig_err *e)
+{
+	const struct smig_staged_member **byname = NULL;
+	bool *seen = NULL;
+	size_t i, n = 0;
+	int rc = -1;
+
+	byname = calloc(st->count ? st->count : 1, sizeof(*byname));
+	seen = calloc(st->count ? st->count : 1, sizeof(*seen));
+	if (byname == NULL || seen == NULL) {
+		smig_err_nomem(e, "checking the archive's members");
+		goto out;
+	}
+	for (i = 0; i < st->count; i++)
+		if (!reserved_name(st->members[i].name))
+			byname[n++] = &st->members[i];
+	qsort(byname, n, sizeof(*byname), cmp_member_name);
+	for (i = 0; i < d->nmembers; i++) {
+		const struct smig_desc_member *dm = &d->members[i];
+		struct smig_staged_member key = {.name = dm->name};
+		const struct smig_staged_member *kp = &key, **hit = NULL;
+
+		if (!reserved_name(dm->name))
+			hit = bsearch(&kp, byname, n, sizeof(*byname), cmp_member_name);
+		if (hit == NULL) {
+			smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s': the descriptor lists '%s', "
+				     "which is not a payload member of the archive", label,
+				     dm->name);
+			goto out;
+		}
+		if (seen[hit - byname]) {
+			smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s': the descriptor lists '%s' twice",
+				     label, dm->name);
+			goto out;
+		}
+		seen[hit - byname] = true;
+		if ((*hit)->size != dm->size) {
+			smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s': '%s' holds %llu bytes but "
+				     "the descriptor says %llu", label, dm->name,
+				     (unsigned long long)(*hit)->size,
+				     (unsigned long long)dm->size);
+			goto out;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		if (!seen[i]) {
+			smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s': member '%s' is not in the "
+				     "descriptor", label, byname[i]->name);
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	free(seen);
+	free(byname);
+	return rc;
+}
+
+static int read_descriptor(const char *label, const struct smig_staged *st,
+			   struct smig_descriptor **out, struct smig_err *e)
+{
+	char *buf = NULL;
+	size_t len;
+	int rc = -1;
+
+	/* The reader already guarantees the list and its signature are the last two members. */
+	if (st->count < 3 || strcmp(st->members[0].name, DESCRIPTOR_NAME) != 0) {
+		smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s': the first member is '%s', not '%s'",
+			     label, st->count ? st->members[0].name : "(none)", DESCRIPTOR_NAME);
+		goto out;
+	}
+	if (smig_file_read(st->members[0].local, SMIG_DESCRIPTOR_MAX, DESCRIPTOR_NAME, &buf,
+			   &len, e) < 0)
+		goto out;
+	if (smig_descriptor_read(buf, len, NULL, out, e) < 0) {
+		/* Signed but invalid: archive.md §6 treats every failure up to here as the
+		 * archive's; a descriptor from a newer format stays "unsupported" (exit 1). */
+		if (e->kind == SMIG_ERR_FORMAT)
+			e->kind = SMIG_ERR_INTEGRITY;
+		goto out;
+	}
+	if (check_members(label, st, *out, e) < 0) {
+		smig_descriptor_free(*out);
+		*out = NULL;
+		goto out;
+	}
+	rc = 0;
+out:
+	free(buf);
+	return rc;
+}
+
+int import_archive_open(const char *path, const char *pubpath, const char *tmp_parent,
+			struct import_archive *a, struct smig_err *e)
+{
+	struct smig_pubkey pub;
+	char *staging = NULL;
+	int rc = -1;
+
+	memset(a, 0, sizeof(*a));
+	if (smig_sign_read_pubkey(pubpath, &pub, e) < 0)
+		goto out;
+	if (tmp_parent == NULL) {
+		tmp_parent = getenv("TMPDIR");
+		if (tmp_parent == NULL || *tmp_parent == '\0')
+			tmp_parent = "/tmp";
+	}
+	/* mkdtemp gives a fresh 0700 directory nobody else can have prepared; the reader wants
+	 * a staging path that does not exist yet, so it goes one level down. */
+	a->tmpdir = smig_asprintf(e, "%s/.smig-import-XXXXXX", tmp_parent);
+	if (a->tmpdir == NULL)
+		goto out;
+	if (mkdtemp(a->tmpdir) == NULL) {
+		smig_err_sys(e, errno, "cannot create a staging directory in '%s'", tmp_parent);
+		free(a->tmpdir);
+		a->tmpdir = NULL;
+		goto out;
+	}
+	staging = smig_path_join(a->tmpdir, "staging", e);
+	if (staging == NULL ||
+	    smig_archive_extract_verified(path, staging, &pub, NULL, &a->staged, e) < 0 ||
+	    read_descriptor(import_archive_label(path), a->staged, &a->desc, e) < 0)
+		goto out;
+	rc = 0;
+out:
+	if (rc < 0)
+		import_archive_close(a);
+	free(staging);
+	return rc;
+}
+
+void import_archive_close(struct import_archive *a)
+{
+	smig_descriptor_free(a->desc);
+	smig_staged_free(a->staged, true);
+	if (a->tmpdir)
+		smig_rm_rf(a->tmpdir, NULL);
+	free(a->tmpdir);
+	memset(a, 0, sizeof(*a));
+}
