@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The main job on the bundled example host: install what is missing, build, build the
-# example source host examples/lab-2008r2 from its description, and write its feature list
-# and pre-migration report (text, JSON and HTML) under out/.
+# example hosts (examples/lab-2008r2 source, examples/lab-2012 destination) from their
+# descriptions, write the source's feature list and pre-migration report (text, JSON, HTML),
+# export it into a signed archive, and verify that archive against the destination, all
+# under out/.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 "$top/scripts/setup.sh"
@@ -17,8 +19,20 @@ for fmt in text json html; do
   "$top/build/smig-export" inventory --source "$out/lab-2008r2" --format "$fmt" \
     -o "$out/inventory-lab-2008r2.$fmt"
 done
+
+echo "== export: signed archive of the source host" >&2
+rm -f "$out/smig-demo.pub" "$out/smig-demo.sec" "$out/lab-2008r2.smig"
+"$top/build/smig-export" keygen -p "$out/smig-demo.pub" -s "$out/smig-demo.sec" -c "smig demo key"
+"$top/build/smig-export" export --source "$out/lab-2008r2" -s "$out/smig-demo.sec" \
+  -o "$out/lab-2008r2.smig" --log "$out/export-log.jsonl" --progress never
+echo "== import side: verify the archive and check what the destination can take" >&2
+"$top/build/smig-import" verify -p "$out/smig-demo.pub" "$out/lab-2008r2.smig"
+"$top/build/smig-import" features -p "$out/smig-demo.pub" "$out/lab-2008r2.smig" --dest "$out/lab-2012"
+
 echo >&2
 echo "Pre-migration report of the example host:" >&2
 for fmt in text json html; do
   echo "  $out/inventory-lab-2008r2.$fmt" >&2
 done
+echo "Signed archive: $out/lab-2008r2.smig ($(du -h "$out/lab-2008r2.smig" | cut -f1))," >&2
+echo "  verify with stock tools: bsdtar -xf it, then signify-openbsd -C -p $out/smig-demo.pub -x smig/SHA256.sig" >&2
