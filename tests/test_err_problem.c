@@ -1,4 +1,4 @@
-/* test_problem.c - report item lists and the error object's exit codes (err.h). */
+/* test_err_problem.c - report item lists (problem.h), the error object and exit codes (err.h). */
 #include "testutil.h"
 
 #include <string.h>

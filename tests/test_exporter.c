@@ -1,5 +1,5 @@
 /*
- * test_export.c - the export engine (common/exporter.c) on the lab-2008r2 example host:
+ * test_exporter.c - the export engine (common/exporter.c) on the lab-2008r2 example host:
  * member list and order, .reg members, byte-identical configurations and disks, selection,
  * the saved-state rule, the broken-VM rule, determinism, and that a failed export leaves
  * nothing behind. Archives are read back with libarchive directly and verified with the
