@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include <openssl/crypto.h>
+#include <zstd.h>
 
 #include "fileio.h"
 #include "strbuf.h"
@@ -265,6 +267,210 @@ static struct name_slot *name_claim(struct name_set *ns, const char *name, bool 
 
 /* ---- writing ---- */
 
+/*
+ * Writing overlaps its four kinds of work on separate threads: the caller's thread reads the
+ * source and feeds libarchive, whose tar stream goes to zstd (whose own worker threads
+ * compress), while hashing and writing the output each run as a "stage" on a thread of its
+ * own. A stage consumes a FIFO of jobs; a job names one of the stage's buffers, or (hashing)
+ * says "this many zeros" for a hole, which needs no buffer and is never read. Buffers are
+ * filled round-robin and jobs finish in order, so the next buffer is free whenever fewer than
+ * all are queued; the producer waits for that, which bounds the memory to the stage's buffers
+ * whatever the member's size.
+ *
+ * Ownership: a queued buffer (or the one being consumed) is the stage thread's to read; the
+ * producer may read it too but not write it. Per-member state the stage thread uses (the
+ * hash context) is the producer's only while the queue is empty.
+ */
+#define STAGE_SLOTS 20     /* queued jobs: buffers plus the hole and final jobs between */
+#define STAGE_MAX_BUFS 8
+
+enum job_kind { JOB_DATA, JOB_ZEROS, JOB_FINAL };
+
+struct job {
+	enum job_kind kind;
+	unsigned buf; /* JOB_DATA: index into stage.buf */
+	uint64_t len; /* bytes of data or zeros */
+};
+
+struct stage {
+	pthread_mutex_t mu;
+	pthread_cond_t work; /* a job was queued, or quit */
+	pthread_cond_t done; /* a job was finished */
+	struct job q[STAGE_SLOTS];
+	unsigned head;       /* oldest job: being consumed, or next */
+	unsigned count;      /* jobs queued, including the one being consumed */
+	unsigned bufs_busy;  /* JOB_DATA jobs among them */
+	unsigned next_buf;   /* the next buffer to fill */
+	unsigned nbufs;
+	bool quit;           /* stop once the queue is empty */
+	bool drop;           /* ... and skip what is still queued */
+	int err;             /* first error a job returned (an errno); later jobs are skipped */
+	unsigned char *buf[STAGE_MAX_BUFS];
+	/* runs on the stage's thread, outside the lock; returns 0 or an errno */
+	int (*run)(void *ctx, const struct job *j, const unsigned char *buf);
+	void *ctx;
+	bool init;           /* mu and the conditions exist */
+	bool started;        /* the thread runs */
+	pthread_t tid;
+};
+
+static void *stage_main(void *arg)
+{
+	struct stage *st = arg;
+	struct job job;
+	int r;
+
+	pthread_mutex_lock(&st->mu);
+	for (;;) {
+		while (st->count == 0 && !st->quit)
+			pthread_cond_wait(&st->work, &st->mu);
+		if (st->count == 0)
+			break;
+		job = st->q[st->head];
+		if (st->err == 0 && !st->drop) {
+			pthread_mutex_unlock(&st->mu);
+			r = st->run(st->ctx, &job, job.kind == JOB_DATA ? st->buf[job.buf] : NULL);
+			pthread_mutex_lock(&st->mu);
+			if (r != 0 && st->err == 0)
+				st->err = r;
+		}
+		st->head = (st->head + 1) % STAGE_SLOTS;
+		st->count--;
+		if (job.kind == JOB_DATA)
+			st->bufs_busy--;
+		pthread_cond_signal(&st->done);
+	}
+	pthread_mutex_unlock(&st->mu);
+	return NULL;
+}
+
+/* Buffers of `bufsize` bytes and the thread. On failure stage_stop() still cleans up. */
+static int stage_start(struct stage *st, unsigned nbufs, size_t bufsize,
+		       int (*run)(void *, const struct job *, const unsigned char *), void *ctx,
+		       struct smig_err *e)
+{
+	unsigned i;
+	int r;
+
+	st->nbufs = nbufs;
+	st->run = run;
+	st->ctx = ctx;
+	for (i = 0; i < nbufs; i++) {
+		st->buf[i] = malloc(bufsize);
+		if (st->buf[i] == NULL)
+			return smig_err_nomem(e, "starting an archive");
+	}
+	if (pthread_mutex_init(&st->mu, NULL) != 0)
+		return smig_err_nomem(e, "starting an archive");
+	if (pthread_cond_init(&st->work, NULL) != 0) {
+		pthread_mutex_destroy(&st->mu);
+		return smig_err_nomem(e, "starting an archive");
+	}
+	if (pthread_cond_init(&st->done, NULL) != 0) {
+		pthread_cond_destroy(&st->work);
+		pthread_mutex_destroy(&st->mu);
+		return smig_err_nomem(e, "starting an archive");
+	}
+	st->init = true;
+	r = pthread_create(&st->tid, NULL, stage_main, st);
+	if (r != 0)
+		return smig_err_sys(e, r, "cannot start a writing thread");
+	st->started = true;
+	return 0;
+}
+
+/* Stop the thread (after the queue, or at once when `drop`) and free everything. */
+static void stage_stop(struct stage *st, bool drop)
+{
+	unsigned i;
+
+	if (st->started) {
+		pthread_mutex_lock(&st->mu);
+		st->quit = true;
+		st->drop = drop;
+		pthread_cond_signal(&st->work);
+		pthread_mutex_unlock(&st->mu);
+		pthread_join(st->tid, NULL);
+		st->started = false;
+	}
+	if (st->init) {
+		pthread_cond_destroy(&st->done);
+		pthread_cond_destroy(&st->work);
+		pthread_mutex_destroy(&st->mu);
+		st->init = false;
+	}
+	for (i = 0; i < st->nbufs; i++) {
+		free(st->buf[i]);
+		st->buf[i] = NULL;
+	}
+}
+
+/* The buffer to fill next, once the stage has let go of it. */
+static unsigned stage_next_buf(struct stage *st)
+{
+	unsigned i;
+
+	pthread_mutex_lock(&st->mu);
+	while (st->bufs_busy == st->nbufs)
+		pthread_cond_wait(&st->done, &st->mu);
+	i = st->next_buf;
+	pthread_mutex_unlock(&st->mu);
+	return i;
+}
+
+/* Queue a job; returns the stage's first error so far (0: none). */
+static int stage_put(struct stage *st, enum job_kind kind, unsigned buf, uint64_t len)
+{
+	int err;
+
+	pthread_mutex_lock(&st->mu);
+	while (st->count == STAGE_SLOTS)
+		pthread_cond_wait(&st->done, &st->mu);
+	st->q[(st->head + st->count) % STAGE_SLOTS] = (struct job){kind, buf, len};
+	st->count++;
+	if (kind == JOB_DATA) {
+		st->bufs_busy++;
+		st->next_buf = (buf + 1) % st->nbufs;
+	}
+	err = st->err;
+	pthread_cond_signal(&st->work);
+	pthread_mutex_unlock(&st->mu);
+	return err;
+}
+
+/* Wait until every queued job is done; returns the stage's first error (0: none). */
+static int stage_drain(struct stage *st)
+{
+	int err;
+
+	pthread_mutex_lock(&st->mu);
+	while (st->count > 0)
+		pthread_cond_wait(&st->done, &st->mu);
+	err = st->err;
+	pthread_mutex_unlock(&st->mu);
+	return err;
+}
+
+/*
+ * zstd is done here with libzstd rather than with libarchive's filter, whose options (3.6)
+ * are only the level and the thread count: with its default job size of 8 MiB (4 windows at
+ * level 3) the workers' buffers alone passed 100 MiB. ZSTD_JOB bounds them; smaller jobs cost
+ * a little ratio at the job seams (each job still sees an overlap of the one before) and
+ * leave the workers less slack. libarchive writes the tar stream unblocked into write_cb,
+ * which compresses it into the output stage's buffers.
+ */
+#define ZSTD_LEVEL 3
+#define ZSTD_JOB ((size_t)2 << 20)
+/* Chunks the hasher may lag behind the reader: slack so that neither waits for the other
+ * whenever the zstd workers hold up the reader for a moment. */
+#define HASH_BUFS 8
+/* Output buffers (OUT_SIZE bytes each) queued for the writing thread. */
+#define OUT_BUFS 4
+#define OUT_SIZE ((size_t)1 << 20)
+/* Output bytes that may wait for the disk in the page cache (see write_behind). */
+#define WB_LAG ((uint64_t)8 << 20)
+_Static_assert(HASH_BUFS <= STAGE_MAX_BUFS && OUT_BUFS <= STAGE_MAX_BUFS, "stage buffers");
+
 struct smig_archive_writer {
 	struct archive *a;
 	char *path;     /* final name; NULL when writing to standard output */
@@ -277,8 +483,134 @@ struct smig_archive_writer {
 	smig_progress_fn progress;
 	void *progress_ctx;
 	uint64_t bytes_done;
-	unsigned char *buf; /* CHUNK bytes */
+	ZSTD_CCtx *zc;  /* NULL unless zstd */
+	struct stage hash;  /* CHUNK buffers of source data */
+	struct smig_sha256 h; /* the member being hashed; see the ownership rule above */
+	uint8_t digest[32];   /* of the last member, set by JOB_FINAL */
+	struct stage out;   /* OUT_SIZE buffers of archive bytes */
+	bool out_have;      /* out_buf is ours, being filled */
+	unsigned out_buf;
+	size_t out_pos;     /* bytes in out_buf */
+	bool wb;            /* write-behind on the output file (see write_behind) */
+	uint64_t wb_off;    /* bytes written so far */
+	uint64_t wb_dropped; /* bytes before this are on disk and out of the page cache */
 };
+
+static int hash_run(void *ctx, const struct job *j, const unsigned char *buf)
+{
+	struct smig_archive_writer *w = ctx;
+	uint64_t left;
+
+	switch (j->kind) {
+	case JOB_DATA:
+		smig_sha256_update(&w->h, buf, (size_t)j->len);
+		break;
+	case JOB_ZEROS:
+		for (left = j->len; left > 0;) {
+			size_t n = left < sizeof(zeros) ? (size_t)left : sizeof(zeros);
+
+			smig_sha256_update(&w->h, zeros, n);
+			left -= n;
+		}
+		break;
+	case JOB_FINAL:
+		smig_sha256_final(&w->h, w->digest);
+		break;
+	}
+	return 0;
+}
+
+/* All of `len` bytes to `fd`, or -1 with errno set. */
+static int write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * Write-behind (our own file only): start writing each buffer to disk as soon as it is in
+ * the page cache, and once it is WB_LAG bytes behind, wait for it and drop it from the cache.
+ * Dirty pages stay bounded, the archive does not push the host's files out of the cache, and
+ * the kernel reuses the same few pages instead of finding fresh ones for every megabyte, which
+ * is most of the cost of a large write. finish() still fsyncs.
+ */
+static int write_behind(struct smig_archive_writer *w, uint64_t off, size_t len)
+{
+	const unsigned flush = SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
+			       SYNC_FILE_RANGE_WAIT_AFTER;
+	uint64_t end = off + len;
+
+	if (sync_file_range(w->fd, (off_t)off, (off_t)len, SYNC_FILE_RANGE_WRITE) < 0)
+		goto fail;
+	if (end < WB_LAG || end - WB_LAG <= w->wb_dropped)
+		return 0;
+	if (sync_file_range(w->fd, (off_t)w->wb_dropped, (off_t)(end - WB_LAG - w->wb_dropped),
+			    flush) < 0)
+		goto fail;
+	(void)posix_fadvise(w->fd, (off_t)w->wb_dropped,
+			    (off_t)(end - WB_LAG - w->wb_dropped), POSIX_FADV_DONTNEED);
+	w->wb_dropped = end - WB_LAG;
+	return 0;
+fail:
+	/* a file system without it: plain buffered writes, as without write-behind */
+	if (errno == EINVAL || errno == ESPIPE || errno == ENOSYS) {
+		w->wb = false;
+		return 0;
+	}
+	return -1;
+}
+
+/* The output stage's job, on its thread: `wb`, `wb_off` and `wb_dropped` are its own. */
+static int out_run(void *ctx, const struct job *j, const unsigned char *buf)
+{
+	struct smig_archive_writer *w = ctx;
+
+	if (write_all(w->fd, buf, (size_t)j->len) < 0)
+		return errno;
+	if (w->wb && write_behind(w, w->wb_off, (size_t)j->len) < 0)
+		return errno;
+	w->wb_off += j->len;
+	return 0;
+}
+
+/* Hand the buffer being filled to the writing thread. Returns 0, or -1 with the reason set
+ * on the archive once the writing thread failed (reported at the next call, not this one). */
+static int out_flush(struct smig_archive_writer *w, struct archive *a)
+{
+	int err = 0;
+
+	if (w->out_have && w->out_pos > 0) {
+		err = stage_put(&w->out, JOB_DATA, w->out_buf, w->out_pos);
+		w->out_have = false;
+	}
+	if (err != 0) {
+		archive_set_error(a, err, "write error");
+		return -1;
+	}
+	return 0;
+}
+
+/* The buffer being filled, taken from the stage when there is none. */
+static unsigned char *out_space(struct smig_archive_writer *w)
+{
+	if (!w->out_have) {
+		w->out_buf = stage_next_buf(&w->out);
+		w->out_pos = 0;
+		w->out_have = true;
+	}
+	return w->out.buf[w->out_buf];
+}
 
 static int writer_archive_err(struct smig_archive_writer *w, const char *member,
 			      struct smig_err *e)
@@ -295,27 +627,70 @@ static int writer_archive_err(struct smig_archive_writer *w, const char *member,
 			    w->path ? w->path : "standard output", msg ? msg : "libarchive error");
 }
 
+/* Run the zstd stream on `len` bytes of tar (ZSTD_e_continue) or to the end of the frame
+ * (ZSTD_e_end, len 0). Returns 0, or -1 with the reason set on the archive. */
+static int zstd_run(struct smig_archive_writer *w, struct archive *a, const void *buf,
+		    size_t len, ZSTD_EndDirective mode)
+{
+	ZSTD_inBuffer in = {buf, len, 0};
+	size_t left;
+
+	do {
+		ZSTD_outBuffer out = {out_space(w), OUT_SIZE, w->out_pos};
+
+		left = ZSTD_compressStream2(w->zc, &out, &in, mode);
+		if (ZSTD_isError(left)) {
+			archive_set_error(a, -1, "zstd: %s", ZSTD_getErrorName(left));
+			return -1;
+		}
+		w->out_pos = out.pos;
+		if (w->out_pos == OUT_SIZE && out_flush(w, a) < 0)
+			return -1;
+	} while (mode == ZSTD_e_end ? left != 0 : in.pos < in.size);
+	return 0;
+}
+
 /* libarchive's output callback: all of `len` or -1 with the errno kept for the message. */
 static la_ssize_t write_cb(struct archive *a, void *ctx, const void *buf, size_t len)
 {
 	struct smig_archive_writer *w = ctx;
 	const char *p = buf;
-	size_t done = 0;
+	size_t left = len;
 
 	if (w->discard)
 		return (la_ssize_t)len;
-	while (done < len) {
-		ssize_t n = write(w->fd, p + done, len - done);
+	if (w->zc != NULL)
+		return zstd_run(w, a, buf, len, ZSTD_e_continue) < 0 ? -1 : (la_ssize_t)len;
+	while (left > 0) {
+		unsigned char *dst = out_space(w);
+		size_t n = OUT_SIZE - w->out_pos < left ? OUT_SIZE - w->out_pos : left;
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			archive_set_error(a, errno, "write error");
+		memcpy(dst + w->out_pos, p, n);
+		w->out_pos += n;
+		p += n;
+		left -= n;
+		if (w->out_pos == OUT_SIZE && out_flush(w, a) < 0)
 			return -1;
-		}
-		done += (size_t)n;
 	}
 	return (la_ssize_t)len;
+}
+
+static int zstd_start(struct smig_archive_writer *w, int threads, struct smig_err *e)
+{
+	size_t r;
+
+	w->zc = ZSTD_createCCtx();
+	if (w->zc == NULL)
+		return smig_err_nomem(e, "starting an archive");
+	r = ZSTD_CCtx_setParameter(w->zc, ZSTD_c_compressionLevel, ZSTD_LEVEL);
+	if (ZSTD_isError(r))
+		return smig_err_set(e, SMIG_ERR_IO, "cannot start zstd: %s", ZSTD_getErrorName(r));
+	/* a libzstd built without threads refuses these: the output is the same format, only
+	 * slower, so that is not an error */
+	if (threads > 0 &&
+	    !ZSTD_isError(ZSTD_CCtx_setParameter(w->zc, ZSTD_c_nbWorkers, threads)))
+		(void)ZSTD_CCtx_setParameter(w->zc, ZSTD_c_jobSize, (int)ZSTD_JOB);
+	return 0;
 }
 
 int smig_archive_writer_open(const char *path, enum smig_compress c, int threads, bool force,
@@ -323,7 +698,6 @@ int smig_archive_writer_open(const char *path, enum smig_compress c, int threads
 {
 	struct smig_archive_writer *w = NULL;
 	struct stat st;
-	char num[16];
 	int r;
 
 	*out = NULL;
@@ -332,11 +706,8 @@ int smig_archive_writer_open(const char *path, enum smig_compress c, int threads
 		return smig_err_nomem(e, "starting an archive");
 	w->fd = -1;
 	w->force = force;
-	w->buf = malloc(CHUNK);
-	if (w->buf == NULL) {
-		smig_err_nomem(e, "starting an archive");
+	if (c == SMIG_COMPRESS_ZSTD && zstd_start(w, threads, e) < 0)
 		goto fail;
-	}
 	if (strcmp(path, "-") == 0) {
 		w->fd = STDOUT_FILENO;
 	} else {
@@ -356,7 +727,12 @@ int smig_archive_writer_open(const char *path, enum smig_compress c, int threads
 			w->tmp = NULL;
 			goto fail;
 		}
+		/* not on standard output: that may be a pipe, or a file that is not ours */
+		w->wb = true;
 	}
+	if (stage_start(&w->hash, HASH_BUFS, CHUNK, hash_run, w, e) < 0 ||
+	    stage_start(&w->out, OUT_BUFS, OUT_SIZE, out_run, w, e) < 0)
+		goto fail;
 	w->a = archive_write_new();
 	if (w->a == NULL) {
 		smig_err_nomem(e, "starting an archive");
@@ -366,29 +742,22 @@ int smig_archive_writer_open(const char *path, enum smig_compress c, int threads
 	if (r == ARCHIVE_OK) {
 		switch (c) {
 		case SMIG_COMPRESS_ZSTD:
-			r = archive_write_add_filter_zstd(w->a);
-			if (r == ARCHIVE_OK)
-				r = archive_write_set_filter_option(w->a, "zstd",
-								    "compression-level", "3");
-			/* a libzstd built without threads refuses this: the output is the same
-			 * format, only slower, so that is not an error */
-			if (r == ARCHIVE_OK && threads > 0) {
-				snprintf(num, sizeof(num), "%d", threads);
-				(void)archive_write_set_filter_option(w->a, "zstd", "threads", num);
-			}
+			/* write_cb compresses; unblocked, so the tar stream reaches it in the
+			 * pieces it is made of and nothing pads it */
+			r = archive_write_set_bytes_per_block(w->a, 0);
 			break;
 		case SMIG_COMPRESS_GZIP:
 			r = archive_write_add_filter_gzip(w->a);
+			/* libarchive pads the output to whole 10 KiB blocks unless told
+			 * otherwise; after a compressed stream those zeros are garbage */
+			if (r == ARCHIVE_OK)
+				r = archive_write_set_bytes_in_last_block(w->a, 1);
 			break;
 		case SMIG_COMPRESS_NONE:
 			r = archive_write_add_filter_none(w->a);
 			break;
 		}
 	}
-	/* libarchive pads the output to whole 10 KiB blocks unless told otherwise; after a
-	 * compressed stream those zeros are garbage (zstd refuses them as a bad frame) */
-	if (r == ARCHIVE_OK && c != SMIG_COMPRESS_NONE)
-		r = archive_write_set_bytes_in_last_block(w->a, 1);
 	if (r == ARCHIVE_OK)
 		r = archive_write_open2(w->a, w, NULL, write_cb, NULL, NULL);
 	if (r != ARCHIVE_OK) {
@@ -465,13 +834,12 @@ static int write_header(struct smig_archive_writer *w, const char *member, uint6
 	return 0;
 }
 
+/* Member data into libarchive (the caller hashes it). */
 static int feed(struct smig_archive_writer *w, const char *member, const void *data, size_t len,
-		struct smig_sha256 *h, struct smig_err *e)
+		struct smig_err *e)
 {
 	const char *p = data;
 
-	if (h)
-		smig_sha256_update(h, data, len);
 	while (len > 0) {
 		la_ssize_t n = archive_write_data(w->a, p, len);
 
@@ -484,16 +852,20 @@ static int feed(struct smig_archive_writer *w, const char *member, const void *d
 	return 0;
 }
 
-/* A hole: zeros for the hash and for libarchive, which skips them in a sparse member. */
+/* A hole: zeros for libarchive, which skips them in a sparse member without reading them,
+ * and one job for the hasher. */
 static int feed_zeros(struct smig_archive_writer *w, const char *member, uint64_t len,
-		      struct smig_sha256 *h, struct smig_err *e)
+		      struct smig_err *e)
 {
 	uint64_t since = 0; /* bytes since the last progress report */
 
+	if (len == 0)
+		return 0;
+	(void)stage_put(&w->hash, JOB_ZEROS, 0, len);
 	while (len > 0) {
 		size_t n = len < sizeof(zeros) ? (size_t)len : sizeof(zeros);
 
-		if (feed(w, member, zeros, n, h, e) < 0)
+		if (feed(w, member, zeros, n, e) < 0)
 			return -1;
 		len -= n;
 		since += n;
@@ -520,11 +892,13 @@ int smig_archive_add_buffer(struct smig_archive_writer *w, const char *member, c
 
 	if (write_header(w, member, len, mtime, NULL, 0, e) < 0)
 		return -1;
+	/* in memory and small (descriptor, .reg, checksum list): hashed right here */
 	if (smig_sha256_init(&h, e) < 0) {
 		w->failed = true;
 		return -1;
 	}
-	if (feed(w, member, data, len, &h, e) < 0 || finish_entry(w, member, e) < 0) {
+	smig_sha256_update(&h, data, len);
+	if (feed(w, member, data, len, e) < 0 || finish_entry(w, member, e) < 0) {
 		smig_sha256_abort(&h);
 		return -1;
 	}
@@ -610,13 +984,14 @@ fail:
 	return -1;
 }
 
-/* Feed [off, off + len) of `fd` into the archive in CHUNK pieces. */
+/* Feed [off, off + len) of `fd` into the archive and the hasher in CHUNK pieces. */
 static int feed_region(struct smig_archive_writer *w, const char *member, int fd, off_t off,
-		       off_t len, const char *what, struct smig_sha256 *h, struct smig_err *e)
+		       off_t len, const char *what, struct smig_err *e)
 {
 	while (len > 0) {
 		size_t want = (uint64_t)len < CHUNK ? (size_t)len : CHUNK;
-		ssize_t n = pread(fd, w->buf, want, off);
+		unsigned b = stage_next_buf(&w->hash);
+		ssize_t n = pread(fd, w->hash.buf[b], want, off);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -629,7 +1004,9 @@ static int feed_region(struct smig_archive_writer *w, const char *member, int fd
 			return smig_err_set(e, SMIG_ERR_IO,
 					    "'%s' shrank while it was being read", what);
 		}
-		if (feed(w, member, w->buf, (size_t)n, h, e) < 0)
+		/* from here on the hasher reads the buffer too; nobody writes it */
+		(void)stage_put(&w->hash, JOB_DATA, b, (uint64_t)n);
+		if (feed(w, member, w->hash.buf[b], (size_t)n, e) < 0)
 			return -1;
 		off += n;
 		len -= n;
@@ -641,12 +1018,10 @@ static int feed_region(struct smig_archive_writer *w, const char *member, int fd
 int smig_archive_add_file(struct smig_archive_writer *w, const char *member, const char *local,
 			  const char *what, uint8_t sha256[32], uint64_t *size, struct smig_err *e)
 {
-	struct smig_sha256 h = {NULL};
 	struct region *regions = NULL, whole;
 	size_t nregions = 0, i;
 	struct stat st;
 	off_t pos = 0;
-	uint8_t digest[32];
 	char extra;
 	ssize_t n;
 	int fd = -1, ret = -1;
@@ -670,7 +1045,8 @@ int smig_archive_add_file(struct smig_archive_writer *w, const char *member, con
 	if (write_header(w, member, (uint64_t)st.st_size, st.st_mtim.tv_sec, regions, nregions,
 			 e) < 0)
 		goto out;
-	if (smig_sha256_init(&h, e) < 0) {
+	/* the hasher is idle between members (every path below drains it) */
+	if (smig_sha256_init(&w->h, e) < 0) {
 		w->failed = true;
 		goto out;
 	}
@@ -681,12 +1057,12 @@ int smig_archive_add_file(struct smig_archive_writer *w, const char *member, con
 	for (i = 0; i < (regions ? nregions : 1); i++) {
 		const struct region *r = regions ? &regions[i] : &whole;
 
-		if (feed_zeros(w, member, (uint64_t)(r->off - pos), &h, e) < 0 ||
-		    feed_region(w, member, fd, r->off, r->len, what, &h, e) < 0)
+		if (feed_zeros(w, member, (uint64_t)(r->off - pos), e) < 0 ||
+		    feed_region(w, member, fd, r->off, r->len, what, e) < 0)
 			goto out;
 		pos = r->off + r->len;
 	}
-	if (feed_zeros(w, member, (uint64_t)(st.st_size - pos), &h, e) < 0)
+	if (feed_zeros(w, member, (uint64_t)(st.st_size - pos), e) < 0)
 		goto out;
 	/* the archive holds exactly st_size bytes: a file that grew meanwhile is not copied */
 	do
@@ -702,15 +1078,17 @@ int smig_archive_add_file(struct smig_archive_writer *w, const char *member, con
 	}
 	if (finish_entry(w, member, e) < 0)
 		goto out;
-	smig_sha256_final(&h, digest);
+	(void)stage_put(&w->hash, JOB_FINAL, 0, 0);
+	(void)stage_drain(&w->hash);
 	if (sha256)
-		memcpy(sha256, digest, sizeof(digest));
+		memcpy(sha256, w->digest, sizeof(w->digest));
 	if (size)
 		*size = (uint64_t)st.st_size;
 	report_progress(w, member);
 	ret = 0;
 out:
-	smig_sha256_abort(&h);
+	(void)stage_drain(&w->hash);
+	smig_sha256_abort(&w->h);
 	free(regions);
 	close(fd);
 	return ret;
@@ -720,10 +1098,14 @@ static void writer_free(struct smig_archive_writer *w)
 {
 	if (w->a)
 		archive_write_free(w->a);
+	/* nothing is left to write unless aborting, and then it is dropped */
+	stage_stop(&w->out, true);
+	stage_stop(&w->hash, true);
 	if (w->fd >= 0 && w->tmp)
 		close(w->fd);
+	smig_sha256_abort(&w->h);
+	ZSTD_freeCCtx(w->zc);
 	name_set_release(&w->names);
-	free(w->buf);
 	free(w->path);
 	free(w->tmp);
 	free(w);
@@ -734,7 +1116,8 @@ void smig_archive_writer_abort(struct smig_archive_writer *w)
 	if (w == NULL)
 		return;
 	/* archive_write_free() closes the archive: let that trailer go nowhere, so a partial
-	 * archive on standard output never ends like a complete one */
+	 * archive on standard output never ends like a complete one (nor does its zstd frame:
+	 * only finish ends it) */
 	w->discard = true;
 	if (w->tmp)
 		unlink(w->tmp);
@@ -769,9 +1152,23 @@ int smig_archive_writer_finish(struct smig_archive_writer *w, struct smig_err *e
 		goto fail;
 	}
 	r = archive_write_close(w->a);
+	/* the tar trailer went through write_cb; the zstd frame ends here, not in libarchive's
+	 * close callback, whose result libarchive ignores */
+	if (r == ARCHIVE_OK && w->zc != NULL && zstd_run(w, w->a, NULL, 0, ZSTD_e_end) < 0)
+		r = ARCHIVE_FATAL;
+	if (r == ARCHIVE_OK && out_flush(w, w->a) < 0)
+		r = ARCHIVE_FATAL;
 	if (r != ARCHIVE_OK) {
-		smig_err_set(e, SMIG_ERR_IO, "cannot write '%s': %s", name,
-			     archive_error_string(w->a));
+		if (archive_errno(w->a) > 0 && archive_errno(w->a) != EINVAL)
+			smig_err_sys(e, archive_errno(w->a), "cannot write '%s'", name);
+		else
+			smig_err_set(e, SMIG_ERR_IO, "cannot write '%s': %s", name,
+				     archive_error_string(w->a));
+		goto fail;
+	}
+	r = stage_drain(&w->out);
+	if (r != 0) {
+		smig_err_sys(e, r, "cannot write '%s'", name);
 		goto fail;
 	}
 	archive_write_free(w->a);

@@ -7,7 +7,9 @@
  * chunks and hashed while they are fed to libarchive, so memory stays bounded whatever the
  * size. A file output is written to "<path>.partial-XXXXXX" next to `path` and renamed only
  * by smig_archive_writer_finish(): an interrupted export never leaves a file named like the
- * archive. Both finish and abort free the writer.
+ * archive. Both finish and abort free the writer. Besides zstd's workers, the writer runs one
+ * hashing thread and one output thread, each fed through a few reused 1 MiB buffers, so
+ * hashing overlaps compression and memory stays bounded.
  *
  * Contract, reading: smig_archive_extract_verified() enables only the tar format and the
  * zstd, gzip and none filters, refuses anything that is not a regular file or directory or

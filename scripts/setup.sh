@@ -7,7 +7,8 @@ set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config
-  libarchive-dev libxml2-dev zlib1g-dev libssl-dev libcmocka-dev libhivex-dev libjansson-dev
+  libarchive-dev libzstd-dev libxml2-dev zlib1g-dev libssl-dev libcmocka-dev libhivex-dev
+  libjansson-dev
   libhivex-bin libwin-hivex-perl libxml2-utils libarchive-tools qemu-utils libvhdi-utils
   signify-openbsd zstd tar python3 time
 )

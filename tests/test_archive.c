@@ -1065,6 +1065,247 @@ static void writer_to_stdout(void **state)
 	free(out);
 }
 
+/* ---- the zstd stream and the writing pipeline ---- */
+
+#define STREAM_BIG ((size_t)20 * MIB + 5)
+
+/* Sources larger than the writer's buffers: 20 MiB half random, half text (several zstd jobs,
+ * every hash and output buffer reused); a 48 MiB sparse file with two data regions; a 16 MiB
+ * one that starts and ends with a hole. */
+struct stream_src {
+	char *big, *sparse, *holey;
+};
+
+static void stream_sources(struct fix *f, struct stream_src *src)
+{
+	static const char text[] = "<Setting Name=\"Memory\" Value=\"1024\"/>\r\n";
+	unsigned char *buf = malloc(STREAM_BIG);
+	size_t i;
+	int fd;
+
+	assert_non_null(buf);
+	fill(buf, STREAM_BIG / 2, 11);
+	for (i = STREAM_BIG / 2; i < STREAM_BIG; i++)
+		buf[i] = (unsigned char)text[i % (sizeof(text) - 1)];
+	src->big = tu_fmt("%s/stream-big.bin", f->dir);
+	tu_write(src->big, buf, STREAM_BIG);
+	free(buf);
+	src->sparse = tu_fmt("%s/stream-sparse.vhd", f->dir);
+	src->holey = tu_fmt("%s/stream-holey.vhd", f->dir);
+	fd = open(src->sparse, O_WRONLY | O_CREAT | O_EXCL, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, (off_t)(48 * MIB)), 0);
+	assert_int_equal(close(fd), 0);
+	write_at(src->sparse, 0, MIB + 100, 12);
+	write_at(src->sparse, (off_t)(20 * MIB), 3 * MIB, 13);
+	fd = open(src->holey, O_WRONLY | O_CREAT | O_EXCL, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, (off_t)(16 * MIB)), 0);
+	assert_int_equal(close(fd), 0);
+	write_at(src->holey, (off_t)(8 * MIB), 4096, 14);
+}
+
+static void stream_sources_free(struct stream_src *src)
+{
+	unlink(src->big);
+	unlink(src->sparse);
+	unlink(src->holey);
+	free(src->big);
+	free(src->sparse);
+	free(src->holey);
+}
+
+/* A multi-member zstd archive from the writer's own stream, with and without zstd worker
+ * threads: one valid frame (zstd -t), the members in order (bsdtar -t), the content and the
+ * returned digests right (zstd -d | GNU tar -x, sha256sum); cut or extended by one byte, the
+ * frame is refused. */
+static void zstd_stream(void **state)
+{
+	struct fix *f = *state;
+	struct stream_src src;
+	static const char *names[] = {"smig/descriptor.xml", "disks/big.bin", "disks/sparse.vhd",
+				      "disks/holey.vhd", "smig/SHA256"};
+	const char *locals[5];
+	uint8_t h[5][32];
+	int threads;
+	size_t i;
+
+	if (!tu_have("zstd"))
+		skip();
+	stream_sources(f, &src);
+	locals[1] = src.big;
+	locals[2] = src.sparse;
+	locals[3] = src.holey;
+	for (threads = 0; threads <= 2; threads += 2) {
+		struct smig_err e = SMIG_ERR_INIT;
+		struct smig_archive_writer *w = NULL;
+		char *arc = tu_fmt("%s/stream.smig", f->dir), *x = tu_fmt("%s/stream-x", f->dir);
+		uint64_t size = 0;
+
+		if (smig_archive_writer_open(arc, SMIG_COMPRESS_ZSTD, threads, false, &w, &e) < 0)
+			fail_msg("%s", e.msg);
+		if (smig_archive_add_buffer(w, names[0], "<smig/>\n", 8, 1400000000, h[0], &e) <
+		    0)
+			fail_msg("%s", e.msg);
+		for (i = 1; i <= 3; i++)
+			if (smig_archive_add_file(w, names[i], locals[i], NULL, h[i], &size,
+						  &e) < 0)
+				fail_msg("%s", e.msg);
+		assert_int_equal(size, 16 * MIB);
+		if (smig_archive_add_buffer(w, names[4], "x\n", 2, 1400000000, h[4], &e) < 0 ||
+		    smig_archive_writer_finish(w, &e) < 0)
+			fail_msg("%s", e.msg);
+
+		assert_int_equal(tu_sh("zstd -q -t '%s'", arc), 0);
+		assert_int_equal(tu_sh("bsdtar -tf '%s' > '%s/list'", arc, f->dir), 0);
+		assert_int_equal(tu_sh("printf '%%s\\n' '%s' '%s' '%s' '%s' '%s' |"
+				       " cmp -s - '%s/list'", names[0], names[1], names[2],
+				       names[3], names[4], f->dir), 0);
+		assert_int_equal(tu_sh("mkdir '%s' && zstd -q -dc '%s' | tar -xf - -C '%s'", x, arc,
+				       x), 0);
+		for (i = 1; i <= 3; i++) {
+			char *p = tu_fmt("%s/%s", x, names[i]);
+
+			assert_int_equal(tu_sh("cmp -s '%s' '%s'", p, locals[i]), 0);
+			assert_sha256sum(p, h[i]);
+			free(p);
+		}
+		/* the returned digests are those of the full logical content */
+		assert_sha256sum(src.sparse, h[2]);
+		assert_sha256sum(src.holey, h[3]);
+
+		/* rejecting twins: one byte short, one byte of garbage after the frame */
+		assert_int_equal(tu_sh("head -c -1 '%s' > '%s/cut' &&"
+				       " ! zstd -q -t '%s/cut' 2>/dev/null &&"
+				       " ! bsdtar -tf '%s/cut' >/dev/null 2>&1",
+				       arc, f->dir, f->dir, f->dir), 0);
+		assert_int_equal(tu_sh("cat '%s' > '%s/long' && printf x >> '%s/long' && "
+				       "! zstd -q -t '%s/long' 2>/dev/null", arc, f->dir, f->dir,
+				       f->dir), 0);
+		assert_int_equal(tu_sh("rm -rf '%s' '%s' '%s/list' '%s/cut' '%s/long'", arc, x,
+				       f->dir, f->dir, f->dir), 0);
+		free(arc);
+		free(x);
+	}
+	stream_sources_free(&src);
+}
+
+/* Standard output (a descriptor of the caller's) is `fd` while `fn` runs. */
+static void with_stdout(int fd, void (*fn)(void *), void *ctx)
+{
+	int saved = dup(1);
+
+	assert_true(saved >= 0);
+	fflush(stdout);
+	assert_int_equal(dup2(fd, 1), 1);
+	fn(ctx);
+	assert_int_equal(dup2(saved, 1), 1);
+	close(saved);
+}
+
+struct full_ctx {
+	const char *big;
+	enum smig_compress c;
+};
+
+static void write_to_full(void *ctx)
+{
+	struct full_ctx *fc = ctx;
+	struct smig_err e = SMIG_ERR_INIT;
+	struct smig_archive_writer *w = NULL;
+	uint8_t h[32];
+
+	assert_int_equal(smig_archive_writer_open("-", fc->c, 2, false, &w, &e), 0);
+	/* the output thread fails at its first write; the caller hears of it at the next hand
+	 * over (within the member) or at the latest when finishing */
+	if (smig_archive_add_file(w, "big.bin", fc->big, NULL, h, NULL, &e) == 0) {
+		assert_int_equal(smig_archive_writer_finish(w, &e), -1);
+	} else {
+		smig_archive_writer_abort(w);
+		assert_non_null(strstr(e.msg, "cannot write 'big.bin' to 'standard output'"));
+	}
+	assert_int_equal(e.kind, SMIG_ERR_IO);
+	assert_int_equal(e.sys_errno, ENOSPC);
+	if (strstr(e.msg, "No space left on device") == NULL)
+		fail_msg("%s", e.msg);
+}
+
+/* A write error of the output thread reaches the caller, whatever the compression. */
+static void writer_write_error(void **state)
+{
+	struct fix *f = *state;
+	struct stream_src src;
+	struct full_ctx fc;
+	int fd = open("/dev/full", O_WRONLY);
+
+	if (fd < 0)
+		skip();
+	stream_sources(f, &src);
+	fc.big = src.big;
+	fc.c = SMIG_COMPRESS_ZSTD;
+	with_stdout(fd, write_to_full, &fc);
+	fc.c = SMIG_COMPRESS_NONE;
+	with_stdout(fd, write_to_full, &fc);
+	close(fd);
+	stream_sources_free(&src);
+}
+
+struct abort_ctx {
+	const char *big;
+};
+
+static void write_then_abort(void *ctx)
+{
+	struct abort_ctx *ac = ctx;
+	struct smig_err e = SMIG_ERR_INIT;
+	struct smig_archive_writer *w = NULL;
+	uint8_t h[32];
+
+	assert_int_equal(smig_archive_writer_open("-", SMIG_COMPRESS_ZSTD, 2, false, &w, &e), 0);
+	assert_int_equal(smig_archive_add_file(w, "big.bin", ac->big, NULL, h, NULL, &e), 0);
+	smig_archive_writer_abort(w);
+}
+
+/* An export interrupted half-way: to a file, nothing is left; on standard output the zstd
+ * frame never ends, so no tool takes it for a complete archive. */
+static void writer_abort_mid_stream(void **state)
+{
+	struct fix *f = *state;
+	struct smig_err e = SMIG_ERR_INIT;
+	struct smig_archive_writer *w = NULL;
+	struct stream_src src;
+	struct abort_ctx ac;
+	char *d = tu_fmt("%s/mid", f->dir), *arc = tu_fmt("%s/mid/a.smig", f->dir);
+	char *out = tu_fmt("%s/aborted.zst", f->dir);
+	uint8_t h[32];
+	int fd;
+
+	if (!tu_have("zstd"))
+		skip();
+	stream_sources(f, &src);
+	assert_int_equal(mkdir(d, 0700), 0);
+	assert_int_equal(smig_archive_writer_open(arc, SMIG_COMPRESS_ZSTD, 2, false, &w, &e), 0);
+	assert_int_equal(smig_archive_add_file(w, "big.bin", src.big, NULL, h, NULL, &e), 0);
+	assert_int_equal(smig_archive_add_file(w, "sparse.vhd", src.sparse, NULL, h, NULL, &e), 0);
+	smig_archive_writer_abort(w);
+	assert_int_equal(tu_sh("test -z \"$(ls -A '%s')\"", d), 0);
+
+	fd = open(out, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	assert_true(fd >= 0);
+	ac.big = src.big;
+	with_stdout(fd, write_then_abort, &ac);
+	close(fd);
+	/* something was written (the stream is not held back until the end), but not a frame */
+	assert_int_equal(tu_sh("test \"$(stat -c %%s '%s')\" -gt 1048576", out), 0);
+	assert_int_equal(tu_sh("! zstd -q -t '%s' 2>/dev/null", out), 0);
+	unlink(out);
+	rmdir(d);
+	free(out);
+	free(arc);
+	free(d);
+	stream_sources_free(&src);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1082,6 +1323,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(writer_abort_leaves_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(writer_file_changes_size, setup, teardown),
 		cmocka_unit_test_setup_teardown(writer_to_stdout, setup, teardown),
+		cmocka_unit_test_setup_teardown(zstd_stream, setup, teardown),
+		cmocka_unit_test_setup_teardown(writer_write_error, setup, teardown),
+		cmocka_unit_test_setup_teardown(writer_abort_mid_stream, setup, teardown),
 	};
 
 	if (!tu_have("bsdtar") || !tu_have("tar") || !tu_have("signify-openbsd") ||
