@@ -6,6 +6,7 @@
 #include <archive_entry.h>
 
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
@@ -471,6 +472,19 @@ static int stage_drain(struct stage *st)
 #define WB_LAG ((uint64_t)8 << 20)
 _Static_assert(HASH_BUFS <= STAGE_MAX_BUFS && OUT_BUFS <= STAGE_MAX_BUFS, "stage buffers");
 
+/*
+ * The temporary file of the writer in progress, for smig_archive_signal_cleanup(): a signal
+ * handler may only call async-signal-safe functions, so the path is kept in a static buffer.
+ */
+static char signal_tmp[4096];
+static volatile sig_atomic_t signal_tmp_set;
+
+void smig_archive_signal_cleanup(void)
+{
+	if (signal_tmp_set)
+		unlink(signal_tmp);
+}
+
 struct smig_archive_writer {
 	struct archive *a;
 	char *path;     /* final name; NULL when writing to standard output */
@@ -721,6 +735,10 @@ int smig_archive_writer_open(const char *path, enum smig_compress c, int threads
 		if (w->path == NULL || w->tmp == NULL)
 			goto fail;
 		w->fd = mkostemp(w->tmp, O_CLOEXEC);
+		if (w->fd >= 0 && strlen(w->tmp) < sizeof(signal_tmp)) {
+			memcpy(signal_tmp, w->tmp, strlen(w->tmp) + 1);
+			signal_tmp_set = 1;
+		}
 		if (w->fd < 0) {
 			smig_err_sys(e, errno, "cannot create '%s'", w->tmp);
 			free(w->tmp);
@@ -1121,6 +1139,7 @@ void smig_archive_writer_abort(struct smig_archive_writer *w)
 	w->discard = true;
 	if (w->tmp)
 		unlink(w->tmp);
+	signal_tmp_set = 0;
 	writer_free(w);
 }
 
@@ -1202,6 +1221,7 @@ int smig_archive_writer_finish(struct smig_archive_writer *w, struct smig_err *e
 		smig_err_sys(e, errno, "cannot rename '%s' to '%s'", w->tmp, w->path);
 		goto fail;
 	}
+	signal_tmp_set = 0;
 	free(w->tmp);
 	w->tmp = NULL;
 	r = fsync_parent(w->path, e);

@@ -90,6 +90,9 @@ int smig_archive_add_buffer(struct smig_archive_writer *w, const char *member, c
 int smig_archive_writer_finish(struct smig_archive_writer *w, struct smig_err *e);
 /* Give up: remove the temporary file and free `w`. NULL is accepted. */
 void smig_archive_writer_abort(struct smig_archive_writer *w);
+/* Async-signal-safe: remove the temporary file of the writer in progress, if any. For the
+ * programs' SIGINT/SIGTERM handlers, so an interrupted export leaves nothing behind. */
+void smig_archive_signal_cleanup(void);
 
 /*
  * The BSD checksum list of archive.md §5: entries sorted bytewise by name (the array is

@@ -6,12 +6,14 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "archive.h"
 #include "export.h"
 #include "exporter.h"
 #include "fileio.h"
@@ -104,6 +106,28 @@ static int write_log(const char *path, const struct smig_export *x, struct smig_
 	rc = smig_file_write_atomic(path, text, len, 0644, e);
 	free(text);
 	return rc;
+}
+
+/* An interrupted export leaves no temporary archive behind: remove it, then die of the
+ * signal as if unhandled (so the caller sees the usual status). */
+static void on_signal(int sig)
+{
+	smig_archive_signal_cleanup();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void catch_signals(void)
+{
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
 }
 
 int cmd_export(int argc, char **argv)
@@ -231,6 +255,7 @@ int cmd_export(int argc, char **argv)
 	if (smig_manifest_load(NULL, &ft, &e) < 0 || smig_hostopts_read(&ho, &fs, &inv, &e) < 0 ||
 	    smig_export_new(&x, &e) < 0 || smig_export_plan(x, fs, inv, ft, &eo, &e) < 0)
 		goto fail;
+	catch_signals();
 	rc = smig_export_write(x, out, comp, threads, force, &sec, keyname, progress_update, &pr,
 	                       &members, &e);
 	progress_end(&pr);

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# An interrupted export never leaves something that looks like an archive, nor its
+# temporary file: SIGINT and SIGTERM in the middle of a disk (a 16 GiB fixed VHD that is all
+# holes, so hashing its zeros keeps the export busy for seconds).
+. "$(dirname "$0")/lib.bash"
+
+cat >"$T/host.json" <<'JSON'
+{
+  "description": "one VM with a 16 GiB fixed disk that is all holes: an export slow enough to interrupt",
+  "drives": ["C"],
+  "registry": {
+    "SYSTEM": {"Select": {"Current": 1}, "ControlSet001\\Control\\ComputerName\\ComputerName": {"ComputerName": "SIG"}},
+    "SOFTWARE": {"Microsoft\\Windows NT\\CurrentVersion": {"ProductName": "Windows Server 2008 R2 Standard", "CurrentVersion": "6.1"}}
+  },
+  "disks": [{"path": "C:\\VHD\\big.vhd", "type": "fixed", "size": "16G", "id": "11111111-2222-4333-8444-555555555555",
+             "data": [{"offset": 0, "length": "64K", "text": "big "}]}],
+  "vms": [{"id": "AAAAAAAA-BBBB-4CCC-8DDD-EEEEEEEEEEEE", "name": "big", "data_root": "C:\\ProgramData\\Microsoft\\Windows\\Hyper-V",
+           "register": "file", "drives": [{"controller": "ide", "bus": 0, "slot": 0, "type": "VHD", "path": "C:\\VHD\\big.vhd"}]}]
+}
+JSON
+"$MKHOST" "$T/host.json" "$T/h" >/dev/null
+"$EXPORT" keygen -p "$T/k.pub" -s "$T/k.sec" >/dev/null 2>&1
+
+for sig in INT TERM; do
+  mkdir -p "$T/out-$sig"
+  "$EXPORT" export --source "$T/h" -s "$T/k.sec" -o "$T/out-$sig/a.smig" --progress never 2>/dev/null &
+  pid=$!
+  # wait until the temporary archive exists, then interrupt
+  for _ in $(seq 1 100); do
+    ls "$T/out-$sig"/a.smig.partial-* >/dev/null 2>&1 && break
+    sleep 0.05
+  done
+  check "SIG$sig: export was still running" kill -0 "$pid"
+  kill -"$sig" "$pid"
+  rc=0
+  wait "$pid" || rc=$?
+  check "SIG$sig: killed by the signal (status $rc)" test "$rc" -gt 128
+  check "SIG$sig: nothing left in the output directory" test -z "$(ls -A "$T/out-$sig")"
+done
+finish
