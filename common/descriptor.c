@@ -20,12 +20,12 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
-#include <libxml/xmlschemas.h>
 #include <libxml/xmlwriter.h>
 #include <openssl/rand.h>
 
 #include "manifest.h"
 #include "winval.h"
+#include "xmlschema.h"
 
 #define NS "urn:smig:descriptor:1"
 #define WHAT "smig/descriptor.xml"
@@ -1140,31 +1140,6 @@ static int r_top_nested(struct rctx *c, xmlNodePtr k, void *obj)
 
 /* ---- parsing and validation ---- */
 
-struct first_error {
-	int line;
-	char msg[512];
-	bool set;
-};
-
-#if LIBXML_VERSION >= 21200
-static void keep_first_error(void *ctx, const xmlError *err)
-#else
-static void keep_first_error(void *ctx, xmlErrorPtr err)
-#endif
-{
-	struct first_error *fe = ctx;
-	size_t n;
-
-	if (fe->set || err == NULL)
-		return;
-	fe->set = true;
-	fe->line = err->line;
-	snprintf(fe->msg, sizeof(fe->msg), "%s", err->message ? err->message : "invalid");
-	n = strlen(fe->msg);
-	while (n > 0 && (fe->msg[n - 1] == '\n' || fe->msg[n - 1] == ' '))
-		fe->msg[--n] = '\0';
-}
-
 static char *schema_path(const char *xsd, struct smig_err *e)
 {
 	const char *dir = getenv("SMIG_SCHEMAS");
@@ -1178,52 +1153,12 @@ static char *schema_path(const char *xsd, struct smig_err *e)
 
 static int validate(xmlDocPtr doc, const char *xsd, struct smig_err *e)
 {
-	struct first_error fe = {0, {0}, false};
-	xmlSchemaParserCtxtPtr pc = NULL;
-	xmlSchemaPtr schema = NULL;
-	xmlSchemaValidCtxtPtr vc = NULL;
 	char *path = schema_path(xsd, e);
-	int rc = -1;
+	int rc;
 
 	if (path == NULL)
-		goto out;
-	if (access(path, R_OK) != 0) {
-		smig_err_sys(e, errno, "cannot read the descriptor schema '%s'", path);
-		goto out;
-	}
-	pc = xmlSchemaNewParserCtxt(path);
-	if (pc == NULL) {
-		smig_err_nomem(e, "loading the descriptor schema");
-		goto out;
-	}
-	xmlSchemaSetParserStructuredErrors(pc, keep_first_error, &fe);
-	schema = xmlSchemaParse(pc);
-	if (schema == NULL) {
-		smig_err_set(e, SMIG_ERR_FORMAT,
-			     "cannot load the descriptor schema '%s': line %d: %s", path, fe.line,
-			     fe.set ? fe.msg : "invalid schema");
-		goto out;
-	}
-	vc = xmlSchemaNewValidCtxt(schema);
-	if (vc == NULL) {
-		smig_err_nomem(e, "validating the descriptor");
-		goto out;
-	}
-	xmlSchemaSetValidStructuredErrors(vc, keep_first_error, &fe);
-	if (xmlSchemaValidateDoc(vc, doc) != 0) {
-		smig_err_set(e, SMIG_ERR_FORMAT,
-			     "'" WHAT "' does not match its schema: line %d: %s", fe.line,
-			     fe.set ? fe.msg : "invalid");
-		goto out;
-	}
-	rc = 0;
-out:
-	if (vc)
-		xmlSchemaFreeValidCtxt(vc);
-	if (schema)
-		xmlSchemaFree(schema);
-	if (pc)
-		xmlSchemaFreeParserCtxt(pc);
+		return -1;
+	rc = smig_xmlschema_validate(doc, path, "'" WHAT "'", e);
 	free(path);
 	return rc;
 }

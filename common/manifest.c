@@ -8,13 +8,13 @@
 #include <jansson.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
-#include <libxml/xmlschemas.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fileio.h"
 #include "strbuf.h"
 #include "winval.h"
+#include "xmlschema.h"
 
 /* ---- handlers: what each kind means on a host ---- */
 
@@ -271,46 +271,11 @@ static bool is_el(xmlNodePtr n, const char *name)
 static int validate(xmlDocPtr doc, const char *path, struct smig_err *e)
 {
 	char *xsd = smig_asprintf(e, "%s/schema/manifest.xsd", smig_manifest_dir());
-	xmlSchemaParserCtxtPtr pc = NULL;
-	xmlSchemaPtr schema = NULL;
-	xmlSchemaValidCtxtPtr vc = NULL;
-	const xmlError *xe;
-	int rc = -1;
+	char *what = smig_asprintf(e, "manifest '%s'", path);
+	int rc = xsd && what ? smig_xmlschema_validate(doc, xsd, what, e) : -1;
 
-	if (xsd == NULL)
-		return -1;
-	pc = xmlSchemaNewParserCtxt(xsd);
-	schema = pc ? xmlSchemaParse(pc) : NULL;
-	if (schema == NULL) {
-		smig_err_set(e, SMIG_ERR_FORMAT, "cannot load the manifest schema '%s'", xsd);
-		goto out;
-	}
-	vc = xmlSchemaNewValidCtxt(schema);
-	if (vc == NULL) {
-		smig_err_nomem(e, "validating a manifest");
-		goto out;
-	}
-	xmlSchemaSetValidStructuredErrors(vc, NULL, NULL);
-	xmlResetLastError();
-	if (xmlSchemaValidateDoc(vc, doc) != 0) {
-		xe = xmlGetLastError();
-		smig_err_set(e, SMIG_ERR_FORMAT, "manifest '%s' does not match its schema: line %d: %s",
-			     path, xe ? xe->line : 0,
-			     xe && xe->message ? xe->message : "invalid");
-		/* libxml2 messages end with a newline */
-		if (e && e->msg[0] && e->msg[strlen(e->msg) - 1] == '\n')
-			e->msg[strlen(e->msg) - 1] = '\0';
-		goto out;
-	}
-	rc = 0;
-out:
-	if (vc)
-		xmlSchemaFreeValidCtxt(vc);
-	if (schema)
-		xmlSchemaFree(schema);
-	if (pc)
-		xmlSchemaFreeParserCtxt(pc);
 	free(xsd);
+	free(what);
 	return rc;
 }
 
