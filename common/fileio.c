@@ -68,6 +68,22 @@ fail:
 	return -1;
 }
 
+int smig_text_load(const char *path, size_t max, char **text, struct smig_err *e)
+{
+	struct smig_err tmp = SMIG_ERR_INIT;
+	char *raw = NULL;
+	size_t len = 0;
+	int rc = 0;
+
+	*text = NULL;
+	if (smig_file_read(path, max, NULL, &raw, &len, e) < 0)
+		return -1;
+	if (smig_text_decode(raw, len, text, &tmp) < 0)
+		rc = smig_err_set(e, tmp.kind, "cannot read '%s': %s", path, tmp.msg);
+	free(raw);
+	return rc;
+}
+
 int smig_file_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 			   struct smig_err *e)
 {

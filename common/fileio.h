@@ -17,6 +17,9 @@
  * (e.g. the Windows path); NULL means `path`. */
 int smig_file_read(const char *path, size_t max, const char *what, char **buf, size_t *len,
 		   struct smig_err *e);
+/* Read a text file as Windows writes it: capped at `max` bytes, then decoded from its BOM
+ * (smig_text_decode) to UTF-8. *text malloc'd. */
+int smig_text_load(const char *path, size_t max, char **text, struct smig_err *e);
 int smig_file_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 			   struct smig_err *e);
 /* mkdir -p with `mode` for created directories. */

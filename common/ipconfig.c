@@ -321,31 +321,27 @@ static int parse_line(struct parser *p, const char *line, size_t len, struct smi
 	return adapter_field(p, label, line, len, line + vstart, len - vstart, e);
 }
 
+static int parse_numbered(void *ctx, size_t lineno, const char *line, size_t len,
+			  struct smig_err *e)
+{
+	struct parser *p = ctx;
+
+	p->lineno = lineno;
+	return parse_line(p, line, len, e);
+}
+
 static int parse_named(const char *text, size_t len, const char *what, struct smig_ipconfig **out,
                        struct smig_err *e)
 {
 	struct parser p = {0};
-	const char *s = text, *end = text + len;
 
 	*out = NULL;
-	if (len > IPC_MAX_BYTES)
-		return smig_err_set(e, SMIG_ERR_FORMAT, "'%s' is too large (%zu bytes)", what, len);
-	if (memchr(text, '\0', len) != NULL)
-		return smig_err_set(e, SMIG_ERR_FORMAT, "'%s' is not text (it holds NUL bytes)",
-		                    what);
 	p.c = calloc(1, sizeof(*p.c));
 	if (p.c == NULL)
 		return smig_err_nomem(e, "parsing ipconfig output");
 	p.what = what;
-	while (s < end) {
-		const char *nl = memchr(s, '\n', (size_t)(end - s));
-		size_t n = nl ? (size_t)(nl - s) : (size_t)(end - s);
-
-		p.lineno++;
-		if (parse_line(&p, s, n, e) < 0)
-			goto fail;
-		s += n + (nl != NULL);
-	}
+	if (smig_text_lines(text, len, IPC_MAX_BYTES, what, parse_numbered, &p, e) < 0)
+		goto fail;
 	if (!p.seen_marker) {
 		smig_err_set(e, SMIG_ERR_FORMAT,
 		             "'%s' is not ipconfig /all output (no 'Windows IP Configuration' "
@@ -368,22 +364,14 @@ int smig_ipconfig_parse(const char *text, size_t len, struct smig_ipconfig **out
 
 int smig_ipconfig_load(const char *path, struct smig_ipconfig **out, struct smig_err *e)
 {
-	struct smig_err tmp = SMIG_ERR_INIT;
-	char *raw = NULL, *text = NULL;
-	size_t len = 0;
-	int rc = -1;
+	char *text = NULL;
+	int rc;
 
 	*out = NULL;
-	if (smig_file_read(path, IPC_MAX_BYTES, NULL, &raw, &len, e) < 0)
-		goto done;
-	if (smig_text_decode(raw, len, &text, &tmp) < 0) {
-		smig_err_set(e, tmp.kind, "cannot read '%s': %s", path, tmp.msg);
-		goto done;
-	}
+	if (smig_text_load(path, IPC_MAX_BYTES, &text, e) < 0)
+		return -1;
 	rc = parse_named(text, strlen(text), path, out, e);
-done:
 	free(text);
-	free(raw);
 	return rc;
 }
 

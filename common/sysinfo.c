@@ -312,31 +312,27 @@ static void drop_ghosts(struct smig_sysinfo *s)
 	s->nnics = o;
 }
 
+static int parse_numbered(void *ctx, size_t lineno, const char *line, size_t len,
+			  struct smig_err *e)
+{
+	struct parser *p = ctx;
+
+	p->lineno = lineno;
+	return parse_line(p, line, len, e);
+}
+
 static int parse_named(const char *text, size_t len, const char *what, struct smig_sysinfo **out,
                        struct smig_err *e)
 {
 	struct parser p = {0};
-	const char *s = text, *end = text + len;
 
 	*out = NULL;
-	if (len > SI_MAX_BYTES)
-		return smig_err_set(e, SMIG_ERR_FORMAT, "'%s' is too large (%zu bytes)", what, len);
-	if (memchr(text, '\0', len) != NULL)
-		return smig_err_set(e, SMIG_ERR_FORMAT, "'%s' is not text (it holds NUL bytes)",
-		                    what);
 	p.s = calloc(1, sizeof(*p.s));
 	if (p.s == NULL)
 		return smig_err_nomem(e, "parsing systeminfo output");
 	p.what = what;
-	while (s < end) {
-		const char *nl = memchr(s, '\n', (size_t)(end - s));
-		size_t n = nl ? (size_t)(nl - s) : (size_t)(end - s);
-
-		p.lineno++;
-		if (parse_line(&p, s, n, e) < 0)
-			goto fail;
-		s += n + (nl != NULL);
-	}
+	if (smig_text_lines(text, len, SI_MAX_BYTES, what, parse_numbered, &p, e) < 0)
+		goto fail;
 	if (p.s->host_name == NULL || p.s->os_name == NULL) {
 		smig_err_set(e, SMIG_ERR_FORMAT,
 		             "'%s' is not systeminfo output (no 'Host Name:' and 'OS Name:' "
@@ -359,22 +355,14 @@ int smig_sysinfo_parse(const char *text, size_t len, struct smig_sysinfo **out, 
 
 int smig_sysinfo_load(const char *path, struct smig_sysinfo **out, struct smig_err *e)
 {
-	struct smig_err tmp = SMIG_ERR_INIT;
-	char *raw = NULL, *text = NULL;
-	size_t len = 0;
-	int rc = -1;
+	char *text = NULL;
+	int rc;
 
 	*out = NULL;
-	if (smig_file_read(path, SI_MAX_BYTES, NULL, &raw, &len, e) < 0)
-		goto done;
-	if (smig_text_decode(raw, len, &text, &tmp) < 0) {
-		smig_err_set(e, tmp.kind, "cannot read '%s': %s", path, tmp.msg);
-		goto done;
-	}
+	if (smig_text_load(path, SI_MAX_BYTES, &text, e) < 0)
+		return -1;
 	rc = parse_named(text, strlen(text), path, out, e);
-done:
 	free(text);
-	free(raw);
 	return rc;
 }
 

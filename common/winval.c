@@ -203,6 +203,28 @@ int smig_text_decode(const void *src, size_t nbytes, char **out, struct smig_err
 	return *out ? 0 : -1;
 }
 
+int smig_text_lines(const char *text, size_t len, size_t max, const char *what, smig_line_fn fn,
+		    void *ctx, struct smig_err *e)
+{
+	const char *s = text, *end = text + len;
+	size_t lineno = 0;
+
+	if (len > max)
+		return smig_err_set(e, SMIG_ERR_FORMAT, "'%s' is too large (%zu bytes)", what, len);
+	if (memchr(text, '\0', len) != NULL)
+		return smig_err_set(e, SMIG_ERR_FORMAT, "'%s' is not text (it holds NUL bytes)",
+				    what);
+	while (s < end) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		size_t n = nl ? (size_t)(nl - s) : (size_t)(end - s);
+
+		if (fn(ctx, ++lineno, s, n, e) < 0)
+			return -1;
+		s += n + (nl != NULL);
+	}
+	return 0;
+}
+
 /* ---- GUIDs ---- */
 
 static int hexval(int c)

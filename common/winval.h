@@ -39,6 +39,16 @@ bool smig_utf8_valid(const char *s, size_t len);
  */
 int smig_text_decode(const void *src, size_t nbytes, char **out, struct smig_err *e);
 
+/*
+ * Call fn once per line of `text` (without its LF; a CR is left for the caller), numbered
+ * from 1; stops at the first fn returning -1. Text over `max` bytes or holding NUL bytes is
+ * refused with SMIG_ERR_FORMAT naming `what`.
+ */
+typedef int (*smig_line_fn)(void *ctx, size_t lineno, const char *line, size_t len,
+			    struct smig_err *e);
+int smig_text_lines(const char *text, size_t len, size_t max, const char *what, smig_line_fn fn,
+		    void *ctx, struct smig_err *e);
+
 /* ---- GUIDs ---- */
 
 /* Canonical internal form: 16 bytes in text order (RFC 4122 byte order). */
