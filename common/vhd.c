@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hostfs.h"
 #include "fileio.h"
 #include "strbuf.h"
 
@@ -609,59 +610,6 @@ int smig_vhd_open(const char *path, const char *what, struct smig_vhd_info *info
 
 /* ---- chains ---- */
 
-/* Look `name` up in directory `dir`: exact first, then ASCII case-insensitively (§1.3).
- * Returns 0 and *out, 1 when absent, -1 on error (ambiguity, OS). */
-static int lookup_ci(const char *dir, const char *name, char **out, struct smig_err *e)
-{
-	char *exact = NULL, *found = NULL;
-	DIR *d = NULL;
-	struct dirent *de;
-	int rc = -1;
-
-	exact = smig_path_join(dir, name, e);
-	if (exact == NULL)
-		goto out;
-	if (access(exact, F_OK) == 0) {
-		*out = exact;
-		exact = NULL;
-		rc = 0;
-		goto out;
-	}
-	d = opendir(dir);
-	if (d == NULL) {
-		rc = errno == ENOENT || errno == ENOTDIR ? 1 : -1;
-		if (rc < 0)
-			smig_err_sys(e, errno, "cannot list '%s'", dir);
-		goto out;
-	}
-	while ((de = readdir(d)) != NULL) {
-		if (!smig_streq_ci(de->d_name, name))
-			continue;
-		if (found != NULL) {
-			smig_err_set(e, SMIG_ERR_FORMAT,
-				     "ambiguous path '%s/%s': names differ only in case", dir,
-				     name);
-			goto out;
-		}
-		found = smig_path_join(dir, de->d_name, e);
-		if (found == NULL)
-			goto out;
-	}
-	if (found == NULL) {
-		rc = 1;
-		goto out;
-	}
-	*out = found;
-	found = NULL;
-	rc = 0;
-out:
-	if (d)
-		closedir(d);
-	free(exact);
-	free(found);
-	return rc;
-}
-
 static char *dir_of(const char *path, struct smig_err *e)
 {
 	const char *slash = strrchr(path, '/');
@@ -696,7 +644,7 @@ int smig_vhd_resolve_default(void *ctx, const char *child_path, enum smig_vhd_re
 			rc = 1;
 			goto out;
 		}
-		rc = lookup_ci(cur, last, local, e);
+		rc = smig_ci_lookup(cur, last, local, e);
 		goto out;
 	}
 	/* relative: walk components; ".." may climb above the child's directory (§1.2 allows
@@ -722,7 +670,7 @@ int smig_vhd_resolve_default(void *ctx, const char *child_path, enum smig_vhd_re
 			if (next == NULL)
 				goto out;
 		} else {
-			rc = lookup_ci(cur, comp, &next, e);
+			rc = smig_ci_lookup(cur, comp, &next, e);
 			if (rc != 0)
 				goto out;
 			rc = -1;
