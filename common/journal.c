@@ -1,0 +1,550 @@
+/*
+ * journal.c - journaled file-system operations with exact rollback (journal.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "journal.h"
+#include "fileio.h"
+#include "scan.h"
+#include "strbuf.h"
+#include "winval.h"
+
+#define OPS_MAX (64u * 1024 * 1024)
+
+static const char *const kind_names[] = {"mkdir", "file", "symlink"};
+
+int smig_journal_add(struct smig_journal *j, enum smig_op_kind kind, const char *target,
+		     const char *source, const char *what, struct smig_err *e)
+{
+	struct smig_op *op = smig_vec_add(&j->ops, &j->nops, sizeof(*op), e);
+
+	if (!op)
+		return -1;
+	op->kind = kind;
+	op->target = smig_strdup(target, e);
+	op->source = source ? smig_strdup(source, e) : NULL;
+	op->what = smig_strdup(what ? what : "", e);
+	if (!op->target || (source && !op->source) || !op->what)
+		return -1;
+	return 0;
+}
+
+/* ---- the ops file: one line per operation, fields separated by TAB, %-escaped ---- */
+
+static void put_field(struct smig_strbuf *b, const char *s)
+{
+	for (; s && *s; s++) {
+		if (*s == '%' || *s == '\t' || *s == '\n' || *s == '\r')
+			smig_strbuf_printf(b, "%%%02X", (unsigned char)*s);
+		else
+			smig_strbuf_putc(b, *s);
+	}
+}
+
+static char *get_field(const char *s, size_t n, struct smig_err *e)
+{
+	char *out = malloc(n + 1), *o = out;
+
+	if (!out) {
+		smig_err_set(e, SMIG_ERR_NOMEM, "out of memory");
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		unsigned v;
+
+		if (s[i] != '%') {
+			*o++ = s[i];
+			continue;
+		}
+		if (i + 2 >= n || sscanf(s + i + 1, "%2x", &v) != 1) {
+			free(out);
+			smig_err_set(e, SMIG_ERR_FORMAT, "bad escape in the journal");
+			return NULL;
+		}
+		*o++ = (char)v;
+		i += 2;
+	}
+	*o = '\0';
+	return out;
+}
+
+static int fsync_dir_of(const char *path)
+{
+	char *dir = strdup(path), *slash;
+	int fd, rc = 0;
+
+	if (!dir)
+		return -1;
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir)
+		*slash = '\0';
+	fd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		rc = fsync(fd);
+		close(fd);
+	}
+	free(dir);
+	return rc;
+}
+
+int smig_journal_start(struct smig_journal *j, struct smig_err *e)
+{
+	struct smig_strbuf b = SMIG_STRBUF_INIT;
+	char *path = NULL, *state = NULL;
+	int rc = -1;
+
+	for (size_t i = 0; i < j->nops; i++) {
+		const struct smig_op *op = &j->ops[i];
+
+		smig_strbuf_printf(&b, "%s\t", kind_names[op->kind]);
+		put_field(&b, op->target);
+		smig_strbuf_putc(&b, '\t');
+		put_field(&b, op->source);
+		smig_strbuf_putc(&b, '\t');
+		put_field(&b, op->what);
+		smig_strbuf_putc(&b, '\n');
+	}
+	if (smig_strbuf_check(&b, e) < 0)
+		goto out;
+	path = smig_path_join(j->dir, "ops", e);
+	state = smig_path_join(j->dir, "state", e);
+	if (!path || !state)
+		goto out;
+	if (smig_file_write_atomic(path, b.buf ? b.buf : "", b.len, 0600, e) < 0 ||
+	    smig_file_write_atomic(state, "", 0, 0600, e) < 0)
+		goto out;
+	free(j->begun);
+	free(j->backed_up);
+	j->begun = calloc(j->nops + 1, sizeof(bool));
+	j->backed_up = calloc(j->nops + 1, sizeof(bool));
+	if (!j->begun || !j->backed_up) {
+		smig_err_set(e, SMIG_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	rc = 0;
+out:
+	smig_strbuf_release(&b);
+	free(path);
+	free(state);
+	return rc;
+}
+
+/* Append one line to <dir>/state and make it durable before going on. */
+static int log_state(struct smig_journal *j, struct smig_err *e, const char *fmt, ...)
+	SMIG_PRINTF(3, 4);
+static int log_state(struct smig_journal *j, struct smig_err *e, const char *fmt, ...)
+{
+	char line[64];
+	char *path = smig_path_join(j->dir, "state", e);
+	va_list ap;
+	int fd, n, rc = -1;
+
+	if (!path)
+		return -1;
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (fd < 0 || n < 0 || (size_t)n >= sizeof(line) ||
+	    write(fd, line, (size_t)n) != n || fsync(fd) < 0) {
+		smig_err_sys(e, errno ? errno : EIO, "cannot write the journal '%s'", path);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	free(path);
+	return rc;
+}
+
+static char *backup_path(const struct smig_journal *j, size_t i, struct smig_err *e)
+{
+	return smig_asprintf(e, "%s/backup/%zu", j->dir, i);
+}
+
+/* Copy a regular file (data, mode) to `to`, fsync'd; `to` must not exist. */
+static int copy_file(const char *from, const char *to, struct smig_err *e)
+{
+	char buf[1 << 16];
+	struct stat st;
+	int in = open(from, O_RDONLY | O_CLOEXEC), out = -1, rc = -1;
+	ssize_t n;
+
+	if (in < 0 || fstat(in, &st) < 0) {
+		smig_err_sys(e, errno, "cannot read '%s'", from);
+		goto done;
+	}
+	out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, st.st_mode & 07777);
+	if (out < 0) {
+		smig_err_sys(e, errno, "cannot create '%s'", to);
+		goto done;
+	}
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, (size_t)n) != n) {
+			smig_err_sys(e, errno ? errno : ENOSPC, "cannot write '%s'", to);
+			goto done;
+		}
+	if (n < 0 || fsync(out) < 0) {
+		smig_err_sys(e, errno, "cannot copy '%s' to '%s'", from, to);
+		goto done;
+	}
+	rc = 0;
+done:
+	if (in >= 0)
+		close(in);
+	if (out >= 0)
+		close(out);
+	if (rc < 0 && out >= 0)
+		unlink(to);
+	return rc;
+}
+
+/* Move `from` over `to`: rename, or across filesystems a copy next to `to` then rename. */
+static int move_over(const char *from, const char *to, struct smig_err *e)
+{
+	char *tmp;
+	int rc;
+
+	if (rename(from, to) == 0)
+		return fsync_dir_of(to) < 0 ? smig_err_sys(e, errno, "cannot sync '%s'", to) : 0;
+	if (errno != EXDEV)
+		return smig_err_sys(e, errno, "cannot move '%s' to '%s'", from, to);
+	tmp = smig_asprintf(e, "%s.smig-tmp", to);
+	if (!tmp)
+		return -1;
+	unlink(tmp);
+	rc = copy_file(from, tmp, e);
+	if (rc == 0 && rename(tmp, to) < 0) {
+		rc = smig_err_sys(e, errno, "cannot move '%s' to '%s'", tmp, to);
+		unlink(tmp);
+	}
+	if (rc == 0) {
+		unlink(from);
+		fsync_dir_of(to);
+	}
+	free(tmp);
+	return rc;
+}
+
+/* Keep what `target` is now (file or symbolic link) as backup/N. */
+static int backup(struct smig_journal *j, size_t i, struct smig_err *e)
+{
+	const char *target = j->ops[i].target;
+	char *bk = backup_path(j, i, e), *tmp = NULL;
+	struct stat st;
+	int rc = -1;
+
+	if (!bk)
+		return -1;
+	if (lstat(target, &st) < 0) {
+		rc = errno == ENOENT ? 0 : smig_err_sys(e, errno, "cannot read '%s'", target);
+		goto out;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		smig_err_set(e, SMIG_ERR_IO, "'%s' is a directory where a file must go", target);
+		goto out;
+	}
+	tmp = smig_asprintf(e, "%s.tmp", bk);
+	if (!tmp)
+		goto out;
+	unlink(tmp);
+	if (linkat(AT_FDCWD, target, AT_FDCWD, tmp, 0) < 0) {
+		if (errno != EXDEV && errno != EPERM && errno != EMLINK)
+			goto sys;
+		if (S_ISLNK(st.st_mode)) {
+			char text[4096];
+			ssize_t n = readlink(target, text, sizeof(text) - 1);
+
+			if (n < 0)
+				goto sys;
+			text[n] = '\0';
+			if (symlink(text, tmp) < 0)
+				goto sys;
+		} else if (copy_file(target, tmp, e) < 0) {
+			goto out;
+		}
+	}
+	if (rename(tmp, bk) < 0 || fsync_dir_of(bk) < 0)
+		goto sys;
+	if (log_state(j, e, "backup %zu\n", i) < 0)
+		goto out;
+	j->backed_up[i] = true;
+	rc = 0;
+	goto out;
+sys:
+	smig_err_sys(e, errno, "cannot keep a copy of '%s' in the journal", target);
+out:
+	free(tmp);
+	free(bk);
+	return rc;
+}
+
+static int run_one(struct smig_journal *j, size_t i, struct smig_err *e)
+{
+	const struct smig_op *op = &j->ops[i];
+	const char *fail = getenv("SMIG_TEST_FAIL_OP");
+	char *tmp = NULL;
+	int rc = -1;
+
+	if (op->kind != SMIG_OP_MKDIR && backup(j, i, e) < 0)
+		return -1;
+	if (log_state(j, e, "begin %zu\n", i) < 0)
+		return -1;
+	j->begun[i] = true;
+	if (fail && strtoul(fail, NULL, 10) == i)
+		return smig_err_sys(e, ENOSPC, "cannot write '%s'", op->target);
+	switch (op->kind) {
+	case SMIG_OP_MKDIR:
+		if (mkdir(op->target, 0755) < 0 && errno != EEXIST)
+			return smig_err_sys(e, errno, "cannot create the folder '%s'", op->target);
+		break;
+	case SMIG_OP_FILE:
+		if (move_over(op->source, op->target, e) < 0)
+			return -1;
+		break;
+	case SMIG_OP_SYMLINK:
+		tmp = smig_asprintf(e, "%s.smig-tmp", op->target);
+		if (!tmp)
+			return -1;
+		unlink(tmp);
+		if (symlink(op->source, tmp) < 0 || rename(tmp, op->target) < 0) {
+			smig_err_sys(e, errno, "cannot create the link '%s'", op->target);
+			unlink(tmp);
+			goto out;
+		}
+		break;
+	}
+	if (log_state(j, e, "done %zu\n", i) < 0)
+		goto out;
+	rc = 0;
+out:
+	free(tmp);
+	return rc;
+}
+
+int smig_journal_run(struct smig_journal *j, struct smig_err *e)
+{
+	const char *crash = getenv("SMIG_TEST_CRASH_AFTER");
+	long crash_after = crash ? strtol(crash, NULL, 10) : -1;
+	char *bdir = smig_path_join(j->dir, "backup", e);
+
+	if (!bdir || smig_mkdir_p(bdir, 0700, e) < 0) {
+		free(bdir);
+		return -1;
+	}
+	free(bdir);
+	for (size_t i = 0; i < j->nops; i++) {
+		if (crash_after >= 0 && (size_t)crash_after == i)
+			raise(SIGKILL);
+		if (run_one(j, i, e) < 0) {
+			struct smig_err e2 = SMIG_ERR_INIT;
+
+			int rb = smig_journal_rollback(j, &e2);
+			size_t n = strlen(e->msg);
+			const char *how = rb < 0 ? "; undoing the changes also failed: " :
+					  "; every change made before was undone";
+
+			/* the first error stays the message; how it ended is appended */
+			snprintf(e->msg + n, sizeof(e->msg) - n, "%s%.*s", how,
+				 (int)(sizeof(e->msg) / 2), rb < 0 ? e2.msg : "");
+			return -1;
+		}
+		j->done = i + 1;
+	}
+	return 0;
+}
+
+int smig_journal_complete(struct smig_journal *j, struct smig_err *e)
+{
+	if (log_state(j, e, "complete\n") < 0)
+		return -1;
+	j->complete = true;
+	return 0;
+}
+
+/* ---- loading ---- */
+
+static int parse_ops(struct smig_journal *j, const char *text, size_t len, struct smig_err *e)
+{
+	const char *p = text, *end = text + len;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p)), *f[4];
+		size_t flen[4], k = 0;
+		const char *q = p;
+		enum smig_op_kind kind;
+		char *fields[3] = {NULL, NULL, NULL};
+		int rc;
+
+		if (!nl)
+			return smig_err_set(e, SMIG_ERR_FORMAT, "the journal's operation list is "
+					    "truncated");
+		while (k < 4) {
+			const char *t = memchr(q, '\t', (size_t)(nl - q));
+
+			f[k] = q;
+			flen[k] = (size_t)((t && k < 3 ? t : nl) - q);
+			k++;
+			if (!t || k == 4)
+				break;
+			q = t + 1;
+		}
+		if (k != 4)
+			return smig_err_set(e, SMIG_ERR_FORMAT, "a line of the journal's operation "
+					    "list has %zu fields, not 4", k);
+		for (kind = SMIG_OP_MKDIR; kind <= SMIG_OP_SYMLINK; kind++)
+			if (flen[0] == strlen(kind_names[kind]) &&
+			    !memcmp(f[0], kind_names[kind], flen[0]))
+				break;
+		if (kind > SMIG_OP_SYMLINK)
+			return smig_err_set(e, SMIG_ERR_FORMAT, "unknown journal operation '%.*s'",
+					    (int)flen[0], f[0]);
+		for (k = 0; k < 3; k++)
+			if (!(fields[k] = get_field(f[k + 1], flen[k + 1], e)))
+				break;
+		rc = k == 3 ? smig_journal_add(j, kind, fields[0], flen[2] ? fields[1] : NULL,
+					       fields[2], e) : -1;
+		for (k = 0; k < 3; k++)
+			free(fields[k]);
+		if (rc < 0)
+			return -1;
+		if (!*j->ops[j->nops - 1].target || j->ops[j->nops - 1].target[0] != '/')
+			return smig_err_set(e, SMIG_ERR_FORMAT, "a journal operation has a target "
+					    "that is not an absolute path");
+		p = nl + 1;
+	}
+	return 0;
+}
+
+int smig_journal_load(const char *dir, struct smig_journal *j, struct smig_err *e)
+{
+	char *path = NULL, *text = NULL, *state = NULL;
+	size_t len = 0, slen = 0;
+	int rc = -1;
+
+	memset(j, 0, sizeof(*j));
+	j->dir = smig_strdup(dir, e);
+	path = smig_path_join(dir, "ops", e);
+	if (!j->dir || !path || smig_file_read(path, OPS_MAX, "journal operation list", &text, &len,
+					       e) < 0 ||
+	    parse_ops(j, text, len, e) < 0)
+		goto out;
+	free(path);
+	path = smig_path_join(dir, "state", e);
+	if (!path || smig_file_read(path, OPS_MAX, "journal state", &state, &slen, e) < 0)
+		goto out;
+	j->begun = calloc(j->nops + 1, sizeof(bool));
+	j->backed_up = calloc(j->nops + 1, sizeof(bool));
+	if (!j->begun || !j->backed_up) {
+		smig_err_set(e, SMIG_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	for (char *line = state, *nl; line < state + slen; line = nl + 1) {
+		char word[16];
+		size_t n;
+
+		nl = memchr(line, '\n', (size_t)(state + slen - line));
+		if (!nl)
+			break; /* a torn last line: the step it named did not complete */
+		*nl = '\0';
+		if (!strcmp(line, "complete")) {
+			j->complete = true;
+			continue;
+		}
+		if (sscanf(line, "%15s %zu", word, &n) != 2 || n >= j->nops) {
+			smig_err_set(e, SMIG_ERR_FORMAT, "journal state line '%s' is malformed", line);
+			goto out;
+		}
+		if (!strcmp(word, "backup"))
+			j->backed_up[n] = true;
+		else if (!strcmp(word, "begin"))
+			j->begun[n] = true;
+		else if (!strcmp(word, "done"))
+			j->done = n + 1;
+		else if (!strcmp(word, "undone"))
+			j->begun[n] = j->backed_up[n] = false;
+		else {
+			smig_err_set(e, SMIG_ERR_FORMAT, "journal state line '%s' is malformed", line);
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	free(path);
+	free(text);
+	free(state);
+	if (rc < 0)
+		smig_journal_release(j);
+	return rc;
+}
+
+/* ---- rollback ---- */
+
+static int undo_one(struct smig_journal *j, size_t i, struct smig_err *e)
+{
+	const struct smig_op *op = &j->ops[i];
+	char *bk = backup_path(j, i, e);
+	struct stat st;
+	int rc = -1;
+
+	if (!bk)
+		return -1;
+	if (op->kind == SMIG_OP_MKDIR) {
+		if (rmdir(op->target) < 0 && errno != ENOENT) {
+			smig_err_sys(e, errno, "cannot remove the folder '%s' made by apply",
+				     op->target);
+			goto out;
+		}
+	} else if (j->backed_up[i] && lstat(bk, &st) == 0) {
+		if (move_over(bk, op->target, e) < 0)
+			goto out;
+	} else {
+		char *tmp = smig_asprintf(e, "%s.smig-tmp", op->target);
+
+		if (tmp)
+			unlink(tmp); /* a copy or link interrupted half-way */
+		free(tmp);
+		if (unlink(op->target) < 0 && errno != ENOENT) {
+			smig_err_sys(e, errno, "cannot remove '%s'", op->target);
+			goto out;
+		}
+	}
+	if (log_state(j, e, "undone %zu\n", i) < 0)
+		goto out;
+	j->begun[i] = j->backed_up[i] = false;
+	rc = 0;
+out:
+	free(bk);
+	return rc;
+}
+
+int smig_journal_rollback(struct smig_journal *j, struct smig_err *e)
+{
+	for (size_t i = j->nops; i-- > 0;)
+		if (j->begun[i] && undo_one(j, i, e) < 0)
+			return -1;
+	return 0;
+}
+
+void smig_journal_release(struct smig_journal *j)
+{
+	for (size_t i = 0; i < j->nops; i++) {
+		free(j->ops[i].target);
+		free(j->ops[i].source);
+		free(j->ops[i].what);
+	}
+	free(j->ops);
+	free(j->begun);
+	free(j->backed_up);
+	free(j->dir);
+	memset(j, 0, sizeof(*j));
+}
