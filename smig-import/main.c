@@ -7,10 +7,15 @@
 
 #include "cli.h"
 #include "import.h"
+#include "session.h"
 
 static const struct smig_command commands[] = {
 	{"verify", cmd_verify, "check an archive's structure, signature and every hash"},
 	{"features", cmd_features, "list an archive's features and what a destination can take"},
+	{"preflight", cmd_preflight, "the compatibility report: what will not work on a destination"},
+	{"apply", cmd_apply, "recreate the archive's features and VMs on a destination, journaled"},
+	{"report", cmd_report, "the post-migration verification report of a destination"},
+	{"rollback", cmd_rollback, "undo an apply from its journal"},
 };
 
 static const struct smig_program program = {

@@ -1,0 +1,493 @@
+/*
+ * cmd_apply.c - `smig-import apply` and `smig-import rollback`: recreate the archive's
+ * features on the destination through the journal (journal.h), write the reports, and undo an
+ * apply exactly.
+ *
+ * apply: stage and verify the archive on the destination's filesystem (DEST/smig-journal/),
+ * read the destination, plan, run preflight (blockers stop it unless --force), build every
+ * new file, write the journal, run the operations, then write the compatibility report, the
+ * manual steps with finish.ps1 and the verification report (the destination read back).
+ * An interrupted apply of the same archive is rolled back first; a completed one is not
+ * repeated.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fileio.h"
+#include "hive.h"
+#include "manualsteps.h"
+#include "postcheck.h"
+#include "preflight.h"
+#include "session.h"
+#include "strbuf.h"
+
+static void apply_help(void)
+{
+	printf("Usage: %s apply -p PUB ARCHIVE --dest ROOT [options]\n\n"
+	       "Verifies ARCHIVE, checks the destination (the compatibility report), and\n"
+	       "recreates the archive's Hyper-V settings, virtual networks, VMQ and IP settings,\n"
+	       "authorization store and VMs on the destination host ROOT. Every change is\n"
+	       "journaled under ROOT/smig-journal/<archive-id>/ first: an error undoes what was\n"
+	       "done, and 'rollback' restores the destination exactly.\n\n"
+	       "  -p, --public PUB          the exporter's public key\n"
+	       "  --dest ROOT               the destination host (C: root or host folder)\n"
+	       "  --drive X=DIR             where drive X: of the destination lives\n"
+	       "  --ipconfig FILE, --systeminfo FILE, --memory-mb N\n"
+	       "                            facts about the destination\n"
+	       "  --map-path 'FROM=TO'      where a source Windows folder goes (repeatable)\n"
+	       "  --bind-switch 'NAME=NIC'  bind external network NAME to destination adapter NIC\n"
+	       "                            (connection name, description or MAC) instead of\n"
+	       "                            recreating it as internal\n"
+	       "  --ipconfig-mode nic|global|all, --map-mac SRC=DST\n"
+	       "                            move IP settings of management-OS adapters\n"
+	       "  --feature NAME, --vm NAME|GUID   what to import (default everything)\n"
+	       "  --new-id                  give the VMs new IDs\n"
+	       "  --discard-saved-state     drop saved state (the VMs cold boot)\n"
+	       "  --set-processor-compatibility   turn on processor compatibility\n"
+	       "  --force                   proceed past blockers, replace destination settings\n"
+	       "  --what-if                 print every change and make none\n"
+	       "  --report-dir DIR          where reports go (default ROOT/smig-reports/<id>/)\n\n"
+	       "Exit codes: 0 applied and verified (manual steps may remain), 1 operational\n"
+	       "error (the destination is restored), 2 usage, 3 integrity, 4 blocked,\n"
+	       "5 applied but verification found differences.\n", PROG);
+}
+
+static void rollback_help(void)
+{
+	printf("Usage: %s rollback --dest ROOT [--journal ID]\n\n"
+	       "Undoes an apply (complete or interrupted) from its journal under\n"
+	       "ROOT/smig-journal/: every replaced file is restored byte for byte, every\n"
+	       "file and folder apply created is removed, then the journal and the default\n"
+	       "report folder are removed. With several journals, --journal names one\n"
+	       "(its archive id).\n\n"
+	       "Exit codes: 0 restored, 1 error, 2 usage.\n", PROG);
+}
+
+/* ---- the destination's smig folders ---- */
+
+/* Remove a directory if it is empty (it was ours and nothing is left in it). */
+static void rmdir_if_empty(const char *dir)
+{
+	if (dir)
+		rmdir(dir);
+}
+
+/* Staging areas of interrupted runs (".smig-import-*") are ours to remove. */
+static void remove_stale_staging(const char *jroot)
+{
+	DIR *d = opendir(jroot);
+	struct dirent *de;
+
+	if (!d)
+		return;
+	while ((de = readdir(d)))
+		if (!strncmp(de->d_name, ".smig-import-", 13)) {
+			char *p = smig_path_join(jroot, de->d_name, NULL);
+
+			if (p)
+				smig_rm_rf(p, NULL);
+			free(p);
+		}
+	closedir(d);
+}
+
+/* Whether a journal got as far as its operation list (before it, nothing was changed). */
+static bool has_ops(const char *jdir)
+{
+	char *p = smig_path_join(jdir, "ops", NULL);
+	struct stat st;
+	bool yes = p && stat(p, &st) == 0;
+
+	free(p);
+	return yes;
+}
+
+/* Undo journal `jdir`, then remove it and the report folder it recorded as its own. */
+static int undo_journal(const char *root, const char *jdir, struct smig_err *e)
+{
+	struct smig_journal j;
+	char *rfile = NULL, *rdir = NULL, *rroot = NULL;
+	size_t len = 0;
+	int rc = -1;
+
+	memset(&j, 0, sizeof(j));
+	if (has_ops(jdir)) {
+		if (smig_journal_load(jdir, &j, e) < 0)
+			return -1;
+		if (smig_journal_rollback(&j, e) < 0)
+			goto out;
+	}
+	rfile = smig_path_join(jdir, "reports", e);
+	if (rfile && smig_file_read(rfile, 65536, "report folder record", &rdir, &len, NULL) == 0 &&
+	    len > 0) {
+		rdir[strcspn(rdir, "\n")] = '\0';
+		smig_rm_rf(rdir, NULL);
+		rroot = smig_path_join(root, REPORTS_DIR, NULL);
+		rmdir_if_empty(rroot);
+	}
+	if (smig_rm_rf(jdir, e) < 0)
+		goto out;
+	rc = 0;
+out:
+	smig_journal_release(&j);
+	free(rfile);
+	free(rdir);
+	free(rroot);
+	return rc;
+}
+
+/* Hold DEST/smig-journal/lock while changing the destination (one apply or rollback at a
+ * time). The lock file is removed before it is released. */
+static int lock_dest(const char *jroot, int *fd, struct smig_err *e)
+{
+	char *path = smig_path_join(jroot, "lock", e);
+
+	if (!path)
+		return -1;
+	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (*fd < 0) {
+		smig_err_sys(e, errno, "cannot create '%s'", path);
+		free(path);
+		return -1;
+	}
+	if (flock(*fd, LOCK_EX | LOCK_NB) < 0) {
+		smig_err_set(e, SMIG_ERR_IO, "another smig-import is changing this destination "
+			     "(lock '%s' is held)", path);
+		close(*fd);
+		*fd = -1;
+		free(path);
+		return -1;
+	}
+	free(path);
+	return 0;
+}
+
+static void unlock_dest(const char *jroot, int fd)
+{
+	char *path;
+
+	if (fd < 0)
+		return;
+	path = smig_path_join(jroot, "lock", NULL);
+	if (path)
+		unlink(path);
+	free(path);
+	close(fd);
+}
+
+/* ---- reports ---- */
+
+static int write_text(const char *dir, const char *name, const char *text, size_t len,
+		      struct smig_err *e)
+{
+	char *path = smig_path_join(dir, name, e);
+	int rc = path ? smig_file_write_atomic(path, text, len, 0644, e) : -1;
+
+	free(path);
+	return rc;
+}
+
+/* The three reports of an apply; *failures gets the verification's failure count. */
+static int write_reports(struct import_session *s, const char *rdir,
+			 const struct smig_problems *compat, size_t *failures, struct smig_err *e)
+{
+	struct smig_report_fact facts[12];
+	size_t nf = session_facts(s, facts, 12);
+	struct smig_problems steps = {0}, verif = {0};
+	struct smig_hostfs *afs = NULL;
+	struct smig_inventory *after = NULL;
+	char *ps1 = NULL;
+	size_t len = 0;
+	int rc = -1;
+
+	if (smig_mkdir_p(rdir, 0755, e) < 0 ||
+	    session_write_report(rdir, "compatibility", "preflight",
+				 "Compatibility report (preflight)", facts, nf, compat, e) < 0)
+		goto out;
+	if (smig_manual_steps(s->plan, &steps, e) < 0 ||
+	    session_write_report(rdir, "manual-steps", "manual-steps", "Manual steps", facts, nf,
+				 &steps, e) < 0 ||
+	    !(ps1 = smig_finish_ps1(s->plan, &steps, &len, e)) ||
+	    write_text(rdir, "finish.ps1", ps1, len, e) < 0)
+		goto out;
+	if (smig_hostopts_read(&s->ho, &afs, &after, e) < 0 ||
+	    smig_postcheck(s->plan, after, s->a.staged, &verif, e) < 0 ||
+	    session_write_report(rdir, "verification", "verification",
+				 "Post-migration verification", facts, nf, &verif, e) < 0)
+		goto out;
+	*failures = smig_postcheck_failures(&verif);
+	printf("manual steps: %zu (see %s/manual-steps.txt and finish.ps1)\n",
+	       smig_problems_count(&steps, SMIG_SEV_MANUAL), rdir);
+	printf("verification: %zu passed, %zu flagged, %zu failed\n",
+	       smig_problems_count(&verif, SMIG_SEV_PASS),
+	       smig_problems_count(&verif, SMIG_SEV_WARNING), *failures);
+	rc = 0;
+out:
+	smig_problems_release(&steps);
+	smig_problems_release(&verif);
+	smig_inventory_free(after);
+	smig_hostfs_free(afs);
+	free(ps1);
+	return rc;
+}
+
+static int record(const char *jdir, const char *name, char *const *lines, struct smig_err *e)
+{
+	struct smig_strbuf b = SMIG_STRBUF_INIT;
+	char *path = NULL;
+	int rc = -1;
+
+	for (size_t i = 0; lines && lines[i]; i++) {
+		smig_strbuf_puts(&b, lines[i]);
+		smig_strbuf_putc(&b, '\n');
+	}
+	if (smig_strbuf_check(&b, e) < 0 || !(path = smig_path_join(jdir, name, e)))
+		goto out;
+	rc = smig_file_write_atomic(path, b.buf ? b.buf : "", b.len, 0600, e);
+out:
+	smig_strbuf_release(&b);
+	free(path);
+	return rc;
+}
+
+/* ---- apply ---- */
+
+struct apply_run {
+	struct import_session s;
+	char *jroot, *jdir, *rdir;
+	bool made_jroot;
+	int lockfd;
+	struct smig_journal j;
+	struct smig_problems compat;
+};
+
+/* Returns an exit code. */
+static int apply_verified(struct apply_run *r, struct smig_err *e)
+{
+	struct import_session *s = &r->s;
+	const char *id = s->a.desc->archive_id;
+	struct stat st;
+	char **argv = NULL;
+	char *rlines[2] = {NULL, NULL};
+	size_t failures = 0;
+
+	r->jdir = smig_path_join(r->jroot, id, e);
+	if (!r->jdir)
+		return fail(e);
+	if (stat(r->jdir, &st) == 0 && !has_ops(r->jdir)) {
+		/* stopped while preparing, before the first change: nothing to undo */
+		if (smig_rm_rf(r->jdir, e) < 0)
+			return fail(e);
+	}
+	if (stat(r->jdir, &st) == 0) {
+		struct smig_journal old;
+
+		if (smig_journal_load(r->jdir, &old, e) < 0)
+			return fail(e);
+		if (old.complete) {
+			smig_journal_release(&old);
+			printf("archive %s was already applied to %s: nothing to do (use "
+			       "'rollback' to undo it)\n", id, s->ho.root);
+			return 0;
+		}
+		smig_journal_release(&old);
+		fprintf(stderr, "%s: an interrupted apply of archive %s was found: undoing it "
+			"first\n", PROG, id);
+		if (undo_journal(s->ho.root, r->jdir, e) < 0)
+			return fail(e);
+		/* the destination changed back: read it again */
+		if (session_plan(s, e) < 0)
+			return fail(e);
+	}
+	if (smig_preflight(s->plan, &r->compat, e) < 0)
+		return fail(e);
+	if (smig_preflight_blockers(&r->compat) && !s->io.force) {
+		char *text = smig_report_items("preflight", "Compatibility report (preflight)", NULL,
+					       0, &r->compat, SMIG_FORMAT_TEXT, e);
+
+		if (text)
+			fputs(text, stdout);
+		free(text);
+		fprintf(stderr, "%s: %s: %zu blocker(s): nothing was changed (resolve them, or use "
+			"--force to proceed past them)\n", PROG, s->ho.root,
+			smig_preflight_blockers(&r->compat));
+		return 4;
+	}
+	if (s->io.what_if) {
+		if (prepare_ops(s, r->jdir, true, &r->j, e) < 0)
+			return fail(e);
+		printf("what if: apply would make %zu change(s) to %s:\n", r->j.nops, s->ho.root);
+		for (size_t i = 0; i < r->j.nops; i++)
+			printf("  %zu. %s\n", i + 1, r->j.ops[i].what);
+		printf("what if: nothing was changed\n");
+		return 0;
+	}
+	if (smig_mkdir_p(r->jdir, 0700, e) < 0)
+		return fail(e);
+	if (prepare_ops(s, r->jdir, false, &r->j, e) < 0 ||
+	    !(argv = smig_import_opts_argv(&s->io, e)) || record(r->jdir, "options", argv, e) < 0) {
+		smig_strv_free(argv);
+		smig_rm_rf(r->jdir, NULL);
+		return fail(e);
+	}
+	smig_strv_free(argv);
+	r->rdir = s->report_dir ? smig_strdup(s->report_dir, e) :
+		  smig_asprintf(e, "%s/%s/%s", s->ho.root, REPORTS_DIR, id);
+	rlines[0] = r->rdir;
+	r->j.dir = smig_strdup(r->jdir, e);
+	if (!r->rdir || !r->j.dir || (!s->report_dir && record(r->jdir, "reports", rlines, e) < 0) ||
+	    smig_journal_start(&r->j, e) < 0) {
+		smig_rm_rf(r->jdir, NULL);
+		return fail(e);
+	}
+	if (smig_journal_run(&r->j, e) < 0) {
+		/* the operations done were undone; the journal goes too */
+		smig_rm_rf(r->jdir, NULL);
+		return fail(e);
+	}
+	if (smig_journal_complete(&r->j, e) < 0)
+		return fail(e);
+	printf("applied archive %s to %s: %zu change(s), journal %s\n", id, s->ho.root,
+	       r->j.nops, r->jdir);
+	if (write_reports(s, r->rdir, &r->compat, &failures, e) < 0) {
+		fprintf(stderr, "%s: the destination was changed, but the reports could not all "
+			"be written\n", PROG);
+		return fail(e);
+	}
+	printf("reports: %s\n", r->rdir);
+	if (failures) {
+		fprintf(stderr, "%s: %s: verification found %zu difference(s): see %s/"
+			"verification.txt\n", PROG, s->ho.root, failures, r->rdir);
+		return 5;
+	}
+	return 0;
+}
+
+int cmd_apply(int argc, char **argv)
+{
+	struct apply_run r = {.lockfd = -1};
+	struct smig_err e = SMIG_ERR_INIT;
+	struct stat st;
+	int code;
+
+	if (session_parse(&r.s, "apply", argc, argv, apply_help, &code))
+		goto done;
+	if (stat(r.s.ho.root, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		smig_err_sys(&e, errno ? errno : ENOTDIR, "destination '%s'", r.s.ho.root);
+		code = fail(&e);
+		goto done;
+	}
+	r.jroot = session_journal_root(&r.s, &e);
+	if (!r.jroot) {
+		code = fail(&e);
+		goto done;
+	}
+	r.made_jroot = stat(r.jroot, &st) < 0;
+	if (smig_mkdir_p(r.jroot, 0700, &e) < 0 || lock_dest(r.jroot, &r.lockfd, &e) < 0) {
+		code = fail(&e);
+		goto done;
+	}
+	remove_stale_staging(r.jroot);
+	/* staged on the destination's filesystem, so files are renamed into place */
+	if (session_open(&r.s, r.jroot, &e) < 0) {
+		code = fail(&e);
+		goto done;
+	}
+	code = apply_verified(&r, &e);
+done:
+	session_close(&r.s);
+	smig_journal_release(&r.j);
+	smig_problems_release(&r.compat);
+	if (r.jroot) {
+		unlock_dest(r.jroot, r.lockfd);
+		/* nothing of ours left: leave the destination as it was */
+		rmdir_if_empty(r.jroot);
+	}
+	free(r.jroot);
+	free(r.jdir);
+	free(r.rdir);
+	if (fflush(stdout) == EOF && code == 0) {
+		smig_err_sys(&e, EIO, "cannot write to standard output");
+		code = fail(&e);
+	}
+	return code;
+}
+
+/* ---- rollback ---- */
+
+int cmd_rollback(int argc, char **argv)
+{
+	struct import_session s;
+	struct smig_err e = SMIG_ERR_INIT;
+	char *jroot = NULL, *jdir = NULL, *found = NULL;
+	size_t n = 0;
+	int code, lockfd = -1;
+	DIR *d = NULL;
+	struct dirent *de;
+
+	if (session_parse(&s, "rollback", argc, argv, rollback_help, &code))
+		return code;
+	jroot = session_journal_root(&s, &e);
+	if (!jroot) {
+		code = fail(&e);
+		goto out;
+	}
+	d = opendir(jroot);
+	if (!d) {
+		smig_err_set(&e, SMIG_ERR_IO, "%s: no apply journal to roll back (no %s folder)",
+			     s.ho.root, JOURNAL_DIR);
+		code = fail(&e);
+		goto out;
+	}
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.' || !strcmp(de->d_name, "lock"))
+			continue;
+		if (s.journal_id && strcmp(de->d_name, s.journal_id))
+			continue;
+		n++;
+		free(found);
+		found = smig_strdup(de->d_name, &e);
+	}
+	closedir(d);
+	if (n == 0) {
+		smig_err_set(&e, SMIG_ERR_IO, "%s: no apply journal%s%s to roll back", s.ho.root,
+			     s.journal_id ? " " : "", s.journal_id ? s.journal_id : "");
+		code = fail(&e);
+		goto out;
+	}
+	if (n > 1) {
+		code = usage_error("rollback", "%zu journals in %s: name one with --journal ID", n,
+				   jroot);
+		goto out;
+	}
+	if (lock_dest(jroot, &lockfd, &e) < 0) {
+		code = fail(&e);
+		goto out;
+	}
+	remove_stale_staging(jroot);
+	jdir = smig_path_join(jroot, found, &e);
+	if (!jdir || undo_journal(s.ho.root, jdir, &e) < 0) {
+		code = fail(&e);
+		goto out;
+	}
+	printf("rolled back archive %s on %s: the destination is as it was before apply\n",
+	       found, s.ho.root);
+	code = 0;
+out:
+	if (jroot) {
+		unlock_dest(jroot, lockfd);
+		rmdir_if_empty(jroot);
+	}
+	session_close(&s);
+	free(jroot);
+	free(jdir);
+	free(found);
+	return code;
+}

@@ -1,0 +1,141 @@
+/*
+ * cmd_check.c - the two reading commands: `smig-import preflight` (the compatibility report:
+ * SMIG1xxx blockers and SMIG2xxx warnings) and `smig-import report` (the post-migration
+ * verification, SMIG4xxx). Neither writes to the destination: the archive is staged under
+ * $TMPDIR.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hive.h"
+#include "postcheck.h"
+#include "preflight.h"
+#include "session.h"
+
+static void preflight_help(void)
+{
+	printf("Usage: %s preflight -p PUB ARCHIVE --dest ROOT [options] [--format text|json|html]\n\n"
+	       "The compatibility report: what will not work on the destination, checked before\n"
+	       "anything changes (cli.md SMIG1001-1011 blockers, SMIG2001-2009 warnings). Takes\n"
+	       "the same maps and switches as 'apply' (see 'apply --help'). Writes nothing.\n\n"
+	       "Exit codes: 0 no blocker (or --force), 1 error, 2 usage, 3 integrity,\n"
+	       "4 blockers found.\n", PROG);
+}
+
+static void report_help(void)
+{
+	printf("Usage: %s report --dest ROOT -p PUB --against ARCHIVE [options]\n"
+	       "       [--format text|json|html]\n\n"
+	       "The post-migration verification report: re-reads the destination and compares it\n"
+	       "with the archive (cli.md SMIG4001-4011). Without map options, the options the\n"
+	       "apply of this archive recorded in ROOT/smig-journal/ are used. Writes nothing.\n\n"
+	       "Exit codes: 0 everything matches (external networks recreated as internal are\n"
+	       "flagged, not failed), 1 error, 2 usage, 3 integrity, 5 differences found.\n", PROG);
+}
+
+static int print_report(struct import_session *s, const char *kind, const char *title,
+			const struct smig_problems *items, struct smig_err *e)
+{
+	struct smig_report_fact facts[12];
+	size_t nf = session_facts(s, facts, 12);
+	char *text = smig_report_items(kind, title, facts, nf, items, s->format, e);
+
+	if (!text)
+		return -1;
+	fputs(text, stdout);
+	free(text);
+	if (fflush(stdout) == EOF)
+		return smig_err_sys(e, EIO, "cannot write to standard output");
+	return 0;
+}
+
+int cmd_preflight(int argc, char **argv)
+{
+	struct import_session s;
+	struct smig_problems items = {0};
+	struct smig_err e = SMIG_ERR_INIT;
+	int code;
+
+	if (session_parse(&s, "preflight", argc, argv, preflight_help, &code))
+		return code;
+	if (session_open(&s, NULL, &e) < 0 || smig_preflight(s.plan, &items, &e) < 0 ||
+	    print_report(&s, "preflight", "Compatibility report (preflight)", &items, &e) < 0) {
+		code = fail(&e);
+		goto out;
+	}
+	code = smig_preflight_blockers(&items) && !s.io.force ? 4 : 0;
+out:
+	smig_problems_release(&items);
+	session_close(&s);
+	return code;
+}
+
+/* Reuse the options the apply of this archive recorded, when none were given. */
+static int reuse_options(struct import_session *s, struct smig_err *e)
+{
+	char **argv = session_recorded_options(s, s->a.desc->archive_id);
+	int rc = 0;
+
+	if (!argv)
+		return 0;
+	for (size_t i = 0; argv[i] && rc == 0; i++) {
+		static const struct {
+			const char *name;
+			int id;
+		} names[] = {
+			{"--map-path", SMIG_OPT_MAP_PATH},
+			{"--bind-switch", SMIG_OPT_BIND_SWITCH},
+			{"--ipconfig-mode", SMIG_OPT_IPCONFIG_MODE},
+			{"--map-mac", SMIG_OPT_MAP_MAC},
+			{"--feature", SMIG_OPT_FEATURE},
+			{"--vm", SMIG_OPT_VM},
+			{"--new-id", SMIG_OPT_NEW_ID},
+			{"--discard-saved-state", SMIG_OPT_DISCARD_SAVED_STATE},
+			{"--set-processor-compatibility", SMIG_OPT_SET_CPU_COMPAT},
+			{"--force", SMIG_OPT_FORCE},
+		};
+		const char *eq = strchr(argv[i], '=');
+		size_t nl = eq ? (size_t)(eq - argv[i]) : strlen(argv[i]);
+		size_t k;
+
+		for (k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+			if (strlen(names[k].name) == nl && !strncmp(names[k].name, argv[i], nl))
+				break;
+		if (k == sizeof(names) / sizeof(names[0])) {
+			rc = smig_err_set(e, SMIG_ERR_FORMAT, "the recorded apply options hold "
+					  "an unknown option '%s'", argv[i]);
+			break;
+		}
+		rc = smig_import_opts_add(&s->io, names[k].id, eq ? eq + 1 : NULL, e);
+	}
+	smig_strv_free(argv);
+	return rc;
+}
+
+int cmd_report(int argc, char **argv)
+{
+	struct import_session s;
+	struct smig_problems items = {0};
+	struct smig_err e = SMIG_ERR_INIT;
+	int code;
+
+	if (session_parse(&s, "report", argc, argv, report_help, &code))
+		return code;
+	if (import_archive_open(s.archive, s.pub, NULL, &s.a, &e) < 0 ||
+	    (!s.io_given && reuse_options(&s, &e) < 0) || session_plan(&s, &e) < 0 ||
+	    smig_postcheck(s.plan, s.dst, s.a.staged, &items, &e) < 0 ||
+	    print_report(&s, "verification", "Post-migration verification", &items, &e) < 0) {
+		code = fail(&e);
+		goto out;
+	}
+	code = smig_postcheck_failures(&items) ? 5 : 0;
+	if (code)
+		fprintf(stderr, "%s: %s: verification found %zu difference(s) with %s\n", PROG,
+			s.ho.root, smig_postcheck_failures(&items), import_archive_label(s.archive));
+out:
+	smig_problems_release(&items);
+	session_close(&s);
+	return code;
+}

@@ -1,0 +1,261 @@
+/*
+ * session.c - options, opening and report writing shared by preflight, apply, report and
+ * rollback (session.h).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fileio.h"
+#include "hive.h"
+#include "scan.h"
+#include "session.h"
+#include "winval.h"
+
+enum {
+	OPT_DEST = 2100,
+	OPT_REPORT_DIR,
+	OPT_FORMAT,
+	OPT_AGAINST,
+	OPT_JOURNAL,
+};
+
+int session_parse(struct import_session *s, const char *cmd, int argc, char **argv,
+		  void (*help)(void), int *code)
+{
+	static const struct option opts[] = {
+		{"public", required_argument, NULL, 'p'},
+		{"dest", required_argument, NULL, OPT_DEST},
+		{"drive", required_argument, NULL, SMIG_OPT_DRIVE},
+		{"ipconfig", required_argument, NULL, SMIG_OPT_IPCONFIG},
+		{"systeminfo", required_argument, NULL, SMIG_OPT_SYSTEMINFO},
+		{"memory-mb", required_argument, NULL, SMIG_OPT_MEMORY_MB},
+		{"map-path", required_argument, NULL, SMIG_OPT_MAP_PATH},
+		{"bind-switch", required_argument, NULL, SMIG_OPT_BIND_SWITCH},
+		{"ipconfig-mode", required_argument, NULL, SMIG_OPT_IPCONFIG_MODE},
+		{"map-mac", required_argument, NULL, SMIG_OPT_MAP_MAC},
+		{"feature", required_argument, NULL, SMIG_OPT_FEATURE},
+		{"vm", required_argument, NULL, SMIG_OPT_VM},
+		{"new-id", no_argument, NULL, SMIG_OPT_NEW_ID},
+		{"discard-saved-state", no_argument, NULL, SMIG_OPT_DISCARD_SAVED_STATE},
+		{"set-processor-compatibility", no_argument, NULL, SMIG_OPT_SET_CPU_COMPAT},
+		{"force", no_argument, NULL, SMIG_OPT_FORCE},
+		{"what-if", no_argument, NULL, SMIG_OPT_WHAT_IF},
+		{"report-dir", required_argument, NULL, OPT_REPORT_DIR},
+		{"format", required_argument, NULL, OPT_FORMAT},
+		{"against", required_argument, NULL, OPT_AGAINST},
+		{"journal", required_argument, NULL, OPT_JOURNAL},
+		{"help", no_argument, NULL, 'h'},
+		{0, 0, 0, 0},
+	};
+	struct smig_err e = SMIG_ERR_INIT;
+	bool report = !strcmp(cmd, "report"), rollback = !strcmp(cmd, "rollback");
+	int c;
+
+	memset(s, 0, sizeof(*s));
+	s->cmd = cmd;
+	s->format = SMIG_FORMAT_TEXT;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "p:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			s->pub = optarg;
+			break;
+		case OPT_DEST:
+			s->ho.root = optarg;
+			break;
+		case OPT_REPORT_DIR:
+			s->report_dir = optarg;
+			break;
+		case OPT_FORMAT:
+			if (smig_format_parse(optarg, &s->format) < 0) {
+				*code = usage_error(cmd, "--format '%s': expected text, json or html",
+						    optarg);
+				return 1;
+			}
+			break;
+		case OPT_AGAINST:
+			s->archive = optarg;
+			break;
+		case OPT_JOURNAL:
+			s->journal_id = optarg;
+			break;
+		case 'h':
+			help();
+			*code = 0;
+			return 1;
+		case SMIG_OPT_DRIVE:
+		case SMIG_OPT_IPCONFIG:
+		case SMIG_OPT_SYSTEMINFO:
+		case SMIG_OPT_MEMORY_MB:
+			if (smig_hostopts_add(&s->ho, c, optarg, &e) < 0)
+				goto usage;
+			break;
+		case SMIG_OPT_MAP_PATH:
+		case SMIG_OPT_BIND_SWITCH:
+		case SMIG_OPT_IPCONFIG_MODE:
+		case SMIG_OPT_MAP_MAC:
+		case SMIG_OPT_FEATURE:
+		case SMIG_OPT_VM:
+		case SMIG_OPT_NEW_ID:
+		case SMIG_OPT_DISCARD_SAVED_STATE:
+		case SMIG_OPT_SET_CPU_COMPAT:
+		case SMIG_OPT_FORCE:
+		case SMIG_OPT_WHAT_IF:
+			if (rollback) {
+				*code = usage_error(cmd, "rollback takes no map or switch options");
+				return 1;
+			}
+			if (smig_import_opts_add(&s->io, c, optarg, &e) < 0)
+				goto usage;
+			if (c != SMIG_OPT_FORCE && c != SMIG_OPT_WHAT_IF)
+				s->io_given = true;
+			break;
+		default:
+			*code = usage_error(cmd, "invalid option");
+			return 1;
+		}
+	}
+	if (smig_import_opts_check(&s->io, &e) < 0)
+		goto usage;
+	if (!s->ho.root) {
+		*code = usage_error(cmd, "--dest ROOT is required");
+		return 1;
+	}
+	if (rollback) {
+		if (optind < argc) {
+			*code = usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+			return 1;
+		}
+		return 0;
+	}
+	if (!s->pub) {
+		*code = usage_error(cmd, "-p PUB is required");
+		return 1;
+	}
+	if (!report && optind < argc)
+		s->archive = argv[optind++];
+	if (!s->archive) {
+		*code = usage_error(cmd, report ? "--against ARCHIVE is required" :
+				    "the ARCHIVE is required");
+		return 1;
+	}
+	if (optind < argc) {
+		*code = usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+		return 1;
+	}
+	return 0;
+usage:
+	*code = usage_error(cmd, "%s", e.msg);
+	return 1;
+}
+
+int session_plan(struct import_session *s, struct smig_err *e)
+{
+	smig_plan_free(s->plan);
+	s->plan = NULL;
+	smig_inventory_free(s->dst);
+	s->dst = NULL;
+	smig_hostfs_free(s->fs);
+	s->fs = NULL;
+	if (smig_hostopts_read(&s->ho, &s->fs, &s->dst, e) < 0)
+		return -1;
+	return smig_plan_build(s->a.desc, s->fs, s->dst, &s->io, &s->plan, e);
+}
+
+int session_open(struct import_session *s, const char *tmp_parent, struct smig_err *e)
+{
+	if (import_archive_open(s->archive, s->pub, tmp_parent, &s->a, e) < 0)
+		return -1;
+	return session_plan(s, e);
+}
+
+void session_close(struct import_session *s)
+{
+	smig_plan_free(s->plan);
+	smig_inventory_free(s->dst);
+	smig_hostfs_free(s->fs);
+	import_archive_close(&s->a);
+	smig_import_opts_release(&s->io);
+	s->plan = NULL;
+	s->dst = NULL;
+	s->fs = NULL;
+}
+
+char *session_journal_root(const struct import_session *s, struct smig_err *e)
+{
+	return smig_path_join(s->ho.root, JOURNAL_DIR, e);
+}
+
+char **session_recorded_options(const struct import_session *s, const char *id)
+{
+	struct smig_err e = SMIG_ERR_INIT;
+	char *path = smig_asprintf(&e, "%s/%s/%s/options", s->ho.root, JOURNAL_DIR, id);
+	char *text = NULL, **v = NULL;
+	size_t len = 0;
+
+	if (!path || smig_file_read(path, 1 << 20, "recorded options", &text, &len, &e) < 0)
+		goto out;
+	for (char *line = text, *nl; line < text + len; line = nl + 1) {
+		nl = memchr(line, '\n', (size_t)(text + len - line));
+		if (!nl)
+			break;
+		*nl = '\0';
+		if (*line && smig_strv_push(&v, line, &e) < 0) {
+			smig_strv_free(v);
+			v = NULL;
+			break;
+		}
+	}
+out:
+	free(path);
+	free(text);
+	return v;
+}
+
+int session_write_report(const char *dir, const char *base, const char *kind, const char *title,
+			 const struct smig_report_fact *facts, size_t nfacts,
+			 const struct smig_problems *items, struct smig_err *e)
+{
+	static const struct {
+		enum smig_format f;
+		const char *ext;
+	} forms[] = {
+		{SMIG_FORMAT_TEXT, "txt"},
+		{SMIG_FORMAT_JSON, "json"},
+		{SMIG_FORMAT_HTML, "html"},
+	};
+
+	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		char *text = smig_report_items(kind, title, facts, nfacts, items, forms[i].f, e);
+		char *path = text ? smig_asprintf(e, "%s/%s.%s", dir, base, forms[i].ext) : NULL;
+		int rc = path ? smig_file_write_atomic(path, text, strlen(text), 0644, e) : -1;
+
+		free(text);
+		free(path);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+size_t session_facts(const struct import_session *s, struct smig_report_fact *facts, size_t max)
+{
+	const struct smig_descriptor *d = s->a.desc;
+	const struct smig_inventory *src = d ? d->inv : NULL;
+	size_t n = 0;
+
+#define FACT(k, v) do { if (n < max) { facts[n].key = (k); facts[n].value = (v); n++; } } while (0)
+	FACT("archive", s->archive);
+	FACT("archive id", d ? d->archive_id : NULL);
+	FACT("exported", d ? d->created : NULL);
+	FACT("source", src ? src->os.computer_name : NULL);
+	FACT("source OS", src ? src->os.product_name : NULL);
+	FACT("destination", s->ho.root);
+	FACT("destination computer", s->dst ? s->dst->os.computer_name : NULL);
+	FACT("destination OS", s->dst ? s->dst->os.product_name : NULL);
+#undef FACT
+	return n;
+}

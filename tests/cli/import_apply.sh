@@ -1,0 +1,227 @@
+#!/usr/bin/env bash
+# smig-import preflight, apply, report and rollback on the example hosts: the whole migration
+# of lab-2008r2 onto a copy of lab-2012, checked by smig's own verification and by peer tools
+# (hivexget/hivexregedit on the changed hives, xmllint on the written configurations,
+# vhdiinfo on a re-parented differencing disk, qemu-img compare on moved disks); then the
+# never-half-applied guarantees: blockers and --what-if change nothing, a second apply changes
+# nothing, rollback restores the tree byte for byte, an apply killed after every possible
+# number of operations can be rolled back or completed, and an operation that fails (ENOSPC
+# injected, or a real obstacle on the destination) leaves the destination as it was.
+. "$(dirname "$0")/lib.bash"
+
+for tool in python3 bsdtar; do
+  command -v "$tool" >/dev/null || { echo "$tool is not installed: skipping"; exit 77; }
+done
+build_example lab-2008r2 "$T/src"
+build_example lab-2012 "$T/dst0"
+export TMPDIR=$T/tmp
+mkdir "$TMPDIR"
+tree_hash() {
+  (cd "$1" && find . \( -type f -o -type l -o -type d \) -printf '%y %p %l\n' | LC_ALL=C sort &&
+    find . -type f -exec sha256sum {} + | LC_ALL=C sort) | sha256sum
+}
+ORIG=$(tree_hash "$T/dst0")
+fresh() { rm -rf "$1"; cp -a "$T/dst0" "$1"; }
+same_as_orig() { [ "$(tree_hash "$1")" = "$ORIG" ]; }
+
+"$EXPORT" keygen -p "$T/k.pub" -s "$T/k.sec" >/dev/null
+"$EXPORT" export --source "$T/src" -s "$T/k.sec" --progress never -o "$T/a.smig" 2>/dev/null
+ID=$(bsdtar -xOf "$T/a.smig" smig/descriptor.xml | sed -n 's:.*<archive-id>\(.*\)</archive-id>.*:\1:p')
+MAPS=(--ipconfig-mode nic --map-mac 00-1E-C9-3A-5B-02=A0-36-9F-12-34-57)
+
+# ---- help and usage ----
+for cmd in preflight apply report rollback; do
+  expect_exit 0 "$cmd --help" "$IMPORT" $cmd --help
+  check "$cmd --help names --dest" grep -q -- "--dest ROOT" "$T/out"
+done
+expect_exit 2 "apply without --dest" "$IMPORT" apply -p "$T/k.pub" "$T/a.smig"
+expect_exit 2 "apply with a bad --map-path" "$IMPORT" apply -p "$T/k.pub" "$T/a.smig" \
+  --dest "$T/dst0" --map-path 'relative=D:\x'
+check "bad --map-path names the option" grep -q "^smig-import apply: --map-path 'relative'" "$T/err"
+expect_exit 2 "--map-mac without --ipconfig-mode" "$IMPORT" apply -p "$T/k.pub" "$T/a.smig" \
+  --dest "$T/dst0" --map-mac 00-1E-C9-3A-5B-02=A0-36-9F-12-34-57
+expect_exit 2 "--bind-switch to an adapter the destination lacks" "$IMPORT" preflight \
+  -p "$T/k.pub" "$T/a.smig" --dest "$T/dst0" --bind-switch 'External LAN=Ethernet 9'
+check "it names the adapters there are" grep -q "Ethernet 2" "$T/err"
+expect_exit 2 "report without --against" "$IMPORT" report -p "$T/k.pub" --dest "$T/dst0"
+check "usage errors changed nothing" same_as_orig "$T/dst0"
+
+# ---- preflight: blockers, and nothing written ----
+expect_exit 4 "preflight finds the saved-state blockers" "$IMPORT" preflight -p "$T/k.pub" \
+  "$T/a.smig" --dest "$T/dst0"
+check "SMIG1003 for web01" grep -q "SMIG1003.*vm:web01" "$T/out"
+check "SMIG1003 for sql01" grep -q "SMIG1003.*vm:sql01" "$T/out"
+expect_exit 0 "preflight with --discard-saved-state" "$IMPORT" preflight -p "$T/k.pub" \
+  "$T/a.smig" --dest "$T/dst0" --discard-saved-state "${MAPS[@]}"
+expect_exit 0 "preflight --format json" "$IMPORT" preflight -p "$T/k.pub" "$T/a.smig" \
+  --dest "$T/dst0" --discard-saved-state --format json
+check "preflight JSON parses" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["report"]=="preflight"' "$T/out"
+expect_exit 0 "preflight with a too small destination" "$IMPORT" preflight -p "$T/k.pub" \
+  "$T/a.smig" --dest "$T/dst0" --discard-saved-state --memory-mb 512 --force
+check "SMIG1002 when memory is short" grep -q "SMIG1002" "$T/out"
+check "preflight wrote nothing" same_as_orig "$T/dst0"
+check "preflight left no staging" test -z "$(ls -A "$TMPDIR")"
+
+# ---- apply: blocked, what-if ----
+fresh "$T/d1"
+expect_exit 4 "apply stops at blockers" "$IMPORT" apply -p "$T/k.pub" "$T/a.smig" --dest "$T/d1"
+check "blocked apply changed nothing" same_as_orig "$T/d1"
+expect_exit 0 "what-if" "$IMPORT" apply -p "$T/k.pub" "$T/a.smig" --dest "$T/d1" \
+  --discard-saved-state "${MAPS[@]}" --what-if
+check "what-if lists the VM configurations" grep -q "VM web01: configuration" "$T/out"
+check "what-if lists the hive changes" grep -q "SOFTWARE hive" "$T/out"
+check "what-if says nothing changed" grep -q "nothing was changed" "$T/out"
+NOPS=$(sed -n 's/^what if: apply would make \([0-9]*\) change.*/\1/p' "$T/out")
+check "what-if counted the changes ($NOPS)" test "${NOPS:-0}" -gt 10
+check "what-if changed nothing" same_as_orig "$T/d1"
+
+# ---- apply ----
+expect_exit 0 "apply" "$IMPORT" apply -p "$T/k.pub" "$T/a.smig" --dest "$T/d1" \
+  --discard-saved-state "${MAPS[@]}"
+cp "$T/out" "$T/apply.out"
+R=$T/d1/smig-reports/$ID
+check "apply prints the report folder" grep -q "reports: $R" "$T/apply.out"
+for f in compatibility manual-steps verification; do
+  for x in txt json html; do check "report $f.$x" test -s "$R/$f.$x"; done
+done
+check "finish.ps1 written" test -s "$R/finish.ps1"
+check "verification has no failure" python3 -c '
+import json,sys; d=json.load(open(sys.argv[1]))
+assert d["summary"]["fail"]==0 and d["summary"]["error"]==0, d["summary"]
+ids={i["id"] for i in d["items"]}
+for n in range(4001,4012): assert "SMIG%d"%n in ids, n
+w=[i for i in d["items"] if i["severity"]=="warning"]
+assert any(i["id"]=="SMIG4007" and "External LAN" in i["subject"] for i in w), w' "$R/verification.json"
+check "manual steps: external network, pass-through, ISO, VFD, icacls, saved state" python3 -c '
+import json,sys; d=json.load(open(sys.argv[1]))
+ids=[i["id"] for i in d["items"]]
+for n in ("SMIG3001","SMIG3002","SMIG3003","SMIG3004","SMIG3009","SMIG3010","SMIG3011","SMIG3012"):
+    assert n in ids, n' "$R/manual-steps.json"
+check "finish.ps1 binds the external network" grep -q "Get-VMSwitch -Id 'A1E0F6C2-3B4D-4E5F-8A9B-0C1D2E3F4A01' | Set-VMSwitch -NetAdapterName" "$R/finish.ps1"
+
+# the destination read by smig-export's own reader
+expect_exit 0 "inventory of the destination after apply" "$EXPORT" inventory --source "$T/d1" --format json
+check "4 VMs on the destination" python3 -c '
+import json,sys; d=json.load(open(sys.argv[1]))
+vms=d["virtual_machines"]
+names=sorted(v["name"] for v in vms); assert names==["dc01","sql01","test01","web01"], names
+assert all(v["version"]==1024 and not v["error"] for v in vms), vms
+sw={s["name"]:s["type"] for s in d["virtual_networks"]}
+assert sw=={"External LAN":"internal","Internal Lab":"internal","Private Cluster":"private"}, sw' "$T/out"
+
+# peers: hives
+if command -v hivexget >/dev/null; then
+  SOFT=$T/d1/C/Windows/System32/config/SOFTWARE
+  SYS=$T/d1/C/Windows/System32/config/SYSTEM
+  check "hivexget: MAC range" sh -c "hivexget '$SOFT' 'Microsoft\\Windows NT\\CurrentVersion\\Virtualization' MaximumMacAddress | od -An -tx1 | tr -d ' \\n' | grep -qx 00155d0a0fff"
+  check "hivexget: default VHD path" sh -c "hivexget '$SOFT' 'Microsoft\\Windows NT\\CurrentVersion\\Virtualization' DefaultVirtualHardDiskPath | grep -qx 'D:.VHD'"
+  check "hivexget: switch name" sh -c "hivexget '$SYS' 'ControlSet001\\Services\\VMSMP\\Parameters\\SwitchList\\A1E0F6C2-3B4D-4E5F-8A9B-0C1D2E3F4A02' FriendlyName | grep -qx 'Internal Lab'"
+  check "hivexget: VMQ" sh -c "hivexget '$SYS' 'ControlSet001\\Services\\VMSMP\\Parameters' TenGigVmqEnabled | grep -q 1"
+  if command -v hivexregedit >/dev/null; then
+    check "hivexregedit exports the SYSTEM hive with the port VLAN" sh -c \
+      "hivexregedit --export '$SYS' 'ControlSet001\\Services\\VMSMP' | grep -qi 'AccessVLAN.*=dword:00000014'"
+  fi
+fi
+# peers: configurations
+if command -v xmllint >/dev/null && command -v iconv >/dev/null; then
+  n=0
+  while IFS= read -r -d '' f; do
+    n=$((n + 1))
+    check "xmllint parses $(basename "$f")" sh -c "iconv -f UTF-16 -t UTF-8 '$f' | sed '1s/encoding=\"UTF-16\"/encoding=\"UTF-8\"/' | xmllint --noout -"
+  done < <(find "$T/d1/D/Hyper-V" "$T/d1/C/ProgramData/Microsoft/Windows/Hyper-V/Virtual Machines" -name '*.xml' -type f -print0)
+  check "configurations written ($n)" test "$n" -ge 6
+fi
+check "web01 is registered by a link" test -L "$T/d1/C/ProgramData/Microsoft/Windows/Hyper-V/Virtual Machines/6F0B2E9A-41C3-4B8E-9E5B-1D2C3A4B5C01.xml"
+# peers: disks moved (dc01 from C:\Users\... to D:\VHD) equal the source ones
+if command -v qemu-img >/dev/null; then
+  check "qemu-img: moved fixed disk equals the source" qemu-img compare -q -f vpc -F vpc \
+    "$T/d1/D/VHD/dc01.vhd" "$T/src/C/Users/Public/Documents/Hyper-V/Virtual Hard Disks/dc01.vhd"
+  check "qemu-img: moved dynamic disk equals the source" qemu-img compare -q -f vpc -F vpc \
+    "$T/d1/D/VHD/test01.vhd" "$T/src/D/Hyper-V/test01/test01.vhd"
+fi
+
+# ---- apply twice, report, tampering ----
+H1=$(tree_hash "$T/d1")
+expect_exit 0 "second apply" "$IMPORT" apply -p "$T/k.pub" "$T/a.smig" --dest "$T/d1" \
+  --discard-saved-state "${MAPS[@]}"
+check "second apply says so" grep -q "already applied" "$T/out"
+check "second apply changed nothing" test "$(tree_hash "$T/d1")" = "$H1"
+expect_exit 0 "report after apply" "$IMPORT" report --dest "$T/d1" -p "$T/k.pub" --against "$T/a.smig"
+check "report flags External LAN" grep -q "SMIG4007.*External LAN" "$T/out"
+expect_exit 0 "report --format json" "$IMPORT" report --dest "$T/d1" -p "$T/k.pub" --against "$T/a.smig" --format json
+check "report JSON has no failure" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["summary"]["fail"]==0, d["summary"]' "$T/out"
+check "report wrote nothing" test "$(tree_hash "$T/d1")" = "$H1"
+fresh "$T/d2"
+cp -a "$T/d1/." "$T/d2/"
+printf 'X' | dd of="$T/d2/D/VHD/dc01.vhd" bs=1 seek=4096 conv=notrunc status=none
+expect_exit 5 "report on a changed disk" "$IMPORT" report --dest "$T/d2" -p "$T/k.pub" --against "$T/a.smig"
+check "the changed disk fails SMIG4005" grep -q "SMIG4005.*dc01" "$T/out"
+rm -rf "$T/d2"
+
+# ---- rollback ----
+expect_exit 0 "rollback" "$IMPORT" rollback --dest "$T/d1"
+check "rollback restores the tree byte for byte" same_as_orig "$T/d1"
+expect_exit 1 "rollback without a journal" "$IMPORT" rollback --dest "$T/d1"
+check "no journal: one line" one_line_error smig-import
+
+# ---- re-parenting: the web01 chain moves to another folder ----
+fresh "$T/d3"
+expect_exit 0 "apply with --map-path" "$IMPORT" apply -p "$T/k.pub" "$T/a.smig" --dest "$T/d3" \
+  --discard-saved-state --map-path 'D:\VHD=C:\Disks' --new-id --bind-switch 'External LAN=Ethernet'
+check "verification passes after re-parenting, new ids and a bound switch" python3 -c '
+import json,sys; d=json.load(open(sys.argv[1])); assert d["summary"]["fail"]==0, [i for i in d["items"] if i["severity"]=="fail"]
+assert not any(i["id"]=="SMIG4007" and i["severity"]=="warning" and "External LAN" in i["subject"] for i in d["items"])' \
+  "$T/d3/smig-reports/$ID/verification.json"
+AV=$(ls "$T/d3/C/Disks/"web01_*0F03.avhd)
+if command -v vhdiinfo >/dev/null; then
+  vhdiinfo "$AV" >"$T/vhdi" 2>&1 || true
+  check "vhdiinfo: new parent location" grep -qi 'C:\\Disks\\web01_4E6C8B21-0002' "$T/vhdi"
+fi
+check "a base disk of the chain is unchanged" cmp -s "$T/d3/C/Disks/web01.vhd" "$T/src/D/VHD/web01.vhd"
+expect_exit 0 "report after re-parenting" "$IMPORT" report --dest "$T/d3" -p "$T/k.pub" --against "$T/a.smig"
+expect_exit 0 "rollback after re-parenting" "$IMPORT" rollback --dest "$T/d3"
+check "restored after re-parenting" same_as_orig "$T/d3"
+
+# ---- failures during apply undo what was done ----
+for k in 0 3 $((NOPS - 1)); do
+  fresh "$T/d4"
+  expect_exit 1 "operation $k fails (ENOSPC)" env SMIG_TEST_FAIL_OP=$k "$IMPORT" apply \
+    -p "$T/k.pub" "$T/a.smig" --dest "$T/d4" --discard-saved-state "${MAPS[@]}"
+  check "ENOSPC at $k: one line" one_line_error smig-import
+  check "ENOSPC at $k: says it undid" grep -q "undone" "$T/err"
+  check "ENOSPC at $k: destination restored" same_as_orig "$T/d4"
+done
+fresh "$T/d4"
+mkdir -p "$T/d4/D/Hyper-V/Virtual Machines/2C4D6E8F-1A2B-4C3D-9E4F-5A6B7C8D9E03.xml/x"
+H4=$(tree_hash "$T/d4")
+expect_exit 1 "a folder where a configuration must go" "$IMPORT" apply -p "$T/k.pub" "$T/a.smig" \
+  --dest "$T/d4" --discard-saved-state --force
+check "obstacle: one line" one_line_error smig-import
+check "obstacle: destination restored" test "$(tree_hash "$T/d4")" = "$H4"
+
+# ---- crash after every number of operations: rollback restores, apply completes ----
+# (the journal names its targets by absolute path, so each crashed copy is made in place)
+crash_at() {
+  local n=$1 dir=$2 got=0
+  fresh "$dir"
+  # through sh, so the kill is reported as a status and not printed by this shell
+  SMIG_TEST_CRASH_AFTER=$n sh -c '"$@"; exit $?' sh "$IMPORT" apply -p "$T/k.pub" "$T/a.smig" \
+    --dest "$dir" --discard-saved-state "${MAPS[@]}" >/dev/null 2>&1 || got=$?
+  if [ "$n" -lt "$NOPS" ]; then
+    check "killed after $n operations" test "$got" -eq 137
+  fi
+}
+for ((n = 0; n <= NOPS; n++)); do
+  crash_at $n "$T/c"
+  crash_at $n "$T/c2"
+  expect_exit 0 "rollback after a crash at $n" "$IMPORT" rollback --dest "$T/c"
+  check "crash at $n, rollback: restored" same_as_orig "$T/c"
+  expect_exit 0 "apply again after a crash at $n" "$IMPORT" apply -p "$T/k.pub" "$T/a.smig" \
+    --dest "$T/c2" --discard-saved-state "${MAPS[@]}"
+  expect_exit 0 "crash at $n, apply again: verified" "$IMPORT" report --dest "$T/c2" \
+    -p "$T/k.pub" --against "$T/a.smig"
+  expect_exit 0 "crash at $n, apply again, then rollback" "$IMPORT" rollback --dest "$T/c2"
+  check "crash at $n, apply again, rollback: restored" same_as_orig "$T/c2"
+done
+check "no staging left anywhere" test -z "$(ls -A "$TMPDIR")"
+finish
