@@ -2,8 +2,8 @@
 # The main job on the bundled example host: install what is missing, build, build the
 # example hosts (examples/lab-2008r2 source, examples/lab-2012 destination) from their
 # descriptions, write the source's feature list and pre-migration report (text, JSON, HTML),
-# export it into a signed archive, and verify that archive against the destination, all
-# under out/.
+# export it into a signed archive, then migrate it onto a fresh copy of the destination:
+# verify, preflight (compatibility report), apply, and the verification report. All under out/.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 "$top/scripts/setup.sh"
@@ -29,6 +29,21 @@ echo "== import side: verify the archive and check what the destination can take
 "$top/build/smig-import" verify -p "$out/smig-demo.pub" "$out/lab-2008r2.smig"
 "$top/build/smig-import" features -p "$out/smig-demo.pub" "$out/lab-2008r2.smig" --dest "$out/lab-2012"
 
+echo "== preflight: the compatibility report of the destination" >&2
+# the example host has VMs with saved state, which 2012 cannot restore: they cold boot
+maps=(--discard-saved-state --ipconfig-mode nic --map-mac 00-1E-C9-3A-5B-02=A0-36-9F-12-34-57)
+"$top/build/smig-import" preflight -p "$out/smig-demo.pub" "$out/lab-2008r2.smig" \
+  --dest "$out/lab-2012" "${maps[@]}" >"$out/preflight-lab-2012.txt"
+grep -E '^  Summary' "$out/preflight-lab-2012.txt" >&2
+echo "== apply: recreate the Hyper-V role's state and the VMs on the destination" >&2
+"$top/build/smig-import" apply -p "$out/smig-demo.pub" "$out/lab-2008r2.smig" \
+  --dest "$out/lab-2012" "${maps[@]}"
+echo "== report: re-read the destination and compare it with the archive" >&2
+"$top/build/smig-import" report --dest "$out/lab-2012" -p "$out/smig-demo.pub" \
+  --against "$out/lab-2008r2.smig" >"$out/verification-lab-2012.txt"
+grep -E '^  Summary' "$out/verification-lab-2012.txt" >&2
+reports=$(ls -d "$out/lab-2012/smig-reports/"*)
+
 echo >&2
 echo "Pre-migration report of the example host:" >&2
 for fmt in text json html; do
@@ -36,3 +51,9 @@ for fmt in text json html; do
 done
 echo "Signed archive: $out/lab-2008r2.smig ($(du -h "$out/lab-2008r2.smig" | cut -f1))," >&2
 echo "  verify with stock tools: bsdtar -xf it, then signify-openbsd -C -p $out/smig-demo.pub -x smig/SHA256.sig" >&2
+echo "Migrated onto $out/lab-2012 (undo with: smig-import rollback --dest $out/lab-2012)." >&2
+echo "Reports of the migration:" >&2
+for f in compatibility manual-steps verification; do
+  echo "  $reports/$f.txt (.json, .html)" >&2
+done
+echo "  $reports/finish.ps1 (the manual steps to run on the destination)" >&2
