@@ -435,18 +435,12 @@ static int item(struct build *b, const char *id, enum smig_severity sev, const c
 static int item(struct build *b, const char *id, enum smig_severity sev, const char *subject,
 		const char *action, const char *fmt, ...)
 {
-	char *msg;
 	va_list ap;
 	int rc;
 
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
+	rc = smig_problems_vadd(&b->p->items, id, sev, subject, action, NULL, b->e, fmt, ap);
 	va_end(ap);
-	if (!msg)
-		return smig_err_set(b->e, SMIG_ERR_NOMEM, "out of memory");
-	rc = smig_problems_add(&b->p->items, id, sev, subject, action, NULL, b->e, "%s", msg);
-	free(msg);
 	return rc;
 }
 

@@ -67,17 +67,11 @@ int smig_scan_note(struct smig_scan *s, const char *id, enum smig_severity sev,
 		   const char *subject, const char *fmt, ...)
 {
 	va_list ap;
-	char *msg = NULL;
 	int rc;
 
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
+	rc = smig_problems_vadd(&s->inv->problems, id, sev, subject, NULL, NULL, s->e, fmt, ap);
 	va_end(ap);
-	if (msg == NULL)
-		return smig_err_nomem(s->e, "recording a report item");
-	rc = smig_problems_add(&s->inv->problems, id, sev, subject, NULL, NULL, s->e, "%s", msg);
-	free(msg);
 	return rc;
 }
 

@@ -108,17 +108,11 @@ SMIG_PRINTF(4, 5)
 static int info(struct pc *c, const char *id, const char *subject, const char *fmt, ...)
 {
 	va_list ap;
-	char *msg = NULL;
 	int rc;
 
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
+	rc = smig_problems_vadd(c->out, id, SMIG_SEV_INFO, subject, NULL, NULL, c->e, fmt, ap);
 	va_end(ap);
-	if (msg == NULL)
-		return smig_err_nomem(c->e, "recording a verification item");
-	rc = smig_problems_add(c->out, id, SMIG_SEV_INFO, subject, NULL, NULL, c->e, "%s", msg);
-	free(msg);
 	return rc;
 }
 

@@ -1,5 +1,6 @@
 /* preflight.c - the SMIG1xxx/2xxx compatibility checks of an import plan (see preflight.h). */
 #include "preflight.h"
+#include "report.h"
 
 #include <arpa/inet.h>
 #include <inttypes.h>
@@ -34,14 +35,7 @@ static int item_v(struct pf *c, const char *id, enum smig_severity sev, const ch
 static int item_v(struct pf *c, const char *id, enum smig_severity sev, const char *subject,
 		  const char *action, const char *fmt, va_list ap)
 {
-	char *msg = NULL;
-	int rc;
-
-	if (vasprintf(&msg, fmt, ap) < 0)
-		return smig_err_nomem(c->e, "recording a preflight item");
-	rc = smig_problems_add(c->out, id, sev, subject, action, NULL, c->e, "%s", msg);
-	free(msg);
-	return rc;
+	return smig_problems_vadd(c->out, id, sev, subject, action, NULL, c->e, fmt, ap);
 }
 
 static int item(struct pf *c, const char *id, enum smig_severity sev, const char *subject,
@@ -111,30 +105,6 @@ static const struct smig_inv_vm *selected(const struct pf *c, size_t i)
 	if (pv->src)
 		return pv->src;
 	return i < c->src->nvms ? &c->src->vms[i] : NULL;
-}
-
-/* "64 MiB", "1.5 GiB", "512 bytes" (buf >= 32 bytes). Same rendering as the reports. */
-static void human_size(uint64_t bytes, char *buf, size_t len)
-{
-	static const char *const units[] = {"bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
-	uint64_t unit = 1;
-	size_t u = 0;
-
-	while (u + 1 < sizeof(units) / sizeof(units[0]) && bytes / unit >= 1024) {
-		unit *= 1024;
-		u++;
-	}
-	if (bytes % unit == 0) {
-		snprintf(buf, len, "%" PRIu64 " %s", bytes / unit, units[u]);
-	} else {
-		double v = (double)bytes / (double)unit;
-		uint64_t tenths = (uint64_t)(v * 10.0 + 0.5);
-
-		if (tenths % 10 == 0)
-			snprintf(buf, len, "%" PRIu64 " %s", tenths / 10, units[u]);
-		else
-			snprintf(buf, len, "%.1f %s", v, units[u]);
-	}
 }
 
 static uint64_t mb_of(int64_t v)
@@ -285,8 +255,8 @@ static int check_volumes(struct pf *c)
 		snprintf(subject, sizeof(subject), "volume:%c:", v->letter);
 		if (has_item(c, "SMIG1004", subject))
 			continue;
-		human_size(v->need, need, sizeof(need));
-		human_size(v->avail, avail, sizeof(avail));
+		smig_human_size(v->need, need, sizeof(need));
+		smig_human_size(v->avail, avail, sizeof(avail));
 		if (item(c, "SMIG1004", SEV_B, subject,
 			 "free space on the volume, or place the disks on another drive with --map-path",
 			 "%c: needs %s for what the plan places on it but has %s free", v->letter,

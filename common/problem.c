@@ -33,8 +33,20 @@ int smig_problems_add(struct smig_problems *l, const char *id, enum smig_severit
 		      const char *subject, const char *action, const char *powershell,
 		      struct smig_err *e, const char *fmt, ...)
 {
-	struct smig_problem *p;
 	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = smig_problems_vadd(l, id, sev, subject, action, powershell, e, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int smig_problems_vadd(struct smig_problems *l, const char *id, enum smig_severity sev,
+		       const char *subject, const char *action, const char *powershell,
+		       struct smig_err *e, const char *fmt, va_list ap)
+{
+	struct smig_problem *p;
 	char *msg = NULL;
 
 	if (l->count == l->cap) {
@@ -45,10 +57,8 @@ int smig_problems_add(struct smig_problems *l, const char *id, enum smig_severit
 		l->items = n;
 		l->cap = cap;
 	}
-	va_start(ap, fmt);
 	if (vasprintf(&msg, fmt, ap) < 0)
 		msg = NULL;
-	va_end(ap);
 	p = &l->items[l->count];
 	memset(p, 0, sizeof(*p));
 	p->severity = sev;

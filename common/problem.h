@@ -8,6 +8,7 @@
 #ifndef SMIG_PROBLEM_H
 #define SMIG_PROBLEM_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 #include "err.h"
@@ -41,6 +42,10 @@ const char *smig_severity_name(enum smig_severity s);
 int smig_problems_add(struct smig_problems *l, const char *id, enum smig_severity sev,
 		      const char *subject, const char *action, const char *powershell,
 		      struct smig_err *e, const char *fmt, ...) SMIG_PRINTF(8, 9);
+/* The same with a va_list, for callers' own printf-style wrappers. */
+int smig_problems_vadd(struct smig_problems *l, const char *id, enum smig_severity sev,
+		       const char *subject, const char *action, const char *powershell,
+		       struct smig_err *e, const char *fmt, va_list ap) SMIG_PRINTF(8, 0);
 size_t smig_problems_count(const struct smig_problems *l, enum smig_severity sev);
 void smig_problems_release(struct smig_problems *l);
 

@@ -429,8 +429,7 @@ static void note_end(struct w *w)
 
 /* ---- values ---- */
 
-/* "64 MiB", "1.5 GiB", "512 bytes". `buf` holds at least 32 bytes. */
-static void human_size(uint64_t bytes, char *buf, size_t len)
+void smig_human_size(uint64_t bytes, char *buf, size_t len)
 {
 	static const char *const units[] = {"bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
 	uint64_t unit = 1;
@@ -458,7 +457,7 @@ static void size_val(struct w *w, uint64_t bytes)
 {
 	char buf[32];
 
-	human_size(bytes, buf, sizeof(buf));
+	smig_human_size(bytes, buf, sizeof(buf));
 	raw(w, buf);
 }
 

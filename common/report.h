@@ -18,12 +18,17 @@
 #define SMIG_REPORT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "err.h"
 #include "inventory.h"
 #include "problem.h"
 
 enum smig_format { SMIG_FORMAT_TEXT, SMIG_FORMAT_JSON, SMIG_FORMAT_HTML };
+
+/* A size for people: "64 MiB", "1.5 GiB", "512 bytes" (one decimal, none when it rounds to
+ * a whole). `buf` holds at least 32 bytes. */
+void smig_human_size(uint64_t bytes, char *buf, size_t len);
 
 /* "text", "json" or "html" (exact, lower case). Returns 0, or -1 for anything else. */
 int smig_format_parse(const char *s, enum smig_format *f);
