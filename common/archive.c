@@ -1,6 +1,7 @@
 /* archive.c - streaming pax writer and verifying stager for .smig archives (see archive.h). */
 /* angle brackets: this header and libarchive's share a name (see the end of archive.h) */
 #include "archive.h"
+#include "interrupt.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -1085,7 +1086,7 @@ int smig_archive_add_file(struct smig_archive_writer *w, const char *member, con
 	/* the archive holds exactly st_size bytes: a file that grew meanwhile is not copied */
 	do
 		n = pread(fd, &extra, 1, st.st_size);
-	while (n < 0 && errno == EINTR);
+	while (n < 0 && errno == EINTR && !smig_interrupt_signal());
 	if (n != 0) {
 		w->failed = true;
 		if (n < 0)
@@ -1296,7 +1297,7 @@ static la_ssize_t read_cb(struct archive *a, void *ctx, const void **out)
 
 	do
 		n = read(s->fd, s->buf, CHUNK);
-	while (n < 0 && errno == EINTR);
+	while (n < 0 && errno == EINTR && !smig_interrupt_signal());
 	if (n < 0) {
 		s->read_errno = errno;
 		archive_set_error(a, errno, "read error");
@@ -1460,6 +1461,8 @@ static int stage_data(struct stager *sg, int fd, const char *name, uint64_t size
 		la_int64_t off;
 		int r = archive_read_data_block(sg->a, &buf, &n, &off);
 
+		if (smig_interrupt_check(e) < 0)
+			return -1;
 		if (r == ARCHIVE_EOF)
 			break;
 		if (r != ARCHIVE_OK)
@@ -1825,6 +1828,8 @@ static int extract_into(const char *path, const char *staging, const struct smig
 	}
 	for (;;) {
 		r = archive_read_next_header(sg.a, &ent);
+		if (smig_interrupt_check(e) < 0)
+			goto out;
 		if (r == ARCHIVE_EOF)
 			break;
 		if (r != ARCHIVE_OK) {

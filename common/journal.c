@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "journal.h"
+#include "interrupt.h"
 #include "fileio.h"
 #include "scan.h"
 #include "strbuf.h"
@@ -345,7 +346,7 @@ int smig_journal_run(struct smig_journal *j, struct smig_err *e)
 	for (size_t i = 0; i < j->nops; i++) {
 		if (crash_after >= 0 && (size_t)crash_after == i)
 			raise(SIGKILL);
-		if (run_one(j, i, e) < 0) {
+		if (smig_interrupt_check(e) < 0 || run_one(j, i, e) < 0) {
 			struct smig_err e2 = SMIG_ERR_INIT;
 
 			int rb = smig_journal_rollback(j, &e2);

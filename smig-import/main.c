@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "import.h"
+#include "interrupt.h"
 #include "session.h"
 
 static const struct smig_command commands[] = {
@@ -45,5 +46,11 @@ int usage_error(const char *cmd, const char *fmt, ...)
 
 int main(int argc, char **argv)
 {
-	return smig_cli_main(&program, argc, argv);
+	int rc;
+
+	/* stop at a safe point: staging removed, journaled changes undone (interrupt.h) */
+	smig_interrupt_catch();
+	rc = smig_cli_main(&program, argc, argv);
+	smig_interrupt_exit();
+	return rc;
 }

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # An interrupted export never leaves something that looks like an archive, nor its
 # temporary file: SIGINT and SIGTERM in the middle of a disk (a 16 GiB fixed VHD that is all
-# holes, so hashing its zeros keeps the export busy for seconds).
+# holes, so hashing its zeros keeps the export busy for seconds). An interrupted import
+# (apply reading an archive from a pipe that stalls half-way) leaves the destination as it
+# was: no staging area, no journal, no lock.
 . "$(dirname "$0")/lib.bash"
 
 cat >"$T/host.json" <<'JSON'
@@ -36,5 +38,33 @@ for sig in INT TERM; do
   wait "$pid" || rc=$?
   check "SIG$sig: killed by the signal (status $rc)" test "$rc" -gt 128
   check "SIG$sig: nothing left in the output directory" test -z "$(ls -A "$T/out-$sig")"
+done
+
+# ---- import ----
+"$EXPORT" export --source "$T/h" -s "$T/k.sec" -o "$T/a.smig" --compress none --progress never 2>/dev/null
+tree() { (cd "$1" && find . -printf '%y %p\n' | LC_ALL=C sort) | sha256sum; }
+for sig in INT TERM; do
+  mkdir -p "$T/dest-$sig/C"
+  before=$(tree "$T/dest-$sig")
+  mkfifo "$T/fifo-$sig"
+  # half the archive, then a stall: apply is staging when the signal comes
+  (head -c 200000 "$T/a.smig"; sleep 30) >"$T/fifo-$sig" &
+  writer=$!
+  "$IMPORT" apply -p "$T/k.pub" - --dest "$T/dest-$sig" <"$T/fifo-$sig" >/dev/null 2>"$T/err-$sig" &
+  pid=$!
+  for _ in $(seq 1 100); do
+    ls -d "$T/dest-$sig"/smig-journal/.smig-import-* >/dev/null 2>&1 && break
+    sleep 0.05
+  done
+  check "import SIG$sig: apply was staging" kill -0 "$pid"
+  sleep 0.2
+  kill -"$sig" "$pid"
+  rc=0
+  wait "$pid" || rc=$?
+  kill "$writer" 2>/dev/null || true
+  wait "$writer" 2>/dev/null || true
+  check "import SIG$sig: killed by the signal (status $rc)" test "$rc" -gt 128
+  check "import SIG$sig: says it was interrupted" grep -q "interrupted by signal" "$T/err-$sig"
+  check "import SIG$sig: destination as it was" test "$(tree "$T/dest-$sig")" = "$before"
 done
 finish
