@@ -1,6 +1,7 @@
 /*
  * journal.c - journaled file-system operations with exact rollback (journal.h).
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -65,9 +66,15 @@ static char *get_field(const char *s, size_t n, struct smig_err *e)
 			*o++ = s[i];
 			continue;
 		}
-		if (i + 2 >= n || sscanf(s + i + 1, "%2x", &v) != 1) {
+		if (i + 2 >= n || !isxdigit((unsigned char)s[i + 1]) ||
+		    !isxdigit((unsigned char)s[i + 2]) || sscanf(s + i + 1, "%2x", &v) != 1) {
 			free(out);
 			smig_err_set(e, SMIG_ERR_FORMAT, "bad escape in the journal");
+			return NULL;
+		}
+		if (v == 0) {
+			free(out);
+			smig_err_set(e, SMIG_ERR_FORMAT, "an escape for a NUL byte in the journal");
 			return NULL;
 		}
 		*o++ = (char)v;
@@ -209,6 +216,26 @@ done:
 	return rc;
 }
 
+/* Copy a regular file, or re-create a symbolic link with the same text (never followed). */
+static int copy_any(const char *from, const char *to, struct smig_err *e)
+{
+	char text[4096];
+	struct stat st;
+	ssize_t n;
+
+	if (lstat(from, &st) < 0)
+		return smig_err_sys(e, errno, "cannot read '%s'", from);
+	if (!S_ISLNK(st.st_mode))
+		return copy_file(from, to, e);
+	n = readlink(from, text, sizeof(text) - 1);
+	if (n < 0)
+		return smig_err_sys(e, errno, "cannot read the link '%s'", from);
+	text[n] = '\0';
+	if (symlink(text, to) < 0)
+		return smig_err_sys(e, errno, "cannot create the link '%s'", to);
+	return 0;
+}
+
 /* Move `from` over `to`: rename, or across filesystems a copy next to `to` then rename. */
 static int move_over(const char *from, const char *to, struct smig_err *e)
 {
@@ -223,7 +250,7 @@ static int move_over(const char *from, const char *to, struct smig_err *e)
 	if (!tmp)
 		return -1;
 	unlink(tmp);
-	rc = copy_file(from, tmp, e);
+	rc = copy_any(from, tmp, e);
 	if (rc == 0 && rename(tmp, to) < 0) {
 		rc = smig_err_sys(e, errno, "cannot move '%s' to '%s'", tmp, to);
 		unlink(tmp);
@@ -261,18 +288,8 @@ static int backup(struct smig_journal *j, size_t i, struct smig_err *e)
 	if (linkat(AT_FDCWD, target, AT_FDCWD, tmp, 0) < 0) {
 		if (errno != EXDEV && errno != EPERM && errno != EMLINK)
 			goto sys;
-		if (S_ISLNK(st.st_mode)) {
-			char text[4096];
-			ssize_t n = readlink(target, text, sizeof(text) - 1);
-
-			if (n < 0)
-				goto sys;
-			text[n] = '\0';
-			if (symlink(text, tmp) < 0)
-				goto sys;
-		} else if (copy_file(target, tmp, e) < 0) {
+		if (copy_any(target, tmp, e) < 0)
 			goto out;
-		}
 	}
 	if (rename(tmp, bk) < 0 || fsync_dir_of(bk) < 0)
 		goto sys;
@@ -296,8 +313,16 @@ static int run_one(struct smig_journal *j, size_t i, struct smig_err *e)
 	char *tmp = NULL;
 	int rc = -1;
 
-	if (op->kind != SMIG_OP_MKDIR && backup(j, i, e) < 0)
+	if (op->kind == SMIG_OP_MKDIR) {
+		struct stat st;
+
+		/* a folder that appeared since planning is not ours: done, but never begun,
+		 * so rollback leaves it */
+		if (lstat(op->target, &st) == 0 && S_ISDIR(st.st_mode))
+			return log_state(j, e, "done %zu\n", i);
+	} else if (backup(j, i, e) < 0) {
 		return -1;
+	}
 	if (log_state(j, e, "begin %zu\n", i) < 0)
 		return -1;
 	j->begun[i] = true;
@@ -389,13 +414,17 @@ static int parse_ops(struct smig_journal *j, const char *text, size_t len, struc
 		if (!nl)
 			return smig_err_set(e, SMIG_ERR_FORMAT, "the journal's operation list is "
 					    "truncated");
-		while (k < 4) {
+		for (;;) {
 			const char *t = memchr(q, '\t', (size_t)(nl - q));
 
+			if (k == 4) {
+				k++; /* a fifth field: fields are escaped, a raw TAB is damage */
+				break;
+			}
 			f[k] = q;
-			flen[k] = (size_t)((t && k < 3 ? t : nl) - q);
+			flen[k] = (size_t)((t ? t : nl) - q);
 			k++;
-			if (!t || k == 4)
+			if (!t)
 				break;
 			q = t + 1;
 		}
@@ -421,6 +450,14 @@ static int parse_ops(struct smig_journal *j, const char *text, size_t len, struc
 		if (!*j->ops[j->nops - 1].target || j->ops[j->nops - 1].target[0] != '/')
 			return smig_err_set(e, SMIG_ERR_FORMAT, "a journal operation has a target "
 					    "that is not an absolute path");
+		if (strstr(j->ops[j->nops - 1].target, "/../") ||
+		    strstr(j->ops[j->nops - 1].target, "/./"))
+			return smig_err_set(e, SMIG_ERR_FORMAT, "a journal operation has a target "
+					    "with '.' or '..' components");
+		if ((kind == SMIG_OP_MKDIR) != (flen[2] == 0))
+			return smig_err_set(e, SMIG_ERR_FORMAT, "a journal '%s' operation %s a "
+					    "source", kind_names[kind],
+					    kind == SMIG_OP_MKDIR ? "has" : "lacks");
 		p = nl + 1;
 	}
 	return 0;
