@@ -208,7 +208,7 @@ int smig_import_opts_add(struct smig_import_opts *o, int id, const char *arg, st
 
 int smig_import_opts_check(const struct smig_import_opts *o, struct smig_err *e)
 {
-	if (o->nmacs && o->ipmode == SMIG_IPMODE_NONE)
+	if (o->nmacs && o->ipmode != SMIG_IPMODE_NIC && o->ipmode != SMIG_IPMODE_ALL)
 		return smig_err_set(e, SMIG_ERR_USAGE, "--map-mac needs --ipconfig-mode nic or all");
 	return 0;
 }
@@ -1185,6 +1185,23 @@ int smig_plan_build(const struct smig_descriptor *desc, struct smig_hostfs *dfs,
 			goto fail;
 		}
 		p->nvms = p->src->nvms;
+		for (size_t i = 0; p->opts->vms && p->opts->vms[i]; i++) {
+			bool found = false;
+
+			for (size_t k = 0; k < p->src->nvms && !found; k++) {
+				const struct smig_inv_vm *vm = &p->src->vms[k];
+
+				found = (vm->name && !strcmp(vm->name, p->opts->vms[i])) ||
+					(vm->id && smig_guid_str_equal(vm->id, p->opts->vms[i]));
+			}
+			if (!found) {
+				/* a typo must not import nothing quietly */
+				smig_err_set(e, SMIG_ERR_USAGE, "--vm '%s': the archive has no VM of "
+					     "that name or ID (names are case-sensitive)",
+					     p->opts->vms[i]);
+				goto fail;
+			}
+		}
 		for (size_t i = 0; i < p->src->nvms; i++)
 			if (plan_vm(&b, i) < 0)
 				goto fail;

@@ -92,8 +92,9 @@ int smig_import_opts_add(struct smig_import_opts *o, int id, const char *arg, st
 /* Cross-option checks after parsing (e.g. --map-mac without --ipconfig-mode). */
 int smig_import_opts_check(const struct smig_import_opts *o, struct smig_err *e);
 void smig_import_opts_release(struct smig_import_opts *o);
-/* The options as command-line arguments (NULL-terminated, malloc'd; free with
- * smig_strv_free), so apply can record them and report can reuse them. */
+/* The options that shape the result, as command-line arguments (NULL-terminated, malloc'd;
+ * free with smig_strv_free), so apply can record them and report can reuse them. --what-if
+ * is not one of them (an apply that ran was not a what-if). */
 char **smig_import_opts_argv(const struct smig_import_opts *o, struct smig_err *e);
 const char *smig_ipconfig_mode_name(enum smig_ipconfig_mode m);
 
@@ -199,8 +200,9 @@ struct smig_plan {
 };
 
 /*
- * Build the plan. `staged` gives the member sizes (may be NULL: sizes from the descriptor).
- * Placement problems are items in plan->items, not failures; failures are I/O or memory.
+ * Build the plan. Placement problems are items in plan->items, not failures; failures are
+ * I/O, memory, and options that name what does not exist (SMIG_ERR_USAGE: a --vm, a
+ * --bind-switch network or adapter, a --map-mac address).
  */
 int smig_plan_build(const struct smig_descriptor *desc, struct smig_hostfs *dfs,
 		    const struct smig_inventory *dst, const struct smig_import_opts *o,
