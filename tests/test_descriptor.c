@@ -48,20 +48,6 @@ static int group_teardown(void **state)
 	return 0;
 }
 
-static struct smig_inventory *read_host(const char *root)
-{
-	struct smig_err e = SMIG_ERR_INIT;
-	struct smig_hostfs *fs = NULL;
-	struct smig_inventory *inv = NULL;
-
-	if (smig_hostfs_open(root, &fs, &e) < 0)
-		fail_msg("hostfs: %s", e.msg);
-	if (smig_inventory_read(fs, root, NULL, &inv, &e) < 0)
-		fail_msg("inventory: %s", e.msg);
-	smig_hostfs_free(fs);
-	return inv;
-}
-
 static char **strv(const char *a, const char *b)
 {
 	char **v = calloc(3, sizeof(*v));
@@ -470,7 +456,7 @@ static void expect_fail(const struct fx *f, const char *text, size_t len,
 
 static void roundtrip(const struct fx *f, const char *host, bool source)
 {
-	struct smig_descriptor *d = make_desc(read_host(host)), *back;
+	struct smig_descriptor *d = make_desc(tu_read_host(host)), *back;
 	char *text, *text2;
 	size_t len, len2;
 	int lint;
@@ -523,7 +509,7 @@ static void roundtrip_destination(void **state)
 static void source_details(void **state)
 {
 	struct fx *f = *state;
-	struct smig_descriptor *d = make_desc(read_host(f->src)), *b;
+	struct smig_descriptor *d = make_desc(tu_read_host(f->src)), *b;
 	const struct smig_inv_vm *web = NULL;
 	char *text;
 	size_t len, i;
@@ -598,7 +584,7 @@ static void awkward_strings(void **state)
 static void schema_violations(void **state)
 {
 	struct fx *f = *state;
-	struct smig_descriptor *d = make_desc(read_host(f->src));
+	struct smig_descriptor *d = make_desc(tu_read_host(f->src));
 	const char *cases[][2] = {
 		{"type=\"external\"", "type=\"bridged\""},
 		{"size=\"2048\"", "size=\"-5\""},
@@ -640,7 +626,7 @@ static void schema_violations(void **state)
 static void malformed(void **state)
 {
 	struct fx *f = *state;
-	struct smig_descriptor *d = make_desc(read_host(f->src));
+	struct smig_descriptor *d = make_desc(tu_read_host(f->src));
 	char *text, *bad, *big;
 	size_t len;
 

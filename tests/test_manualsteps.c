@@ -36,20 +36,6 @@ struct tplan {
 	struct smig_import_opts opts;
 };
 
-static struct smig_inventory *read_host(const char *root)
-{
-	struct smig_err e = SMIG_ERR_INIT;
-	struct smig_hostfs *fs = NULL;
-	struct smig_inventory *inv = NULL;
-
-	if (smig_hostfs_open(root, &fs, &e) < 0)
-		fail_msg("%s", e.msg);
-	if (smig_inventory_read(fs, root, NULL, &inv, &e) < 0)
-		fail_msg("%s", e.msg);
-	smig_hostfs_free(fs);
-	return inv;
-}
-
 /* The example hosts are built once; each test reads them afresh, so it may change its
  * models (strings it replaces are malloc'd and freed with the inventory). */
 static int group_setup(void **state)
@@ -81,8 +67,8 @@ static int setup(void **state)
 {
 	struct fx *f = *state;
 
-	f->src = read_host(f->srcdir);
-	f->dst = read_host(f->dstdir);
+	f->src = tu_read_host(f->srcdir);
+	f->dst = tu_read_host(f->dstdir);
 	return 0;
 }
 

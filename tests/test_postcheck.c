@@ -55,20 +55,6 @@ static int group_teardown(void **state)
 	return 0;
 }
 
-static struct smig_inventory *read_host(const char *root)
-{
-	struct smig_err e = SMIG_ERR_INIT;
-	struct smig_hostfs *fs = NULL;
-	struct smig_inventory *inv = NULL;
-
-	if (smig_hostfs_open(root, &fs, &e) < 0)
-		fail_msg("%s", e.msg);
-	if (smig_inventory_read(fs, root, NULL, &inv, &e) < 0)
-		fail_msg("%s", e.msg);
-	smig_hostfs_free(fs);
-	return inv;
-}
-
 static char *xstrdup(const char *s)
 {
 	return s != NULL ? strdup(s) : NULL;
@@ -223,8 +209,8 @@ static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
 
-	f->src = read_host(g_host);
-	f->after = read_host(g_host);
+	f->src = tu_read_host(g_host);
+	f->after = tu_read_host(g_host);
 	build_plan(f);
 	*state = f;
 	return 0;

@@ -29,20 +29,6 @@ struct fx {
 	struct smig_problems out;
 };
 
-static struct smig_inventory *read_host(const char *root)
-{
-	struct smig_err e = SMIG_ERR_INIT;
-	struct smig_hostfs *fs = NULL;
-	struct smig_inventory *inv = NULL;
-
-	if (smig_hostfs_open(root, &fs, &e) < 0)
-		fail_msg("%s", e.msg);
-	if (smig_inventory_read(fs, root, NULL, &inv, &e) < 0)
-		fail_msg("%s", e.msg);
-	smig_hostfs_free(fs);
-	return inv;
-}
-
 static int group_setup(void **state)
 {
 	(void)state;
@@ -94,8 +80,8 @@ static int setup(void **state)
 	struct fx *f = calloc(1, sizeof(*f));
 
 	assert_non_null(f);
-	f->src = read_host(g_src);
-	f->dst = read_host(g_dst);
+	f->src = tu_read_host(g_src);
+	f->dst = tu_read_host(g_dst);
 	plan_init(f);
 	*state = f;
 	return 0;
@@ -453,7 +439,7 @@ static void b1006_source_os(void **state)
 static void b1007_destination(void **state)
 {
 	struct fx *f = *state;
-	struct smig_inventory *other = read_host(g_src);
+	struct smig_inventory *other = tu_read_host(g_src);
 
 	/* the 2008 R2 host as destination: not 2012 */
 	f->p.dst = other;
@@ -571,7 +557,7 @@ static void b1010_chain_from_host(void **state)
 	tu_build_example("lab-2008r2", host);
 	assert_int_equal(
 	    tu_sh("rm '%s/D/VHD/web01_4E6C8B21-0002-4D3F-8A21-6B7C8D9E0F02.avhd'", host), 0);
-	broken = read_host(host);
+	broken = tu_read_host(host);
 	f->p.src = broken;
 	assert_int_equal(broken->nvms, f->p.nvms);
 	for (size_t i = 0; i < f->p.nvms; i++)
@@ -654,7 +640,7 @@ static void w2001_processors(void **state)
 static void w2002_total_memory(void **state)
 {
 	struct fx *f = *state;
-	struct smig_inventory *other = read_host(g_src);
+	struct smig_inventory *other = tu_read_host(g_src);
 	size_t i;
 
 	/* 2048 + 1024 + 1024 + 512 = 4608 MB: each VM fits alone, not all together */
@@ -730,7 +716,7 @@ static void w2004_static_mac(void **state)
 static void w2005_mac_range(void **state)
 {
 	struct fx *f = *state;
-	struct smig_inventory *other = read_host(g_src);
+	struct smig_inventory *other = tu_read_host(g_src);
 
 	assert_true(smig_mac_parse("00-15-5D-0A-0F-00", &f->dst->host.mac_min));
 	assert_true(smig_mac_parse("00-15-5D-0A-10-FF", &f->dst->host.mac_max));

@@ -15,18 +15,6 @@
 #define WEB01 "6F0B2E9A-41C3-4B8E-9E5B-1D2C3A4B5C01"
 #define SQL01 "8A3C5E7F-0A1B-4C2D-8E3F-4A5B6C7D8E02"
 
-static struct smig_inventory *read_host(const char *root)
-{
-	struct smig_err e = SMIG_ERR_INIT;
-	struct smig_hostfs *fs = NULL;
-	struct smig_inventory *inv = NULL;
-
-	if (smig_hostfs_open(root, &fs, &e) < 0 || smig_inventory_read(fs, root, NULL, &inv, &e) < 0)
-		fail_msg("%s", e.msg);
-	smig_hostfs_free(fs);
-	return inv;
-}
-
 static const struct smig_inv_vm *by_id(const struct smig_inventory *inv, const char *id)
 {
 	size_t i;
@@ -57,7 +45,7 @@ static void broken_chain_flags_only_that_vm(void **state)
 	tu_build_example("lab-2008r2", host);
 	base = tu_fmt("%s/D/VHD/web01.vhd", host);
 	assert_int_equal(unlink(base), 0);
-	inv = read_host(host);
+	inv = tu_read_host(host);
 	assert_int_equal(inv->nvms, 4);
 	assert_non_null(by_id(inv, WEB01)->error);
 	assert_null(by_id(inv, SQL01)->error);
@@ -83,7 +71,7 @@ static void unmapped_drive_and_missing_snapshot(void **state)
 	reg = tu_fmt("%s/C/ProgramData/Microsoft/Windows/Hyper-V/Virtual Machines/" SQL01 ".xml", host);
 	assert_int_equal(unlink(reg), 0);
 	assert_int_equal(symlink("E:\\VMs\\Virtual Machines\\" SQL01 ".xml", reg), 0);
-	inv = read_host(host);
+	inv = tu_read_host(host);
 	assert_true(noted(inv, "its file is missing"));
 	assert_int_equal(by_id(inv, WEB01)->nsnapshots, 1);
 	/* the fallback search finds sql01's configuration under D:\Hyper-V? no: it lives in

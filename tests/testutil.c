@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include "fileio.h"
+#include "hostfs.h"
+#include "inventory.h"
 
 char *tu_mkdtemp(void)
 {
@@ -117,4 +119,16 @@ void tu_build_example(const char *name, const char *outdir)
 	free(mk);
 	if (rc != 0)
 		fail_msg("smig-mkhost failed for example '%s' (exit %d)", name, rc);
+}
+
+struct smig_inventory *tu_read_host(const char *root)
+{
+	struct smig_err e = SMIG_ERR_INIT;
+	struct smig_hostfs *fs = NULL;
+	struct smig_inventory *inv = NULL;
+
+	if (smig_hostfs_open(root, &fs, &e) < 0 || smig_inventory_read(fs, root, NULL, &inv, &e) < 0)
+		fail_msg("reading the host '%s': %s", root, e.msg);
+	smig_hostfs_free(fs);
+	return inv;
 }

@@ -27,6 +27,10 @@ char *tu_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int tu_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Build examples/<name>/host.json into `outdir` with smig-mkhost (fails the test on error). */
 void tu_build_example(const char *name, const char *outdir);
+/* Read the host at `root` (host folder or C: root, facts files picked up as usual) into a new
+ * inventory; any failure fails the test. Free with smig_inventory_free(). */
+struct smig_inventory;
+struct smig_inventory *tu_read_host(const char *root);
 /* Path of a built program (smig-export, smig-import, smig-mkhost); caller frees. */
 char *tu_bin(const char *prog);
 /* Whether a program is on PATH. */
