@@ -514,19 +514,13 @@ struct smig_archive_writer {
 static int hash_run(void *ctx, const struct job *j, const unsigned char *buf)
 {
 	struct smig_archive_writer *w = ctx;
-	uint64_t left;
 
 	switch (j->kind) {
 	case JOB_DATA:
 		smig_sha256_update(&w->h, buf, (size_t)j->len);
 		break;
 	case JOB_ZEROS:
-		for (left = j->len; left > 0;) {
-			size_t n = left < sizeof(zeros) ? (size_t)left : sizeof(zeros);
-
-			smig_sha256_update(&w->h, zeros, n);
-			left -= n;
-		}
+		smig_sha256_zeros(&w->h, j->len);
 		break;
 	case JOB_FINAL:
 		smig_sha256_final(&w->h, w->digest);
@@ -1424,16 +1418,6 @@ static int write_sparse(int fd, const unsigned char *p, size_t n, uint64_t off, 
 	return 0;
 }
 
-static void hash_zeros(struct smig_sha256 *h, uint64_t n)
-{
-	while (n > 0) {
-		size_t k = n < sizeof(zeros) ? (size_t)n : sizeof(zeros);
-
-		smig_sha256_update(h, zeros, k);
-		n -= k;
-	}
-}
-
 /* Bytes the member will occupy: its sparse data regions when libarchive reports them. */
 static uint64_t space_needed(struct archive_entry *ent, uint64_t size)
 {
@@ -1472,7 +1456,7 @@ static int stage_data(struct stager *sg, int fd, const char *name, uint64_t size
 			return smig_err_set(e, SMIG_ERR_INTEGRITY,
 					    "'%s': data lies outside the member's declared size",
 					    shown(name, b1));
-		hash_zeros(h, (uint64_t)off - pos);
+		smig_sha256_zeros(h, (uint64_t)off - pos);
 		if (copy) {
 			/* the trust members are small (capped at the header) and start at 0 */
 			if ((uint64_t)off > pos)
@@ -1484,7 +1468,7 @@ static int stage_data(struct stager *sg, int fd, const char *name, uint64_t size
 			return -1;
 		pos = (uint64_t)off + n;
 	}
-	hash_zeros(h, size - pos);
+	smig_sha256_zeros(h, size - pos);
 	if (copy && size > pos)
 		smig_strbuf_append(copy, zeros, (size_t)(size - pos));
 	if (copy && smig_strbuf_check(copy, e) < 0)

@@ -1,15 +1,12 @@
 /* postcheck.c - the post-migration verification, SMIG4001-4011 (see postcheck.h). */
 #include "postcheck.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "archive.h"
 #include "sign.h"
@@ -17,15 +14,12 @@
 #include "winval.h"
 
 /* Destination files are hashed in reads of this many bytes. */
-#define HASH_CHUNK (1024 * 1024)
-
 struct pc {
 	const struct smig_plan *p;
 	const struct smig_inventory *src, *after;
 	const struct smig_staged *staged;
 	struct smig_problems *out;
 	struct smig_err *e;
-	unsigned char *buf; /* HASH_CHUNK bytes, allocated on first use */
 };
 
 /*
@@ -270,46 +264,6 @@ static const struct smig_inv_vm *plan_src_vm(const struct smig_plan *p, size_t i
 	return i < p->src->nvms ? &p->src->vms[i] : NULL;
 }
 
-/* ---- hashing ---- */
-
-/* SHA-256 of a destination file, read in HASH_CHUNK pieces (holes read as zeros). */
-static int hash_file(struct pc *c, const char *local, const char *what, uint8_t out[32],
-                     struct smig_err *e)
-{
-	struct smig_sha256 h = {NULL};
-	int fd = -1, rc = -1;
-	ssize_t n;
-
-	if (c->buf == NULL && (c->buf = malloc(HASH_CHUNK)) == NULL)
-		return smig_err_nomem(e, "hashing a disk");
-	fd = open(local, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		smig_err_sys(e, errno, "cannot open '%s'", what);
-		goto out;
-	}
-	if (smig_sha256_init(&h, e) < 0)
-		goto out;
-	for (;;) {
-		n = read(fd, c->buf, HASH_CHUNK);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			smig_err_sys(e, errno, "cannot read '%s'", what);
-			goto out;
-		}
-		if (n == 0)
-			break;
-		smig_sha256_update(&h, c->buf, (size_t)n);
-	}
-	smig_sha256_final(&h, out);
-	rc = 0;
-out:
-	smig_sha256_abort(&h);
-	if (fd >= 0)
-		close(fd);
-	return rc;
-}
-
 /* ---- SMIG4001-4004: the VM, memory, processors, snapshots ---- */
 
 static int check_memory(struct pc *c, const char *subject, const struct smig_inv_vm *s,
@@ -480,7 +434,7 @@ static int check_disk_hash(struct pc *c, struct verdict *v, const struct smig_pl
 		bad(v, "the destination file of '%s' was not found", str_or(ad->winpath, "?"));
 		return 0;
 	}
-	if (hash_file(c, ad->local, str_or(ad->winpath, ad->local), got, &he) < 0) {
+	if (smig_sha256_file(ad->local, str_or(ad->winpath, ad->local), got, &he) < 0) {
 		if (he.kind == SMIG_ERR_NOMEM)
 			return smig_err_set(c->e, he.kind, "%s", he.msg);
 		v->error = true;
@@ -1131,7 +1085,7 @@ static int check_ipconfig(struct pc *c)
 int smig_postcheck(const struct smig_plan *p, const struct smig_inventory *after,
                    const struct smig_staged *staged, struct smig_problems *out, struct smig_err *e)
 {
-	struct pc c = {p, p->src, after, staged, out, e, NULL};
+	struct pc c = {p, p->src, after, staged, out, e};
 	size_t i;
 	int rc = -1;
 
@@ -1154,7 +1108,6 @@ int smig_postcheck(const struct smig_plan *p, const struct smig_inventory *after
 		goto out;
 	rc = 0;
 out:
-	free(c.buf);
 	return rc;
 }
 

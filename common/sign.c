@@ -686,6 +686,88 @@ void smig_sha256_abort(struct smig_sha256 *h)
 	h->ctx = NULL;
 }
 
+static const uint8_t zero_block[64 << 10];
+
+void smig_sha256_zeros(struct smig_sha256 *h, uint64_t n)
+{
+	while (n > 0) {
+		size_t k = n < sizeof(zero_block) ? (size_t)n : sizeof(zero_block);
+
+		smig_sha256_update(h, zero_block, k);
+		n -= k;
+	}
+}
+
+/* Hash [off, end) of `fd` by reading it. */
+static int hash_range(struct smig_sha256 *h, int fd, off_t off, off_t end, unsigned char *buf,
+		      size_t bufsz, const char *what, struct smig_err *e)
+{
+	while (off < end) {
+		size_t want = (uint64_t)(end - off) < bufsz ? (size_t)(end - off) : bufsz;
+		ssize_t n = pread(fd, buf, want, off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return smig_err_sys(e, errno, "cannot read '%s'", what);
+		if (n == 0)
+			return smig_err_set(e, SMIG_ERR_IO, "'%s' became shorter while being hashed",
+					    what);
+		smig_sha256_update(h, buf, (size_t)n);
+		off += n;
+	}
+	return 0;
+}
+
+int smig_sha256_file(const char *path, const char *what, uint8_t out[32], struct smig_err *e)
+{
+	enum { BUFSZ = 1 << 20 };
+	struct smig_sha256 h = {NULL};
+	unsigned char *buf = NULL;
+	struct stat st;
+	off_t off = 0;
+	int fd, rc = -1;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return smig_err_sys(e, errno, "cannot open '%s'", what);
+	if (fstat(fd, &st) < 0) {
+		smig_err_sys(e, errno, "cannot read '%s'", what);
+		goto out;
+	}
+	buf = malloc(BUFSZ);
+	if (!buf) {
+		smig_err_nomem(e, "hashing a file");
+		goto out;
+	}
+	if (smig_sha256_init(&h, e) < 0)
+		goto out;
+	while (off < st.st_size) {
+		off_t data = lseek(fd, off, SEEK_DATA), hole;
+
+		if (data < 0 && errno == ENXIO)
+			data = st.st_size; /* only a hole remains */
+		else if (data < 0)
+			data = off; /* no hole reporting: read everything */
+		if (data > st.st_size)
+			data = st.st_size;
+		smig_sha256_zeros(&h, (uint64_t)(data - off));
+		hole = data < st.st_size ? lseek(fd, data, SEEK_HOLE) : st.st_size;
+		if (hole < 0 || hole > st.st_size)
+			hole = st.st_size;
+		if (hash_range(&h, fd, data, hole, buf, BUFSZ, what, e) < 0)
+			goto out;
+		off = hole;
+	}
+	smig_sha256_final(&h, out);
+	rc = 0;
+out:
+	smig_sha256_abort(&h);
+	free(buf);
+	close(fd);
+	return rc;
+}
+
 void smig_hex(const uint8_t *bin, size_t len, char *out)
 {
 	static const char digits[] = "0123456789abcdef";

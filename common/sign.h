@@ -99,6 +99,11 @@ int smig_sha256_init(struct smig_sha256 *h, struct smig_err *e);
 void smig_sha256_update(struct smig_sha256 *h, const void *data, size_t len);
 void smig_sha256_final(struct smig_sha256 *h, uint8_t out[32]);
 void smig_sha256_abort(struct smig_sha256 *h);
+/* Feed `n` zero bytes (a hole) without a caller buffer. */
+void smig_sha256_zeros(struct smig_sha256 *h, uint64_t n);
+/* SHA-256 of a whole file; holes (SEEK_DATA/SEEK_HOLE) are hashed as zeros without being
+ * read. `what` names the file in messages. */
+int smig_sha256_file(const char *path, const char *what, uint8_t out[32], struct smig_err *e);
 /* Lowercase hex; `out` holds 2 * len + 1 bytes. */
 void smig_hex(const uint8_t *bin, size_t len, char *out);
 

@@ -777,6 +777,44 @@ static void sumlist_signify_check(void **state)
 	free(dir);
 }
 
+/* A sparse file hashes as its full content, holes as zeros: compared with sha256sum; a
+ * missing file is a clear error. */
+static void sha256_file_sparse(void **state)
+{
+	char *dir = tu_mkdtemp(), *path = tu_fmt("%s/sparse.bin", dir), *cmd;
+	char hex[65], want[65] = "";
+	uint8_t got[32];
+	struct smig_err e = SMIG_ERR_INIT;
+	FILE *f;
+
+	(void)state;
+	if (tu_sh("truncate -s 5M '%s' && printf 'data in the middle' | dd of='%s' bs=1 "
+		  "seek=2097152 conv=notrunc status=none && printf 'tail' >>'%s'", path, path,
+		  path) != 0)
+		fail_msg("cannot make the sparse file");
+	assert_int_equal(smig_sha256_file(path, "sparse.bin", got, &e), 0);
+	smig_hex(got, 32, hex);
+	cmd = tu_fmt("sha256sum '%s'", path);
+	f = popen(cmd, "r");
+	assert_non_null(f);
+	assert_int_equal(fscanf(f, "%64s", want), 1);
+	pclose(f);
+	assert_string_equal(hex, want);
+	/* one changed byte changes it */
+	assert_int_equal(tu_sh("printf 'X' | dd of='%s' bs=1 seek=4000000 conv=notrunc status=none",
+			       path), 0);
+	assert_int_equal(smig_sha256_file(path, "sparse.bin", got, &e), 0);
+	smig_hex(got, 32, hex);
+	assert_string_not_equal(hex, want);
+	unlink(path);
+	assert_int_equal(smig_sha256_file(path, "sparse.bin", got, &e), -1);
+	assert_non_null(strstr(e.msg, "cannot open 'sparse.bin'"));
+	free(cmd);
+	free(path);
+	tu_rmtree(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -791,6 +829,7 @@ int main(void)
 		cmocka_unit_test(interop_signify_key),
 		cmocka_unit_test(interop_smig_key),
 		cmocka_unit_test(sha256_known_answers),
+		cmocka_unit_test(sha256_file_sparse),
 		cmocka_unit_test(sumlist_parse_rules),
 		cmocka_unit_test(sumlist_signify_check),
 	};
