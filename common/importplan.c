@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -16,6 +15,7 @@
 #include "fileio.h"
 #include "regmap.h"
 #include "scan.h"
+#include "sign.h"
 
 /* Hyper-V's own defaults on Windows Server 2012 (docs/formats.md A41): a destination that still
  * holds them has not been configured, so the source's settings replace them. */
@@ -298,6 +298,41 @@ fail:
 	return NULL;
 }
 
+int smig_import_opts_from_argv(struct smig_import_opts *o, char *const *argv,
+			       struct smig_err *e)
+{
+	static const struct {
+		const char *name;
+		int id;
+	} names[] = {
+		{"--map-path", SMIG_OPT_MAP_PATH},
+		{"--bind-switch", SMIG_OPT_BIND_SWITCH},
+		{"--ipconfig-mode", SMIG_OPT_IPCONFIG_MODE},
+		{"--map-mac", SMIG_OPT_MAP_MAC},
+		{"--feature", SMIG_OPT_FEATURE},
+		{"--vm", SMIG_OPT_VM},
+		{"--new-id", SMIG_OPT_NEW_ID},
+		{"--discard-saved-state", SMIG_OPT_DISCARD_SAVED_STATE},
+		{"--set-processor-compatibility", SMIG_OPT_SET_CPU_COMPAT},
+		{"--force", SMIG_OPT_FORCE},
+	};
+
+	for (size_t i = 0; argv && argv[i]; i++) {
+		const char *eq = strchr(argv[i], '=');
+		size_t nl = eq ? (size_t)(eq - argv[i]) : strlen(argv[i]), k;
+
+		for (k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+			if (strlen(names[k].name) == nl && !strncmp(names[k].name, argv[i], nl))
+				break;
+		if (k == sizeof(names) / sizeof(names[0]))
+			return smig_err_set(e, SMIG_ERR_FORMAT, "unknown import option '%s'",
+					    argv[i]);
+		if (smig_import_opts_add(o, names[k].id, eq ? eq + 1 : NULL, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int smig_map_winpath(const struct smig_import_opts *o, const char *winpath, char **out,
 		     struct smig_err *e)
 {
@@ -490,11 +525,10 @@ static int map_setting(struct build *b, const char *src, char **out)
 	if (!src)
 		return 0;
 	r = smig_map_winpath(b->p->opts, src, out, b->e);
-	if (r < 0)
-		return -1;
-	if (r == 0 && drive_exists(b->p->dfs, src))
-		*out = smig_strdup(src, b->e);
-	return (r == 0 && drive_exists(b->p->dfs, src) && !*out) ? -1 : 0;
+	if (r != 0 || !drive_exists(b->p->dfs, src))
+		return r < 0 ? -1 : 0;
+	*out = smig_strdup(src, b->e);
+	return *out ? 0 : -1;
 }
 
 static int plan_host_settings(struct build *b)
@@ -642,20 +676,16 @@ static int adapters_list(const struct smig_inventory *inv, char **out, struct sm
 /* A port GUID for a new management-OS adapter that has none: derived, so plans repeat. */
 static int derived_guid(const char *seed1, const char *seed2, char *out, struct smig_err *e)
 {
-	unsigned char md[32];
-	unsigned int mdlen = 0;
-	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	struct smig_sha256 h = {NULL};
+	uint8_t md[32];
 	struct smig_guid g;
 
-	if (!c || EVP_DigestInit_ex(c, EVP_sha256(), NULL) != 1 ||
-	    EVP_DigestUpdate(c, seed1, strlen(seed1)) != 1 ||
-	    EVP_DigestUpdate(c, ":", 1) != 1 ||
-	    EVP_DigestUpdate(c, seed2, strlen(seed2)) != 1 ||
-	    EVP_DigestFinal_ex(c, md, &mdlen) != 1) {
-		EVP_MD_CTX_free(c);
-		return smig_err_set(e, SMIG_ERR_NOMEM, "cannot derive an identifier (OpenSSL)");
-	}
-	EVP_MD_CTX_free(c);
+	if (smig_sha256_init(&h, e) < 0)
+		return -1;
+	smig_sha256_update(&h, seed1, strlen(seed1));
+	smig_sha256_update(&h, ":", 1);
+	smig_sha256_update(&h, seed2, strlen(seed2));
+	smig_sha256_final(&h, md);
 	memcpy(g.b, md, 16);
 	g.b[6] = (uint8_t)((g.b[6] & 0x0f) | 0x40); /* version 4 layout, variant 1 */
 	g.b[8] = (uint8_t)((g.b[8] & 0x3f) | 0x80);
@@ -1078,7 +1108,7 @@ static int plan_vm(struct build *b, size_t idx)
 	struct smig_plan *p = b->p;
 	const struct smig_inv_vm *vm = &p->src->vms[idx];
 	struct smig_plan_vm *pv = &p->vms[idx];
-	char *subject = NULL, *regdir = NULL;
+	char *subject = NULL;
 	char g[SMIG_GUID_BUFSZ];
 	int rc = -1, r;
 
@@ -1153,7 +1183,6 @@ static int plan_vm(struct build *b, size_t idx)
 	rc = 0;
 out:
 	free(subject);
-	free(regdir);
 	return rc;
 }
 

@@ -96,6 +96,10 @@ void smig_import_opts_release(struct smig_import_opts *o);
  * free with smig_strv_free), so apply can record them and report can reuse them. --what-if
  * is not one of them (an apply that ran was not a what-if). */
 char **smig_import_opts_argv(const struct smig_import_opts *o, struct smig_err *e);
+/* The inverse: take options from such a vector ("--name" or "--name=value" elements). An
+ * unknown name is SMIG_ERR_FORMAT; a bad value is what smig_import_opts_add() says. */
+int smig_import_opts_from_argv(struct smig_import_opts *o, char *const *argv,
+			       struct smig_err *e);
 const char *smig_ipconfig_mode_name(enum smig_ipconfig_mode m);
 
 /*

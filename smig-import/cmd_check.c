@@ -76,40 +76,8 @@ out:
 static int reuse_options(struct import_session *s, struct smig_err *e)
 {
 	char **argv = session_recorded_options(s, s->a.desc->archive_id);
-	int rc = 0;
+	int rc = argv ? smig_import_opts_from_argv(&s->io, argv, e) : 0;
 
-	if (!argv)
-		return 0;
-	for (size_t i = 0; argv[i] && rc == 0; i++) {
-		static const struct {
-			const char *name;
-			int id;
-		} names[] = {
-			{"--map-path", SMIG_OPT_MAP_PATH},
-			{"--bind-switch", SMIG_OPT_BIND_SWITCH},
-			{"--ipconfig-mode", SMIG_OPT_IPCONFIG_MODE},
-			{"--map-mac", SMIG_OPT_MAP_MAC},
-			{"--feature", SMIG_OPT_FEATURE},
-			{"--vm", SMIG_OPT_VM},
-			{"--new-id", SMIG_OPT_NEW_ID},
-			{"--discard-saved-state", SMIG_OPT_DISCARD_SAVED_STATE},
-			{"--set-processor-compatibility", SMIG_OPT_SET_CPU_COMPAT},
-			{"--force", SMIG_OPT_FORCE},
-		};
-		const char *eq = strchr(argv[i], '=');
-		size_t nl = eq ? (size_t)(eq - argv[i]) : strlen(argv[i]);
-		size_t k;
-
-		for (k = 0; k < sizeof(names) / sizeof(names[0]); k++)
-			if (strlen(names[k].name) == nl && !strncmp(names[k].name, argv[i], nl))
-				break;
-		if (k == sizeof(names) / sizeof(names[0])) {
-			rc = smig_err_set(e, SMIG_ERR_FORMAT, "the recorded apply options hold "
-					  "an unknown option '%s'", argv[i]);
-			break;
-		}
-		rc = smig_import_opts_add(&s->io, names[k].id, eq ? eq + 1 : NULL, e);
-	}
 	smig_strv_free(argv);
 	return rc;
 }
