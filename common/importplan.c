@@ -1149,21 +1149,10 @@ static int plan_vm(struct build *b, size_t idx)
 		smig_asprintf(b->e, "%s\\Virtual Machines\\%s.xml", pv->data_root, pv->id) : NULL;
 	if (!pv->config_winpath)
 		goto out;
-	pv->registration_link = !smig_streq_ci(pv->data_root, SMIG_HYPERV_DATA_ROOT_WIN);
+	/* registration is Hyper-V's: migrate.ps1 runs Compare-VM -Register on this file */
 	r = dest_local(p->dfs, pv->config_winpath, &pv->config_local, b->e);
 	if (r < 0)
 		goto out;
-	if (pv->registration_link) {
-		char *rel = smig_asprintf(b->e, "%s\\Virtual Machines\\%s.xml",
-					  SMIG_HYPERV_DATA_ROOT_WIN, pv->id);
-
-		r = rel ? dest_local(p->dfs, rel, &pv->registration_local, b->e) : -1;
-		if (r == 0 && claim(b, subject, rel, pv->registration_local) < 0)
-			r = -1;
-		free(rel);
-		if (r < 0)
-			goto out;
-	}
 	pv->cpu_compat = p->opts->set_cpu_compat ? true : vm->cpu_compat;
 	pv->drive_emptied = calloc(vm->ndrives ? vm->ndrives : 1, sizeof(bool));
 	if (!pv->drive_emptied) {

@@ -1323,6 +1323,10 @@ static int serialize_doc(xmlDocPtr doc, unsigned char **out, size_t *len, struct
 	}
 	if (smig_strbuf_check(&sb, e) < 0)
 		goto out;
+	/* Hyper-V ends the file at the root's closing '>', with no line end after it
+	 * (docs/formats.md A18) */
+	if (sb.len && sb.buf[sb.len - 1] == '\n')
+		sb.len--;
 	/* every line end, in markup and in text, becomes CRLF */
 	for (i = 0; i < sb.len; i++) {
 		if (sb.buf[i] == '\n')

@@ -12,6 +12,12 @@ packages=(
   libhivex-bin libwin-hivex-perl libxml2-utils libarchive-tools qemu-utils libvhdi-utils
   signify-openbsd zstd tar python3 time
 )
+# ps2012-check (the PowerShell 2012 checker the tests run on every script smig writes) needs
+# node and npm. A machine whose node already ships npm (e.g. a nodesource build, which
+# conflicts with Debian's npm package) keeps it.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  packages+=(nodejs npm)
+fi
 
 if [ "${1:-}" = --list ]; then
   printf '%s\n' "${packages[@]}"

@@ -31,22 +31,26 @@
 static void apply_help(void)
 {
 	printf("Usage: %s apply -p PUB ARCHIVE --dest ROOT [options]\n\n"
-	       "Verifies ARCHIVE, checks the destination (the compatibility report), and\n"
-	       "recreates the archive's Hyper-V settings, virtual networks, VMQ and IP settings,\n"
-	       "authorization store and VMs on the destination host ROOT. Every change is\n"
-	       "journaled under ROOT/smig-journal/<archive-id>/ first: an error undoes what was\n"
-	       "done, and 'rollback' restores the destination exactly.\n\n"
+	       "Verifies ARCHIVE, checks the destination (the compatibility report), and places\n"
+	       "the VMs' files on the destination host ROOT: folders, configurations (kept at\n"
+	       "their source version), snapshots and disks (re-parented where they moved). It\n"
+	       "writes no registry hive and registers nothing: it writes migrate.ps1 into the\n"
+	       "report folder, which you run elevated on the running 2012 host so that Hyper-V\n"
+	       "itself creates the networks, host adapters and IP settings, takes the host\n"
+	       "settings and the authorization store, and registers the VMs. Every file change\n"
+	       "is journaled under ROOT/smig-journal/<archive-id>/ first: an error undoes what\n"
+	       "was done, and 'rollback' restores the destination exactly.\n\n"
 	       "  -p, --public PUB          the exporter's public key\n"
 	       "  --dest ROOT               the destination host (C: root or host folder)\n"
 	       "  --drive X=DIR             where drive X: of the destination lives\n"
 	       "  --ipconfig FILE, --systeminfo FILE, --memory-mb N\n"
 	       "                            facts about the destination\n"
 	       "  --map-path 'FROM=TO'      where a source Windows folder goes (repeatable)\n"
-	       "  --bind-switch 'NAME=NIC'  bind external network NAME to destination adapter NIC\n"
-	       "                            (connection name, description or MAC) instead of\n"
-	       "                            recreating it as internal\n"
+	       "  --bind-switch 'NAME=NIC'  migrate.ps1 binds external network NAME to adapter\n"
+	       "                            NIC (connection name, description or MAC) instead\n"
+	       "                            of creating it internal\n"
 	       "  --ipconfig-mode nic|global|all, --map-mac SRC=DST\n"
-	       "                            move IP settings of management-OS adapters\n"
+	       "                            migrate.ps1 moves the management-OS IP settings\n"
 	       "  --feature NAME, --vm NAME|GUID   what to import (default everything)\n"
 	       "  --new-id                  give the VMs new IDs\n"
 	       "  --discard-saved-state     drop saved state (the VMs cold boot)\n"
@@ -54,6 +58,8 @@ static void apply_help(void)
 	       "  --force                   proceed past blockers, replace destination settings\n"
 	       "  --what-if                 print every change and make none\n"
 	       "  --report-dir DIR          where reports go (default ROOT/smig-reports/<id>/)\n\n"
+	       "Reports (in --report-dir): compatibility, manual-steps, verification (.txt, .json,\n"
+	       ".html), migrate.ps1 and InitialStore.xml (the source's authorization store).\n\n"
 	       "Exit codes: 0 applied and verified (manual steps may remain), 1 operational\n"
 	       "error (the destination is restored), 2 usage, 3 integrity, 4 blocked,\n"
 	       "5 applied but verification found differences.\n", PROG);
@@ -194,7 +200,31 @@ static int write_text(const char *dir, const char *name, const char *text, size_
 	return rc;
 }
 
-/* The three reports of an apply; *failures gets the verification's failure count. */
+/* The source's authorization store, for migrate.ps1 to put in place on the running host:
+ * <report dir>/InitialStore.xml. The archive's bytes, already verified (at most 64 MiB,
+ * the descriptor's bound for the store member). */
+static int stage_store(struct import_session *s, const char *rdir, struct smig_err *e)
+{
+	const struct smig_plan *p = s->plan;
+	const struct smig_staged_member *m;
+	char *buf = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (!p->hyperv || !p->store_copy || !p->store_member)
+		return 0;
+	m = smig_staged_find(s->a.staged, p->store_member);
+	if (!m)
+		return smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s': listed in the descriptor but "
+				    "not staged", p->store_member);
+	if (smig_file_read(m->local, 64u << 20, "authorization store", &buf, &len, e) < 0)
+		return -1;
+	rc = write_text(rdir, "InitialStore.xml", buf, len, e);
+	free(buf);
+	return rc;
+}
+
+/* The reports of an apply; *failures gets the verification's failure count. */
 static int write_reports(struct import_session *s, const char *rdir,
 			 const struct smig_problems *compat, size_t *failures, struct smig_err *e)
 {
@@ -209,7 +239,8 @@ static int write_reports(struct import_session *s, const char *rdir,
 
 	if (smig_mkdir_p(rdir, 0755, e) < 0 ||
 	    session_write_report(rdir, "compatibility", "preflight",
-				 "Compatibility report (preflight)", facts, nf, compat, e) < 0)
+				 "Compatibility report (preflight)", facts, nf, compat, e) < 0 ||
+	    stage_store(s, rdir, e) < 0)
 		goto out;
 	if (smig_manual_steps(s->plan, &steps, e) < 0 ||
 	    session_write_report(rdir, "manual-steps", "manual-steps", "Manual steps", facts, nf,

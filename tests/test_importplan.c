@@ -691,9 +691,6 @@ static void plan_default(void **state)
 	assert_string_equal(v->data_root, "D:\\Hyper-V");
 	assert_string_equal(v->config_winpath, "D:\\Hyper-V\\Virtual Machines\\" WEB01 ".xml");
 	assert_local(f, v->config_local, "D/Hyper-V/Virtual Machines/" WEB01 ".xml");
-	assert_true(v->registration_link);
-	assert_local(f, v->registration_local,
-		     "C/ProgramData/Microsoft/Windows/Hyper-V/Virtual Machines/" WEB01 ".xml");
 	assert_int_equal(v->ndisks, 3);
 	d = disk(v, "web01.vhd");
 	assert_string_equal(d->winpath, "D:\\VHD\\web01.vhd");
@@ -869,7 +866,7 @@ static void plan_new_id(void **state)
 		assert_true(is_upper_guid(v->id));
 		assert_false(smig_guid_str_equal(v->id, v->src->id));
 		assert_string_equal(v->config_winpath, cfg);
-		assert_non_null(strstr(v->registration_local, v->id));
+		assert_non_null(strstr(v->config_local, v->id));
 		free(cfg);
 		first[i] = tu_fmt("%s", v->id);
 		for (k = 0; k < i; k++)
@@ -1054,8 +1051,6 @@ static void plan_no_drive_d(void **state)
 	/* so the VMs go to the destination's own folders on C: */
 	v = vm(f, "web01");
 	assert_string_equal(v->config_winpath, HV_ROOT "\\Virtual Machines\\" WEB01 ".xml");
-	assert_false(v->registration_link);
-	assert_null(v->registration_local);
 	assert_string_equal(disk(v, "web01.vhd")->winpath, HV_VHD "\\web01.vhd");
 	assert_int_equal(f->p->nvolumes, 1);
 	assert_non_null(volume(f, 'C'));
@@ -1069,7 +1064,8 @@ static void plan_no_drive_d(void **state)
 	assert_true(f->p->set_data_root);
 	assert_true(f->p->set_vhd_path);
 	assert_int_equal(items(f, "", SMIG_SEV_INFO, "host", NULL), 0);
-	assert_true(vm(f, "web01")->registration_link);
+	assert_string_equal(vm(f, "web01")->config_winpath,
+			    "C:\\From D\\Hyper-V\\web01\\Virtual Machines\\" WEB01 ".xml");
 }
 
 /* The file of role `role` placed at `winpath`, or NULL. */
@@ -1188,7 +1184,6 @@ static void plan_map_data_root(void **state)
 	v = vm(f, "web01");
 	assert_string_equal(v->data_root, "C:\\VMs\\web01");
 	assert_string_equal(v->config_winpath, "C:\\VMs\\web01\\Virtual Machines\\" WEB01 ".xml");
-	assert_true(v->registration_link);
 	assert_non_null(file(v, "snapshot-config", "C:\\VMs\\web01\\Snapshots\\" SNAP2 ".xml"));
 	assert_string_equal(disk(v, "web01.vhd")->winpath, "D:\\VHD\\web01.vhd");
 	/* the other VMs keep the host's data root */
