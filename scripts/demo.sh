@@ -3,7 +3,9 @@
 # example hosts (examples/lab-2008r2 source, examples/lab-2012 destination) from their
 # descriptions, write the source's feature list and pre-migration report (text, JSON, HTML),
 # export it into a signed archive, then migrate it onto a fresh copy of the destination:
-# verify, preflight (compatibility report), apply, and the verification report. All under out/.
+# verify, preflight (compatibility report), apply (the VMs' files and migrate.ps1, the script
+# that has Hyper-V do the rest on the running 2012 host), and the verification report. All
+# under out/.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 "$top/scripts/setup.sh"
@@ -35,10 +37,10 @@ maps=(--discard-saved-state --ipconfig-mode nic --map-mac 00-1E-C9-3A-5B-02=A0-3
 "$top/build/smig-import" preflight -p "$out/smig-demo.pub" "$out/lab-2008r2.smig" \
   --dest "$out/lab-2012" "${maps[@]}" >"$out/preflight-lab-2012.txt"
 grep -E '^  Summary' "$out/preflight-lab-2012.txt" >&2
-echo "== apply: recreate the Hyper-V role's state and the VMs on the destination" >&2
+echo "== apply: place the VMs' files on the destination and write migrate.ps1" >&2
 "$top/build/smig-import" apply -p "$out/smig-demo.pub" "$out/lab-2008r2.smig" \
   --dest "$out/lab-2012" "${maps[@]}"
-echo "== report: re-read the destination and compare it with the archive" >&2
+echo "== report: re-read the placed files and compare them with the archive" >&2
 "$top/build/smig-import" report --dest "$out/lab-2012" -p "$out/smig-demo.pub" \
   --against "$out/lab-2008r2.smig" >"$out/verification-lab-2012.txt"
 grep -E '^  Summary' "$out/verification-lab-2012.txt" >&2
@@ -56,4 +58,6 @@ echo "Reports of the migration:" >&2
 for f in compatibility manual-steps verification; do
   echo "  $reports/$f.txt (.json, .html)" >&2
 done
-echo "  $reports/finish.ps1 (the manual steps to run on the destination)" >&2
+echo "  $reports/migrate.ps1: run it elevated on the running 2012 host (-WhatIf first);" >&2
+echo "    it has Hyper-V create the networks, register the VMs and write smig-state.json," >&2
+echo "    which 'smig-import report --state smig-state.json' verifies" >&2
