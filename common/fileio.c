@@ -84,12 +84,27 @@ int smig_text_load(const char *path, size_t max, char **text, struct smig_err *e
 	return rc;
 }
 
+static int write_all(int fd, const char *path, const void *data, size_t len, struct smig_err *e)
+{
+	const char *p = data;
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = write(fd, p + done, len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return smig_err_sys(e, errno, "cannot write '%s'", path);
+		done += (size_t)n;
+	}
+	return 0;
+}
+
 int smig_file_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 			   struct smig_err *e)
 {
 	char *tmp = NULL;
-	const char *p = data;
-	size_t done = 0;
 	int fd = -1;
 
 	tmp = smig_asprintf(e, "%s.smig-tmp.%ld", path, (long)getpid());
@@ -100,16 +115,8 @@ int smig_file_write_atomic(const char *path, const void *data, size_t len, mode_
 		smig_err_sys(e, errno, "cannot create '%s'", tmp);
 		goto fail;
 	}
-	while (done < len) {
-		ssize_t n = write(fd, p + done, len - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			smig_err_sys(e, errno, "cannot write '%s'", path);
-			goto fail;
-		}
-		done += (size_t)n;
-	}
+	if (write_all(fd, path, data, len, e) < 0)
+		goto fail;
 	if (fsync(fd) < 0) {
 		smig_err_sys(e, errno, "cannot flush '%s'", path);
 		goto fail;
@@ -133,6 +140,63 @@ fail:
 		unlink(tmp);
 	free(tmp);
 	return -1;
+}
+
+/* Write in place to what `path` names (a device, a FIFO, a link to one): no temporary file,
+ * no rename, nothing created. */
+static int write_in_place(const char *path, const void *data, size_t len, struct smig_err *e)
+{
+	int fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+	struct stat st;
+
+	if (fd < 0)
+		return smig_err_sys(e, errno, "cannot open '%s' for writing", path);
+	/* a regular file reached through /dev/stdout: the shell's redirection; start it over */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && ftruncate(fd, 0) < 0) {
+		smig_err_sys(e, errno, "cannot truncate '%s'", path);
+		close(fd);
+		return -1;
+	}
+	if (write_all(fd, path, data, len, e) < 0) {
+		close(fd);
+		return -1;
+	}
+	if (close(fd) < 0)
+		return smig_err_sys(e, errno, "cannot write '%s'", path);
+	return 0;
+}
+
+int smig_output_write(const char *path, const void *data, size_t len, mode_t mode,
+		      struct smig_err *e)
+{
+	struct stat st;
+
+	if (strcmp(path, "-") == 0) {
+		if (write_all(STDOUT_FILENO, "standard output", data, len, e) < 0)
+			return -1;
+		return 0;
+	}
+	if (lstat(path, &st) < 0) {
+		if (errno == ENOENT)
+			return smig_file_write_atomic(path, data, len, mode, e);
+		return smig_err_sys(e, errno, "cannot write '%s'", path);
+	}
+	if (S_ISLNK(st.st_mode)) {
+		if (strncmp(path, "/dev/", 5) && strncmp(path, "/proc/", 6))
+			return smig_err_set(e, SMIG_ERR_USAGE, "'%s' is a symbolic link: smig does "
+					    "not write through or replace links (name its target)",
+					    path);
+		if (stat(path, &st) < 0)
+			return smig_err_sys(e, errno, "cannot write '%s'", path);
+		if (S_ISDIR(st.st_mode))
+			return smig_err_set(e, SMIG_ERR_USAGE, "'%s' leads to a directory", path);
+		return write_in_place(path, data, len, e);
+	}
+	if (S_ISDIR(st.st_mode))
+		return smig_err_set(e, SMIG_ERR_USAGE, "'%s' is a directory", path);
+	if (S_ISREG(st.st_mode))
+		return smig_file_write_atomic(path, data, len, mode, e);
+	return write_in_place(path, data, len, e);
 }
 
 int smig_mkdir_p(const char *path, mode_t mode, struct smig_err *e)

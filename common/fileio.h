@@ -22,6 +22,16 @@ int smig_file_read(const char *path, size_t max, const char *what, char **buf, s
 int smig_text_load(const char *path, size_t max, char **text, struct smig_err *e);
 int smig_file_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 			   struct smig_err *e);
+/*
+ * Write a file the user named with -o/--log: "-" is standard output; a regular file (or a
+ * path that does not exist yet) is written atomically (smig_file_write_atomic); a device, a
+ * FIFO or a socket is written in place (/dev/null, a named pipe); a symbolic link under /dev
+ * or /proc (/dev/stdout, /dev/fd/N of a process substitution) is written through in place.
+ * Any other symbolic link, and a directory, are refused (SMIG_ERR_USAGE): smig never replaces
+ * them.
+ */
+int smig_output_write(const char *path, const void *data, size_t len, mode_t mode,
+		      struct smig_err *e);
 /* mkdir -p with `mode` for created directories. */
 int smig_mkdir_p(const char *path, mode_t mode, struct smig_err *e);
 /* Remove a tree (no symlink following). Missing is not an error. */

@@ -103,7 +103,7 @@ static int write_log(const char *path, const struct smig_export *x, struct smig_
 
 	if (text == NULL)
 		return -1;
-	rc = smig_file_write_atomic(path, text, len, 0644, e);
+	rc = smig_output_write(path, text, len, 0644, e);
 	free(text);
 	return rc;
 }

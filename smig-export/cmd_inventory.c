@@ -87,7 +87,7 @@ int cmd_inventory(int argc, char **argv)
 	if (text == NULL)
 		goto fail;
 	if (out) {
-		if (smig_file_write_atomic(out, text, strlen(text), 0644, &e) < 0)
+		if (smig_output_write(out, text, strlen(text), 0644, &e) < 0)
 			goto fail;
 	} else if (fputs(text, stdout) == EOF || fflush(stdout) == EOF) {
 		smig_err_sys(&e, 5 /* EIO */, "cannot write the report to standard output");

@@ -94,6 +94,42 @@ assert len(bad)==1 and len(d["virtual_machines"])==4
 ln -s loop "$T/src/C/ProgramData/Microsoft/Windows/Hyper-V/Virtual Machines/11111111-2222-3333-4444-555555555555.xml" 2>/dev/null || true
 ln -sf "11111111-2222-3333-4444-555555555555.xml" "$T/src/C/ProgramData/Microsoft/Windows/Hyper-V/Virtual Machines/loop"
 expect_exit 0 "symlink loop tolerated" "$EXPORT" inventory --source "$T/src"
+# -o names what the user means: stdout, a device, a FIFO, a process substitution are written
+# in place; a symlink or a directory is refused, never replaced
+fresh_src=$T/src2
+build_example lab-2008r2 "$fresh_src"
+"$EXPORT" inventory --source "$fresh_src" >"$T/inv.txt"
+expect_exit 0 "-o - writes to standard output" "$EXPORT" inventory --source "$fresh_src" -o -
+check "-o -: the report on stdout" cmp -s "$T/out" "$T/inv.txt"
+check "-o -: no file named '-'" test ! -e ./-
+if [ -c /dev/null ] && [ -w /dev/null ]; then
+  expect_exit 0 "-o /dev/null" "$EXPORT" inventory --source "$fresh_src" -o /dev/null
+  check "/dev/null is still a character device" test -c /dev/null
+fi
+mkfifo "$T/fifo"
+cat "$T/fifo" >"$T/fifo.out" &
+reader=$!
+expect_exit 0 "-o FIFO" timeout 60 "$EXPORT" inventory --source "$fresh_src" -o "$T/fifo"
+wait "$reader" || true
+check "FIFO: still a FIFO" test -p "$T/fifo"
+check "FIFO: the reader got the report" cmp -s "$T/fifo.out" "$T/inv.txt"
+expect_exit 0 "-o a process substitution" "$EXPORT" inventory --source "$fresh_src" -o >(cat >"$T/procsub.out")
+sleep 1
+check "process substitution: the report arrived" cmp -s "$T/procsub.out" "$T/inv.txt"
+expect_exit 0 "-o /dev/stdout redirected to a file" sh -c '"$1" inventory --source "$2" -o /dev/stdout >"$3"' sh "$EXPORT" "$fresh_src" "$T/redirected.txt"
+check "/dev/stdout: the report in the redirected file" cmp -s "$T/redirected.txt" "$T/inv.txt"
+echo keep >"$T/target.txt"
+ln -s "$T/target.txt" "$T/link.txt"
+expect_exit 2 "-o a symlink is refused" "$EXPORT" inventory --source "$fresh_src" -o "$T/link.txt"
+check "symlink: one line naming it" sh -c "one_line() { [ \$(wc -l <'$T/err') -eq 1 ]; }; one_line && grep -q 'link.txt.*symbolic link' '$T/err'"
+check "symlink: still a link, target untouched" sh -c "test -L '$T/link.txt' && grep -qx keep '$T/target.txt'"
+mkdir "$T/outdir"
+expect_exit 2 "-o a directory is refused" "$EXPORT" inventory --source "$fresh_src" -o "$T/outdir"
+check "directory: still an empty directory" test -d "$T/outdir" -a -z "$(ls -A "$T/outdir")"
+echo old >"$T/regular.txt"
+expect_exit 0 "-o a regular file replaces it" "$EXPORT" inventory --source "$fresh_src" -o "$T/regular.txt"
+check "regular file: the new report" cmp -s "$T/regular.txt" "$T/inv.txt"
+check "regular file: no temporary left" test -z "$(ls "$T" | grep smig-tmp || true)"
 # unreadable file (only meaningful when not root)
 if [ "$(id -u)" -ne 0 ]; then
   chmod 000 "$T/src/C/Windows/System32/config/SYSTEM"
