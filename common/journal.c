@@ -20,6 +20,8 @@
 #include "winval.h"
 
 #define OPS_MAX (64u * 1024 * 1024)
+/* First line of an operation list whose paths are relative to the destination root. */
+#define OPS_HEADER "smig-journal 2"
 
 static const char *const kind_names[] = {"mkdir", "file", "symlink"};
 
@@ -103,19 +105,46 @@ static int fsync_dir_of(const char *path)
 	return rc;
 }
 
+/* `path` relative to the root when it lies under it ("D/VHD/x.vhd"), else as it is. */
+static const char *under_root(const struct smig_journal *j, const char *path)
+{
+	size_t n = strlen(j->root);
+
+	if (path && !strncmp(path, j->root, n) && path[n] == '/' && path[n + 1])
+		return path + n + 1;
+	return path;
+}
+
+static int alloc_state(struct smig_journal *j, struct smig_err *e)
+{
+	free(j->begun);
+	free(j->backed_up);
+	free(j->backup_size);
+	j->begun = calloc(j->nops + 1, sizeof(bool));
+	j->backed_up = calloc(j->nops + 1, sizeof(bool));
+	j->backup_size = calloc(j->nops + 1, sizeof(long long));
+	if (!j->begun || !j->backed_up || !j->backup_size)
+		return smig_err_set(e, SMIG_ERR_NOMEM, "out of memory");
+	return 0;
+}
+
 int smig_journal_start(struct smig_journal *j, struct smig_err *e)
 {
 	struct smig_strbuf b = SMIG_STRBUF_INIT;
 	char *path = NULL, *state = NULL;
 	int rc = -1;
 
+	if (!j->root || j->root[0] != '/')
+		return smig_err_set(e, SMIG_ERR_USAGE, "a journal needs the destination root as an "
+				    "absolute path");
+	smig_strbuf_puts(&b, OPS_HEADER "\n");
 	for (size_t i = 0; i < j->nops; i++) {
 		const struct smig_op *op = &j->ops[i];
 
 		smig_strbuf_printf(&b, "%s\t", kind_names[op->kind]);
-		put_field(&b, op->target);
+		put_field(&b, under_root(j, op->target));
 		smig_strbuf_putc(&b, '\t');
-		put_field(&b, op->source);
+		put_field(&b, op->kind == SMIG_OP_FILE ? under_root(j, op->source) : op->source);
 		smig_strbuf_putc(&b, '\t');
 		put_field(&b, op->what);
 		smig_strbuf_putc(&b, '\n');
@@ -129,14 +158,8 @@ int smig_journal_start(struct smig_journal *j, struct smig_err *e)
 	if (smig_file_write_atomic(path, b.buf ? b.buf : "", b.len, 0600, e) < 0 ||
 	    smig_file_write_atomic(state, "", 0, 0600, e) < 0)
 		goto out;
-	free(j->begun);
-	free(j->backed_up);
-	j->begun = calloc(j->nops + 1, sizeof(bool));
-	j->backed_up = calloc(j->nops + 1, sizeof(bool));
-	if (!j->begun || !j->backed_up) {
-		smig_err_set(e, SMIG_ERR_NOMEM, "out of memory");
+	if (alloc_state(j, e) < 0)
 		goto out;
-	}
 	rc = 0;
 out:
 	smig_strbuf_release(&b);
@@ -293,9 +316,10 @@ static int backup(struct smig_journal *j, size_t i, struct smig_err *e)
 	}
 	if (rename(tmp, bk) < 0 || fsync_dir_of(bk) < 0)
 		goto sys;
-	if (log_state(j, e, "backup %zu\n", i) < 0)
+	if (log_state(j, e, "backup %zu %lld\n", i, (long long)st.st_size) < 0)
 		goto out;
 	j->backed_up[i] = true;
+	j->backup_size[i] = (long long)st.st_size;
 	rc = 0;
 	goto out;
 sys:
@@ -382,6 +406,8 @@ int smig_journal_run(struct smig_journal *j, struct smig_err *e)
 			/* the first error stays the message; how it ended is appended */
 			snprintf(e->msg + n, sizeof(e->msg) - n, "%s%.*s", how,
 				 (int)(sizeof(e->msg) / 2), rb < 0 ? e2.msg : "");
+			if (rb < 0 && j->left == 0)
+				j->left = 1;
 			return -1;
 		}
 		j->done = i + 1;
@@ -399,9 +425,26 @@ int smig_journal_complete(struct smig_journal *j, struct smig_err *e)
 
 /* ---- loading ---- */
 
+/* A path of the operation list made absolute: relative ones (format 2) are under the root. */
+static char *op_path(const struct smig_journal *j, bool relative, char *path, struct smig_err *e)
+{
+	char *abs;
+
+	if (!relative || path[0] == '/')
+		return path;
+	abs = smig_path_join(j->root, path, e);
+	free(path);
+	return abs;
+}
+
 static int parse_ops(struct smig_journal *j, const char *text, size_t len, struct smig_err *e)
 {
 	const char *p = text, *end = text + len;
+	bool relative = len > strlen(OPS_HEADER) && !memcmp(text, OPS_HEADER "\n",
+							     strlen(OPS_HEADER) + 1);
+
+	if (relative)
+		p += strlen(OPS_HEADER) + 1;
 
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p)), *f[4];
@@ -441,6 +484,11 @@ static int parse_ops(struct smig_journal *j, const char *text, size_t len, struc
 		for (k = 0; k < 3; k++)
 			if (!(fields[k] = get_field(f[k + 1], flen[k + 1], e)))
 				break;
+		if (k == 3 && fields[0][0] && !(fields[0] = op_path(j, relative, fields[0], e)))
+			k = 0;
+		if (k == 3 && kind == SMIG_OP_FILE && fields[1][0] &&
+		    !(fields[1] = op_path(j, relative, fields[1], e)))
+			k = 0;
 		rc = k == 3 ? smig_journal_add(j, kind, fields[0], flen[2] ? fields[1] : NULL,
 					       fields[2], e) : -1;
 		for (k = 0; k < 3; k++)
@@ -471,24 +519,30 @@ int smig_journal_load(const char *dir, struct smig_journal *j, struct smig_err *
 
 	memset(j, 0, sizeof(*j));
 	j->dir = smig_strdup(dir, e);
+	path = smig_asprintf(e, "%s/../..", dir);
+	if (!j->dir || !path)
+		goto out;
+	/* the destination root is where the journal is now: <root>/smig-journal/<id> */
+	j->root = realpath(path, NULL);
+	if (!j->root) {
+		smig_err_sys(e, errno, "cannot find the destination root of the journal '%s'", dir);
+		goto out;
+	}
+	free(path);
 	path = smig_path_join(dir, "ops", e);
-	if (!j->dir || !path || smig_file_read(path, OPS_MAX, "journal operation list", &text, &len,
-					       e) < 0 ||
+	if (!path || smig_file_read(path, OPS_MAX, "journal operation list", &text, &len, e) < 0 ||
 	    parse_ops(j, text, len, e) < 0)
 		goto out;
 	free(path);
 	path = smig_path_join(dir, "state", e);
-	if (!path || smig_file_read(path, OPS_MAX, "journal state", &state, &slen, e) < 0)
+	if (!path || smig_file_read(path, OPS_MAX, "journal state", &state, &slen, e) < 0 ||
+	    alloc_state(j, e) < 0)
 		goto out;
-	j->begun = calloc(j->nops + 1, sizeof(bool));
-	j->backed_up = calloc(j->nops + 1, sizeof(bool));
-	if (!j->begun || !j->backed_up) {
-		smig_err_set(e, SMIG_ERR_NOMEM, "out of memory");
-		goto out;
-	}
 	for (char *line = state, *nl; line < state + slen; line = nl + 1) {
 		char word[16];
 		size_t n;
+		long long size = -1;
+		int got;
 
 		nl = memchr(line, '\n', (size_t)(state + slen - line));
 		if (!nl)
@@ -498,19 +552,21 @@ int smig_journal_load(const char *dir, struct smig_journal *j, struct smig_err *
 			j->complete = true;
 			continue;
 		}
-		if (sscanf(line, "%15s %zu", word, &n) != 2 || n >= j->nops) {
+		got = sscanf(line, "%15s %zu %lld", word, &n, &size);
+		if (got < 2 || n >= j->nops || (got == 3 && (strcmp(word, "backup") || size < 0))) {
 			smig_err_set(e, SMIG_ERR_FORMAT, "journal state line '%s' is malformed", line);
 			goto out;
 		}
-		if (!strcmp(word, "backup"))
+		if (!strcmp(word, "backup")) {
 			j->backed_up[n] = true;
-		else if (!strcmp(word, "begin"))
+			j->backup_size[n] = size;
+		} else if (!strcmp(word, "begin")) {
 			j->begun[n] = true;
-		else if (!strcmp(word, "done"))
+		} else if (!strcmp(word, "done")) {
 			j->done = n + 1;
-		else if (!strcmp(word, "undone"))
+		} else if (!strcmp(word, "undone")) {
 			j->begun[n] = j->backed_up[n] = false;
-		else {
+		} else {
 			smig_err_set(e, SMIG_ERR_FORMAT, "journal state line '%s' is malformed", line);
 			goto out;
 		}
@@ -527,11 +583,36 @@ out:
 
 /* ---- rollback ---- */
 
+/* After undoing operation i: the target is what it was before apply (absent, or the backed-up
+ * file or link again, same type and size). */
+static int check_undone(const struct smig_journal *j, size_t i, bool restored, struct smig_err *e)
+{
+	const struct smig_op *op = &j->ops[i];
+	struct stat st;
+
+	if (lstat(op->target, &st) < 0) {
+		if (errno == ENOENT && !restored)
+			return 0;
+		return smig_err_sys(e, errno, "'%s' should be back as before apply, but it cannot "
+				    "be read", op->target);
+	}
+	if (!restored)
+		return smig_err_set(e, SMIG_ERR_IO, "'%s' made by apply is still there after it "
+				    "was undone", op->target);
+	if (S_ISDIR(st.st_mode) || (j->backup_size[i] >= 0 && !S_ISLNK(st.st_mode) &&
+				    (long long)st.st_size != j->backup_size[i]))
+		return smig_err_set(e, SMIG_ERR_IO, "'%s' was restored from the journal but is not "
+				    "what apply replaced (%lld bytes expected)", op->target,
+				    j->backup_size[i]);
+	return 0;
+}
+
 static int undo_one(struct smig_journal *j, size_t i, struct smig_err *e)
 {
 	const struct smig_op *op = &j->ops[i];
 	char *bk = backup_path(j, i, e);
 	struct stat st;
+	bool restored = false;
 	int rc = -1;
 
 	if (!bk)
@@ -545,18 +626,27 @@ static int undo_one(struct smig_journal *j, size_t i, struct smig_err *e)
 	} else if (j->backed_up[i] && lstat(bk, &st) == 0) {
 		if (move_over(bk, op->target, e) < 0)
 			goto out;
+		restored = true;
 	} else {
 		char *tmp = smig_asprintf(e, "%s.smig-tmp", op->target);
 
 		if (tmp)
 			unlink(tmp); /* a copy or link interrupted half-way */
 		free(tmp);
-		if (unlink(op->target) < 0 && errno != ENOENT) {
+		if (j->backed_up[i] && lstat(op->target, &st) == 0 && (long long)st.st_size ==
+		    j->backup_size[i] && !S_ISDIR(st.st_mode)) {
+			/* moved back before a crash, "undone" not yet logged */
+			restored = true;
+		} else if (j->backed_up[i]) {
+			smig_err_set(e, SMIG_ERR_IO, "the copy of '%s' kept in the journal is missing: "
+				     "it cannot be restored", op->target);
+			goto out;
+		} else if (unlink(op->target) < 0 && errno != ENOENT) {
 			smig_err_sys(e, errno, "cannot remove '%s'", op->target);
 			goto out;
 		}
 	}
-	if (log_state(j, e, "undone %zu\n", i) < 0)
+	if (check_undone(j, i, restored, e) < 0 || log_state(j, e, "undone %zu\n", i) < 0)
 		goto out;
 	j->begun[i] = j->backed_up[i] = false;
 	rc = 0;
@@ -567,10 +657,24 @@ out:
 
 int smig_journal_rollback(struct smig_journal *j, struct smig_err *e)
 {
-	for (size_t i = j->nops; i-- > 0;)
-		if (j->begun[i] && undo_one(j, i, e) < 0)
-			return -1;
-	return 0;
+	struct smig_err first = SMIG_ERR_INIT;
+
+	j->left = 0;
+	for (size_t i = j->nops; i-- > 0;) {
+		struct smig_err e2 = SMIG_ERR_INIT;
+
+		if (!j->begun[i] || undo_one(j, i, &e2) == 0)
+			continue;
+		/* keep going: every other change is still undone, the journal keeps this one */
+		if (j->left++ == 0)
+			first = e2;
+	}
+	if (j->left == 0)
+		return 0;
+	smig_err_set(e, first.kind, "%zu change(s) could not be undone and are kept in the "
+		     "journal '%s' (run 'smig-import rollback' again once the cause is fixed); "
+		     "the first: %s", j->left, j->dir ? j->dir : "?", first.msg);
+	return -1;
 }
 
 void smig_journal_release(struct smig_journal *j)
@@ -583,6 +687,8 @@ void smig_journal_release(struct smig_journal *j)
 	free(j->ops);
 	free(j->begun);
 	free(j->backed_up);
+	free(j->backup_size);
 	free(j->dir);
+	free(j->root);
 	memset(j, 0, sizeof(*j));
 }

@@ -373,14 +373,22 @@ static int apply_verified(struct apply_run *r, struct smig_err *e)
 		  smig_asprintf(e, "%s/%s/%s", s->ho.root, REPORTS_DIR, id);
 	rlines[0] = r->rdir;
 	r->j.dir = smig_strdup(r->jdir, e);
-	if (!r->rdir || !r->j.dir || (!s->report_dir && record(r->jdir, "reports", rlines, e) < 0) ||
+	/* the journal names its targets relative to the destination root, so a destination
+	 * folder moved after apply can still be rolled back */
+	r->j.root = realpath(s->ho.root, NULL);
+	if (!r->j.root)
+		smig_err_sys(e, errno, "destination '%s'", s->ho.root);
+	if (!r->rdir || !r->j.dir || !r->j.root ||
+	    (!s->report_dir && record(r->jdir, "reports", rlines, e) < 0) ||
 	    smig_journal_start(&r->j, e) < 0) {
 		smig_rm_rf(r->jdir, NULL);
 		return fail(e);
 	}
 	if (smig_journal_run(&r->j, e) < 0) {
-		/* the operations done were undone; the journal goes too */
-		smig_rm_rf(r->jdir, NULL);
+		/* every operation done was undone and checked: the journal goes too; if one
+		 * could not be undone, the journal stays for 'rollback' */
+		if (r->j.left == 0)
+			smig_rm_rf(r->jdir, NULL);
 		return fail(e);
 	}
 	if (smig_journal_complete(&r->j, e) < 0)

@@ -30,7 +30,8 @@ static int collect(const char *path, const struct stat *st, int flag, struct FTW
 	char *line = NULL;
 
 	(void)ftw;
-	if (!*rel)
+	/* the journal lives in the destination, as apply puts it (<root>/smig-journal/<id>) */
+	if (!*rel || !strncmp(rel, "/smig-journal", 13))
 		return 0;
 	if (S_ISLNK(st->st_mode)) {
 		char text[4096];
@@ -86,7 +87,7 @@ static char *snapshot(const char *root)
 	return out;
 }
 
-/* ---- fixture: <dir>/t is the destination tree, <dir>/j the journal ---- */
+/* ---- fixture: <dir>/t is the destination tree, <dir>/t/smig-journal/j the journal ---- */
 
 struct fx {
 	char *dir, *t, *j, *prep;
@@ -174,12 +175,13 @@ static int setup(void **state)
 	assert_non_null(f);
 	f->dir = tu_mkdtemp();
 	f->t = in(f->dir, "t");
-	f->j = in(f->dir, "j");
+	f->j = in(f->t, "smig-journal/j");
 	f->prep = in(f->j, "prepared");
 	assert_int_equal(mkdir(f->t, 0755), 0);
-	assert_int_equal(mkdir(f->j, 0700), 0);
-	assert_int_equal(mkdir(f->prep, 0700), 0);
+	assert_int_equal(tu_sh("mkdir -p '%s'", f->prep), 0);
 	f->jn.dir = tu_fmt("%s", f->j);
+	f->jn.root = realpath(f->t, NULL);
+	assert_non_null(f->jn.root);
 	/* the destination as it was */
 	put(f->t, "old.txt", "old content\n");
 	link_at(f->t, "oldlink", "old-target");
@@ -315,8 +317,9 @@ static void run_and_load(void **state)
 	assert_false(exists(f->j, "backup/0"));
 	assert_false(exists(f->j, "backup/1"));
 	assert_false(exists(f->j, "backup/3"));
-	assert_int_equal(state_lines(f, "backup 2"), 1);
-	assert_int_equal(state_lines(f, "backup 4"), 1);
+	/* each backup records the size of what it keeps ("old content\n", "old-target") */
+	assert_int_equal(state_lines(f, "backup 2 12"), 1);
+	assert_int_equal(state_lines(f, "backup 4 10"), 1);
 	assert_int_equal(state_lines(f, "backup 1"), 0);
 	assert_int_equal(state_lines(f, "done 4"), 1);
 	assert_int_equal(state_lines(f, "complete"), 0);
@@ -433,6 +436,100 @@ static void rollback_loaded(void **state)
 	smig_journal_release(&l);
 	assert_restored(f);
 	assert_int_equal(state_lines(f, "undone 2"), 1);
+}
+
+/* The destination folder is moved (renamed) after apply: the journal names its paths relative
+ * to the root, so rollback from the new place restores the new place; nothing is written
+ * where the folder used to be. */
+static void rollback_after_move(void **state)
+{
+	struct fx *f = *state;
+	struct smig_err e = SMIG_ERR_INIT;
+	struct smig_journal l;
+	char *moved = own(f, in(f->dir, "moved")), *jmoved = own(f, in(moved, "smig-journal/j"));
+	char *ops, *now;
+
+	add_standard(f);
+	start(f);
+	run_ok(f);
+	assert_int_equal(smig_journal_complete(&f->jn, &e), 0);
+	/* no absolute path of the destination in the operation list */
+	ops = content(f->j, "ops");
+	assert_null(strstr(ops, f->jn.root));
+	assert_non_null(strstr(ops, "newdir/a.txt"));
+	free(ops);
+	smig_journal_release(&f->jn);
+	assert_int_equal(rename(f->t, moved), 0);
+
+	if (smig_journal_load(jmoved, &l, &e) < 0)
+		fail_msg("%s", e.msg);
+	if (smig_journal_rollback(&l, &e) < 0)
+		fail_msg("%s", e.msg);
+	smig_journal_release(&l);
+	assert_int_equal(access(f->t, F_OK), -1); /* nothing recreated at the old place */
+	now = snapshot(moved);
+	assert_string_equal(now, f->before);
+	free(now);
+	assert_int_equal(rename(moved, f->t), 0);
+}
+
+/* An operation that cannot be undone (something else was put in a folder apply made) does not
+ * stop the others; the rollback says how many are left, does not log them undone, and a second
+ * rollback finishes once the cause is gone. */
+static void rollback_partial_failure(void **state)
+{
+	struct fx *f = *state;
+	struct smig_err e = SMIG_ERR_INIT;
+	struct smig_journal l;
+
+	add_standard(f);
+	start(f);
+	run_ok(f);
+	put(f->t, "newdir/someone-elses.txt", "x");
+	assert_int_equal(smig_journal_rollback(&f->jn, &e), -1);
+	assert_int_equal(f->jn.left, 1);
+	assert_non_null(strstr(e.msg, "1 change(s) could not be undone"));
+	assert_non_null(strstr(e.msg, "newdir"));
+	assert_int_equal(state_lines(f, "undone 0"), 0);
+	assert_int_equal(state_lines(f, "undone 1"), 1); /* the file in it was removed */
+	assert_int_equal(state_lines(f, "undone 2"), 1); /* the replaced file is back */
+	assert_true(f->jn.begun[0]);
+	smig_journal_release(&f->jn);
+
+	/* the journal still knows: fix the cause, roll back again */
+	if (smig_journal_load(f->j, &l, &e) < 0)
+		fail_msg("%s", e.msg);
+	assert_true(l.begun[0]);
+	assert_false(l.begun[2]);
+	{
+		char *p = in(f->t, "newdir/someone-elses.txt");
+
+		assert_int_equal(unlink(p), 0);
+		free(p);
+	}
+	if (smig_journal_rollback(&l, &e) < 0)
+		fail_msg("%s", e.msg);
+	assert_int_equal(l.left, 0);
+	smig_journal_release(&l);
+	assert_restored(f);
+}
+
+/* Rollback checks what it restored: a backup that is not what apply replaced (its size
+ * differs from the one recorded) is reported, not called restored. */
+static void rollback_checks_restored(void **state)
+{
+	struct fx *f = *state;
+	struct smig_err e = SMIG_ERR_INIT;
+
+	add_standard(f);
+	start(f);
+	run_ok(f);
+	put(f->j, "backup/2", "tampered: another size");
+	assert_int_equal(smig_journal_rollback(&f->jn, &e), -1);
+	assert_int_equal(f->jn.left, 1);
+	assert_non_null(strstr(e.msg, "old.txt"));
+	assert_non_null(strstr(e.msg, "12 bytes expected"));
+	assert_int_equal(state_lines(f, "undone 2"), 0);
 }
 
 /* ---- failures ---- */
@@ -719,6 +816,9 @@ static void hostile_ops(void **state)
 	/* too few fields */
 	expect_format(f, "mkdir\t/x/dir\tmake dir\n", "", "fields");
 	expect_format(f, "mkdir\n", "", "fields");
+	/* root-relative paths (format 2) cannot climb out of the destination root */
+	expect_format(f, "smig-journal 2\nfile\t../escape\tprep/f\tx\n", "", "'..'");
+	expect_format(f, "smig-journal 2\nmkdir\tD/../../x\t\tx\n", "", "'..'");
 	expect_format(f, "\n", "", "fields");
 	/* unknown kind, and a kind that is only a prefix of a known one */
 	expect_format(f, "chmod\t/x/dir\t\tmode\n", "", "unknown journal operation 'chmod'");
@@ -850,11 +950,12 @@ static void escaped_paths(void **state)
 	}
 	add(f, SMIG_OP_SYMLINK, "link\t%0A", "text\twith\nbreaks%", "");
 	start(f);
-	/* one line per operation: nothing in a field broke a line */
+	/* the header, then one line per operation: nothing in a field broke a line */
 	ops = content(f->j, "ops");
 	for (s = ops; *s; s++)
 		lines += *s == '\n';
-	assert_int_equal(lines, 5);
+	assert_int_equal(lines, 6);
+	assert_memory_equal(ops, "smig-journal 2\n", 15);
 	free(ops);
 
 	run_ok(f);
@@ -889,6 +990,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(load_unrun, setup, teardown),
 		cmocka_unit_test_setup_teardown(rollback_after_run, setup, teardown),
 		cmocka_unit_test_setup_teardown(rollback_loaded, setup, teardown),
+		cmocka_unit_test_setup_teardown(rollback_after_move, setup, teardown),
+		cmocka_unit_test_setup_teardown(rollback_partial_failure, setup, teardown),
+		cmocka_unit_test_setup_teardown(rollback_checks_restored, setup, teardown),
 		cmocka_unit_test_setup_teardown(injected_failure, setup, teardown),
 		cmocka_unit_test_setup_teardown(injected_failure_first, setup, teardown),
 		cmocka_unit_test_setup_teardown(directory_in_the_way, setup, teardown),

@@ -166,6 +166,33 @@ check "rollback restores the tree byte for byte" same_as_orig "$T/d1"
 expect_exit 1 "rollback without a journal" "$IMPORT" rollback --dest "$T/d1"
 check "no journal: one line" one_line_error smig-import
 
+# ---- the destination folder is moved after apply: rollback works where it is now ----
+fresh "$T/m1"
+expect_exit 0 "apply before a move" "$IMPORT" apply -p "$T/k.pub" "$T/a.smig" --dest "$T/m1" \
+  --discard-saved-state "${MAPS[@]}"
+mv "$T/m1" "$T/m2"
+expect_exit 0 "rollback after the destination folder was moved" "$IMPORT" rollback --dest "$T/m2"
+check "moved destination restored byte for byte" same_as_orig "$T/m2"
+check "nothing recreated at the old place" test ! -e "$T/m1"
+rm -rf "$T/m2"
+
+# ---- a change that cannot be undone keeps the journal; rollback resumes once fixed ----
+fresh "$T/u1"
+SMIG_TEST_CRASH_AFTER=6 sh -c '"$@"; exit $?' sh "$IMPORT" apply -p "$T/k.pub" "$T/a.smig" \
+  --dest "$T/u1" --discard-saved-state "${MAPS[@]}" >/dev/null 2>&1 || true
+rel=$(grep -m1 "^mkdir" "$T/u1/smig-journal/$ID/ops" | cut -f2 || true)
+made=${rel:+$T/u1/$rel}
+check "apply made a folder before it was killed ($rel)" test -n "$made" -a -d "$made"
+[ -n "$made" ] && echo "someone else's file" >"$made/not-smig.txt"
+expect_exit 1 "rollback with a change it cannot undo" "$IMPORT" rollback --dest "$T/u1"
+check "cannot undo: one line" one_line_error smig-import
+check "cannot undo: says how many are left and how to resume" grep -q "could not be undone.*rollback" "$T/err"
+check "cannot undo: the journal is kept" test -d "$T/u1/smig-journal"
+[ -n "$made" ] && rm -f "$made/not-smig.txt"
+expect_exit 0 "rollback resumes once the cause is gone" "$IMPORT" rollback --dest "$T/u1"
+check "resumed rollback: restored byte for byte" same_as_orig "$T/u1"
+rm -rf "$T/u1"
+
 # ---- re-parenting: the web01 chain moves to another folder ----
 fresh "$T/d3"
 expect_exit 0 "apply with --map-path" "$IMPORT" apply -p "$T/k.pub" "$T/a.smig" --dest "$T/d3" \
