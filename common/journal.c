@@ -330,6 +330,43 @@ out:
 	return rc;
 }
 
+/*
+ * The folder `target` goes into must be reached without a symbolic link: targets are built
+ * from the real paths of the destination's drives, so the real path of the folder must be
+ * its path as written. A link (or a junction seen as one) on the way could lead anywhere,
+ * outside the destination: refused, naming the folder and where it leads.
+ */
+static int check_beneath(const char *target, struct smig_err *e)
+{
+	char *dir = smig_strdup(target, e), *slash, *real = NULL;
+	int rc = -1;
+
+	if (!dir)
+		return -1;
+	slash = strrchr(dir, '/');
+	if (!slash || slash == dir) {
+		rc = 0;
+		goto out;
+	}
+	*slash = '\0';
+	real = realpath(dir, NULL);
+	if (!real) {
+		smig_err_sys(e, errno, "cannot reach the folder '%s'", dir);
+		goto out;
+	}
+	if (strcmp(real, dir)) {
+		smig_err_set(e, SMIG_ERR_IO, "refusing to write '%s': the folder '%s' is reached "
+			     "through a symbolic link (it leads to '%s'); apply writes only inside "
+			     "the destination's drives, never through links", target, dir, real);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(real);
+	free(dir);
+	return rc;
+}
+
 static int run_one(struct smig_journal *j, size_t i, struct smig_err *e)
 {
 	const struct smig_op *op = &j->ops[i];
@@ -337,6 +374,8 @@ static int run_one(struct smig_journal *j, size_t i, struct smig_err *e)
 	char *tmp = NULL;
 	int rc = -1;
 
+	if (check_beneath(op->target, e) < 0)
+		return -1;
 	if (op->kind == SMIG_OP_MKDIR) {
 		struct stat st;
 

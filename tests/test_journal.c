@@ -532,6 +532,31 @@ static void rollback_checks_restored(void **state)
 	assert_int_equal(state_lines(f, "undone 2"), 0);
 }
 
+/* A folder of the destination that is a symbolic link to somewhere else: nothing is written
+ * through it, the error names it, and what was done before is undone. */
+static void refuses_symlinked_folder(void **state)
+{
+	struct fx *f = *state;
+	struct smig_err e = SMIG_ERR_INIT;
+	char *outside = own(f, in(f->dir, "outside")), *src = in(f->prep, "a");
+	char *now;
+
+	assert_int_equal(mkdir(outside, 0755), 0);
+	link_at(f->t, "VHD", outside);
+	add(f, SMIG_OP_MKDIR, "newdir", NULL, "mkdir");
+	add(f, SMIG_OP_FILE, "VHD/disk.vhd", src, "a disk");
+	start(f);
+	assert_int_equal(smig_journal_run(&f->jn, &e), -1);
+	assert_non_null(strstr(e.msg, "symbolic link"));
+	assert_non_null(strstr(e.msg, "VHD"));
+	assert_non_null(strstr(e.msg, "undone"));
+	assert_int_equal(tu_sh("test -z \"$(ls -A '%s')\"", outside), 0);
+	now = snapshot(f->t);
+	assert_string_equal(now, f->before);
+	free(now);
+	free(src);
+}
+
 /* ---- failures ---- */
 
 static void injected_failure(void **state)
@@ -993,6 +1018,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(rollback_after_move, setup, teardown),
 		cmocka_unit_test_setup_teardown(rollback_partial_failure, setup, teardown),
 		cmocka_unit_test_setup_teardown(rollback_checks_restored, setup, teardown),
+		cmocka_unit_test_setup_teardown(refuses_symlinked_folder, setup, teardown),
 		cmocka_unit_test_setup_teardown(injected_failure, setup, teardown),
 		cmocka_unit_test_setup_teardown(injected_failure_first, setup, teardown),
 		cmocka_unit_test_setup_teardown(directory_in_the_way, setup, teardown),

@@ -193,6 +193,19 @@ expect_exit 0 "rollback resumes once the cause is gone" "$IMPORT" rollback --des
 check "resumed rollback: restored byte for byte" same_as_orig "$T/u1"
 rm -rf "$T/u1"
 
+# ---- a destination folder that is a symbolic link out of the destination: nothing written ----
+fresh "$T/s1"
+mkdir -p "$T/outside"
+rm -rf "$T/s1/D/VHD"
+ln -s "$T/outside" "$T/s1/D/VHD"
+HS=$(tree_hash "$T/s1")
+expect_exit 1 "apply through a symlinked folder" "$IMPORT" apply -p "$T/k.pub" "$T/a.smig" \
+  --dest "$T/s1" --discard-saved-state
+check "symlinked folder: one line naming it" sh -c "[ \$(wc -l <'$T/err') -eq 1 ] && grep -q 'D/VHD.*symbolic link' '$T/err'"
+check "symlinked folder: nothing written outside" test -z "$(ls -A "$T/outside")"
+check "symlinked folder: destination as before" test "$(tree_hash "$T/s1")" = "$HS"
+rm -rf "$T/s1" "$T/outside"
+
 # ---- re-parenting: the web01 chain moves to another folder ----
 fresh "$T/d3"
 expect_exit 0 "apply with --map-path" "$IMPORT" apply -p "$T/k.pub" "$T/a.smig" --dest "$T/d3" \
