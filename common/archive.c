@@ -1041,7 +1041,8 @@ int smig_archive_add_file(struct smig_archive_writer *w, const char *member, con
 
 	if (what == NULL)
 		what = local;
-	fd = open(local, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: a FIFO put where a file belongs is refused below, not waited on */
+	fd = open(local, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return smig_err_sys(e, errno, "cannot open '%s'", what);
 	if (fstat(fd, &st) < 0) {

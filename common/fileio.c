@@ -24,7 +24,8 @@ int smig_file_read(const char *path, size_t max, const char *what, char **buf, s
 	*len = 0;
 	if (what == NULL)
 		what = path;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: a FIFO put where a file belongs is refused below, not waited on */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return smig_err_sys(e, errno, "cannot open '%s'", what);
 	if (fstat(fd, &st) < 0) {

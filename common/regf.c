@@ -181,7 +181,8 @@ int smig_regf_read_info(const char *path, const char *what, struct smig_regf_inf
 	memset(info, 0, sizeof(*info));
 	if (what == NULL)
 		what = path;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: a FIFO put where a file belongs is refused below, not waited on */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
 		smig_err_sys(e, errno, "cannot open '%s'", what);
 		goto done;

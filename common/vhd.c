@@ -576,7 +576,8 @@ static int open_fd(const char *path, const char *what, int flags, struct smig_vh
 	int fd;
 
 	memset(info, 0, sizeof(*info));
-	fd = open(path, flags | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO put where a file belongs is refused below, not waited on */
+	fd = open(path, flags | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return smig_err_sys(e, errno, "cannot open '%s'", what);
 	if (fstat(fd, &st) < 0) {

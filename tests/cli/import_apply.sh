@@ -93,7 +93,7 @@ done
 check "migrate.ps1 written" test -s "$R/migrate.ps1"
 check "no finish.ps1 any more" test ! -e "$R/finish.ps1"
 check "the source's authorization store is staged for migrate.ps1" \
-  cmp -s "$R/InitialStore.xml" "$SMIG_SOURCE_DIR/examples/lab-2008r2/InitialStore.xml"
+  cmp -s "$R/InitialStore.xml" "$T/src/C/ProgramData/Microsoft/Windows/Hyper-V/InitialStore.xml"
 check "migrate.ps1: UTF-8 BOM" sh -c "head -c3 '$R/migrate.ps1' | od -An -tx1 | grep -q 'ef bb bf'"
 check "migrate.ps1: CRLF only" python3 -c 'import sys; b=open(sys.argv[1],"rb").read(); assert b.count(b"\n")==b.count(b"\r\n") and b.count(b"\n")>50' "$R/migrate.ps1"
 ps2012_check "migrate.ps1 of the example host" "$R/migrate.ps1"

@@ -130,6 +130,20 @@ echo old >"$T/regular.txt"
 expect_exit 0 "-o a regular file replaces it" "$EXPORT" inventory --source "$fresh_src" -o "$T/regular.txt"
 check "regular file: the new report" cmp -s "$T/regular.txt" "$T/inv.txt"
 check "regular file: no temporary left" test -z "$(ls "$T" | grep smig-tmp || true)"
+# a FIFO where a host file belongs is refused, never waited on (a hang would hit the timeout)
+for f in C/IPSettings.txt C/ProgramData/Microsoft/Windows/Hyper-V/InitialStore.xml D/VHD/web01.vhd \
+  C/Windows/System32/config/SYSTEM; do
+  rm -rf "$T/fifo-host"
+  cp -a "$fresh_src" "$T/fifo-host"
+  rm -f "$T/fifo-host/$f"
+  mkfifo "$T/fifo-host/$f"
+  want=0
+  [ "$(basename "$f")" = SYSTEM ] && want=1
+  expect_exit $want "a FIFO as $f" timeout 60 "$EXPORT" inventory --source "$T/fifo-host"
+  # (the text report wraps long lines: join them first)
+  check "a FIFO as $f: said to be no regular file" sh -c "cat '$T/out' '$T/err' | tr -s ' \n' '  ' | grep -q 'not a regular file'"
+done
+rm -rf "$T/fifo-host"
 # unreadable file (only meaningful when not root)
 if [ "$(id -u)" -ne 0 ]; then
   chmod 000 "$T/src/C/Windows/System32/config/SYSTEM"
