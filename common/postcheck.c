@@ -1,19 +1,25 @@
-/* postcheck.c - the post-migration verification, SMIG4001-4011 (see postcheck.h). */
+/* postcheck.c - the file-level post-migration verification, SMIG4001-4011 (see postcheck.h). */
 #include "postcheck.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "archive.h"
 #include "sign.h"
 #include "strbuf.h"
+#include "vhd.h"
+#include "vmconfig.h"
 #include "winval.h"
 
-/* Destination files are hashed in reads of this many bytes. */
+/* Where the live state is checked; every item about Hyper-V's own objects points there. */
+#define LIVE_CHECK "checked from the live host by 'smig-import report --state smig-state.json'"
+
 struct pc {
 	const struct smig_plan *p;
 	const struct smig_inventory *src, *after;
@@ -28,12 +34,11 @@ struct pc {
  */
 struct verdict {
 	struct smig_strbuf ok, bad;
-	bool warning; /* all facts held, but the item is flagged (a downgraded network) */
-	bool error;   /* a destination file could not be read: an error item, not a failure */
+	bool error; /* a destination file could not be read: an error item, not a failure */
 };
 
 /* clang-format off */
-#define VERDICT_INIT {SMIG_STRBUF_INIT, SMIG_STRBUF_INIT, false, false}
+#define VERDICT_INIT {SMIG_STRBUF_INIT, SMIG_STRBUF_INIT, false}
 /* clang-format on */
 
 SMIG_PRINTF(2, 0)
@@ -86,7 +91,7 @@ static int emit(struct pc *c, const char *id, const char *subject, struct verdic
 		sev = v->error ? SMIG_SEV_ERROR : SMIG_SEV_FAIL;
 		msg = &v->bad;
 	} else {
-		sev = v->warning ? SMIG_SEV_WARNING : SMIG_SEV_PASS;
+		sev = SMIG_SEV_PASS;
 		msg = &v->ok;
 	}
 	rc = smig_problems_add(c->out, id, sev, subject, NULL, NULL, c->e, "%s",
@@ -94,7 +99,7 @@ static int emit(struct pc *c, const char *id, const char *subject, struct verdic
 out:
 	smig_strbuf_release(&v->ok);
 	smig_strbuf_release(&v->bad);
-	v->warning = v->error = false;
+	v->error = false;
 	return rc;
 }
 
@@ -120,15 +125,7 @@ static const char *plural(int64_t n)
 
 static const char *str_or(const char *s, const char *dflt)
 {
-	return s != NULL ? s : dflt;
-}
-
-/* Both absent, or equal ignoring ASCII case (Windows names, §1.3). */
-static bool streq_opt_ci(const char *a, const char *b)
-{
-	if (a == NULL || b == NULL)
-		return a == b;
-	return smig_streq_ci(a, b);
+	return s != NULL && s[0] != '\0' ? s : dflt;
 }
 
 /* Windows paths: case-insensitive, trailing '\' ignored ("D:\Hyper-V\" is "D:\Hyper-V"). */
@@ -159,72 +156,26 @@ static bool winpath_eq(const char *a, const char *b)
 	return true;
 }
 
-/* Two MAC texts in any separator form. */
+/* Two MAC texts in any separator form; texts that do not parse are compared as written. */
 static bool mac_text_eq(const char *a, const char *b)
 {
 	struct smig_mac ma, mb;
 
-	if (a == NULL || b == NULL || !smig_mac_parse(a, &ma) || !smig_mac_parse(b, &mb))
-		return false;
+	a = a != NULL ? a : "";
+	b = b != NULL ? b : "";
+	if (!smig_mac_parse(a, &ma) || !smig_mac_parse(b, &mb))
+		return smig_streq_ci(a, b);
 	return smig_mac_cmp(&ma, &mb) == 0;
 }
 
-static size_t strv_len(char *const *v)
+/* Two switch references (GUID text, "" or NULL = not connected). */
+static bool switch_ref_eq(const char *a, const char *b)
 {
-	size_t n = 0;
-
-	while (v != NULL && v[n] != NULL)
-		n++;
-	return n;
-}
-
-/* NULL-terminated string lists equal in order (absent = empty). */
-static bool strv_eq(char *const *a, char *const *b)
-{
-	size_t i, n = strv_len(a);
-
-	if (n != strv_len(b))
-		return false;
-	for (i = 0; i < n; i++)
-		if (!smig_streq_ci(a[i], b[i]))
-			return false;
-	return true;
-}
-
-/* Whether every element of `a` is in `b` (case-insensitive). */
-static bool strv_subset(char *const *a, char *const *b)
-{
-	size_t i, j, nb = strv_len(b);
-
-	for (i = 0; a != NULL && a[i] != NULL; i++) {
-		for (j = 0; j < nb; j++)
-			if (smig_streq_ci(a[i], b[j]))
-				break;
-		if (j == nb)
-			return false;
-	}
-	return true;
-}
-
-static bool strv_set_eq(char *const *a, char *const *b)
-{
-	return strv_subset(a, b) && strv_subset(b, a);
-}
-
-/* "a, b" for messages (malloc'd; "none" when empty). NULL on ENOMEM. */
-static char *strv_join(char *const *v)
-{
-	struct smig_strbuf sb = SMIG_STRBUF_INIT;
-	size_t i;
-
-	for (i = 0; v != NULL && v[i] != NULL; i++) {
-		if (i > 0)
-			smig_strbuf_puts(&sb, ", ");
-		smig_strbuf_puts(&sb, v[i]);
-	}
-	if (i == 0)
-		smig_strbuf_puts(&sb, "none");
-	return smig_strbuf_take(&sb, NULL);
+	a = a != NULL ? a : "";
+	b = b != NULL ? b : "";
+	if (a[0] == '\0' || b[0] == '\0')
+		return a[0] == b[0];
+	return smig_guid_str_equal(a, b);
 }
 
 /* The file name of a Windows path, for subjects ("D:\VHD\web01.vhd" -> "web01.vhd"). */
@@ -235,27 +186,6 @@ static const char *winbase(const char *winpath)
 	return s != NULL ? s + 1 : winpath;
 }
 
-static const struct smig_inv_vm *find_vm(const struct smig_inventory *inv, const char *id)
-{
-	size_t i;
-
-	for (i = 0; id != NULL && i < inv->nvms; i++)
-		if (inv->vms[i].id != NULL && smig_guid_str_equal(inv->vms[i].id, id))
-			return &inv->vms[i];
-	return NULL;
-}
-
-static const struct smig_inv_switch *find_switch_named(const struct smig_inventory *inv,
-                                                       const char *name)
-{
-	size_t i;
-
-	for (i = 0; name != NULL && i < inv->nswitches; i++)
-		if (streq_opt_ci(inv->switches[i].name, name))
-			return &inv->switches[i];
-	return NULL;
-}
-
 /* The source VM of plan entry i (the plan's arrays are parallel to src->vms). */
 static const struct smig_inv_vm *plan_src_vm(const struct smig_plan *p, size_t i)
 {
@@ -264,156 +194,331 @@ static const struct smig_inv_vm *plan_src_vm(const struct smig_plan *p, size_t i
 	return i < p->src->nvms ? &p->src->vms[i] : NULL;
 }
 
-/* ---- SMIG4001-4004: the VM, memory, processors, snapshots ---- */
+static const struct smig_staged_member *staged_member(const struct pc *c, const char *name)
+{
+	return c->staged != NULL && name != NULL ? smig_staged_find(c->staged, name) : NULL;
+}
+
+/*
+ * Whether the planned file `local` is on the destination: 1 = a regular file (size in *size),
+ * 0 = absent (a failure, noted in `v`), -1 = it cannot be examined (an error, noted in `v`).
+ */
+static int placed(struct verdict *v, const char *local, const char *what, const char *winpath,
+                  uint64_t *size)
+{
+	struct stat st;
+
+	if (local == NULL) {
+		bad(v, "the plan gives %s no destination path", what);
+		return 0;
+	}
+	if (stat(local, &st) < 0) {
+		if (errno == ENOENT || errno == ENOTDIR) {
+			bad(v, "%s is missing at '%s'", what, str_or(winpath, local));
+			return 0;
+		}
+		v->error = true;
+		bad(v, "cannot examine %s '%s': %s", what, str_or(winpath, local), strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		bad(v, "%s at '%s' is not a regular file", what, str_or(winpath, local));
+		return 0;
+	}
+	if (size != NULL)
+		*size = (uint64_t)st.st_size;
+	return 1;
+}
+
+/*
+ * Load the configuration placed at `local` into *cfg. A file that is missing or does not
+ * load is noted in `v` (*cfg stays NULL); -1 only when memory runs out.
+ */
+static int load_placed_config(struct pc *c, struct verdict *v, const char *local,
+                              const char *winpath, const char *what, struct smig_vmconfig **cfg)
+{
+	struct smig_err le = SMIG_ERR_INIT;
+
+	*cfg = NULL;
+	if (placed(v, local, what, winpath, NULL) <= 0)
+		return 0;
+	if (smig_vmconfig_load(local, str_or(winpath, local), cfg, &le) < 0) {
+		if (le.kind == SMIG_ERR_NOMEM)
+			return smig_err_set(c->e, le.kind, "%s", le.msg);
+		v->error = le.kind == SMIG_ERR_IO;
+		bad(v, "%s does not load: %s", what, le.msg);
+	}
+	return 0;
+}
+
+/*
+ * Hyper-V ends a configuration at the root's closing '>' (formats.md, evidence row 8): a
+ * line end after it, in UTF-16LE ("\n\0") or 8-bit text ("\n"), is what a writer added.
+ * 1 = ends with a line end, 0 = does not, -1 = cannot read it (errno set).
+ */
+static int ends_with_line_end(const char *local)
+{
+	unsigned char tail[2];
+	FILE *f = fopen(local, "rb");
+	int rc = -1;
+
+	if (f == NULL)
+		return -1;
+	if (fseek(f, -2, SEEK_END) == 0 && fread(tail, 1, 2, f) == 2)
+		rc = tail[1] == '\n' || (tail[1] == '\0' && tail[0] == '\n');
+	fclose(f);
+	return rc;
+}
+
+/* ---- SMIG4001: the configuration placed for each VM ---- */
+
+/* Saved-state files of the VM itself (snapshot == NULL) or of its snapshots. */
+static void check_state_files(struct pc *c, struct verdict *v, const struct smig_plan_vm *pv,
+                              bool of_snapshots, size_t *count)
+{
+	size_t k;
+
+	*count = 0;
+	for (k = 0; k < pv->nfiles; k++) {
+		const struct smig_plan_file *f = &pv->files[k];
+		const struct smig_staged_member *m;
+		uint64_t size = 0;
+
+		if (strcmp(f->role, "saved-state") != 0 || (f->snapshot != NULL) != of_snapshots)
+			continue;
+		(*count)++;
+		if (placed(v, f->local, "saved-state file", f->winpath, &size) <= 0)
+			continue;
+		m = staged_member(c, f->member);
+		if (m != NULL && m->size != size)
+			bad(v,
+			    "saved-state file '%s' is %" PRIu64
+			    " bytes on the destination but %" PRIu64 " in the archive",
+			    str_or(f->winpath, f->local), size, m->size);
+	}
+}
+
+static int check_config(struct pc *c, const char *subject, const struct smig_plan_vm *pv,
+                        const struct smig_inv_vm *s, struct smig_vmconfig **cfgp)
+{
+	struct verdict v = VERDICT_INIT;
+	struct smig_vmconfig *cfg;
+	size_t nstate;
+	int le;
+
+	if (load_placed_config(c, &v, pv->config_local, pv->config_winpath, "the configuration",
+	                       cfgp) < 0)
+		return -1;
+	cfg = *cfgp;
+	if (cfg == NULL)
+		return emit(c, "SMIG4001", subject, &v);
+	ok(&v, "configuration present at '%s' and readable",
+	   str_or(pv->config_winpath, pv->config_local));
+	if (pv->id == NULL || !smig_guid_str_equal(cfg->global_id, pv->id))
+		bad(&v, "the configuration's id is %s, not %s as planned", cfg->global_id,
+		    str_or(pv->id, "?"));
+	else if (s->id != NULL && smig_guid_str_equal(s->id, pv->id))
+		ok(&v, "id %s, as on the source", cfg->global_id);
+	else
+		ok(&v, "the new id %s as planned (source id %s)", cfg->global_id,
+		   str_or(s->id, "?"));
+	if (cfg->version == s->version)
+		ok(&v,
+		   "version %" PRId64 ", as on the source (Hyper-V upgrades it when it registers "
+		   "the VM)",
+		   s->version);
+	else if (cfg->version == 1024)
+		bad(&v,
+		    "version 1024 was stamped on it: the source's configuration is version %" PRId64
+		    " and must stay so",
+		    s->version);
+	else
+		bad(&v, "version %" PRId64 " on the destination but %" PRId64 " on the source",
+		    cfg->version, s->version);
+	if (s->name != NULL && strcmp(cfg->name, s->name) != 0)
+		bad(&v, "it names the virtual machine '%s', not '%s' as on the source", cfg->name,
+		    s->name);
+	le = ends_with_line_end(pv->config_local);
+	if (le < 0) {
+		v.error = true;
+		bad(&v, "cannot read the end of '%s': %s", str_or(pv->config_winpath, "?"),
+		    strerror(errno));
+	} else if (le > 0) {
+		bad(&v, "a line end follows </configuration> (Hyper-V writes none)");
+	} else {
+		ok(&v, "it ends at </configuration>");
+	}
+	check_state_files(c, &v, pv, false, &nstate);
+	if (nstate > 0)
+		ok(&v, "%zu saved-state file%s present", nstate, plural((int64_t)nstate));
+	return emit(c, "SMIG4001", subject, &v);
+}
+
+/* Registration belongs to migrate.ps1; the destination's inventory only says what it lists. */
+static int note_registration(struct pc *c, const char *vsubject, const struct smig_plan_vm *pv)
+{
+	char *subject = smig_asprintf(c->e, "%s/registration", vsubject);
+	bool listed = false;
+	size_t i;
+	int rc;
+
+	if (subject == NULL)
+		return -1;
+	for (i = 0; c->after != NULL && pv->id != NULL && i < c->after->nvms; i++)
+		listed |=
+		    c->after->vms[i].id != NULL && smig_guid_str_equal(c->after->vms[i].id, pv->id);
+	rc = info(c, "SMIG4001", subject,
+	          "apply registers no virtual machine: migrate.ps1 registers %s in place "
+	          "(Compare-VM -Register) on the running host; %s%s",
+	          str_or(pv->id, "?"), LIVE_CHECK,
+	          listed ? " (the destination already lists a virtual machine with this id)" : "");
+	free(subject);
+	return rc;
+}
+
+/* ---- SMIG4002, SMIG4003: memory and processors in the placed configuration ---- */
 
 static int check_memory(struct pc *c, const char *subject, const struct smig_inv_vm *s,
-                        const struct smig_inv_vm *a)
+                        const struct smig_vmconfig *a)
 {
 	struct verdict v = VERDICT_INIT;
 
 	if (a->memory_mb != s->memory_mb)
 		bad(&v,
-		    "startup memory is %" PRId64 " MB on the destination but %" PRId64
+		    "startup memory is %" PRId64 " MB in the placed configuration but %" PRId64
 		    " MB on the source",
 		    a->memory_mb, s->memory_mb);
 	if (a->dynamic_memory != s->dynamic_memory)
-		bad(&v, "dynamic memory is %s on the destination but %s on the source",
+		bad(&v, "dynamic memory is %s in the placed configuration but %s on the source",
 		    a->dynamic_memory ? "on" : "off", s->dynamic_memory ? "on" : "off");
 	if (a->memory_min_mb != s->memory_min_mb || a->memory_max_mb != s->memory_max_mb)
 		bad(&v,
-		    "memory range is %" PRId64 "-%" PRId64 " MB on the destination but %" PRId64
-		    "-%" PRId64 " MB on the source",
+		    "memory range is %" PRId64 "-%" PRId64 " MB in the placed configuration but "
+		    "%" PRId64 "-%" PRId64 " MB on the source",
 		    a->memory_min_mb, a->memory_max_mb, s->memory_min_mb, s->memory_max_mb);
-	ok(&v, "memory equal: startup %" PRId64 " MB, %s, range %" PRId64 "-%" PRId64 " MB",
+	ok(&v,
+	   "memory in the placed configuration equals the source's: startup %" PRId64
+	   " MB, %s, range %" PRId64 "-%" PRId64 " MB",
 	   s->memory_mb, s->dynamic_memory ? "dynamic" : "static", s->memory_min_mb,
 	   s->memory_max_mb);
 	return emit(c, "SMIG4002", subject, &v);
 }
 
-static int check_cpu(struct pc *c, const char *subject, const struct smig_plan_vm *pv,
-                     const struct smig_inv_vm *s, const struct smig_inv_vm *a)
+static int check_cpu(struct pc *c, const char *vsubject, const struct smig_plan_vm *pv,
+                     const struct smig_inv_vm *s, const struct smig_vmconfig *a)
 {
 	struct verdict v = VERDICT_INIT;
+	char *subject;
+	int rc;
 
 	if (a->cpu_count != s->cpu_count)
 		bad(&v,
-		    "%" PRId64 " virtual processor%s on the destination but %" PRId64
+		    "%" PRId64 " virtual processor%s in the placed configuration but %" PRId64
 		    " on the source",
 		    a->cpu_count, plural(a->cpu_count), s->cpu_count);
-	if (a->cpu_compat != pv->cpu_compat)
-		bad(&v, "processor compatibility is %s on the destination but the plan set it %s",
-		    a->cpu_compat ? "on" : "off", pv->cpu_compat ? "on" : "off");
-	ok(&v, "%" PRId64 " virtual processor%s, as on the source", s->cpu_count,
-	   plural(s->cpu_count));
-	if (pv->cpu_compat == s->cpu_compat)
-		ok(&v, "processor compatibility %s, as on the source",
-		   s->cpu_compat ? "on" : "off");
-	else
-		ok(&v,
-		   "processor compatibility %s as planned (%s on the source; "
-		   "--set-processor-compatibility)",
-		   pv->cpu_compat ? "on" : "off", s->cpu_compat ? "on" : "off");
-	return emit(c, "SMIG4003", subject, &v);
-}
-
-/* The index in `a` of the snapshot matching source snapshot `k`: by id, else by name. */
-static int find_snap(const struct smig_inv_vm *s, int k, const struct smig_inv_vm *a)
-{
-	const struct smig_inv_snapshot *ss;
-	size_t i;
-
-	if (k < 0 || (size_t)k >= s->nsnapshots)
+	ok(&v, "%" PRId64 " virtual processor%s in the placed configuration, as on the source",
+	   s->cpu_count, plural(s->cpu_count));
+	if (emit(c, "SMIG4003", vsubject, &v) < 0)
 		return -1;
-	ss = &s->snapshots[k];
-	for (i = 0; i < a->nsnapshots; i++)
-		if (ss->id != NULL && a->snapshots[i].id != NULL &&
-		    smig_guid_str_equal(ss->id, a->snapshots[i].id))
-			return (int)i;
-	for (i = 0; i < a->nsnapshots; i++)
-		if (ss->name != NULL && a->snapshots[i].name != NULL &&
-		    strcmp(ss->name, a->snapshots[i].name) == 0)
-			return (int)i;
-	return -1;
+	subject = smig_asprintf(c->e, "%s/processor-compatibility", vsubject);
+	if (subject == NULL)
+		return -1;
+	rc = info(c, "SMIG4003", subject,
+	          "processor compatibility is not edited offline: migrate.ps1 sets it %s as "
+	          "planned (the source has it %s) after registering the VM; %s",
+	          pv->cpu_compat ? "on" : "off", s->cpu_compat ? "on" : "off", LIVE_CHECK);
+	free(subject);
+	return rc;
 }
 
-/* A snapshot index read from the destination, or -1 when out of range. */
-static int snap_index(const struct smig_inv_vm *vm, int k)
-{
-	return k >= 0 && (size_t)k < vm->nsnapshots ? k : -1;
-}
+/* ---- SMIG4004: snapshot configurations ---- */
 
-static const char *snap_name(const struct smig_inv_vm *vm, int k)
-{
-	k = snap_index(vm, k);
-	return k < 0 ? "(none)" : str_or(vm->snapshots[k].name, vm->snapshots[k].id);
-}
-
-static int check_snapshots(struct pc *c, const char *subject, const struct smig_inv_vm *s,
-                           const struct smig_inv_vm *a)
+static int check_snapshots(struct pc *c, const char *subject, const struct smig_plan_vm *pv,
+                           const struct smig_inv_vm *s)
 {
 	struct verdict v = VERDICT_INIT;
-	size_t k;
-	int want;
+	size_t k, planned = 0, present = 0, nstate;
+	int rc = -1;
 
-	if (a->nsnapshots != s->nsnapshots)
-		bad(&v, "%zu snapshot%s on the destination but %zu on the source", a->nsnapshots,
-		    plural((int64_t)a->nsnapshots), s->nsnapshots);
-	for (k = 0; k < s->nsnapshots; k++) {
-		const struct smig_inv_snapshot *ss = &s->snapshots[k];
-		int m = find_snap(s, (int)k, a);
+	for (k = 0; k < pv->nfiles; k++) {
+		const struct smig_plan_file *f = &pv->files[k];
+		struct smig_vmconfig *cfg = NULL;
 
-		if (m < 0) {
-			bad(&v, "snapshot '%s' is missing", str_or(ss->name, ss->id));
+		if (strcmp(f->role, "snapshot-config") != 0)
 			continue;
-		}
-		if (ss->name != NULL && !streq_opt_ci(ss->name, a->snapshots[m].name))
-			bad(&v, "snapshot '%s' is named '%s' on the destination", ss->name,
-			    str_or(a->snapshots[m].name, "(none)"));
-		want = ss->parent < 0 ? -1 : find_snap(s, ss->parent, a);
-		if (snap_index(a, a->snapshots[m].parent) != want || (ss->parent >= 0 && want < 0))
+		planned++;
+		if (load_placed_config(c, &v, f->local, f->winpath, "snapshot configuration",
+		                       &cfg) < 0)
+			goto out;
+		if (cfg == NULL)
+			continue;
+		present++;
+		/* a snapshot taken before an upgrade may be older than the VM; never newer */
+		if (cfg->version > s->version)
 			bad(&v,
-			    "snapshot '%s' descends from '%s' on the destination but from "
-			    "'%s' on the source",
-			    str_or(ss->name, ss->id), snap_name(a, a->snapshots[m].parent),
-			    snap_name(s, ss->parent));
+			    "snapshot configuration '%s' is version %" PRId64
+			    ", newer than the source's %" PRId64 " (stamped)",
+			    str_or(f->winpath, f->local), cfg->version, s->version);
+		smig_vmconfig_free(cfg);
 	}
-	want = s->current_parent < 0 ? -1 : find_snap(s, s->current_parent, a);
-	if (snap_index(a, a->current_parent) != want || (s->current_parent >= 0 && want < 0))
+	if (planned != s->nsnapshots)
+		bad(&v, "the plan places %zu snapshot configuration%s but the source has %zu",
+		    planned, plural((int64_t)planned), s->nsnapshots);
+	if (present != s->nsnapshots)
 		bad(&v,
-		    "the current state descends from '%s' on the destination but from '%s' "
-		    "on the source",
-		    snap_name(a, a->current_parent), snap_name(s, s->current_parent));
+		    "%zu snapshot configuration%s on the destination but %zu snapshot%s on the "
+		    "source",
+		    present, plural((int64_t)present), s->nsnapshots,
+		    plural((int64_t)s->nsnapshots));
 	if (s->nsnapshots == 0)
 		ok(&v, "no snapshots, as on the source");
 	else
-		ok(&v, "%zu snapshot%s with the same tree; the current state descends from '%s'",
-		   s->nsnapshots, plural((int64_t)s->nsnapshots), snap_name(s, s->current_parent));
-	return emit(c, "SMIG4004", subject, &v);
+		ok(&v,
+		   "%zu snapshot configuration%s present at their planned paths and readable, as "
+		   "on the source",
+		   s->nsnapshots, plural((int64_t)s->nsnapshots));
+	check_state_files(c, &v, pv, true, &nstate);
+	if (nstate > 0)
+		ok(&v, "%zu snapshot saved-state file%s present", nstate, plural((int64_t)nstate));
+	rc = emit(c, "SMIG4004", subject, &v);
+out:
+	smig_strbuf_release(&v.ok);
+	smig_strbuf_release(&v.bad);
+	return rc;
 }
 
-/* ---- SMIG4005: disks and emptied drives ---- */
+/* ---- SMIG4005: disks and the configuration's drives ---- */
 
-static const struct smig_inv_disk *find_disk(const struct smig_inv_vm *a,
-                                             const struct smig_guid *uid)
+/*
+ * Parent references in the placed disks name destination Windows paths: map them through the
+ * plan's disks of the VM (ctx), anything else through the default resolver.
+ */
+static int resolve_planned(void *ctx, const char *child_path, enum smig_vhd_ref kind,
+                           const char *ref, char **local, struct smig_err *e)
 {
-	size_t i;
+	const struct smig_plan_vm *pv = ctx;
+	size_t k;
 
-	for (i = 0; i < a->ndisks; i++)
-		if (smig_guid_equal(&a->disks[i].unique_id, uid))
-			return &a->disks[i];
-	return NULL;
+	if (kind != SMIG_VHD_REF_RELATIVE) {
+		for (k = 0; k < pv->ndisks; k++) {
+			if (pv->disks[k].local == NULL || !winpath_eq(pv->disks[k].winpath, ref))
+				continue;
+			*local = smig_strdup(pv->disks[k].local, e);
+			return *local != NULL ? 0 : -1;
+		}
+	}
+	return smig_vhd_resolve_default(NULL, child_path, kind, ref, local, e);
 }
 
 /* The content half of a disk check: the destination file's SHA-256 against the signed one. */
-static int check_disk_hash(struct pc *c, struct verdict *v, const struct smig_plan_disk *pd,
-                           const struct smig_inv_disk *ad)
+static int check_disk_hash(struct pc *c, struct verdict *v, const struct smig_plan_disk *pd)
 {
 	const struct smig_staged_member *m;
 	struct smig_err he = SMIG_ERR_INIT;
 	uint8_t got[32];
 	char hw[65];
 
-	if (pd != NULL && pd->reparent) {
+	if (pd->reparent) {
 		ok(v, "SHA-256 not compared: re-parenting rewrote the header and parent locators");
 		return 0;
 	}
@@ -421,20 +526,12 @@ static int check_disk_hash(struct pc *c, struct verdict *v, const struct smig_pl
 		ok(v, "SHA-256 not compared (no archive hashes)");
 		return 0;
 	}
-	if (pd == NULL || pd->member == NULL) {
-		ok(v, "not carried in the archive: SHA-256 not compared");
-		return 0;
-	}
 	m = smig_staged_find(c->staged, pd->member);
 	if (m == NULL) {
 		bad(v, "the archive has no member '%s' to compare with", pd->member);
 		return 0;
 	}
-	if (ad->local == NULL) {
-		bad(v, "the destination file of '%s' was not found", str_or(ad->winpath, "?"));
-		return 0;
-	}
-	if (smig_sha256_file(ad->local, str_or(ad->winpath, ad->local), got, &he) < 0) {
+	if (smig_sha256_file(pd->local, str_or(pd->winpath, pd->local), got, &he) < 0) {
 		if (he.kind == SMIG_ERR_NOMEM)
 			return smig_err_set(c->e, he.kind, "%s", he.msg);
 		v->error = true;
@@ -453,136 +550,203 @@ static int check_disk_hash(struct pc *c, struct verdict *v, const struct smig_pl
 	return 0;
 }
 
-static int check_disk(struct pc *c, const char *vsubject, const struct smig_plan_vm *pv,
-                      const struct smig_inv_vm *s, size_t j, const struct smig_inv_vm *a)
+/* The chain of a differencing disk resolves to the parent the source names. */
+static int check_chain(struct pc *c, struct verdict *v, const struct smig_plan_vm *pv,
+                       const struct smig_plan_disk *pd, const struct smig_inv_disk *sd)
 {
-	const struct smig_inv_disk *sd = &s->disks[j], *ad, *parent;
+	struct smig_vhd_chain ch = {0};
+	struct smig_err ce = SMIG_ERR_INIT;
+	const char *pw = pd->parent_winpath;
+
+	if (pw == NULL && sd->parent >= 0 && (size_t)sd->parent < pv->ndisks)
+		pw = pv->disks[sd->parent].winpath;
+	if (smig_vhd_chain_open(pd->local, str_or(pd->winpath, pd->local), resolve_planned,
+	                        (void *)pv, &ch, &ce) < 0) {
+		if (ce.kind == SMIG_ERR_NOMEM)
+			return smig_err_set(c->e, ce.kind, "%s", ce.msg);
+		bad(v, "its chain does not resolve on the destination: %s", ce.msg);
+		return 0;
+	}
+	if (ch.n < 2 || !smig_guid_equal(&ch.info[1].unique_id, &sd->parent_id))
+		bad(v, "its parent on the destination has not the unique id the source's chain "
+		       "names");
+	else
+		ok(v, "its chain resolves: parent '%s' (%zu disk%s to the base)", str_or(pw, "?"),
+		   ch.n, plural((int64_t)ch.n));
+	smig_vhd_chain_release(&ch);
+	return 0;
+}
+
+static int check_disk(struct pc *c, const char *vsubject, const struct smig_plan_vm *pv,
+                      const struct smig_inv_vm *s, size_t j)
+{
+	const struct smig_inv_disk *sd = &s->disks[j];
 	const struct smig_plan_disk *pd = j < pv->ndisks && pv->disks ? &pv->disks[j] : NULL;
+	struct smig_vhd_info vi = {0};
+	struct smig_err ve = SMIG_ERR_INIT;
 	struct verdict v = VERDICT_INIT;
-	char uid[SMIG_GUID_BUFSZ];
 	char *subject = NULL;
+	uint64_t size = 0;
 	int rc = -1;
 
 	subject = smig_asprintf(c->e, "%s/disk:%s", vsubject, winbase(str_or(sd->winpath, "?")));
 	if (subject == NULL)
 		return -1;
-	ad = find_disk(a, &sd->unique_id);
-	if (ad == NULL) {
-		smig_guid_format(&sd->unique_id, SMIG_GUID_UPPER, uid);
-		bad(&v, "no disk with unique id %s on the destination (expected at '%s')", uid,
-		    pd != NULL ? str_or(pd->winpath, "?") : "?");
+	if (pd == NULL || pd->member == NULL) {
+		rc = info(c, "SMIG4005", subject,
+		          "not carried in the archive: apply placed no file, nothing compared");
+		goto out;
+	}
+	if (placed(&v, pd->local, "the disk", pd->winpath, &size) <= 0) {
 		rc = emit(c, "SMIG4005", subject, &v);
 		goto out;
 	}
-	if (pd != NULL && pd->winpath != NULL && !winpath_eq(ad->winpath, pd->winpath))
-		bad(&v, "it is at '%s' on the destination, not at '%s' as planned",
-		    str_or(ad->winpath, "?"), pd->winpath);
-	else
-		ok(&v, "present at '%s'", str_or(ad->winpath, "?"));
-	if (ad->virtual_size != sd->virtual_size)
+	ok(&v, "present at '%s'", str_or(pd->winpath, pd->local));
+	if (smig_vhd_open(pd->local, str_or(pd->winpath, pd->local), &vi, &ve) < 0) {
+		if (ve.kind == SMIG_ERR_NOMEM) {
+			smig_err_set(c->e, ve.kind, "%s", ve.msg);
+			goto out;
+		}
+		v.error = ve.kind == SMIG_ERR_IO;
+		bad(&v, "it does not open as a VHD: %s", ve.msg);
+		rc = emit(c, "SMIG4005", subject, &v);
+		goto out;
+	}
+	if (!smig_guid_equal(&vi.unique_id, &sd->unique_id))
+		bad(&v, "its unique id differs from the source disk's");
+	if (vi.current_size != sd->virtual_size)
 		bad(&v,
 		    "virtual size is %" PRIu64 " bytes on the destination but %" PRIu64
 		    " on the source",
-		    ad->virtual_size, sd->virtual_size);
-	if (ad->file_size != sd->file_size)
+		    vi.current_size, sd->virtual_size);
+	if (size != sd->file_size)
 		bad(&v,
 		    "file size is %" PRIu64 " bytes on the destination but %" PRIu64
 		    " on the source",
-		    ad->file_size, sd->file_size);
-	if (ad->type != sd->type)
+		    size, sd->file_size);
+	if ((int)vi.type != (int)sd->type)
 		bad(&v, "it is %s on the destination but %s on the source",
-		    smig_disk_type_name(ad->type), smig_disk_type_name(sd->type));
-	ok(&v, "%s, %" PRIu64 " bytes virtual, %" PRIu64 " bytes on disk, as on the source",
+		    smig_disk_type_name((enum smig_disk_type)vi.type),
+		    smig_disk_type_name(sd->type));
+	ok(&v,
+	   "%s, same unique id, %" PRIu64 " bytes virtual, %" PRIu64 " bytes on disk, as on the "
+	   "source",
 	   smig_disk_type_name(sd->type), sd->virtual_size, sd->file_size);
-	if (sd->type == SMIG_DISK_DIFFERENCING) {
-		parent = ad->parent >= 0 && (size_t)ad->parent < a->ndisks ? &a->disks[ad->parent]
-		                                                           : NULL;
-		if (parent == NULL)
-			bad(&v, "its parent does not resolve on the destination");
-		else if (!smig_guid_equal(&parent->unique_id, &ad->parent_id) ||
-		         !smig_guid_equal(&ad->parent_id, &sd->parent_id))
-			bad(&v, "its parent '%s' has not the unique id the chain names",
-			    str_or(parent->winpath, "?"));
-		else
-			ok(&v, "its parent '%s' resolves", str_or(parent->winpath, "?"));
-	}
-	if (check_disk_hash(c, &v, pd, ad) < 0)
+	if (sd->type == SMIG_DISK_DIFFERENCING && vi.type == SMIG_VHD_DIFFERENCING &&
+	    check_chain(c, &v, pv, pd, sd) < 0)
+		goto out;
+	if (check_disk_hash(c, &v, pd) < 0)
 		goto out;
 	rc = emit(c, "SMIG4005", subject, &v);
 out:
+	smig_vhd_info_release(&vi);
 	smig_strbuf_release(&v.ok);
 	smig_strbuf_release(&v.bad);
 	free(subject);
 	return rc;
 }
 
-/* A drive the plan emptied (ISO, VFD, pass-through): expected empty on the destination. */
-static int check_emptied_drive(struct pc *c, const char *vsubject, const struct smig_inv_drive *sd,
-                               const struct smig_inv_vm *a)
+static const char *ctrl_name(enum smig_ctrl_kind k)
 {
-	const struct smig_inv_drive *ad = NULL;
-	struct verdict v = VERDICT_INIT;
-	const char *what, *step;
-	char *subject;
+	switch (k) {
+	case SMIG_CTRL_IDE:
+		return "IDE";
+	case SMIG_CTRL_SCSI:
+		return "SCSI";
+	case SMIG_CTRL_FLOPPY:
+		return "Floppy";
+	}
+	return "?";
+}
+
+/* The placed configuration's drive in the source drive's slot ("IDE 1:0"), or NULL. */
+static const struct smig_vm_drive *config_drive(const struct smig_vmconfig *cfg, const char *slot)
+{
+	char name[64];
 	size_t i;
+
+	for (i = 0; slot != NULL && i < cfg->ndrives; i++) {
+		const struct smig_vm_drive *d = &cfg->drives[i];
+
+		snprintf(name, sizeof(name), "%s %d:%d", ctrl_name(d->ctrl_kind), d->controller,
+		         d->slot);
+		if (smig_streq_ci(name, slot))
+			return d;
+	}
+	return NULL;
+}
+
+static const char *drive_what(enum smig_drive_kind_inv kind, const char **step)
+{
+	switch (kind) {
+	case SMIG_INV_DRIVE_ISO:
+		*step = "SMIG3003";
+		return "ISO image";
+	case SMIG_INV_DRIVE_VFD:
+		*step = "SMIG3004";
+		return "virtual floppy";
+	case SMIG_INV_DRIVE_PASSTHROUGH:
+		*step = "SMIG3002";
+		return "pass-through disk";
+	default:
+		*step = "in the manual-step report";
+		return "attachment";
+	}
+}
+
+/*
+ * A drive of the placed configuration: a hard disk drive points to its disk's planned
+ * destination path, a drive the plan emptied (ISO, VFD, pass-through) is empty.
+ */
+static int check_drive(struct pc *c, const char *vsubject, const struct smig_plan_vm *pv,
+                       const struct smig_inv_drive *sd, bool emptied,
+                       const struct smig_vmconfig *cfg)
+{
+	const struct smig_vm_drive *ad = config_drive(cfg, sd->slot);
+	struct verdict v = VERDICT_INIT;
+	const char *what, *step, *want;
+	char *subject;
 	int rc;
 
-	switch (sd->kind) {
-	case SMIG_INV_DRIVE_ISO:
-		what = "ISO image";
-		step = "SMIG3003";
-		break;
-	case SMIG_INV_DRIVE_VFD:
-		what = "virtual floppy";
-		step = "SMIG3004";
-		break;
-	case SMIG_INV_DRIVE_PASSTHROUGH:
-		what = "pass-through disk";
-		step = "SMIG3002";
-		break;
-	default:
-		what = "attachment";
-		step = "in the manual-step report";
-		break;
-	}
+	if (!emptied && (sd->kind != SMIG_INV_DRIVE_VHD || sd->disk < 0 ||
+	                 (size_t)sd->disk >= pv->ndisks || pv->disks[sd->disk].winpath == NULL))
+		return 0;
 	subject = smig_asprintf(c->e, "%s/drive:%s", vsubject, str_or(sd->slot, "?"));
 	if (subject == NULL)
 		return -1;
-	for (i = 0; i < a->ndrives && ad == NULL; i++)
-		if (streq_opt_ci(a->drives[i].slot, sd->slot))
-			ad = &a->drives[i];
-	if (ad != NULL && ad->kind != SMIG_INV_DRIVE_EMPTY && ad->pathname != NULL &&
-	    ad->pathname[0] != '\0')
-		bad(&v, "should be empty (the %s '%s' was not migrated) but holds '%s'", what,
-		    str_or(sd->pathname, ""), ad->pathname);
-	ok(&v, "empty as planned: the %s '%s' was not migrated, manual step %s reattaches it", what,
-	   str_or(sd->pathname, ""), step);
+	if (emptied) {
+		what = drive_what(sd->kind, &step);
+		if (ad != NULL && ad->kind != SMIG_DRIVE_EMPTY && ad->pathname[0] != '\0')
+			bad(&v,
+			    "should be empty in the placed configuration (the %s '%s' was not "
+			    "migrated) but holds '%s'",
+			    what, str_or(sd->pathname, ""), ad->pathname);
+		ok(&v,
+		   "empty in the placed configuration as planned: the %s '%s' was not migrated, "
+		   "manual step %s reattaches it",
+		   what, str_or(sd->pathname, ""), step);
+	} else {
+		want = pv->disks[sd->disk].winpath;
+		if (ad == NULL)
+			bad(&v,
+			    "the placed configuration has no drive in this slot (the source's "
+			    "holds '%s')",
+			    str_or(sd->pathname, "?"));
+		else if (!winpath_eq(ad->pathname, want))
+			bad(&v, "the placed configuration points to '%s', not to '%s' as planned",
+			    str_or(ad->pathname, "(nothing)"), want);
+		ok(&v, "the placed configuration points to '%s' as planned", want);
+	}
 	rc = emit(c, "SMIG4005", subject, &v);
 	free(subject);
 	return rc;
 }
 
-/* ---- SMIG4006: network adapters ---- */
-
-static const struct smig_plan_switch *plan_switch(const struct smig_plan *p, const char *guid)
-{
-	size_t i;
-
-	for (i = 0; guid != NULL && i < p->nswitches; i++) {
-		const struct smig_inv_switch *ss = p->switches[i].src;
-
-		if (ss == NULL && i < p->src->nswitches)
-			ss = &p->src->switches[i];
-		if (ss != NULL && ss->guid != NULL && smig_guid_str_equal(ss->guid, guid))
-			return &p->switches[i];
-	}
-	return NULL;
-}
+/* ---- SMIG4006: network adapters of the placed configuration ---- */
 
 static int check_nic(struct pc *c, const char *vsubject, const struct smig_inv_nicvm *sn,
-                     const struct smig_inv_nicvm *an)
+                     const struct smig_vm_nic *an)
 {
-	const struct smig_plan_switch *ps;
 	struct verdict v = VERDICT_INIT;
 	char *subject;
 	int rc;
@@ -591,63 +755,109 @@ static int check_nic(struct pc *c, const char *vsubject, const struct smig_inv_n
 	if (subject == NULL)
 		return -1;
 	if (an == NULL) {
-		bad(&v, "missing on the destination");
+		bad(&v, "missing in the placed configuration");
 		goto emit;
 	}
-	if (!streq_opt_ci(an->name, sn->name))
-		bad(&v, "the adapter in its place on the destination is '%s'",
-		    str_or(an->name, "(unnamed)"));
-	if (sn->mac_static) {
-		if (!an->mac_static)
-			bad(&v,
-			    "its MAC address is dynamic on the destination but static (%s) on "
-			    "the source",
-			    str_or(sn->mac, "?"));
-		else if (!mac_text_eq(an->mac, sn->mac))
-			bad(&v, "static MAC address %s on the destination but %s on the source",
-			    str_or(an->mac, "?"), str_or(sn->mac, "?"));
-		else
-			ok(&v, "static MAC address %s", sn->mac);
-	} else {
-		ok(&v, "dynamic MAC address (not compared)");
-	}
+	if (!mac_text_eq(an->mac, sn->mac))
+		bad(&v, "MAC address %s in the placed configuration but %s on the source",
+		    str_or(an->mac, "(none)"), str_or(sn->mac, "(none)"));
+	else
+		ok(&v, "MAC address %s", str_or(sn->mac, "(none)"));
+	if (an->mac_static != sn->mac_static)
+		bad(&v, "its MAC address is %s in the placed configuration but %s on the source",
+		    an->mac_static ? "static" : "dynamic", sn->mac_static ? "static" : "dynamic");
+	else
+		ok(&v, "%s", sn->mac_static ? "static" : "dynamic");
 	if (an->legacy != sn->legacy)
-		bad(&v, "it is %s on the destination but %s on the source",
+		bad(&v, "it is %s in the placed configuration but %s on the source",
 		    an->legacy ? "legacy" : "synthetic", sn->legacy ? "legacy" : "synthetic");
 	else
 		ok(&v, "%s", sn->legacy ? "legacy" : "synthetic");
-	if (!streq_opt_ci(an->switch_name, sn->switch_name)) {
-		bad(&v, "connected to %s%s%s on the destination but to %s%s%s on the source",
-		    an->switch_name ? "'" : "", str_or(an->switch_name, "nothing"),
-		    an->switch_name ? "'" : "", sn->switch_name ? "'" : "",
-		    str_or(sn->switch_name, "nothing"), sn->switch_name ? "'" : "");
-	} else if (sn->switch_name == NULL) {
-		ok(&v, "not connected, as on the source");
-	} else {
-		ps = plan_switch(c->p, sn->switch_guid);
-		ok(&v, "connected to '%s'%s", sn->switch_name,
-		   ps != NULL && ps->downgraded ? " (recreated as internal)" : "");
-	}
+	if (!switch_ref_eq(an->switch_id, sn->switch_guid))
+		bad(&v,
+		    "its switch reference is '%s' in the placed configuration but '%s' on the "
+		    "source",
+		    str_or(an->switch_id, "(none)"), str_or(sn->switch_guid, "(none)"));
+	else
+		ok(&v, "switch reference kept as on the source");
 emit:
 	rc = emit(c, "SMIG4006", subject, &v);
 	free(subject);
 	return rc;
 }
 
+/* Connecting adapters to the recreated networks (and their VLANs) is migrate.ps1's. */
+static int note_connections(struct pc *c, const char *vsubject, const struct smig_inv_vm *s)
+{
+	struct smig_strbuf sb = SMIG_STRBUF_INIT;
+	char *subject = NULL;
+	size_t k, n = 0;
+	int rc = -1;
+
+	for (k = 0; k < s->nnics; k++) {
+		const struct smig_inv_nicvm *sn = &s->nics[k];
+
+		if (sn->switch_name == NULL)
+			continue;
+		smig_strbuf_puts(&sb, n++ > 0 ? ", " : "");
+		smig_strbuf_puts(&sb, "'");
+		smig_strbuf_puts(&sb, str_or(sn->name, "?"));
+		smig_strbuf_puts(&sb, "' to '");
+		smig_strbuf_puts(&sb, sn->switch_name);
+		smig_strbuf_puts(&sb, "'");
+		if (sn->vlan != 0) {
+			char vlan[32];
+
+			snprintf(vlan, sizeof(vlan), " (VLAN %" PRIu32 ")", sn->vlan);
+			smig_strbuf_puts(&sb, vlan);
+		}
+	}
+	if (smig_strbuf_check(&sb, c->e) < 0)
+		goto out;
+	subject = smig_asprintf(c->e, "%s/connections", vsubject);
+	if (subject == NULL)
+		goto out;
+	if (n == 0)
+		rc = info(c, "SMIG4006", subject,
+		          "no network adapter is connected on the source: nothing for migrate.ps1 "
+		          "to connect");
+	else
+		rc = info(c, "SMIG4006", subject, "migrate.ps1 connects %s on the running host; %s",
+		          smig_strbuf_cstr(&sb), LIVE_CHECK);
+out:
+	smig_strbuf_release(&sb);
+	free(subject);
+	return rc;
+}
+
 static int check_nics(struct pc *c, const char *subject, const struct smig_inv_vm *s,
-                      const struct smig_inv_vm *a)
+                      const struct smig_vmconfig *a)
 {
 	struct verdict v = VERDICT_INIT;
 	size_t k;
 
 	if (a->nnics != s->nnics)
-		bad(&v, "%zu network adapter%s on the destination but %zu on the source", a->nnics,
-		    plural((int64_t)a->nnics), s->nnics);
-	ok(&v, "%zu network adapter%s, as on the source", s->nnics, plural((int64_t)s->nnics));
+		bad(&v, "%zu network adapter%s in the placed configuration but %zu on the source",
+		    a->nnics, plural((int64_t)a->nnics), s->nnics);
+	ok(&v, "%zu network adapter%s in the placed configuration, as on the source", s->nnics,
+	   plural((int64_t)s->nnics));
 	if (emit(c, "SMIG4006", subject, &v) < 0)
 		return -1;
 	for (k = 0; k < s->nnics; k++)
 		if (check_nic(c, subject, &s->nics[k], k < a->nnics ? &a->nics[k] : NULL) < 0)
+			return -1;
+	return note_connections(c, subject, s);
+}
+
+/* The checks that need the placed configuration, when it could not be read. */
+static int skip_config_checks(struct pc *c, const char *subject)
+{
+	static const char *const ids[] = {"SMIG4002", "SMIG4003", "SMIG4006"};
+	size_t i;
+
+	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
+		if (info(c, ids[i], subject,
+		         "not compared: the placed configuration could not be read (SMIG4001)") < 0)
 			return -1;
 	return 0;
 }
@@ -655,8 +865,8 @@ static int check_nics(struct pc *c, const char *subject, const struct smig_inv_v
 static int check_vm(struct pc *c, size_t i)
 {
 	const struct smig_plan_vm *pv = &c->p->vms[i];
-	const struct smig_inv_vm *s = plan_src_vm(c->p, i), *a;
-	struct verdict v = VERDICT_INIT;
+	const struct smig_inv_vm *s = plan_src_vm(c->p, i);
+	struct smig_vmconfig *cfg = NULL;
 	char *subject = NULL;
 	size_t j;
 	int rc = -1;
@@ -666,420 +876,116 @@ static int check_vm(struct pc *c, size_t i)
 	subject = smig_asprintf(c->e, "vm:%s", str_or(s->name, str_or(s->id, "?")));
 	if (subject == NULL)
 		return -1;
-	a = find_vm(c->after, pv->id);
-	if (a == NULL) {
-		bad(&v, "no virtual machine with id %s on the destination", str_or(pv->id, "?"));
-		rc = emit(c, "SMIG4001", subject, &v);
+	if (check_config(c, subject, pv, s, &cfg) < 0 || note_registration(c, subject, pv) < 0)
+		goto out;
+	if (cfg == NULL) {
+		if (skip_config_checks(c, subject) < 0)
+			goto out;
+	} else if (check_memory(c, subject, s, cfg) < 0 || check_cpu(c, subject, pv, s, cfg) < 0) {
 		goto out;
 	}
-	if (a->error != NULL) {
-		v.error = true;
-		bad(&v, "the destination's virtual machine %s could not be read: %s", a->id,
-		    a->error);
-		rc = emit(c, "SMIG4001", subject, &v);
-		goto out;
-	}
-	if (s->name != NULL && (a->name == NULL || strcmp(a->name, s->name) != 0))
-		bad(&v, "the destination's virtual machine %s is named '%s'", a->id,
-		    str_or(a->name, "(none)"));
-	if (s->id != NULL && smig_guid_str_equal(s->id, pv->id))
-		ok(&v, "exists with id %s, as on the source", a->id);
-	else
-		ok(&v, "exists with the new id %s (source id %s)", a->id, str_or(s->id, "?"));
-	if (emit(c, "SMIG4001", subject, &v) < 0 || check_memory(c, subject, s, a) < 0 ||
-	    check_cpu(c, subject, pv, s, a) < 0 || check_snapshots(c, subject, s, a) < 0)
+	if (check_snapshots(c, subject, pv, s) < 0)
 		goto out;
 	for (j = 0; j < s->ndisks; j++)
-		if (check_disk(c, subject, pv, s, j, a) < 0)
+		if (check_disk(c, subject, pv, s, j) < 0)
 			goto out;
-	for (j = 0; pv->drive_emptied != NULL && j < s->ndrives; j++)
-		if (pv->drive_emptied[j] && check_emptied_drive(c, subject, &s->drives[j], a) < 0)
+	for (j = 0; cfg != NULL && j < s->ndrives; j++)
+		if (check_drive(c, subject, pv, &s->drives[j],
+		                pv->drive_emptied != NULL && pv->drive_emptied[j], cfg) < 0)
 			goto out;
-	if (check_nics(c, subject, s, a) < 0)
+	if (cfg != NULL && check_nics(c, subject, s, cfg) < 0)
 		goto out;
 	rc = 0;
 out:
-	smig_strbuf_release(&v.ok);
-	smig_strbuf_release(&v.bad);
+	smig_vmconfig_free(cfg);
 	free(subject);
 	return rc;
 }
 
-/* ---- SMIG4007: virtual networks ---- */
+/* ---- SMIG4007-4011: Hyper-V's own objects, made by migrate.ps1 on the running host ---- */
 
-/* The destination id of the VM whose source id is `src_id`, or NULL when not migrated. */
-static const struct smig_plan_vm *plan_vm_by_src(const struct smig_plan *p, const char *src_id)
+/* "'a', 'b'" of the source's virtual networks (malloc'd; "none"). NULL on ENOMEM. */
+static char *switch_names(struct pc *c)
 {
+	struct smig_strbuf sb = SMIG_STRBUF_INIT;
 	size_t i;
 
-	for (i = 0; src_id != NULL && i < p->nvms; i++) {
-		const struct smig_inv_vm *s = plan_src_vm(p, i);
-
-		if (s != NULL && s->id != NULL && smig_guid_str_equal(s->id, src_id))
-			return p->vms[i].selected ? &p->vms[i] : NULL;
+	for (i = 0; i < c->src->nswitches; i++) {
+		smig_strbuf_puts(&sb, i > 0 ? ", '" : "'");
+		smig_strbuf_puts(&sb, str_or(c->src->switches[i].name, "?"));
+		smig_strbuf_puts(&sb, "'");
 	}
-	return NULL;
+	if (i == 0)
+		smig_strbuf_puts(&sb, "none");
+	if (smig_strbuf_check(&sb, c->e) < 0) {
+		smig_strbuf_release(&sb);
+		return NULL;
+	}
+	return smig_strbuf_take(&sb, NULL);
 }
 
-static int check_port_vlan(struct pc *c, const char *ssubject, const struct smig_inv_port *sp,
-                           const struct smig_plan_vm *pv, const struct smig_inv_switch *as)
+static int note_live_objects(struct pc *c)
 {
-	const struct smig_inv_port *ap = NULL;
-	struct verdict v = VERDICT_INIT;
-	char *subject;
-	size_t i;
-	int rc;
-
-	subject = smig_asprintf(c->e, "%s/port:%s", ssubject, str_or(sp->name, sp->guid));
-	if (subject == NULL)
-		return -1;
-	for (i = 0; i < as->nports && ap == NULL; i++)
-		if (sp->guid != NULL && as->ports[i].guid != NULL &&
-		    smig_guid_str_equal(as->ports[i].guid, sp->guid))
-			ap = &as->ports[i];
-	for (i = 0; i < as->nports && ap == NULL; i++)
-		if (as->ports[i].vm_id != NULL && smig_guid_str_equal(as->ports[i].vm_id, pv->id))
-			ap = &as->ports[i];
-	if (ap == NULL)
-		bad(&v,
-		    "no port for virtual machine %s on the destination (VLAN %" PRIu32
-		    " on the source)",
-		    str_or(pv->id, "?"), sp->vlan);
-	else if (ap->vlan != sp->vlan)
-		bad(&v, "VLAN %" PRIu32 " on the destination but %" PRIu32 " on the source",
-		    ap->vlan, sp->vlan);
-	ok(&v, "VLAN %" PRIu32 ", as on the source", sp->vlan);
-	rc = emit(c, "SMIG4007", subject, &v);
-	free(subject);
-	return rc;
-}
-
-static int check_switch(struct pc *c, size_t i)
-{
-	const struct smig_plan_switch *ps = &c->p->switches[i];
-	const struct smig_inv_switch *ss, *as;
-	const struct smig_plan_vm *pv;
-	struct verdict v = VERDICT_INIT;
-	char *subject;
-	size_t k;
-	int rc = -1;
-
-	ss = ps->src != NULL ? ps->src : i < c->src->nswitches ? &c->src->switches[i] : NULL;
-	if (ss == NULL)
-		return 0;
-	subject = smig_asprintf(c->e, "switch:%s", str_or(ss->name, str_or(ss->guid, "?")));
-	if (subject == NULL)
-		return -1;
-	as = find_switch_named(c->after, ss->name);
-	if (as == NULL) {
-		bad(&v, "no virtual network named '%s' on the destination", str_or(ss->name, "?"));
-		rc = emit(c, "SMIG4007", subject, &v);
-		goto out;
-	}
-	if (as->type == ss->type) {
-		ok(&v, "%s network, as on the source", smig_switch_type_name(ss->type));
-	} else if (ss->type == SMIG_SWITCH_EXTERNAL && as->type == SMIG_SWITCH_INTERNAL &&
-	           ps->downgraded) {
-		v.warning = true;
-		ok(&v, "recreated as internal (external on the source) as planned: bind it to a "
-		       "physical adapter (manual step SMIG3001)");
-	} else {
-		bad(&v, "%s network on the destination but %s on the source",
-		    smig_switch_type_name(as->type), smig_switch_type_name(ss->type));
-	}
-	if (emit(c, "SMIG4007", subject, &v) < 0)
-		goto out;
-	for (k = 0; k < ss->nports; k++) {
-		const struct smig_inv_port *sp = &ss->ports[k];
-
-		/* VLANs of the VMs' ports; ports of VMs not migrated have no counterpart */
-		if (sp->vlan == 0 || sp->host || sp->vm_id == NULL)
-			continue;
-		pv = plan_vm_by_src(c->p, sp->vm_id);
-		if (pv != NULL && check_port_vlan(c, subject, sp, pv, as) < 0)
-			goto out;
-	}
-	rc = 0;
-out:
-	free(subject);
-	return rc;
-}
-
-/* ---- SMIG4008: host settings ---- */
-
-static int check_host(struct pc *c)
-{
-	const struct smig_inv_hostsettings *ah = &c->after->host, *sh = &c->src->host;
-	struct verdict v = VERDICT_INIT;
-
-	if (c->p->data_root != NULL) {
-		if (!winpath_eq(ah->data_root, c->p->data_root))
-			bad(&v,
-			    "DefaultExternalDataRoot is '%s' on the destination, not '%s' as "
-			    "planned",
-			    str_or(ah->data_root, "(unset)"), c->p->data_root);
-		else
-			ok(&v, "DefaultExternalDataRoot '%s'", c->p->data_root);
-	}
-	if (c->p->vhd_path != NULL) {
-		if (!winpath_eq(ah->vhd_path, c->p->vhd_path))
-			bad(&v,
-			    "DefaultVirtualHardDiskPath is '%s' on the destination, not '%s' "
-			    "as planned",
-			    str_or(ah->vhd_path, "(unset)"), c->p->vhd_path);
-		else
-			ok(&v, "DefaultVirtualHardDiskPath '%s'", c->p->vhd_path);
-	}
-	if (c->p->set_mac_range && sh->has_mac_range) {
-		char a1[18], a2[18], s1[18], s2[18];
-
-		smig_mac_format(&sh->mac_min, s1);
-		smig_mac_format(&sh->mac_max, s2);
-		smig_mac_format(&ah->mac_min, a1);
-		smig_mac_format(&ah->mac_max, a2);
-		if (!ah->has_mac_range)
-			bad(&v, "the destination has no MAC address range (%s..%s on the source)",
-			    s1, s2);
-		else if (smig_mac_cmp(&ah->mac_min, &sh->mac_min) != 0 ||
-		         smig_mac_cmp(&ah->mac_max, &sh->mac_max) != 0)
-			bad(&v,
-			    "MAC address range is %s..%s on the destination but %s..%s on the "
-			    "source",
-			    a1, a2, s1, s2);
-		else
-			ok(&v, "MAC address range %s..%s, as on the source", s1, s2);
-	} else {
-		ok(&v, "MAC address range not migrated (the destination keeps its own)");
-	}
-	return emit(c, "SMIG4008", "host", &v);
-}
-
-/* ---- SMIG4009: authorization store ---- */
-
-static bool role_same(const struct smig_inv_azrole *x, const struct smig_inv_azrole *y)
-{
-	return streq_opt_ci(x->app, y->app) && streq_opt_ci(x->scope, y->scope) &&
-	       streq_opt_ci(x->name, y->name);
-}
-
-static const struct smig_inv_azrole *find_role(const struct smig_inv_azman *z,
-                                               const struct smig_inv_azrole *r)
-{
-	size_t i;
-
-	for (i = 0; i < z->nroles; i++)
-		if (role_same(&z->roles[i], r))
-			return &z->roles[i];
-	return NULL;
-}
-
-static void role_label(const struct smig_inv_azrole *r, char *buf, size_t len)
-{
-	/* a label for messages only: a long name is cut rather than failing the check */
-	if (r->scope != NULL)
-		snprintf(buf, len, "role assignment '%s' in scope '%s'", str_or(r->name, "?"),
-		         r->scope);
-	else
-		snprintf(buf, len, "role assignment '%s'", str_or(r->name, "?"));
-}
-
-static int check_azman(struct pc *c)
-{
-	const struct smig_inv_azman *sz = &c->src->azman, *az = &c->after->azman;
-	struct verdict v = VERDICT_INIT;
-	char label[512];
-	size_t i;
-
-	if (sz->ad_store)
-		return info(c, "SMIG4009", "azman",
-		            "the authorization store lives in Active "
-		            "Directory: not compared (manual step SMIG3008)");
-	if (!sz->present)
-		return info(c, "SMIG4009", "azman",
-		            "the source has no authorization store file: nothing to compare");
-	if (!c->p->store_copy)
-		return info(c, "SMIG4009", "azman",
-		            "the plan did not copy the authorization "
-		            "store: the destination keeps its own, not compared");
-	if (!az->present) {
-		bad(&v, "no authorization store file was read on the destination");
-		return emit(c, "SMIG4009", "azman", &v);
-	}
-	for (i = 0; i < sz->nroles; i++) {
-		const struct smig_inv_azrole *r = find_role(az, &sz->roles[i]);
-
-		role_label(&sz->roles[i], label, sizeof(label));
-		if (r == NULL)
-			bad(&v, "%s is missing on the destination", label);
-		else if (!strv_set_eq(r->members, sz->roles[i].members))
-			bad(&v, "%s has other members on the destination", label);
-	}
-	for (i = 0; i < az->nroles; i++) {
-		if (find_role(sz, &az->roles[i]) != NULL)
-			continue;
-		role_label(&az->roles[i], label, sizeof(label));
-		bad(&v, "%s exists only on the destination", label);
-	}
-	if (!strv_set_eq(sz->scopes, az->scopes))
-		bad(&v, "the scopes differ");
-	ok(&v, "%zu role assignment%s with the same members and %zu scope%s, as on the source",
-	   sz->nroles, plural((int64_t)sz->nroles), strv_len(sz->scopes),
-	   plural((int64_t)strv_len(sz->scopes)));
-	return emit(c, "SMIG4009", "azman", &v);
-}
-
-/* ---- SMIG4010 and SMIG4011: VMQ and management-OS adapters ---- */
-
-static const char *vmq_name(int vmq)
-{
-	return vmq < 0 ? "absent" : vmq == 0 ? "disabled" : "enabled";
-}
-
-static char *nic_subject(struct pc *c, const struct smig_inv_nic *an, const struct smig_inv_nic *dn,
-                         const char *guid)
-{
-	const char *name = an != NULL ? an->connection_name : NULL;
-
-	if (name == NULL && dn != NULL)
-		name = dn->connection_name;
-	return smig_asprintf(c->e, "nic:%s", str_or(name, str_or(guid, "?")));
-}
-
-static int check_vmq(struct pc *c)
-{
-	const struct smig_inv_hostsettings *ah = &c->after->host, *sh = &c->src->host;
-	const struct smig_inv_nic *an;
-	struct verdict v = VERDICT_INIT;
-	char *subject;
-	size_t k;
-	int rc;
-
-	if (!c->p->set_vmq && c->p->nnicmap == 0)
-		return info(c, "SMIG4010", "host",
-		            "the plan wrote no VMQ settings: the destination keeps its own");
-	if (c->p->set_vmq) {
-		if (ah->vmq_tengig != sh->vmq_tengig ||
-		    ah->vmq_below_tengig != sh->vmq_below_tengig)
-			bad(&v,
-			    "VMQ is %d (10 Gb) and %d (below 10 Gb) on the destination but %d "
-			    "and %d on the source",
-			    ah->vmq_tengig, ah->vmq_below_tengig, sh->vmq_tengig,
-			    sh->vmq_below_tengig);
-		ok(&v, "VMQ %d (10 Gb) and %d (below 10 Gb), as on the source", sh->vmq_tengig,
-		   sh->vmq_below_tengig);
-		if (emit(c, "SMIG4010", "host", &v) < 0)
-			return -1;
-	}
-	for (k = 0; k < c->p->nnicmap; k++) {
-		const struct smig_plan_nicmap *m = &c->p->nicmap[k];
-
-		if (m->src == NULL || m->dst == NULL)
-			continue;
-		an = smig_inventory_find_nic(c->after, m->dst->guid);
-		if ((subject = nic_subject(c, an, m->dst, m->dst->guid)) == NULL)
-			return -1;
-		if (an == NULL)
-			bad(&v, "adapter %s is missing on the destination",
-			    str_or(m->dst->guid, "?"));
-		else if (an->vmq != m->src->vmq)
-			bad(&v, "VMQ %s on the destination but %s on the source adapter '%s'",
-			    vmq_name(an->vmq), vmq_name(m->src->vmq),
-			    str_or(m->src->connection_name, "?"));
-		ok(&v, "VMQ %s, as on the source adapter '%s'", vmq_name(m->src->vmq),
-		   str_or(m->src->connection_name, "?"));
-		rc = emit(c, "SMIG4010", subject, &v);
-		free(subject);
-		if (rc < 0)
-			return -1;
-	}
-	return 0;
-}
-
-/* One adapter's TCP/IP settings against the source adapter's. */
-static int check_ip(struct pc *c, const struct smig_inv_nic *sn, const struct smig_inv_nic *dn,
-                    const char *guid)
-{
-	const struct smig_inv_nic *an = smig_inventory_find_nic(c->after, guid);
-	struct verdict v = VERDICT_INIT;
-	char *subject, *list = NULL;
-	int rc = -1;
-
-	if ((subject = nic_subject(c, an, dn, guid)) == NULL)
-		return -1;
-	if (an == NULL) {
-		bad(&v, "adapter %s is missing on the destination", str_or(guid, "?"));
-		goto emit;
-	}
-	if (an->dhcp != sn->dhcp) {
-		bad(&v, "it uses %s on the destination but %s on the source adapter '%s'",
-		    an->dhcp ? "DHCP" : "static addresses", sn->dhcp ? "DHCP" : "static addresses",
-		    str_or(sn->connection_name, "?"));
-		goto emit;
-	}
-	/* with DHCP the addresses are leases, not settings: only the static DNS servers */
-	if (!sn->dhcp && (!strv_eq(an->ip, sn->ip) || !strv_eq(an->mask, sn->mask)))
-		bad(&v, "its addresses differ from the source adapter '%s'",
-		    str_or(sn->connection_name, "?"));
-	if (!sn->dhcp && !strv_eq(an->gateway, sn->gateway))
-		bad(&v, "its gateways differ from the source adapter '%s'",
-		    str_or(sn->connection_name, "?"));
-	if (!strv_eq(an->dns, sn->dns))
-		bad(&v, "its DNS servers differ from the source adapter '%s'",
-		    str_or(sn->connection_name, "?"));
-	if (sn->dhcp) {
-		ok(&v, "DHCP, as on the source adapter '%s'", str_or(sn->connection_name, "?"));
-	} else if (strv_len(sn->ip) == 0) {
-		ok(&v, "static, without addresses, as on the source adapter '%s'",
-		   str_or(sn->connection_name, "?"));
-	} else {
-		if ((list = strv_join(sn->ip)) == NULL) {
-			smig_err_nomem(c->e, "listing addresses");
-			goto out;
-		}
-		ok(&v, "static address %s, as on the source adapter '%s'", list,
-		   str_or(sn->connection_name, "?"));
-	}
-emit:
-	rc = emit(c, "SMIG4011", subject, &v);
-out:
-	smig_strbuf_release(&v.ok);
-	smig_strbuf_release(&v.bad);
-	free(list);
-	free(subject);
-	return rc;
-}
-
-static int check_ipconfig(struct pc *c)
-{
+	const struct smig_inv_azman *az = &c->src->azman;
 	enum smig_ipconfig_mode mode = c->p->opts != NULL ? c->p->opts->ipmode : SMIG_IPMODE_NONE;
-	size_t k, n = 0;
+	char *names = switch_names(c);
+	int rc = -1;
 
-	if (mode != SMIG_IPMODE_NIC && mode != SMIG_IPMODE_ALL)
-		return info(c, "SMIG4011", "host",
-		            "adapter IP settings were not requested "
-		            "(--ipconfig-mode nic or all): not compared");
-	for (k = 0; k < c->p->nnicmap; k++) {
-		const struct smig_plan_nicmap *m = &c->p->nicmap[k];
-
-		if (m->src == NULL || m->dst == NULL)
-			continue;
-		if (check_ip(c, m->src, m->dst, m->dst->guid) < 0)
-			return -1;
-		n++;
-	}
-	for (k = 0; k < c->p->nswitches; k++) {
-		const struct smig_plan_switch *ps = &c->p->switches[k];
-
-		if (ps->host_vnic == NULL || ps->src_host_vnic == NULL)
-			continue;
-		if (check_ip(c, ps->src_host_vnic, NULL, ps->host_vnic) < 0)
-			return -1;
-		n++;
-	}
-	if (n == 0)
-		return info(c, "SMIG4011", "host",
-		            "no adapters were mapped and no host virtual adapters recreated");
-	return 0;
+	if (names == NULL)
+		return -1;
+	if (info(c, "SMIG4007", "host",
+	         "apply writes no virtual network: migrate.ps1 creates the source's %zu "
+	         "virtual network%s (%s) with New-VMSwitch and sets the VMs' VLANs; %s",
+	         c->src->nswitches, plural((int64_t)c->src->nswitches), names, LIVE_CHECK) < 0)
+		goto out;
+	if (info(c, "SMIG4008", "host",
+	         "apply writes no host setting: migrate.ps1 sets the virtual machine path "
+	         "'%s', the virtual hard disk path '%s'%s with Set-VMHost; %s",
+	         str_or(c->p->data_root, "(destination's own)"),
+	         str_or(c->p->vhd_path, "(destination's own)"),
+	         c->p->set_mac_range ? " and the source's MAC address range" : "", LIVE_CHECK) < 0)
+		goto out;
+	if (az->ad_store)
+		rc = info(c, "SMIG4009", "azman",
+		          "the authorization store lives in Active Directory: nothing is staged "
+		          "(manual step SMIG3008)");
+	else if (!az->present || !c->p->store_copy)
+		rc = info(c, "SMIG4009", "azman",
+		          "no authorization store is staged: the destination keeps its own");
+	else
+		rc = info(c, "SMIG4009", "azman",
+		          "apply places no authorization store: it is staged as InitialStore.xml "
+		          "in the report folder and migrate.ps1 installs it (%zu role "
+		          "assignment%s); %s",
+		          az->nroles, plural((int64_t)az->nroles), LIVE_CHECK);
+	if (rc < 0)
+		goto out;
+	if (c->p->set_vmq || c->p->nnicmap > 0)
+		rc = info(
+		    c, "SMIG4010", "host", "apply writes no VMQ setting: migrate.ps1 sets %s; %s",
+		    c->p->set_vmq ? "the source's global VMQ values and each mapped adapter's VMQ"
+		                  : "each mapped adapter's VMQ",
+		    LIVE_CHECK);
+	else
+		rc = info(c, "SMIG4010", "host",
+		          "no VMQ setting is migrated: the destination keeps its own");
+	if (rc < 0)
+		goto out;
+	if (mode == SMIG_IPMODE_NONE)
+		rc = info(c, "SMIG4011", "host",
+		          "no IP settings were requested (--ipconfig-mode none): the destination "
+		          "keeps its own");
+	else
+		rc = info(c, "SMIG4011", "host",
+		          "apply writes no TCP/IP setting: migrate.ps1 sets the management-OS IP "
+		          "settings (--ipconfig-mode %s); %s",
+		          smig_ipconfig_mode_name(mode), LIVE_CHECK);
+	if (rc < 0)
+		goto out;
+	rc = 0;
+out:
+	free(names);
+	return rc;
 }
 
 int smig_postcheck(const struct smig_plan *p, const struct smig_inventory *after,
@@ -1087,28 +993,18 @@ int smig_postcheck(const struct smig_plan *p, const struct smig_inventory *after
 {
 	struct pc c = {p, p->src, after, staged, out, e};
 	size_t i;
-	int rc = -1;
 
-	if (p->src == NULL || after == NULL)
-		return smig_err_set(
-		    e, SMIG_ERR_USAGE,
-		    "cannot verify: the source or the destination model is missing");
+	if (p->src == NULL)
+		return smig_err_set(e, SMIG_ERR_USAGE,
+		                    "cannot verify: the source model is missing");
 	if (staged == NULL && info(&c, "SMIG4005", "archive",
 	                           "no archive hashes were given: "
 	                           "disk contents are not compared") < 0)
-		goto out;
+		return -1;
 	for (i = 0; i < p->nvms; i++)
 		if (check_vm(&c, i) < 0)
-			goto out;
-	for (i = 0; i < p->nswitches; i++)
-		if (check_switch(&c, i) < 0)
-			goto out;
-	if (check_host(&c) < 0 || check_azman(&c) < 0 || check_vmq(&c) < 0 ||
-	    check_ipconfig(&c) < 0)
-		goto out;
-	rc = 0;
-out:
-	return rc;
+			return -1;
+	return note_live_objects(&c);
 }
 
 size_t smig_postcheck_failures(const struct smig_problems *items)
