@@ -1,8 +1,13 @@
 /*
  * hostopts.h - the options every command that reads a host accepts (cli.md "Host roots and
  * maps"): --source/--dest, --drive X=DIR (repeatable), --ipconfig, --systeminfo,
- * --memory-mb. Commands collect them with smig_hostopts_add() from their getopt loop and
- * open the host with smig_hostopts_open().
+ * --memory-mb, --dest-facts. Commands collect them with smig_hostopts_add() from their getopt
+ * loop and open the host with smig_hostopts_read().
+ *
+ * A running destination has no readable hives: its facts come from dest-facts.json
+ * (destfacts.h), named by --dest-facts or found at ROOT/dest-facts.json when ROOT has no SYSTEM
+ * hive. The drive map still comes from ROOT (the mounted admin shares), so files are placed
+ * and free space measured there (docs/dest-facts.md).
  */
 #ifndef SMIG_HOSTOPTS_H
 #define SMIG_HOSTOPTS_H
@@ -21,6 +26,7 @@ struct smig_hostopts {
 	int ndrives;
 	const char *ipconfig, *systeminfo;
 	uint64_t memory_mb;
+	const char *dest_facts; /* --dest-facts FILE, or NULL */
 };
 
 /* Option ids for getopt_long tables (values above any short option). */
@@ -29,11 +35,13 @@ enum {
 	SMIG_OPT_IPCONFIG,
 	SMIG_OPT_SYSTEMINFO,
 	SMIG_OPT_MEMORY_MB,
+	SMIG_OPT_DEST_FACTS,
 };
 
 /* Take one option (id from the enum above). Usage errors are SMIG_ERR_USAGE. */
 int smig_hostopts_add(struct smig_hostopts *o, int id, const char *arg, struct smig_err *e);
-/* Open the host (root + drive maps) and read its inventory. */
+/* Open the host (root + drive maps) and read its inventory, from its hives or from its
+ * dest-facts.json (see above). */
 int smig_hostopts_read(const struct smig_hostopts *o, struct smig_hostfs **fs,
 		       struct smig_inventory **inv, struct smig_err *e);
 

@@ -10,6 +10,8 @@
 #include "interrupt.h"
 #include "session.h"
 
+int cmd_probe_script(int argc, char **argv); /* cmd_probe.c */
+
 static const struct smig_command commands[] = {
 	{"verify", cmd_verify, "check an archive's structure, signature and every hash"},
 	{"features", cmd_features, "list an archive's features and what a destination can take"},
@@ -17,13 +19,17 @@ static const struct smig_command commands[] = {
 	{"apply", cmd_apply, "recreate the archive's features and VMs on a destination, journaled"},
 	{"report", cmd_report, "the post-migration verification report of a destination"},
 	{"rollback", cmd_rollback, "undo an apply from its journal"},
+	{"probe-script", cmd_probe_script,
+	 "write probe.ps1, which describes a running destination in dest-facts.json"},
 };
 
 static const struct smig_program program = {
 	PROG,
 	"Checks a signed migration archive written by smig-export and compares it\n"
 	"with a Windows Server 2012 host (a copy or mount of its volumes). Nothing in\n"
-	"an archive is used before its signature and every hash have been checked.\n",
+	"an archive is used before its signature and every hash have been checked.\n"
+	"A running destination, whose hives are locked, is its mounted admin shares\n"
+	"plus the dest-facts.json that probe.ps1 writes on it (--dest-facts FILE).\n",
 	commands,
 	sizeof(commands) / sizeof(commands[0]),
 };

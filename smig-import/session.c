@@ -20,6 +20,7 @@ enum {
 	OPT_FORMAT,
 	OPT_AGAINST,
 	OPT_JOURNAL,
+	OPT_STATE,
 };
 
 int session_parse(struct import_session *s, const char *cmd, int argc, char **argv,
@@ -32,6 +33,7 @@ int session_parse(struct import_session *s, const char *cmd, int argc, char **ar
 		{"ipconfig", required_argument, NULL, SMIG_OPT_IPCONFIG},
 		{"systeminfo", required_argument, NULL, SMIG_OPT_SYSTEMINFO},
 		{"memory-mb", required_argument, NULL, SMIG_OPT_MEMORY_MB},
+		{"dest-facts", required_argument, NULL, SMIG_OPT_DEST_FACTS},
 		{"map-path", required_argument, NULL, SMIG_OPT_MAP_PATH},
 		{"bind-switch", required_argument, NULL, SMIG_OPT_BIND_SWITCH},
 		{"ipconfig-mode", required_argument, NULL, SMIG_OPT_IPCONFIG_MODE},
@@ -47,6 +49,7 @@ int session_parse(struct import_session *s, const char *cmd, int argc, char **ar
 		{"format", required_argument, NULL, OPT_FORMAT},
 		{"against", required_argument, NULL, OPT_AGAINST},
 		{"journal", required_argument, NULL, OPT_JOURNAL},
+		{"state", required_argument, NULL, OPT_STATE},
 		{"help", no_argument, NULL, 'h'},
 		{0, 0, 0, 0},
 	};
@@ -82,6 +85,13 @@ int session_parse(struct import_session *s, const char *cmd, int argc, char **ar
 		case OPT_JOURNAL:
 			s->journal_id = optarg;
 			break;
+		case OPT_STATE:
+			if (!report) {
+				*code = usage_error(cmd, "--state is an option of 'report'");
+				return 1;
+			}
+			s->state = optarg;
+			break;
 		case 'h':
 			help();
 			*code = 0;
@@ -90,6 +100,7 @@ int session_parse(struct import_session *s, const char *cmd, int argc, char **ar
 		case SMIG_OPT_IPCONFIG:
 		case SMIG_OPT_SYSTEMINFO:
 		case SMIG_OPT_MEMORY_MB:
+		case SMIG_OPT_DEST_FACTS:
 			if (smig_hostopts_add(&s->ho, c, optarg, &e) < 0)
 				goto usage;
 			break;

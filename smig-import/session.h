@@ -25,6 +25,7 @@ struct import_session {
 	struct smig_import_opts io;
 	bool io_given;          /* any map/switch option was given */
 	const char *pub, *archive, *report_dir, *journal_id;
+	const char *state;       /* report --state: the live host's smig-state.json */
 	enum smig_format format;
 	/* opened */
 	struct import_archive a;

@@ -8,7 +8,9 @@
  * files are re-encoded as Windows writes them. The same description always gives
  * byte-identical files with the same mtimes (no clock, no randomness).
  *
- * Usage: smig-mkhost [--force] DESCRIPTION.json OUTDIR
+ * Usage: smig-mkhost [--force] [--dest-facts FILE] DESCRIPTION.json OUTDIR
+ * --dest-facts also describes the built host in a dest-facts.json (docs/dest-facts.md), as
+ * probe.ps1 would on a running host: the fixture of a destination reached through its shares.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,10 +21,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "destfacts.h"
 #include "fileio.h"
 #include "hive.h"
+#include "hostfs.h"
+#include "inventory.h"
 #include "secdesc.h"
 #include "strbuf.h"
 #include "vhd.h"
@@ -642,16 +648,56 @@ static int build(struct mk *m, json_t *root)
 	return set_mtimes(m);
 }
 
+/* The built host's dest-facts.json: its inventory, and the free space of its drive folders. */
+static int write_facts(struct mk *m, const char *path)
+{
+	struct smig_destfacts_volume vols[26];
+	struct smig_hostfs *fs = NULL;
+	struct smig_inventory *inv = NULL;
+	size_t nvols = 0;
+	char *text = NULL;
+	int rc = -1;
+
+	if (smig_hostfs_open(m->out, &fs, &m->e) < 0 ||
+	    smig_inventory_read(fs, m->out, NULL, &inv, &m->e) < 0)
+		goto out;
+	for (char l = 'A'; l <= 'Z'; l++) {
+		const char *dir = smig_hostfs_drive_dir(fs, l);
+		struct statvfs st;
+
+		if (dir == NULL)
+			continue;
+		vols[nvols] = (struct smig_destfacts_volume){l, false, 0, 0};
+		if (statvfs(dir, &st) == 0) {
+			vols[nvols].has_size = true;
+			vols[nvols].free_bytes = (uint64_t)st.f_bavail * st.f_frsize;
+			vols[nvols].size_bytes = (uint64_t)st.f_blocks * st.f_frsize;
+		}
+		nvols++;
+	}
+	text = smig_destfacts_from_inventory(inv, vols, nvols, &m->e);
+	if (text && smig_file_write_atomic(path, text, strlen(text), 0644, &m->e) == 0)
+		rc = 0;
+out:
+	free(text);
+	smig_inventory_free(inv);
+	smig_hostfs_free(fs);
+	return rc;
+}
+
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: smig-mkhost [--force] DESCRIPTION.json OUTDIR\n"
-		   "Builds a host folder (C/, D/, ...) from a host description (docs/fixtures.md).\n");
+	fprintf(f, "usage: smig-mkhost [--force] [--dest-facts FILE] DESCRIPTION.json OUTDIR\n"
+		   "Builds a host folder (C/, D/, ...) from a host description (docs/fixtures.md).\n"
+		   "--dest-facts also writes the built host's dest-facts.json (docs/dest-facts.md).\n");
 }
 
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"force", no_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
+		{"force", no_argument, NULL, 'f'}, {"dest-facts", required_argument, NULL, 'F'},
+		{"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
+	const char *facts = NULL;
 	struct mk m = {0};
 	json_error_t jerr;
 	json_t *root = NULL;
@@ -664,6 +710,8 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "fh", opts, NULL)) != -1) {
 		if (c == 'f') {
 			force = true;
+		} else if (c == 'F') {
+			facts = optarg;
 		} else if (c == 'h') {
 			usage(stdout);
 			return 0;
@@ -692,7 +740,8 @@ int main(int argc, char **argv)
 		if (smig_rm_rf(m.out, &m.e) < 0)
 			goto fail;
 	}
-	if (smig_mkdir_p(m.out, 0755, &m.e) < 0 || build(&m, root) < 0)
+	if (smig_mkdir_p(m.out, 0755, &m.e) < 0 || build(&m, root) < 0 ||
+	    (facts && write_facts(&m, facts) < 0))
 		goto fail;
 	rc = 0;
 	goto out;
