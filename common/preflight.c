@@ -935,6 +935,42 @@ static int check_store(struct pf *c)
 
 /* ---- entry points ---- */
 
+/* Blockers from the most fundamental to the admin's call; from FORCEABLE_RANK on, --force (or
+ * the option the action names) may lift them. */
+static const char *const blocker_order[] = {
+	"SMIG1007", "SMIG1006", "SMIG1009", "SMIG1010", "SMIG1011", "SMIG1004",
+	"SMIG1005", "SMIG1003", "SMIG1001", "SMIG1002", "SMIG1008",
+};
+#define FORCEABLE_RANK 6
+
+static size_t blocker_rank(const char *id)
+{
+	size_t n = sizeof(blocker_order) / sizeof(blocker_order[0]);
+
+	for (size_t i = 0; id && i < n; i++)
+		if (!strcmp(blocker_order[i], id))
+			return i;
+	return 0; /* an unknown blocker is never forceable */
+}
+
+/* Blockers first, by rank, the rest after them in the order they were found (stable). */
+static void order_blockers(struct smig_problems *out, size_t first)
+{
+	for (size_t i = first + 1; i < out->count; i++) {
+		struct smig_problem it = out->items[i];
+		size_t k = i;
+
+		if (it.severity != SMIG_SEV_BLOCKER)
+			continue;
+		while (k > first && (out->items[k - 1].severity != SMIG_SEV_BLOCKER ||
+				     blocker_rank(out->items[k - 1].id) > blocker_rank(it.id))) {
+			out->items[k] = out->items[k - 1];
+			k--;
+		}
+		out->items[k] = it;
+	}
+}
+
 int smig_preflight(const struct smig_plan *p, struct smig_problems *out, struct smig_err *e)
 {
 	/* in report order: blockers, then warnings, by id */
@@ -983,10 +1019,26 @@ int smig_preflight(const struct smig_plan *p, struct smig_problems *out, struct 
 	for (i = 0; i < sizeof(checks) / sizeof(checks[0]); i++)
 		if (checks[i](&c) < 0)
 			return -1;
+	order_blockers(out, c.start);
 	return 0;
 }
 
 size_t smig_preflight_blockers(const struct smig_problems *items)
 {
 	return smig_problems_count(items, SMIG_SEV_BLOCKER);
+}
+
+bool smig_preflight_forceable(const char *id)
+{
+	return blocker_rank(id) >= FORCEABLE_RANK;
+}
+
+size_t smig_preflight_hard_blockers(const struct smig_problems *items)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < items->count; i++)
+		n += items->items[i].severity == SMIG_SEV_BLOCKER &&
+		     !smig_preflight_forceable(items->items[i].id);
+	return n;
 }

@@ -8,9 +8,10 @@
  * plan's own placement items (plan->items: SMIG1004, SMIG1011, path collisions) come first,
  * then the checks in id order. A check that finds nothing adds one `pass` item saying what it
  * checked; a check that cannot run for lack of a fact adds a `warning` with its id saying so
- * ("could not check"). Blockers keep SMIG_SEV_BLOCKER even with --force: cli.md lets apply
- * proceed past them with --force, and that decision is the caller's (smig_preflight_blockers
- * counts them). Only VMs with plan->vms[i].selected take part.
+ * ("could not check"). Blockers keep SMIG_SEV_BLOCKER even with --force: apply proceeds past
+ * those --force can lift, never past the others (smig_preflight_hard_blockers); blockers are
+ * listed first, the most fundamental first (the operating systems, then clustering, chains,
+ * placement and space, then the per-VM ones). Only VMs with plan->vms[i].selected take part.
  *
  * Rules and their assumptions:
  *   1001  virtual processors > destination logical processors (NUMBER_OF_PROCESSORS).
@@ -57,6 +58,9 @@
 
 #include <stddef.h>
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "err.h"
 #include "importplan.h"
 #include "problem.h"
@@ -72,5 +76,15 @@
 int smig_preflight(const struct smig_plan *p, struct smig_problems *out, struct smig_err *e);
 /* Blockers in `items` that --force/options did not clear (severity SMIG_SEV_BLOCKER). */
 size_t smig_preflight_blockers(const struct smig_problems *items);
+/*
+ * Blockers that --force cannot lift, because proceeding would give a wrong or broken result:
+ * the destination is not 2012 with Hyper-V (1007), the source is not a supported one (1006),
+ * a clustered VM (1009), a broken differencing chain (1010), a file with no place or two files
+ * on one place (1011), not enough free space (1004). The others are the admin's call (1001,
+ * 1002, 1008 with --force; 1003 with --discard-saved-state; 1005 with --new-id).
+ */
+size_t smig_preflight_hard_blockers(const struct smig_problems *items);
+/* Whether a blocker id is one --force can lift. */
+bool smig_preflight_forceable(const char *id);
 
 #endif

@@ -1,8 +1,8 @@
 /*
  * cmd_check.c - the two reading commands: `smig-import preflight` (the compatibility report:
  * SMIG1xxx blockers and SMIG2xxx warnings) and `smig-import report` (the post-migration
- * verification, SMIG4xxx). Neither writes to the destination: the archive is staged under
- * $TMPDIR.
+ * verification, SMIG4xxx: of the destination's files, or with --state of the live host's
+ * smig-state.json). Neither writes to the destination: the archive is staged under $TMPDIR.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "hive.h"
+#include "livecheck.h"
 #include "postcheck.h"
 #include "preflight.h"
 #include "session.h"
@@ -20,19 +21,23 @@ static void preflight_help(void)
 	       "The compatibility report: what will not work on the destination, checked before\n"
 	       "anything changes (cli.md SMIG1001-1011 blockers, SMIG2001-2009 warnings). Takes\n"
 	       "the same maps and switches as 'apply' (see 'apply --help'). Writes nothing.\n\n"
-	       "Exit codes: 0 no blocker (or --force), 1 error, 2 usage, 3 integrity,\n"
-	       "4 blockers found.\n", PROG);
+	       "Exit codes: 0 no blocker (or, with --force, only blockers --force lifts),\n"
+	       "1 error, 2 usage, 3 integrity, 4 blockers found.\n", PROG);
 }
 
 static void report_help(void)
 {
-	printf("Usage: %s report --dest ROOT -p PUB --against ARCHIVE [options]\n"
+	printf("Usage: %s report --dest ROOT -p PUB --against ARCHIVE [--state FILE] [options]\n"
 	       "       [--format text|json|html]\n\n"
 	       "The post-migration verification report: re-reads the destination and compares it\n"
 	       "with the archive (cli.md SMIG4001-4011). Without map options, the options the\n"
 	       "apply of this archive recorded in ROOT/smig-journal/ are used. Writes nothing.\n\n"
+	       "  --state FILE  verify the live host instead of its files: FILE is the\n"
+	       "                smig-state.json that migrate.ps1 (or migrate.ps1 -StateOnly) wrote\n"
+	       "                on the running host (docs/live-state.md, docs/verify-live.md)\n\n"
 	       "Exit codes: 0 everything matches (external networks recreated as internal are\n"
-	       "flagged, not failed), 1 error, 2 usage, 3 integrity, 5 differences found.\n", PROG);
+	       "flagged, not failed), 1 error (a malformed state file among them), 2 usage,\n"
+	       "3 integrity, 5 differences found.\n", PROG);
 }
 
 static int print_report(struct import_session *s, const char *kind, const char *title,
@@ -65,7 +70,8 @@ int cmd_preflight(int argc, char **argv)
 		code = fail(&e);
 		goto out;
 	}
-	code = smig_preflight_blockers(&items) && !s.io.force ? 4 : 0;
+	code = smig_preflight_hard_blockers(&items) ||
+	       (smig_preflight_blockers(&items) && !s.io.force) ? 4 : 0;
 out:
 	smig_problems_release(&items);
 	session_close(&s);
@@ -82,27 +88,46 @@ static int reuse_options(struct import_session *s, struct smig_err *e)
 	return rc;
 }
 
+/* The file-level check, or with --state the live host's (the state is read first: a
+ * malformed file is a one-line error before the archive is staged). */
+static int report_check(struct import_session *s, struct smig_live **live,
+			struct smig_problems *items, struct smig_err *e)
+{
+	if (s->state != NULL && smig_livecheck_load(s->state, live, e) < 0)
+		return -1;
+	if (import_archive_open(s->archive, s->pub, NULL, &s->a, e) < 0 ||
+	    (!s->io_given && reuse_options(s, e) < 0) || session_plan(s, e) < 0)
+		return -1;
+	if (*live != NULL)
+		return smig_livecheck(s->plan, *live, items, e);
+	return smig_postcheck(s->plan, s->dst, s->a.staged, items, e);
+}
+
 int cmd_report(int argc, char **argv)
 {
 	struct import_session s;
 	struct smig_problems items = {0};
 	struct smig_err e = SMIG_ERR_INIT;
+	struct smig_live *live = NULL;
 	int code;
 
 	if (session_parse(&s, "report", argc, argv, report_help, &code))
 		return code;
-	if (import_archive_open(s.archive, s.pub, NULL, &s.a, &e) < 0 ||
-	    (!s.io_given && reuse_options(&s, &e) < 0) || session_plan(&s, &e) < 0 ||
-	    smig_postcheck(s.plan, s.dst, s.a.staged, &items, &e) < 0 ||
-	    print_report(&s, "verification", "Post-migration verification", &items, &e) < 0) {
+	if (report_check(&s, &live, &items, &e) < 0 ||
+	    print_report(&s, "verification",
+			 live ? "Post-migration verification (live host)"
+			      : "Post-migration verification",
+			 &items, &e) < 0) {
 		code = fail(&e);
 		goto out;
 	}
 	code = smig_postcheck_failures(&items) ? 5 : 0;
 	if (code)
 		fprintf(stderr, "%s: %s: verification found %zu difference(s) with %s\n", PROG,
-			s.ho.root, smig_postcheck_failures(&items), import_archive_label(s.archive));
+			live ? s.state : s.ho.root, smig_postcheck_failures(&items),
+			import_archive_label(s.archive));
 out:
+	smig_live_free(live);
 	smig_problems_release(&items);
 	session_close(&s);
 	return code;

@@ -458,6 +458,51 @@ static void b1007_destination(void **state)
 	assert_int_equal(findings(f, "SMIG1007"), 0);
 }
 
+/* Blockers come first, the most fundamental first; --force lifts only the admin's calls. */
+static void blockers_ordered_and_hard(void **state)
+{
+	struct fx *f = *state;
+	struct smig_inventory *other = tu_read_host(g_src);
+	size_t i, last_rank = 0, nb;
+	static const char *const order[] = {"SMIG1007", "SMIG1006", "SMIG1009", "SMIG1010",
+					    "SMIG1011", "SMIG1004", "SMIG1005", "SMIG1003",
+					    "SMIG1001", "SMIG1002", "SMIG1008"};
+
+	/* the 2008 R2 host as destination: 1007 (hard) beside the saved-state blockers */
+	f->p.dst = other;
+	run(f);
+	nb = smig_preflight_blockers(&f->out);
+	assert_true(nb >= 2);
+	assert_string_equal(f->out.items[0].id, "SMIG1007");
+	for (i = 0; i < f->out.count; i++) {
+		const struct smig_problem *it = &f->out.items[i];
+		size_t r = 0;
+
+		if (it->severity != SMIG_SEV_BLOCKER) {
+			assert_true(i >= nb); /* every blocker before every other item */
+			continue;
+		}
+		while (r < sizeof(order) / sizeof(order[0]) && strcmp(order[r], it->id))
+			r++;
+		assert_true(r < sizeof(order) / sizeof(order[0]));
+		assert_true(r >= last_rank);
+		last_rank = r;
+	}
+	assert_int_equal(smig_preflight_hard_blockers(&f->out), 1);
+	assert_false(smig_preflight_forceable("SMIG1007"));
+	assert_false(smig_preflight_forceable("SMIG1011"));
+	assert_false(smig_preflight_forceable("SMIG1004"));
+	assert_false(smig_preflight_forceable("SMIG9999"));
+	assert_true(smig_preflight_forceable("SMIG1001"));
+	assert_true(smig_preflight_forceable("SMIG1003"));
+	f->p.dst = f->dst;
+	smig_inventory_free(other);
+	/* the twin: the real 2012 destination has only blockers an option lifts */
+	run(f);
+	assert_true(smig_preflight_blockers(&f->out) > 0);
+	assert_int_equal(smig_preflight_hard_blockers(&f->out), 0);
+}
+
 static void b1008_language(void **state)
 {
 	struct fx *f = *state;
@@ -839,6 +884,7 @@ int main(void)
 	    T(b1006_source_os),
 	    T(b1007_destination),
 	    T(b1008_language),
+	    T(blockers_ordered_and_hard),
 	    T(b1009_clustered),
 	    T(b1010_chain_in_model),
 	    T(b1010_problem_subjects),
