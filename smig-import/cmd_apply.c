@@ -1,12 +1,13 @@
 /*
- * cmd_apply.c - `smig-import apply` and `smig-import rollback`: recreate the archive's
- * features on the destination through the journal (journal.h), write the reports, and undo an
- * apply exactly.
+ * cmd_apply.c - `smig-import apply` and `smig-import rollback`: place the archive's VM files
+ * on the destination through the journal (journal.h), write the reports and migrate.ps1, and
+ * undo an apply exactly.
  *
  * apply: stage and verify the archive on the destination's filesystem (DEST/smig-journal/),
  * read the destination, plan, run preflight (blockers stop it unless --force), build every
  * new file, write the journal, run the operations, then write the compatibility report, the
- * manual steps with finish.ps1 and the verification report (the destination read back).
+ * manual steps, migrate.ps1 (for the running 2012 host) and the verification report (the
+ * placed files read back).
  * An interrupted apply of the same archive is rolled back first; a completed one is not
  * repeated.
  */
@@ -45,6 +46,9 @@ static void apply_help(void)
 	       "  --drive X=DIR             where drive X: of the destination lives\n"
 	       "  --ipconfig FILE, --systeminfo FILE, --memory-mb N\n"
 	       "                            facts about the destination\n"
+	       "  --dest-facts FILE         a running destination's facts, written by probe.ps1\n"
+	       "                            ('probe-script'; default ROOT/dest-facts.json when\n"
+	       "                            ROOT has no hives)\n"
 	       "  --map-path 'FROM=TO'      where a source Windows folder goes (repeatable)\n"
 	       "  --bind-switch 'NAME=NIC'  migrate.ps1 binds external network NAME to adapter\n"
 	       "                            NIC (connection name, description or MAC) instead\n"
@@ -55,7 +59,10 @@ static void apply_help(void)
 	       "  --new-id                  give the VMs new IDs\n"
 	       "  --discard-saved-state     drop saved state (the VMs cold boot)\n"
 	       "  --set-processor-compatibility   turn on processor compatibility\n"
-	       "  --force                   proceed past blockers, replace destination settings\n"
+	       "  --force                   proceed past the blockers an admin may accept (CPUs,\n"
+	       "                            memory, language) and replace destination settings;\n"
+	       "                            never past a wrong OS, a clustered VM, a broken\n"
+	       "                            chain, a path collision or missing space\n"
 	       "  --what-if                 print every change and make none\n"
 	       "  --report-dir DIR          where reports go (default ROOT/smig-reports/<id>/)\n\n"
 	       "Reports (in --report-dir): compatibility, manual-steps, verification (.txt, .json,\n"
@@ -120,7 +127,6 @@ static int undo_journal(const char *root, const char *jdir, struct smig_err *e)
 {
 	struct smig_journal j;
 	char *rfile = NULL, *rdir = NULL, *rroot = NULL;
-	size_t len = 0;
 	int rc = -1;
 
 	memset(&j, 0, sizeof(j));
@@ -130,12 +136,16 @@ static int undo_journal(const char *root, const char *jdir, struct smig_err *e)
 		if (smig_journal_rollback(&j, e) < 0)
 			goto out;
 	}
+	/* the default report folder, recorded as apply's own: <root>/smig-reports/<id>, found
+	 * from where the destination is now (it may have been moved since) */
 	rfile = smig_path_join(jdir, "reports", e);
-	if (rfile && smig_file_read(rfile, 65536, "report folder record", &rdir, &len, NULL) == 0 &&
-	    len > 0) {
-		rdir[strcspn(rdir, "\n")] = '\0';
-		smig_rm_rf(rdir, NULL);
+	if (rfile && access(rfile, F_OK) == 0) {
+		const char *id = strrchr(jdir, '/');
+
 		rroot = smig_path_join(root, REPORTS_DIR, NULL);
+		rdir = rroot && id ? smig_path_join(rroot, id + 1, NULL) : NULL;
+		if (rdir)
+			smig_rm_rf(rdir, NULL);
 		rmdir_if_empty(rroot);
 	}
 	if (smig_rm_rf(jdir, e) < 0)
@@ -245,8 +255,8 @@ static int write_reports(struct import_session *s, const char *rdir,
 	if (smig_manual_steps(s->plan, &steps, e) < 0 ||
 	    session_write_report(rdir, "manual-steps", "manual-steps", "Manual steps", facts, nf,
 				 &steps, e) < 0 ||
-	    !(ps1 = smig_finish_ps1(s->plan, &steps, &len, e)) ||
-	    write_text(rdir, "finish.ps1", ps1, len, e) < 0)
+	    !(ps1 = smig_migrate_ps1(s->plan, &len, e)) ||
+	    write_text(rdir, "migrate.ps1", ps1, len, e) < 0)
 		goto out;
 	if (smig_hostopts_read(&s->ho, &afs, &after, e) < 0 ||
 	    smig_postcheck(s->plan, after, s->a.staged, &verif, e) < 0 ||
@@ -254,7 +264,8 @@ static int write_reports(struct import_session *s, const char *rdir,
 				 "Post-migration verification", facts, nf, &verif, e) < 0)
 		goto out;
 	*failures = smig_postcheck_failures(&verif);
-	printf("manual steps: %zu (see %s/manual-steps.txt and finish.ps1)\n",
+	printf("manual steps: %zu (see %s/manual-steps.txt); run migrate.ps1 from there on "
+	       "the 2012 host\n",
 	       smig_problems_count(&steps, SMIG_SEV_MANUAL), rdir);
 	printf("verification: %zu passed, %zu flagged, %zu failed\n",
 	       smig_problems_count(&verif, SMIG_SEV_PASS),
@@ -307,7 +318,7 @@ static int apply_verified(struct apply_run *r, struct smig_err *e)
 	struct stat st;
 	char **argv = NULL;
 	char *rlines[2] = {NULL, NULL};
-	size_t failures = 0;
+	size_t failures = 0, hard;
 
 	r->jdir = smig_path_join(r->jroot, id, e);
 	if (!r->jdir)
@@ -339,16 +350,23 @@ static int apply_verified(struct apply_run *r, struct smig_err *e)
 	}
 	if (smig_preflight(s->plan, &r->compat, e) < 0)
 		return fail(e);
-	if (smig_preflight_blockers(&r->compat) && !s->io.force) {
+	hard = smig_preflight_hard_blockers(&r->compat);
+	if (hard || (smig_preflight_blockers(&r->compat) && !s->io.force)) {
 		char *text = smig_report_items("preflight", "Compatibility report (preflight)", NULL,
 					       0, &r->compat, SMIG_FORMAT_TEXT, e);
 
 		if (text)
 			fputs(text, stdout);
 		free(text);
-		fprintf(stderr, "%s: %s: %zu blocker(s): nothing was changed (resolve them, or use "
-			"--force to proceed past them)\n", PROG, s->ho.root,
-			smig_preflight_blockers(&r->compat));
+		if (hard)
+			fprintf(stderr, "%s: %s: %zu blocker(s), %zu of which no option can override "
+				"(the first: %s): nothing was changed\n", PROG, s->ho.root,
+				smig_preflight_blockers(&r->compat), hard,
+				r->compat.items[0].message ? r->compat.items[0].message : "?");
+		else
+			fprintf(stderr, "%s: %s: %zu blocker(s): nothing was changed (each says "
+				"what lifts it: --force, --new-id or --discard-saved-state)\n", PROG,
+				s->ho.root, smig_preflight_blockers(&r->compat));
 		return 4;
 	}
 	if (s->io.what_if) {

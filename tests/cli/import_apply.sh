@@ -61,6 +61,19 @@ expect_exit 0 "preflight with a too small destination" "$IMPORT" preflight -p "$
   "$T/a.smig" --dest "$T/dst0" --discard-saved-state --memory-mb 512 --force
 check "SMIG1002 when memory is short" grep -q "SMIG1002" "$T/out"
 check "preflight wrote nothing" same_as_orig "$T/dst0"
+# --force never overrides a wrong destination OS: the OS comes first, and nothing is changed
+rm -rf "$T/not2012"
+cp -a "$T/src" "$T/not2012"
+HN=$(tree_hash "$T/not2012")
+expect_exit 4 "apply --force onto a 2008 R2 host" "$IMPORT" apply -p "$T/k.pub" "$T/a.smig" \
+  --dest "$T/not2012" --force --discard-saved-state
+check "--force onto 2008 R2: no option can override it" grep -q "no option can override" "$T/err"
+check "--force onto 2008 R2: the first blocker listed is SMIG1007" sh -c \
+  "grep -m1 -o 'SMIG1[0-9]*' '$T/out' | grep -qx SMIG1007"
+check "--force onto 2008 R2: nothing changed" test "$(tree_hash "$T/not2012")" = "$HN"
+expect_exit 4 "preflight --force onto a 2008 R2 host" "$IMPORT" preflight -p "$T/k.pub" "$T/a.smig" \
+  --dest "$T/not2012" --force --discard-saved-state
+rm -rf "$T/not2012"
 check "preflight left no staging" test -z "$(ls -A "$TMPDIR")"
 
 # ---- apply: blocked, what-if ----

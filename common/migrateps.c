@@ -1,0 +1,2304 @@
+/* migrateps.c - migrate.ps1 and the PowerShell text rules (see migrateps.h, docs/migrate.md). */
+#include "migrateps.h"
+
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "regmap.h"
+#include "winval.h"
+
+/* Comment text is wrapped at this many bytes (style: 100 columns). */
+#define COMMENT_WIDTH 100
+/* Parameter names made from a host's names are cut to this many characters. */
+#define PARAM_BASE_MAX 40
+
+/* ---- text ---- */
+
+/* Length of the UTF-8 sequence at s and its code point, or 0 when it is not valid UTF-8
+ * (overlong forms, surrogates and code points above U+10FFFF are invalid). */
+static size_t utf8_next(const unsigned char *s, uint32_t *cp)
+{
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if (s[0] >= 0xC2 && s[0] <= 0xDF) {
+		if ((s[1] & 0xC0) != 0x80)
+			return 0;
+		*cp = (uint32_t)(s[0] & 0x1F) << 6 | (s[1] & 0x3F);
+		return 2;
+	}
+	if (s[0] >= 0xE0 && s[0] <= 0xEF) {
+		if ((s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 ||
+		    (s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] >= 0xA0))
+			return 0;
+		*cp = (uint32_t)(s[0] & 0x0F) << 12 | (uint32_t)(s[1] & 0x3F) << 6 | (s[2] & 0x3F);
+		return 3;
+	}
+	if (s[0] >= 0xF0 && s[0] <= 0xF4) {
+		if ((s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 || (s[3] & 0xC0) != 0x80 ||
+		    (s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] >= 0x90))
+			return 0;
+		*cp = (uint32_t)(s[0] & 0x07) << 18 | (uint32_t)(s[1] & 0x3F) << 12 |
+		      (uint32_t)(s[2] & 0x3F) << 6 | (s[3] & 0x3F);
+		return 4;
+	}
+	return 0;
+}
+
+/* The characters PowerShell's tokenizer takes as a single quote. */
+static bool is_ps_quote(uint32_t cp)
+{
+	return cp == '\'' || (cp >= 0x2018 && cp <= 0x201B);
+}
+
+/* Characters that may end a line or hide text in an editor: C0, DEL, C1, U+2028/2029. */
+static bool is_control(uint32_t cp)
+{
+	return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) || cp == 0x2028 ||
+	       cp == 0x2029;
+}
+
+int smig_ps_put_quoted(struct smig_strbuf *sb, const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	uint32_t cp;
+	size_t k;
+
+	if (!smig_utf8_valid(s, strlen(s)))
+		return -1;
+	smig_strbuf_putc(sb, '\'');
+	for (; *u; u += k) {
+		k = utf8_next(u, &cp);
+		if (k == 0)
+			return -1;
+		if (is_ps_quote(cp))
+			smig_strbuf_append(sb, u, k);
+		smig_strbuf_append(sb, u, k);
+	}
+	smig_strbuf_putc(sb, '\'');
+	return 0;
+}
+
+char *smig_ps_quote(const char *s, struct smig_err *e)
+{
+	struct smig_strbuf sb = SMIG_STRBUF_INIT;
+	char *out = NULL;
+
+	if (smig_ps_put_quoted(&sb, s) < 0) {
+		smig_err_set(e, SMIG_ERR_FORMAT,
+		             "cannot quote a value for PowerShell: not valid UTF-8");
+		goto done;
+	}
+	if (smig_strbuf_check(&sb, e) < 0)
+		goto done;
+	out = smig_strbuf_take(&sb, NULL);
+done:
+	smig_strbuf_release(&sb);
+	return out;
+}
+
+int smig_ps_put_value(struct smig_strbuf *sb, const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	uint32_t cp;
+	size_t k;
+	bool open = false, any = false;
+
+	if (!smig_utf8_valid(s, strlen(s)))
+		return -1;
+	for (; *u; u += k) {
+		k = utf8_next(u, &cp);
+		if (k == 0)
+			return -1;
+		if (is_control(cp))
+			break;
+	}
+	if (*u == '\0')
+		return smig_ps_put_quoted(sb, s);
+	/* ('a' + [char]0x0A + 'b'): every piece is a literal or a code, no line break */
+	smig_strbuf_putc(sb, '(');
+	for (u = (const unsigned char *)s; *u; u += k) {
+		k = utf8_next(u, &cp);
+		if (is_control(cp)) {
+			if (open)
+				smig_strbuf_putc(sb, '\'');
+			smig_strbuf_printf(sb, "%s[char]0x%04X", any ? " + " : "", (unsigned)cp);
+			open = false;
+			any = true;
+			continue;
+		}
+		if (!open) {
+			smig_strbuf_puts(sb, any ? " + '" : "'");
+			open = true;
+			any = true;
+		}
+		if (is_ps_quote(cp))
+			smig_strbuf_append(sb, u, k);
+		smig_strbuf_append(sb, u, k);
+	}
+	if (open)
+		smig_strbuf_putc(sb, '\'');
+	/* [char] + [char] would add numbers: a leading '' makes the sum a string */
+	smig_strbuf_puts(sb, " + '')");
+	return 0;
+}
+
+/* `n` bytes of `s` with control characters and invalid UTF-8 shown as '?' (comment text). */
+static void put_clean(struct smig_strbuf *sb, const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s, *end = u + n;
+	uint32_t cp;
+	size_t k;
+
+	while (u < end) {
+		k = utf8_next(u, &cp);
+		if (k == 0 || u + k > end || is_control(cp)) {
+			smig_strbuf_putc(sb, '?');
+			u += k == 0 || u + k > end ? 1 : k;
+			continue;
+		}
+		smig_strbuf_append(sb, u, k);
+		u += k;
+	}
+}
+
+/* `text` as "# " comment lines of at most COMMENT_WIDTH bytes where spaces allow, the first
+ * starting with `label`, continuation lines indented. LF line ends (the script is turned to
+ * CRLF as a whole). */
+static void put_comment(struct smig_strbuf *sb, const char *label, const char *text)
+{
+	struct smig_strbuf clean = SMIG_STRBUF_INIT;
+	const char *s;
+	size_t col, w;
+	bool first = true;
+
+	put_clean(&clean, text, strlen(text));
+	s = smig_strbuf_cstr(&clean);
+	smig_strbuf_printf(sb, "# %s", label);
+	col = 2 + strlen(label);
+	for (;;) {
+		while (*s == ' ')
+			s++;
+		if (*s == '\0')
+			break;
+		w = strcspn(s, " ");
+		if (!first && col + 1 + w > COMMENT_WIDTH) {
+			smig_strbuf_puts(sb, "\n#   ");
+			col = 4;
+		} else if (!first) {
+			smig_strbuf_putc(sb, ' ');
+			col++;
+		}
+		smig_strbuf_append(sb, s, w);
+		col += w;
+		s += w;
+		first = false;
+	}
+	smig_strbuf_putc(sb, '\n');
+	smig_strbuf_release(&clean);
+}
+
+enum smig_slot_type smig_slot_parse(const char *slot, unsigned *ctl, unsigned *loc)
+{
+	enum smig_slot_type t;
+	const char *s = slot;
+	char *end;
+	unsigned long a, b;
+
+	if (s == NULL)
+		return SMIG_SLOT_NONE;
+	if (strncmp(s, "IDE ", 4) == 0) {
+		t = SMIG_SLOT_IDE;
+		s += 4;
+	} else if (strncmp(s, "SCSI ", 5) == 0) {
+		t = SMIG_SLOT_SCSI;
+		s += 5;
+	} else if (strncmp(s, "Floppy ", 7) == 0) {
+		t = SMIG_SLOT_FLOPPY;
+		s += 7;
+	} else {
+		return SMIG_SLOT_NONE;
+	}
+	if (*s < '0' || *s > '9')
+		return SMIG_SLOT_NONE;
+	a = strtoul(s, &end, 10);
+	if (*end != ':' || end[1] < '0' || end[1] > '9')
+		return SMIG_SLOT_NONE;
+	b = strtoul(end + 1, &end, 10);
+	if (*end != '\0' || (t == SMIG_SLOT_IDE && (a > 1 || b > 1)) ||
+	    (t == SMIG_SLOT_SCSI && (a > 3 || b > 63)) ||
+	    (t == SMIG_SLOT_FLOPPY && (a > 0 || b > 1)))
+		return SMIG_SLOT_NONE;
+	*ctl = (unsigned)a;
+	*loc = (unsigned)b;
+	return t;
+}
+
+/* ---- parameter names ---- */
+
+static bool name_taken(char **names, size_t n, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (names[i] && smig_streq_ci(names[i], s))
+			return true;
+	return false;
+}
+
+/* "<prefix><base>" with every character other than ASCII letters and digits as '_' (runs
+ * collapsed, cut to PARAM_BASE_MAX), made unique against `taken` with "_2", "_3"... */
+static char *param_name(const char *prefix, const char *base, char **taken, size_t ntaken,
+                        struct smig_err *e)
+{
+	char clean[PARAM_BASE_MAX + 1];
+	char *out = NULL;
+	size_t n = 0;
+	unsigned k;
+
+	for (; base && *base && n < PARAM_BASE_MAX; base++) {
+		unsigned char c = (unsigned char)*base;
+		bool ok =
+		    (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+
+		if (ok)
+			clean[n++] = (char)c;
+		else if (n > 0 && clean[n - 1] != '_')
+			clean[n++] = '_';
+	}
+	while (n > 0 && clean[n - 1] == '_')
+		n--;
+	clean[n] = '\0';
+	for (k = 1;; k++) {
+		out = k == 1 ? smig_asprintf(e, "%s%s", prefix, n ? clean : "x")
+		             : smig_asprintf(e, "%s%s_%u", prefix, n ? clean : "x", k);
+		if (out == NULL || !name_taken(taken, ntaken, out))
+			return out;
+		free(out);
+	}
+}
+
+void smig_migrate_params_release(struct smig_migrate_params *m)
+{
+	size_t i, j;
+
+	for (i = 0; m->adapter && i < m->nswitches; i++)
+		free(m->adapter[i]);
+	free(m->adapter);
+	for (i = 0; m->disk && i < m->nvms; i++) {
+		for (j = 0; m->disk[i] && j < m->ndrives[i]; j++)
+			free(m->disk[i][j]);
+		free(m->disk[i]);
+	}
+	free(m->disk);
+	free(m->ndrives);
+	memset(m, 0, sizeof(*m));
+}
+
+/* Whether migrate.ps1 takes a disk number for this drive (a pass-through disk of a selected VM
+ * in an IDE or SCSI slot). */
+static bool is_passthrough_param(const struct smig_plan_vm *v, size_t j)
+{
+	unsigned c, l;
+	enum smig_slot_type t;
+
+	if (!v->selected || v->src->drives[j].kind != SMIG_INV_DRIVE_PASSTHROUGH)
+		return false;
+	t = smig_slot_parse(v->src->drives[j].slot, &c, &l);
+	return t == SMIG_SLOT_IDE || t == SMIG_SLOT_SCSI;
+}
+
+int smig_migrate_params_build(const struct smig_plan *p, struct smig_migrate_params *out,
+                              struct smig_err *e)
+{
+	struct smig_migrate_params m = {0};
+	char **all = NULL; /* every name given so far (borrowed), for uniqueness */
+	size_t nall = 0, cap, i, j;
+	int rc = -1;
+
+	cap = p->nswitches + 1;
+	for (i = 0; i < p->nvms; i++)
+		cap += p->vms[i].src ? p->vms[i].src->ndrives : 0;
+	all = calloc(cap, sizeof(*all));
+	m.adapter = calloc(p->nswitches + 1, sizeof(*m.adapter));
+	m.disk = calloc(p->nvms + 1, sizeof(*m.disk));
+	m.ndrives = calloc(p->nvms + 1, sizeof(*m.ndrives));
+	if (!all || !m.adapter || !m.disk || !m.ndrives) {
+		smig_err_nomem(e, "naming migrate.ps1's parameters");
+		goto done;
+	}
+	m.nswitches = p->nswitches;
+	m.nvms = p->nvms;
+	for (i = 0; i < p->nswitches; i++) {
+		const struct smig_inv_switch *s = p->switches[i].src;
+
+		if (s->type != SMIG_SWITCH_EXTERNAL)
+			continue;
+		m.adapter[i] = param_name("Adapter_", s->name ? s->name : s->guid, all, nall, e);
+		if (!m.adapter[i])
+			goto done;
+		all[nall++] = m.adapter[i];
+	}
+	for (i = 0; i < p->nvms; i++) {
+		const struct smig_plan_vm *v = &p->vms[i];
+		char *base;
+
+		if (!v->selected || !v->src)
+			continue;
+		m.disk[i] = calloc(v->src->ndrives + 1, sizeof(**m.disk));
+		if (!m.disk[i]) {
+			smig_err_nomem(e, "naming migrate.ps1's parameters");
+			goto done;
+		}
+		m.ndrives[i] = v->src->ndrives;
+		for (j = 0; j < v->src->ndrives; j++) {
+			if (!is_passthrough_param(v, j))
+				continue;
+			/* the VM's name is cut so that the slot always shows */
+			base = smig_asprintf(e, "%.30s_%s", v->src->name ? v->src->name : v->id,
+			                     v->src->drives[j].slot);
+			if (!base)
+				goto done;
+			m.disk[i][j] = param_name("Disk_", base, all, nall, e);
+			free(base);
+			if (!m.disk[i][j])
+				goto done;
+			all[nall++] = m.disk[i][j];
+		}
+	}
+	*out = m;
+	memset(&m, 0, sizeof(m));
+	rc = 0;
+done:
+	if (rc < 0)
+		smig_migrate_params_release(&m);
+	free(all);
+	return rc;
+}
+
+/* ---- the generator ---- */
+
+struct gen {
+	struct smig_strbuf sb;
+	const struct smig_plan *p;
+	struct smig_migrate_params prm;
+	struct smig_err *e;
+	int rc; /* -1 once a value could not be written (error set) */
+};
+
+static void put(struct gen *g, const char *s)
+{
+	smig_strbuf_puts(&g->sb, s);
+}
+
+static void putf(struct gen *g, const char *fmt, ...) SMIG_PRINTF(2, 3);
+static void putf(struct gen *g, const char *fmt, ...)
+{
+	char buf[4096];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(buf)) {
+		if (g->rc == 0)
+			g->rc =
+			    smig_err_set(g->e, SMIG_ERR_USAGE, "migrate.ps1: a line is too long");
+		return;
+	}
+	smig_strbuf_puts(&g->sb, buf);
+}
+
+/* A hostile value, as a PowerShell expression on one line. */
+static void val(struct gen *g, const char *s)
+{
+	if (g->rc == 0 && smig_ps_put_value(&g->sb, s ? s : "") < 0)
+		g->rc = smig_err_set(g->e, SMIG_ERR_FORMAT,
+		                     "migrate.ps1: a name or path of the source is not valid UTF-8 "
+		                     "and cannot be quoted for PowerShell");
+}
+
+static void comment(struct gen *g, const char *label, const char *text)
+{
+	put_comment(&g->sb, label, text);
+}
+
+/* A comment at indentation `ind` (tabs). */
+static void comment_at(struct gen *g, const char *ind, const char *text)
+{
+	struct smig_strbuf c = SMIG_STRBUF_INIT;
+	const char *s, *nl;
+
+	put_comment(&c, "", text);
+	for (s = smig_strbuf_cstr(&c); *s; s = nl + 1) {
+		nl = strchr(s, '\n');
+		put(g, ind);
+		smig_strbuf_append(&g->sb, s, (size_t)(nl - s) + 1);
+	}
+	if (smig_strbuf_failed(&c))
+		g->sb.failed = true;
+	smig_strbuf_release(&c);
+}
+
+/* "\n# ==== N. title ====\n" (the phase markers docs/migrate.md lists). */
+static void phase(struct gen *g, int n, const char *title)
+{
+	putf(g, "\n# ==== %d. %s ====\n", n, title);
+}
+
+/* A GUID in canonical upper-case form; false when `s` is not one. */
+static bool guid_upper(const char *s, char buf[SMIG_GUID_BUFSZ])
+{
+	struct smig_guid gd;
+
+	if (s == NULL || !smig_guid_parse(s, &gd))
+		return false;
+	smig_guid_format(&gd, SMIG_GUID_UPPER, buf);
+	return true;
+}
+
+/* An IPv4 address in dotted form (what the script may hand to Test-Connection and the
+ * NetTCPIP cmdlets): true when `s` is one. */
+static bool ipv4_ok(const char *s, uint32_t *out)
+{
+	struct in_addr a;
+
+	if (s == NULL || inet_pton(AF_INET, s, &a) != 1)
+		return false;
+	if (out)
+		*out = ntohl(a.s_addr);
+	return true;
+}
+
+/* Prefix length of a contiguous IPv4 mask, or -1. */
+static int mask_prefix(const char *mask)
+{
+	uint32_t m;
+	int n = 0;
+
+	if (!ipv4_ok(mask, &m))
+		return -1;
+	while (n < 32 && (m & (UINT32_C(1) << (31 - n))))
+		n++;
+	if (n < 32 && (m << n) != 0)
+		return -1;
+	return n;
+}
+
+static const char *vm_name(const struct smig_plan_vm *v)
+{
+	return v->src->name ? v->src->name : v->src->id ? v->src->id : "?";
+}
+
+/* Whether icacls can be given `w` as a file name: drive-absolute, none of the characters
+ * Windows refuses in names (icacls takes * and ? as wildcards, a '"' would split the argument
+ * PowerShell builds), no trailing '\' (it would escape the closing quote PowerShell adds). */
+static bool icacls_path_ok(const char *w)
+{
+	size_t n;
+	const unsigned char *u;
+
+	if (w == NULL || !((w[0] | 0x20) >= 'a' && (w[0] | 0x20) <= 'z') || w[1] != ':' ||
+	    w[2] != '\\')
+		return false;
+	n = strlen(w);
+	if (w[n - 1] == '\\')
+		return false;
+	for (u = (const unsigned char *)w + 2; *u; u++)
+		if (*u < 0x20 || *u == 0x7F || strchr("\"*?<>|:", *u) != NULL)
+			return false;
+	return true;
+}
+
+/* ---- fixed parts ---- */
+
+static const char helpers_ps[] =
+    "function Write-SmigItem {\n"
+    "\tparam([string]$Step, [string]$Item, [string]$Id, [string]$Result, [string]$Message)\n"
+    "\n"
+    "\tif ($Result -eq 'failed') {\n"
+    "\t\t$script:smigFailed += 1\n"
+    "\t} else {\n"
+    "\t\t$script:smigPassed += 1\n"
+    "\t}\n"
+    "\tif ($Result -eq 'warning') {\n"
+    "\t\t$script:smigWarnings += 1\n"
+    "\t}\n"
+    "\tif ($Result -eq 'manual') {\n"
+    "\t\t$script:smigManual += 1\n"
+    "\t}\n"
+    "\t$entry = [ordered]@{\n"
+    "\t\ttime = [DateTime]::UtcNow.ToString(\"yyyy-MM-dd'T'HH:mm:ss'Z'\", "
+    "[Globalization.CultureInfo]::InvariantCulture)\n"
+    "\t\tstep = $Step\n"
+    "\t\titem = $Item\n"
+    "\t\tid = $Id\n"
+    "\t\tsuccess = ($Result -ne 'failed')\n"
+    "\t\tresult = $Result\n"
+    "\t\tmessage = $Message\n"
+    "\t}\n"
+    "\tAdd-Content -LiteralPath $LogPath -Value (ConvertTo-Json -InputObject $entry -Compress) "
+    "-Encoding UTF8 -WhatIf:$false\n"
+    "\t$text = '[' + $Step + '] ' + $Result + ': ' + $Item + ': ' + $Message\n"
+    "\tif ($Result -eq 'failed' -or $Result -eq 'warning' -or $Result -eq 'manual') {\n"
+    "\t\tWrite-Warning $text\n"
+    "\t} else {\n"
+    "\t\tWrite-Host $text\n"
+    "\t}\n"
+    "}\n"
+    "\n"
+    "# Run $Change unless -WhatIf (or a 'No' to -Confirm) says not to; log the item either way.\n"
+    "# $Change sees the caller's variables; it must not use $Step, $Item, $Id, $Action.\n"
+    "function Invoke-SmigChange {\n"
+    "\tparam([string]$Step, [string]$Item, [string]$Id, [string]$Action, "
+    "[scriptblock]$Change)\n"
+    "\n"
+    "\tif (-not $smigCmdlet.ShouldProcess($Item, $Action)) {\n"
+    "\t\tWrite-SmigItem $Step $Item $Id 'whatif' $Action\n"
+    "\t\treturn\n"
+    "\t}\n"
+    "\t& $Change | Out-Null\n"
+    "\tWrite-SmigItem $Step $Item $Id 'done' $Action\n"
+    "}\n"
+    "\n"
+    "function Complete-Smig {\n"
+    "\tWrite-Host ('migrate.ps1: ' + $script:smigPassed + ' items succeeded, ' + "
+    "$script:smigFailed + ' failed (' + $script:smigWarnings + ' warnings, ' + "
+    "$script:smigManual + ' left to you)')\n"
+    "\ttry {\n"
+    "\t\tStop-Transcript | Out-Null\n"
+    "\t} catch {\n"
+    "\t}\n"
+    "\tif ($script:smigFailed -gt 0) {\n"
+    "\t\texit 1\n"
+    "\t}\n"
+    "\texit 0\n"
+    "}\n"
+    "\n"
+    "# A network adapter by connection name, interface description, {GUID} or MAC address.\n"
+    "function Find-SmigAdapter {\n"
+    "\tparam([string]$Spec)\n"
+    "\n"
+    "\t$all = @(Get-NetAdapter)\n"
+    "\tforeach ($a in $all) {\n"
+    "\t\tif ($a.Name -eq $Spec -or $a.InterfaceDescription -eq $Spec -or "
+    "$a.InterfaceGuid -eq $Spec) {\n"
+    "\t\t\treturn $a\n"
+    "\t\t}\n"
+    "\t}\n"
+    "\t$mac = $Spec -replace '[-:. ]', ''\n"
+    "\tif ($mac -match '^[0-9A-Fa-f]{12}$') {\n"
+    "\t\tforeach ($a in $all) {\n"
+    "\t\t\tif (($a.MacAddress -replace '-', '') -eq $mac) {\n"
+    "\t\t\t\treturn $a\n"
+    "\t\t\t}\n"
+    "\t\t}\n"
+    "\t}\n"
+    "\treturn $null\n"
+    "}\n"
+    "\n"
+    "# A virtual switch by exact name (-Name of the Hyper-V cmdlets matches wildcards).\n"
+    "function Find-SmigSwitch {\n"
+    "\tparam([string]$Name)\n"
+    "\n"
+    "\tforeach ($s in @(Get-VMSwitch)) {\n"
+    "\t\tif ($s.Name -eq $Name) {\n"
+    "\t\t\treturn $s\n"
+    "\t\t}\n"
+    "\t}\n"
+    "\treturn $null\n"
+    "}\n"
+    "\n"
+    "function Test-SmigSubnet {\n"
+    "\tparam([string]$A, [string]$B, [int]$Prefix)\n"
+    "\n"
+    "\t$x = ([Net.IPAddress]::Parse($A)).GetAddressBytes()\n"
+    "\t$y = ([Net.IPAddress]::Parse($B)).GetAddressBytes()\n"
+    "\tfor ($i = 0; $i -lt 4; $i++) {\n"
+    "\t\t$bits = [Math]::Min(8, [Math]::Max(0, $Prefix - 8 * $i))\n"
+    "\t\t$mask = (0xFF -shl (8 - $bits)) -band 0xFF\n"
+    "\t\tif (($x[$i] -band $mask) -ne ($y[$i] -band $mask)) {\n"
+    "\t\t\treturn $false\n"
+    "\t\t}\n"
+    "\t}\n"
+    "\treturn $true\n"
+    "}\n"
+    "\n"
+    "# IPv4 settings of one adapter of the management OS; what is there already is kept.\n"
+    "function Set-SmigIPv4 {\n"
+    "\tparam($Adapter, [string]$Label, [bool]$Dhcp, [string[]]$Address, [string[]]$Gateway, "
+    "[string[]]$Dns)\n"
+    "\n"
+    "\t$ifIndex = $Adapter.ifIndex\n"
+    "\t$ipif = Get-NetIPInterface -InterfaceIndex $ifIndex -AddressFamily IPv4\n"
+    "\tif ($Dhcp) {\n"
+    "\t\tif ([string]$ipif.Dhcp -eq 'Enabled') {\n"
+    "\t\t\tWrite-SmigItem 'ip' $Label '' 'skipped' 'DHCP is enabled already'\n"
+    "\t\t} else {\n"
+    "\t\t\tInvoke-SmigChange 'ip' $Label '' 'enable DHCP for IPv4' {\n"
+    "\t\t\t\tSet-NetIPInterface -InterfaceIndex $ifIndex -AddressFamily IPv4 -Dhcp Enabled\n"
+    "\t\t\t}\n"
+    "\t\t}\n"
+    "\t\treturn\n"
+    "\t}\n"
+    "\t$have = @(Get-NetIPAddress -InterfaceIndex $ifIndex -AddressFamily IPv4 "
+    "-ErrorAction SilentlyContinue)\n"
+    "\tforeach ($cidr in $Address) {\n"
+    "\t\t$parts = $cidr.Split('/')\n"
+    "\t\t$addr = $parts[0]\n"
+    "\t\t$len = [int]$parts[1]\n"
+    "\t\t$present = $false\n"
+    "\t\t$same = $false\n"
+    "\t\t$others = @()\n"
+    "\t\tforeach ($h in $have) {\n"
+    "\t\t\tif ($h.IPAddress -eq $addr) {\n"
+    "\t\t\t\t$present = $true\n"
+    "\t\t\t}\n"
+    "\t\t\tif ([string]$h.PrefixOrigin -ne 'WellKnown') {\n"
+    "\t\t\t\t$others += $h.IPAddress\n"
+    "\t\t\t\tif (Test-SmigSubnet $h.IPAddress $addr $len) {\n"
+    "\t\t\t\t\t$same = $true\n"
+    "\t\t\t\t}\n"
+    "\t\t\t}\n"
+    "\t\t}\n"
+    "\t\tif ($present) {\n"
+    "\t\t\tWrite-SmigItem 'ip' $Label '' 'skipped' ($cidr + ' is there already')\n"
+    "\t\t\tcontinue\n"
+    "\t\t}\n"
+    "\t\tif ($others.Count -gt 0 -and -not $same) {\n"
+    "\t\t\tWrite-SmigItem 'ip' $Label '' 'warning' ('the adapter is on another subnet (' + "
+    "($others -join ', ') + ') than the source address ' + $cidr)\n"
+    "\t\t}\n"
+    "\t\tInvoke-SmigChange 'ip' $Label '' ('New-NetIPAddress ' + $cidr) {\n"
+    "\t\t\tif ([string]$ipif.Dhcp -eq 'Enabled') {\n"
+    "\t\t\t\tSet-NetIPInterface -InterfaceIndex $ifIndex -AddressFamily IPv4 -Dhcp Disabled\n"
+    "\t\t\t}\n"
+    "\t\t\tNew-NetIPAddress -InterfaceIndex $ifIndex -AddressFamily IPv4 -IPAddress $addr "
+    "-PrefixLength $len\n"
+    "\t\t}\n"
+    "\t}\n"
+    "\t$routes = @(Get-NetRoute -InterfaceIndex $ifIndex -DestinationPrefix '0.0.0.0/0' "
+    "-ErrorAction SilentlyContinue)\n"
+    "\tforeach ($gw in $Gateway) {\n"
+    "\t\t$found = $false\n"
+    "\t\tforeach ($r in $routes) {\n"
+    "\t\t\tif ($r.NextHop -eq $gw) {\n"
+    "\t\t\t\t$found = $true\n"
+    "\t\t\t}\n"
+    "\t\t}\n"
+    "\t\tif ($found) {\n"
+    "\t\t\tWrite-SmigItem 'ip' $Label '' 'skipped' ('the default gateway ' + $gw + "
+    "' is there already')\n"
+    "\t\t} else {\n"
+    "\t\t\tInvoke-SmigChange 'ip' $Label '' ('default gateway ' + $gw) {\n"
+    "\t\t\t\tNew-NetRoute -InterfaceIndex $ifIndex -DestinationPrefix '0.0.0.0/0' "
+    "-NextHop $gw\n"
+    "\t\t\t}\n"
+    "\t\t}\n"
+    "\t}\n"
+    "\tif ($Dns.Count -gt 0) {\n"
+    "\t\t$cur = @((Get-DnsClientServerAddress -InterfaceIndex $ifIndex -AddressFamily IPv4)"
+    ".ServerAddresses)\n"
+    "\t\tif (($cur -join ',') -eq ($Dns -join ',')) {\n"
+    "\t\t\tWrite-SmigItem 'ip' $Label '' 'skipped' ('DNS servers ' + ($Dns -join ', ') + "
+    "' already')\n"
+    "\t\t} else {\n"
+    "\t\t\tInvoke-SmigChange 'ip' $Label '' ('DNS servers ' + ($Dns -join ', ')) {\n"
+    "\t\t\t\tSet-DnsClientServerAddress -InterfaceIndex $ifIndex -ServerAddresses $Dns\n"
+    "\t\t\t}\n"
+    "\t\t}\n"
+    "\t}\n"
+    "}\n"
+    "\n"
+    "# Resolve what Compare-VM reports: network adapters are disconnected (connected again\n"
+    "# below), missing media detached; anything else fails the VM with the report's messages.\n"
+    "function Resolve-SmigReport {\n"
+    "\tparam($Report, [string]$Label, [string]$VMId)\n"
+    "\n"
+    "\t$bad = @()\n"
+    "\tforeach ($inc in @($Report.Incompatibilities)) {\n"
+    "\t\tif (-not $inc) {\n"
+    "\t\t\tcontinue\n"
+    "\t\t}\n"
+    "\t\t$kind = ''\n"
+    "\t\tif ($inc.Source) {\n"
+    "\t\t\t$kind = $inc.Source.GetType().Name\n"
+    "\t\t}\n"
+    "\t\tif ($kind -like '*NetworkAdapter*') {\n"
+    "\t\t\tDisconnect-VMNetworkAdapter -VMNetworkAdapter $inc.Source\n"
+    "\t\t\tWrite-SmigItem 'vms' $Label $VMId 'done' ('network adapter disconnected for the "
+    "import (' + $inc.Message + ')')\n"
+    "\t\t} elseif ($kind -like '*DvdDrive*') {\n"
+    "\t\t\tSet-VMDvdDrive -VMDvdDrive $inc.Source -Path $null\n"
+    "\t\t\tWrite-SmigItem 'vms' $Label $VMId 'warning' ('DVD drive emptied: ' + "
+    "$inc.Message)\n"
+    "\t\t} elseif ($kind -like '*Floppy*') {\n"
+    "\t\t\tSet-VMFloppyDiskDrive -VMFloppyDiskDrive $inc.Source -Path $null\n"
+    "\t\t\tWrite-SmigItem 'vms' $Label $VMId 'warning' ('floppy drive emptied: ' + "
+    "$inc.Message)\n"
+    "\t\t} else {\n"
+    "\t\t\t$bad += ([string]$inc.MessageId + ' ' + $inc.Message)\n"
+    "\t\t}\n"
+    "\t}\n"
+    "\tif ($bad.Count -gt 0) {\n"
+    "\t\tthrow ('Compare-VM reports what migrate.ps1 cannot resolve: ' + ($bad -join '; '))\n"
+    "\t}\n"
+    "}\n"
+    "\n"
+    "# The VM's adapter for one source adapter: by MAC, else (-ByOrder) the next unused one of\n"
+    "# the same kind (legacy or synthetic).\n"
+    "function Select-SmigVMAdapter {\n"
+    "\tparam([object[]]$Adapters, [hashtable]$Used, [string]$Mac, [bool]$Legacy, "
+    "[bool]$ByOrder)\n"
+    "\n"
+    "\tif ($Mac) {\n"
+    "\t\tforeach ($a in $Adapters) {\n"
+    "\t\t\tif (-not $Used.ContainsKey([string]$a.Id) -and "
+    "(($a.MacAddress -replace '[-:]', '') -eq $Mac)) {\n"
+    "\t\t\t\t$Used[[string]$a.Id] = $true\n"
+    "\t\t\t\treturn $a\n"
+    "\t\t\t}\n"
+    "\t\t}\n"
+    "\t}\n"
+    "\tif ($ByOrder) {\n"
+    "\t\tforeach ($a in $Adapters) {\n"
+    "\t\t\tif (-not $Used.ContainsKey([string]$a.Id) -and [bool]$a.IsLegacy -eq $Legacy) {\n"
+    "\t\t\t\t$Used[[string]$a.Id] = $true\n"
+    "\t\t\t\treturn $a\n"
+    "\t\t\t}\n"
+    "\t\t}\n"
+    "\t}\n"
+    "\treturn $null\n"
+    "}\n"
+    "\n"
+    "function Connect-SmigVMAdapter {\n"
+    "\tparam($Adapter, [string]$Label, [string]$VMId, [string]$Switch, [int]$Vlan)\n"
+    "\n"
+    "\tif ($Switch) {\n"
+    "\t\tif ($Adapter.SwitchName -eq $Switch) {\n"
+    "\t\t\tWrite-SmigItem 'vms' $Label $VMId 'skipped' ('connected to ' + $Switch + "
+    "' already')\n"
+    "\t\t} else {\n"
+    "\t\t\t$sw = Find-SmigSwitch $Switch\n"
+    "\t\t\tif (-not $sw) {\n"
+    "\t\t\t\tthrow ('there is no virtual switch named ' + $Switch)\n"
+    "\t\t\t}\n"
+    "\t\t\tInvoke-SmigChange 'vms' $Label $VMId ('connect to the virtual switch ' + $Switch) {\n"
+    "\t\t\t\tConnect-VMNetworkAdapter -VMNetworkAdapter $Adapter -VMSwitch $sw\n"
+    "\t\t\t}\n"
+    "\t\t}\n"
+    "\t}\n"
+    "\tif ($Vlan -gt 0) {\n"
+    "\t\t$v = Get-VMNetworkAdapterVlan -VMNetworkAdapter $Adapter\n"
+    "\t\tif ([string]$v.OperationMode -eq 'Access' -and $v.AccessVlanId -eq $Vlan) {\n"
+    "\t\t\tWrite-SmigItem 'vms' $Label $VMId 'skipped' ('VLAN ' + $Vlan + ' already')\n"
+    "\t\t} else {\n"
+    "\t\t\tInvoke-SmigChange 'vms' $Label $VMId ('access VLAN ' + $Vlan) {\n"
+    "\t\t\t\tSet-VMNetworkAdapterVlan -VMNetworkAdapter $Adapter -Access -VlanId $Vlan\n"
+    "\t\t\t}\n"
+    "\t\t}\n"
+    "\t}\n"
+    "}\n"
+    "\n"
+    "# The VM's account gets $Perm on $Path unless it has an entry there already.\n"
+    "function Grant-SmigAccess {\n"
+    "\tparam([string]$Path, [string]$Perm, [string]$Label, [string]$VMId)\n"
+    "\n"
+    "\t$account = 'NT VIRTUAL MACHINE\\' + $VMId\n"
+    "\tif (-not (Test-Path -LiteralPath $Path)) {\n"
+    "\t\tWrite-SmigItem 'vms' $Label $VMId 'warning' ($Path + ' is not there')\n"
+    "\t\treturn\n"
+    "\t}\n"
+    "\tforeach ($rule in @((Get-Acl -LiteralPath $Path).Access)) {\n"
+    "\t\tif ([string]$rule.IdentityReference -eq $account) {\n"
+    "\t\t\tWrite-SmigItem 'vms' $Label $VMId 'skipped' ($account + ' has access to ' + $Path "
+    "+ ' already')\n"
+    "\t\t\treturn\n"
+    "\t\t}\n"
+    "\t}\n"
+    "\tInvoke-SmigChange 'vms' $Label $VMId ('icacls: grant ' + $account + ' ' + $Perm + "
+    "' on ' + $Path) {\n"
+    "\t\ticacls $Path /grant ($account + ':' + $Perm) | Out-Null\n"
+    "\t\tif ($LASTEXITCODE -ne 0) {\n"
+    "\t\t\tthrow ('icacls could not grant access to ' + $Path)\n"
+    "\t\t}\n"
+    "\t}\n"
+    "}\n"
+    "\n"
+    "function Test-SmigSameFile {\n"
+    "\tparam([string]$A, [string]$B)\n"
+    "\n"
+    "\t$sha = [Security.Cryptography.SHA256]::Create()\n"
+    "\ttry {\n"
+    "\t\t$ha = [BitConverter]::ToString($sha.ComputeHash([IO.File]::ReadAllBytes($A)))\n"
+    "\t\t$hb = [BitConverter]::ToString($sha.ComputeHash([IO.File]::ReadAllBytes($B)))\n"
+    "\t\treturn $ha -eq $hb\n"
+    "\t} finally {\n"
+    "\t\t$sha.Dispose()\n"
+    "\t}\n"
+    "}\n"
+    "\n"
+    "function Get-SmigMac {\n"
+    "\tparam($Mac)\n"
+    "\n"
+    "\tif ($Mac) {\n"
+    "\t\treturn ([string]$Mac -replace '[^0-9A-Fa-f]', '').ToUpper()\n"
+    "\t}\n"
+    "\treturn $null\n"
+    "}\n"
+    "\n"
+    "function Get-SmigValue {\n"
+    "\tparam($Value)\n"
+    "\n"
+    "\tif ($Value) {\n"
+    "\t\treturn [string]$Value\n"
+    "\t}\n"
+    "\treturn $null\n"
+    "}\n"
+    "\n"
+    "# smig-state.json: what Hyper-V reports now (docs/live-state.md).\n"
+    "function Write-SmigState {\n"
+    "\tparam([string]$Path)\n"
+    "\n"
+    "\t$vmhost = Get-VMHost\n"
+    "\t$os = [Environment]::OSVersion.Version\n"
+    "\t$virt = Get-ItemProperty -Path "
+    "'HKLM:\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Virtualization' "
+    "-ErrorAction SilentlyContinue\n"
+    "\t$storeLocation = $null\n"
+    "\tif ($virt -and $virt.StoreLocation) {\n"
+    "\t\t$storeLocation = [string]$virt.StoreLocation\n"
+    "\t}\n"
+    "\t$hostInfo = [ordered]@{\n"
+    "\t\tcomputer_name = $env:COMPUTERNAME\n"
+    "\t\tos_version = ('{0}.{1}.{2}' -f $os.Major, $os.Minor, $os.Build)\n"
+    "\t\tvirtual_machine_path = [string]$vmhost.VirtualMachinePath\n"
+    "\t\tvirtual_hard_disk_path = [string]$vmhost.VirtualHardDiskPath\n"
+    "\t\tmac_address_minimum = [string]$vmhost.MacAddressMinimum\n"
+    "\t\tmac_address_maximum = [string]$vmhost.MacAddressMaximum\n"
+    "\t\tlogical_processors = [int]$vmhost.LogicalProcessorCount\n"
+    "\t\tmemory_bytes = [int64]$vmhost.MemoryCapacity\n"
+    "\t\tstore_location = $storeLocation\n"
+    "\t}\n"
+    "\t$vmsmp = Get-ItemProperty -Path "
+    "'HKLM:\\SYSTEM\\CurrentControlSet\\Services\\VMSMP\\Parameters' "
+    "-ErrorAction SilentlyContinue\n"
+    "\t$vmq = [ordered]@{\n"
+    "\t\tTenGigVmqEnabled = $null\n"
+    "\t\tBelowTenGigVmqEnabled = $null\n"
+    "\t}\n"
+    "\tif ($vmsmp -and $vmsmp.PSObject.Properties['TenGigVmqEnabled']) {\n"
+    "\t\t$vmq.TenGigVmqEnabled = [int]$vmsmp.TenGigVmqEnabled\n"
+    "\t}\n"
+    "\tif ($vmsmp -and $vmsmp.PSObject.Properties['BelowTenGigVmqEnabled']) {\n"
+    "\t\t$vmq.BelowTenGigVmqEnabled = [int]$vmsmp.BelowTenGigVmqEnabled\n"
+    "\t}\n"
+    "\t$netAdapters = @(Get-NetAdapter)\n"
+    "\t$switches = @()\n"
+    "\tforeach ($s in @(Get-VMSwitch)) {\n"
+    "\t\t$desc = Get-SmigValue $s.NetAdapterInterfaceDescription\n"
+    "\t\t$mac = $null\n"
+    "\t\tforeach ($na in $netAdapters) {\n"
+    "\t\t\tif ($desc -and $na.InterfaceDescription -eq $desc) {\n"
+    "\t\t\t\t$mac = Get-SmigMac $na.MacAddress\n"
+    "\t\t\t}\n"
+    "\t\t}\n"
+    "\t\t$switches += [pscustomobject]@{\n"
+    "\t\t\tid = [string]$s.Id\n"
+    "\t\t\tname = [string]$s.Name\n"
+    "\t\t\ttype = [string]$s.SwitchType\n"
+    "\t\t\tallow_management_os = [bool]$s.AllowManagementOS\n"
+    "\t\t\tadapter_description = $desc\n"
+    "\t\t\tadapter_mac = $mac\n"
+    "\t\t}\n"
+    "\t}\n"
+    "\t$vmqs = @(Get-NetAdapterVmq -ErrorAction SilentlyContinue)\n"
+    "\t$adapters = @()\n"
+    "\tforeach ($na in $netAdapters) {\n"
+    "\t\t$vmqOn = $null\n"
+    "\t\tforeach ($q in $vmqs) {\n"
+    "\t\t\tif ($q.Name -eq $na.Name) {\n"
+    "\t\t\t\t$vmqOn = [bool]$q.Enabled\n"
+    "\t\t\t}\n"
+    "\t\t}\n"
+    "\t\t$adapters += [pscustomobject]@{\n"
+    "\t\t\tname = [string]$na.Name\n"
+    "\t\t\tdescription = [string]$na.InterfaceDescription\n"
+    "\t\t\tmac = Get-SmigMac $na.MacAddress\n"
+    "\t\t\tvirtual = ([bool]$na.Virtual -or $na.InterfaceDescription -like "
+    "'Hyper-V Virtual Ethernet Adapter*')\n"
+    "\t\t\tstatus = [string]$na.Status\n"
+    "\t\t\tlink_speed = [string]$na.LinkSpeed\n"
+    "\t\t\tvmq_enabled = $vmqOn\n"
+    "\t\t}\n"
+    "\t}\n"
+    "\t$ip = @()\n"
+    "\tforeach ($c in @(Get-NetIPConfiguration)) {\n"
+    "\t\tif (-not $c.IPv4Address) {\n"
+    "\t\t\tcontinue\n"
+    "\t\t}\n"
+    "\t\t$addrs = @()\n"
+    "\t\tforeach ($x in @($c.IPv4Address)) {\n"
+    "\t\t\t$addrs += ('{0}/{1}' -f $x.IPAddress, $x.PrefixLength)\n"
+    "\t\t}\n"
+    "\t\t$gws = @()\n"
+    "\t\tforeach ($gw in @($c.IPv4DefaultGateway)) {\n"
+    "\t\t\tif ($gw) {\n"
+    "\t\t\t\t$gws += [string]$gw.NextHop\n"
+    "\t\t\t}\n"
+    "\t\t}\n"
+    "\t\t$dns = @()\n"
+    "\t\tforeach ($d in @(Get-DnsClientServerAddress -InterfaceIndex $c.InterfaceIndex "
+    "-AddressFamily IPv4 -ErrorAction SilentlyContinue)) {\n"
+    "\t\t\tforeach ($server in @($d.ServerAddresses)) {\n"
+    "\t\t\t\t$dns += [string]$server\n"
+    "\t\t\t}\n"
+    "\t\t}\n"
+    "\t\t$ipif = Get-NetIPInterface -InterfaceIndex $c.InterfaceIndex -AddressFamily IPv4 "
+    "-ErrorAction SilentlyContinue\n"
+    "\t\t$ip += [pscustomobject]@{\n"
+    "\t\t\tinterface = [string]$c.InterfaceAlias\n"
+    "\t\t\tmac = Get-SmigMac $c.NetAdapter.MacAddress\n"
+    "\t\t\tdhcp = ($ipif -and [string]$ipif.Dhcp -eq 'Enabled')\n"
+    "\t\t\taddresses = $addrs\n"
+    "\t\t\tgateways = $gws\n"
+    "\t\t\tdns = $dns\n"
+    "\t\t}\n"
+    "\t}\n"
+    "\t$vms = @()\n"
+    "\tforeach ($vm in @(Get-VM)) {\n"
+    "\t\t$hd = @()\n"
+    "\t\tforeach ($d in @(Get-VMHardDiskDrive -VM $vm)) {\n"
+    "\t\t\t$hd += [pscustomobject]@{\n"
+    "\t\t\t\tcontroller_type = [string]$d.ControllerType\n"
+    "\t\t\t\tcontroller_number = [int]$d.ControllerNumber\n"
+    "\t\t\t\tcontroller_location = [int]$d.ControllerLocation\n"
+    "\t\t\t\tpath = Get-SmigValue $d.Path\n"
+    "\t\t\t\tdisk_number = $d.DiskNumber\n"
+    "\t\t\t}\n"
+    "\t\t}\n"
+    "\t\t$dvd = @()\n"
+    "\t\tforeach ($d in @(Get-VMDvdDrive -VM $vm)) {\n"
+    "\t\t\t$dvd += [pscustomobject]@{\n"
+    "\t\t\t\tcontroller_number = [int]$d.ControllerNumber\n"
+    "\t\t\t\tcontroller_location = [int]$d.ControllerLocation\n"
+    "\t\t\t\tpath = Get-SmigValue $d.Path\n"
+    "\t\t\t}\n"
+    "\t\t}\n"
+    "\t\t$fd = @()\n"
+    "\t\tforeach ($d in @(Get-VMFloppyDiskDrive -VM $vm)) {\n"
+    "\t\t\t$fd += [pscustomobject]@{\n"
+    "\t\t\t\tpath = Get-SmigValue $d.Path\n"
+    "\t\t\t}\n"
+    "\t\t}\n"
+    "\t\t$snaps = @()\n"
+    "\t\tforeach ($sn in @(Get-VMSnapshot -VM $vm)) {\n"
+    "\t\t\t$snaps += [pscustomobject]@{\n"
+    "\t\t\t\tid = [string]$sn.Id\n"
+    "\t\t\t\tname = [string]$sn.Name\n"
+    "\t\t\t\tparent_id = Get-SmigValue $sn.ParentSnapshotId\n"
+    "\t\t\t}\n"
+    "\t\t}\n"
+    "\t\t$nics = @()\n"
+    "\t\tforeach ($n in @(Get-VMNetworkAdapter -VM $vm)) {\n"
+    "\t\t\t$vlan = Get-VMNetworkAdapterVlan -VMNetworkAdapter $n\n"
+    "\t\t\t$vlanMode = $null\n"
+    "\t\t\t$vlanId = $null\n"
+    "\t\t\tif ($vlan) {\n"
+    "\t\t\t\t$vlanMode = [string]$vlan.OperationMode\n"
+    "\t\t\t\t$vlanId = [int]$vlan.AccessVlanId\n"
+    "\t\t\t}\n"
+    "\t\t\t$nics += [pscustomobject]@{\n"
+    "\t\t\t\tname = [string]$n.Name\n"
+    "\t\t\t\tmac = Get-SmigMac $n.MacAddress\n"
+    "\t\t\t\tmac_static = (-not $n.DynamicMacAddressEnabled)\n"
+    "\t\t\t\tlegacy = [bool]$n.IsLegacy\n"
+    "\t\t\t\tswitch_name = Get-SmigValue $n.SwitchName\n"
+    "\t\t\t\tvlan_mode = $vlanMode\n"
+    "\t\t\t\tvlan_id = $vlanId\n"
+    "\t\t\t}\n"
+    "\t\t}\n"
+    "\t\t$proc = Get-VMProcessor -VM $vm\n"
+    "\t\t$vms += [pscustomobject]@{\n"
+    "\t\t\tid = [string]$vm.VMId\n"
+    "\t\t\tname = [string]$vm.VMName\n"
+    "\t\t\tstate = [string]$vm.State\n"
+    "\t\t\tpath = [string]$vm.ConfigurationLocation\n"
+    "\t\t\tversion = Get-SmigValue $vm.Version\n"
+    "\t\t\tmemory_startup_bytes = [int64]$vm.MemoryStartup\n"
+    "\t\t\tmemory_minimum_bytes = [int64]$vm.MemoryMinimum\n"
+    "\t\t\tmemory_maximum_bytes = [int64]$vm.MemoryMaximum\n"
+    "\t\t\tdynamic_memory = [bool]$vm.DynamicMemoryEnabled\n"
+    "\t\t\tprocessor_count = [int]$vm.ProcessorCount\n"
+    "\t\t\tprocessor_compatibility = [bool]$proc.CompatibilityForMigrationEnabled\n"
+    "\t\t\thard_drives = $hd\n"
+    "\t\t\tdvd_drives = $dvd\n"
+    "\t\t\tfloppy_drives = $fd\n"
+    "\t\t\tsnapshots = $snaps\n"
+    "\t\t\tnetwork_adapters = $nics\n"
+    "\t\t}\n"
+    "\t}\n"
+    "\t$authorization = $null\n"
+    "\tif ($storeLocation -and $storeLocation.StartsWith('msxml://', "
+    "[StringComparison]::OrdinalIgnoreCase)) {\n"
+    "\t\t$storePath = $storeLocation.Substring(8)\n"
+    "\t\tif ((Test-Path -LiteralPath $storePath) -and "
+    "(Get-Item -LiteralPath $storePath).Length -le 16777216) {\n"
+    "\t\t\t$authorization = [ordered]@{\n"
+    "\t\t\t\tpath = $storePath\n"
+    "\t\t\t\txml_base64 = [Convert]::ToBase64String([IO.File]::ReadAllBytes($storePath))\n"
+    "\t\t\t}\n"
+    "\t\t}\n"
+    "\t}\n"
+    "\t$firewall = @()\n"
+    "\tforeach ($rule in @(Get-NetFirewallRule)) {\n"
+    "\t\tif ($rule.DisplayGroup -like 'Hyper-V*' -or $smigFirewallNames -contains $rule.Name) {\n"
+    "\t\t\t$firewall += [pscustomobject]@{\n"
+    "\t\t\t\tname = [string]$rule.Name\n"
+    "\t\t\t\tdisplay_name = [string]$rule.DisplayName\n"
+    "\t\t\t\tgroup = Get-SmigValue $rule.Group\n"
+    "\t\t\t\tenabled = ([string]$rule.Enabled -eq 'True')\n"
+    "\t\t\t}\n"
+    "\t\t}\n"
+    "\t}\n"
+    "\t$state = [ordered]@{\n"
+    "\t\tformat = 'smig-state'\n"
+    "\t\tversion = 1\n"
+    "\t\tarchive_id = $smigArchive\n"
+    "\t\twritten_utc = [DateTime]::UtcNow.ToString(\"yyyy-MM-dd'T'HH:mm:ss'Z'\", "
+    "[Globalization.CultureInfo]::InvariantCulture)\n"
+    "\t\thost = $hostInfo\n"
+    "\t\tvmq = $vmq\n"
+    "\t\tswitches = $switches\n"
+    "\t\tadapters = $adapters\n"
+    "\t\tip = $ip\n"
+    "\t\tvms = $vms\n"
+    "\t\tauthorization = $authorization\n"
+    "\t\tfirewall = $firewall\n"
+    "\t}\n"
+    "\t# PowerShell 3.0's type data gives arrays a Count property, which ConvertTo-Json\n"
+    "\t# writes as {\"value\": [...], \"Count\": n} for a wrapped array; this session drops it\n"
+    "\tif (Get-TypeData -TypeName System.Array) {\n"
+    "\t\tRemove-TypeData -TypeName System.Array -WhatIf:$false\n"
+    "\t}\n"
+    "\t$json = ConvertTo-Json -InputObject $state -Depth 8\n"
+    "\t[IO.File]::WriteAllText($Path, $json, (New-Object Text.UTF8Encoding($false)))\n"
+    "}\n";
+
+/* ---- the phases ---- */
+
+static void header(struct gen *g)
+{
+	const struct smig_plan *p = g->p;
+	const char *src = p->src->os.computer_name ? p->src->os.computer_name : "?";
+	const char *dst = p->dst && p->dst->os.computer_name ? p->dst->os.computer_name : "?";
+	struct smig_strbuf line = SMIG_STRBUF_INIT;
+
+	put(g,
+	    "# migrate.ps1 - finishes the migration of a Hyper-V host on the Windows Server 2012 "
+	    "destination\n#\n");
+	smig_strbuf_printf(&line, "%s (source %s, destination %s)", p->desc->archive_id, src, dst);
+	comment(g, "Archive id: ", smig_strbuf_cstr(&line));
+	smig_strbuf_release(&line);
+	put(g,
+	    "#\n"
+	    "# Written by smig-import apply, which placed the VM files; run it elevated on the\n"
+	    "# running destination: Hyper-V itself creates the virtual networks and registers the\n"
+	    "# VMs in place (Compare-VM -Register, Import-VM), then the script writes\n"
+	    "# smig-state.json for 'smig-import report --state'. Every step checks what is there\n"
+	    "# first, so running it again is safe. Try it with -WhatIf first. Values only you\n"
+	    "# know are parameters (below); do not edit the script. docs/migrate.md describes it.\n"
+	    "# Log: migrate-log.jsonl (one JSON object per item); transcript: "
+	    "migrate-transcript-*.txt.\n\n");
+}
+
+/* The param() block: every value an administrator may have to give. */
+static void params(struct gen *g)
+{
+	const struct smig_plan *p = g->p;
+	size_t i, j, k, n;
+
+	put(g, "[CmdletBinding(SupportsShouldProcess=$true)]\nparam(\n");
+	comment_at(g, "\t",
+	           "-SourceIsOff: the source host is off or off the network; do not ping its "
+	           "addresses");
+	put(g, "\t[switch]$SourceIsOff,\n");
+	comment_at(g, "\t", "-StateOnly: write smig-state.json and change nothing");
+	put(g, "\t[switch]$StateOnly,\n");
+	comment_at(g, "\t",
+	           "-StatePath, -LogPath: default smig-state.json and migrate-log.jsonl next to "
+	           "the script");
+	put(g, "\t[string]$StatePath = '',\n\t[string]$LogPath = '',\n");
+	comment_at(g, "\t",
+	           "-SourceAddress: the source host's IPv4 addresses, which must not answer "
+	           "before anything changes");
+	put(g, "\t[string[]]$SourceAddress = @(");
+	for (i = 0, n = 0; i < p->src->nnics; i++) {
+		const struct smig_inv_nic *nic = &p->src->nics[i];
+
+		if (!nic->physical && !nic->host_vnic)
+			continue;
+		for (k = 0; nic->ip && nic->ip[k]; k++) {
+			uint32_t a;
+
+			if (!ipv4_ok(nic->ip[k], &a) || a == 0)
+				continue;
+			putf(g, "%s'%s'", n++ ? ", " : "", nic->ip[k]);
+		}
+	}
+	put(g, ")");
+	for (i = 0; i < p->nswitches; i++) {
+		const struct smig_plan_switch *ps = &p->switches[i];
+		struct smig_strbuf t = SMIG_STRBUF_INIT;
+		const char *def = "";
+		char mac[13];
+
+		if (!g->prm.adapter[i])
+			continue;
+		put(g, ",\n");
+		smig_strbuf_printf(
+		    &t,
+		    "-%s: the destination adapter (name, MAC, description or {GUID}) "
+		    "for the external network '%s'; empty: it is created internal",
+		    g->prm.adapter[i], ps->src->name ? ps->src->name : "?");
+		comment_at(g, "\t", smig_strbuf_cstr(&t));
+		smig_strbuf_release(&t);
+		putf(g, "\t[string]$%s = ", g->prm.adapter[i]);
+		if (ps->bind_nic && ps->bind_nic->connection_name) {
+			def = ps->bind_nic->connection_name;
+		} else if (ps->bind_nic && ps->bind_nic->has_mac) {
+			smig_mac_format_plain(&ps->bind_nic->mac, mac);
+			def = mac;
+		}
+		val(g, def);
+	}
+	for (i = 0; i < p->nvms; i++) {
+		const struct smig_plan_vm *v = &p->vms[i];
+
+		for (j = 0; g->prm.disk[i] && j < v->src->ndrives; j++) {
+			struct smig_strbuf t = SMIG_STRBUF_INIT;
+
+			if (!g->prm.disk[i][j])
+				continue;
+			put(g, ",\n");
+			smig_strbuf_printf(
+			    &t,
+			    "-%s: the destination disk number (Get-Disk; the disk kept "
+			    "Offline) for the pass-through disk at %s of VM '%s' (source "
+			    "%s); -1: not attached",
+			    g->prm.disk[i][j], v->src->drives[j].slot, vm_name(v),
+			    v->src->drives[j].pathname ? v->src->drives[j].pathname : "?");
+			comment_at(g, "\t", smig_strbuf_cstr(&t));
+			smig_strbuf_release(&t);
+			putf(g, "\t[int]$%s = -1", g->prm.disk[i][j]);
+		}
+	}
+	/* ps2012-check's grammar wants a line break after the block */
+	put(g, "\n)\n\n");
+}
+
+/* Variables, the log, the transcript, the helper functions and -StateOnly. */
+static void prologue(struct gen *g)
+{
+	put(g, "$ErrorActionPreference = 'Stop'\n$smigArchive = ");
+	val(g, g->p->desc->archive_id);
+	put(g, "\n"
+	       "$smigCmdlet = $PSCmdlet\n"
+	       "$smigHere = Split-Path -Parent $MyInvocation.MyCommand.Path\n"
+	       "if (-not $StatePath) {\n"
+	       "\t$StatePath = Join-Path $smigHere 'smig-state.json'\n"
+	       "}\n"
+	       "if (-not $LogPath) {\n"
+	       "\t$LogPath = Join-Path $smigHere 'migrate-log.jsonl'\n"
+	       "}\n"
+	       "$smigStamp = (Get-Date).ToString('yyyyMMdd-HHmmss')\n"
+	       "$script:smigPassed = 0\n"
+	       "$script:smigFailed = 0\n"
+	       "$script:smigWarnings = 0\n"
+	       "$script:smigManual = 0\n"
+	       "$script:smigRestartVmms = $false\n");
+	/* the rules the firewall phase touches, for the state's firewall list */
+	put(g, "$smigFirewallNames = @(");
+	{
+		size_t i, n = 0;
+
+		for (i = 0; i < g->p->src->nfwrules; i++) {
+			const struct smig_inv_fwrule *r = &g->p->src->fwrules[i];
+
+			if (!r->hyperv || r->user_defined || !r->id)
+				continue;
+			if (n++)
+				put(g, ", ");
+			val(g, r->id);
+		}
+	}
+	put(g, ")\n\n");
+	put(g, helpers_ps);
+	put(g,
+	    "\n"
+	    "if ($StateOnly) {\n"
+	    "\ttry {\n"
+	    "\t\tImport-Module Hyper-V\n"
+	    "\t\tWrite-SmigState -Path $StatePath\n"
+	    "\t\tWrite-Host ('migrate.ps1: wrote ' + $StatePath)\n"
+	    "\t} catch {\n"
+	    "\t\tWrite-Warning ('migrate.ps1: cannot write the live state: ' + "
+	    "$_.Exception.Message)\n"
+	    "\t\texit 1\n"
+	    "\t}\n"
+	    "\texit 0\n"
+	    "}\n"
+	    "try {\n"
+	    "\tStart-Transcript -Path (Join-Path $smigHere ('migrate-transcript-' + $smigStamp + "
+	    "'.txt')) -WhatIf:$false | Out-Null\n"
+	    "} catch {\n"
+	    "\tWrite-Warning ('migrate.ps1: no transcript: ' + $_.Exception.Message)\n"
+	    "}\n");
+}
+
+/* "} catch { Write-SmigItem <step> <item> <id> 'failed' <message> }", the closing braces at the
+ * indentation the caller has just written (tabs since the last line end). */
+static void catch_item(struct gen *g, const char *step, const char *item, const char *id)
+{
+	int n = 0;
+
+	while ((size_t)n < g->sb.len && g->sb.buf[g->sb.len - 1 - (size_t)n] == '\t')
+		n++;
+	putf(g,
+	     "} catch {\n"
+	     "%.*s\tWrite-SmigItem '%s' %s %s 'failed' $_.Exception.Message\n"
+	     "%.*s}\n",
+	     n, "\t\t\t\t\t\t\t\t", step, item, id, n, "\t\t\t\t\t\t\t\t");
+}
+
+static void phase_prereq(struct gen *g)
+{
+	const struct smig_plan *p = g->p;
+	char letters[27] = {0};
+	uint64_t need[26] = {0};
+	size_t i, k, n = 0;
+
+	phase(g, 1, "prerequisites");
+	put(g,
+	    "$smigPrincipal = New-Object Security.Principal.WindowsPrincipal("
+	    "[Security.Principal.WindowsIdentity]::GetCurrent())\n"
+	    "if ($smigPrincipal.IsInRole([Security.Principal.WindowsBuiltInRole]::Administrator)) "
+	    "{\n"
+	    "\tWrite-SmigItem 'prerequisites' 'elevated' '' 'done' 'running elevated'\n"
+	    "} else {\n"
+	    "\tWrite-SmigItem 'prerequisites' 'elevated' '' 'failed' 'run migrate.ps1 elevated "
+	    "(Run as administrator)'\n"
+	    "}\n"
+	    "$smigOs = [Environment]::OSVersion.Version\n"
+	    "if ($smigOs.Major -eq 6 -and $smigOs.Minor -eq 2) {\n"
+	    "\tWrite-SmigItem 'prerequisites' 'os' '' 'done' ('Windows ' + $smigOs)\n"
+	    "} else {\n"
+	    "\tWrite-SmigItem 'prerequisites' 'os' '' 'failed' ('this is Windows ' + $smigOs + "
+	    "', not Windows Server 2012 (6.2)')\n"
+	    "}\n"
+	    "if (Get-Module -ListAvailable -Name Hyper-V) {\n"
+	    "\tImport-Module Hyper-V\n"
+	    "\tWrite-SmigItem 'prerequisites' 'Hyper-V module' '' 'done' 'available'\n"
+	    "} else {\n"
+	    "\tWrite-SmigItem 'prerequisites' 'Hyper-V module' '' 'failed' 'the Hyper-V module is "
+	    "missing: install the Hyper-V role and its management tools'\n"
+	    "}\n"
+	    "$smigVmms = Get-Service -Name vmms -ErrorAction SilentlyContinue\n"
+	    "if ($smigVmms -and [string]$smigVmms.Status -eq 'Running') {\n"
+	    "\tWrite-SmigItem 'prerequisites' 'vmms' '' 'done' 'running'\n"
+	    "} else {\n"
+	    "\tWrite-SmigItem 'prerequisites' 'vmms' '' 'failed' 'the Hyper-V Virtual Machine "
+	    "Management service (vmms) is not running'\n"
+	    "}\n"
+	    "if ($SourceIsOff) {\n"
+	    "\tWrite-SmigItem 'prerequisites' 'source' '' 'skipped' '-SourceIsOff: not pinged'\n"
+	    "} else {\n"
+	    "\tforeach ($smigAddr in $SourceAddress) {\n"
+	    "\t\ttry {\n"
+	    "\t\t\tif (Get-NetIPAddress -IPAddress $smigAddr -ErrorAction SilentlyContinue) {\n"
+	    "\t\t\t\tWrite-SmigItem 'prerequisites' $smigAddr '' 'skipped' 'this host has the "
+	    "address itself'\n"
+	    "\t\t\t} elseif (Test-Connection -ComputerName $smigAddr -Count 1 -Quiet) {\n"
+	    "\t\t\t\tWrite-SmigItem 'prerequisites' $smigAddr '' 'failed' 'the source host still "
+	    "answers at this address: turn it off or take it off the network (or run with "
+	    "-SourceIsOff)'\n"
+	    "\t\t\t} else {\n"
+	    "\t\t\t\tWrite-SmigItem 'prerequisites' $smigAddr '' 'done' 'the source does not "
+	    "answer'\n"
+	    "\t\t\t}\n"
+	    "\t\t");
+	catch_item(g, "prerequisites", "$smigAddr", "''");
+	put(g, "\t}\n}\n");
+	/* free space: a 2012 VM keeps a file as large as its memory beside its configuration */
+	for (i = 0; i < p->nvms; i++) {
+		const struct smig_plan_vm *v = &p->vms[i];
+		char c;
+
+		if (!v->selected || !v->data_root)
+			continue;
+		c = (char)(v->data_root[0] & ~0x20);
+		if (c < 'A' || c > 'Z' || v->data_root[1] != ':')
+			continue;
+		if (!strchr(letters, c))
+			letters[n++] = c;
+		if (v->src->memory_mb > 0)
+			need[c - 'A'] += (uint64_t)v->src->memory_mb << 20;
+	}
+	for (k = 0; k < n; k++) {
+		char c = letters[k];
+
+		putf(g,
+		     "try {\n"
+		     "\t$smigDrive = New-Object IO.DriveInfo('%c')\n"
+		     "\tif ($smigDrive.AvailableFreeSpace -ge %llu) {\n"
+		     "\t\tWrite-SmigItem 'prerequisites' 'free space %c:' '' 'done' "
+		     "([string]$smigDrive.AvailableFreeSpace + ' bytes free')\n"
+		     "\t} else {\n"
+		     "\t\tWrite-SmigItem 'prerequisites' 'free space %c:' '' 'warning' "
+		     "('only ' + $smigDrive.AvailableFreeSpace + ' bytes free; the VMs there "
+		     "need %llu for their memory files')\n"
+		     "\t}\n",
+		     c, (unsigned long long)need[c - 'A'], c, c, (unsigned long long)need[c - 'A']);
+		putf(g,
+		     "} catch {\n"
+		     "\tWrite-SmigItem 'prerequisites' 'free space %c:' '' 'failed' "
+		     "$_.Exception.Message\n"
+		     "}\n",
+		     c);
+	}
+	put(g, "if ($script:smigFailed -gt 0) {\n"
+	       "\tWrite-Warning 'migrate.ps1: a prerequisite failed: nothing was changed'\n"
+	       "\tComplete-Smig\n"
+	       "}\n");
+}
+
+static void phase_host(struct gen *g)
+{
+	const struct smig_plan *p = g->p;
+	const struct smig_inv_hostsettings *h = &p->src->host;
+	bool any = false;
+
+	phase(g, 2, "host settings");
+	if (p->set_data_root && p->data_root) {
+		put(g, "try {\n\t$smigWant = ");
+		val(g, p->data_root);
+		put(g, "\n"
+		       "\tif ((Get-VMHost).VirtualMachinePath -eq $smigWant) {\n"
+		       "\t\tWrite-SmigItem 'host' 'VirtualMachinePath' '' 'skipped' $smigWant\n"
+		       "\t} else {\n"
+		       "\t\tInvoke-SmigChange 'host' 'VirtualMachinePath' '' ('Set-VMHost "
+		       "-VirtualMachinePath ' + $smigWant) {\n"
+		       "\t\t\tSet-VMHost -VirtualMachinePath $smigWant\n"
+		       "\t\t}\n"
+		       "\t}\n");
+		catch_item(g, "host", "'VirtualMachinePath'", "''");
+		any = true;
+	}
+	if (p->set_vhd_path && p->vhd_path) {
+		put(g, "try {\n\t$smigWant = ");
+		val(g, p->vhd_path);
+		put(g, "\n"
+		       "\tif ((Get-VMHost).VirtualHardDiskPath -eq $smigWant) {\n"
+		       "\t\tWrite-SmigItem 'host' 'VirtualHardDiskPath' '' 'skipped' $smigWant\n"
+		       "\t} else {\n"
+		       "\t\tInvoke-SmigChange 'host' 'VirtualHardDiskPath' '' ('Set-VMHost "
+		       "-VirtualHardDiskPath ' + $smigWant) {\n"
+		       "\t\t\tSet-VMHost -VirtualHardDiskPath $smigWant\n"
+		       "\t\t}\n"
+		       "\t}\n");
+		catch_item(g, "host", "'VirtualHardDiskPath'", "''");
+		any = true;
+	}
+	if (p->set_mac_range && h->has_mac_range) {
+		char lo[13], hi[13];
+
+		smig_mac_format_plain(&h->mac_min, lo);
+		smig_mac_format_plain(&h->mac_max, hi);
+		putf(g,
+		     "try {\n"
+		     "\t$smigHost = Get-VMHost\n"
+		     "\tif ($smigHost.MacAddressMinimum -eq '%s' -and $smigHost.MacAddressMaximum "
+		     "-eq "
+		     "'%s') {\n"
+		     "\t\tWrite-SmigItem 'host' 'MAC address range' '' 'skipped' '%s-%s'\n"
+		     "\t} else {\n"
+		     "\t\tInvoke-SmigChange 'host' 'MAC address range' '' 'Set-VMHost "
+		     "-MacAddressMinimum %s -MacAddressMaximum %s' {\n"
+		     "\t\t\tSet-VMHost -MacAddressMinimum '%s' -MacAddressMaximum '%s'\n"
+		     "\t\t}\n"
+		     "\t}\n",
+		     lo, hi, lo, hi, lo, hi, lo, hi);
+		catch_item(g, "host", "'MAC address range'", "''");
+		any = true;
+	}
+	if (!any)
+		put(g, "Write-SmigItem 'host' 'settings' '' 'skipped' 'the plan keeps this host''s "
+		       "settings'\n");
+}
+
+/* StoreLocation := `url` when it differs; vmms is restarted after the phase. */
+static void store_location(struct gen *g, const char *url)
+{
+	put(g, "try {\n\t$smigWant = ");
+	val(g, url);
+	put(g, "\n"
+	       "\t$smigVirt = Get-ItemProperty -Path "
+	       "'HKLM:\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Virtualization'\n"
+	       "\tif ([string]$smigVirt.StoreLocation -eq $smigWant) {\n"
+	       "\t\tWrite-SmigItem 'authorization' 'StoreLocation' '' 'skipped' $smigWant\n"
+	       "\t} else {\n"
+	       "\t\tInvoke-SmigChange 'authorization' 'StoreLocation' '' ('StoreLocation ' + "
+	       "$smigWant) {\n"
+	       "\t\t\tSet-ItemProperty -Path "
+	       "'HKLM:\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Virtualization' "
+	       "-Name StoreLocation -Value $smigWant\n"
+	       "\t\t\t$script:smigRestartVmms = $true\n"
+	       "\t\t}\n"
+	       "\t}\n");
+	catch_item(g, "authorization", "'StoreLocation'", "''");
+}
+
+static void phase_store(struct gen *g)
+{
+	const struct smig_plan *p = g->p;
+	const char *url = p->src->host.store_location;
+	bool any = false;
+
+	phase(g, 3, "authorization store");
+	if (p->store_copy && p->store_winpath) {
+		put(g, "$smigStore = ");
+		val(g, p->store_winpath);
+		put(g,
+		    "\n"
+		    "try {\n"
+		    "\t$smigStoreSrc = Join-Path $smigHere 'InitialStore.xml'\n"
+		    "\tif (-not (Test-Path -LiteralPath $smigStoreSrc)) {\n"
+		    "\t\tthrow 'InitialStore.xml is not next to migrate.ps1 (apply stages the "
+		    "source''s store there)'\n"
+		    "\t}\n"
+		    "\tif ((Test-Path -LiteralPath $smigStore) -and "
+		    "(Test-SmigSameFile $smigStoreSrc $smigStore)) {\n"
+		    "\t\tWrite-SmigItem 'authorization' $smigStore '' 'skipped' 'the store is the "
+		    "source''s already'\n"
+		    "\t} else {\n"
+		    "\t\tInvoke-SmigChange 'authorization' $smigStore '' 'back up the current "
+		    "store "
+		    "(.<time>.bak) and copy the source''s' {\n"
+		    "\t\t\tif (Test-Path -LiteralPath $smigStore) {\n"
+		    "\t\t\t\t[IO.File]::Copy($smigStore, $smigStore + '.' + $smigStamp + '.bak', "
+		    "$true)\n"
+		    "\t\t\t}\n"
+		    "\t\t\t[IO.File]::Copy($smigStoreSrc, $smigStore, $true)\n"
+		    "\t\t\t$script:smigRestartVmms = $true\n"
+		    "\t\t}\n"
+		    "\t}\n");
+		catch_item(g, "authorization", "$smigStore", "''");
+		if (p->set_store_location) {
+			char *want =
+			    smig_asprintf(g->e, "%s%s", SMIG_STORE_FILE_PREFIX, p->store_winpath);
+
+			if (!want) {
+				if (g->rc == 0)
+					g->rc = -1;
+				return;
+			}
+			store_location(g, want);
+			free(want);
+		}
+		any = true;
+	}
+	if (p->src->azman.ad_store && url && smig_startswith_ci(url, "msldap://")) {
+		store_location(g, url);
+		any = true;
+	}
+	if (!any) {
+		put(g, "Write-SmigItem 'authorization' 'store' '' 'skipped' 'the plan keeps this "
+		       "host''s authorization store'\n");
+		return;
+	}
+	put(g,
+	    "if ($script:smigRestartVmms) {\n"
+	    "\ttry {\n"
+	    "\t\tInvoke-SmigChange 'authorization' 'vmms' '' 'Restart-Service vmms (it reads the "
+	    "store when it starts)' {\n"
+	    "\t\t\tRestart-Service -Name vmms\n"
+	    "\t\t}\n"
+	    "\t");
+	catch_item(g, "authorization", "'vmms'", "''");
+	put(g, "}\n");
+}
+
+static void phase_networks(struct gen *g)
+{
+	const struct smig_plan *p = g->p;
+	size_t i;
+	char guid[SMIG_GUID_BUFSZ];
+
+	phase(g, 4, "virtual networks");
+	if (p->nswitches == 0)
+		put(g,
+		    "Write-SmigItem 'network' 'switches' '' 'skipped' 'the source has no virtual "
+		    "network'\n");
+	for (i = 0; i < p->nswitches; i++) {
+		const struct smig_plan_switch *ps = &p->switches[i];
+		const struct smig_inv_switch *s = ps->src;
+		const char *prm = g->prm.adapter[i];
+		const char *type = s->type == SMIG_SWITCH_PRIVATE ? "Private" : "Internal";
+		struct smig_strbuf t = SMIG_STRBUF_INIT;
+
+		if (!guid_upper(s->guid, guid))
+			snprintf(guid, sizeof(guid), "%s", "");
+		smig_strbuf_printf(&t, "-- virtual network '%s' (source %s, %s) --",
+		                   s->name ? s->name : "?", smig_switch_type_name(s->type),
+		                   ps->src_host_vnic ? "with a management-OS adapter"
+		                                     : "no management-OS adapter");
+		comment(g, "", smig_strbuf_cstr(&t));
+		smig_strbuf_release(&t);
+		put(g, "$smigName = ");
+		val(g, s->name ? s->name : s->guid);
+		putf(g,
+		     "\n$smigSwitchId = '%s'\ntry {\n\t$smigAdapter = $null\n\t$smigType = '%s'\n",
+		     guid, type);
+		if (prm) {
+			putf(g,
+			     "\tif ($%s) {\n"
+			     "\t\t$smigAdapter = Find-SmigAdapter $%s\n"
+			     "\t\tif (-not $smigAdapter) {\n"
+			     "\t\t\tthrow ('no network adapter has the name, MAC, description or "
+			     "GUID ' + "
+			     "$%s)\n"
+			     "\t\t}\n"
+			     "\t\t$smigType = 'External'\n"
+			     "\t}\n",
+			     prm, prm, prm);
+		}
+		put(g, "\t$smigHave = Find-SmigSwitch $smigName\n"
+		       "\tif ($smigHave -and [string]$smigHave.SwitchType -eq $smigType) {\n"
+		       "\t\tWrite-SmigItem 'network' $smigName $smigSwitchId 'skipped' ('a ' + "
+		       "$smigType "
+		       "+ ' virtual switch of this name exists')\n");
+		if (prm)
+			putf(g,
+			     "\t} elseif ($smigHave -and $smigType -eq 'External' -and "
+			     "[string]$smigHave.SwitchType -eq 'Internal') {\n"
+			     "\t\tInvoke-SmigChange 'network' $smigName $smigSwitchId ('bind to "
+			     "the adapter "
+			     "' + $smigAdapter.Name) {\n"
+			     "\t\t\tSet-VMSwitch -VMSwitch $smigHave -NetAdapterName "
+			     "$smigAdapter.Name "
+			     "-AllowManagementOS $%s\n"
+			     "\t\t}\n",
+			     ps->src_host_vnic ? "true" : "false");
+		put(g,
+		    "\t} elseif ($smigHave) {\n"
+		    "\t\tthrow ('a virtual switch of this name exists as ' + $smigHave.SwitchType "
+		    "+ ', "
+		    "not ' + $smigType + ': rename or remove it, then run migrate.ps1 again')\n");
+		if (prm) {
+			put(g, "\t} elseif ($smigType -eq 'External') {\n"
+			       "\t\tInvoke-SmigChange 'network' $smigName $smigSwitchId "
+			       "('New-VMSwitch "
+			       "bound to ' + $smigAdapter.Name) {\n"
+			       "\t\t\tNew-VMSwitch -Name ");
+			val(g, s->name ? s->name : s->guid);
+			putf(g,
+			     " -NetAdapterName $smigAdapter.Name -AllowManagementOS $%s\n"
+			     "\t\t}\n"
+			     "\t} else {\n"
+			     "\t\tWrite-SmigItem 'network' $smigName $smigSwitchId 'warning' 'an "
+			     "external "
+			     "network with no destination adapter given (-%s): created as an "
+			     "internal "
+			     "network; run migrate.ps1 again with -%s to bind it'\n",
+			     ps->src_host_vnic ? "true" : "false", prm, prm);
+		} else
+			put(g, "\t} else {\n");
+		put(g, "\t\tInvoke-SmigChange 'network' $smigName $smigSwitchId ('New-VMSwitch "
+		       "-SwitchType ' + $smigType) {\n"
+		       "\t\t\tNew-VMSwitch -Name ");
+		val(g, s->name ? s->name : s->guid);
+		put(g, " -SwitchType $smigType\n"
+		       "\t\t}\n"
+		       "\t}\n");
+		catch_item(g, "network", "$smigName", "$smigSwitchId");
+	}
+}
+
+/* The arguments of Set-SmigIPv4 for a source adapter's TCP/IP settings. */
+static void ip_args(struct gen *g, const struct smig_inv_nic *n)
+{
+	size_t k, c;
+	int len;
+
+	putf(g, "-Dhcp $%s -Address @(", n->dhcp ? "true" : "false");
+	for (k = 0, c = 0; !n->dhcp && n->ip && n->ip[k]; k++) {
+		if (!n->mask || !n->mask[k] || !ipv4_ok(n->ip[k], NULL) ||
+		    (len = mask_prefix(n->mask[k])) < 0)
+			continue;
+		putf(g, "%s'%s/%d'", c++ ? ", " : "", n->ip[k], len);
+	}
+	put(g, ") -Gateway @(");
+	for (k = 0, c = 0; !n->dhcp && n->gateway && n->gateway[k]; k++)
+		if (ipv4_ok(n->gateway[k], NULL))
+			putf(g, "%s'%s'", c++ ? ", " : "", n->gateway[k]);
+	put(g, ") -Dns @(");
+	for (k = 0, c = 0; n->dns && n->dns[k]; k++)
+		if (ipv4_ok(n->dns[k], NULL))
+			putf(g, "%s'%s'", c++ ? ", " : "", n->dns[k]);
+	put(g, ")\n");
+}
+
+static void phase_ip(struct gen *g)
+{
+	const struct smig_plan *p = g->p;
+	enum smig_ipconfig_mode m = p->opts ? p->opts->ipmode : SMIG_IPMODE_NONE;
+	size_t i;
+	char mac[13];
+
+	phase(g, 5, "management-OS IP settings");
+	if (m != SMIG_IPMODE_NIC && m != SMIG_IPMODE_ALL) {
+		put(g, "Write-SmigItem 'ip' 'settings' '' 'skipped' 'apply ran without "
+		       "--ipconfig-mode nic or all: IP settings are left as they are'\n");
+		return;
+	}
+	for (i = 0; i < p->nswitches; i++) {
+		const struct smig_plan_switch *ps = &p->switches[i];
+		const struct smig_inv_nic *n = ps->src_host_vnic;
+
+		if (!n || !n->has_tcpip)
+			continue;
+		put(g, "$smigIf = 'vEthernet (' + ");
+		val(g, ps->src->name ? ps->src->name : ps->src->guid);
+		put(g, " + ')'\n"
+		       "try {\n"
+		       "\t$smigNa = Find-SmigAdapter $smigIf\n"
+		       "\tif (-not $smigNa) {\n"
+		       "\t\tthrow 'no such adapter: its virtual network has no management-OS "
+		       "adapter'\n"
+		       "\t}\n"
+		       "\tSet-SmigIPv4 -Adapter $smigNa -Label $smigIf ");
+		ip_args(g, n);
+		catch_item(g, "ip", "$smigIf", "''");
+	}
+	for (i = 0; i < p->nnicmap; i++) {
+		const struct smig_inv_nic *src = p->nicmap[i].src, *dst = p->nicmap[i].dst;
+
+		if (!src || !dst || !src->has_tcpip)
+			continue;
+		put(g, "$smigIf = ");
+		if (dst->has_mac) {
+			smig_mac_format_plain(&dst->mac, mac);
+			putf(g, "'%s'", mac);
+		} else {
+			val(g, dst->connection_name ? dst->connection_name : dst->guid);
+		}
+		put(g, "\n"
+		       "try {\n"
+		       "\t$smigNa = Find-SmigAdapter $smigIf\n"
+		       "\tif (-not $smigNa) {\n"
+		       "\t\tthrow 'no adapter has this MAC address (--map-mac)'\n"
+		       "\t}\n"
+		       "\tSet-SmigIPv4 -Adapter $smigNa -Label $smigIf ");
+		ip_args(g, src);
+		catch_item(g, "ip", "$smigIf", "''");
+	}
+}
+
+static void phase_vmq(struct gen *g)
+{
+	const struct smig_plan *p = g->p;
+	const struct smig_inv_hostsettings *h = &p->src->host;
+	const char *names[2] = {"TenGigVmqEnabled", "BelowTenGigVmqEnabled"};
+	int vals[2] = {h->vmq_tengig, h->vmq_below_tengig};
+	size_t i;
+	char mac[13];
+	bool any = false;
+
+	phase(g, 6, "VMQ");
+	for (i = 0; p->set_vmq && i < 2; i++) {
+		if (vals[i] < 0)
+			continue;
+		putf(
+		    g,
+		    "try {\n"
+		    "\t$smigKey = 'HKLM:\\SYSTEM\\CurrentControlSet\\Services\\VMSMP\\Parameters'\n"
+		    "\t$smigCur = Get-ItemProperty -Path $smigKey -ErrorAction SilentlyContinue\n"
+		    "\tif ($smigCur -and $smigCur.PSObject.Properties['%s'] -and $smigCur.%s -eq "
+		    "%d) "
+		    "{\n"
+		    "\t\tWrite-SmigItem 'vmq' '%s' '' 'skipped' '%d already'\n"
+		    "\t} else {\n"
+		    "\t\tInvoke-SmigChange 'vmq' '%s' '' '%d (REG_DWORD)' {\n"
+		    "\t\t\tNew-ItemProperty -Path $smigKey -Name %s -PropertyType DWord -Value %d "
+		    "-Force\n"
+		    "\t\t}\n"
+		    "\t}\n",
+		    names[i], names[i], vals[i], names[i], vals[i], names[i], vals[i], names[i],
+		    vals[i]);
+		putf(g,
+		     "} catch {\n\tWrite-SmigItem 'vmq' '%s' '' 'failed' $_.Exception.Message\n}\n",
+		     names[i]);
+		any = true;
+	}
+	for (i = 0; i < p->nnicmap; i++) {
+		const struct smig_inv_nic *src = p->nicmap[i].src, *dst = p->nicmap[i].dst;
+
+		if (!src || !dst || src->vmq < 0 || !dst->has_mac)
+			continue;
+		smig_mac_format_plain(&dst->mac, mac);
+		putf(
+		    g,
+		    "$smigIf = '%s'\n"
+		    "try {\n"
+		    "\t$smigNa = Find-SmigAdapter $smigIf\n"
+		    "\tif (-not $smigNa) {\n"
+		    "\t\tthrow 'no adapter has this MAC address (--map-mac)'\n"
+		    "\t}\n"
+		    "\t$smigQ = $null\n"
+		    "\tforeach ($smigOne in @(Get-NetAdapterVmq -ErrorAction SilentlyContinue)) {\n"
+		    "\t\tif ($smigOne.Name -eq $smigNa.Name) {\n"
+		    "\t\t\t$smigQ = $smigOne\n"
+		    "\t\t}\n"
+		    "\t}\n"
+		    "\tif (-not $smigQ) {\n"
+		    "\t\tWrite-SmigItem 'vmq' $smigIf '' 'warning' 'the adapter has no VMQ "
+		    "capability'\n"
+		    "\t} elseif ([bool]$smigQ.Enabled -eq $%s) {\n"
+		    "\t\tWrite-SmigItem 'vmq' $smigIf '' 'skipped' 'VMQ %s already'\n"
+		    "\t} else {\n"
+		    "\t\tInvoke-SmigChange 'vmq' $smigIf '' 'VMQ %s' {\n"
+		    "\t\t\t%s-NetAdapterVmq -InputObject $smigQ\n"
+		    "\t\t}\n"
+		    "\t}\n",
+		    mac, src->vmq ? "true" : "false", src->vmq ? "enabled" : "disabled",
+		    src->vmq ? "enabled" : "disabled", src->vmq ? "Enable" : "Disable");
+		catch_item(g, "vmq", "$smigIf", "''");
+		any = true;
+	}
+	if (!any)
+		put(g, "Write-SmigItem 'vmq' 'settings' '' 'skipped' 'the plan changes no VMQ "
+		       "setting'\n");
+}
+
+/* The access VLAN of a source VM adapter: its own, else its port's. */
+static uint32_t nic_vlan(const struct smig_plan *p, const struct smig_inv_nicvm *n)
+{
+	const struct smig_inv_switch *s;
+	size_t k;
+
+	if (n->vlan)
+		return n->vlan;
+	s = n->switch_guid ? smig_inventory_find_switch(p->src, n->switch_guid) : NULL;
+	for (k = 0; s && n->port_guid && k < s->nports; k++)
+		if (s->ports[k].guid && smig_guid_str_equal(s->ports[k].guid, n->port_guid))
+			return s->ports[k].vlan;
+	return 0;
+}
+
+/* One source network adapter: `by_mac` selects the pass (MAC-matched adapters first, so an
+ * adapter matched by order cannot take one that a later MAC would have matched). */
+static void vm_nic(struct gen *g, const struct smig_inv_nicvm *n, size_t idx, bool by_mac)
+{
+	const struct smig_plan_switch *ps;
+	struct smig_mac m;
+	bool have_mac = n->mac && smig_mac_parse(n->mac, &m) && !smig_mac_is_zero(&m);
+	char mac[13] = "";
+	uint32_t vlan = nic_vlan(g->p, n);
+
+	if (have_mac != by_mac)
+		return;
+	if (have_mac)
+		smig_mac_format_plain(&m, mac);
+	ps = n->switch_guid ? smig_plan_find_switch(g->p, n->switch_guid) : NULL;
+	putf(g, "\t$smigLabel = $smigVmName + ' / network adapter %zu'\n\ttry {\n", idx + 1);
+	putf(g,
+	     "\t\t$smigNic = Select-SmigVMAdapter -Adapters $smigNics -Used $smigUsed -Mac '%s' "
+	     "-Legacy $%s -ByOrder $%s\n"
+	     "\t\tif (-not $smigNic) {\n"
+	     "\t\t\tthrow 'the imported VM has no network adapter %s%s'\n"
+	     "\t\t}\n",
+	     mac, n->legacy ? "true" : "false", !have_mac || !n->mac_static ? "true" : "false",
+	     have_mac ? "with MAC " : "left for this one", mac);
+	if (n->switch_guid && !ps) {
+		put(g,
+		    "\t\tWrite-SmigItem 'vms' $smigLabel $smigVmId 'warning' 'its virtual network "
+		    "is not in the archive: left unconnected'\n");
+		put(g,
+		    "\t\tConnect-SmigVMAdapter -Adapter $smigNic -Label $smigLabel -VMId $smigVmId "
+		    "-Switch ''");
+	} else {
+		put(g,
+		    "\t\tConnect-SmigVMAdapter -Adapter $smigNic -Label $smigLabel -VMId $smigVmId "
+		    "-Switch ");
+		val(g, ps ? (ps->src->name ? ps->src->name : ps->src->guid) : "");
+	}
+	putf(g, " -Vlan %u\n\t", (unsigned)vlan);
+	catch_item(g, "vms", "$smigLabel", "$smigVmId");
+}
+
+static void vm_media(struct gen *g, const struct smig_inv_drive *d)
+{
+	unsigned ctl = 0, loc = 0;
+	enum smig_slot_type t = smig_slot_parse(d->slot, &ctl, &loc);
+	bool iso = d->kind == SMIG_INV_DRIVE_ISO;
+
+	if (!d->pathname || !d->pathname[0])
+		return;
+	if ((iso && t != SMIG_SLOT_IDE) || (!iso && t != SMIG_SLOT_FLOPPY)) {
+		put(g, "\tWrite-SmigItem 'vms' $smigVmName $smigVmId 'manual' ('reattach ' + ");
+		val(g, d->pathname);
+		put(g, " + ' by hand: its slot is not one migrate.ps1 knows: ' + ");
+		val(g, d->slot ? d->slot : "?");
+		put(g, ")\n");
+		return;
+	}
+	putf(g, "\t$smigLabel = $smigVmName + ' / %s'\n\t$smigMedia = ", d->slot);
+	val(g, d->pathname);
+	put(g, "\n\ttry {\n");
+	if (iso)
+		putf(g,
+		     "\t\t$smigDrive = Get-VMDvdDrive -VM $smigVm -ControllerNumber %u "
+		     "-ControllerLocation %u\n",
+		     ctl, loc);
+	else
+		put(g, "\t\t$smigDrive = Get-VMFloppyDiskDrive -VM $smigVm\n");
+	put(g,
+	    "\t\tif ($smigDrive -and $smigDrive.Path -eq $smigMedia) {\n"
+	    "\t\t\tWrite-SmigItem 'vms' $smigLabel $smigVmId 'skipped' ($smigMedia + ' is "
+	    "attached already')\n"
+	    "\t\t} elseif (-not (Test-Path -LiteralPath $smigMedia)) {\n"
+	    "\t\t\tWrite-SmigItem 'vms' $smigLabel $smigVmId 'warning' ($smigMedia + ' is not on "
+	    "this host: copy it there and run migrate.ps1 again')\n");
+	if (iso)
+		putf(
+		    g,
+		    "\t\t} elseif ($smigDrive) {\n"
+		    "\t\t\tInvoke-SmigChange 'vms' $smigLabel $smigVmId ('insert ' + $smigMedia) "
+		    "{\n"
+		    "\t\t\t\tSet-VMDvdDrive -VMDvdDrive $smigDrive -Path $smigMedia\n"
+		    "\t\t\t}\n"
+		    "\t\t} else {\n"
+		    "\t\t\tInvoke-SmigChange 'vms' $smigLabel $smigVmId ('add a DVD drive with ' + "
+		    "$smigMedia) {\n"
+		    "\t\t\t\tAdd-VMDvdDrive -VM $smigVm -ControllerNumber %u -ControllerLocation "
+		    "%u "
+		    "-Path $smigMedia\n"
+		    "\t\t\t}\n"
+		    "\t\t}\n",
+		    ctl, loc);
+	else
+		put(g,
+		    "\t\t} elseif ($smigDrive) {\n"
+		    "\t\t\tInvoke-SmigChange 'vms' $smigLabel $smigVmId ('insert ' + $smigMedia) "
+		    "{\n"
+		    "\t\t\t\tSet-VMFloppyDiskDrive -VMFloppyDiskDrive $smigDrive -Path $smigMedia\n"
+		    "\t\t\t}\n"
+		    "\t\t} else {\n"
+		    "\t\t\tthrow 'the VM has no floppy drive'\n"
+		    "\t\t}\n");
+	put(g, "\t");
+	catch_item(g, "vms", "$smigLabel", "$smigVmId");
+}
+
+static void vm_passthrough(struct gen *g, const struct smig_inv_drive *d, const char *prm)
+{
+	unsigned ctl = 0, loc = 0;
+	enum smig_slot_type t = smig_slot_parse(d->slot, &ctl, &loc);
+	const char *type = t == SMIG_SLOT_IDE ? "IDE" : "SCSI";
+
+	putf(
+	    g,
+	    "\t$smigLabel = $smigVmName + ' / %s'\n"
+	    "\ttry {\n"
+	    "\t\t$smigHd = Get-VMHardDiskDrive -VM $smigVm -ControllerType %s -ControllerNumber %u "
+	    "-ControllerLocation %u\n"
+	    "\t\tif ($%s -lt 0) {\n"
+	    "\t\t\tWrite-SmigItem 'vms' $smigLabel $smigVmId 'warning' 'pass-through disk not "
+	    "attached: run migrate.ps1 again with -%s <disk number> (Get-Disk)'\n"
+	    "\t\t} elseif ($smigHd -and $smigHd.DiskNumber -eq $%s) {\n"
+	    "\t\t\tWrite-SmigItem 'vms' $smigLabel $smigVmId 'skipped' ('disk ' + $%s + ' is "
+	    "attached already')\n"
+	    "\t\t} elseif ($smigHd -and ($smigHd.Path -or $smigHd.DiskNumber -ne $null)) {\n"
+	    "\t\t\tthrow 'another disk is attached at this slot'\n"
+	    "\t\t} elseif (-not (Get-Disk -Number $%s).IsOffline) {\n"
+	    "\t\t\tthrow ('disk ' + $%s + ' is online on this host: take it offline first "
+	    "(Set-Disk -Number ' + $%s + ' -IsOffline $true)')\n"
+	    "\t\t} elseif ($smigHd) {\n"
+	    "\t\t\t# the drive apply emptied is still there: give it the disk\n"
+	    "\t\t\tInvoke-SmigChange 'vms' $smigLabel $smigVmId ('attach the pass-through disk ' + "
+	    "$%s) {\n"
+	    "\t\t\t\tSet-VMHardDiskDrive -VMHardDiskDrive $smigHd -DiskNumber $%s\n"
+	    "\t\t\t}\n"
+	    "\t\t} else {\n"
+	    "\t\t\tInvoke-SmigChange 'vms' $smigLabel $smigVmId ('attach the pass-through disk ' + "
+	    "$%s) {\n"
+	    "\t\t\t\tAdd-VMHardDiskDrive -VM $smigVm -ControllerType %s -ControllerNumber %u "
+	    "-ControllerLocation %u -DiskNumber $%s\n"
+	    "\t\t\t}\n"
+	    "\t\t}\n\t",
+	    d->slot, type, ctl, loc, prm, prm, prm, prm, prm, prm, prm, prm, prm, prm, type, ctl, loc,
+	    prm);
+	catch_item(g, "vms", "$smigLabel", "$smigVmId");
+}
+
+/* The VM account's access to `winpath`, at indentation `ind`. */
+static void vm_grant(struct gen *g, const char *ind, const char *winpath, const char *perm)
+{
+	if (!icacls_path_ok(winpath)) {
+		putf(g,
+		     "%sWrite-SmigItem 'vms' $smigVmName $smigVmId 'manual' ('grant the VM''s "
+		     "account access to ' + ",
+		     ind);
+		val(g, winpath ? winpath : "");
+		put(g, " + ' by hand: icacls cannot be given this path safely')\n");
+		return;
+	}
+	putf(g, "%stry {\n%s\tGrant-SmigAccess -Path ", ind, ind);
+	val(g, winpath);
+	putf(g, " -Perm '%s' -Label $smigVmName -VMId $smigVmId\n%s", perm, ind);
+	catch_item(g, "vms", "$smigVmName", "$smigVmId");
+}
+
+static int phase_vms(struct gen *g)
+{
+	const struct smig_plan *p = g->p;
+	size_t i, j, n;
+	char guid[SMIG_GUID_BUFSZ];
+
+	phase(g, 7, "virtual machines");
+	for (i = 0, n = 0; i < p->nvms; i++) {
+		const struct smig_plan_vm *v = &p->vms[i];
+		struct smig_strbuf t = SMIG_STRBUF_INIT;
+		size_t len;
+
+		if (!v->selected)
+			continue;
+		if (!guid_upper(v->id, guid))
+			return smig_err_set(g->e, SMIG_ERR_USAGE,
+			                    "VM '%s': the plan's destination id '%s' is not a GUID",
+			                    vm_name(v), v->id ? v->id : "");
+		n++;
+		smig_strbuf_printf(&t, "-- VM '%s' (%s) --", vm_name(v), guid);
+		comment(g, "", smig_strbuf_cstr(&t));
+		smig_strbuf_release(&t);
+		putf(g, "$smigVmId = '%s'\n$smigVmName = ", guid);
+		val(g, vm_name(v));
+		put(g, "\n$smigConfig = ");
+		val(g, v->config_winpath ? v->config_winpath : "");
+		put(g, "\n"
+		       "try {\n"
+		       "\t$smigVm = Get-VM -Id $smigVmId -ErrorAction SilentlyContinue\n"
+		       "\tif ($smigVm) {\n"
+		       "\t\tWrite-SmigItem 'vms' $smigVmName $smigVmId 'skipped' 'a VM with this "
+		       "ID is "
+		       "registered already'\n"
+		       "\t} else {\n"
+		       "\t\tif (-not (Test-Path -LiteralPath $smigConfig)) {\n"
+		       "\t\t\tthrow ('its configuration is not at ' + $smigConfig + ' (did apply "
+		       "finish?)')\n"
+		       "\t\t}\n"
+		       "\t\t$smigReport = Compare-VM -Path ");
+		val(g, v->config_winpath ? v->config_winpath : "");
+		put(g,
+		    " -Register -WhatIf:$false\n"
+		    "\t\tResolve-SmigReport -Report $smigReport -Label $smigVmName -VMId "
+		    "$smigVmId\n"
+		    "\t\tInvoke-SmigChange 'vms' $smigVmName $smigVmId 'Import-VM (registered in "
+		    "place, same ID)' {\n"
+		    "\t\t\tImport-VM -CompatibilityReport $smigReport\n"
+		    "\t\t}\n"
+		    "\t\t$smigVm = Get-VM -Id $smigVmId -ErrorAction SilentlyContinue\n"
+		    "\t}\n"
+		    "} catch {\n"
+		    "\tWrite-SmigItem 'vms' $smigVmName $smigVmId 'failed' $_.Exception.Message\n"
+		    "\t$smigVm = $null\n"
+		    "}\n"
+		    "if ($smigVm) {\n"
+		    "\t$smigNics = @(Get-VMNetworkAdapter -VM $smigVm)\n"
+		    "\t$smigUsed = @{}\n");
+		for (j = 0; j < v->src->nnics; j++)
+			vm_nic(g, &v->src->nics[j], j, true);
+		for (j = 0; j < v->src->nnics; j++)
+			vm_nic(g, &v->src->nics[j], j, false);
+		putf(g,
+		     "\ttry {\n"
+		     "\t\t$smigProc = Get-VMProcessor -VM $smigVm\n"
+		     "\t\tif ([bool]$smigProc.CompatibilityForMigrationEnabled -eq $%s) {\n"
+		     "\t\t\tWrite-SmigItem 'vms' $smigVmName $smigVmId 'skipped' 'processor "
+		     "compatibility %s already'\n"
+		     "\t\t} else {\n"
+		     "\t\t\tInvoke-SmigChange 'vms' $smigVmName $smigVmId 'processor compatibility "
+		     "%s' "
+		     "{\n"
+		     "\t\t\t\tSet-VMProcessor -VM $smigVm -CompatibilityForMigrationEnabled $%s\n"
+		     "\t\t\t}\n"
+		     "\t\t}\n\t",
+		     v->cpu_compat ? "true" : "false", v->cpu_compat ? "on" : "off",
+		     v->cpu_compat ? "on" : "off", v->cpu_compat ? "true" : "false");
+		catch_item(g, "vms", "$smigVmName", "$smigVmId");
+		for (j = 0; j < v->src->ndrives; j++) {
+			const struct smig_inv_drive *d = &v->src->drives[j];
+
+			if (d->kind == SMIG_INV_DRIVE_ISO || d->kind == SMIG_INV_DRIVE_VFD)
+				vm_media(g, d);
+			else if (d->kind == SMIG_INV_DRIVE_PASSTHROUGH && g->prm.disk[i] &&
+			         g->prm.disk[i][j])
+				vm_passthrough(g, d, g->prm.disk[i][j]);
+			else if (d->kind == SMIG_INV_DRIVE_PASSTHROUGH) {
+				put(g, "\tWrite-SmigItem 'vms' $smigVmName $smigVmId 'manual' "
+				       "('a pass-through disk in an unusable slot: attach it by "
+				       "hand: ' "
+				       "+ ");
+				val(g, d->slot ? d->slot : "?");
+				put(g, ")\n");
+			}
+		}
+		/* the VM account's access to its files (copied files carry no entry for it) */
+		vm_grant(g, "\t", v->config_winpath, "(F)");
+		len = v->config_winpath ? strlen(v->config_winpath) : 0;
+		if (len > 4 && smig_endswith_ci(v->config_winpath, ".xml")) {
+			char *dir = smig_strndup(v->config_winpath, len - 4, g->e);
+
+			if (!dir)
+				return -1;
+			put(g, "\tif (Test-Path -LiteralPath ");
+			val(g, dir);
+			put(g, ") {\n");
+			vm_grant(g, "\t\t", dir, "(OI)(CI)F");
+			put(g, "\t}\n");
+			free(dir);
+		}
+		for (j = 1; j < v->nfiles; j++) /* [0] is the configuration */
+			if (v->files[j].winpath && v->files[j].role &&
+			    strcmp(v->files[j].role, "snapshot-config") == 0)
+				vm_grant(g, "\t", v->files[j].winpath, "(F)");
+		for (j = 0; j < v->ndisks; j++)
+			if (v->disks[j].winpath)
+				vm_grant(g, "\t", v->disks[j].winpath, "(F)");
+		if (v->saved_state_dropped)
+			put(g, "\tWrite-SmigItem 'vms' $smigVmName $smigVmId 'warning' 'its saved "
+			       "state "
+			       "was discarded (--discard-saved-state): it cold boots, as after a "
+			       "power "
+			       "loss'\n");
+		put(g, "}\n");
+	}
+	if (n == 0)
+		put(g, "Write-SmigItem 'vms' 'VMs' '' 'skipped' 'the plan imports no VM'\n");
+	return 0;
+}
+
+/* A built-in rule the source had switched off: the description smig_fwrule_describe() wrote
+ * ends in "'<name>' inactive, ..." (the last quoted name is followed by the state). */
+static bool fw_inactive(const char *desc)
+{
+	const char *a, *in = NULL, *on = NULL;
+
+	for (a = desc; a && (a = strstr(a, "' inactive, ")) != NULL; a++)
+		in = a;
+	for (a = desc; a && (a = strstr(a, "' active, ")) != NULL; a++)
+		on = a;
+	return in != NULL && (on == NULL || in > on);
+}
+
+static void phase_firewall(struct gen *g)
+{
+	const struct smig_plan *p = g->p;
+	size_t i, n = 0;
+
+	phase(g, 8, "firewall");
+	for (i = 0; i < p->src->nfwrules; i++) {
+		const struct smig_inv_fwrule *r = &p->src->fwrules[i];
+
+		if (!r->hyperv || !r->user_defined || !r->id)
+			continue;
+		put(g, "Write-SmigItem 'firewall' ");
+		val(g, r->id);
+		put(g,
+		    " '' 'manual' ('recreate this rule of the source with New-NetFirewallRule "
+		    "(smig keeps only its summary; netsh advfirewall firewall show rule name=all "
+		    "verbose on the source shows it all): ' + ");
+		val(g, r->description ? r->description : "");
+		put(g, ")\n");
+		n++;
+	}
+	for (i = 0; i < p->src->nfwrules; i++) {
+		const struct smig_inv_fwrule *r = &p->src->fwrules[i];
+
+		if (!r->hyperv || r->user_defined || !r->id || !r->description ||
+		    !fw_inactive(r->description))
+			continue;
+		n++;
+		put(g, "$smigRuleName = ");
+		val(g, r->id);
+		put(g,
+		    "\n"
+		    "try {\n"
+		    "\t$smigRule = $null\n"
+		    "\tforeach ($smigOne in @(Get-NetFirewallRule)) {\n"
+		    "\t\tif ($smigOne.Name -eq $smigRuleName) {\n"
+		    "\t\t\t$smigRule = $smigOne\n"
+		    "\t\t}\n"
+		    "\t}\n"
+		    "\tif (-not $smigRule) {\n"
+		    "\t\tWrite-SmigItem 'firewall' $smigRuleName '' 'warning' 'the source had this "
+		    "built-in Hyper-V rule disabled; this host has no rule of that name'\n"
+		    "\t} elseif ([string]$smigRule.Enabled -eq 'False') {\n"
+		    "\t\tWrite-SmigItem 'firewall' $smigRuleName '' 'skipped' 'disabled already'\n"
+		    "\t} else {\n"
+		    "\t\tInvoke-SmigChange 'firewall' $smigRuleName '' 'disable it, as on the "
+		    "source' "
+		    "{\n"
+		    "\t\t\tDisable-NetFirewallRule -InputObject $smigRule\n"
+		    "\t\t}\n"
+		    "\t}\n");
+		catch_item(g, "firewall", "$smigRuleName", "''");
+	}
+	if (n == 0)
+		put(g, "Write-SmigItem 'firewall' 'rules' '' 'skipped' 'the source has no "
+		       "user-defined "
+		       "or disabled Hyper-V rule'\n");
+}
+
+static void phase_remote(struct gen *g)
+{
+	const struct smig_inv_dcom *d = &g->p->src->dcom;
+	size_t i;
+
+	phase(g, 9, "remote administration");
+	if (d->customised && d->sddl && d->sddl[0]) {
+		put(g, "$smigSddl = ");
+		val(g, d->sddl);
+		put(g,
+		    "\n"
+		    "try {\n"
+		    "\t$smigHelper = [wmiclass]'Win32_SecurityDescriptorHelper'\n"
+		    "\t$smigOle = Get-ItemProperty -Path 'HKLM:\\SOFTWARE\\Microsoft\\Ole' "
+		    "-ErrorAction SilentlyContinue\n"
+		    "\t$smigCurSddl = ''\n"
+		    "\tif ($smigOle -and $smigOle.MachineLaunchRestriction) {\n"
+		    "\t\t$smigCurSddl = "
+		    "$smigHelper.BinarySDToSDDL($smigOle.MachineLaunchRestriction)"
+		    ".SDDL\n"
+		    "\t}\n"
+		    "\tif ($smigCurSddl -eq $smigSddl) {\n"
+		    "\t\tWrite-SmigItem 'remote-admin' 'DCOM launch restriction' '' 'skipped' 'as "
+		    "on "
+		    "the source already'\n"
+		    "\t} else {\n"
+		    "\t\tInvoke-SmigChange 'remote-admin' 'DCOM launch restriction' '' 'save "
+		    "HKLM\\SOFTWARE\\Microsoft\\Ole to ole-before-<time>.reg, then set "
+		    "MachineLaunchRestriction as on the source' {\n"
+		    "\t\t\t$smigBackup = Join-Path $smigHere ('ole-before-' + $smigStamp + "
+		    "'.reg')\n"
+		    "\t\t\treg export 'HKLM\\SOFTWARE\\Microsoft\\Ole' $smigBackup /y | Out-Null\n"
+		    "\t\t\tif ($LASTEXITCODE -ne 0) {\n"
+		    "\t\t\t\tthrow ('cannot save HKLM\\SOFTWARE\\Microsoft\\Ole to ' + "
+		    "$smigBackup)\n"
+		    "\t\t\t}\n"
+		    "\t\t\t$smigBinary = $smigHelper.SDDLToBinarySD($smigSddl).BinarySD\n"
+		    "\t\t\tSet-ItemProperty -Path 'HKLM:\\SOFTWARE\\Microsoft\\Ole' -Name "
+		    "MachineLaunchRestriction -Value $smigBinary\n"
+		    "\t\t}\n"
+		    "\t}\n");
+		catch_item(g, "remote-admin", "'DCOM launch restriction'", "''");
+		put(g,
+		    "Write-SmigItem 'remote-admin' 'DCOM launch restriction' '' 'manual' ('check "
+		    "each entry: a local account of the source means nothing here: ' + ");
+		for (i = 0; d->aces && d->aces[i]; i++) {
+			val(g, d->aces[i]);
+			put(g, d->aces[i + 1] ? " + '; ' + " : "");
+		}
+		if (i == 0)
+			val(g, d->sddl);
+		put(g, ")\n");
+	} else {
+		put(g, "Write-SmigItem 'remote-admin' 'DCOM launch restriction' '' 'skipped' 'not "
+		       "customised on the source'\n");
+	}
+	put(g,
+	    "Write-SmigItem 'remote-admin' 'WMI root\\virtualization' '' 'manual' 'the security "
+	    "of the WMI namespace root\\virtualization is in the source''s WMI repository, which "
+	    "smig cannot read: if it was changed there (wmimgmt.msc), make the same change here "
+	    "to root\\virtualization and root\\virtualization\\v2'\n");
+}
+
+static void phase_state(struct gen *g)
+{
+	phase(g, 10, "live state");
+	put(g, "try {\n"
+	       "\tInvoke-SmigChange 'state' $StatePath '' 'write smig-state.json' {\n"
+	       "\t\tWrite-SmigState -Path $StatePath\n"
+	       "\t}\n");
+	catch_item(g, "state", "$StatePath", "''");
+	put(g, "\nComplete-Smig\n");
+}
+
+/* The text was built with LF line ends; the file has CRLF and a BOM. No CR can be in it:
+ * values with control characters are written as [char] codes. */
+static char *to_crlf(const struct smig_strbuf *sb, size_t *len, struct smig_err *e)
+{
+	struct smig_strbuf out = SMIG_STRBUF_INIT;
+	size_t i, start = 0;
+	char *r = NULL;
+
+	smig_strbuf_append(&out, "\xEF\xBB\xBF", 3);
+	for (i = 0; i < sb->len; i++) {
+		if (sb->buf[i] == '\r') {
+			smig_err_set(e, SMIG_ERR_USAGE, "migrate.ps1: a CR in the generated text");
+			goto done;
+		}
+		if (sb->buf[i] != '\n')
+			continue;
+		smig_strbuf_append(&out, sb->buf + start, i - start);
+		smig_strbuf_puts(&out, "\r\n");
+		start = i + 1;
+	}
+	smig_strbuf_append(&out, sb->buf + start, sb->len - start);
+	if (smig_strbuf_check(&out, e) < 0)
+		goto done;
+	r = smig_strbuf_take(&out, len);
+done:
+	smig_strbuf_release(&out);
+	return r;
+}
+
+char *smig_migrate_ps1(const struct smig_plan *p, size_t *len, struct smig_err *e)
+{
+	struct gen g = {SMIG_STRBUF_INIT, p, {0}, e, 0};
+	char *out = NULL;
+
+	if (p == NULL || p->src == NULL || p->desc == NULL || p->desc->archive_id == NULL) {
+		smig_err_set(e, SMIG_ERR_USAGE, "migrate.ps1 needs a plan with its archive");
+		return NULL;
+	}
+	if (smig_migrate_params_build(p, &g.prm, e) < 0)
+		goto done;
+	header(&g);
+	params(&g);
+	prologue(&g);
+	phase_prereq(&g);
+	phase_host(&g);
+	phase_store(&g);
+	phase_networks(&g);
+	phase_ip(&g);
+	phase_vmq(&g);
+	if (g.rc == 0 && phase_vms(&g) < 0)
+		g.rc = -1;
+	phase_firewall(&g);
+	phase_remote(&g);
+	phase_state(&g);
+	if (g.rc < 0 || smig_strbuf_check(&g.sb, e) < 0)
+		goto done;
+	out = to_crlf(&g.sb, len, e);
+done:
+	smig_migrate_params_release(&g.prm);
+	smig_strbuf_release(&g.sb);
+	return out;
+}

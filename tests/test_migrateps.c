@@ -1,0 +1,884 @@
+/*
+ * test_migrateps.c - migrate.ps1 for hand-built plans over the example hosts (lab-2008r2 ->
+ * lab-2012): the phases in order, every switch, VM (by id), VM network adapter, VLAN and
+ * firewall rule of the source, the parameters, BOM and CRLF; the script for hostile names
+ * (quotes, U+2018/U+2019, newlines, $(...), backticks, ';', '#') never lets a name out of a
+ * literal; every option that changes the script (--bind-switch, --ipconfig-mode with
+ * --map-mac, --set-processor-compatibility, --new-id, --discard-saved-state, --force with the
+ * host settings); each script is checked by ../shared/tools/ps2012-check when node is here.
+ * Rejecting twins: invalid UTF-8, a VM id that is not a GUID, a plan without its archive.
+ */
+#include "testutil.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hostfs.h"
+#include "importplan.h"
+#include "inventory.h"
+#include "migrateps.h"
+
+#define ARCHIVE_ID "d804e301-f7a8-4206-b1ac-197a836253e3"
+#define SQL01 "8A3C5E7F-0A1B-4C2D-8E3F-4A5B6C7D8E02"
+#define WEB01 "6F0B2E9A-41C3-4B8E-9E5B-1D2C3A4B5C01"
+#define DC01 "2C4D6E8F-1A2B-4C3D-9E4F-5A6B7C8D9E03"
+#define NEWID "0D5E2F6A-7B8C-4D9E-8F0A-1B2C3D4E5F60"
+#define LSQ "\xE2\x80\x98" /* U+2018 LEFT SINGLE QUOTATION MARK */
+#define RSQ "\xE2\x80\x99" /* U+2019 RIGHT SINGLE QUOTATION MARK */
+
+struct fx {
+	char *dir, *srcdir, *dstdir;
+	struct smig_inventory *src, *dst;
+};
+
+/* A plan over the example hosts, built by hand (importplan.c computes the real one). */
+struct tplan {
+	struct smig_plan p;
+	struct smig_descriptor desc;
+	struct smig_import_opts opts;
+};
+
+/* The example hosts are built once; each test reads them afresh, so it may change its
+ * models (strings it replaces are malloc'd and freed with the inventory). */
+static int group_setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+
+	f->dir = tu_mkdtemp();
+	f->srcdir = tu_fmt("%s/src", f->dir);
+	f->dstdir = tu_fmt("%s/dst", f->dir);
+	tu_build_example("lab-2008r2", f->srcdir);
+	tu_build_example("lab-2012", f->dstdir);
+	*state = f;
+	return 0;
+}
+
+static int group_teardown(void **state)
+{
+	struct fx *f = *state;
+
+	tu_rmtree(f->dir);
+	free(f->dir);
+	free(f->srcdir);
+	free(f->dstdir);
+	free(f);
+	return 0;
+}
+
+static int setup(void **state)
+{
+	struct fx *f = *state;
+
+	f->src = tu_read_host(f->srcdir);
+	f->dst = tu_read_host(f->dstdir);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+
+	smig_inventory_free(f->src);
+	smig_inventory_free(f->dst);
+	f->src = f->dst = NULL;
+	return 0;
+}
+
+/* Replace a model string by a malloc'd copy of `s`. */
+static void set_str(char **slot, const char *s)
+{
+	free(*slot);
+	*slot = strdup(s);
+}
+
+static const char *basename_win(const char *w)
+{
+	const char *b = strrchr(w, '\\');
+
+	return b ? b + 1 : w;
+}
+
+static size_t vm_index(const struct smig_inventory *inv, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < inv->nvms; i++)
+		if (strcmp(inv->vms[i].name, name) == 0 || strcmp(inv->vms[i].id, name) == 0)
+			return i;
+	fail_msg("no VM %s", name);
+	return 0;
+}
+
+static size_t drive_index(const struct smig_inv_vm *v, enum smig_drive_kind_inv kind)
+{
+	size_t j;
+
+	for (j = 0; j < v->ndrives; j++)
+		if (v->drives[j].kind == kind && v->drives[j].pathname[0])
+			return j;
+	fail_msg("VM %s has no drive of kind %d", v->name, (int)kind);
+	return 0;
+}
+
+/* Every source VM selected and placed under D:\Hyper-V and D:\VHD; nothing emptied. */
+static void plan_init(struct tplan *t, const struct fx *f, const struct smig_inventory *src)
+{
+	size_t i, k;
+
+	memset(t, 0, sizeof(*t));
+	t->desc.archive_id = (char *)ARCHIVE_ID;
+	t->p.desc = &t->desc;
+	t->p.src = src;
+	t->p.dst = f->dst;
+	t->p.opts = &t->opts;
+	t->p.hyperv = true;
+	t->p.nswitches = src->nswitches;
+	t->p.switches = calloc(src->nswitches + 1, sizeof(*t->p.switches));
+	for (i = 0; i < src->nswitches; i++) {
+		t->p.switches[i].src = &src->switches[i];
+		t->p.switches[i].guid = strdup(src->switches[i].guid);
+		t->p.switches[i].type = src->switches[i].type;
+	}
+	t->p.nvms = src->nvms;
+	t->p.vms = calloc(src->nvms + 1, sizeof(*t->p.vms));
+	for (i = 0; i < src->nvms; i++) {
+		struct smig_plan_vm *v = &t->p.vms[i];
+		const struct smig_inv_vm *s = &src->vms[i];
+
+		v->src = s;
+		v->selected = true;
+		v->id = strdup(s->id);
+		v->data_root = strdup("D:\\Hyper-V");
+		v->config_winpath = tu_fmt("D:\\Hyper-V\\Virtual Machines\\%s.xml", s->id);
+		v->registration_link = true;
+		v->drive_emptied = calloc(s->ndrives + 1, sizeof(bool));
+		v->ndisks = s->ndisks;
+		v->disks = calloc(s->ndisks + 1, sizeof(*v->disks));
+		for (k = 0; k < s->ndisks; k++) {
+			v->disks[k].src = &s->disks[k];
+			v->disks[k].winpath =
+			    tu_fmt("D:\\VHD\\%s", basename_win(s->disks[k].winpath));
+		}
+		v->nfiles = 1 + s->nsnapshots;
+		v->files = calloc(v->nfiles, sizeof(*v->files));
+		v->files[0].role = "config";
+		v->files[0].winpath = strdup(v->config_winpath);
+		for (k = 0; k < s->nsnapshots; k++) {
+			v->files[1 + k].role = "snapshot-config";
+			v->files[1 + k].winpath =
+			    tu_fmt("D:\\Hyper-V\\Snapshots\\%s.xml", s->snapshots[k].id);
+		}
+	}
+}
+
+static void plan_free(struct tplan *t)
+{
+	size_t i, k;
+
+	for (i = 0; i < t->p.nswitches; i++)
+		free(t->p.switches[i].guid);
+	free(t->p.switches);
+	for (i = 0; i < t->p.nvms; i++) {
+		struct smig_plan_vm *v = &t->p.vms[i];
+
+		free(v->id);
+		free(v->data_root);
+		free(v->config_winpath);
+		free(v->drive_emptied);
+		for (k = 0; k < v->ndisks; k++)
+			free(v->disks[k].winpath);
+		free(v->disks);
+		for (k = 0; k < v->nfiles; k++)
+			free(v->files[k].winpath);
+		free(v->files);
+	}
+	free(t->p.vms);
+}
+
+/* The brief's plan: External LAN downgraded, sql01's pass-through disk, web01's ISO and
+ * dc01's floppy emptied, sql01's saved state dropped. */
+static void plan_lab(struct tplan *t, const struct fx *f)
+{
+	size_t i, sql, web, dc;
+
+	plan_init(t, f, f->src);
+	for (i = 0; i < t->p.nswitches; i++) {
+		struct smig_plan_switch *s = &t->p.switches[i];
+
+		if (strcmp(s->src->name, "External LAN") != 0)
+			continue;
+		s->downgraded = true;
+		s->type = SMIG_SWITCH_INTERNAL;
+		s->src_host_vnic = smig_inventory_find_nic(f->src, s->src->host_vnic);
+		assert_non_null(s->src_host_vnic);
+	}
+	sql = vm_index(f->src, SQL01);
+	web = vm_index(f->src, WEB01);
+	dc = vm_index(f->src, DC01);
+	t->p.vms[sql].drive_emptied[drive_index(&f->src->vms[sql], SMIG_INV_DRIVE_PASSTHROUGH)] =
+	    true;
+	t->p.vms[web].drive_emptied[drive_index(&f->src->vms[web], SMIG_INV_DRIVE_ISO)] = true;
+	t->p.vms[dc].drive_emptied[drive_index(&f->src->vms[dc], SMIG_INV_DRIVE_VFD)] = true;
+	t->p.vms[sql].saved_state_dropped = true;
+}
+
+static struct smig_inv_switch *switch_named(const struct smig_inventory *inv, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < inv->nswitches; i++)
+		if (strcmp(inv->switches[i].name, name) == 0)
+			return &inv->switches[i];
+	fail_msg("no switch %s", name);
+	return NULL;
+}
+
+static const struct smig_inv_nic *nic_named(const struct smig_inventory *inv, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < inv->nnics; i++)
+		if (inv->nics[i].connection_name && strcmp(inv->nics[i].connection_name, name) == 0)
+			return &inv->nics[i];
+	fail_msg("no adapter %s", name);
+	return NULL;
+}
+
+/* Every line ends in CRLF; no lone CR or LF. */
+static void assert_crlf(const char *s, size_t len)
+{
+	size_t i;
+
+	assert_true(len >= 2 && s[len - 2] == '\r' && s[len - 1] == '\n');
+	for (i = 0; i < len; i++) {
+		if (s[i] == '\n' && (i == 0 || s[i - 1] != '\r'))
+			fail_msg("bare LF at byte %zu", i);
+		if (s[i] == '\r' && (i + 1 >= len || s[i + 1] != '\n'))
+			fail_msg("bare CR at byte %zu", i);
+	}
+}
+
+static size_t count(const char *s, const char *needle)
+{
+	size_t n = 0;
+
+	for (; (s = strstr(s, needle)) != NULL; s++)
+		n++;
+	return n;
+}
+
+/* Run ps2012-check over the script; skip() when ../shared or node is not here. */
+static void ps2012_check(const struct fx *f, const char *ps1, size_t len, const char *name)
+{
+	char *tool = tu_shared("../tools/ps2012-check");
+	char *path;
+
+	if (tool == NULL || !tu_have("node") || !tu_have("npm")) {
+		free(tool);
+		print_message("ps2012-check skipped: ../shared/tools or node is not here\n");
+		skip();
+	}
+	path = tu_fmt("%s/%s", f->dir, name);
+	tu_write(path, ps1, len);
+	if (tu_sh("'%s' '%s'", tool, path) != 0)
+		fail_msg("ps2012-check found problems in %s (kept at %s)", name, path);
+	free(path);
+	free(tool);
+}
+
+/* The script of `t`, with the checks every script must pass. */
+static char *ps1_of(struct tplan *t, size_t *len)
+{
+	struct smig_err e = SMIG_ERR_INIT;
+	char *ps1 = smig_migrate_ps1(&t->p, len, &e);
+
+	if (ps1 == NULL)
+		fail_msg("%s", e.msg);
+	if (getenv("SMIG_TEST_DUMP"))
+		fputs(ps1, stderr);
+	assert_int_equal(strlen(ps1), *len);
+	assert_memory_equal(ps1, "\xEF\xBB\xBF# migrate.ps1 - ", 18);
+	assert_crlf(ps1, *len);
+	return ps1;
+}
+
+/* Where PowerShell would see each byte: code, a '...' literal (any of the five quote
+ * characters), a "..." string or a # comment. */
+enum where { IN_CODE, IN_SQ, IN_DQ, IN_COMMENT };
+
+static size_t quote_len(const char *s)
+{
+	if (*s == '\'')
+		return 1;
+	if ((unsigned char)s[0] == 0xE2 && (unsigned char)s[1] == 0x80 &&
+	    (unsigned char)s[2] >= 0x98 && (unsigned char)s[2] <= 0x9B)
+		return 3;
+	return 0;
+}
+
+static enum where *classify(const char *s, size_t len)
+{
+	enum where *w = calloc(len + 1, sizeof(*w));
+	enum where st = IN_CODE;
+	size_t i = 0, q, q2, k;
+
+	while (i < len) {
+		switch (st) {
+		case IN_CODE:
+			if ((q = quote_len(s + i)) != 0) {
+				for (k = 0; k < q; k++)
+					w[i + k] = IN_SQ;
+				i += q;
+				st = IN_SQ;
+				continue;
+			}
+			if (s[i] == '"')
+				st = IN_DQ;
+			else if (s[i] == '#')
+				st = IN_COMMENT;
+			w[i++] = st;
+			break;
+		case IN_SQ:
+			if ((q = quote_len(s + i)) != 0) {
+				q2 = quote_len(s + i + q);
+				for (k = 0; k < q + q2; k++)
+					w[i + k] = IN_SQ;
+				i += q + q2;
+				if (q2 == 0)
+					st = IN_CODE;
+				continue;
+			}
+			w[i++] = IN_SQ;
+			break;
+		case IN_DQ:
+			w[i] = IN_DQ;
+			if (s[i] == '`' && i + 1 < len)
+				w[++i] = IN_DQ;
+			else if (s[i] == '"')
+				st = IN_CODE;
+			i++;
+			break;
+		case IN_COMMENT:
+			if (s[i] == '\r' || s[i] == '\n')
+				st = IN_CODE;
+			w[i++] = st;
+			break;
+		}
+	}
+	assert_true(st == IN_CODE || st == IN_COMMENT);
+	return w;
+}
+
+/* Every occurrence of `needle` lies inside a '...' literal or a comment. */
+static void assert_only_quoted(const char *ps1, size_t len, const char *needle)
+{
+	enum where *w = classify(ps1, len);
+	const char *s = ps1;
+	size_t k, n = strlen(needle), seen = 0;
+
+	while ((s = strstr(s, needle)) != NULL) {
+		size_t at = (size_t)(s - ps1);
+
+		for (k = 0; k < n; k++)
+			if (w[at + k] != IN_SQ && w[at + k] != IN_COMMENT)
+				fail_msg("'%s' is code at byte %zu: %.60s", needle, at + k, s);
+		seen++;
+		s++;
+	}
+	if (seen == 0)
+		fail_msg("'%s' is not in the script at all", needle);
+	free(w);
+}
+
+/* The lab plan with a staged store and the processor compatibility of the source. */
+static void plan_full(struct tplan *t, const struct fx *f)
+{
+	size_t i;
+
+	plan_lab(t, f);
+	for (i = 0; i < t->p.nvms; i++)
+		t->p.vms[i].cpu_compat = t->p.vms[i].src->cpu_compat;
+	t->p.store_copy = true;
+	t->p.store_winpath =
+	    (char *)"C:\\ProgramData\\Microsoft\\Windows\\Hyper-V\\InitialStore.xml";
+}
+
+static const char *const phases[] = {
+    "\r\n# ==== 1. prerequisites ====\r\n",
+    "\r\n# ==== 2. host settings ====\r\n",
+    "\r\n# ==== 3. authorization store ====\r\n",
+    "\r\n# ==== 4. virtual networks ====\r\n",
+    "\r\n# ==== 5. management-OS IP settings ====\r\n",
+    "\r\n# ==== 6. VMQ ====\r\n",
+    "\r\n# ==== 7. virtual machines ====\r\n",
+    "\r\n# ==== 8. firewall ====\r\n",
+    "\r\n# ==== 9. remote administration ====\r\n",
+    "\r\n# ==== 10. live state ====\r\n",
+};
+
+/* The example host: the phases in order, and every item of the source in them. */
+static void test_lab(void **state)
+{
+	struct fx *f = *state;
+	struct tplan t;
+	char *ps1, *want;
+	const char *at, *prev, *vms, *fw;
+	size_t len, i, j;
+
+	plan_full(&t, f);
+	ps1 = ps1_of(&t, &len);
+
+	/* the header, then the parameters, then the phases in order, then the summary */
+	at = strstr(ps1, "\r\n[CmdletBinding(SupportsShouldProcess=$true)]\r\nparam(\r\n");
+	assert_non_null(at);
+	assert_non_null(strstr(at, "\t[switch]$SourceIsOff,\r\n"));
+	assert_non_null(strstr(at, "\t[switch]$StateOnly,\r\n"));
+	assert_non_null(strstr(at, "\t[string[]]$SourceAddress = @('192.168.1.10', "
+	                           "'192.168.10.20', '10.10.0.1'),\r\n"));
+	assert_non_null(strstr(at, "\t[string]$Adapter_External_LAN = '',\r\n"));
+	assert_non_null(strstr(at, "\t[int]$Disk_sql01_SCSI_0_0 = -1\r\n)\r\n"));
+	/* only the external network has an adapter parameter */
+	assert_int_equal(count(ps1, "[string]$Adapter_"), 1);
+	prev = at;
+	for (i = 0; i < sizeof(phases) / sizeof(phases[0]); i++) {
+		at = strstr(ps1, phases[i]);
+		if (at == NULL || at < prev)
+			fail_msg("phase %zu is missing or out of order", i + 1);
+		assert_int_equal(count(ps1, phases[i]), 1);
+		prev = at;
+	}
+	assert_true(len > 17 && strcmp(ps1 + len - 17, "\r\nComplete-Smig\r\n") == 0);
+	assert_non_null(strstr(ps1, "$smigArchive = '" ARCHIVE_ID "'\r\n"));
+	at = strstr(ps1, "\r\nif ($StateOnly) {\r\n");
+	assert_true(at != NULL && at < strstr(ps1, phases[0]));
+
+	/* every switch, by name, with its type; the external one waits for its adapter */
+	for (i = 0; i < f->src->nswitches; i++) {
+		want = tu_fmt("\r\n$smigName = '%s'\r\n$smigSwitchId = '%s'\r\n",
+		              f->src->switches[i].name, f->src->switches[i].guid);
+		assert_non_null(strstr(ps1, want));
+		free(want);
+	}
+	assert_non_null(strstr(ps1, "\t$smigType = 'Private'\r\n"));
+	assert_non_null(
+	    strstr(ps1, "\t\t$smigAdapter = Find-SmigAdapter $Adapter_External_LAN\r\n"));
+	assert_non_null(strstr(ps1, "New-VMSwitch -Name 'External LAN' -NetAdapterName "
+	                            "$smigAdapter.Name -AllowManagementOS $true\r\n"));
+	assert_non_null(strstr(ps1, "New-VMSwitch -Name 'Private Cluster' -SwitchType "
+	                            "$smigType\r\n"));
+
+	/* every VM by id, registered in place; every network adapter, its VLAN and MAC */
+	vms = strstr(ps1, phases[6]);
+	fw = strstr(ps1, phases[7]);
+	for (i = 0; i < f->src->nvms; i++) {
+		const struct smig_inv_vm *v = &f->src->vms[i];
+
+		want = tu_fmt("\r\n$smigVmId = '%s'\r\n$smigVmName = '%s'\r\n", v->id, v->name);
+		at = strstr(vms, want);
+		assert_non_null(at);
+		assert_true(at < fw);
+		free(want);
+		for (j = 0; j < v->nnics; j++) {
+			want = tu_fmt("$smigLabel = $smigVmName + ' / network adapter %zu'", j + 1);
+			assert_non_null(strstr(at, want));
+			free(want);
+		}
+	}
+	for (i = 0; i < f->src->nvms; i++) {
+		want = tu_fmt("\t\t$smigReport = Compare-VM -Path 'D:\\Hyper-V\\Virtual Machines\\"
+		              "%s.xml' -Register -WhatIf:$false\r\n",
+		              f->src->vms[i].id);
+		assert_int_equal(count(ps1, want), 1);
+		free(want);
+	}
+	assert_int_equal(count(ps1, "\t\t\tImport-VM -CompatibilityReport $smigReport\r\n"),
+	                 f->src->nvms);
+	assert_non_null(
+	    strstr(ps1, "$smigConfig = 'D:\\Hyper-V\\Virtual Machines\\" WEB01 ".xml'\r\n"));
+	/* web01: static MAC, on External LAN, VLAN 20 */
+	assert_non_null(strstr(ps1, "-Mac '00155D0A0010' -Legacy $false -ByOrder $false\r\n"));
+	assert_non_null(strstr(ps1, "-Switch 'External LAN' -Vlan 20\r\n"));
+	/* sql01: dynamic MAC (matched by MAC, else by order), Internal Lab, no VLAN */
+	assert_non_null(strstr(ps1, "-Mac '00155D0A002A' -Legacy $false -ByOrder $true\r\n"));
+	assert_non_null(strstr(ps1, "-Switch 'Internal Lab' -Vlan 0\r\n"));
+	assert_non_null(strstr(ps1, "-Switch 'Private Cluster' -Vlan 0\r\n"));
+	/* test01: a legacy adapter on no network */
+	assert_non_null(strstr(ps1, "-Legacy $true -ByOrder $true\r\n"));
+	assert_non_null(strstr(ps1, "-Switch '' -Vlan 0\r\n"));
+	/* media, pass-through disk, processor compatibility as planned */
+	assert_non_null(strstr(ps1, "$smigMedia = 'D:\\ISO\\en_windows_server_2008_r2_with_sp1_x64"
+	                            ".iso'\r\n"));
+	assert_non_null(strstr(ps1, "Get-VMDvdDrive -VM $smigVm -ControllerNumber 1 "
+	                            "-ControllerLocation 0\r\n"));
+	assert_non_null(strstr(ps1, "$smigMedia = 'C:\\Users\\Public\\Documents\\Hyper-V\\Virtual "
+	                            "Floppy Disks\\drivers.vfd'\r\n"));
+	assert_non_null(strstr(ps1, "Add-VMHardDiskDrive -VM $smigVm -ControllerType SCSI "
+	                            "-ControllerNumber 0 -ControllerLocation 0 -DiskNumber "
+	                            "$Disk_sql01_SCSI_0_0\r\n"));
+	assert_int_equal(count(ps1, "Set-VMProcessor -VM $smigVm -CompatibilityForMigrationEnabled "
+	                            "$true\r\n"),
+	                 1); /* dc01 only */
+	assert_non_null(strstr(ps1, "Grant-SmigAccess -Path 'D:\\VHD\\sql01-system.vhd' -Perm "
+	                            "'(F)' -Label $smigVmName -VMId $smigVmId\r\n"));
+
+	/* firewall: the user's rule is a manual item, the built-in rule disabled on the source is
+	 * disabled again, the active built-in rule is not touched */
+	assert_non_null(strstr(fw, "Write-SmigItem 'firewall' "
+	                           "'{7A2E0C44-19B3-4F1D-A6C5-2B9E8D7F6A55}' '' 'manual' "));
+	assert_non_null(strstr(fw, "VMConnect from the admin subnet"));
+	assert_non_null(strstr(fw, "$smigRuleName = 'VIRT-VMMS-RPC-IN-TCP'\r\n"));
+	assert_null(strstr(fw, "'VIRT-WMI-IN-TCP'"));
+	/* authorization store, DCOM with its backup, WMI as a manual item */
+	assert_non_null(strstr(ps1, "$smigStore = 'C:\\ProgramData\\Microsoft\\Windows\\Hyper-V\\"
+	                            "InitialStore.xml'\r\n"));
+	assert_non_null(strstr(ps1, "Restart-Service -Name vmms\r\n"));
+	assert_non_null(strstr(ps1, "reg export 'HKLM\\SOFTWARE\\Microsoft\\Ole' $smigBackup /y"));
+	assert_non_null(strstr(ps1, "$smigSddl = 'O:BAG:BAD:(A;;CCDCLCSWRP;;;BA)"));
+	assert_non_null(strstr(ps1, "'remote-admin' 'WMI root\\virtualization' '' 'manual'"));
+	/* without --ipconfig-mode, no IP settings; without --force, no host settings */
+	assert_null(strstr(ps1, "Set-SmigIPv4 -Adapter $smigNa"));
+	assert_null(strstr(ps1, "Set-VMHost -Virtual"));
+	assert_null(strstr(ps1, "New-ItemProperty"));
+	/* the live state as docs/live-state.md says */
+	assert_non_null(strstr(ps1, "\t$json = ConvertTo-Json -InputObject $state -Depth 8\r\n"));
+	assert_non_null(strstr(ps1, "(New-Object Text.UTF8Encoding($false))"));
+	/* comment lines are wrapped without trailing blanks */
+	assert_null(strstr(ps1, " \r\n"));
+
+	ps2012_check(f, ps1, len, "lab.ps1");
+	free(ps1);
+	plan_free(&t);
+}
+
+/* Hostile VM, switch, path and rule names: every one only inside a literal or a comment. */
+static void test_hostile(void **state)
+{
+	struct fx *f = *state;
+	struct tplan t;
+	struct smig_inv_vm *web, *dc, *sql;
+	struct smig_inv_drive *iso, *vfd;
+	struct smig_inv_switch *lab, *priv;
+	char *ps1;
+	size_t len, i;
+
+	web = &f->src->vms[vm_index(f->src, "web01")];
+	dc = &f->src->vms[vm_index(f->src, "dc01")];
+	sql = &f->src->vms[vm_index(f->src, "sql01")];
+	iso = &web->drives[drive_index(web, SMIG_INV_DRIVE_ISO)];
+	vfd = &dc->drives[drive_index(dc, SMIG_INV_DRIVE_VFD)];
+	lab = switch_named(f->src, "Internal Lab");
+	priv = switch_named(f->src, "Private Cluster");
+	plan_full(&t, f);
+	set_str(&web->name, "O'Brien" RSQ "s web\nRemove-Item -Recurse C:\\ #");
+	set_str(&dc->name, "dc\r\n\xE2\x80\xA8Stop-Computer");
+	set_str(&sql->name, "x" LSQ "; Invoke-Expression calc; #");
+	set_str(&lab->name, "$(Stop-Computer) `Format-Volume`; \"Clear-Disk\" #" LSQ);
+	set_str(&priv->name, "Lab'); Remove-Item X:\\ -Recurse #");
+	set_str(&iso->pathname, "D:\\ISO\\O'Brien" RSQ "s $(Stop-Computer).iso");
+	set_str(&vfd->pathname, "C:\\f.vfd'\nRemove-Item -Recurse C:\\\n'");
+	for (i = 0; i < f->src->nfwrules; i++)
+		if (f->src->fwrules[i].user_defined)
+			set_str(&f->src->fwrules[i].description,
+			        "x'); Stop-Computer; #\nStop-Computer");
+	ps1 = ps1_of(&t, &len);
+	assert_only_quoted(ps1, len, "Remove-Item");
+	assert_only_quoted(ps1, len, "Stop-Computer");
+	assert_only_quoted(ps1, len, "Invoke-Expression");
+	assert_only_quoted(ps1, len, "Format-Volume");
+	assert_only_quoted(ps1, len, "Clear-Disk");
+	/* quotes doubled, control characters as [char] codes */
+	assert_non_null(strstr(ps1, "$smigVmName = ('O''Brien" RSQ RSQ "s web' + [char]0x000A + "
+	                            "'Remove-Item -Recurse C:\\ #' + '')\r\n"));
+	assert_non_null(strstr(ps1, "$smigVmName = ('dc' + [char]0x000D + [char]0x000A + "
+	                            "[char]0x2028 + 'Stop-Computer' + '')\r\n"));
+	assert_non_null(strstr(ps1, "$smigVmName = 'x" LSQ LSQ "; Invoke-Expression calc; #'\r\n"));
+	assert_non_null(
+	    strstr(ps1, "$smigMedia = 'D:\\ISO\\O''Brien" RSQ RSQ "s $(Stop-Computer).iso'\r\n"));
+	assert_non_null(strstr(ps1, "$smigName = 'Lab''); Remove-Item X:\\ -Recurse #'\r\n"));
+	/* parameter names are ASCII identifiers made from the names */
+	assert_non_null(strstr(ps1, "\t[int]$Disk_x_Invoke_Expression_calc_SCSI_0_0 = -1\r\n"));
+	/* comments show the names with control characters as '?' */
+	assert_non_null(strstr(ps1, "# -- VM 'dc???Stop-Computer' (" DC01 ") --\r\n"));
+	ps2012_check(f, ps1, len, "hostile.ps1");
+	free(ps1);
+	plan_free(&t);
+}
+
+/* Each option that changes the script. */
+static void test_options(void **state)
+{
+	struct fx *f = *state;
+	struct tplan t;
+	struct smig_plan_nicmap map[1];
+	struct smig_plan_switch *ext = NULL, *lab = NULL;
+	char *ps1;
+	size_t len, i;
+
+	plan_full(&t, f);
+	for (i = 0; i < t.p.nswitches; i++) {
+		if (strcmp(t.p.switches[i].src->name, "External LAN") == 0)
+			ext = &t.p.switches[i];
+		if (strcmp(t.p.switches[i].src->name, "Internal Lab") == 0)
+			lab = &t.p.switches[i];
+	}
+	assert_true(ext && lab);
+	/* --bind-switch 'External LAN=Ethernet 2' */
+	ext->bind_nic = nic_named(f->dst, "Ethernet 2");
+	ext->type = SMIG_SWITCH_EXTERNAL;
+	ext->downgraded = false;
+	/* --ipconfig-mode nic --map-mac <Management>=<Ethernet> */
+	t.opts.ipmode = SMIG_IPMODE_NIC;
+	lab->src_host_vnic = smig_inventory_find_nic(f->src, lab->src->host_vnic);
+	assert_non_null(lab->src_host_vnic);
+	map[0].src = nic_named(f->src, "Management");
+	map[0].dst = nic_named(f->dst, "Ethernet");
+	t.p.nicmap = map;
+	t.p.nnicmap = 1;
+	/* --set-processor-compatibility */
+	for (i = 0; i < t.p.nvms; i++)
+		t.p.vms[i].cpu_compat = true;
+	/* --new-id for web01 */
+	i = vm_index(f->src, WEB01);
+	free(t.p.vms[i].id);
+	t.p.vms[i].id = strdup(NEWID);
+	free(t.p.vms[i].config_winpath);
+	t.p.vms[i].config_winpath = strdup("D:\\Hyper-V\\Virtual Machines\\" NEWID ".xml");
+	/* --discard-saved-state: sql01's was dropped (plan_lab) */
+	/* --force: the host settings, the MAC range, VMQ, the store location */
+	t.p.data_root = (char *)"D:\\Hyper-V";
+	t.p.vhd_path = (char *)"D:\\VHD";
+	t.p.set_data_root = t.p.set_vhd_path = t.p.set_mac_range = t.p.set_vmq = true;
+	t.p.set_store_location = true;
+
+	ps1 = ps1_of(&t, &len);
+	assert_non_null(strstr(ps1, "\t[string]$Adapter_External_LAN = 'Ethernet 2',\r\n"));
+	assert_non_null(strstr(ps1, "$smigIf = 'vEthernet (' + 'External LAN' + ')'\r\n"));
+	assert_non_null(strstr(ps1, "$smigIf = 'vEthernet (' + 'Internal Lab' + ')'\r\n"));
+	assert_non_null(strstr(ps1, "-Dhcp $false -Address @('192.168.10.20/24') "
+	                            "-Gateway @('192.168.10.1') -Dns @('192.168.10.5')\r\n"));
+	assert_non_null(strstr(ps1, "-Dhcp $false -Address @('10.10.0.1/24') -Gateway @() "
+	                            "-Dns @()\r\n"));
+	/* the mapped adapter found by its MAC, with the source's settings and VMQ */
+	assert_non_null(strstr(ps1, "$smigIf = 'A0369F123456'\r\n"));
+	assert_non_null(strstr(ps1, "-Dhcp $false -Address @('192.168.1.10/24') "
+	                            "-Gateway @('192.168.1.1') -Dns @('192.168.1.5', "
+	                            "'192.168.1.6')\r\n"));
+	assert_non_null(strstr(ps1, "\t\t\tDisable-NetAdapterVmq -InputObject $smigQ\r\n"));
+	assert_int_equal(count(ps1, "Set-VMProcessor -VM $smigVm -CompatibilityForMigrationEnabled "
+	                            "$true\r\n"),
+	                 f->src->nvms);
+	assert_non_null(strstr(ps1, "$smigVmId = '" NEWID "'\r\n"));
+	assert_null(strstr(ps1, WEB01));
+	assert_non_null(strstr(ps1, "'its saved state was discarded (--discard-saved-state)"));
+	assert_non_null(strstr(ps1, "\t$smigWant = 'D:\\Hyper-V'\r\n"));
+	assert_non_null(strstr(ps1, "\t\t\tSet-VMHost -VirtualMachinePath $smigWant\r\n"));
+	assert_non_null(strstr(ps1, "\t\t\tSet-VMHost -VirtualHardDiskPath $smigWant\r\n"));
+	assert_non_null(strstr(ps1, "Set-VMHost -MacAddressMinimum '00155D0A0000' "
+	                            "-MacAddressMaximum '00155D0A0FFF'\r\n"));
+	assert_non_null(strstr(ps1, "New-ItemProperty -Path $smigKey -Name TenGigVmqEnabled "
+	                            "-PropertyType DWord -Value 1 -Force\r\n"));
+	assert_non_null(strstr(ps1, "New-ItemProperty -Path $smigKey -Name BelowTenGigVmqEnabled "
+	                            "-PropertyType DWord -Value 1 -Force\r\n"));
+	assert_non_null(strstr(ps1, "$smigWant = 'msxml://C:\\ProgramData\\Microsoft\\Windows\\"
+	                            "Hyper-V\\InitialStore.xml'\r\n"));
+	ps2012_check(f, ps1, len, "options.ps1");
+	free(ps1);
+
+	/* twins: --ipconfig-mode all does the same; none leaves IP settings alone */
+	t.opts.ipmode = SMIG_IPMODE_ALL;
+	ps1 = ps1_of(&t, &len);
+	assert_int_equal(count(ps1, "\tSet-SmigIPv4 -Adapter $smigNa"), 3);
+	free(ps1);
+	t.opts.ipmode = SMIG_IPMODE_NONE;
+	ps1 = ps1_of(&t, &len);
+	assert_int_equal(count(ps1, "\tSet-SmigIPv4 -Adapter $smigNa"), 0);
+	assert_non_null(strstr(ps1, "IP settings are left as they are"));
+	free(ps1);
+	t.p.nicmap = NULL;
+	t.p.nnicmap = 0;
+	plan_free(&t);
+}
+
+/* Nothing to do: an empty source still gives a whole script that checks and reports. */
+static void test_nothing(void **state)
+{
+	struct fx *f = *state;
+	struct smig_inventory empty;
+	struct tplan t;
+	char *ps1;
+	size_t len;
+
+	memset(&empty, 0, sizeof(empty));
+	empty.os.computer_name = (char *)"HV-OLD";
+	plan_init(&t, f, &empty);
+	ps1 = ps1_of(&t, &len);
+	assert_non_null(strstr(ps1, "\t[string[]]$SourceAddress = @()\r\n)\r\n"));
+	assert_non_null(strstr(ps1, "'the plan imports no VM'"));
+	assert_non_null(strstr(ps1, "'the source has no virtual network'"));
+	assert_null(strstr(ps1, "Compare-VM -Path"));
+	assert_null(strstr(ps1, "$Adapter_"));
+	ps2012_check(f, ps1, len, "nothing.ps1");
+	free(ps1);
+	plan_free(&t);
+}
+
+/* Parameter names: unique without regard to case, ASCII, never empty. */
+static void test_params(void **state)
+{
+	struct fx *f = *state;
+	struct tplan t;
+	struct smig_migrate_params m;
+	struct smig_err e = SMIG_ERR_INIT;
+	size_t i, s = vm_index(f->src, SQL01), pt;
+
+	plan_lab(&t, f);
+	for (i = 0; i < f->src->nswitches; i++)
+		f->src->switches[i].type = SMIG_SWITCH_EXTERNAL;
+	set_str(&f->src->switches[0].name, "Lab");
+	set_str(&f->src->switches[1].name, "lab");
+	set_str(&f->src->switches[2].name, LSQ RSQ);
+	assert_int_equal(smig_migrate_params_build(&t.p, &m, &e), 0);
+	assert_string_equal(m.adapter[0], "Adapter_Lab");
+	assert_string_equal(m.adapter[1], "Adapter_lab_2");
+	assert_string_equal(m.adapter[2], "Adapter_x");
+	pt = drive_index(&f->src->vms[s], SMIG_INV_DRIVE_PASSTHROUGH);
+	assert_string_equal(m.disk[s][pt], "Disk_sql01_SCSI_0_0");
+	for (i = 0; i < m.ndrives[s]; i++)
+		if (i != pt)
+			assert_null(m.disk[s][i]);
+	smig_migrate_params_release(&m);
+	plan_free(&t);
+}
+
+static void test_quote(void **state)
+{
+	struct smig_err e = SMIG_ERR_INIT;
+	struct smig_strbuf sb = SMIG_STRBUF_INIT;
+	char *q;
+
+	(void)state;
+	q = smig_ps_quote("O'Brien", &e);
+	assert_string_equal(q, "'O''Brien'");
+	free(q);
+	q = smig_ps_quote("", &e);
+	assert_string_equal(q, "''");
+	free(q);
+	q = smig_ps_quote("a" LSQ "b" RSQ "c\xE2\x80\x9A"
+	                  "d\xE2\x80\x9B"
+	                  "e",
+	                  &e);
+	assert_string_equal(q, "'a" LSQ LSQ "b" RSQ RSQ "c\xE2\x80\x9A\xE2\x80\x9A"
+	                       "d\xE2\x80\x9B\xE2\x80\x9B"
+	                       "e'");
+	free(q);
+	/* double quotes (U+201C) and a dollar are not special in a single-quoted literal */
+	q = smig_ps_quote("\xE2\x80\x9Cx\" $env:y", &e);
+	assert_string_equal(q, "'\xE2\x80\x9Cx\" $env:y'");
+	free(q);
+	assert_int_equal(e.kind, SMIG_ERR_NONE);
+	/* a value with control characters: no line break, the characters as codes */
+	assert_int_equal(smig_ps_put_value(&sb, "a\nb'\x7F"), 0);
+	assert_string_equal(smig_strbuf_cstr(&sb),
+	                    "('a' + [char]0x000A + 'b''' + [char]0x007F + '')");
+	smig_strbuf_release(&sb);
+	assert_int_equal(smig_ps_put_value(&sb, "\x01"), 0);
+	assert_string_equal(smig_strbuf_cstr(&sb), "([char]0x0001 + '')");
+	smig_strbuf_release(&sb);
+	assert_int_equal(smig_ps_put_value(&sb, "plain"), 0);
+	assert_string_equal(smig_strbuf_cstr(&sb), "'plain'");
+	smig_strbuf_release(&sb);
+
+	/* rejecting twins: invalid UTF-8, a lone surrogate */
+	assert_null(smig_ps_quote("bad\xFF", &e));
+	assert_int_equal(e.kind, SMIG_ERR_FORMAT);
+	smig_err_clear(&e);
+	assert_null(smig_ps_quote("\xED\xA0\x80", &e));
+	assert_int_equal(e.kind, SMIG_ERR_FORMAT);
+	assert_int_equal(smig_ps_put_value(&sb, "\xC3("), -1);
+	smig_strbuf_release(&sb);
+}
+
+static void test_slot(void **state)
+{
+	unsigned c = 9, l = 9;
+
+	(void)state;
+	assert_int_equal(smig_slot_parse("IDE 1:0", &c, &l), SMIG_SLOT_IDE);
+	assert_true(c == 1 && l == 0);
+	assert_int_equal(smig_slot_parse("SCSI 3:63", &c, &l), SMIG_SLOT_SCSI);
+	assert_int_equal(smig_slot_parse("Floppy 0:0", &c, &l), SMIG_SLOT_FLOPPY);
+	assert_int_equal(smig_slot_parse("IDE 2:0", &c, &l), SMIG_SLOT_NONE);
+	assert_int_equal(smig_slot_parse("SCSI 0:64", &c, &l), SMIG_SLOT_NONE);
+	assert_int_equal(smig_slot_parse("SCSI 0:1x", &c, &l), SMIG_SLOT_NONE);
+	assert_int_equal(smig_slot_parse(NULL, &c, &l), SMIG_SLOT_NONE);
+}
+
+/* Rejecting twins: a name that is not UTF-8, a VM id that is not a GUID, no archive; a path
+ * icacls cannot take becomes a manual item instead of a command. */
+static void test_rejects(void **state)
+{
+	struct fx *f = *state;
+	struct tplan t;
+	struct smig_err e = SMIG_ERR_INIT;
+	struct smig_inv_vm *web;
+	char *ps1;
+	size_t len = 0, w = vm_index(f->src, "web01"), s = vm_index(f->src, "sql01");
+
+	plan_full(&t, f);
+	set_str(&f->src->vms[w].name, "web\xC3(");
+	assert_null(smig_migrate_ps1(&t.p, &len, &e));
+	assert_int_equal(e.kind, SMIG_ERR_FORMAT);
+	set_str(&f->src->vms[w].name, "web01");
+	smig_err_clear(&e);
+
+	free(t.p.vms[w].id);
+	t.p.vms[w].id = strdup("web01");
+	assert_null(smig_migrate_ps1(&t.p, &len, &e));
+	assert_int_equal(e.kind, SMIG_ERR_USAGE);
+	assert_non_null(strstr(e.msg, "'web01'"));
+	free(t.p.vms[w].id);
+	t.p.vms[w].id = strdup(WEB01);
+	smig_err_clear(&e);
+
+	t.p.desc = NULL;
+	assert_null(smig_migrate_ps1(&t.p, &len, &e));
+	assert_int_equal(e.kind, SMIG_ERR_USAGE);
+	t.p.desc = &t.desc;
+	smig_err_clear(&e);
+
+	free(t.p.vms[s].disks[0].winpath);
+	t.p.vms[s].disks[0].winpath = strdup("D:\\VHD\\*");
+	ps1 = ps1_of(&t, &len);
+	assert_null(strstr(ps1, "Grant-SmigAccess -Path 'D:\\VHD\\*'"));
+	assert_non_null(strstr(ps1, "'manual' ('grant the VM''s account access to ' + "
+	                            "'D:\\VHD\\*' + "));
+	free(ps1);
+
+	/* an ISO in a slot Hyper-V does not have: a manual item, no command */
+	web = &f->src->vms[w];
+	set_str(&web->drives[drive_index(web, SMIG_INV_DRIVE_ISO)].slot, "IDE 7:0");
+	ps1 = ps1_of(&t, &len);
+	assert_non_null(strstr(ps1, "'manual' ('reattach ' + 'D:\\ISO\\en_windows_server_2008_r2_"
+	                            "with_sp1_x64.iso' + ' by hand"));
+	assert_null(strstr(ps1, "' / IDE 7:0'"));
+	free(ps1);
+	plan_free(&t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_lab, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_hostile, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_options, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_nothing, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_params, setup, teardown),
+	    cmocka_unit_test(test_quote),
+	    cmocka_unit_test(test_slot),
+	    cmocka_unit_test_setup_teardown(test_rejects, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
