@@ -68,8 +68,9 @@ static void apply_help(void)
 	       "Reports (in --report-dir): compatibility, manual-steps, verification (.txt, .json,\n"
 	       ".html), migrate.ps1 and InitialStore.xml (the source's authorization store).\n\n"
 	       "Exit codes: 0 applied and verified (manual steps may remain), 1 operational\n"
-	       "error (the destination is restored), 2 usage, 3 integrity, 4 blocked,\n"
-	       "5 applied but verification found differences.\n", PROG);
+	       "error (the destination is restored, unless the message says the apply completed\n"
+	       "and only its verification report could not be written), 2 usage, 3 integrity,\n"
+	       "4 blocked, 5 applied but verification found differences.\n", PROG);
 }
 
 static void rollback_help(void)
@@ -234,15 +235,46 @@ static int stage_store(struct import_session *s, const char *rdir, struct smig_e
 	return rc;
 }
 
-/* The reports of an apply; *failures gets the verification's failure count. */
-static int write_reports(struct import_session *s, const char *rdir,
-			 const struct smig_problems *compat, size_t *failures, struct smig_err *e)
+/* The files apply writes into the report folder (the report formats of each base too). */
+static const char *const report_files[] = {
+	"compatibility.txt", "compatibility.json", "compatibility.html", "manual-steps.txt",
+	"manual-steps.json", "manual-steps.html", "migrate.ps1", "InitialStore.xml",
+	"verification.txt", "verification.json", "verification.html",
+};
+
+/* Take back the reports of an apply that did not happen: the default folder entirely (with
+ * DEST/smig-reports if it is left empty), in a folder of the user's only apply's files. */
+static void remove_reports(const struct import_session *s, const char *rdir)
+{
+	char *parent;
+
+	if (!rdir)
+		return;
+	if (!s->report_dir) {
+		smig_rm_rf(rdir, NULL);
+		parent = smig_path_join(s->ho.root, REPORTS_DIR, NULL);
+		rmdir_if_empty(parent);
+		free(parent);
+		return;
+	}
+	for (size_t i = 0; i < sizeof(report_files) / sizeof(report_files[0]); i++) {
+		char *p = smig_path_join(rdir, report_files[i], NULL);
+
+		if (p)
+			unlink(p);
+		free(p);
+	}
+}
+
+/* What apply knows before it changes anything: the compatibility report, the staged
+ * authorization store, the manual steps and migrate.ps1. Written before the first change, so
+ * a failure here leaves the destination untouched. */
+static int write_plan_reports(struct import_session *s, const char *rdir,
+			      const struct smig_problems *compat, size_t *nmanual, struct smig_err *e)
 {
 	struct smig_report_fact facts[12];
 	size_t nf = session_facts(s, facts, 12);
-	struct smig_problems steps = {0}, verif = {0};
-	struct smig_hostfs *afs = NULL;
-	struct smig_inventory *after = NULL;
+	struct smig_problems steps = {0};
 	char *ps1 = NULL;
 	size_t len = 0;
 	int rc = -1;
@@ -250,33 +282,45 @@ static int write_reports(struct import_session *s, const char *rdir,
 	if (smig_mkdir_p(rdir, 0755, e) < 0 ||
 	    session_write_report(rdir, "compatibility", "preflight",
 				 "Compatibility report (preflight)", facts, nf, compat, e) < 0 ||
-	    stage_store(s, rdir, e) < 0)
-		goto out;
-	if (smig_manual_steps(s->plan, &steps, e) < 0 ||
+	    stage_store(s, rdir, e) < 0 || smig_manual_steps(s->plan, &steps, e) < 0 ||
 	    session_write_report(rdir, "manual-steps", "manual-steps", "Manual steps", facts, nf,
 				 &steps, e) < 0 ||
 	    !(ps1 = smig_migrate_ps1(s->plan, &len, e)) ||
 	    write_text(rdir, "migrate.ps1", ps1, len, e) < 0)
 		goto out;
+	*nmanual = smig_problems_count(&steps, SMIG_SEV_MANUAL);
+	rc = 0;
+out:
+	smig_problems_release(&steps);
+	free(ps1);
+	return rc;
+}
+
+/* The verification of the placed files, after the apply; *failures gets its failure count. */
+static int write_verification(struct import_session *s, const char *rdir, size_t *failures,
+			      struct smig_err *e)
+{
+	struct smig_report_fact facts[12];
+	size_t nf = session_facts(s, facts, 12);
+	struct smig_problems verif = {0};
+	struct smig_hostfs *afs = NULL;
+	struct smig_inventory *after = NULL;
+	int rc = -1;
+
 	if (smig_hostopts_read(&s->ho, &afs, &after, e) < 0 ||
 	    smig_postcheck(s->plan, after, s->a.staged, &verif, e) < 0 ||
 	    session_write_report(rdir, "verification", "verification",
 				 "Post-migration verification", facts, nf, &verif, e) < 0)
 		goto out;
 	*failures = smig_postcheck_failures(&verif);
-	printf("manual steps: %zu (see %s/manual-steps.txt); run migrate.ps1 from there on "
-	       "the 2012 host\n",
-	       smig_problems_count(&steps, SMIG_SEV_MANUAL), rdir);
 	printf("verification: %zu passed, %zu flagged, %zu failed\n",
 	       smig_problems_count(&verif, SMIG_SEV_PASS),
 	       smig_problems_count(&verif, SMIG_SEV_WARNING), *failures);
 	rc = 0;
 out:
-	smig_problems_release(&steps);
 	smig_problems_release(&verif);
 	smig_inventory_free(after);
 	smig_hostfs_free(afs);
-	free(ps1);
 	return rc;
 }
 
@@ -318,7 +362,7 @@ static int apply_verified(struct apply_run *r, struct smig_err *e)
 	struct stat st;
 	char **argv = NULL;
 	char *rlines[2] = {NULL, NULL};
-	size_t failures = 0, hard;
+	size_t failures = 0, hard, nmanual = 0;
 
 	r->jdir = smig_path_join(r->jroot, id, e);
 	if (!r->jdir)
@@ -402,20 +446,37 @@ static int apply_verified(struct apply_run *r, struct smig_err *e)
 		smig_rm_rf(r->jdir, NULL);
 		return fail(e);
 	}
+	if (write_plan_reports(s, r->rdir, &r->compat, &nmanual, e) < 0) {
+		remove_reports(s, r->rdir);
+		smig_rm_rf(r->jdir, NULL);
+		return fail(e);
+	}
 	if (smig_journal_run(&r->j, e) < 0) {
-		/* every operation done was undone and checked: the journal goes too; if one
-		 * could not be undone, the journal stays for 'rollback' */
-		if (r->j.left == 0)
+		/* every operation done was undone and checked: the journal and the reports go
+		 * too; if one could not be undone, the journal stays for 'rollback' */
+		if (r->j.left == 0) {
+			remove_reports(s, r->rdir);
 			smig_rm_rf(r->jdir, NULL);
+		}
 		return fail(e);
 	}
 	if (smig_journal_complete(&r->j, e) < 0)
 		return fail(e);
 	printf("applied archive %s to %s: %zu change(s), journal %s\n", id, s->ho.root,
 	       r->j.nops, r->jdir);
-	if (write_reports(s, r->rdir, &r->compat, &failures, e) < 0) {
-		fprintf(stderr, "%s: the destination was changed, but the reports could not all "
-			"be written\n", PROG);
+	printf("manual steps: %zu (see %s/manual-steps.txt); run migrate.ps1 from there on "
+	       "the 2012 host\n", nmanual, r->rdir);
+	if (write_verification(s, r->rdir, &failures, e) < 0) {
+		/* the apply is complete and journaled: say so, in the one line */
+		enum smig_err_kind kind = e->kind == SMIG_ERR_NOMEM ? SMIG_ERR_NOMEM : SMIG_ERR_IO;
+		char msg[sizeof(e->msg)];
+
+		snprintf(msg, sizeof(msg), "%s", e->msg);
+		smig_err_clear(e);
+		smig_err_set(e, kind,
+			     "archive %s was applied to %s (journal %s), but its verification "
+			     "report could not be written: %.*s; 'smig-import report' writes it "
+			     "again", id, s->ho.root, r->jdir, (int)(sizeof(msg) / 2), msg);
 		return fail(e);
 	}
 	printf("reports: %s\n", r->rdir);

@@ -206,6 +206,25 @@ expect_exit 0 "rollback resumes once the cause is gone" "$IMPORT" rollback --des
 check "resumed rollback: restored byte for byte" same_as_orig "$T/u1"
 rm -rf "$T/u1"
 
+# ---- reports that cannot be written: before the first change nothing is changed; after
+# the apply, the one line says it was applied and report writes them again ----
+fresh "$T/r1"
+mkdir -p "$T/rep1/migrate.ps1"
+expect_exit 1 "apply whose migrate.ps1 cannot be written" "$IMPORT" apply -p "$T/k.pub" \
+  "$T/a.smig" --dest "$T/r1" --discard-saved-state --report-dir "$T/rep1"
+check "unwritable migrate.ps1: one line" one_line_error smig-import
+check "unwritable migrate.ps1: destination unchanged" same_as_orig "$T/r1"
+check "unwritable migrate.ps1: no half set of reports left" test -z "$(ls "$T/rep1" | grep -v '^migrate.ps1$' || true)"
+mkdir -p "$T/rep2/verification.json"
+expect_exit 1 "apply whose verification cannot be written" "$IMPORT" apply -p "$T/k.pub" \
+  "$T/a.smig" --dest "$T/r1" --discard-saved-state --report-dir "$T/rep2"
+check "unwritable verification: one line" one_line_error smig-import
+check "unwritable verification: says the archive was applied" grep -q "was applied to .*verification report could not be written.*smig-import report" "$T/err"
+check "unwritable verification: migrate.ps1 is there" test -s "$T/rep2/migrate.ps1"
+expect_exit 0 "rollback of the applied archive" "$IMPORT" rollback --dest "$T/r1"
+check "rolled back after the report failure" same_as_orig "$T/r1"
+rm -rf "$T/r1" "$T/rep1" "$T/rep2"
+
 # ---- a destination folder that is a symbolic link out of the destination: nothing written ----
 fresh "$T/s1"
 mkdir -p "$T/outside"
