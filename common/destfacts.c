@@ -72,18 +72,31 @@ static int get(struct rd *r, json_t *obj, const char *parent, const char *key, i
 	return 0;
 }
 
+/*
+ * get() for a typed member: 1 when it is present and not null (*out, and its name for messages
+ * in `name`), 0 when absent or null, -1 on error.
+ */
+static int get_named(struct rd *r, json_t *obj, const char *parent, const char *key, int req,
+		     json_t **out, char *name, size_t size)
+{
+	if (get(r, obj, parent, key, req, out) < 0)
+		return -1;
+	if (*out == NULL)
+		return 0;
+	member(name, size, parent, key);
+	return 1;
+}
+
 static int get_str(struct rd *r, json_t *obj, const char *parent, const char *key, int req,
 		   char **out)
 {
 	char name[160];
 	json_t *v;
+	int rc;
 
 	*out = NULL;
-	if (get(r, obj, parent, key, req, &v) < 0)
-		return -1;
-	if (v == NULL)
-		return 0;
-	member(name, sizeof(name), parent, key);
+	if ((rc = get_named(r, obj, parent, key, req, &v, name, sizeof(name))) <= 0)
+		return rc;
 	if (!json_is_string(v))
 		return bad(r, name, "is not a string");
 	if (json_string_length(v) > MAX_STRING)
@@ -119,15 +132,13 @@ static int get_uint(struct rd *r, json_t *obj, const char *parent, const char *k
 {
 	char name[160];
 	json_t *v;
+	int rc;
 
 	*out = 0;
 	if (present)
 		*present = false;
-	if (get(r, obj, parent, key, req, &v) < 0)
-		return -1;
-	if (v == NULL)
-		return 0;
-	member(name, sizeof(name), parent, key);
+	if ((rc = get_named(r, obj, parent, key, req, &v, name, sizeof(name))) <= 0)
+		return rc;
 	if (!json_is_integer(v))
 		return bad(r, name, "is not an integer");
 	if (json_integer_value(v) < 0 || (uint64_t)json_integer_value(v) > max)
@@ -144,14 +155,13 @@ static int get_bool(struct rd *r, json_t *obj, const char *parent, const char *k
 {
 	char name[160];
 	json_t *v;
+	int rc;
 
 	*out = -1;
-	if (get(r, obj, parent, key, req, &v) < 0)
-		return -1;
-	if (v == NULL)
-		return 0;
+	if ((rc = get_named(r, obj, parent, key, req, &v, name, sizeof(name))) <= 0)
+		return rc;
 	if (!json_is_boolean(v))
-		return bad(r, member(name, sizeof(name), parent, key), "is not true or false");
+		return bad(r, name, "is not true or false");
 	*out = json_is_true(v);
 	return 0;
 }
@@ -206,14 +216,12 @@ static int get_list(struct rd *r, json_t *obj, const char *parent, const char *k
 {
 	char name[160];
 	json_t *v;
+	int rc;
 
 	*list = NULL;
 	*n = 0;
-	if (get(r, obj, parent, key, req, &v) < 0)
-		return -1;
-	if (v == NULL)
-		return 0;
-	member(name, sizeof(name), parent, key);
+	if ((rc = get_named(r, obj, parent, key, req, &v, name, sizeof(name))) <= 0)
+		return rc;
 	if (json_is_array(v)) {
 		*n = json_array_size(v);
 	} else if (of_strings ? json_is_string(v) : json_is_object(v)) {

@@ -8,12 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "azman.h"
 #include "fileio.h"
 #include "hive.h"
 #include "strbuf.h"
+#include "verdict.h"
 
 /*
  * Bounds on the parsed document [ASSUMED, generous]: ConvertTo-Json -Depth 8 nests a few
@@ -768,104 +768,7 @@ struct lc {
 	struct smig_err *e;
 };
 
-/*
- * One item being decided, as in postcheck.c: the facts that held (`ok`) and those that did
- * not (`bad`), each "; "-joined. Any mismatch makes the item a failure listing them all.
- */
-struct verdict {
-	struct smig_strbuf ok, bad;
-	bool warning; /* all facts held, but the item is flagged (a downgraded network) */
-	bool error;   /* part of the state cannot be read: an error item, not a failure */
-};
-
-/* clang-format off */
-#define VERDICT_INIT {SMIG_STRBUF_INIT, SMIG_STRBUF_INIT, false, false}
-/* clang-format on */
-
-SMIG_PRINTF(2, 0)
-static void vnote(struct smig_strbuf *sb, const char *fmt, va_list ap)
-{
-	char *s = NULL;
-	int n = vasprintf(&s, fmt, ap);
-
-	if (n < 0) {
-		sb->failed = true; /* sticky: emit() reports it */
-		return;
-	}
-	if (sb->len > 0)
-		smig_strbuf_puts(sb, "; ");
-	smig_strbuf_append(sb, s, (size_t)n);
-	free(s);
-}
-
-SMIG_PRINTF(2, 3)
-static void ok(struct verdict *v, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vnote(&v->ok, fmt, ap);
-	va_end(ap);
-}
-
-SMIG_PRINTF(2, 3)
-static void bad(struct verdict *v, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vnote(&v->bad, fmt, ap);
-	va_end(ap);
-}
-
-static void verdict_release(struct verdict *v)
-{
-	smig_strbuf_release(&v->ok);
-	smig_strbuf_release(&v->bad);
-	v->warning = v->error = false;
-}
-
-/* Turn a verdict into one item and reset it. */
-static int emit(struct lc *c, const char *id, const char *subject, struct verdict *v)
-{
-	enum smig_severity sev;
-	struct smig_strbuf *msg;
-	int rc = -1;
-
-	if (smig_strbuf_check(&v->ok, c->e) < 0 || smig_strbuf_check(&v->bad, c->e) < 0)
-		goto out;
-	if (v->bad.len > 0) {
-		sev = v->error ? SMIG_SEV_ERROR : SMIG_SEV_FAIL;
-		msg = &v->bad;
-	} else {
-		sev = v->warning ? SMIG_SEV_WARNING : SMIG_SEV_PASS;
-		msg = &v->ok;
-	}
-	rc = smig_problems_add(c->out, id, sev, subject, NULL, NULL, c->e, "%s",
-	                       smig_strbuf_cstr(msg));
-out:
-	verdict_release(v);
-	return rc;
-}
-
-SMIG_PRINTF(4, 5)
-static int info(struct lc *c, const char *id, const char *subject, const char *fmt, ...)
-{
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	rc = smig_problems_vadd(c->out, id, SMIG_SEV_INFO, subject, NULL, NULL, c->e, fmt, ap);
-	va_end(ap);
-	return rc;
-}
-
 /* ---- small comparisons ---- */
-
-static const char *plural(int64_t n)
-{
-	return n == 1 ? "" : "s";
-}
 
 static const char *str_or(const char *s, const char *dflt)
 {
@@ -882,29 +785,6 @@ static bool streq_opt_ci(const char *a, const char *b)
 	if (a == NULL || b == NULL)
 		return a == b;
 	return smig_streq_ci(a, b);
-}
-
-/* Windows paths: case-insensitive, trailing '\' ignored ("D:\Hyper-V\" is "D:\Hyper-V"). */
-static bool winpath_eq(const char *a, const char *b)
-{
-	size_t la, lb;
-
-	if (a == NULL || b == NULL)
-		return a == b;
-	la = strlen(a);
-	lb = strlen(b);
-	while (la > 3 && a[la - 1] == '\\')
-		la--;
-	while (lb > 3 && b[lb - 1] == '\\')
-		lb--;
-	return la == lb && strncasecmp(a, b, la) == 0;
-}
-
-static const char *winbase(const char *winpath)
-{
-	const char *s = strrchr(winpath, '\\');
-
-	return s != NULL ? s + 1 : winpath;
 }
 
 static size_t strv_len(char *const *v)
@@ -1073,59 +953,67 @@ static const struct smig_live_ip *live_ip(const struct smig_live *l, const struc
 static int check_memory(struct lc *c, const char *subject, const struct smig_inv_vm *s,
                         const struct smig_live_vm *a)
 {
-	struct verdict v = VERDICT_INIT;
+	struct smig_verdict v = SMIG_VERDICT_INIT;
 	int64_t want = mb_bytes(s->memory_mb), wmin = mb_bytes(s->memory_min_mb),
 	        wmax = mb_bytes(s->memory_max_mb);
 	char b1[40], b2[40];
 
 	if (a->memory_startup != want)
-		bad(&v, "startup memory is %s on the host but %" PRId64 " MB (%s) on the source",
+		smig_verdict_bad(
+		    &v, "startup memory is %s on the host but %" PRId64 " MB (%s) on the source",
 		    bytes_text(a->memory_startup, b1, sizeof(b1)), s->memory_mb,
 		    bytes_text(want, b2, sizeof(b2)));
 	if (a->dynamic_memory != (int)s->dynamic_memory)
-		bad(&v, "dynamic memory is %s on the host but %s on the source",
-		    onoff(a->dynamic_memory), onoff(s->dynamic_memory));
+		smig_verdict_bad(&v, "dynamic memory is %s on the host but %s on the source",
+		                 onoff(a->dynamic_memory), onoff(s->dynamic_memory));
 	/* a static VM's range is Hyper-V's default, not a setting: compared only when dynamic */
 	if (s->dynamic_memory && a->memory_minimum != wmin)
-		bad(&v, "minimum memory is %s on the host but %" PRId64 " MB on the source",
+		smig_verdict_bad(
+		    &v, "minimum memory is %s on the host but %" PRId64 " MB on the source",
 		    bytes_text(a->memory_minimum, b1, sizeof(b1)), s->memory_min_mb);
 	if (s->dynamic_memory && a->memory_maximum != wmax)
-		bad(&v, "maximum memory is %s on the host but %" PRId64 " MB on the source",
+		smig_verdict_bad(
+		    &v, "maximum memory is %s on the host but %" PRId64 " MB on the source",
 		    bytes_text(a->memory_maximum, b1, sizeof(b1)), s->memory_max_mb);
 	if (s->dynamic_memory)
-		ok(&v,
-		   "memory as on the source: startup %" PRId64 " MB (%" PRId64
-		   " bytes), dynamic, range %" PRId64 "-%" PRId64 " MB",
-		   s->memory_mb, want, s->memory_min_mb, s->memory_max_mb);
+		smig_verdict_ok(&v,
+		                "memory as on the source: startup %" PRId64 " MB (%" PRId64
+		                " bytes), dynamic, range %" PRId64 "-%" PRId64 " MB",
+		                s->memory_mb, want, s->memory_min_mb, s->memory_max_mb);
 	else
-		ok(&v, "memory as on the source: %" PRId64 " MB (%" PRId64 " bytes), static",
-		   s->memory_mb, want);
-	return emit(c, "SMIG4002", subject, &v);
+		smig_verdict_ok(
+		    &v, "memory as on the source: %" PRId64 " MB (%" PRId64 " bytes), static",
+		    s->memory_mb, want);
+	return smig_verdict_emit(&v, c->out, "SMIG4002", subject, c->e);
 }
 
 static int check_cpu(struct lc *c, const char *subject, const struct smig_plan_vm *pv,
                      const struct smig_inv_vm *s, const struct smig_live_vm *a)
 {
-	struct verdict v = VERDICT_INIT;
+	struct smig_verdict v = SMIG_VERDICT_INIT;
 
 	if (a->processor_count != s->cpu_count) {
 		if (a->processor_count < 0)
-			bad(&v, "the processor count is not reported (%" PRId64 " on the source)",
+			smig_verdict_bad(
+			    &v, "the processor count is not reported (%" PRId64 " on the source)",
 			    s->cpu_count);
 		else
-			bad(&v,
-			    "%" PRId64 " virtual processor%s on the host but %" PRId64
-			    " on the source",
-			    a->processor_count, plural(a->processor_count), s->cpu_count);
+			smig_verdict_bad(&v,
+			                 "%" PRId64 " virtual processor%s on the host but %" PRId64
+			                 " on the source",
+			                 a->processor_count,
+			                 smig_verdict_plural(a->processor_count), s->cpu_count);
 	}
 	if (a->processor_compatibility != (int)pv->cpu_compat)
-		bad(&v, "processor compatibility is %s on the host but the plan set it %s",
-		    onoff(a->processor_compatibility), onoff(pv->cpu_compat));
-	ok(&v, "%" PRId64 " virtual processor%s, as on the source; processor compatibility %s%s",
-	   s->cpu_count, plural(s->cpu_count), onoff(pv->cpu_compat),
-	   pv->cpu_compat == s->cpu_compat ? ", as on the source"
-	                                   : " as planned (--set-processor-compatibility)");
-	return emit(c, "SMIG4003", subject, &v);
+		smig_verdict_bad(&v,
+		                 "processor compatibility is %s on the host but the plan set it %s",
+		                 onoff(a->processor_compatibility), onoff(pv->cpu_compat));
+	smig_verdict_ok(
+	    &v, "%" PRId64 " virtual processor%s, as on the source; processor compatibility %s%s",
+	    s->cpu_count, smig_verdict_plural(s->cpu_count), onoff(pv->cpu_compat),
+	    pv->cpu_compat == s->cpu_compat ? ", as on the source"
+	                                    : " as planned (--set-processor-compatibility)");
+	return smig_verdict_emit(&v, c->out, "SMIG4003", subject, c->e);
 }
 
 /* The live snapshot matching source snapshot k: by id, else by name; -1 when none. */
@@ -1167,32 +1055,35 @@ static const char *src_snap_name(const struct smig_inv_vm *s, int k)
 static int check_snapshots(struct lc *c, const char *subject, const struct smig_inv_vm *s,
                            const struct smig_live_vm *a)
 {
-	struct verdict v = VERDICT_INIT;
+	struct smig_verdict v = SMIG_VERDICT_INIT;
 	size_t k;
 
 	if (a->nsnapshots != s->nsnapshots)
-		bad(&v, "%zu snapshot%s on the host but %zu on the source", a->nsnapshots,
-		    plural((int64_t)a->nsnapshots), s->nsnapshots);
+		smig_verdict_bad(&v, "%zu snapshot%s on the host but %zu on the source",
+		                 a->nsnapshots, smig_verdict_plural((int64_t)a->nsnapshots),
+		                 s->nsnapshots);
 	for (k = 0; k < s->nsnapshots; k++) {
 		const struct smig_inv_snapshot *ss = &s->snapshots[k];
 		int m = live_snap(s, (int)k, a), want, have;
 
 		if (m < 0) {
-			bad(&v, "snapshot '%s' is missing", src_snap_name(s, (int)k));
+			smig_verdict_bad(&v, "snapshot '%s' is missing", src_snap_name(s, (int)k));
 			continue;
 		}
 		want = ss->parent < 0 ? -1 : live_snap(s, ss->parent, a);
 		have = live_parent(a, a->snapshots[m].parent_id);
 		if (have != want || (ss->parent >= 0 && want < 0))
-			bad(&v, "snapshot '%s' does not descend from '%s' as on the source",
+			smig_verdict_bad(
+			    &v, "snapshot '%s' does not descend from '%s' as on the source",
 			    src_snap_name(s, (int)k), src_snap_name(s, ss->parent));
 	}
 	if (s->nsnapshots == 0)
-		ok(&v, "no snapshots, as on the source");
+		smig_verdict_ok(&v, "no snapshots, as on the source");
 	else
-		ok(&v, "%zu snapshot%s with the same tree (parent ids), as on the source",
-		   s->nsnapshots, plural((int64_t)s->nsnapshots));
-	return emit(c, "SMIG4004", subject, &v);
+		smig_verdict_ok(&v,
+		                "%zu snapshot%s with the same tree (parent ids), as on the source",
+		                s->nsnapshots, smig_verdict_plural((int64_t)s->nsnapshots));
+	return smig_verdict_emit(&v, c->out, "SMIG4004", subject, c->e);
 }
 
 /* ---- SMIG4005: disks and drives ---- */
@@ -1227,36 +1118,39 @@ static int check_disk_drive(struct lc *c, const char *vsubject, const struct smi
 	const char *want = disk->winpath;
 	const struct smig_live_drive *at = NULL, *found = NULL;
 	struct slot slot = parse_slot(sd->slot);
-	struct verdict v = VERDICT_INIT;
+	struct smig_verdict v = SMIG_VERDICT_INIT;
 	char *subject;
 	size_t i;
 	int rc;
 
 	if ((size_t)sd->disk < pv->ndisks && pv->disks != NULL && pv->disks[sd->disk].winpath)
 		want = pv->disks[sd->disk].winpath;
-	subject = smig_asprintf(c->e, "%s/disk:%s", vsubject, winbase(str_or(want, "?")));
+	subject = smig_asprintf(c->e, "%s/disk:%s", vsubject, smig_winpath_base(str_or(want, "?")));
 	if (subject == NULL)
 		return -1;
 	for (i = 0; i < a->nhard_drives; i++) {
-		if (found == NULL && winpath_eq(a->hard_drives[i].path, want))
+		if (found == NULL && smig_winpath_text_eq(a->hard_drives[i].path, want))
 			found = &a->hard_drives[i];
 		if (at == NULL && slot_is(&slot, &a->hard_drives[i]))
 			at = &a->hard_drives[i];
 	}
 	if (found == NULL) {
-		bad(&v, "not attached at '%s' as planned", str_or(want, "?"));
+		smig_verdict_bad(&v, "not attached at '%s' as planned", str_or(want, "?"));
 		if (at != NULL)
-			bad(&v, "the drive at %s holds '%s'", sd->slot,
-			    str_or(at->path,
-			           at->disk_number >= 0 ? "a pass-through disk" : "nothing"));
+			smig_verdict_bad(&v, "the drive at %s holds '%s'", sd->slot,
+			                 str_or(at->path, at->disk_number >= 0
+			                                      ? "a pass-through disk"
+			                                      : "nothing"));
 	} else if (slot.valid && !slot_is(&slot, found)) {
-		bad(&v,
-		    "attached at %s %" PRId64 ":%" PRId64 " on the host but at %s on the source",
-		    str_or(found->controller_type, "?"), found->controller_number,
-		    found->controller_location, sd->slot);
+		smig_verdict_bad(&v,
+		                 "attached at %s %" PRId64 ":%" PRId64
+		                 " on the host but at %s on the source",
+		                 str_or(found->controller_type, "?"), found->controller_number,
+		                 found->controller_location, sd->slot);
 	}
-	ok(&v, "attached at %s, at '%s' as planned", str_or(sd->slot, "?"), str_or(want, "?"));
-	rc = emit(c, "SMIG4005", subject, &v);
+	smig_verdict_ok(&v, "attached at %s, at '%s' as planned", str_or(sd->slot, "?"),
+	                str_or(want, "?"));
+	rc = smig_verdict_emit(&v, c->out, "SMIG4005", subject, c->e);
 	free(subject);
 	return rc;
 }
@@ -1267,7 +1161,7 @@ static int check_other_drive(struct lc *c, const char *vsubject, const struct sm
 	const struct smig_live_drive *list = a->hard_drives, *at = NULL;
 	size_t n = a->nhard_drives, i;
 	struct slot slot = parse_slot(sd->slot);
-	struct verdict v = VERDICT_INIT;
+	struct smig_verdict v = SMIG_VERDICT_INIT;
 	char *subject;
 	int rc = 0;
 
@@ -1286,26 +1180,30 @@ static int check_other_drive(struct lc *c, const char *vsubject, const struct sm
 			at = &list[i];
 	if (sd->kind == SMIG_INV_DRIVE_PASSTHROUGH) {
 		if (at != NULL && at->disk_number >= 0) {
-			ok(&v, "the pass-through disk is attached (host disk %" PRId64 ")",
-			   at->disk_number);
-			rc = emit(c, "SMIG4005", subject, &v);
+			smig_verdict_ok(&v,
+			                "the pass-through disk is attached (host disk %" PRId64 ")",
+			                at->disk_number);
+			rc = smig_verdict_emit(&v, c->out, "SMIG4005", subject, c->e);
 		} else {
-			rc = info(c, "SMIG4005", subject,
-			          "the source's pass-through disk is not attached: no destination "
-			          "disk number was given to migrate.ps1 (manual step SMIG3002)");
+			rc = smig_verdict_info(
+			    c->out, "SMIG4005", subject, c->e,
+			    "the source's pass-through disk is not attached: no destination "
+			    "disk number was given to migrate.ps1 (manual step SMIG3002)");
 		}
 	} else if (at != NULL && at->path != NULL) {
-		rc = info(c, "SMIG4005", subject,
-		          "the source's %s '%s' is not compared; the host's drive holds '%s'",
-		          sd->kind == SMIG_INV_DRIVE_ISO ? "ISO image" : "virtual floppy",
-		          str_or(sd->pathname, ""), at->path);
+		rc = smig_verdict_info(
+		    c->out, "SMIG4005", subject, c->e,
+		    "the source's %s '%s' is not compared; the host's drive holds '%s'",
+		    sd->kind == SMIG_INV_DRIVE_ISO ? "ISO image" : "virtual floppy",
+		    str_or(sd->pathname, ""), at->path);
 	} else {
-		rc = info(c, "SMIG4005", subject,
-		          "the source's %s '%s' is not compared; the host's drive is empty",
-		          sd->kind == SMIG_INV_DRIVE_ISO ? "ISO image" : "virtual floppy",
-		          str_or(sd->pathname, ""));
+		rc = smig_verdict_info(
+		    c->out, "SMIG4005", subject, c->e,
+		    "the source's %s '%s' is not compared; the host's drive is empty",
+		    sd->kind == SMIG_INV_DRIVE_ISO ? "ISO image" : "virtual floppy",
+		    str_or(sd->pathname, ""));
 	}
-	verdict_release(&v);
+	smig_verdict_release(&v);
 	free(subject);
 	return rc;
 }
@@ -1355,26 +1253,29 @@ static const char *src_switch_name(const struct smig_inventory *src,
 	return ss != NULL ? ss->name : NULL;
 }
 
-static void check_vlan(struct verdict *v, uint32_t want, const struct smig_live_vmnic *an)
+static void check_vlan(struct smig_verdict *v, uint32_t want, const struct smig_live_vmnic *an)
 {
 	bool access = an->vlan_mode != NULL && smig_streq_ci(an->vlan_mode, "Access");
 	bool untagged = an->vlan_mode == NULL || smig_streq_ci(an->vlan_mode, "Untagged");
 
 	if (want != 0) {
 		if (!access)
-			bad(v,
+			smig_verdict_bad(
+			    v,
 			    "VLAN mode is %s on the host, not Access with VLAN %" PRIu32
 			    " as on the source",
 			    str_or(an->vlan_mode, "not reported"), want);
 		else if (an->vlan_id != (int64_t)want)
-			bad(v, "access VLAN %" PRId64 " on the host but %" PRIu32 " on the source",
+			smig_verdict_bad(
+			    v, "access VLAN %" PRId64 " on the host but %" PRIu32 " on the source",
 			    an->vlan_id, want);
 		else
-			ok(v, "access VLAN %" PRIu32 ", as on the source", want);
+			smig_verdict_ok(v, "access VLAN %" PRIu32 ", as on the source", want);
 	} else if (untagged || (access && an->vlan_id <= 0)) {
-		ok(v, "untagged, as on the source");
+		smig_verdict_ok(v, "untagged, as on the source");
 	} else {
-		bad(v, "VLAN mode %s (VLAN %" PRId64 ") on the host but untagged on the source",
+		smig_verdict_bad(
+		    v, "VLAN mode %s (VLAN %" PRId64 ") on the host but untagged on the source",
 		    an->vlan_mode, an->vlan_id);
 	}
 }
@@ -1383,7 +1284,7 @@ static int check_nic(struct lc *c, const char *vsubject, const struct smig_inv_n
                      const struct smig_live_vmnic *an)
 {
 	const char *want_sw = src_switch_name(c->src, sn);
-	struct verdict v = VERDICT_INIT;
+	struct smig_verdict v = SMIG_VERDICT_INIT;
 	struct smig_mac sm;
 	char *subject;
 	int rc;
@@ -1392,41 +1293,43 @@ static int check_nic(struct lc *c, const char *vsubject, const struct smig_inv_n
 	if (subject == NULL)
 		return -1;
 	if (an == NULL) {
-		bad(&v, "missing on the host");
+		smig_verdict_bad(&v, "missing on the host");
 		goto emit;
 	}
 	if (sn->name != NULL && !streq_opt_ci(an->name, sn->name))
-		bad(&v, "the adapter in its place on the host is '%s'",
-		    str_or(an->name, "(unnamed)"));
+		smig_verdict_bad(&v, "the adapter in its place on the host is '%s'",
+		                 str_or(an->name, "(unnamed)"));
 	if (sn->mac_static) {
 		if (an->mac_static != 1)
-			bad(&v, "its MAC address is not static on the host (%s on the source)",
+			smig_verdict_bad(
+			    &v, "its MAC address is not static on the host (%s on the source)",
 			    str_or(sn->mac, "?"));
 		else if (sn->mac == NULL || !smig_mac_parse(sn->mac, &sm) || !an->has_mac ||
 		         smig_mac_cmp(&sm, &an->mac) != 0)
-			bad(&v, "its static MAC address differs from the source's %s",
-			    str_or(sn->mac, "?"));
+			smig_verdict_bad(&v, "its static MAC address differs from the source's %s",
+			                 str_or(sn->mac, "?"));
 		else
-			ok(&v, "static MAC address %s", sn->mac);
+			smig_verdict_ok(&v, "static MAC address %s", sn->mac);
 	} else {
-		ok(&v, "dynamic MAC address (not compared)");
+		smig_verdict_ok(&v, "dynamic MAC address (not compared)");
 	}
 	if (an->legacy >= 0 && an->legacy != (int)sn->legacy)
-		bad(&v, "it is %s on the host but %s on the source",
-		    an->legacy ? "legacy" : "synthetic", sn->legacy ? "legacy" : "synthetic");
+		smig_verdict_bad(&v, "it is %s on the host but %s on the source",
+		                 an->legacy ? "legacy" : "synthetic",
+		                 sn->legacy ? "legacy" : "synthetic");
 	if (!streq_opt_ci(an->switch_name, want_sw))
-		bad(&v, "connected to %s%s%s on the host but to %s%s%s as planned",
-		    an->switch_name ? "'" : "", str_or(an->switch_name, "nothing"),
-		    an->switch_name ? "'" : "", want_sw ? "'" : "", str_or(want_sw, "nothing"),
-		    want_sw ? "'" : "");
+		smig_verdict_bad(&v, "connected to %s%s%s on the host but to %s%s%s as planned",
+		                 an->switch_name ? "'" : "", str_or(an->switch_name, "nothing"),
+		                 an->switch_name ? "'" : "", want_sw ? "'" : "",
+		                 str_or(want_sw, "nothing"), want_sw ? "'" : "");
 	else if (want_sw == NULL)
-		ok(&v, "not connected, as on the source");
+		smig_verdict_ok(&v, "not connected, as on the source");
 	else
-		ok(&v, "connected to '%s'", want_sw);
+		smig_verdict_ok(&v, "connected to '%s'", want_sw);
 	if (want_sw != NULL)
 		check_vlan(&v, src_vlan(c->src, sn), an);
 emit:
-	rc = emit(c, "SMIG4006", subject, &v);
+	rc = smig_verdict_emit(&v, c->out, "SMIG4006", subject, c->e);
 	free(subject);
 	return rc;
 }
@@ -1434,15 +1337,16 @@ emit:
 static int check_nics(struct lc *c, const char *subject, const struct smig_inv_vm *s,
                       const struct smig_live_vm *a)
 {
-	struct verdict v = VERDICT_INIT;
+	struct smig_verdict v = SMIG_VERDICT_INIT;
 	struct smig_mac sm;
 	size_t k, i;
 
 	if (a->nnics != s->nnics)
-		bad(&v, "%zu network adapter%s on the host but %zu on the source", a->nnics,
-		    plural((int64_t)a->nnics), s->nnics);
-	ok(&v, "%zu network adapter%s, as on the source", s->nnics, plural((int64_t)s->nnics));
-	if (emit(c, "SMIG4006", subject, &v) < 0)
+		smig_verdict_bad(&v, "%zu network adapter%s on the host but %zu on the source",
+		                 a->nnics, smig_verdict_plural((int64_t)a->nnics), s->nnics);
+	smig_verdict_ok(&v, "%zu network adapter%s, as on the source", s->nnics,
+	                smig_verdict_plural((int64_t)s->nnics));
+	if (smig_verdict_emit(&v, c->out, "SMIG4006", subject, c->e) < 0)
 		return -1;
 	for (k = 0; k < s->nnics; k++) {
 		const struct smig_inv_nicvm *sn = &s->nics[k];
@@ -1466,7 +1370,7 @@ static int check_vm(struct lc *c, size_t i)
 	const struct smig_plan_vm *pv = &c->p->vms[i];
 	const struct smig_inv_vm *s = plan_src_vm(c->p, i);
 	const struct smig_live_vm *a;
-	struct verdict v = VERDICT_INIT;
+	struct smig_verdict v = SMIG_VERDICT_INIT;
 	char *subject = NULL;
 	int rc = -1;
 
@@ -1477,34 +1381,35 @@ static int check_vm(struct lc *c, size_t i)
 		return -1;
 	a = live_vm(c->l, pv->id);
 	if (a == NULL) {
-		bad(&v, "no virtual machine with id %s is registered on the host",
-		    str_or(pv->id, "?"));
-		rc = emit(c, "SMIG4001", subject, &v);
+		smig_verdict_bad(&v, "no virtual machine with id %s is registered on the host",
+		                 str_or(pv->id, "?"));
+		rc = smig_verdict_emit(&v, c->out, "SMIG4001", subject, c->e);
 		goto out;
 	}
 	if (s->name != NULL && (a->name == NULL || strcmp(a->name, s->name) != 0))
-		bad(&v, "the host's virtual machine %s is named '%s'", a->id,
-		    str_or(a->name, "(none)"));
+		smig_verdict_bad(&v, "the host's virtual machine %s is named '%s'", a->id,
+		                 str_or(a->name, "(none)"));
 	if (s->id != NULL && smig_guid_str_equal(s->id, a->id))
-		ok(&v, "registered with id %s, as on the source (state %s)", a->id,
-		   str_or(a->state, "not reported"));
+		smig_verdict_ok(&v, "registered with id %s, as on the source (state %s)", a->id,
+		                str_or(a->state, "not reported"));
 	else
-		ok(&v, "registered with the new id %s (source id %s; state %s)", a->id,
-		   str_or(s->id, "?"), str_or(a->state, "not reported"));
-	if (emit(c, "SMIG4001", subject, &v) < 0 || check_memory(c, subject, s, a) < 0 ||
-	    check_cpu(c, subject, pv, s, a) < 0 || check_snapshots(c, subject, s, a) < 0 ||
-	    check_drives(c, subject, pv, s, a) < 0 || check_nics(c, subject, s, a) < 0)
+		smig_verdict_ok(&v, "registered with the new id %s (source id %s; state %s)", a->id,
+		                str_or(s->id, "?"), str_or(a->state, "not reported"));
+	if (smig_verdict_emit(&v, c->out, "SMIG4001", subject, c->e) < 0 ||
+	    check_memory(c, subject, s, a) < 0 || check_cpu(c, subject, pv, s, a) < 0 ||
+	    check_snapshots(c, subject, s, a) < 0 || check_drives(c, subject, pv, s, a) < 0 ||
+	    check_nics(c, subject, s, a) < 0)
 		goto out;
 	rc = 0;
 out:
-	verdict_release(&v);
+	smig_verdict_release(&v);
 	free(subject);
 	return rc;
 }
 
 /* ---- SMIG4007: virtual switches ---- */
 
-static void check_binding(struct lc *c, struct verdict *v, const struct smig_plan_switch *ps,
+static void check_binding(struct lc *c, struct smig_verdict *v, const struct smig_plan_switch *ps,
                           const struct smig_inv_switch *ss, const struct smig_live_switch *as)
 {
 	const struct smig_inv_nic *n = ps->bind_nic;
@@ -1512,7 +1417,8 @@ static void check_binding(struct lc *c, struct verdict *v, const struct smig_pla
 
 	(void)c;
 	if (as->type != SMIG_SWITCH_EXTERNAL) {
-		bad(v,
+		smig_verdict_bad(
+		    v,
 		    "it is %s on the host, but the plan binds it as an external network to "
 		    "adapter '%s'",
 		    type_name(as->type), str_or(n->connection_name, str_or(n->description, "?")));
@@ -1522,26 +1428,29 @@ static void check_binding(struct lc *c, struct verdict *v, const struct smig_pla
 		smig_mac_format(&n->mac, want);
 		smig_mac_format(&as->adapter_mac, have);
 		if (smig_mac_cmp(&n->mac, &as->adapter_mac) != 0)
-			bad(v,
+			smig_verdict_bad(
+			    v,
 			    "it is bound to the adapter with MAC %s, not to '%s' (%s) as planned",
 			    have, str_or(n->connection_name, "?"), want);
 		else
-			ok(v, "external, bound to adapter '%s' (MAC %s) as planned",
-			   str_or(n->connection_name, "?"), want);
+			smig_verdict_ok(v, "external, bound to adapter '%s' (MAC %s) as planned",
+			                str_or(n->connection_name, "?"), want);
 	} else if (n->description != NULL && as->adapter_description != NULL) {
 		if (!smig_streq_ci(n->description, as->adapter_description))
-			bad(v, "it is bound to '%s', not to '%s' as planned",
-			    as->adapter_description, n->description);
+			smig_verdict_bad(v, "it is bound to '%s', not to '%s' as planned",
+			                 as->adapter_description, n->description);
 		else
-			ok(v, "external, bound to '%s' as planned", n->description);
+			smig_verdict_ok(v, "external, bound to '%s' as planned", n->description);
 	} else {
-		bad(v, "the host does not report the adapter it is bound to (planned: '%s')",
+		smig_verdict_bad(
+		    v, "the host does not report the adapter it is bound to (planned: '%s')",
 		    str_or(n->connection_name, str_or(n->description, "?")));
 	}
 	if (as->allow_management_os >= 0 && as->allow_management_os != (ss->host_vnic != NULL))
-		bad(v, "the management OS %s share it on the host but %s on the source",
-		    as->allow_management_os ? "does" : "does not",
-		    ss->host_vnic ? "did" : "did not");
+		smig_verdict_bad(v,
+		                 "the management OS %s share it on the host but %s on the source",
+		                 as->allow_management_os ? "does" : "does not",
+		                 ss->host_vnic ? "did" : "did not");
 }
 
 static int check_switch(struct lc *c, size_t i)
@@ -1549,7 +1458,7 @@ static int check_switch(struct lc *c, size_t i)
 	const struct smig_plan_switch *ps = &c->p->switches[i];
 	const struct smig_inv_switch *ss = plan_src_switch(c->p, i);
 	const struct smig_live_switch *as;
-	struct verdict v = VERDICT_INIT;
+	struct smig_verdict v = SMIG_VERDICT_INIT;
 	char *subject;
 	int rc;
 
@@ -1560,52 +1469,57 @@ static int check_switch(struct lc *c, size_t i)
 		return -1;
 	as = live_switch(c->l, ss->name);
 	if (as == NULL) {
-		bad(&v, "no virtual switch named '%s' on the host", str_or(ss->name, "?"));
+		smig_verdict_bad(&v, "no virtual switch named '%s' on the host",
+		                 str_or(ss->name, "?"));
 	} else if (ps->bind_nic != NULL) {
 		check_binding(c, &v, ps, ss, as);
 	} else if (ss->type == SMIG_SWITCH_EXTERNAL && ps->downgraded) {
 		if (as->type == SMIG_SWITCH_INTERNAL) {
 			v.warning = true;
-			ok(&v, "internal as planned (external on the source): flagged, not failed; "
-			       "bind it to a physical adapter (manual step SMIG3001)");
+			smig_verdict_ok(
+			    &v,
+			    "internal as planned (external on the source): flagged, not failed; "
+			    "bind it to a physical adapter (manual step SMIG3001)");
 		} else if (as->type == SMIG_SWITCH_EXTERNAL) {
-			ok(&v,
-			   "external, bound on the host to '%s' (the plan recreated it internal)",
-			   str_or(as->adapter_description, "an adapter"));
+			smig_verdict_ok(
+			    &v,
+			    "external, bound on the host to '%s' (the plan recreated it internal)",
+			    str_or(as->adapter_description, "an adapter"));
 		} else {
-			bad(&v,
+			smig_verdict_bad(
+			    &v,
 			    "it is %s on the host but internal as planned (external on the "
 			    "source)",
 			    type_name(as->type));
 		}
 	} else if (as->type != (int)ps->type) {
-		bad(&v, "it is %s on the host but %s as planned", type_name(as->type),
-		    type_name((int)ps->type));
+		smig_verdict_bad(&v, "it is %s on the host but %s as planned", type_name(as->type),
+		                 type_name((int)ps->type));
 	} else {
-		ok(&v, "%s, as %s", type_name((int)ps->type),
-		   ps->type == ss->type ? "on the source" : "planned");
+		smig_verdict_ok(&v, "%s, as %s", type_name((int)ps->type),
+		                ps->type == ss->type ? "on the source" : "planned");
 	}
-	rc = emit(c, "SMIG4007", subject, &v);
+	rc = smig_verdict_emit(&v, c->out, "SMIG4007", subject, c->e);
 	free(subject);
 	return rc;
 }
 
 /* ---- SMIG4008: host settings ---- */
 
-static void check_path(struct verdict *v, const char *what, const char *have, const char *want)
+static void check_path(struct smig_verdict *v, const char *what, const char *have, const char *want)
 {
-	if (!winpath_eq(have, want))
-		bad(v, "%s is '%s' on the host, not '%s' as planned", what,
-		    str_or(have, "not reported"), want);
+	if (!smig_winpath_text_eq(have, want))
+		smig_verdict_bad(v, "%s is '%s' on the host, not '%s' as planned", what,
+		                 str_or(have, "not reported"), want);
 	else
-		ok(v, "%s '%s' as planned", what, want);
+		smig_verdict_ok(v, "%s '%s' as planned", what, want);
 }
 
 static int check_host(struct lc *c)
 {
 	const struct smig_live_host *h = &c->l->host;
 	const struct smig_inv_hostsettings *sh = &c->src->host;
-	struct verdict v = VERDICT_INIT;
+	struct smig_verdict v = SMIG_VERDICT_INIT;
 	bool any = false;
 
 	if (c->p->set_data_root && c->p->data_root != NULL) {
@@ -1630,18 +1544,20 @@ static int check_host(struct lc *c)
 				smig_mac_format(&h->mac_min, a1);
 			if (h->has_mac_max)
 				smig_mac_format(&h->mac_max, a2);
-			bad(&v, "MAC address range is %s..%s on the host but %s..%s on the source",
+			smig_verdict_bad(
+			    &v, "MAC address range is %s..%s on the host but %s..%s on the source",
 			    a1, a2, s1, s2);
 		} else {
-			ok(&v, "MAC address range %s..%s, as on the source", s1, s2);
+			smig_verdict_ok(&v, "MAC address range %s..%s, as on the source", s1, s2);
 		}
 		any = true;
 	}
 	if (!any)
-		return info(c, "SMIG4008", "host",
-		            "the plan set no host settings: the host keeps its own paths and MAC "
-		            "address range (not compared)");
-	return emit(c, "SMIG4008", "host", &v);
+		return smig_verdict_info(
+		    c->out, "SMIG4008", "host", c->e,
+		    "the plan set no host settings: the host keeps its own paths and MAC "
+		    "address range (not compared)");
+	return smig_verdict_emit(&v, c->out, "SMIG4008", "host", c->e);
 }
 
 /* ---- SMIG4009: authorization store ---- */
@@ -1712,16 +1628,17 @@ static bool src_has_role(const struct smig_inv_azman *sz, const char *app, const
 	return false;
 }
 
-static void extra_roles(struct verdict *v, const struct smig_inv_azman *sz, const char *app,
+static void extra_roles(struct smig_verdict *v, const struct smig_inv_azman *sz, const char *app,
                         const char *scope, const struct smig_azman_role *roles, size_t n)
 {
 	for (size_t k = 0; k < n; k++)
 		if (!src_has_role(sz, app, scope, roles[k].name))
-			bad(v, "role assignment '%s'%s%s%s exists only on the host", roles[k].name,
-			    scope ? " in scope '" : "", scope ? scope : "", scope ? "'" : "");
+			smig_verdict_bad(v, "role assignment '%s'%s%s%s exists only on the host",
+			                 roles[k].name, scope ? " in scope '" : "",
+			                 scope ? scope : "", scope ? "'" : "");
 }
 
-static void compare_store(struct verdict *v, const struct smig_inv_azman *sz,
+static void compare_store(struct smig_verdict *v, const struct smig_inv_azman *sz,
                           const struct smig_azman_store *st)
 {
 	size_t i, k, nscopes = 0;
@@ -1732,13 +1649,14 @@ static void compare_store(struct verdict *v, const struct smig_inv_azman *sz,
 		const char *sc = r->scope;
 
 		if (lr == NULL)
-			bad(v, "role assignment '%s'%s%s%s is missing on the host",
-			    str_or(r->name, "?"), sc ? " in scope '" : "", sc ? sc : "",
-			    sc ? "'" : "");
+			smig_verdict_bad(v, "role assignment '%s'%s%s%s is missing on the host",
+			                 str_or(r->name, "?"), sc ? " in scope '" : "",
+			                 sc ? sc : "", sc ? "'" : "");
 		else if (!members_same(lr, r))
-			bad(v, "role assignment '%s'%s%s%s has other members on the host",
-			    str_or(r->name, "?"), sc ? " in scope '" : "", sc ? sc : "",
-			    sc ? "'" : "");
+			smig_verdict_bad(v,
+			                 "role assignment '%s'%s%s%s has other members on the host",
+			                 str_or(r->name, "?"), sc ? " in scope '" : "",
+			                 sc ? sc : "", sc ? "'" : "");
 	}
 	for (i = 0; i < st->napps; i++) {
 		const struct smig_azman_app *app = &st->apps[i];
@@ -1748,16 +1666,18 @@ static void compare_store(struct verdict *v, const struct smig_inv_azman *sz,
 			extra_roles(v, sz, app->name, app->scopes[k].name, app->scopes[k].roles,
 			            app->scopes[k].nroles);
 			if (!strv_has(sz->scopes, app->scopes[k].name))
-				bad(v, "scope '%s' exists only on the host", app->scopes[k].name);
+				smig_verdict_bad(v, "scope '%s' exists only on the host",
+				                 app->scopes[k].name);
 			nscopes++;
 		}
 	}
 	if (nscopes != strv_len(sz->scopes))
-		bad(v, "%zu scope%s on the host but %zu on the source", nscopes,
-		    plural((int64_t)nscopes), strv_len(sz->scopes));
-	ok(v, "%zu role assignment%s with the same members and %zu scope%s, as on the source",
-	   sz->nroles, plural((int64_t)sz->nroles), strv_len(sz->scopes),
-	   plural((int64_t)strv_len(sz->scopes)));
+		smig_verdict_bad(v, "%zu scope%s on the host but %zu on the source", nscopes,
+		                 smig_verdict_plural((int64_t)nscopes), strv_len(sz->scopes));
+	smig_verdict_ok(
+	    v, "%zu role assignment%s with the same members and %zu scope%s, as on the source",
+	    sz->nroles, smig_verdict_plural((int64_t)sz->nroles), strv_len(sz->scopes),
+	    smig_verdict_plural((int64_t)strv_len(sz->scopes)));
 }
 
 static int check_azman(struct lc *c)
@@ -1765,25 +1685,27 @@ static int check_azman(struct lc *c)
 	const struct smig_inv_azman *sz = &c->src->azman;
 	struct smig_azman_store *st = NULL;
 	struct smig_err pe = SMIG_ERR_INIT;
-	struct verdict v = VERDICT_INIT;
+	struct smig_verdict v = SMIG_VERDICT_INIT;
 	char *what;
 	int rc;
 
 	if (sz->ad_store)
-		return info(c, "SMIG4009", "azman",
-		            "the authorization store lives in Active Directory: not compared "
-		            "(manual step SMIG3008)");
+		return smig_verdict_info(
+		    c->out, "SMIG4009", "azman", c->e,
+		    "the authorization store lives in Active Directory: not compared "
+		    "(manual step SMIG3008)");
 	if (!sz->present)
-		return info(c, "SMIG4009", "azman",
-		            "the source has no authorization store file: nothing to compare");
+		return smig_verdict_info(
+		    c->out, "SMIG4009", "azman", c->e,
+		    "the source has no authorization store file: nothing to compare");
 	if (!c->p->store_copy)
-		return info(
-		    c, "SMIG4009", "azman",
+		return smig_verdict_info(
+		    c->out, "SMIG4009", "azman", c->e,
 		    "the plan did not copy the authorization store: the host keeps its own, "
 		    "not compared");
 	if (c->l->authorization_xml == NULL) {
-		bad(&v, "the state carries no authorization store");
-		return emit(c, "SMIG4009", "azman", &v);
+		smig_verdict_bad(&v, "the state carries no authorization store");
+		return smig_verdict_emit(&v, c->out, "SMIG4009", "azman", c->e);
 	}
 	what = smig_asprintf(c->e, "%s (authorization.xml_base64)", c->l->file);
 	if (what == NULL)
@@ -1794,14 +1716,14 @@ static int check_azman(struct lc *c)
 		if (pe.kind == SMIG_ERR_NOMEM)
 			return smig_err_set(c->e, pe.kind, "%s", pe.msg);
 		v.error = true;
-		bad(&v, "%s", pe.msg);
-		return emit(c, "SMIG4009", "azman", &v);
+		smig_verdict_bad(&v, "%s", pe.msg);
+		return smig_verdict_emit(&v, c->out, "SMIG4009", "azman", c->e);
 	}
 	free(what);
 	compare_store(&v, sz, st);
 	if (c->l->authorization_path != NULL)
-		ok(&v, "store '%s'", c->l->authorization_path);
-	rc = emit(c, "SMIG4009", "azman", &v);
+		smig_verdict_ok(&v, "store '%s'", c->l->authorization_path);
+	rc = smig_verdict_emit(&v, c->out, "SMIG4009", "azman", c->e);
 	smig_azman_free(st);
 	return rc;
 }
@@ -1824,27 +1746,29 @@ static int check_vmq(struct lc *c)
 {
 	const struct smig_inv_hostsettings *sh = &c->src->host;
 	const struct smig_live_adapter *an;
-	struct verdict v = VERDICT_INIT;
+	struct smig_verdict v = SMIG_VERDICT_INIT;
 	char *subject;
 	size_t k;
 	int rc;
 
 	if (!c->p->set_vmq && c->p->nnicmap == 0)
-		return info(c, "SMIG4010", "host",
-		            "the plan set no VMQ settings: the host keeps its own");
+		return smig_verdict_info(c->out, "SMIG4010", "host", c->e,
+		                         "the plan set no VMQ settings: the host keeps its own");
 	if (c->p->set_vmq) {
 		if (c->l->vmq_tengig != sh->vmq_tengig ||
 		    c->l->vmq_below_tengig != sh->vmq_below_tengig)
-			bad(&v,
-			    "TenGigVmqEnabled and BelowTenGigVmqEnabled are %" PRId64
-			    " and %" PRId64 " on the host but %d and %d on the source (-1: absent)",
-			    c->l->vmq_tengig, c->l->vmq_below_tengig, sh->vmq_tengig,
-			    sh->vmq_below_tengig);
-		ok(&v,
-		   "TenGigVmqEnabled %d and BelowTenGigVmqEnabled %d, as on the source (-1: "
-		   "absent)",
-		   sh->vmq_tengig, sh->vmq_below_tengig);
-		if (emit(c, "SMIG4010", "host", &v) < 0)
+			smig_verdict_bad(&v,
+			                 "TenGigVmqEnabled and BelowTenGigVmqEnabled are %" PRId64
+			                 " and %" PRId64
+			                 " on the host but %d and %d on the source (-1: absent)",
+			                 c->l->vmq_tengig, c->l->vmq_below_tengig, sh->vmq_tengig,
+			                 sh->vmq_below_tengig);
+		smig_verdict_ok(
+		    &v,
+		    "TenGigVmqEnabled %d and BelowTenGigVmqEnabled %d, as on the source (-1: "
+		    "absent)",
+		    sh->vmq_tengig, sh->vmq_below_tengig);
+		if (smig_verdict_emit(&v, c->out, "SMIG4010", "host", c->e) < 0)
 			return -1;
 	}
 	for (k = 0; k < c->p->nnicmap; k++) {
@@ -1856,19 +1780,22 @@ static int check_vmq(struct lc *c)
 			return -1;
 		an = live_adapter(c->l, m->dst);
 		if (an == NULL)
-			bad(&v, "the host reports no adapter '%s'",
-			    str_or(m->dst->connection_name, "?"));
+			smig_verdict_bad(&v, "the host reports no adapter '%s'",
+			                 str_or(m->dst->connection_name, "?"));
 		else if (m->src->vmq < 0)
-			ok(&v, "VMQ is not set on the source adapter '%s': not compared",
-			   str_or(m->src->connection_name, "?"));
+			smig_verdict_ok(&v,
+			                "VMQ is not set on the source adapter '%s': not compared",
+			                str_or(m->src->connection_name, "?"));
 		else if (an->vmq_enabled != m->src->vmq)
-			bad(&v, "VMQ %s on the host but %s on the source adapter '%s'",
+			smig_verdict_bad(
+			    &v, "VMQ %s on the host but %s on the source adapter '%s'",
 			    an->vmq_enabled < 0 ? "not available" : vmq_name(an->vmq_enabled),
 			    vmq_name(m->src->vmq), str_or(m->src->connection_name, "?"));
 		else
-			ok(&v, "VMQ %s, as on the source adapter '%s'", vmq_name(m->src->vmq),
-			   str_or(m->src->connection_name, "?"));
-		rc = emit(c, "SMIG4010", subject, &v);
+			smig_verdict_ok(&v, "VMQ %s, as on the source adapter '%s'",
+			                vmq_name(m->src->vmq),
+			                str_or(m->src->connection_name, "?"));
+		rc = smig_verdict_emit(&v, c->out, "SMIG4010", subject, c->e);
 		free(subject);
 		if (rc < 0)
 			return -1;
@@ -1896,22 +1823,24 @@ static char *cidr(struct smig_err *e, const char *ip, const char *mask)
 static int check_ip(struct lc *c, const char *subject, const struct smig_inv_nic *sn,
                     const struct smig_live_ip *ip)
 {
-	struct verdict v = VERDICT_INIT;
+	struct smig_verdict v = SMIG_VERDICT_INIT;
 	char **want = NULL, *list = NULL;
 	size_t i, n = strv_len(sn->ip);
 	int rc = -1;
 
 	if (ip == NULL) {
-		bad(&v, "the host reports no IPv4 settings for it (source adapter '%s')",
-		    str_or(sn->connection_name, "?"));
+		smig_verdict_bad(&v,
+		                 "the host reports no IPv4 settings for it (source adapter '%s')",
+		                 str_or(sn->connection_name, "?"));
 		goto emit;
 	}
 	if (ip->dhcp != (int)sn->dhcp) {
-		bad(&v, "it uses %s on the host but %s on the source adapter '%s'",
-		    ip->dhcp < 0 ? "(not reported)"
-		    : ip->dhcp   ? "DHCP"
-		                 : "static addresses",
-		    sn->dhcp ? "DHCP" : "static addresses", str_or(sn->connection_name, "?"));
+		smig_verdict_bad(&v, "it uses %s on the host but %s on the source adapter '%s'",
+		                 ip->dhcp < 0 ? "(not reported)"
+		                 : ip->dhcp   ? "DHCP"
+		                              : "static addresses",
+		                 sn->dhcp ? "DHCP" : "static addresses",
+		                 str_or(sn->connection_name, "?"));
 		goto emit;
 	}
 	if (!sn->dhcp && n > 0) {
@@ -1928,24 +1857,26 @@ static int check_ip(struct lc *c, const char *subject, const struct smig_inv_nic
 		goto out;
 	/* with DHCP the addresses and gateways are leases, not settings */
 	if (!sn->dhcp && !strv_set_eq(ip->addresses, want))
-		bad(&v, "its addresses differ from the source's %s", list);
+		smig_verdict_bad(&v, "its addresses differ from the source's %s", list);
 	if (!sn->dhcp && !strv_set_eq(ip->gateways, sn->gateway))
-		bad(&v, "its gateways differ from the source adapter '%s'",
-		    str_or(sn->connection_name, "?"));
+		smig_verdict_bad(&v, "its gateways differ from the source adapter '%s'",
+		                 str_or(sn->connection_name, "?"));
 	if ((!sn->dhcp || strv_len(sn->dns) > 0) && !strv_eq(ip->dns, sn->dns))
-		bad(&v, "its DNS servers differ from the source adapter '%s'",
-		    str_or(sn->connection_name, "?"));
+		smig_verdict_bad(&v, "its DNS servers differ from the source adapter '%s'",
+		                 str_or(sn->connection_name, "?"));
 	if (sn->dhcp)
-		ok(&v, "DHCP, as on the source adapter '%s'", str_or(sn->connection_name, "?"));
+		smig_verdict_ok(&v, "DHCP, as on the source adapter '%s'",
+		                str_or(sn->connection_name, "?"));
 	else
-		ok(&v,
-		   "static address %s with the same gateways and DNS servers, as on the source "
-		   "adapter '%s'",
-		   list, str_or(sn->connection_name, "?"));
+		smig_verdict_ok(
+		    &v,
+		    "static address %s with the same gateways and DNS servers, as on the source "
+		    "adapter '%s'",
+		    list, str_or(sn->connection_name, "?"));
 emit:
-	rc = emit(c, "SMIG4011", subject, &v);
+	rc = smig_verdict_emit(&v, c->out, "SMIG4011", subject, c->e);
 out:
-	verdict_release(&v);
+	smig_verdict_release(&v);
 	smig_strv_free(want);
 	free(list);
 	return rc;
@@ -1959,9 +1890,10 @@ static int check_ipconfig(struct lc *c)
 	int rc;
 
 	if (mode != SMIG_IPMODE_NIC && mode != SMIG_IPMODE_ALL)
-		return info(c, "SMIG4011", "host",
-		            "adapter IP settings were not requested (--ipconfig-mode nic or all): "
-		            "not compared");
+		return smig_verdict_info(
+		    c->out, "SMIG4011", "host", c->e,
+		    "adapter IP settings were not requested (--ipconfig-mode nic or all): "
+		    "not compared");
 	for (k = 0; k < c->p->nnicmap; k++) {
 		const struct smig_plan_nicmap *m = &c->p->nicmap[k];
 
@@ -1998,8 +1930,9 @@ static int check_ipconfig(struct lc *c)
 		n++;
 	}
 	if (n == 0)
-		return info(c, "SMIG4011", "host",
-		            "no adapters were mapped and no host virtual adapters recreated");
+		return smig_verdict_info(
+		    c->out, "SMIG4011", "host", c->e,
+		    "no adapters were mapped and no host virtual adapters recreated");
 	return 0;
 }
 
@@ -2015,9 +1948,10 @@ static int check_origin(struct lc *c)
 		                         "the live state was written by the script of archive %s, "
 		                         "not of %s: compared anyway",
 		                         c->l->archive_id, want);
-	return info(c, "SMIG4001", "host", "live state of '%s' (Windows %s) written %s",
-	            str_or(h->computer_name, "?"), str_or(h->os_version, "?"),
-	            str_or(c->l->written_utc, "at an unknown time"));
+	return smig_verdict_info(c->out, "SMIG4001", "host", c->e,
+	                         "live state of '%s' (Windows %s) written %s",
+	                         str_or(h->computer_name, "?"), str_or(h->os_version, "?"),
+	                         str_or(c->l->written_utc, "at an unknown time"));
 }
 
 int smig_livecheck(const struct smig_plan *p, const struct smig_live *l, struct smig_problems *out,

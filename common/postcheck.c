@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +13,7 @@
 #include "sign.h"
 #include "strbuf.h"
 #include "vhd.h"
+#include "verdict.h"
 #include "vmconfig.h"
 #include "winval.h"
 
@@ -28,132 +28,11 @@ struct pc {
 	struct smig_err *e;
 };
 
-/*
- * One item being decided: the facts that held (`ok`) and those that did not (`bad`), each a
- * "; "-joined list. Any mismatch makes the item a failure whose message lists them all.
- */
-struct verdict {
-	struct smig_strbuf ok, bad;
-	bool error; /* a destination file could not be read: an error item, not a failure */
-};
-
-/* clang-format off */
-#define VERDICT_INIT {SMIG_STRBUF_INIT, SMIG_STRBUF_INIT, false}
-/* clang-format on */
-
-SMIG_PRINTF(2, 0)
-static void vnote(struct smig_strbuf *sb, const char *fmt, va_list ap)
-{
-	char *s = NULL;
-	int n = vasprintf(&s, fmt, ap);
-
-	if (n < 0) {
-		/* strbuf errors are sticky: emit() reports them once */
-		sb->failed = true;
-		return;
-	}
-	if (sb->len > 0)
-		smig_strbuf_puts(sb, "; ");
-	smig_strbuf_append(sb, s, (size_t)n);
-	free(s);
-}
-
-SMIG_PRINTF(2, 3)
-static void ok(struct verdict *v, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vnote(&v->ok, fmt, ap);
-	va_end(ap);
-}
-
-SMIG_PRINTF(2, 3)
-static void bad(struct verdict *v, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vnote(&v->bad, fmt, ap);
-	va_end(ap);
-}
-
-/* Turn a verdict into one item and reset it. */
-static int emit(struct pc *c, const char *id, const char *subject, struct verdict *v)
-{
-	enum smig_severity sev;
-	struct smig_strbuf *msg;
-	int rc = -1;
-
-	if (smig_strbuf_check(&v->ok, c->e) < 0 || smig_strbuf_check(&v->bad, c->e) < 0)
-		goto out;
-	if (v->bad.len > 0) {
-		sev = v->error ? SMIG_SEV_ERROR : SMIG_SEV_FAIL;
-		msg = &v->bad;
-	} else {
-		sev = SMIG_SEV_PASS;
-		msg = &v->ok;
-	}
-	rc = smig_problems_add(c->out, id, sev, subject, NULL, NULL, c->e, "%s",
-	                       smig_strbuf_cstr(msg));
-out:
-	smig_strbuf_release(&v->ok);
-	smig_strbuf_release(&v->bad);
-	v->error = false;
-	return rc;
-}
-
-SMIG_PRINTF(4, 5)
-static int info(struct pc *c, const char *id, const char *subject, const char *fmt, ...)
-{
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	rc = smig_problems_vadd(c->out, id, SMIG_SEV_INFO, subject, NULL, NULL, c->e, fmt, ap);
-	va_end(ap);
-	return rc;
-}
-
 /* ---- small comparisons ---- */
-
-/* The plural ending for a count in messages. */
-static const char *plural(int64_t n)
-{
-	return n == 1 ? "" : "s";
-}
 
 static const char *str_or(const char *s, const char *dflt)
 {
 	return s != NULL && s[0] != '\0' ? s : dflt;
-}
-
-/* Windows paths: case-insensitive, trailing '\' ignored ("D:\Hyper-V\" is "D:\Hyper-V"). */
-static bool winpath_eq(const char *a, const char *b)
-{
-	size_t la, lb, i;
-
-	if (a == NULL || b == NULL)
-		return a == b;
-	la = strlen(a);
-	lb = strlen(b);
-	while (la > 3 && a[la - 1] == '\\')
-		la--;
-	while (lb > 3 && b[lb - 1] == '\\')
-		lb--;
-	if (la != lb)
-		return false;
-	for (i = 0; i < la; i++) {
-		unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
-
-		if (x >= 'A' && x <= 'Z')
-			x = (unsigned char)(x - 'A' + 'a');
-		if (y >= 'A' && y <= 'Z')
-			y = (unsigned char)(y - 'A' + 'a');
-		if (x != y)
-			return false;
-	}
-	return true;
 }
 
 /* Two MAC texts in any separator form; texts that do not parse are compared as written. */
@@ -178,14 +57,6 @@ static bool switch_ref_eq(const char *a, const char *b)
 	return smig_guid_str_equal(a, b);
 }
 
-/* The file name of a Windows path, for subjects ("D:\VHD\web01.vhd" -> "web01.vhd"). */
-static const char *winbase(const char *winpath)
-{
-	const char *s = strrchr(winpath, '\\');
-
-	return s != NULL ? s + 1 : winpath;
-}
-
 /* The source VM of plan entry i (the plan's arrays are parallel to src->vms). */
 static const struct smig_inv_vm *plan_src_vm(const struct smig_plan *p, size_t i)
 {
@@ -203,26 +74,28 @@ static const struct smig_staged_member *staged_member(const struct pc *c, const 
  * Whether the planned file `local` is on the destination: 1 = a regular file (size in *size),
  * 0 = absent (a failure, noted in `v`), -1 = it cannot be examined (an error, noted in `v`).
  */
-static int placed(struct verdict *v, const char *local, const char *what, const char *winpath,
+static int placed(struct smig_verdict *v, const char *local, const char *what, const char *winpath,
                   uint64_t *size)
 {
 	struct stat st;
 
 	if (local == NULL) {
-		bad(v, "the plan gives %s no destination path", what);
+		smig_verdict_bad(v, "the plan gives %s no destination path", what);
 		return 0;
 	}
 	if (stat(local, &st) < 0) {
 		if (errno == ENOENT || errno == ENOTDIR) {
-			bad(v, "%s is missing at '%s'", what, str_or(winpath, local));
+			smig_verdict_bad(v, "%s is missing at '%s'", what, str_or(winpath, local));
 			return 0;
 		}
 		v->error = true;
-		bad(v, "cannot examine %s '%s': %s", what, str_or(winpath, local), strerror(errno));
+		smig_verdict_bad(v, "cannot examine %s '%s': %s", what, str_or(winpath, local),
+		                 strerror(errno));
 		return -1;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		bad(v, "%s at '%s' is not a regular file", what, str_or(winpath, local));
+		smig_verdict_bad(v, "%s at '%s' is not a regular file", what,
+		                 str_or(winpath, local));
 		return 0;
 	}
 	if (size != NULL)
@@ -234,7 +107,7 @@ static int placed(struct verdict *v, const char *local, const char *what, const 
  * Load the configuration placed at `local` into *cfg. A file that is missing or does not
  * load is noted in `v` (*cfg stays NULL); -1 only when memory runs out.
  */
-static int load_placed_config(struct pc *c, struct verdict *v, const char *local,
+static int load_placed_config(struct pc *c, struct smig_verdict *v, const char *local,
                               const char *winpath, const char *what, struct smig_vmconfig **cfg)
 {
 	struct smig_err le = SMIG_ERR_INIT;
@@ -246,7 +119,7 @@ static int load_placed_config(struct pc *c, struct verdict *v, const char *local
 		if (le.kind == SMIG_ERR_NOMEM)
 			return smig_err_set(c->e, le.kind, "%s", le.msg);
 		v->error = le.kind == SMIG_ERR_IO;
-		bad(v, "%s does not load: %s", what, le.msg);
+		smig_verdict_bad(v, "%s does not load: %s", what, le.msg);
 	}
 	return 0;
 }
@@ -273,7 +146,7 @@ static int ends_with_line_end(const char *local)
 /* ---- SMIG4001: the configuration placed for each VM ---- */
 
 /* Saved-state files of the VM itself (snapshot == NULL) or of its snapshots. */
-static void check_state_files(struct pc *c, struct verdict *v, const struct smig_plan_vm *pv,
+static void check_state_files(struct pc *c, struct smig_verdict *v, const struct smig_plan_vm *pv,
                               bool of_snapshots, size_t *count)
 {
 	size_t k;
@@ -291,17 +164,17 @@ static void check_state_files(struct pc *c, struct verdict *v, const struct smig
 			continue;
 		m = staged_member(c, f->member);
 		if (m != NULL && m->size != size)
-			bad(v,
-			    "saved-state file '%s' is %" PRIu64
-			    " bytes on the destination but %" PRIu64 " in the archive",
-			    str_or(f->winpath, f->local), size, m->size);
+			smig_verdict_bad(v,
+			                 "saved-state file '%s' is %" PRIu64
+			                 " bytes on the destination but %" PRIu64 " in the archive",
+			                 str_or(f->winpath, f->local), size, m->size);
 	}
 }
 
 static int check_config(struct pc *c, const char *subject, const struct smig_plan_vm *pv,
                         const struct smig_inv_vm *s, struct smig_vmconfig **cfgp)
 {
-	struct verdict v = VERDICT_INIT;
+	struct smig_verdict v = SMIG_VERDICT_INIT;
 	struct smig_vmconfig *cfg;
 	size_t nstate;
 	int le;
@@ -311,47 +184,51 @@ static int check_config(struct pc *c, const char *subject, const struct smig_pla
 		return -1;
 	cfg = *cfgp;
 	if (cfg == NULL)
-		return emit(c, "SMIG4001", subject, &v);
-	ok(&v, "configuration present at '%s' and readable",
-	   str_or(pv->config_winpath, pv->config_local));
+		return smig_verdict_emit(&v, c->out, "SMIG4001", subject, c->e);
+	smig_verdict_ok(&v, "configuration present at '%s' and readable",
+	                str_or(pv->config_winpath, pv->config_local));
 	if (pv->id == NULL || !smig_guid_str_equal(cfg->global_id, pv->id))
-		bad(&v, "the configuration's id is %s, not %s as planned", cfg->global_id,
-		    str_or(pv->id, "?"));
+		smig_verdict_bad(&v, "the configuration's id is %s, not %s as planned",
+		                 cfg->global_id, str_or(pv->id, "?"));
 	else if (s->id != NULL && smig_guid_str_equal(s->id, pv->id))
-		ok(&v, "id %s, as on the source", cfg->global_id);
+		smig_verdict_ok(&v, "id %s, as on the source", cfg->global_id);
 	else
-		ok(&v, "the new id %s as planned (source id %s)", cfg->global_id,
-		   str_or(s->id, "?"));
+		smig_verdict_ok(&v, "the new id %s as planned (source id %s)", cfg->global_id,
+		                str_or(s->id, "?"));
 	if (cfg->version == s->version)
-		ok(&v,
-		   "version %" PRId64 ", as on the source (Hyper-V upgrades it when it registers "
-		   "the VM)",
-		   s->version);
+		smig_verdict_ok(&v,
+		                "version %" PRId64
+		                ", as on the source (Hyper-V upgrades it when it registers "
+		                "the VM)",
+		                s->version);
 	else if (cfg->version == 1024)
-		bad(&v,
+		smig_verdict_bad(
+		    &v,
 		    "version 1024 was stamped on it: the source's configuration is version %" PRId64
 		    " and must stay so",
 		    s->version);
 	else
-		bad(&v, "version %" PRId64 " on the destination but %" PRId64 " on the source",
+		smig_verdict_bad(
+		    &v, "version %" PRId64 " on the destination but %" PRId64 " on the source",
 		    cfg->version, s->version);
 	if (s->name != NULL && strcmp(cfg->name, s->name) != 0)
-		bad(&v, "it names the virtual machine '%s', not '%s' as on the source", cfg->name,
-		    s->name);
+		smig_verdict_bad(&v, "it names the virtual machine '%s', not '%s' as on the source",
+		                 cfg->name, s->name);
 	le = ends_with_line_end(pv->config_local);
 	if (le < 0) {
 		v.error = true;
-		bad(&v, "cannot read the end of '%s': %s", str_or(pv->config_winpath, "?"),
-		    strerror(errno));
+		smig_verdict_bad(&v, "cannot read the end of '%s': %s",
+		                 str_or(pv->config_winpath, "?"), strerror(errno));
 	} else if (le > 0) {
-		bad(&v, "a line end follows </configuration> (Hyper-V writes none)");
+		smig_verdict_bad(&v, "a line end follows </configuration> (Hyper-V writes none)");
 	} else {
-		ok(&v, "it ends at </configuration>");
+		smig_verdict_ok(&v, "it ends at </configuration>");
 	}
 	check_state_files(c, &v, pv, false, &nstate);
 	if (nstate > 0)
-		ok(&v, "%zu saved-state file%s present", nstate, plural((int64_t)nstate));
-	return emit(c, "SMIG4001", subject, &v);
+		smig_verdict_ok(&v, "%zu saved-state file%s present", nstate,
+		                smig_verdict_plural((int64_t)nstate));
+	return smig_verdict_emit(&v, c->out, "SMIG4001", subject, c->e);
 }
 
 /* Registration belongs to migrate.ps1; the destination's inventory only says what it lists. */
@@ -367,11 +244,12 @@ static int note_registration(struct pc *c, const char *vsubject, const struct sm
 	for (i = 0; c->after != NULL && pv->id != NULL && i < c->after->nvms; i++)
 		listed |=
 		    c->after->vms[i].id != NULL && smig_guid_str_equal(c->after->vms[i].id, pv->id);
-	rc = info(c, "SMIG4001", subject,
-	          "apply registers no virtual machine: migrate.ps1 registers %s in place "
-	          "(Compare-VM -Register) on the running host; %s%s",
-	          str_or(pv->id, "?"), LIVE_CHECK,
-	          listed ? " (the destination already lists a virtual machine with this id)" : "");
+	rc = smig_verdict_info(
+	    c->out, "SMIG4001", subject, c->e,
+	    "apply registers no virtual machine: migrate.ps1 registers %s in place "
+	    "(Compare-VM -Register) on the running host; %s%s",
+	    str_or(pv->id, "?"), LIVE_CHECK,
+	    listed ? " (the destination already lists a virtual machine with this id)" : "");
 	free(subject);
 	return rc;
 }
@@ -381,52 +259,57 @@ static int note_registration(struct pc *c, const char *vsubject, const struct sm
 static int check_memory(struct pc *c, const char *subject, const struct smig_inv_vm *s,
                         const struct smig_vmconfig *a)
 {
-	struct verdict v = VERDICT_INIT;
+	struct smig_verdict v = SMIG_VERDICT_INIT;
 
 	if (a->memory_mb != s->memory_mb)
-		bad(&v,
-		    "startup memory is %" PRId64 " MB in the placed configuration but %" PRId64
-		    " MB on the source",
-		    a->memory_mb, s->memory_mb);
+		smig_verdict_bad(&v,
+		                 "startup memory is %" PRId64
+		                 " MB in the placed configuration but %" PRId64 " MB on the source",
+		                 a->memory_mb, s->memory_mb);
 	if (a->dynamic_memory != s->dynamic_memory)
-		bad(&v, "dynamic memory is %s in the placed configuration but %s on the source",
+		smig_verdict_bad(
+		    &v, "dynamic memory is %s in the placed configuration but %s on the source",
 		    a->dynamic_memory ? "on" : "off", s->dynamic_memory ? "on" : "off");
 	if (a->memory_min_mb != s->memory_min_mb || a->memory_max_mb != s->memory_max_mb)
-		bad(&v,
+		smig_verdict_bad(
+		    &v,
 		    "memory range is %" PRId64 "-%" PRId64 " MB in the placed configuration but "
 		    "%" PRId64 "-%" PRId64 " MB on the source",
 		    a->memory_min_mb, a->memory_max_mb, s->memory_min_mb, s->memory_max_mb);
-	ok(&v,
-	   "memory in the placed configuration equals the source's: startup %" PRId64
-	   " MB, %s, range %" PRId64 "-%" PRId64 " MB",
-	   s->memory_mb, s->dynamic_memory ? "dynamic" : "static", s->memory_min_mb,
-	   s->memory_max_mb);
-	return emit(c, "SMIG4002", subject, &v);
+	smig_verdict_ok(&v,
+	                "memory in the placed configuration equals the source's: startup %" PRId64
+	                " MB, %s, range %" PRId64 "-%" PRId64 " MB",
+	                s->memory_mb, s->dynamic_memory ? "dynamic" : "static", s->memory_min_mb,
+	                s->memory_max_mb);
+	return smig_verdict_emit(&v, c->out, "SMIG4002", subject, c->e);
 }
 
 static int check_cpu(struct pc *c, const char *vsubject, const struct smig_plan_vm *pv,
                      const struct smig_inv_vm *s, const struct smig_vmconfig *a)
 {
-	struct verdict v = VERDICT_INIT;
+	struct smig_verdict v = SMIG_VERDICT_INIT;
 	char *subject;
 	int rc;
 
 	if (a->cpu_count != s->cpu_count)
-		bad(&v,
-		    "%" PRId64 " virtual processor%s in the placed configuration but %" PRId64
-		    " on the source",
-		    a->cpu_count, plural(a->cpu_count), s->cpu_count);
-	ok(&v, "%" PRId64 " virtual processor%s in the placed configuration, as on the source",
-	   s->cpu_count, plural(s->cpu_count));
-	if (emit(c, "SMIG4003", vsubject, &v) < 0)
+		smig_verdict_bad(&v,
+		                 "%" PRId64
+		                 " virtual processor%s in the placed configuration but %" PRId64
+		                 " on the source",
+		                 a->cpu_count, smig_verdict_plural(a->cpu_count), s->cpu_count);
+	smig_verdict_ok(
+	    &v, "%" PRId64 " virtual processor%s in the placed configuration, as on the source",
+	    s->cpu_count, smig_verdict_plural(s->cpu_count));
+	if (smig_verdict_emit(&v, c->out, "SMIG4003", vsubject, c->e) < 0)
 		return -1;
 	subject = smig_asprintf(c->e, "%s/processor-compatibility", vsubject);
 	if (subject == NULL)
 		return -1;
-	rc = info(c, "SMIG4003", subject,
-	          "processor compatibility is not edited offline: migrate.ps1 sets it %s as "
-	          "planned (the source has it %s) after registering the VM; %s",
-	          pv->cpu_compat ? "on" : "off", s->cpu_compat ? "on" : "off", LIVE_CHECK);
+	rc = smig_verdict_info(
+	    c->out, "SMIG4003", subject, c->e,
+	    "processor compatibility is not edited offline: migrate.ps1 sets it %s as "
+	    "planned (the source has it %s) after registering the VM; %s",
+	    pv->cpu_compat ? "on" : "off", s->cpu_compat ? "on" : "off", LIVE_CHECK);
 	free(subject);
 	return rc;
 }
@@ -436,7 +319,7 @@ static int check_cpu(struct pc *c, const char *vsubject, const struct smig_plan_
 static int check_snapshots(struct pc *c, const char *subject, const struct smig_plan_vm *pv,
                            const struct smig_inv_vm *s)
 {
-	struct verdict v = VERDICT_INIT;
+	struct smig_verdict v = SMIG_VERDICT_INIT;
 	size_t k, planned = 0, present = 0, nstate;
 	int rc = -1;
 
@@ -455,35 +338,38 @@ static int check_snapshots(struct pc *c, const char *subject, const struct smig_
 		present++;
 		/* a snapshot taken before an upgrade may be older than the VM; never newer */
 		if (cfg->version > s->version)
-			bad(&v,
-			    "snapshot configuration '%s' is version %" PRId64
-			    ", newer than the source's %" PRId64 " (stamped)",
-			    str_or(f->winpath, f->local), cfg->version, s->version);
+			smig_verdict_bad(&v,
+			                 "snapshot configuration '%s' is version %" PRId64
+			                 ", newer than the source's %" PRId64 " (stamped)",
+			                 str_or(f->winpath, f->local), cfg->version, s->version);
 		smig_vmconfig_free(cfg);
 	}
 	if (planned != s->nsnapshots)
-		bad(&v, "the plan places %zu snapshot configuration%s but the source has %zu",
-		    planned, plural((int64_t)planned), s->nsnapshots);
+		smig_verdict_bad(
+		    &v, "the plan places %zu snapshot configuration%s but the source has %zu",
+		    planned, smig_verdict_plural((int64_t)planned), s->nsnapshots);
 	if (present != s->nsnapshots)
-		bad(&v,
+		smig_verdict_bad(
+		    &v,
 		    "%zu snapshot configuration%s on the destination but %zu snapshot%s on the "
 		    "source",
-		    present, plural((int64_t)present), s->nsnapshots,
-		    plural((int64_t)s->nsnapshots));
+		    present, smig_verdict_plural((int64_t)present), s->nsnapshots,
+		    smig_verdict_plural((int64_t)s->nsnapshots));
 	if (s->nsnapshots == 0)
-		ok(&v, "no snapshots, as on the source");
+		smig_verdict_ok(&v, "no snapshots, as on the source");
 	else
-		ok(&v,
-		   "%zu snapshot configuration%s present at their planned paths and readable, as "
-		   "on the source",
-		   s->nsnapshots, plural((int64_t)s->nsnapshots));
+		smig_verdict_ok(
+		    &v,
+		    "%zu snapshot configuration%s present at their planned paths and readable, as "
+		    "on the source",
+		    s->nsnapshots, smig_verdict_plural((int64_t)s->nsnapshots));
 	check_state_files(c, &v, pv, true, &nstate);
 	if (nstate > 0)
-		ok(&v, "%zu snapshot saved-state file%s present", nstate, plural((int64_t)nstate));
-	rc = emit(c, "SMIG4004", subject, &v);
+		smig_verdict_ok(&v, "%zu snapshot saved-state file%s present", nstate,
+		                smig_verdict_plural((int64_t)nstate));
+	rc = smig_verdict_emit(&v, c->out, "SMIG4004", subject, c->e);
 out:
-	smig_strbuf_release(&v.ok);
-	smig_strbuf_release(&v.bad);
+	smig_verdict_release(&v);
 	return rc;
 }
 
@@ -501,7 +387,8 @@ static int resolve_planned(void *ctx, const char *child_path, enum smig_vhd_ref 
 
 	if (kind != SMIG_VHD_REF_RELATIVE) {
 		for (k = 0; k < pv->ndisks; k++) {
-			if (pv->disks[k].local == NULL || !winpath_eq(pv->disks[k].winpath, ref))
+			if (pv->disks[k].local == NULL ||
+			    !smig_winpath_text_eq(pv->disks[k].winpath, ref))
 				continue;
 			*local = smig_strdup(pv->disks[k].local, e);
 			return *local != NULL ? 0 : -1;
@@ -511,7 +398,7 @@ static int resolve_planned(void *ctx, const char *child_path, enum smig_vhd_ref 
 }
 
 /* The content half of a disk check: the destination file's SHA-256 against the signed one. */
-static int check_disk_hash(struct pc *c, struct verdict *v, const struct smig_plan_disk *pd)
+static int check_disk_hash(struct pc *c, struct smig_verdict *v, const struct smig_plan_disk *pd)
 {
 	const struct smig_staged_member *m;
 	struct smig_err he = SMIG_ERR_INIT;
@@ -519,23 +406,24 @@ static int check_disk_hash(struct pc *c, struct verdict *v, const struct smig_pl
 	char hw[65];
 
 	if (pd->reparent) {
-		ok(v, "SHA-256 not compared: re-parenting rewrote the header and parent locators");
+		smig_verdict_ok(
+		    v, "SHA-256 not compared: re-parenting rewrote the header and parent locators");
 		return 0;
 	}
 	if (c->staged == NULL) {
-		ok(v, "SHA-256 not compared (no archive hashes)");
+		smig_verdict_ok(v, "SHA-256 not compared (no archive hashes)");
 		return 0;
 	}
 	m = smig_staged_find(c->staged, pd->member);
 	if (m == NULL) {
-		bad(v, "the archive has no member '%s' to compare with", pd->member);
+		smig_verdict_bad(v, "the archive has no member '%s' to compare with", pd->member);
 		return 0;
 	}
 	if (smig_sha256_file(pd->local, str_or(pd->winpath, pd->local), got, &he) < 0) {
 		if (he.kind == SMIG_ERR_NOMEM)
 			return smig_err_set(c->e, he.kind, "%s", he.msg);
 		v->error = true;
-		bad(v, "%s", he.msg);
+		smig_verdict_bad(v, "%s", he.msg);
 		return 0;
 	}
 	smig_hex(m->sha256, 32, hw);
@@ -543,15 +431,16 @@ static int check_disk_hash(struct pc *c, struct verdict *v, const struct smig_pl
 		char hg[65];
 
 		smig_hex(got, 32, hg);
-		bad(v, "SHA-256 is %s on the destination but the archive signed %s", hg, hw);
+		smig_verdict_bad(v, "SHA-256 is %s on the destination but the archive signed %s",
+		                 hg, hw);
 	} else {
-		ok(v, "SHA-256 %s as signed", hw);
+		smig_verdict_ok(v, "SHA-256 %s as signed", hw);
 	}
 	return 0;
 }
 
 /* The chain of a differencing disk resolves to the parent the source names. */
-static int check_chain(struct pc *c, struct verdict *v, const struct smig_plan_vm *pv,
+static int check_chain(struct pc *c, struct smig_verdict *v, const struct smig_plan_vm *pv,
                        const struct smig_plan_disk *pd, const struct smig_inv_disk *sd)
 {
 	struct smig_vhd_chain ch = {0};
@@ -564,15 +453,16 @@ static int check_chain(struct pc *c, struct verdict *v, const struct smig_plan_v
 	                        (void *)pv, &ch, &ce) < 0) {
 		if (ce.kind == SMIG_ERR_NOMEM)
 			return smig_err_set(c->e, ce.kind, "%s", ce.msg);
-		bad(v, "its chain does not resolve on the destination: %s", ce.msg);
+		smig_verdict_bad(v, "its chain does not resolve on the destination: %s", ce.msg);
 		return 0;
 	}
 	if (ch.n < 2 || !smig_guid_equal(&ch.info[1].unique_id, &sd->parent_id))
-		bad(v, "its parent on the destination has not the unique id the source's chain "
+		smig_verdict_bad(
+		    v, "its parent on the destination has not the unique id the source's chain "
 		       "names");
 	else
-		ok(v, "its chain resolves: parent '%s' (%zu disk%s to the base)", str_or(pw, "?"),
-		   ch.n, plural((int64_t)ch.n));
+		smig_verdict_ok(v, "its chain resolves: parent '%s' (%zu disk%s to the base)",
+		                str_or(pw, "?"), ch.n, smig_verdict_plural((int64_t)ch.n));
 	smig_vhd_chain_release(&ch);
 	return 0;
 }
@@ -584,64 +474,66 @@ static int check_disk(struct pc *c, const char *vsubject, const struct smig_plan
 	const struct smig_plan_disk *pd = j < pv->ndisks && pv->disks ? &pv->disks[j] : NULL;
 	struct smig_vhd_info vi = {0};
 	struct smig_err ve = SMIG_ERR_INIT;
-	struct verdict v = VERDICT_INIT;
+	struct smig_verdict v = SMIG_VERDICT_INIT;
 	char *subject = NULL;
 	uint64_t size = 0;
 	int rc = -1;
 
-	subject = smig_asprintf(c->e, "%s/disk:%s", vsubject, winbase(str_or(sd->winpath, "?")));
+	subject = smig_asprintf(c->e, "%s/disk:%s", vsubject,
+	                        smig_winpath_base(str_or(sd->winpath, "?")));
 	if (subject == NULL)
 		return -1;
 	if (pd == NULL || pd->member == NULL) {
-		rc = info(c, "SMIG4005", subject,
-		          "not carried in the archive: apply placed no file, nothing compared");
+		rc = smig_verdict_info(
+		    c->out, "SMIG4005", subject, c->e,
+		    "not carried in the archive: apply placed no file, nothing compared");
 		goto out;
 	}
 	if (placed(&v, pd->local, "the disk", pd->winpath, &size) <= 0) {
-		rc = emit(c, "SMIG4005", subject, &v);
+		rc = smig_verdict_emit(&v, c->out, "SMIG4005", subject, c->e);
 		goto out;
 	}
-	ok(&v, "present at '%s'", str_or(pd->winpath, pd->local));
+	smig_verdict_ok(&v, "present at '%s'", str_or(pd->winpath, pd->local));
 	if (smig_vhd_open(pd->local, str_or(pd->winpath, pd->local), &vi, &ve) < 0) {
 		if (ve.kind == SMIG_ERR_NOMEM) {
 			smig_err_set(c->e, ve.kind, "%s", ve.msg);
 			goto out;
 		}
 		v.error = ve.kind == SMIG_ERR_IO;
-		bad(&v, "it does not open as a VHD: %s", ve.msg);
-		rc = emit(c, "SMIG4005", subject, &v);
+		smig_verdict_bad(&v, "it does not open as a VHD: %s", ve.msg);
+		rc = smig_verdict_emit(&v, c->out, "SMIG4005", subject, c->e);
 		goto out;
 	}
 	if (!smig_guid_equal(&vi.unique_id, &sd->unique_id))
-		bad(&v, "its unique id differs from the source disk's");
+		smig_verdict_bad(&v, "its unique id differs from the source disk's");
 	if (vi.current_size != sd->virtual_size)
-		bad(&v,
-		    "virtual size is %" PRIu64 " bytes on the destination but %" PRIu64
-		    " on the source",
-		    vi.current_size, sd->virtual_size);
+		smig_verdict_bad(&v,
+		                 "virtual size is %" PRIu64 " bytes on the destination but %" PRIu64
+		                 " on the source",
+		                 vi.current_size, sd->virtual_size);
 	if (size != sd->file_size)
-		bad(&v,
-		    "file size is %" PRIu64 " bytes on the destination but %" PRIu64
-		    " on the source",
-		    size, sd->file_size);
+		smig_verdict_bad(&v,
+		                 "file size is %" PRIu64 " bytes on the destination but %" PRIu64
+		                 " on the source",
+		                 size, sd->file_size);
 	if ((int)vi.type != (int)sd->type)
-		bad(&v, "it is %s on the destination but %s on the source",
-		    smig_disk_type_name((enum smig_disk_type)vi.type),
-		    smig_disk_type_name(sd->type));
-	ok(&v,
-	   "%s, same unique id, %" PRIu64 " bytes virtual, %" PRIu64 " bytes on disk, as on the "
-	   "source",
-	   smig_disk_type_name(sd->type), sd->virtual_size, sd->file_size);
+		smig_verdict_bad(&v, "it is %s on the destination but %s on the source",
+		                 smig_disk_type_name((enum smig_disk_type)vi.type),
+		                 smig_disk_type_name(sd->type));
+	smig_verdict_ok(&v,
+	                "%s, same unique id, %" PRIu64 " bytes virtual, %" PRIu64
+	                " bytes on disk, as on the "
+	                "source",
+	                smig_disk_type_name(sd->type), sd->virtual_size, sd->file_size);
 	if (sd->type == SMIG_DISK_DIFFERENCING && vi.type == SMIG_VHD_DIFFERENCING &&
 	    check_chain(c, &v, pv, pd, sd) < 0)
 		goto out;
 	if (check_disk_hash(c, &v, pd) < 0)
 		goto out;
-	rc = emit(c, "SMIG4005", subject, &v);
+	rc = smig_verdict_emit(&v, c->out, "SMIG4005", subject, c->e);
 out:
 	smig_vhd_info_release(&vi);
-	smig_strbuf_release(&v.ok);
-	smig_strbuf_release(&v.bad);
+	smig_verdict_release(&v);
 	free(subject);
 	return rc;
 }
@@ -703,7 +595,7 @@ static int check_drive(struct pc *c, const char *vsubject, const struct smig_pla
                        const struct smig_vmconfig *cfg)
 {
 	const struct smig_vm_drive *ad = config_drive(cfg, sd->slot);
-	struct verdict v = VERDICT_INIT;
+	struct smig_verdict v = SMIG_VERDICT_INIT;
 	const char *what, *step, *want;
 	char *subject;
 	int rc;
@@ -717,27 +609,31 @@ static int check_drive(struct pc *c, const char *vsubject, const struct smig_pla
 	if (emptied) {
 		what = drive_what(sd->kind, &step);
 		if (ad != NULL && ad->kind != SMIG_DRIVE_EMPTY && ad->pathname[0] != '\0')
-			bad(&v,
+			smig_verdict_bad(
+			    &v,
 			    "should be empty in the placed configuration (the %s '%s' was not "
 			    "migrated) but holds '%s'",
 			    what, str_or(sd->pathname, ""), ad->pathname);
-		ok(&v,
-		   "empty in the placed configuration as planned: the %s '%s' was not migrated, "
-		   "manual step %s reattaches it",
-		   what, str_or(sd->pathname, ""), step);
+		smig_verdict_ok(
+		    &v,
+		    "empty in the placed configuration as planned: the %s '%s' was not migrated, "
+		    "manual step %s reattaches it",
+		    what, str_or(sd->pathname, ""), step);
 	} else {
 		want = pv->disks[sd->disk].winpath;
 		if (ad == NULL)
-			bad(&v,
+			smig_verdict_bad(
+			    &v,
 			    "the placed configuration has no drive in this slot (the source's "
 			    "holds '%s')",
 			    str_or(sd->pathname, "?"));
-		else if (!winpath_eq(ad->pathname, want))
-			bad(&v, "the placed configuration points to '%s', not to '%s' as planned",
+		else if (!smig_winpath_text_eq(ad->pathname, want))
+			smig_verdict_bad(
+			    &v, "the placed configuration points to '%s', not to '%s' as planned",
 			    str_or(ad->pathname, "(nothing)"), want);
-		ok(&v, "the placed configuration points to '%s' as planned", want);
+		smig_verdict_ok(&v, "the placed configuration points to '%s' as planned", want);
 	}
-	rc = emit(c, "SMIG4005", subject, &v);
+	rc = smig_verdict_emit(&v, c->out, "SMIG4005", subject, c->e);
 	free(subject);
 	return rc;
 }
@@ -747,7 +643,7 @@ static int check_drive(struct pc *c, const char *vsubject, const struct smig_pla
 static int check_nic(struct pc *c, const char *vsubject, const struct smig_inv_nicvm *sn,
                      const struct smig_vm_nic *an)
 {
-	struct verdict v = VERDICT_INIT;
+	struct smig_verdict v = SMIG_VERDICT_INIT;
 	char *subject;
 	int rc;
 
@@ -755,33 +651,37 @@ static int check_nic(struct pc *c, const char *vsubject, const struct smig_inv_n
 	if (subject == NULL)
 		return -1;
 	if (an == NULL) {
-		bad(&v, "missing in the placed configuration");
+		smig_verdict_bad(&v, "missing in the placed configuration");
 		goto emit;
 	}
 	if (!mac_text_eq(an->mac, sn->mac))
-		bad(&v, "MAC address %s in the placed configuration but %s on the source",
-		    str_or(an->mac, "(none)"), str_or(sn->mac, "(none)"));
+		smig_verdict_bad(&v,
+		                 "MAC address %s in the placed configuration but %s on the source",
+		                 str_or(an->mac, "(none)"), str_or(sn->mac, "(none)"));
 	else
-		ok(&v, "MAC address %s", str_or(sn->mac, "(none)"));
+		smig_verdict_ok(&v, "MAC address %s", str_or(sn->mac, "(none)"));
 	if (an->mac_static != sn->mac_static)
-		bad(&v, "its MAC address is %s in the placed configuration but %s on the source",
+		smig_verdict_bad(
+		    &v, "its MAC address is %s in the placed configuration but %s on the source",
 		    an->mac_static ? "static" : "dynamic", sn->mac_static ? "static" : "dynamic");
 	else
-		ok(&v, "%s", sn->mac_static ? "static" : "dynamic");
+		smig_verdict_ok(&v, "%s", sn->mac_static ? "static" : "dynamic");
 	if (an->legacy != sn->legacy)
-		bad(&v, "it is %s in the placed configuration but %s on the source",
-		    an->legacy ? "legacy" : "synthetic", sn->legacy ? "legacy" : "synthetic");
+		smig_verdict_bad(&v, "it is %s in the placed configuration but %s on the source",
+		                 an->legacy ? "legacy" : "synthetic",
+		                 sn->legacy ? "legacy" : "synthetic");
 	else
-		ok(&v, "%s", sn->legacy ? "legacy" : "synthetic");
+		smig_verdict_ok(&v, "%s", sn->legacy ? "legacy" : "synthetic");
 	if (!switch_ref_eq(an->switch_id, sn->switch_guid))
-		bad(&v,
+		smig_verdict_bad(
+		    &v,
 		    "its switch reference is '%s' in the placed configuration but '%s' on the "
 		    "source",
 		    str_or(an->switch_id, "(none)"), str_or(sn->switch_guid, "(none)"));
 	else
-		ok(&v, "switch reference kept as on the source");
+		smig_verdict_ok(&v, "switch reference kept as on the source");
 emit:
-	rc = emit(c, "SMIG4006", subject, &v);
+	rc = smig_verdict_emit(&v, c->out, "SMIG4006", subject, c->e);
 	free(subject);
 	return rc;
 }
@@ -818,12 +718,14 @@ static int note_connections(struct pc *c, const char *vsubject, const struct smi
 	if (subject == NULL)
 		goto out;
 	if (n == 0)
-		rc = info(c, "SMIG4006", subject,
-		          "no network adapter is connected on the source: nothing for migrate.ps1 "
-		          "to connect");
+		rc = smig_verdict_info(
+		    c->out, "SMIG4006", subject, c->e,
+		    "no network adapter is connected on the source: nothing for migrate.ps1 "
+		    "to connect");
 	else
-		rc = info(c, "SMIG4006", subject, "migrate.ps1 connects %s on the running host; %s",
-		          smig_strbuf_cstr(&sb), LIVE_CHECK);
+		rc = smig_verdict_info(c->out, "SMIG4006", subject, c->e,
+		                       "migrate.ps1 connects %s on the running host; %s",
+		                       smig_strbuf_cstr(&sb), LIVE_CHECK);
 out:
 	smig_strbuf_release(&sb);
 	free(subject);
@@ -833,15 +735,16 @@ out:
 static int check_nics(struct pc *c, const char *subject, const struct smig_inv_vm *s,
                       const struct smig_vmconfig *a)
 {
-	struct verdict v = VERDICT_INIT;
+	struct smig_verdict v = SMIG_VERDICT_INIT;
 	size_t k;
 
 	if (a->nnics != s->nnics)
-		bad(&v, "%zu network adapter%s in the placed configuration but %zu on the source",
-		    a->nnics, plural((int64_t)a->nnics), s->nnics);
-	ok(&v, "%zu network adapter%s in the placed configuration, as on the source", s->nnics,
-	   plural((int64_t)s->nnics));
-	if (emit(c, "SMIG4006", subject, &v) < 0)
+		smig_verdict_bad(
+		    &v, "%zu network adapter%s in the placed configuration but %zu on the source",
+		    a->nnics, smig_verdict_plural((int64_t)a->nnics), s->nnics);
+	smig_verdict_ok(&v, "%zu network adapter%s in the placed configuration, as on the source",
+	                s->nnics, smig_verdict_plural((int64_t)s->nnics));
+	if (smig_verdict_emit(&v, c->out, "SMIG4006", subject, c->e) < 0)
 		return -1;
 	for (k = 0; k < s->nnics; k++)
 		if (check_nic(c, subject, &s->nics[k], k < a->nnics ? &a->nics[k] : NULL) < 0)
@@ -856,8 +759,9 @@ static int skip_config_checks(struct pc *c, const char *subject)
 	size_t i;
 
 	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
-		if (info(c, ids[i], subject,
-		         "not compared: the placed configuration could not be read (SMIG4001)") < 0)
+		if (smig_verdict_info(
+		        c->out, ids[i], subject, c->e,
+		        "not compared: the placed configuration could not be read (SMIG4001)") < 0)
 			return -1;
 	return 0;
 }
@@ -933,53 +837,62 @@ static int note_live_objects(struct pc *c)
 
 	if (names == NULL)
 		return -1;
-	if (info(c, "SMIG4007", "host",
-	         "apply writes no virtual network: migrate.ps1 creates the source's %zu "
-	         "virtual network%s (%s) with New-VMSwitch and sets the VMs' VLANs; %s",
-	         c->src->nswitches, plural((int64_t)c->src->nswitches), names, LIVE_CHECK) < 0)
+	if (smig_verdict_info(
+	        c->out, "SMIG4007", "host", c->e,
+	        "apply writes no virtual network: migrate.ps1 creates the source's %zu "
+	        "virtual network%s (%s) with New-VMSwitch and sets the VMs' VLANs; %s",
+	        c->src->nswitches, smig_verdict_plural((int64_t)c->src->nswitches), names,
+	        LIVE_CHECK) < 0)
 		goto out;
-	if (info(c, "SMIG4008", "host",
-	         "apply writes no host setting: migrate.ps1 sets the virtual machine path "
-	         "'%s', the virtual hard disk path '%s'%s with Set-VMHost; %s",
-	         str_or(c->p->data_root, "(destination's own)"),
-	         str_or(c->p->vhd_path, "(destination's own)"),
-	         c->p->set_mac_range ? " and the source's MAC address range" : "", LIVE_CHECK) < 0)
+	if (smig_verdict_info(
+	        c->out, "SMIG4008", "host", c->e,
+	        "apply writes no host setting: migrate.ps1 sets the virtual machine path "
+	        "'%s', the virtual hard disk path '%s'%s with Set-VMHost; %s",
+	        str_or(c->p->data_root, "(destination's own)"),
+	        str_or(c->p->vhd_path, "(destination's own)"),
+	        c->p->set_mac_range ? " and the source's MAC address range" : "", LIVE_CHECK) < 0)
 		goto out;
 	if (az->ad_store)
-		rc = info(c, "SMIG4009", "azman",
-		          "the authorization store lives in Active Directory: nothing is staged "
-		          "(manual step SMIG3008)");
+		rc = smig_verdict_info(
+		    c->out, "SMIG4009", "azman", c->e,
+		    "the authorization store lives in Active Directory: nothing is staged "
+		    "(manual step SMIG3008)");
 	else if (!az->present || !c->p->store_copy)
-		rc = info(c, "SMIG4009", "azman",
-		          "no authorization store is staged: the destination keeps its own");
+		rc = smig_verdict_info(
+		    c->out, "SMIG4009", "azman", c->e,
+		    "no authorization store is staged: the destination keeps its own");
 	else
-		rc = info(c, "SMIG4009", "azman",
-		          "apply places no authorization store: it is staged as InitialStore.xml "
-		          "in the report folder and migrate.ps1 installs it (%zu role "
-		          "assignment%s); %s",
-		          az->nroles, plural((int64_t)az->nroles), LIVE_CHECK);
+		rc = smig_verdict_info(
+		    c->out, "SMIG4009", "azman", c->e,
+		    "apply places no authorization store: it is staged as InitialStore.xml "
+		    "in the report folder and migrate.ps1 installs it (%zu role "
+		    "assignment%s); %s",
+		    az->nroles, smig_verdict_plural((int64_t)az->nroles), LIVE_CHECK);
 	if (rc < 0)
 		goto out;
 	if (c->p->set_vmq || c->p->nnicmap > 0)
-		rc = info(
-		    c, "SMIG4010", "host", "apply writes no VMQ setting: migrate.ps1 sets %s; %s",
+		rc = smig_verdict_info(
+		    c->out, "SMIG4010", "host", c->e,
+		    "apply writes no VMQ setting: migrate.ps1 sets %s; %s",
 		    c->p->set_vmq ? "the source's global VMQ values and each mapped adapter's VMQ"
 		                  : "each mapped adapter's VMQ",
 		    LIVE_CHECK);
 	else
-		rc = info(c, "SMIG4010", "host",
-		          "no VMQ setting is migrated: the destination keeps its own");
+		rc = smig_verdict_info(c->out, "SMIG4010", "host", c->e,
+		                       "no VMQ setting is migrated: the destination keeps its own");
 	if (rc < 0)
 		goto out;
 	if (mode == SMIG_IPMODE_NONE)
-		rc = info(c, "SMIG4011", "host",
-		          "no IP settings were requested (--ipconfig-mode none): the destination "
-		          "keeps its own");
+		rc = smig_verdict_info(
+		    c->out, "SMIG4011", "host", c->e,
+		    "no IP settings were requested (--ipconfig-mode none): the destination "
+		    "keeps its own");
 	else
-		rc = info(c, "SMIG4011", "host",
-		          "apply writes no TCP/IP setting: migrate.ps1 sets the management-OS IP "
-		          "settings (--ipconfig-mode %s); %s",
-		          smig_ipconfig_mode_name(mode), LIVE_CHECK);
+		rc = smig_verdict_info(
+		    c->out, "SMIG4011", "host", c->e,
+		    "apply writes no TCP/IP setting: migrate.ps1 sets the management-OS IP "
+		    "settings (--ipconfig-mode %s); %s",
+		    smig_ipconfig_mode_name(mode), LIVE_CHECK);
 	if (rc < 0)
 		goto out;
 	rc = 0;
@@ -997,9 +910,9 @@ int smig_postcheck(const struct smig_plan *p, const struct smig_inventory *after
 	if (p->src == NULL)
 		return smig_err_set(e, SMIG_ERR_USAGE,
 		                    "cannot verify: the source model is missing");
-	if (staged == NULL && info(&c, "SMIG4005", "archive",
-	                           "no archive hashes were given: "
-	                           "disk contents are not compared") < 0)
+	if (staged == NULL && smig_verdict_info(out, "SMIG4005", "archive", e,
+	                                        "no archive hashes were given: "
+	                                        "disk contents are not compared") < 0)
 		return -1;
 	for (i = 0; i < p->nvms; i++)
 		if (check_vm(&c, i) < 0)

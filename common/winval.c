@@ -537,6 +537,29 @@ bool smig_endswith_ci(const char *s, const char *suffix)
 	return ls >= lx && strcasecmp(s + ls - lx, suffix) == 0;
 }
 
+const char *smig_winpath_base(const char *winpath)
+{
+	const char *s = strrchr(winpath, '\\');
+
+	return s != NULL ? s + 1 : winpath;
+}
+
+bool smig_winpath_text_eq(const char *a, const char *b)
+{
+	size_t la, lb;
+
+	if (a == NULL || b == NULL)
+		return a == b;
+	la = strlen(a);
+	lb = strlen(b);
+	/* "D:\" keeps its separator: it is the root, not the drive's current directory */
+	while (la > 3 && a[la - 1] == '\\')
+		la--;
+	while (lb > 3 && b[lb - 1] == '\\')
+		lb--;
+	return la == lb && strncasecmp(a, b, la) == 0;
+}
+
 char *smig_strndup(const char *s, size_t n, struct smig_err *e)
 {
 	char *d = malloc(n + 1);

@@ -117,6 +117,15 @@ char *smig_base64_encode(const void *src, size_t len);
 bool smig_streq_ci(const char *a, const char *b);
 bool smig_startswith_ci(const char *s, const char *prefix);
 bool smig_endswith_ci(const char *s, const char *suffix);
+/*
+ * Windows paths as text, without parsing them (smig_winpath_parse() in hostfs.h does that):
+ * the last component ("D:\VHD\web01.vhd" -> "web01.vhd", a pointer into `winpath`), and
+ * whether two paths are the same text but for ASCII case and trailing '\' below a drive root
+ * ("D:\Hyper-V\" is "D:\Hyper-V"; NULL is only NULL). The verifications compare what a host
+ * or a configuration reports with the plan's paths this way.
+ */
+const char *smig_winpath_base(const char *winpath);
+bool smig_winpath_text_eq(const char *a, const char *b);
 /* strndup that reports ENOMEM through the error object. */
 char *smig_strndup(const char *s, size_t n, struct smig_err *e);
 char *smig_strdup(const char *s, struct smig_err *e);

@@ -390,46 +390,6 @@ static void run(struct fx *f)
 	free(text);
 }
 
-static const struct smig_problem *item(const struct fx *f, const char *id, const char *subject)
-{
-	for (size_t i = 0; i < f->items.count; i++)
-		if (strcmp(f->items.items[i].id, id) == 0 &&
-		    strcmp(f->items.items[i].subject, subject) == 0)
-			return &f->items.items[i];
-	fail_msg("no %s item for '%s'", id, subject);
-	return NULL;
-}
-
-static void dump(const struct fx *f)
-{
-	for (size_t i = 0; i < f->items.count; i++)
-		if (f->items.items[i].severity != SMIG_SEV_PASS)
-			print_message("  %s %s %s: %s\n", f->items.items[i].id,
-			              smig_severity_name(f->items.items[i].severity),
-			              f->items.items[i].subject, f->items.items[i].message);
-}
-
-static void expect(const struct fx *f, const char *id, const char *subject, enum smig_severity sev,
-                   const char *needle)
-{
-	const struct smig_problem *it = item(f, id, subject);
-
-	if (it->severity != sev)
-		fail_msg("%s %s is %s: %s", id, subject, smig_severity_name(it->severity),
-		         it->message);
-	if (needle != NULL && strstr(it->message, needle) == NULL)
-		fail_msg("'%s' not in '%s'", needle, it->message);
-}
-
-/* Exactly one failure, the (id, subject) item, with `needle` in its message. */
-static void only_failure(struct fx *f, const char *id, const char *subject, const char *needle)
-{
-	if (smig_postcheck_failures(&f->items) != 1)
-		dump(f);
-	assert_int_equal(smig_postcheck_failures(&f->items), 1);
-	expect(f, id, subject, SMIG_SEV_FAIL, needle);
-}
-
 /* The index of the first object of `list` whose string member `key` contains `needle`. */
 static size_t find(json_t *list, const char *key, const char *needle)
 {
@@ -474,9 +434,7 @@ static void matching_state_passes(void **state)
 	size_t i, j;
 
 	run(f);
-	if (smig_postcheck_failures(&f->items) != 0)
-		dump(f);
-	assert_int_equal(smig_postcheck_failures(&f->items), 0);
+	tu_no_failure(&f->items);
 	assert_int_equal(smig_problems_count(&f->items, SMIG_SEV_WARNING), 0);
 	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
 		bool seen = false;
@@ -487,24 +445,26 @@ static void matching_state_passes(void **state)
 		if (!seen)
 			fail_msg("no passing %s item", ids[i]);
 	}
-	expect(f, "SMIG4001", "host", SMIG_SEV_INFO, "HV-DST01");
-	expect(f, "SMIG4001", "vm:web01", SMIG_SEV_PASS, "as on the source");
-	expect(f, "SMIG4002", "vm:sql01", SMIG_SEV_PASS, "dynamic, range 512-4096 MB");
-	expect(f, "SMIG4002", "vm:web01", SMIG_SEV_PASS, "2147483648 bytes");
-	expect(f, "SMIG4004", "vm:web01", SMIG_SEV_PASS, "2 snapshots");
-	expect(f, "SMIG4005", "vm:sql01/disk:sql01-system.vhd", SMIG_SEV_PASS,
-	       "E:\\Moved\\sql01\\sql01-system.vhd");
-	expect(f, "SMIG4006", "vm:web01/nic:Network Adapter", SMIG_SEV_PASS,
-	       "static MAC address 00-15-5D-0A-00-10");
-	expect(f, "SMIG4006", "vm:web01/nic:Network Adapter", SMIG_SEV_PASS, "access VLAN 20");
-	expect(f, "SMIG4006", "vm:test01/nic:Legacy Network Adapter", SMIG_SEV_PASS,
-	       "not connected");
-	expect(f, "SMIG4007", "switch:External LAN", SMIG_SEV_PASS, "bound to adapter");
-	expect(f, "SMIG4007", "switch:Private Cluster", SMIG_SEV_PASS, "private");
-	expect(f, "SMIG4008", "host", SMIG_SEV_PASS, "00-15-5D-0A-00-00..00-15-5D-0A-0F-FF");
-	expect(f, "SMIG4009", "azman", SMIG_SEV_PASS, "3 role assignments");
-	expect(f, "SMIG4010", "nic:Local Area Connection", SMIG_SEV_PASS, "enabled");
-	expect(f, "SMIG4011", "nic:Management", SMIG_SEV_PASS, "192.168.1.10/24");
+	tu_expect(&f->items, "SMIG4001", "host", SMIG_SEV_INFO, "HV-DST01");
+	tu_expect(&f->items, "SMIG4001", "vm:web01", SMIG_SEV_PASS, "as on the source");
+	tu_expect(&f->items, "SMIG4002", "vm:sql01", SMIG_SEV_PASS, "dynamic, range 512-4096 MB");
+	tu_expect(&f->items, "SMIG4002", "vm:web01", SMIG_SEV_PASS, "2147483648 bytes");
+	tu_expect(&f->items, "SMIG4004", "vm:web01", SMIG_SEV_PASS, "2 snapshots");
+	tu_expect(&f->items, "SMIG4005", "vm:sql01/disk:sql01-system.vhd", SMIG_SEV_PASS,
+	          "E:\\Moved\\sql01\\sql01-system.vhd");
+	tu_expect(&f->items, "SMIG4006", "vm:web01/nic:Network Adapter", SMIG_SEV_PASS,
+	          "static MAC address 00-15-5D-0A-00-10");
+	tu_expect(&f->items, "SMIG4006", "vm:web01/nic:Network Adapter", SMIG_SEV_PASS,
+	          "access VLAN 20");
+	tu_expect(&f->items, "SMIG4006", "vm:test01/nic:Legacy Network Adapter", SMIG_SEV_PASS,
+	          "not connected");
+	tu_expect(&f->items, "SMIG4007", "switch:External LAN", SMIG_SEV_PASS, "bound to adapter");
+	tu_expect(&f->items, "SMIG4007", "switch:Private Cluster", SMIG_SEV_PASS, "private");
+	tu_expect(&f->items, "SMIG4008", "host", SMIG_SEV_PASS,
+	          "00-15-5D-0A-00-00..00-15-5D-0A-0F-FF");
+	tu_expect(&f->items, "SMIG4009", "azman", SMIG_SEV_PASS, "3 role assignments");
+	tu_expect(&f->items, "SMIG4010", "nic:Local Area Connection", SMIG_SEV_PASS, "enabled");
+	tu_expect(&f->items, "SMIG4011", "nic:Management", SMIG_SEV_PASS, "192.168.1.10/24");
 }
 
 /* What PowerShell 3.0 does to the same facts: unrolled one-element lists, null lists,
@@ -531,9 +491,7 @@ static void powershell_shapes_pass(void **state)
 	json_object_set_new(f->state, "firewall", json_null());
 	json_object_set_new(state_vm(f, "test01"), "floppy_drives", json_null());
 	run(f);
-	if (smig_postcheck_failures(&f->items) != 0)
-		dump(f);
-	assert_int_equal(smig_postcheck_failures(&f->items), 0);
+	tu_no_failure(&f->items);
 
 	/* with a UTF-8 BOM, from a file */
 	text = json_dumps(f->state, 0);
@@ -568,7 +526,7 @@ static void missing_vm_fails(void **state)
 
 	json_array_remove(vms, find(vms, "name", "dc01"));
 	run(f);
-	only_failure(f, "SMIG4001", "vm:dc01", "no virtual machine with id");
+	tu_only_failure(&f->items, "SMIG4001", "vm:dc01", "no virtual machine with id");
 
 	/* a VM not selected is not looked for */
 	for (i = 0; i < f->plan.nvms; i++)
@@ -584,7 +542,7 @@ static void renamed_vm_fails(void **state)
 
 	json_object_set_new(state_vm(f, "test01"), "name", json_string("test02"));
 	run(f);
-	only_failure(f, "SMIG4001", "vm:test01", "named 'test02'");
+	tu_only_failure(&f->items, "SMIG4001", "vm:test01", "named 'test02'");
 }
 
 static void memory_changed_fails(void **state)
@@ -594,15 +552,16 @@ static void memory_changed_fails(void **state)
 
 	json_object_set_new(sql, "memory_startup_bytes", json_integer(2048LL * 1048576));
 	run(f);
-	only_failure(f, "SMIG4002", "vm:sql01", "2147483648 bytes on the host but 1024 MB");
+	tu_only_failure(&f->items, "SMIG4002", "vm:sql01",
+	                "2147483648 bytes on the host but 1024 MB");
 	json_object_set_new(sql, "memory_startup_bytes", json_integer(1024LL * 1048576));
 	json_object_set_new(sql, "memory_maximum_bytes", json_integer(2048LL * 1048576));
 	run(f);
-	only_failure(f, "SMIG4002", "vm:sql01", "maximum memory");
+	tu_only_failure(&f->items, "SMIG4002", "vm:sql01", "maximum memory");
 	json_object_set_new(sql, "memory_maximum_bytes", json_integer(4096LL * 1048576));
 	json_object_set_new(sql, "dynamic_memory", json_false());
 	run(f);
-	only_failure(f, "SMIG4002", "vm:sql01", "dynamic memory is off on the host");
+	tu_only_failure(&f->items, "SMIG4002", "vm:sql01", "dynamic memory is off on the host");
 }
 
 static const struct smig_plan_vm *vm_plan(struct fx *f, const char *name)
@@ -623,12 +582,12 @@ static void processors_and_snapshots_fail(void **state)
 
 	json_object_set_new(web, "processor_count", json_integer(8));
 	run(f);
-	only_failure(f, "SMIG4003", "vm:web01", "8 virtual processors on the host");
+	tu_only_failure(&f->items, "SMIG4003", "vm:web01", "8 virtual processors on the host");
 	json_object_set_new(web, "processor_count", cpus);
 	json_object_set_new(web, "processor_compatibility",
 	                    json_boolean(!vm_plan(f, "web01")->cpu_compat));
 	run(f);
-	only_failure(f, "SMIG4003", "vm:web01", "processor compatibility");
+	tu_only_failure(&f->items, "SMIG4003", "vm:web01", "processor compatibility");
 	json_object_set_new(web, "processor_compatibility",
 	                    json_boolean(vm_plan(f, "web01")->cpu_compat));
 
@@ -637,11 +596,11 @@ static void processors_and_snapshots_fail(void **state)
 	assert_true(json_is_string(parent));
 	json_object_set_new(s1, "parent_id", json_null());
 	run(f);
-	only_failure(f, "SMIG4004", "vm:web01", "does not descend from");
+	tu_only_failure(&f->items, "SMIG4004", "vm:web01", "does not descend from");
 	json_object_set_new(s1, "parent_id", parent);
 	json_array_remove(snaps, 1);
 	run(f);
-	only_failure(f, "SMIG4004", "vm:web01", "1 snapshot on the host but 2");
+	tu_only_failure(&f->items, "SMIG4004", "vm:web01", "1 snapshot on the host but 2");
 }
 
 static void disk_elsewhere_fails(void **state)
@@ -652,8 +611,8 @@ static void disk_elsewhere_fails(void **state)
 	d = json_array_get(hd, find(hd, "path", "sql01-system.vhd"));
 	json_object_set_new(d, "path", json_string("D:\\VHD\\sql01-system.vhd"));
 	run(f);
-	only_failure(f, "SMIG4005", "vm:sql01/disk:sql01-system.vhd",
-	             "not attached at 'E:\\Moved\\sql01\\sql01-system.vhd' as planned");
+	tu_only_failure(&f->items, "SMIG4005", "vm:sql01/disk:sql01-system.vhd",
+	                "not attached at 'E:\\Moved\\sql01\\sql01-system.vhd' as planned");
 	/* the same path in another case is the same file */
 	json_object_set_new(d, "path", json_string("e:\\MOVED\\SQL01\\sql01-system.vhd"));
 	run(f);
@@ -667,20 +626,23 @@ static void wrong_vlan_fails(void **state)
 
 	json_object_set_new(nic, "vlan_id", json_integer(21));
 	run(f);
-	only_failure(f, "SMIG4006", "vm:web01/nic:Network Adapter",
-	             "access VLAN 21 on the host but 20 on the source");
+	tu_only_failure(&f->items, "SMIG4006", "vm:web01/nic:Network Adapter",
+	                "access VLAN 21 on the host but 20 on the source");
 	json_object_set_new(nic, "vlan_id", json_integer(20));
 	json_object_set_new(nic, "vlan_mode", json_string("Untagged"));
 	run(f);
-	only_failure(f, "SMIG4006", "vm:web01/nic:Network Adapter", "not Access with VLAN 20");
+	tu_only_failure(&f->items, "SMIG4006", "vm:web01/nic:Network Adapter",
+	                "not Access with VLAN 20");
 	json_object_set_new(nic, "vlan_mode", json_string("Access"));
 	json_object_set_new(nic, "switch_name", json_string("Internal Mgmt"));
 	run(f);
-	only_failure(f, "SMIG4006", "vm:web01/nic:Network Adapter", "connected to 'Internal Mgmt'");
+	tu_only_failure(&f->items, "SMIG4006", "vm:web01/nic:Network Adapter",
+	                "connected to 'Internal Mgmt'");
 	json_object_set_new(nic, "switch_name", json_string("External LAN"));
 	json_object_set_new(nic, "mac", json_string("00-15-5D-0A-00-11"));
 	run(f);
-	only_failure(f, "SMIG4006", "vm:web01/nic:Network Adapter", "static MAC address differs");
+	tu_only_failure(&f->items, "SMIG4006", "vm:web01/nic:Network Adapter",
+	                "static MAC address differs");
 }
 
 static void switch_of_another_type_fails(void **state)
@@ -689,10 +651,11 @@ static void switch_of_another_type_fails(void **state)
 
 	json_object_set_new(state_switch(f, "Private Cluster"), "type", json_string("Internal"));
 	run(f);
-	only_failure(f, "SMIG4007", "switch:Private Cluster", "internal on the host but private");
+	tu_only_failure(&f->items, "SMIG4007", "switch:Private Cluster",
+	                "internal on the host but private");
 	json_object_set_new(state_switch(f, "Private Cluster"), "name", json_string("Other"));
 	run(f);
-	only_failure(f, "SMIG4007", "switch:Private Cluster", "no virtual switch named");
+	tu_only_failure(&f->items, "SMIG4007", "switch:Private Cluster", "no virtual switch named");
 }
 
 static struct smig_plan_switch *plan_switch(struct fx *f, const char *name)
@@ -716,13 +679,14 @@ static void unbound_external_fails(void **state)
 	json_object_set_new(ext, "adapter_mac", json_null());
 	json_object_set_new(ext, "adapter_description", json_null());
 	run(f);
-	only_failure(f, "SMIG4007", "switch:External LAN", "binds it as an external network");
+	tu_only_failure(&f->items, "SMIG4007", "switch:External LAN",
+	                "binds it as an external network");
 
 	/* bound, but to another adapter */
 	json_object_set_new(ext, "type", json_string("External"));
 	json_object_set_new(ext, "adapter_mac", json_string("A0-36-9F-12-34-57"));
 	run(f);
-	only_failure(f, "SMIG4007", "switch:External LAN", "not to ");
+	tu_only_failure(&f->items, "SMIG4007", "switch:External LAN", "not to ");
 
 	/* the plan recreated it internal: flagged, not failed */
 	ps->bind_nic = NULL;
@@ -731,7 +695,8 @@ static void unbound_external_fails(void **state)
 	json_object_set_new(ext, "type", json_string("Internal"));
 	run(f);
 	assert_int_equal(smig_postcheck_failures(&f->items), 0);
-	expect(f, "SMIG4007", "switch:External LAN", SMIG_SEV_WARNING, "flagged, not failed");
+	tu_expect(&f->items, "SMIG4007", "switch:External LAN", SMIG_SEV_WARNING,
+	          "flagged, not failed");
 }
 
 static void host_settings_fail(void **state)
@@ -741,11 +706,11 @@ static void host_settings_fail(void **state)
 
 	json_object_set_new(host, "virtual_machine_path", json_string("C:\\Elsewhere"));
 	run(f);
-	only_failure(f, "SMIG4008", "host", "VirtualMachinePath is 'C:\\Elsewhere'");
+	tu_only_failure(&f->items, "SMIG4008", "host", "VirtualMachinePath is 'C:\\Elsewhere'");
 	f->plan.set_data_root = f->plan.set_vhd_path = f->plan.set_mac_range = false;
 	run(f);
 	assert_int_equal(smig_postcheck_failures(&f->items), 0);
-	expect(f, "SMIG4008", "host", SMIG_SEV_INFO, "not compared");
+	tu_expect(&f->items, "SMIG4008", "host", SMIG_SEV_INFO, "not compared");
 }
 
 static void store_differences_fail(void **state)
@@ -768,7 +733,7 @@ static void store_differences_fail(void **state)
 	enc = smig_base64_encode(xml, strlen((char *)xml));
 	json_object_set_new(az, "xml_base64", json_string(enc));
 	run(f);
-	only_failure(f, "SMIG4009", "azman", "has other members on the host");
+	tu_only_failure(&f->items, "SMIG4009", "azman", "has other members on the host");
 	free(enc);
 
 	/* a store that does not parse is an error item; the rest of the report stands */
@@ -776,13 +741,13 @@ static void store_differences_fail(void **state)
 	json_object_set_new(az, "xml_base64", json_string(enc));
 	run(f);
 	assert_int_equal(smig_postcheck_failures(&f->items), 1);
-	expect(f, "SMIG4009", "azman", SMIG_SEV_ERROR, NULL);
+	tu_expect(&f->items, "SMIG4009", "azman", SMIG_SEV_ERROR, NULL);
 	free(enc);
 	free(xml);
 
 	f->plan.store_copy = false;
 	run(f);
-	expect(f, "SMIG4009", "azman", SMIG_SEV_INFO, "did not copy");
+	tu_expect(&f->items, "SMIG4009", "azman", SMIG_SEV_INFO, "did not copy");
 }
 
 static void vmq_and_ip_fail(void **state)
@@ -794,21 +759,21 @@ static void vmq_and_ip_fail(void **state)
 
 	json_object_set_new(vmq, "BelowTenGigVmqEnabled", json_integer(7));
 	run(f);
-	only_failure(f, "SMIG4010", "host", "BelowTenGigVmqEnabled");
+	tu_only_failure(&f->items, "SMIG4010", "host", "BelowTenGigVmqEnabled");
 	json_object_set_new(vmq, "BelowTenGigVmqEnabled", old);
 	i = find(ips, "interface", "Management");
 	ip = json_array_get(ips, i);
 	a = json_object_get(ip, "addresses");
 	json_array_set_new(a, 0, json_string("192.168.1.11/24"));
 	run(f);
-	only_failure(f, "SMIG4011", "nic:Management", "addresses differ");
+	tu_only_failure(&f->items, "SMIG4011", "nic:Management", "addresses differ");
 	json_array_remove(ips, i);
 	run(f);
-	only_failure(f, "SMIG4011", "nic:Management", "no IPv4 settings");
+	tu_only_failure(&f->items, "SMIG4011", "nic:Management", "no IPv4 settings");
 	f->opts.ipmode = SMIG_IPMODE_NONE;
 	run(f);
 	assert_int_equal(smig_postcheck_failures(&f->items), 0);
-	expect(f, "SMIG4011", "host", SMIG_SEV_INFO, "not requested");
+	tu_expect(&f->items, "SMIG4011", "host", SMIG_SEV_INFO, "not requested");
 }
 
 /* ---- malformed and hostile files ---- */

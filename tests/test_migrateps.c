@@ -19,210 +19,11 @@
 #include "importplan.h"
 #include "inventory.h"
 #include "migrateps.h"
+#include "planfix.h"
 
-#define ARCHIVE_ID "d804e301-f7a8-4206-b1ac-197a836253e3"
-#define SQL01 "8A3C5E7F-0A1B-4C2D-8E3F-4A5B6C7D8E02"
-#define WEB01 "6F0B2E9A-41C3-4B8E-9E5B-1D2C3A4B5C01"
-#define DC01 "2C4D6E8F-1A2B-4C3D-9E4F-5A6B7C8D9E03"
 #define NEWID "0D5E2F6A-7B8C-4D9E-8F0A-1B2C3D4E5F60"
 #define LSQ "\xE2\x80\x98" /* U+2018 LEFT SINGLE QUOTATION MARK */
 #define RSQ "\xE2\x80\x99" /* U+2019 RIGHT SINGLE QUOTATION MARK */
-
-struct fx {
-	char *dir, *srcdir, *dstdir;
-	struct smig_inventory *src, *dst;
-};
-
-/* A plan over the example hosts, built by hand (importplan.c computes the real one). */
-struct tplan {
-	struct smig_plan p;
-	struct smig_descriptor desc;
-	struct smig_import_opts opts;
-};
-
-/* The example hosts are built once; each test reads them afresh, so it may change its
- * models (strings it replaces are malloc'd and freed with the inventory). */
-static int group_setup(void **state)
-{
-	struct fx *f = calloc(1, sizeof(*f));
-
-	f->dir = tu_mkdtemp();
-	f->srcdir = tu_fmt("%s/src", f->dir);
-	f->dstdir = tu_fmt("%s/dst", f->dir);
-	tu_build_example("lab-2008r2", f->srcdir);
-	tu_build_example("lab-2012", f->dstdir);
-	*state = f;
-	return 0;
-}
-
-static int group_teardown(void **state)
-{
-	struct fx *f = *state;
-
-	tu_rmtree(f->dir);
-	free(f->dir);
-	free(f->srcdir);
-	free(f->dstdir);
-	free(f);
-	return 0;
-}
-
-static int setup(void **state)
-{
-	struct fx *f = *state;
-
-	f->src = tu_read_host(f->srcdir);
-	f->dst = tu_read_host(f->dstdir);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-
-	smig_inventory_free(f->src);
-	smig_inventory_free(f->dst);
-	f->src = f->dst = NULL;
-	return 0;
-}
-
-/* Replace a model string by a malloc'd copy of `s`. */
-static void set_str(char **slot, const char *s)
-{
-	free(*slot);
-	*slot = strdup(s);
-}
-
-static const char *basename_win(const char *w)
-{
-	const char *b = strrchr(w, '\\');
-
-	return b ? b + 1 : w;
-}
-
-static size_t vm_index(const struct smig_inventory *inv, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < inv->nvms; i++)
-		if (strcmp(inv->vms[i].name, name) == 0 || strcmp(inv->vms[i].id, name) == 0)
-			return i;
-	fail_msg("no VM %s", name);
-	return 0;
-}
-
-static size_t drive_index(const struct smig_inv_vm *v, enum smig_drive_kind_inv kind)
-{
-	size_t j;
-
-	for (j = 0; j < v->ndrives; j++)
-		if (v->drives[j].kind == kind && v->drives[j].pathname[0])
-			return j;
-	fail_msg("VM %s has no drive of kind %d", v->name, (int)kind);
-	return 0;
-}
-
-/* Every source VM selected and placed under D:\Hyper-V and D:\VHD; nothing emptied. */
-static void plan_init(struct tplan *t, const struct fx *f, const struct smig_inventory *src)
-{
-	size_t i, k;
-
-	memset(t, 0, sizeof(*t));
-	t->desc.archive_id = (char *)ARCHIVE_ID;
-	t->p.desc = &t->desc;
-	t->p.src = src;
-	t->p.dst = f->dst;
-	t->p.opts = &t->opts;
-	t->p.hyperv = true;
-	t->p.nswitches = src->nswitches;
-	t->p.switches = calloc(src->nswitches + 1, sizeof(*t->p.switches));
-	for (i = 0; i < src->nswitches; i++) {
-		t->p.switches[i].src = &src->switches[i];
-		t->p.switches[i].guid = strdup(src->switches[i].guid);
-		t->p.switches[i].type = src->switches[i].type;
-	}
-	t->p.nvms = src->nvms;
-	t->p.vms = calloc(src->nvms + 1, sizeof(*t->p.vms));
-	for (i = 0; i < src->nvms; i++) {
-		struct smig_plan_vm *v = &t->p.vms[i];
-		const struct smig_inv_vm *s = &src->vms[i];
-
-		v->src = s;
-		v->selected = true;
-		v->id = strdup(s->id);
-		v->data_root = strdup("D:\\Hyper-V");
-		v->config_winpath = tu_fmt("D:\\Hyper-V\\Virtual Machines\\%s.xml", s->id);
-		v->registration_link = true;
-		v->drive_emptied = calloc(s->ndrives + 1, sizeof(bool));
-		v->ndisks = s->ndisks;
-		v->disks = calloc(s->ndisks + 1, sizeof(*v->disks));
-		for (k = 0; k < s->ndisks; k++) {
-			v->disks[k].src = &s->disks[k];
-			v->disks[k].winpath =
-			    tu_fmt("D:\\VHD\\%s", basename_win(s->disks[k].winpath));
-		}
-		v->nfiles = 1 + s->nsnapshots;
-		v->files = calloc(v->nfiles, sizeof(*v->files));
-		v->files[0].role = "config";
-		v->files[0].winpath = strdup(v->config_winpath);
-		for (k = 0; k < s->nsnapshots; k++) {
-			v->files[1 + k].role = "snapshot-config";
-			v->files[1 + k].winpath =
-			    tu_fmt("D:\\Hyper-V\\Snapshots\\%s.xml", s->snapshots[k].id);
-		}
-	}
-}
-
-static void plan_free(struct tplan *t)
-{
-	size_t i, k;
-
-	for (i = 0; i < t->p.nswitches; i++)
-		free(t->p.switches[i].guid);
-	free(t->p.switches);
-	for (i = 0; i < t->p.nvms; i++) {
-		struct smig_plan_vm *v = &t->p.vms[i];
-
-		free(v->id);
-		free(v->data_root);
-		free(v->config_winpath);
-		free(v->drive_emptied);
-		for (k = 0; k < v->ndisks; k++)
-			free(v->disks[k].winpath);
-		free(v->disks);
-		for (k = 0; k < v->nfiles; k++)
-			free(v->files[k].winpath);
-		free(v->files);
-	}
-	free(t->p.vms);
-}
-
-/* The brief's plan: External LAN downgraded, sql01's pass-through disk, web01's ISO and
- * dc01's floppy emptied, sql01's saved state dropped. */
-static void plan_lab(struct tplan *t, const struct fx *f)
-{
-	size_t i, sql, web, dc;
-
-	plan_init(t, f, f->src);
-	for (i = 0; i < t->p.nswitches; i++) {
-		struct smig_plan_switch *s = &t->p.switches[i];
-
-		if (strcmp(s->src->name, "External LAN") != 0)
-			continue;
-		s->downgraded = true;
-		s->type = SMIG_SWITCH_INTERNAL;
-		s->src_host_vnic = smig_inventory_find_nic(f->src, s->src->host_vnic);
-		assert_non_null(s->src_host_vnic);
-	}
-	sql = vm_index(f->src, SQL01);
-	web = vm_index(f->src, WEB01);
-	dc = vm_index(f->src, DC01);
-	t->p.vms[sql].drive_emptied[drive_index(&f->src->vms[sql], SMIG_INV_DRIVE_PASSTHROUGH)] =
-	    true;
-	t->p.vms[web].drive_emptied[drive_index(&f->src->vms[web], SMIG_INV_DRIVE_ISO)] = true;
-	t->p.vms[dc].drive_emptied[drive_index(&f->src->vms[dc], SMIG_INV_DRIVE_VFD)] = true;
-	t->p.vms[sql].saved_state_dropped = true;
-}
 
 static struct smig_inv_switch *switch_named(const struct smig_inventory *inv, const char *name)
 {
@@ -270,7 +71,7 @@ static size_t count(const char *s, const char *needle)
 }
 
 /* Run ps2012-check over the script; skip() when ../shared or node is not here. */
-static void ps2012_check(const struct fx *f, const char *ps1, size_t len, const char *name)
+static void ps2012_check(const struct tu_lab *f, const char *ps1, size_t len, const char *name)
 {
 	char *tool = tu_shared("../tools/ps2012-check");
 	char *path;
@@ -289,7 +90,7 @@ static void ps2012_check(const struct fx *f, const char *ps1, size_t len, const 
 }
 
 /* The script of `t`, with the checks every script must pass. */
-static char *ps1_of(struct tplan *t, size_t *len)
+static char *ps1_of(struct tu_plan *t, size_t *len)
 {
 	struct smig_err e = SMIG_ERR_INIT;
 	char *ps1 = smig_migrate_ps1(&t->p, len, &e);
@@ -393,11 +194,11 @@ static void assert_only_quoted(const char *ps1, size_t len, const char *needle)
 }
 
 /* The lab plan with a staged store and the processor compatibility of the source. */
-static void plan_full(struct tplan *t, const struct fx *f)
+static void plan_full(struct tu_plan *t, const struct tu_lab *f)
 {
 	size_t i;
 
-	plan_lab(t, f);
+	tu_plan_lab(t, f);
 	for (i = 0; i < t->p.nvms; i++)
 		t->p.vms[i].cpu_compat = t->p.vms[i].src->cpu_compat;
 	t->p.store_copy = true;
@@ -421,8 +222,8 @@ static const char *const phases[] = {
 /* The example host: the phases in order, and every item of the source in them. */
 static void test_lab(void **state)
 {
-	struct fx *f = *state;
-	struct tplan t;
+	struct tu_lab *f = *state;
+	struct tu_plan t;
 	char *ps1, *want;
 	const char *at, *prev, *vms, *fw;
 	size_t len, i, j;
@@ -450,7 +251,7 @@ static void test_lab(void **state)
 		prev = at;
 	}
 	assert_true(len > 17 && strcmp(ps1 + len - 17, "\r\nComplete-Smig\r\n") == 0);
-	assert_non_null(strstr(ps1, "$smigArchive = '" ARCHIVE_ID "'\r\n"));
+	assert_non_null(strstr(ps1, "$smigArchive = '" LAB_ARCHIVE_ID "'\r\n"));
 	at = strstr(ps1, "\r\nif ($StateOnly) {\r\n");
 	assert_true(at != NULL && at < strstr(ps1, phases[0]));
 
@@ -496,7 +297,7 @@ static void test_lab(void **state)
 	assert_int_equal(count(ps1, "\t\t\tImport-VM -CompatibilityReport $smigReport\r\n"),
 	                 f->src->nvms);
 	assert_non_null(
-	    strstr(ps1, "$smigConfig = 'D:\\Hyper-V\\Virtual Machines\\" WEB01 ".xml'\r\n"));
+	    strstr(ps1, "$smigConfig = 'D:\\Hyper-V\\Virtual Machines\\" LAB_WEB01 ".xml'\r\n"));
 	/* web01: static MAC, on External LAN, VLAN 20 */
 	assert_non_null(strstr(ps1, "-Mac '00155D0A0010' -Legacy $false -ByOrder $false\r\n"));
 	assert_non_null(strstr(ps1, "-Switch 'External LAN' -Vlan 20\r\n"));
@@ -549,39 +350,39 @@ static void test_lab(void **state)
 
 	ps2012_check(f, ps1, len, "lab.ps1");
 	free(ps1);
-	plan_free(&t);
+	tu_plan_free(&t);
 }
 
 /* Hostile VM, switch, path and rule names: every one only inside a literal or a comment. */
 static void test_hostile(void **state)
 {
-	struct fx *f = *state;
-	struct tplan t;
+	struct tu_lab *f = *state;
+	struct tu_plan t;
 	struct smig_inv_vm *web, *dc, *sql;
 	struct smig_inv_drive *iso, *vfd;
 	struct smig_inv_switch *lab, *priv;
 	char *ps1;
 	size_t len, i;
 
-	web = &f->src->vms[vm_index(f->src, "web01")];
-	dc = &f->src->vms[vm_index(f->src, "dc01")];
-	sql = &f->src->vms[vm_index(f->src, "sql01")];
-	iso = &web->drives[drive_index(web, SMIG_INV_DRIVE_ISO)];
-	vfd = &dc->drives[drive_index(dc, SMIG_INV_DRIVE_VFD)];
+	web = &f->src->vms[tu_vm_index(f->src, "web01")];
+	dc = &f->src->vms[tu_vm_index(f->src, "dc01")];
+	sql = &f->src->vms[tu_vm_index(f->src, "sql01")];
+	iso = &web->drives[tu_drive_index(web, SMIG_INV_DRIVE_ISO)];
+	vfd = &dc->drives[tu_drive_index(dc, SMIG_INV_DRIVE_VFD)];
 	lab = switch_named(f->src, "Internal Lab");
 	priv = switch_named(f->src, "Private Cluster");
 	plan_full(&t, f);
-	set_str(&web->name, "O'Brien" RSQ "s web\nRemove-Item -Recurse C:\\ #");
-	set_str(&dc->name, "dc\r\n\xE2\x80\xA8Stop-Computer");
-	set_str(&sql->name, "x" LSQ "; Invoke-Expression calc; #");
-	set_str(&lab->name, "$(Stop-Computer) `Format-Volume`; \"Clear-Disk\" #" LSQ);
-	set_str(&priv->name, "Lab'); Remove-Item X:\\ -Recurse #");
-	set_str(&iso->pathname, "D:\\ISO\\O'Brien" RSQ "s $(Stop-Computer).iso");
-	set_str(&vfd->pathname, "C:\\f.vfd'\nRemove-Item -Recurse C:\\\n'");
+	tu_set_str(&web->name, "O'Brien" RSQ "s web\nRemove-Item -Recurse C:\\ #");
+	tu_set_str(&dc->name, "dc\r\n\xE2\x80\xA8Stop-Computer");
+	tu_set_str(&sql->name, "x" LSQ "; Invoke-Expression calc; #");
+	tu_set_str(&lab->name, "$(Stop-Computer) `Format-Volume`; \"Clear-Disk\" #" LSQ);
+	tu_set_str(&priv->name, "Lab'); Remove-Item X:\\ -Recurse #");
+	tu_set_str(&iso->pathname, "D:\\ISO\\O'Brien" RSQ "s $(Stop-Computer).iso");
+	tu_set_str(&vfd->pathname, "C:\\f.vfd'\nRemove-Item -Recurse C:\\\n'");
 	for (i = 0; i < f->src->nfwrules; i++)
 		if (f->src->fwrules[i].user_defined)
-			set_str(&f->src->fwrules[i].description,
-			        "x'); Stop-Computer; #\nStop-Computer");
+			tu_set_str(&f->src->fwrules[i].description,
+			           "x'); Stop-Computer; #\nStop-Computer");
 	ps1 = ps1_of(&t, &len);
 	assert_only_quoted(ps1, len, "Remove-Item");
 	assert_only_quoted(ps1, len, "Stop-Computer");
@@ -600,17 +401,17 @@ static void test_hostile(void **state)
 	/* parameter names are ASCII identifiers made from the names */
 	assert_non_null(strstr(ps1, "\t[int]$Disk_x_Invoke_Expression_calc_SCSI_0_0 = -1\r\n"));
 	/* comments show the names with control characters as '?' */
-	assert_non_null(strstr(ps1, "# -- VM 'dc???Stop-Computer' (" DC01 ") --\r\n"));
+	assert_non_null(strstr(ps1, "# -- VM 'dc???Stop-Computer' (" LAB_DC01 ") --\r\n"));
 	ps2012_check(f, ps1, len, "hostile.ps1");
 	free(ps1);
-	plan_free(&t);
+	tu_plan_free(&t);
 }
 
 /* Each option that changes the script. */
 static void test_options(void **state)
 {
-	struct fx *f = *state;
-	struct tplan t;
+	struct tu_lab *f = *state;
+	struct tu_plan t;
 	struct smig_plan_nicmap map[1];
 	struct smig_plan_switch *ext = NULL, *lab = NULL;
 	char *ps1;
@@ -640,7 +441,7 @@ static void test_options(void **state)
 	for (i = 0; i < t.p.nvms; i++)
 		t.p.vms[i].cpu_compat = true;
 	/* --new-id for web01 */
-	i = vm_index(f->src, WEB01);
+	i = tu_vm_index(f->src, LAB_WEB01);
 	free(t.p.vms[i].id);
 	t.p.vms[i].id = strdup(NEWID);
 	free(t.p.vms[i].config_winpath);
@@ -670,7 +471,7 @@ static void test_options(void **state)
 	                            "$true\r\n"),
 	                 f->src->nvms);
 	assert_non_null(strstr(ps1, "$smigVmId = '" NEWID "'\r\n"));
-	assert_null(strstr(ps1, WEB01));
+	assert_null(strstr(ps1, LAB_WEB01));
 	assert_non_null(strstr(ps1, "'its saved state was discarded (--discard-saved-state)"));
 	assert_non_null(strstr(ps1, "\t$smigWant = 'D:\\Hyper-V'\r\n"));
 	assert_non_null(strstr(ps1, "\t\t\tSet-VMHost -VirtualMachinePath $smigWant\r\n"));
@@ -698,21 +499,21 @@ static void test_options(void **state)
 	free(ps1);
 	t.p.nicmap = NULL;
 	t.p.nnicmap = 0;
-	plan_free(&t);
+	tu_plan_free(&t);
 }
 
 /* Nothing to do: an empty source still gives a whole script that checks and reports. */
 static void test_nothing(void **state)
 {
-	struct fx *f = *state;
+	struct tu_lab *f = *state;
 	struct smig_inventory empty;
-	struct tplan t;
+	struct tu_plan t;
 	char *ps1;
 	size_t len;
 
 	memset(&empty, 0, sizeof(empty));
 	empty.os.computer_name = (char *)"HV-OLD";
-	plan_init(&t, f, &empty);
+	tu_plan_init(&t, f, &empty);
 	ps1 = ps1_of(&t, &len);
 	assert_non_null(strstr(ps1, "\t[string[]]$SourceAddress = @()\r\n)\r\n"));
 	assert_non_null(strstr(ps1, "'the plan imports no VM'"));
@@ -721,35 +522,35 @@ static void test_nothing(void **state)
 	assert_null(strstr(ps1, "$Adapter_"));
 	ps2012_check(f, ps1, len, "nothing.ps1");
 	free(ps1);
-	plan_free(&t);
+	tu_plan_free(&t);
 }
 
 /* Parameter names: unique without regard to case, ASCII, never empty. */
 static void test_params(void **state)
 {
-	struct fx *f = *state;
-	struct tplan t;
+	struct tu_lab *f = *state;
+	struct tu_plan t;
 	struct smig_migrate_params m;
 	struct smig_err e = SMIG_ERR_INIT;
-	size_t i, s = vm_index(f->src, SQL01), pt;
+	size_t i, s = tu_vm_index(f->src, LAB_SQL01), pt;
 
-	plan_lab(&t, f);
+	tu_plan_lab(&t, f);
 	for (i = 0; i < f->src->nswitches; i++)
 		f->src->switches[i].type = SMIG_SWITCH_EXTERNAL;
-	set_str(&f->src->switches[0].name, "Lab");
-	set_str(&f->src->switches[1].name, "lab");
-	set_str(&f->src->switches[2].name, LSQ RSQ);
+	tu_set_str(&f->src->switches[0].name, "Lab");
+	tu_set_str(&f->src->switches[1].name, "lab");
+	tu_set_str(&f->src->switches[2].name, LSQ RSQ);
 	assert_int_equal(smig_migrate_params_build(&t.p, &m, &e), 0);
 	assert_string_equal(m.adapter[0], "Adapter_Lab");
 	assert_string_equal(m.adapter[1], "Adapter_lab_2");
 	assert_string_equal(m.adapter[2], "Adapter_x");
-	pt = drive_index(&f->src->vms[s], SMIG_INV_DRIVE_PASSTHROUGH);
+	pt = tu_drive_index(&f->src->vms[s], SMIG_INV_DRIVE_PASSTHROUGH);
 	assert_string_equal(m.disk[s][pt], "Disk_sql01_SCSI_0_0");
 	for (i = 0; i < m.ndrives[s]; i++)
 		if (i != pt)
 			assert_null(m.disk[s][i]);
 	smig_migrate_params_release(&m);
-	plan_free(&t);
+	tu_plan_free(&t);
 }
 
 static void test_quote(void **state)
@@ -819,18 +620,18 @@ static void test_slot(void **state)
  * icacls cannot take becomes a manual item instead of a command. */
 static void test_rejects(void **state)
 {
-	struct fx *f = *state;
-	struct tplan t;
+	struct tu_lab *f = *state;
+	struct tu_plan t;
 	struct smig_err e = SMIG_ERR_INIT;
 	struct smig_inv_vm *web;
 	char *ps1;
-	size_t len = 0, w = vm_index(f->src, "web01"), s = vm_index(f->src, "sql01");
+	size_t len = 0, w = tu_vm_index(f->src, "web01"), s = tu_vm_index(f->src, "sql01");
 
 	plan_full(&t, f);
-	set_str(&f->src->vms[w].name, "web\xC3(");
+	tu_set_str(&f->src->vms[w].name, "web\xC3(");
 	assert_null(smig_migrate_ps1(&t.p, &len, &e));
 	assert_int_equal(e.kind, SMIG_ERR_FORMAT);
-	set_str(&f->src->vms[w].name, "web01");
+	tu_set_str(&f->src->vms[w].name, "web01");
 	smig_err_clear(&e);
 
 	free(t.p.vms[w].id);
@@ -839,7 +640,7 @@ static void test_rejects(void **state)
 	assert_int_equal(e.kind, SMIG_ERR_USAGE);
 	assert_non_null(strstr(e.msg, "'web01'"));
 	free(t.p.vms[w].id);
-	t.p.vms[w].id = strdup(WEB01);
+	t.p.vms[w].id = strdup(LAB_WEB01);
 	smig_err_clear(&e);
 
 	t.p.desc = NULL;
@@ -858,27 +659,27 @@ static void test_rejects(void **state)
 
 	/* an ISO in a slot Hyper-V does not have: a manual item, no command */
 	web = &f->src->vms[w];
-	set_str(&web->drives[drive_index(web, SMIG_INV_DRIVE_ISO)].slot, "IDE 7:0");
+	tu_set_str(&web->drives[tu_drive_index(web, SMIG_INV_DRIVE_ISO)].slot, "IDE 7:0");
 	ps1 = ps1_of(&t, &len);
 	assert_non_null(strstr(ps1, "'manual' ('reattach ' + 'D:\\ISO\\en_windows_server_2008_r2_"
 	                            "with_sp1_x64.iso' + ' by hand"));
 	assert_null(strstr(ps1, "' / IDE 7:0'"));
 	free(ps1);
-	plan_free(&t);
+	tu_plan_free(&t);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_lab, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_hostile, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_options, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_nothing, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_params, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_lab, tu_lab_setup, tu_lab_teardown),
+	    cmocka_unit_test_setup_teardown(test_hostile, tu_lab_setup, tu_lab_teardown),
+	    cmocka_unit_test_setup_teardown(test_options, tu_lab_setup, tu_lab_teardown),
+	    cmocka_unit_test_setup_teardown(test_nothing, tu_lab_setup, tu_lab_teardown),
+	    cmocka_unit_test_setup_teardown(test_params, tu_lab_setup, tu_lab_teardown),
 	    cmocka_unit_test(test_quote),
 	    cmocka_unit_test(test_slot),
-	    cmocka_unit_test_setup_teardown(test_rejects, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_rejects, tu_lab_setup, tu_lab_teardown),
 	};
 
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return cmocka_run_group_tests(tests, tu_lab_group_setup, tu_lab_group_teardown);
 }

@@ -21,6 +21,7 @@
 #include "fileio.h"
 #include "importplan.h"
 #include "inventory.h"
+#include "planfix.h"
 #include "postcheck.h"
 #include "strbuf.h"
 #include "vmconfig.h"
@@ -98,13 +99,6 @@ static void sha256_of(const char *path, uint8_t out[32])
 	memcpy(g_sums[g_nsums++].sum, out, 32);
 	free(sum);
 	free(txt);
-}
-
-static const char *basename_win(const char *w)
-{
-	const char *s = strrchr(w, '\\');
-
-	return s ? s + 1 : w;
 }
 
 /* The destination local path of a source local path: same layout under f->dst. */
@@ -199,7 +193,7 @@ static void build_plan(struct fx *f)
 		for (j = 0; j < s->ndisks; j++) {
 			pv->disks[j].src = &s->disks[j];
 			pv->disks[j].member = add_member(
-			    f, tu_fmt("disks/%s/%s", s->id, basename_win(s->disks[j].winpath)),
+			    f, tu_fmt("disks/%s/%s", s->id, tu_winbase(s->disks[j].winpath)),
 			    s->disks[j].local, true);
 			pv->disks[j].winpath = xstrdup(s->disks[j].winpath);
 			pv->disks[j].local = dest_of(f, s->disks[j].local);
@@ -382,64 +376,6 @@ static void run(struct fx *f, bool with_hashes)
 		fail_msg("smig_postcheck: %s", e.msg);
 }
 
-static const struct smig_problem *item(const struct fx *f, const char *id, const char *subject)
-{
-	const struct smig_problem *found = NULL;
-	size_t i;
-
-	for (i = 0; i < f->items.count; i++) {
-		if (strcmp(f->items.items[i].id, id) != 0 ||
-		    strcmp(f->items.items[i].subject, subject) != 0)
-			continue;
-		if (found != NULL)
-			fail_msg("two %s items for '%s'", id, subject);
-		found = &f->items.items[i];
-	}
-	if (found == NULL)
-		fail_msg("no %s item for '%s'", id, subject);
-	return found;
-}
-
-static void dump(const struct fx *f)
-{
-	size_t i;
-
-	for (i = 0; i < f->items.count; i++)
-		if (f->items.items[i].severity == SMIG_SEV_FAIL ||
-		    f->items.items[i].severity == SMIG_SEV_ERROR)
-			print_message("  %s %s %s: %s\n", f->items.items[i].id,
-			              smig_severity_name(f->items.items[i].severity),
-			              f->items.items[i].subject, f->items.items[i].message);
-}
-
-static void expect(const struct fx *f, const char *id, const char *subject, enum smig_severity sev,
-                   const char *needle)
-{
-	const struct smig_problem *it = item(f, id, subject);
-
-	if (it->severity != sev)
-		fail_msg("%s %s is %s: %s", id, subject, smig_severity_name(it->severity),
-		         it->message);
-	if (needle != NULL && strstr(it->message, needle) == NULL)
-		fail_msg("'%s' not in '%s'", needle, it->message);
-}
-
-/* Exactly one failure, the (id, subject) item, with `needle` in its message. */
-static void only_failure(struct fx *f, const char *id, const char *subject, const char *needle)
-{
-	if (smig_postcheck_failures(&f->items) != 1)
-		dump(f);
-	assert_int_equal(smig_postcheck_failures(&f->items), 1);
-	expect(f, id, subject, SMIG_SEV_FAIL, needle);
-}
-
-static void no_failure(struct fx *f)
-{
-	if (smig_postcheck_failures(&f->items) != 0)
-		dump(f);
-	assert_int_equal(smig_postcheck_failures(&f->items), 0);
-}
-
 static size_t vm_index(const struct smig_inventory *inv, const char *name)
 {
 	size_t i;
@@ -485,7 +421,7 @@ static void faithful_placement_passes(void **state)
 	size_t i, j;
 
 	run(f, true);
-	no_failure(f);
+	tu_no_failure(&f->items);
 	assert_int_equal(smig_problems_count(&f->items, SMIG_SEV_WARNING), 0);
 	for (i = 0; i < sizeof(checked) / sizeof(checked[0]); i++) {
 		bool seen = false;
@@ -498,9 +434,9 @@ static void faithful_placement_passes(void **state)
 	}
 	/* what Hyper-V owns is migrate.ps1's: information, never a pass */
 	for (i = 0; i < sizeof(live) / sizeof(live[0]); i++)
-		expect(f, live[i], "host", SMIG_SEV_INFO, "report --state");
-	expect(f, "SMIG4007", "host", SMIG_SEV_INFO, "'External LAN'");
-	expect(f, "SMIG4009", "azman", SMIG_SEV_INFO, "InitialStore.xml");
+		tu_expect(&f->items, live[i], "host", SMIG_SEV_INFO, "report --state");
+	tu_expect(&f->items, "SMIG4007", "host", SMIG_SEV_INFO, "'External LAN'");
+	tu_expect(&f->items, "SMIG4009", "azman", SMIG_SEV_INFO, "InitialStore.xml");
 	for (j = 0; j < f->items.count; j++) {
 		const char *id = f->items.items[j].id;
 
@@ -509,51 +445,58 @@ static void faithful_placement_passes(void **state)
 	}
 
 	needle = tu_fmt("version %lld, as on the source", (long long)web->src->version);
-	expect(f, "SMIG4001", "vm:web01", SMIG_SEV_PASS, needle);
+	tu_expect(&f->items, "SMIG4001", "vm:web01", SMIG_SEV_PASS, needle);
 	free(needle);
-	expect(f, "SMIG4001", "vm:web01", SMIG_SEV_PASS, "id 6F0B2E9A-41C3-4B8E-9E5B-1D2C3A4B5C01");
-	expect(f, "SMIG4001", "vm:web01", SMIG_SEV_PASS, "ends at </configuration>");
+	tu_expect(&f->items, "SMIG4001", "vm:web01", SMIG_SEV_PASS,
+	          "id 6F0B2E9A-41C3-4B8E-9E5B-1D2C3A4B5C01");
+	tu_expect(&f->items, "SMIG4001", "vm:web01", SMIG_SEV_PASS, "ends at </configuration>");
 	needle =
 	    tu_fmt("version %lld, as on the source", (long long)pvm(f, "test01")->src->version);
-	expect(f, "SMIG4001", "vm:test01", SMIG_SEV_PASS, needle);
+	tu_expect(&f->items, "SMIG4001", "vm:test01", SMIG_SEV_PASS, needle);
 	free(needle);
-	expect(f, "SMIG4001", "vm:sql01", SMIG_SEV_PASS, "saved-state file");
-	expect(f, "SMIG4001", "vm:web01/registration", SMIG_SEV_INFO, "Compare-VM -Register");
-	expect(f, "SMIG4002", "vm:sql01", SMIG_SEV_PASS, "dynamic, range 512-4096 MB");
-	expect(f, "SMIG4003", "vm:sql01", SMIG_SEV_PASS, "4 virtual processors");
-	expect(f, "SMIG4003", "vm:dc01/processor-compatibility", SMIG_SEV_INFO,
-	       "migrate.ps1 sets it on");
-	expect(f, "SMIG4004", "vm:web01", SMIG_SEV_PASS, "2 snapshot configurations present");
-	expect(f, "SMIG4004", "vm:web01", SMIG_SEV_PASS, "2 snapshot saved-state files");
-	expect(f, "SMIG4004", "vm:dc01", SMIG_SEV_PASS, "no snapshots");
+	tu_expect(&f->items, "SMIG4001", "vm:sql01", SMIG_SEV_PASS, "saved-state file");
+	tu_expect(&f->items, "SMIG4001", "vm:web01/registration", SMIG_SEV_INFO,
+	          "Compare-VM -Register");
+	tu_expect(&f->items, "SMIG4002", "vm:sql01", SMIG_SEV_PASS, "dynamic, range 512-4096 MB");
+	tu_expect(&f->items, "SMIG4003", "vm:sql01", SMIG_SEV_PASS, "4 virtual processors");
+	tu_expect(&f->items, "SMIG4003", "vm:dc01/processor-compatibility", SMIG_SEV_INFO,
+	          "migrate.ps1 sets it on");
+	tu_expect(&f->items, "SMIG4004", "vm:web01", SMIG_SEV_PASS,
+	          "2 snapshot configurations present");
+	tu_expect(&f->items, "SMIG4004", "vm:web01", SMIG_SEV_PASS, "2 snapshot saved-state files");
+	tu_expect(&f->items, "SMIG4004", "vm:dc01", SMIG_SEV_PASS, "no snapshots");
 	sha256_of(web->disks[2].src->local, sum);
 	for (i = 0; i < 32; i++)
 		snprintf(hex + 2 * i, 3, "%02x", sum[i]);
 	needle = tu_fmt("SHA-256 %s as signed", hex);
-	expect(f, "SMIG4005", "vm:web01/disk:web01.vhd", SMIG_SEV_PASS, needle);
+	tu_expect(&f->items, "SMIG4005", "vm:web01/disk:web01.vhd", SMIG_SEV_PASS, needle);
 	free(needle);
-	expect(f, "SMIG4005", "vm:web01/disk:web01_4E6C8B21-0003-4D3F-8A21-6B7C8D9E0F03.avhd",
-	       SMIG_SEV_PASS, "its chain resolves: parent 'D:\\VHD\\web01_4E6C8B21-0002");
-	expect(f, "SMIG4005", "vm:sql01/disk:sql01-system.vhd", SMIG_SEV_PASS, "fixed");
-	expect(f, "SMIG4005", "vm:web01/drive:IDE 0:0", SMIG_SEV_PASS,
-	       "points to 'D:\\VHD\\web01_4E6C8B21-0003-4D3F-8A21-6B7C8D9E0F03.avhd'");
-	expect(f, "SMIG4005", "vm:web01/drive:IDE 1:0", SMIG_SEV_PASS, "manual step SMIG3003");
-	expect(f, "SMIG4005", "vm:sql01/drive:SCSI 0:0", SMIG_SEV_PASS, "SMIG3002");
-	expect(f, "SMIG4005", "vm:dc01/drive:Floppy 0:0", SMIG_SEV_PASS, "SMIG3004");
-	expect(f, "SMIG4006", "vm:web01", SMIG_SEV_PASS, "1 network adapter");
-	expect(f, "SMIG4006", "vm:web01/nic:Network Adapter", SMIG_SEV_PASS,
-	       "MAC address 00-15-5D-0A-00-10");
-	expect(f, "SMIG4006", "vm:dc01/nic:Network Adapter", SMIG_SEV_PASS, "dynamic");
-	expect(f, "SMIG4006", "vm:test01/nic:Legacy Network Adapter", SMIG_SEV_PASS, "legacy");
-	expect(f, "SMIG4006", "vm:web01/connections", SMIG_SEV_INFO,
-	       "'Network Adapter' to 'External LAN' (VLAN 20)");
-	expect(f, "SMIG4006", "vm:test01/connections", SMIG_SEV_INFO, "no network adapter");
+	tu_expect(&f->items, "SMIG4005",
+	          "vm:web01/disk:web01_4E6C8B21-0003-4D3F-8A21-6B7C8D9E0F03.avhd", SMIG_SEV_PASS,
+	          "its chain resolves: parent 'D:\\VHD\\web01_4E6C8B21-0002");
+	tu_expect(&f->items, "SMIG4005", "vm:sql01/disk:sql01-system.vhd", SMIG_SEV_PASS, "fixed");
+	tu_expect(&f->items, "SMIG4005", "vm:web01/drive:IDE 0:0", SMIG_SEV_PASS,
+	          "points to 'D:\\VHD\\web01_4E6C8B21-0003-4D3F-8A21-6B7C8D9E0F03.avhd'");
+	tu_expect(&f->items, "SMIG4005", "vm:web01/drive:IDE 1:0", SMIG_SEV_PASS,
+	          "manual step SMIG3003");
+	tu_expect(&f->items, "SMIG4005", "vm:sql01/drive:SCSI 0:0", SMIG_SEV_PASS, "SMIG3002");
+	tu_expect(&f->items, "SMIG4005", "vm:dc01/drive:Floppy 0:0", SMIG_SEV_PASS, "SMIG3004");
+	tu_expect(&f->items, "SMIG4006", "vm:web01", SMIG_SEV_PASS, "1 network adapter");
+	tu_expect(&f->items, "SMIG4006", "vm:web01/nic:Network Adapter", SMIG_SEV_PASS,
+	          "MAC address 00-15-5D-0A-00-10");
+	tu_expect(&f->items, "SMIG4006", "vm:dc01/nic:Network Adapter", SMIG_SEV_PASS, "dynamic");
+	tu_expect(&f->items, "SMIG4006", "vm:test01/nic:Legacy Network Adapter", SMIG_SEV_PASS,
+	          "legacy");
+	tu_expect(&f->items, "SMIG4006", "vm:web01/connections", SMIG_SEV_INFO,
+	          "'Network Adapter' to 'External LAN' (VLAN 20)");
+	tu_expect(&f->items, "SMIG4006", "vm:test01/connections", SMIG_SEV_INFO,
+	          "no network adapter");
 
 	/* without the archive's hashes: one info item, and the disks still pass on the rest */
 	run(f, false);
-	no_failure(f);
-	expect(f, "SMIG4005", "archive", SMIG_SEV_INFO, "not compared");
-	expect(f, "SMIG4005", "vm:web01/disk:web01.vhd", SMIG_SEV_PASS, "not compared");
+	tu_no_failure(&f->items);
+	tu_expect(&f->items, "SMIG4005", "archive", SMIG_SEV_INFO, "not compared");
+	tu_expect(&f->items, "SMIG4005", "vm:web01/disk:web01.vhd", SMIG_SEV_PASS, "not compared");
 }
 
 /* ---- SMIG4001 ---- */
@@ -575,17 +518,17 @@ static void config_stamped_or_ended(void **state)
 	free(buf);
 	smig_vmconfig_free(cfg);
 	run(f, false);
-	only_failure(f, "SMIG4001", "vm:web01", "version 1024 was stamped on it");
-	expect(f, "SMIG4001", "vm:web01", SMIG_SEV_FAIL, "version 768 and must stay so");
+	tu_only_failure(&f->items, "SMIG4001", "vm:web01", "version 1024 was stamped on it");
+	tu_expect(&f->items, "SMIG4001", "vm:web01", SMIG_SEV_FAIL, "version 768 and must stay so");
 
 	/* the faithful configuration with a CRLF after </configuration> */
 	place_config(pv, smig_staged_find(f->staged, pv->files[0].member)->local, false, true,
 	             pv->config_local);
 	run(f, false);
-	no_failure(f);
+	tu_no_failure(&f->items);
 	assert_int_equal(tu_sh("printf '\\r\\000\\n\\000' >> '%s'", pv->config_local), 0);
 	run(f, false);
-	only_failure(f, "SMIG4001", "vm:web01", "a line end follows </configuration>");
+	tu_only_failure(&f->items, "SMIG4001", "vm:web01", "a line end follows </configuration>");
 }
 
 static void config_missing_or_other_id(void **state)
@@ -595,27 +538,27 @@ static void config_missing_or_other_id(void **state)
 
 	assert_int_equal(tu_sh("rm '%s'", pv->config_local), 0);
 	run(f, false);
-	only_failure(f, "SMIG4001", "vm:dc01", "the configuration is missing at 'C:\\");
-	expect(f, "SMIG4002", "vm:dc01", SMIG_SEV_INFO, "could not be read");
-	expect(f, "SMIG4006", "vm:dc01", SMIG_SEV_INFO, "could not be read");
+	tu_only_failure(&f->items, "SMIG4001", "vm:dc01", "the configuration is missing at 'C:\\");
+	tu_expect(&f->items, "SMIG4002", "vm:dc01", SMIG_SEV_INFO, "could not be read");
+	tu_expect(&f->items, "SMIG4006", "vm:dc01", SMIG_SEV_INFO, "could not be read");
 
 	/* a file that is not a configuration */
 	tu_write(pv->config_local, "<configuration>", 15);
 	run(f, false);
-	only_failure(f, "SMIG4001", "vm:dc01", "does not load");
+	tu_only_failure(&f->items, "SMIG4001", "vm:dc01", "does not load");
 
 	/* --new-id: the placed configuration must carry the new id */
 	replace(&pv->id, "11111111-2222-4333-8444-555555555555");
 	place_config(pv, smig_staged_find(f->staged, pv->files[0].member)->local, false, true,
 	             pv->config_local);
 	run(f, false);
-	no_failure(f);
-	expect(f, "SMIG4001", "vm:dc01", SMIG_SEV_PASS,
-	       "new id 11111111-2222-4333-8444-555555555555 as planned");
+	tu_no_failure(&f->items);
+	tu_expect(&f->items, "SMIG4001", "vm:dc01", SMIG_SEV_PASS,
+	          "new id 11111111-2222-4333-8444-555555555555 as planned");
 	replace(&pv->id, "11111111-2222-4333-8444-555555555556");
 	run(f, false);
-	only_failure(f, "SMIG4001", "vm:dc01",
-	             "not 11111111-2222-4333-8444-555555555556 as planned");
+	tu_only_failure(&f->items, "SMIG4001", "vm:dc01",
+	                "not 11111111-2222-4333-8444-555555555556 as planned");
 }
 
 /* ---- SMIG4002, SMIG4003 ---- */
@@ -627,15 +570,16 @@ static void memory_or_processors_changed(void **state)
 
 	sed_config(web, "s|<size type=\"integer\">2048</size>|<size type=\"integer\">1024</size>|");
 	run(f, false);
-	only_failure(f, "SMIG4002", "vm:web01",
-	             "startup memory is 1024 MB in the placed configuration but 2048");
+	tu_only_failure(&f->items, "SMIG4002", "vm:web01",
+	                "startup memory is 1024 MB in the placed configuration but 2048");
 	sed_config(web, "s|<size type=\"integer\">1024</size>|<size type=\"integer\">2048</size>|");
 	run(f, false);
-	no_failure(f);
+	tu_no_failure(&f->items);
 
 	sed_config(sql, "s|<count type=\"integer\">4</count>|<count type=\"integer\">2</count>|");
 	run(f, false);
-	only_failure(f, "SMIG4003", "vm:sql01", "2 virtual processors in the placed configuration");
+	tu_only_failure(&f->items, "SMIG4003", "vm:sql01",
+	                "2 virtual processors in the placed configuration");
 }
 
 /* ---- SMIG4004 ---- */
@@ -648,19 +592,21 @@ static void snapshot_config_missing(void **state)
 	assert_string_equal(pv->files[2].role, "snapshot-config");
 	assert_int_equal(tu_sh("rm '%s'", pv->files[2].local), 0);
 	run(f, false);
-	only_failure(f, "SMIG4004", "vm:web01",
-	             "1 snapshot configuration on the destination but 2 snapshots");
-	expect(f, "SMIG4004", "vm:web01", SMIG_SEV_FAIL, "snapshot configuration is missing");
+	tu_only_failure(&f->items, "SMIG4004", "vm:web01",
+	                "1 snapshot configuration on the destination but 2 snapshots");
+	tu_expect(&f->items, "SMIG4004", "vm:web01", SMIG_SEV_FAIL,
+	          "snapshot configuration is missing");
 
 	/* and one placed, but stamped */
 	place_config(pv, smig_staged_find(f->staged, pv->files[2].member)->local, true, true,
 	             pv->files[2].local);
 	run(f, false);
-	no_failure(f);
+	tu_no_failure(&f->items);
 	sed_config(pv->files[2].local, "s|<version type=\"integer\">768</version>|"
 	                               "<version type=\"integer\">1024</version>|");
 	run(f, false);
-	only_failure(f, "SMIG4004", "vm:web01", "version 1024, newer than the source's 768");
+	tu_only_failure(&f->items, "SMIG4004", "vm:web01",
+	                "version 1024, newer than the source's 768");
 }
 
 /* ---- SMIG4005 ---- */
@@ -671,40 +617,44 @@ static void disk_missing_or_changed(void **state)
 	struct smig_plan_vm *pv = pvm(f, "web01");
 	const char *base = pv->disks[2].local, *subject = "vm:web01/disk:web01.vhd";
 
-	assert_string_equal(basename_win(pv->disks[2].winpath), "web01.vhd");
+	assert_string_equal(tu_winbase(pv->disks[2].winpath), "web01.vhd");
 	/* one byte written into the data of the placed base disk */
 	assert_int_equal(
 	    tu_sh("printf 'X' | dd of='%s' bs=1 seek=8192 conv=notrunc status=none", base), 0);
 	run(f, true);
-	only_failure(f, "SMIG4005", subject, "on the destination but the archive signed");
+	tu_only_failure(&f->items, "SMIG4005", subject,
+	                "on the destination but the archive signed");
 	/* without the archive's hashes the change goes unseen: only the info item says so */
 	run(f, false);
-	no_failure(f);
+	tu_no_failure(&f->items);
 	/* re-parenting rewrote the header: the hash is not compared, the rest still is */
 	pv->disks[2].reparent = true;
 	run(f, true);
-	no_failure(f);
-	expect(f, "SMIG4005", subject, SMIG_SEV_PASS, "re-parenting rewrote the header");
+	tu_no_failure(&f->items);
+	tu_expect(&f->items, "SMIG4005", subject, SMIG_SEV_PASS, "re-parenting rewrote the header");
 	pv->disks[2].reparent = false;
 
 	/* the base disk gone: it is missing, and the chains above it no longer resolve */
 	assert_int_equal(tu_sh("rm '%s'", base), 0);
 	run(f, true);
 	assert_int_equal(smig_postcheck_failures(&f->items), 3);
-	expect(f, "SMIG4005", subject, SMIG_SEV_FAIL,
-	       "the disk is missing at 'D:\\VHD\\web01.vhd'");
-	expect(f, "SMIG4005", "vm:web01/disk:web01_4E6C8B21-0002-4D3F-8A21-6B7C8D9E0F02.avhd",
-	       SMIG_SEV_FAIL, "its chain does not resolve");
-	expect(f, "SMIG4005", "vm:web01/disk:web01_4E6C8B21-0003-4D3F-8A21-6B7C8D9E0F03.avhd",
-	       SMIG_SEV_FAIL, "its chain does not resolve");
+	tu_expect(&f->items, "SMIG4005", subject, SMIG_SEV_FAIL,
+	          "the disk is missing at 'D:\\VHD\\web01.vhd'");
+	tu_expect(&f->items, "SMIG4005",
+	          "vm:web01/disk:web01_4E6C8B21-0002-4D3F-8A21-6B7C8D9E0F02.avhd", SMIG_SEV_FAIL,
+	          "its chain does not resolve");
+	tu_expect(&f->items, "SMIG4005",
+	          "vm:web01/disk:web01_4E6C8B21-0003-4D3F-8A21-6B7C8D9E0F03.avhd", SMIG_SEV_FAIL,
+	          "its chain does not resolve");
 
 	/* another disk in its place: same name, other unique id and size */
 	copy_file(pvm(f, "test01")->disks[0].local, base);
 	run(f, true);
-	expect(f, "SMIG4005", subject, SMIG_SEV_FAIL, "unique id differs");
-	expect(f, "SMIG4005", subject, SMIG_SEV_FAIL, "virtual size is 16777216 bytes");
-	expect(f, "SMIG4005", "vm:web01/disk:web01_4E6C8B21-0002-4D3F-8A21-6B7C8D9E0F02.avhd",
-	       SMIG_SEV_FAIL, "its chain does not resolve");
+	tu_expect(&f->items, "SMIG4005", subject, SMIG_SEV_FAIL, "unique id differs");
+	tu_expect(&f->items, "SMIG4005", subject, SMIG_SEV_FAIL, "virtual size is 16777216 bytes");
+	tu_expect(&f->items, "SMIG4005",
+	          "vm:web01/disk:web01_4E6C8B21-0002-4D3F-8A21-6B7C8D9E0F02.avhd", SMIG_SEV_FAIL,
+	          "its chain does not resolve");
 }
 
 static void disk_truncated(void **state)
@@ -714,7 +664,8 @@ static void disk_truncated(void **state)
 
 	assert_int_equal(tu_sh("truncate -s -512 '%s'", sys), 0);
 	run(f, false);
-	only_failure(f, "SMIG4005", "vm:sql01/disk:sql01-system.vhd", "does not open as a VHD");
+	tu_only_failure(&f->items, "SMIG4005", "vm:sql01/disk:sql01-system.vhd",
+	                "does not open as a VHD");
 }
 
 static void drive_not_rewritten(void **state)
@@ -726,22 +677,22 @@ static void drive_not_rewritten(void **state)
 	place_config(pv, smig_staged_find(f->staged, pv->files[0].member)->local, false, false,
 	             pv->config_local);
 	run(f, false);
-	only_failure(f, "SMIG4005", "vm:web01/drive:IDE 1:0", "should be empty");
+	tu_only_failure(&f->items, "SMIG4005", "vm:web01/drive:IDE 1:0", "should be empty");
 
 	/* a disk planned elsewhere than the configuration points to */
 	place_config(pv, smig_staged_find(f->staged, pv->files[0].member)->local, false, true,
 	             pv->config_local);
 	replace(&pv->disks[0].winpath, "E:\\VHD\\web01_4E6C8B21-0003-4D3F-8A21-6B7C8D9E0F03.avhd");
 	run(f, false);
-	only_failure(
-	    f, "SMIG4005", "vm:web01/drive:IDE 0:0",
+	tu_only_failure(
+	    &f->items, "SMIG4005", "vm:web01/drive:IDE 0:0",
 	    "not to 'E:\\VHD\\web01_4E6C8B21-0003-4D3F-8A21-6B7C8D9E0F03.avhd' as planned");
 	/* placed as planned: Windows paths compare in any case */
 	place_config(pv, smig_staged_find(f->staged, pv->files[0].member)->local, false, true,
 	             pv->config_local);
 	replace(&pv->disks[0].winpath, "e:\\vhd\\WEB01_4E6C8B21-0003-4D3F-8A21-6B7C8D9E0F03.AVHD");
 	run(f, false);
-	no_failure(f);
+	tu_no_failure(&f->items);
 }
 
 /* ---- SMIG4006 ---- */
@@ -753,18 +704,19 @@ static void nic_changed(void **state)
 
 	sed_config(web, "s|00-15-5D-0A-00-10|00-15-5D-0A-00-11|");
 	run(f, false);
-	only_failure(f, "SMIG4006", "vm:web01/nic:Network Adapter",
-	             "MAC address 00-15-5D-0A-00-11 in the placed configuration but "
-	             "00-15-5D-0A-00-10");
+	tu_only_failure(&f->items, "SMIG4006", "vm:web01/nic:Network Adapter",
+	                "MAC address 00-15-5D-0A-00-11 in the placed configuration but "
+	                "00-15-5D-0A-00-10");
 	sed_config(web, "s|00-15-5D-0A-00-11|00155D0A0010|"); /* same MAC, other form */
 	run(f, false);
-	no_failure(f);
+	tu_no_failure(&f->items);
 
 	/* the switch reference is the source's, as it was */
 	sed_config(web,
 	           "s|A1E0F6C2-3B4D-4E5F-8A9B-0C1D2E3F4A01|A1E0F6C2-3B4D-4E5F-8A9B-0C1D2E3F4A09|");
 	run(f, false);
-	only_failure(f, "SMIG4006", "vm:web01/nic:Network Adapter", "its switch reference");
+	tu_only_failure(&f->items, "SMIG4006", "vm:web01/nic:Network Adapter",
+	                "its switch reference");
 }
 
 /* ---- SMIG4007-4011: never checked from files ---- */
@@ -777,13 +729,13 @@ static void live_objects_not_migrated(void **state)
 	f->plan.set_vmq = false;
 	f->opts.ipmode = SMIG_IPMODE_NONE;
 	run(f, false);
-	no_failure(f);
-	expect(f, "SMIG4009", "azman", SMIG_SEV_INFO, "the destination keeps its own");
-	expect(f, "SMIG4010", "host", SMIG_SEV_INFO, "no VMQ setting is migrated");
-	expect(f, "SMIG4011", "host", SMIG_SEV_INFO, "--ipconfig-mode none");
+	tu_no_failure(&f->items);
+	tu_expect(&f->items, "SMIG4009", "azman", SMIG_SEV_INFO, "the destination keeps its own");
+	tu_expect(&f->items, "SMIG4010", "host", SMIG_SEV_INFO, "no VMQ setting is migrated");
+	tu_expect(&f->items, "SMIG4011", "host", SMIG_SEV_INFO, "--ipconfig-mode none");
 	f->src->azman.ad_store = true;
 	run(f, false);
-	expect(f, "SMIG4009", "azman", SMIG_SEV_INFO, "Active Directory");
+	tu_expect(&f->items, "SMIG4009", "azman", SMIG_SEV_INFO, "Active Directory");
 }
 
 int main(void)

@@ -11,6 +11,7 @@
 #include "fileio.h"
 #include "hostfs.h"
 #include "inventory.h"
+#include "postcheck.h"
 
 char *tu_mkdtemp(void)
 {
@@ -131,4 +132,63 @@ struct smig_inventory *tu_read_host(const char *root)
 		fail_msg("reading the host '%s': %s", root, e.msg);
 	smig_hostfs_free(fs);
 	return inv;
+}
+
+const struct smig_problem *tu_item(const struct smig_problems *items, const char *id,
+                                   const char *subject)
+{
+	const struct smig_problem *found = NULL;
+	size_t i;
+
+	for (i = 0; i < items->count; i++) {
+		if (strcmp(items->items[i].id, id) != 0 ||
+		    strcmp(items->items[i].subject, subject) != 0)
+			continue;
+		if (found != NULL)
+			fail_msg("two %s items for '%s'", id, subject);
+		found = &items->items[i];
+	}
+	if (found == NULL)
+		fail_msg("no %s item for '%s'", id, subject);
+	return found;
+}
+
+void tu_dump_items(const struct smig_problems *items)
+{
+	size_t i;
+
+	for (i = 0; i < items->count; i++)
+		if (items->items[i].severity != SMIG_SEV_PASS &&
+		    items->items[i].severity != SMIG_SEV_INFO)
+			print_message("  %s %s %s: %s\n", items->items[i].id,
+			              smig_severity_name(items->items[i].severity),
+			              items->items[i].subject, items->items[i].message);
+}
+
+void tu_expect(const struct smig_problems *items, const char *id, const char *subject,
+               enum smig_severity sev, const char *needle)
+{
+	const struct smig_problem *it = tu_item(items, id, subject);
+
+	if (it->severity != sev)
+		fail_msg("%s %s is %s: %s", id, subject, smig_severity_name(it->severity),
+		         it->message);
+	if (needle != NULL && strstr(it->message, needle) == NULL)
+		fail_msg("'%s' not in '%s'", needle, it->message);
+}
+
+void tu_only_failure(const struct smig_problems *items, const char *id, const char *subject,
+                     const char *needle)
+{
+	if (smig_postcheck_failures(items) != 1)
+		tu_dump_items(items);
+	assert_int_equal(smig_postcheck_failures(items), 1);
+	tu_expect(items, id, subject, SMIG_SEV_FAIL, needle);
+}
+
+void tu_no_failure(const struct smig_problems *items)
+{
+	if (smig_postcheck_failures(items) != 0)
+		tu_dump_items(items);
+	assert_int_equal(smig_postcheck_failures(items), 0);
 }

@@ -1,6 +1,7 @@
 /*
  * testutil.h - helpers shared by the cmocka unit tests: scratch directories, the path of
- * a real sample in ../shared/data (or NULL when it is not there), whole-file reads.
+ * a real sample in ../shared/data (or NULL when it is not there), whole-file reads, and the
+ * items of a verification report (postcheck.h, livecheck.h).
  */
 #ifndef SMIG_TESTUTIL_H
 #define SMIG_TESTUTIL_H
@@ -10,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+
+#include "problem.h"
 
 /* A fresh directory under $TMPDIR, removed by tu_rmtree(). Returns a malloc'd path. */
 char *tu_mkdtemp(void);
@@ -35,5 +38,21 @@ struct smig_inventory *tu_read_host(const char *root);
 char *tu_bin(const char *prog);
 /* Whether a program is on PATH. */
 int tu_have(const char *prog);
+
+/*
+ * Verification items. tu_item() is the one item (id, subject) and fails the test when there is
+ * none or more than one. tu_expect() checks its severity and that its message holds `needle`
+ * (NULL: any message). tu_only_failure() and tu_no_failure() count failures as
+ * smig_postcheck_failures() does; when the count is off, tu_dump_items() prints every item that
+ * is neither a pass nor an info first, so the test log says why.
+ */
+const struct smig_problem *tu_item(const struct smig_problems *items, const char *id,
+                                   const char *subject);
+void tu_expect(const struct smig_problems *items, const char *id, const char *subject,
+               enum smig_severity sev, const char *needle);
+void tu_only_failure(const struct smig_problems *items, const char *id, const char *subject,
+                     const char *needle);
+void tu_no_failure(const struct smig_problems *items);
+void tu_dump_items(const struct smig_problems *items);
 
 #endif
