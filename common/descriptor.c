@@ -31,7 +31,7 @@
 #define WHAT "smig/descriptor.xml"
 
 static const char *const member_roles[] = {
-	"config", "snapshot-config", "disk", "saved-state", "registry", "file", NULL,
+	"config", "snapshot-config", "disk", "saved-state", "media", "registry", "file", NULL,
 };
 static const char *const export_types[] = {"config", "storage", "all", NULL};
 

@@ -48,7 +48,7 @@ struct smig_export {
 	struct smig_hostfs *fs;
 	const struct smig_inventory *inv;
 	enum smig_export_type type;
-	bool include_saved_state;
+	bool include_saved_state, include_media;
 	bool planned;
 	char **features; /* selected feature ids, NULL-terminated */
 	char **vms;      /* selected VM ids, NULL-terminated; NULL = all */
@@ -844,13 +844,27 @@ static int plan_vm(struct smig_export *x, const struct smig_feature *f,
 		if (r < 0)
 			goto out;
 	}
-	/* attachments that never travel: the report makes them manual steps */
+	/* attachments that do not travel: the report makes them manual steps; ISO and VFD files
+	 * travel with --include-media (role "media", placed by apply --copy-media) */
+	free(sub);
+	sub = NULL;
 	for (i = 0; i < vm->ndrives; i++) {
 		const struct smig_inv_drive *dr = &vm->drives[i];
 		const char *kind = dr->kind == SMIG_INV_DRIVE_ISO           ? "iso"
 		                   : dr->kind == SMIG_INV_DRIVE_VFD         ? "vfd"
 		                   : dr->kind == SMIG_INV_DRIVE_PASSTHROUGH ? "pass-through"
 		                                                            : NULL;
+		bool media = dr->kind == SMIG_INV_DRIVE_ISO || dr->kind == SMIG_INV_DRIVE_VFD;
+
+		if (media && x->include_media && x->type != SMIG_EXPORT_CONFIG && dr->local &&
+		    dr->pathname && dr->pathname[0]) {
+			if (!sub && !(sub = smig_asprintf(e, "%s/media", dir)))
+				goto out;
+			if (plan_file(x, sub, dr->local, dr->pathname, f->id, c->id, vm->id, "media",
+			              kind, e) < 0)
+				goto out;
+			continue;
+		}
 		if (kind && dr->pathname && dr->pathname[0] &&
 		    log_item(x, kind, dr->pathname, NULL, true, e,
 		             "VM '%s', %s: recorded, not copied (a manual step on the destination)",
@@ -890,6 +904,7 @@ int smig_export_plan(struct smig_export *x, struct smig_hostfs *fs,
 	x->inv = inv;
 	x->type = o->type;
 	x->include_saved_state = o->include_saved_state;
+	x->include_media = o->include_media;
 	if (select_features(x, ft, o, e) < 0)
 		goto out;
 	for (i = 0; i < ft->count; i++) {

@@ -51,6 +51,7 @@ struct smig_export_opts {
 	size_t nvms;
 	enum smig_export_type type;
 	bool include_saved_state;
+	bool include_media; /* ISO and VFD files attached to the VMs travel too (role "media") */
 };
 
 struct smig_export; /* opaque */

@@ -201,6 +201,9 @@ int smig_import_opts_add(struct smig_import_opts *o, int id, const char *arg, st
 	case SMIG_OPT_WHAT_IF:
 		o->what_if = true;
 		return 0;
+	case SMIG_OPT_COPY_MEDIA:
+		o->copy_media = true;
+		return 0;
 	default:
 		return smig_err_set(e, SMIG_ERR_USAGE, "unknown import option %d", id);
 	}
@@ -289,7 +292,8 @@ char **smig_import_opts_argv(const struct smig_import_opts *o, struct smig_err *
 	if ((o->new_id && push_opt(&v, "--new-id", NULL, e) < 0) ||
 	    (o->discard_saved_state && push_opt(&v, "--discard-saved-state", NULL, e) < 0) ||
 	    (o->set_cpu_compat && push_opt(&v, "--set-processor-compatibility", NULL, e) < 0) ||
-	    (o->force && push_opt(&v, "--force", NULL, e) < 0))
+	    (o->force && push_opt(&v, "--force", NULL, e) < 0) ||
+	    (o->copy_media && push_opt(&v, "--copy-media", NULL, e) < 0))
 		goto fail;
 	return v;
 fail:
@@ -315,6 +319,7 @@ int smig_import_opts_from_argv(struct smig_import_opts *o, char *const *argv,
 		{"--discard-saved-state", SMIG_OPT_DISCARD_SAVED_STATE},
 		{"--set-processor-compatibility", SMIG_OPT_SET_CPU_COMPAT},
 		{"--force", SMIG_OPT_FORCE},
+		{"--copy-media", SMIG_OPT_COPY_MEDIA},
 	};
 
 	for (size_t i = 0; argv && argv[i]; i++) {
@@ -868,10 +873,11 @@ static int claim(struct build *b, const char *subject, const char *winpath, cons
 				    "two files would be placed at '%s'", winpath);
 	if (smig_strv_push(&b->targets, winpath, b->e) < 0)
 		return -1;
-	if (local && lstat(local, &st) == 0 && !b->p->opts->force)
+	/* never replaced, not even with --force: it is someone's data (issue 9 item 3) */
+	if (local && lstat(local, &st) == 0)
 		return item(b, "SMIG1011", SMIG_SEV_BLOCKER, subject,
-			    "move it away, choose another folder with --map-path, or replace it "
-			    "with --force", "'%s' already exists on the destination", winpath);
+			    "move it away or choose another folder with --map-path",
+			    "'%s' already exists on the destination", winpath);
 	return 0;
 }
 
@@ -1029,6 +1035,96 @@ static char *snapshot_of(const char *winpath, bool state, struct smig_err *e)
 	return out;
 }
 
+const struct smig_plan_file *smig_plan_media(const struct smig_plan_vm *pv,
+					     const char *source_winpath)
+{
+	for (size_t k = 0; pv && source_winpath && k < pv->nfiles; k++) {
+		const struct smig_plan_file *f = &pv->files[k];
+
+		if (f->role && !strcmp(f->role, "media") && f->source && f->winpath &&
+		    smig_streq_ci(f->source, source_winpath))
+			return f;
+	}
+	return NULL;
+}
+
+/* The destination of a medium already planned for another VM (or this one), or NULL. */
+static const char *media_planned(const struct build *b, const char *winpath)
+{
+	for (size_t i = 0; i < b->p->nvms; i++)
+		for (size_t k = 0; k < b->p->vms[i].nfiles; k++) {
+			const struct smig_plan_file *f = &b->p->vms[i].files[k];
+
+			if (f->role && !strcmp(f->role, "media") && f->winpath &&
+			    smig_streq_ci(f->winpath, winpath))
+				return f->winpath;
+		}
+	return NULL;
+}
+
+/*
+ * --copy-media: an ISO or VFD file the archive carries goes to its --map-path destination,
+ * else to the same path when the drive exists. One file used by several VMs is placed once; a
+ * file already at that path on the destination is left as it is (and used).
+ */
+static int plan_media(struct build *b, struct smig_plan_vm *pv, const struct smig_desc_member *m,
+		      const char *subject)
+{
+	struct smig_plan_file *f;
+	struct stat st;
+	char *win = NULL, *sub = NULL;
+	int r = smig_map_winpath(b->p->opts, m->winpath, &win, b->e), rc = -1;
+
+	if (r < 0)
+		return -1;
+	sub = smig_asprintf(b->e, "%s/media:%s", subject, win_base(m->winpath));
+	if (!sub)
+		goto out;
+	if (r == 0) {
+		if (!drive_exists(b->p->dfs, m->winpath)) {
+			rc = item(b, "SMIG1011", SMIG_SEV_BLOCKER, sub, "map it with --map-path",
+				  "the medium '%s' is on a drive the destination does not have",
+				  m->winpath);
+			goto out;
+		}
+		win = smig_strdup(m->winpath, b->e);
+		if (!win)
+			goto out;
+	}
+	f = smig_vec_add(&pv->files, &pv->nfiles, sizeof(*f), b->e);
+	if (!f)
+		goto out;
+	f->member = m->name;
+	f->source = m->winpath;
+	f->role = m->role;
+	if (media_planned(b, win)) {
+		f->winpath = win; /* placed once, for the VM that came first */
+		win = NULL;
+		rc = 0;
+		goto out;
+	}
+	f->winpath = win;
+	win = NULL;
+	r = dest_local(b->p->dfs, f->winpath, &f->local, b->e);
+	if (r < 0)
+		goto out;
+	if (r == 0 && lstat(f->local, &st) == 0) {
+		/* the admin copied it already: used as it is, never replaced */
+		free(f->local);
+		f->local = NULL;
+		rc = item(b, "", SMIG_SEV_INFO, sub, NULL, "'%s' is already on the destination: "
+			  "it is used as it is", f->winpath) < 0 ? -1 : 0;
+		goto out;
+	}
+	free(f->local);
+	f->local = NULL;
+	rc = place(b, sub, f->winpath, m->size, &f->local);
+out:
+	free(win);
+	free(sub);
+	return rc;
+}
+
 static int plan_files(struct build *b, struct smig_plan_vm *pv, const char *subject)
 {
 	const struct smig_descriptor *d = b->p->desc;
@@ -1046,6 +1142,11 @@ static int plan_files(struct build *b, struct smig_plan_vm *pv, const char *subj
 
 		if (!m->vm_id || !smig_guid_str_equal(m->vm_id, vm->id) || !m->winpath)
 			continue;
+		if (!strcmp(m->role, "media")) {
+			if (b->p->opts->copy_media && plan_media(b, pv, m, subject) < 0)
+				return -1;
+			continue;
+		}
 		if (strcmp(m->role, "config") && strcmp(m->role, "snapshot-config") && !state)
 			continue;
 		if (state && b->p->opts->discard_saved_state)

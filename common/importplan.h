@@ -70,6 +70,7 @@ struct smig_import_opts {
 	char **features;    /* --feature, NULL-terminated; NULL = all in the archive */
 	char **vms;         /* --vm NAME|GUID, NULL-terminated; NULL = all */
 	bool new_id, discard_saved_state, set_cpu_compat, force, what_if;
+	bool copy_media;    /* --copy-media: place the ISO/VFD files the archive carries */
 };
 
 /* getopt_long ids of the import options (above hostopts.h's). */
@@ -85,6 +86,7 @@ enum {
 	SMIG_OPT_SET_CPU_COMPAT,
 	SMIG_OPT_FORCE,
 	SMIG_OPT_WHAT_IF,
+	SMIG_OPT_COPY_MEDIA,
 };
 
 /* Take one option; malformed values are SMIG_ERR_USAGE naming the option. */
@@ -139,12 +141,15 @@ struct smig_plan_disk {
 	char *parent_relative; /* ".\name.vhd" or "..\dir\name.vhd" relative form, or NULL */
 };
 
-/* A file other than a disk placed for a VM: configuration, snapshot configuration, state. */
+/* A file other than a disk placed for a VM: configuration, snapshot configuration, state, and
+ * with --copy-media the ISO/VFD files its drives use. */
 struct smig_plan_file {
 	const char *member;    /* archive member (descriptor string) */
-	const char *role;      /* "config", "snapshot-config", "saved-state" */
+	const char *role;      /* "config", "snapshot-config", "saved-state", "media" */
 	const char *snapshot;  /* snapshot id for snapshot files, else NULL */
-	char *winpath, *local; /* destination */
+	char *winpath, *local; /* destination; media: local NULL when another VM's copy or a
+				* file already on the destination serves (not placed twice) */
+	const char *source;    /* the file's Windows path on the source (descriptor string) */
 };
 
 struct smig_plan_vm {
@@ -215,6 +220,10 @@ void smig_plan_free(struct smig_plan *p);
 
 /* The plan VM for a source VM id or name, or NULL. */
 const struct smig_plan_vm *smig_plan_find_vm(const struct smig_plan *p, const char *id_or_name);
+/* With --copy-media: where the ISO/VFD file a drive of `pv` used on the source (its Windows
+ * path as the configuration names it) is on the destination; NULL when it does not travel. */
+const struct smig_plan_file *smig_plan_media(const struct smig_plan_vm *pv,
+					     const char *source_winpath);
 /* The plan switch for a source switch GUID, or NULL. */
 const struct smig_plan_switch *smig_plan_find_switch(const struct smig_plan *p, const char *guid);
 

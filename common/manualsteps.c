@@ -229,6 +229,9 @@ static int steps_drives(const struct smig_plan *p, const struct smig_migrate_par
 
 			if (!v->drive_emptied[j] || d->kind != kind)
 				continue;
+			/* placed by apply --copy-media: migrate.ps1 attaches it, nothing left */
+			if (kind != SMIG_INV_DRIVE_PASSTHROUGH && smig_plan_media(v, d->pathname))
+				continue;
 			if (vm_guid(v, guid, e) < 0)
 				return -1;
 			step_init(&st, e);

@@ -1842,24 +1842,28 @@ static void vm_nic(struct gen *g, const struct smig_inv_nicvm *n, size_t idx, bo
 	catch_item(g, "vms", "$smigLabel", "$smigVmId");
 }
 
-static void vm_media(struct gen *g, const struct smig_inv_drive *d)
+/* An ISO or VFD drive: the file apply placed with --copy-media (its destination path), else
+ * the source's path, attached when the file is on the host. */
+static void vm_media(struct gen *g, const struct smig_plan_vm *v, const struct smig_inv_drive *d)
 {
 	unsigned ctl = 0, loc = 0;
 	enum smig_slot_type t = smig_slot_parse(d->slot, &ctl, &loc);
 	bool iso = d->kind == SMIG_INV_DRIVE_ISO;
+	const struct smig_plan_file *placed = smig_plan_media(v, d->pathname);
+	const char *path = placed ? placed->winpath : d->pathname;
 
-	if (!d->pathname || !d->pathname[0])
+	if (!path || !path[0])
 		return;
 	if ((iso && t != SMIG_SLOT_IDE) || (!iso && t != SMIG_SLOT_FLOPPY)) {
 		put(g, "\tWrite-SmigItem 'vms' $smigVmName $smigVmId 'manual' ('reattach ' + ");
-		val(g, d->pathname);
+		val(g, path);
 		put(g, " + ' by hand: its slot is not one migrate.ps1 knows: ' + ");
 		val(g, d->slot ? d->slot : "?");
 		put(g, ")\n");
 		return;
 	}
 	putf(g, "\t$smigLabel = $smigVmName + ' / %s'\n\t$smigMedia = ", d->slot);
-	val(g, d->pathname);
+	val(g, path);
 	put(g, "\n\ttry {\n");
 	if (iso)
 		putf(g,
@@ -2046,7 +2050,7 @@ static int phase_vms(struct gen *g)
 			const struct smig_inv_drive *d = &v->src->drives[j];
 
 			if (d->kind == SMIG_INV_DRIVE_ISO || d->kind == SMIG_INV_DRIVE_VFD)
-				vm_media(g, d);
+				vm_media(g, v, d);
 			else if (d->kind == SMIG_INV_DRIVE_PASSTHROUGH && g->prm.disk[i] &&
 			         g->prm.disk[i][j])
 				vm_passthrough(g, d, g->prm.disk[i][j]);

@@ -45,6 +45,8 @@ static void help(void)
 	       "  --compress C           zstd (default), gzip or none\n"
 	       "  --threads N            zstd worker threads (default: online CPUs)\n"
 	       "  --include-saved-state  also export saved state (.vsv/.bin); off by default\n"
+	       "  --include-media        also export the ISO and VFD files attached to the VMs\n"
+	       "                         (apply --copy-media places them); off by default\n"
 	       "  --log FILE             write one JSON line per item exported or recorded\n"
 	       "  --progress MODE        auto (default: when stderr is a terminal), always,\n"
 	       "                         never or json\n"
@@ -64,6 +66,7 @@ enum {
 	OPT_COMPRESS,
 	OPT_THREADS,
 	OPT_SAVED_STATE,
+	OPT_MEDIA,
 	OPT_LOG,
 	OPT_PROGRESS,
 	OPT_FORCE,
@@ -142,6 +145,7 @@ int cmd_export(int argc, char **argv)
 	    {"compress", required_argument, NULL, OPT_COMPRESS},
 	    {"threads", required_argument, NULL, OPT_THREADS},
 	    {"include-saved-state", no_argument, NULL, OPT_SAVED_STATE},
+	    {"include-media", no_argument, NULL, OPT_MEDIA},
 	    {"log", required_argument, NULL, OPT_LOG},
 	    {"progress", required_argument, NULL, OPT_PROGRESS},
 	    {"force", no_argument, NULL, OPT_FORCE},
@@ -153,7 +157,7 @@ int cmd_export(int argc, char **argv)
 	};
 	static const char *features[MAX_SELECT], *vms[MAX_SELECT];
 	struct smig_err e = SMIG_ERR_INIT, e2 = SMIG_ERR_INIT;
-	struct smig_export_opts eo = {features, 0, vms, 0, SMIG_EXPORT_ALL, false};
+	struct smig_export_opts eo = {features, 0, vms, 0, SMIG_EXPORT_ALL, false, false};
 	struct smig_hostopts ho = {0};
 	struct smig_hostfs *fs = NULL;
 	struct smig_inventory *inv = NULL;
@@ -213,6 +217,9 @@ int cmd_export(int argc, char **argv)
 			break;
 		case OPT_SAVED_STATE:
 			eo.include_saved_state = true;
+			break;
+		case OPT_MEDIA:
+			eo.include_media = true;
 			break;
 		case OPT_LOG:
 			logpath = optarg;

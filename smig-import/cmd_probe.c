@@ -61,7 +61,7 @@ int cmd_probe_script(int argc, char **argv)
 	if (text == NULL)
 		return fail(&e);
 	if (out) {
-		if (smig_file_write_atomic(out, text, len, 0644, &e) < 0)
+		if (smig_output_write(out, text, len, 0644, &e) < 0)
 			rc = fail(&e);
 	} else if (fwrite(text, 1, len, stdout) != len || fflush(stdout) == EOF) {
 		smig_err_sys(&e, EIO, "cannot write to standard output");

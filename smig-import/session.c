@@ -42,6 +42,7 @@ int session_parse(struct import_session *s, const char *cmd, int argc, char **ar
 		{"vm", required_argument, NULL, SMIG_OPT_VM},
 		{"new-id", no_argument, NULL, SMIG_OPT_NEW_ID},
 		{"discard-saved-state", no_argument, NULL, SMIG_OPT_DISCARD_SAVED_STATE},
+		{"copy-media", no_argument, NULL, SMIG_OPT_COPY_MEDIA},
 		{"set-processor-compatibility", no_argument, NULL, SMIG_OPT_SET_CPU_COMPAT},
 		{"force", no_argument, NULL, SMIG_OPT_FORCE},
 		{"what-if", no_argument, NULL, SMIG_OPT_WHAT_IF},
@@ -115,6 +116,7 @@ int session_parse(struct import_session *s, const char *cmd, int argc, char **ar
 		case SMIG_OPT_SET_CPU_COMPAT:
 		case SMIG_OPT_FORCE:
 		case SMIG_OPT_WHAT_IF:
+		case SMIG_OPT_COPY_MEDIA:
 			if (rollback) {
 				*code = usage_error(cmd, "rollback takes no map or switch options");
 				return 1;

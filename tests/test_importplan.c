@@ -1021,9 +1021,11 @@ static void plan_existing_file(void **state)
 	/* the existing spelling is the one the plan will write to */
 	assert_local(f, disk(vm(f, "web01"), "web01.vhd")->local, "D/vhd/WEB01.VHD");
 
+	/* --force never makes someone's file one apply may replace (issue 9 item 3) */
 	add_ok(&f->o, SMIG_OPT_FORCE, NULL);
 	build_ok(f);
-	assert_int_equal(items(f, "SMIG1011", SMIG_SEV_BLOCKER, NULL, NULL), 0);
+	assert_int_equal(items(f, "SMIG1011", SMIG_SEV_BLOCKER, "vm:web01/disk:web01.vhd",
+			       "'D:\\VHD\\web01.vhd' already exists"), 1);
 	free(p);
 }
 

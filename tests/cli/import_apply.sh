@@ -257,6 +257,31 @@ expect_exit 0 "report after re-parenting" "$IMPORT" report --dest "$T/d3" -p "$T
 expect_exit 0 "rollback after re-parenting" "$IMPORT" rollback --dest "$T/d3"
 check "restored after re-parenting" same_as_orig "$T/d3"
 
+# ---- ISO and VFD files: exported with --include-media, placed with --copy-media ----
+"$EXPORT" export --source "$T/src" -s "$T/k.sec" --progress never --include-media \
+  -o "$T/media.smig" 2>/dev/null
+check "the archive carries the media" sh -c "bsdtar -tf '$T/media.smig' | grep -q '/media/.*\.iso$'"
+fresh "$T/md"
+expect_exit 0 "apply --copy-media with the ISO folder mapped" "$IMPORT" apply -p "$T/k.pub" \
+  "$T/media.smig" --dest "$T/md" --discard-saved-state --copy-media --map-path 'D:\ISO=C:\Media'
+MR=$(ls -d "$T/md/smig-reports/"*)
+check "ISO placed at its mapped path, equal to the source's" cmp -s \
+  "$T/md/C/Media/en_windows_server_2008_r2_with_sp1_x64.iso" "$T/src/D/ISO/en_windows_server_2008_r2_with_sp1_x64.iso"
+check "VFD placed at its own path" cmp -s \
+  "$T/md/C/Users/Public/Documents/Hyper-V/Virtual Floppy Disks/drivers.vfd" \
+  "$T/src/C/Users/Public/Documents/Hyper-V/Virtual Floppy Disks/drivers.vfd"
+check "migrate.ps1 attaches the ISO from its new place" grep -qF 'C:\Media\en_windows_server_2008_r2_with_sp1_x64.iso' "$MR/migrate.ps1"
+check "no manual step for media that travelled" sh -c "! grep -q 'SMIG300[34]' '$MR/manual-steps.txt'"
+ps2012_check "migrate.ps1 with --copy-media" "$MR/migrate.ps1"
+expect_exit 0 "rollback after --copy-media" "$IMPORT" rollback --dest "$T/md"
+check "restored after --copy-media" same_as_orig "$T/md"
+fresh "$T/md"
+expect_exit 0 "apply without --copy-media: media stay manual steps" "$IMPORT" apply -p "$T/k.pub" \
+  "$T/media.smig" --dest "$T/md" --discard-saved-state
+check "without --copy-media: no ISO placed" test ! -e "$T/md/D/ISO"
+check "without --copy-media: SMIG3003 remains" grep -q "SMIG3003" "$(ls -d "$T/md/smig-reports/"*)/manual-steps.txt"
+rm -rf "$T/md"
+
 # ---- the other option combinations the guide suggests, each script checked for 2012 ----
 apply_combo() {
   local what=$1
@@ -286,10 +311,19 @@ done
 fresh "$T/d4"
 mkdir -p "$T/d4/D/Hyper-V/Virtual Machines/2C4D6E8F-1A2B-4C3D-9E4F-5A6B7C8D9E03.xml/x"
 H4=$(tree_hash "$T/d4")
-expect_exit 1 "a folder where a configuration must go" "$IMPORT" apply -p "$T/k.pub" "$T/a.smig" \
-  --dest "$T/d4" --discard-saved-state --force
-check "obstacle: one line" one_line_error smig-import
-check "obstacle: destination restored" test "$(tree_hash "$T/d4")" = "$H4"
+expect_exit 4 "a folder where a configuration must go, even with --force" "$IMPORT" apply \
+  -p "$T/k.pub" "$T/a.smig" --dest "$T/d4" --discard-saved-state --force
+check "obstacle: SMIG1011 names it" sh -c "tr -s ' \n' '  ' <'$T/out' | grep -q 'SMIG1011 .* already exists'"
+check "obstacle: destination unchanged" test "$(tree_hash "$T/d4")" = "$H4"
+# a file already where a disk goes is never replaced, --force or not (issue 9 item 3)
+fresh "$T/d4"
+mkdir -p "$T/d4/D/VHD"
+echo "someone's data" >"$T/d4/D/VHD/dc01.vhd"
+H4=$(tree_hash "$T/d4")
+expect_exit 4 "a file already where a disk goes, with --force" "$IMPORT" apply -p "$T/k.pub" \
+  "$T/a.smig" --dest "$T/d4" --discard-saved-state --force
+check "existing file: never replaced" grep -qx "someone's data" "$T/d4/D/VHD/dc01.vhd"
+check "existing file: destination unchanged" test "$(tree_hash "$T/d4")" = "$H4"
 
 # ---- crash after every number of operations: rollback restores, apply completes ----
 # (the journal names its targets by absolute path, so each crashed copy is made in place)
