@@ -1109,9 +1109,9 @@ static int plan_media(struct build *b, struct smig_plan_vm *pv, const struct smi
 	if (r < 0)
 		goto out;
 	if (r == 0 && lstat(f->local, &st) == 0) {
-		/* the admin copied it already: used as it is, never replaced */
-		free(f->local);
-		f->local = NULL;
+		/* the admin copied it already: used as it is, never replaced (the verification
+		 * still compares it with the archive's copy) */
+		f->present = true;
 		rc = item(b, "", SMIG_SEV_INFO, sub, NULL, "'%s' is already on the destination: "
 			  "it is used as it is", f->winpath) < 0 ? -1 : 0;
 		goto out;

@@ -147,9 +147,10 @@ struct smig_plan_file {
 	const char *member;    /* archive member (descriptor string) */
 	const char *role;      /* "config", "snapshot-config", "saved-state", "media" */
 	const char *snapshot;  /* snapshot id for snapshot files, else NULL */
-	char *winpath, *local; /* destination; media: local NULL when another VM's copy or a
-				* file already on the destination serves (not placed twice) */
+	char *winpath, *local; /* destination; media: local NULL when another VM's copy serves
+				* (placed once) */
 	const char *source;    /* the file's Windows path on the source (descriptor string) */
+	bool present;          /* media: a file is already there; used, never replaced */
 };
 
 struct smig_plan_vm {

@@ -398,28 +398,25 @@ static int resolve_planned(void *ctx, const char *child_path, enum smig_vhd_ref 
 }
 
 /* The content half of a disk check: the destination file's SHA-256 against the signed one. */
-static int check_disk_hash(struct pc *c, struct smig_verdict *v, const struct smig_plan_disk *pd)
+/* The placed file `local` has the SHA-256 the archive signed for `member`. */
+static int check_file_hash(struct pc *c, struct smig_verdict *v, const char *member,
+                           const char *local, const char *winpath)
 {
 	const struct smig_staged_member *m;
 	struct smig_err he = SMIG_ERR_INIT;
 	uint8_t got[32];
 	char hw[65];
 
-	if (pd->reparent) {
-		smig_verdict_ok(
-		    v, "SHA-256 not compared: re-parenting rewrote the header and parent locators");
-		return 0;
-	}
 	if (c->staged == NULL) {
 		smig_verdict_ok(v, "SHA-256 not compared (no archive hashes)");
 		return 0;
 	}
-	m = smig_staged_find(c->staged, pd->member);
+	m = smig_staged_find(c->staged, member);
 	if (m == NULL) {
-		smig_verdict_bad(v, "the archive has no member '%s' to compare with", pd->member);
+		smig_verdict_bad(v, "the archive has no member '%s' to compare with", member);
 		return 0;
 	}
-	if (smig_sha256_file(pd->local, str_or(pd->winpath, pd->local), got, &he) < 0) {
+	if (smig_sha256_file(local, str_or(winpath, local), got, &he) < 0) {
 		if (he.kind == SMIG_ERR_NOMEM)
 			return smig_err_set(c->e, he.kind, "%s", he.msg);
 		v->error = true;
@@ -437,6 +434,16 @@ static int check_disk_hash(struct pc *c, struct smig_verdict *v, const struct sm
 		smig_verdict_ok(v, "SHA-256 %s as signed", hw);
 	}
 	return 0;
+}
+
+static int check_disk_hash(struct pc *c, struct smig_verdict *v, const struct smig_plan_disk *pd)
+{
+	if (pd->reparent) {
+		smig_verdict_ok(
+		    v, "SHA-256 not compared: re-parenting rewrote the header and parent locators");
+		return 0;
+	}
+	return check_file_hash(c, v, pd->member, pd->local, pd->winpath);
 }
 
 /* The chain of a differencing disk resolves to the parent the source names. */
@@ -607,6 +614,10 @@ static int check_drive(struct pc *c, const char *vsubject, const struct smig_pla
 	if (subject == NULL)
 		return -1;
 	if (emptied) {
+		const struct smig_plan_file *mf =
+		    sd->kind == SMIG_INV_DRIVE_PASSTHROUGH ? NULL : smig_plan_media(pv, sd->pathname);
+		struct stat st;
+
 		what = drive_what(sd->kind, &step);
 		if (ad != NULL && ad->kind != SMIG_DRIVE_EMPTY && ad->pathname[0] != '\0')
 			smig_verdict_bad(
@@ -614,11 +625,24 @@ static int check_drive(struct pc *c, const char *vsubject, const struct smig_pla
 			    "should be empty in the placed configuration (the %s '%s' was not "
 			    "migrated) but holds '%s'",
 			    what, str_or(sd->pathname, ""), ad->pathname);
-		smig_verdict_ok(
-		    &v,
-		    "empty in the placed configuration as planned: the %s '%s' was not migrated, "
-		    "manual step %s reattaches it",
-		    what, str_or(sd->pathname, ""), step);
+		if (mf == NULL) {
+			smig_verdict_ok(&v,
+			                "empty in the placed configuration as planned: the %s '%s' "
+			                "was not migrated, manual step %s reattaches it",
+			                what, str_or(sd->pathname, ""), step);
+		} else {
+			smig_verdict_ok(&v,
+			                "empty in the placed configuration as planned: the %s '%s' "
+			                "travelled to '%s' (--copy-media), migrate.ps1 attaches it",
+			                what, str_or(sd->pathname, ""), mf->winpath);
+			if (mf->local && lstat(mf->local, &st) < 0)
+				smig_verdict_bad(&v, "'%s' is not on the destination", mf->winpath);
+			else if (mf->local && check_file_hash(c, &v, mf->member, mf->local,
+			                                      mf->winpath) < 0) {
+				free(subject);
+				return -1;
+			}
+		}
 	} else {
 		want = pv->disks[sd->disk].winpath;
 		if (ad == NULL)

@@ -208,7 +208,7 @@ static int vm_ops(struct prep *x, const struct smig_plan_vm *pv)
 		const char *src = staged_path(x, f->member);
 		bool config = !strcmp(f->role, "config"), snap = !strcmp(f->role, "snapshot-config");
 
-		if (config || !f->local)
+		if (config || !f->local || f->present)
 			continue;
 		if (!src)
 			return smig_err_set(x->e, SMIG_ERR_INTEGRITY, "'%s': listed in the "

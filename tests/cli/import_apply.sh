@@ -273,12 +273,31 @@ check "VFD placed at its own path" cmp -s \
 check "migrate.ps1 attaches the ISO from its new place" grep -qF 'C:\Media\en_windows_server_2008_r2_with_sp1_x64.iso' "$MR/migrate.ps1"
 check "no manual step for media that travelled" sh -c "! grep -q 'SMIG300[34]' '$MR/manual-steps.txt'"
 ps2012_check "migrate.ps1 with --copy-media" "$MR/migrate.ps1"
+check "verification checked the placed ISO's signed hash" sh -c "tr -s ' \n' '  ' <'$MR/verification.txt' | grep -q 'travelled to .*SHA-256 [0-9a-f]* as signed'"
+cp "$T/md/C/Media/en_windows_server_2008_r2_with_sp1_x64.iso" "$T/iso.keep"
+printf 'X' | dd of="$T/md/C/Media/en_windows_server_2008_r2_with_sp1_x64.iso" bs=1 seek=100 conv=notrunc status=none
+expect_exit 5 "report on a changed ISO" "$IMPORT" report --dest "$T/md" -p "$T/k.pub" --against "$T/media.smig"
+check "the changed ISO fails SMIG4005" grep -q "SMIG4005.*web01" "$T/out"
+cp "$T/iso.keep" "$T/md/C/Media/en_windows_server_2008_r2_with_sp1_x64.iso"
 expect_exit 0 "rollback after --copy-media" "$IMPORT" rollback --dest "$T/md"
 check "restored after --copy-media" same_as_orig "$T/md"
 fresh "$T/md"
 expect_exit 0 "apply without --copy-media: media stay manual steps" "$IMPORT" apply -p "$T/k.pub" \
   "$T/media.smig" --dest "$T/md" --discard-saved-state
 check "without --copy-media: no ISO placed" test ! -e "$T/md/D/ISO"
+# a copy already on the destination is used, never replaced; one that differs is reported
+fresh "$T/md2"
+mkdir -p "$T/md2/D/ISO"
+echo "the admin's own build" >"$T/md2/D/ISO/en_windows_server_2008_r2_with_sp1_x64.iso"
+expect_exit 5 "apply --copy-media with a different ISO already there" "$IMPORT" apply \
+  -p "$T/k.pub" "$T/media.smig" --dest "$T/md2" --discard-saved-state --copy-media
+check "the ISO already there was not replaced" grep -qx "the admin's own build" \
+  "$T/md2/D/ISO/en_windows_server_2008_r2_with_sp1_x64.iso"
+check "the differing ISO is reported (SMIG4005)" grep -q "SMIG4005.*web01" "$T/err" "$(ls -d "$T/md2/smig-reports/"*)/verification.txt"
+expect_exit 0 "rollback keeps the ISO that was there" "$IMPORT" rollback --dest "$T/md2"
+check "rollback kept the ISO that was there" grep -qx "the admin's own build" \
+  "$T/md2/D/ISO/en_windows_server_2008_r2_with_sp1_x64.iso"
+rm -rf "$T/md2"
 check "without --copy-media: SMIG3003 remains" grep -q "SMIG3003" "$(ls -d "$T/md/smig-reports/"*)/manual-steps.txt"
 rm -rf "$T/md"
 
