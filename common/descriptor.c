@@ -61,6 +61,7 @@ struct field {
 	const char *const *names; /* F_ENUM */
 	size_t nnames;
 	int lo, hi;               /* F_INT */
+	bool winpath;             /* F_STR, F_ASTR: a Windows path ('.'/'..' refused) */
 };
 
 /* offsetof that refuses to compile when the member is not of type `ct` */
@@ -68,6 +69,8 @@ struct field {
 #define FSTR(T, m, n) {.name = n, .kind = F_STR, .off = OFF(T, m, char *)}
 #define FSTRV(T, m, n) {.name = n, .kind = F_STRV, .off = OFF(T, m, char **)}
 #define FASTR(T, m, n) {.name = n, .kind = F_ASTR, .off = OFF(T, m, char *)}
+#define FWSTR(T, m, n) {.name = n, .kind = F_STR, .off = OFF(T, m, char *), .winpath = true}
+#define FAWSTR(T, m, n) {.name = n, .kind = F_ASTR, .off = OFF(T, m, char *), .winpath = true}
 #define FBOOL(T, m, n) {.name = n, .kind = F_BOOL, .off = OFF(T, m, bool)}
 #define FU32(T, m, n) {.name = n, .kind = F_U32, .off = OFF(T, m, uint32_t)}
 #define FUNS(T, m, n) {.name = n, .kind = F_UNS, .off = OFF(T, m, unsigned)}
@@ -172,8 +175,8 @@ static const struct field f_host[] = {
 	FBOOL(T, mac_range_default, "mac-range-default"),
 	FINT(T, vmq_tengig, "vmq-tengig", -1, 2),
 	FINT(T, vmq_below_tengig, "vmq-below-tengig", -1, 2),
-	FSTR(T, data_root, "data-root"),
-	FSTR(T, vhd_path, "vhd-path"),
+	FWSTR(T, data_root, "data-root"),
+	FWSTR(T, vhd_path, "vhd-path"),
 	FSTR(T, store_location, "store-location"),
 	FSTR(T, service_application, "service-application"),
 };
@@ -230,7 +233,7 @@ static const struct field f_azman[] = {
 	FSIZE(T, ntasks, "tasks"),
 	FSIZE(T, nrole_definitions, "role-definitions"),
 	FBOOL(T, customised, "customised"),
-	FSTR(T, path, "path"),
+	FWSTR(T, path, "path"),
 	FSTR(T, app_name, "app-name"),
 	FSTRV(T, scopes, "scopes"),
 	FSTRV(T, differences, "differences"),
@@ -280,9 +283,9 @@ static const struct field f_vm[] = {
 	FBOOL(T, tree_verified, "tree-verified"),
 	FBOOL(T, saved_state, "saved-state"),
 	FSTR(T, name, "name"),
-	FSTR(T, config_winpath, "config-winpath"),
+	FWSTR(T, config_winpath, "config-winpath"),
 	FSTR(T, registration, "registration"),
-	FSTR(T, data_root, "data-root"),
+	FWSTR(T, data_root, "data-root"),
 	FSTR(T, error, "error"),
 	FSTRV(T, stale_avhds, "stale-avhds"),
 };
@@ -293,7 +296,7 @@ static const struct field f_drive[] = {
 	FENUM(T, kind, "kind", drive_kinds),
 	FINT(T, disk, "disk", -1, INT_MAX),
 	FSTR(T, slot, "slot"),
-	FSTR(T, pathname, "pathname"),
+	FWSTR(T, pathname, "pathname"),
 };
 #undef T
 
@@ -322,8 +325,8 @@ static const struct field f_disk[] = {
 	FINT(T, parent, "parent", -1, INT_MAX),
 	FBOOL(T, time_mismatch, "time-mismatch"),
 	FBOOL(T, sparse, "sparse"),
-	FSTR(T, winpath, "winpath"),
-	FSTR(T, parent_winpath, "parent-winpath"),
+	FWSTR(T, winpath, "winpath"),
+	FWSTR(T, parent_winpath, "parent-winpath"),
 };
 #undef T
 
@@ -335,7 +338,7 @@ static const struct field f_snapshot[] = {
 	FBOOL(T, saved_state, "saved-state"),
 	FINT(T, disk, "disk", -1, INT_MAX),
 	FSTR(T, name, "name"),
-	FSTR(T, config_winpath, "config-winpath"),
+	FWSTR(T, config_winpath, "config-winpath"),
 };
 #undef T
 
@@ -353,7 +356,7 @@ static const struct field f_problem[] = {
 #define T struct smig_desc_member
 static const struct field f_member[] = {
 	FASTR(T, name, "name"),
-	FASTR(T, winpath, "winpath"),
+	FAWSTR(T, winpath, "winpath"),
 	FASTR(T, feature, "feature"),
 	FASTR(T, component, "component"),
 	FASTR(T, vm_id, "vm-id"),
@@ -847,6 +850,9 @@ static int r_attr(struct rctx *c, xmlNodePtr n, const struct field *f, void *obj
 	case F_STRV:
 		break;
 	case F_ASTR:
+		if (f->winpath && smig_winpath_dotted(v))
+			return r_fail(c, n, "a Windows path with a '.' or '..' component in",
+				      f->name, NULL);
 		free(*AT(obj, f, char *));
 		*AT(obj, f, char *) = smig_strdup(v, c->e);
 		if (*AT(obj, f, char *) == NULL)
@@ -933,6 +939,9 @@ static int r_fields(struct rctx *c, xmlNodePtr n, const struct field *t, size_t 
 			*AT(obj, &t[i], char *) = r_text(c, k);
 			if (*AT(obj, &t[i], char *) == NULL)
 				return -1;
+			if (t[i].winpath && smig_winpath_dotted(*AT(obj, &t[i], char *)))
+				return r_fail(c, k, "a Windows path with a '.' or '..' component in",
+					      t[i].name, NULL);
 			continue;
 		}
 		if (i < nt) {

@@ -200,6 +200,16 @@ static int scan_drives(struct smig_scan *s, struct smig_inv_vm *vm, const struct
 				d->kind = SMIG_INV_DRIVE_EMPTY;
 			}
 		}
+		if ((dr->kind == SMIG_DRIVE_ISO || dr->kind == SMIG_DRIVE_VFD ||
+		     dr->kind == SMIG_DRIVE_VHD) && smig_winpath_dotted(dr->pathname)) {
+			/* Hyper-V writes none; the file would be placed elsewhere than named */
+			smig_scan_note(s, "", SMIG_SEV_ERROR, subject,
+				       "drive %s %d:%d names '%s', a path with a '.' or '..' "
+				       "component: refused", ctrl_name(dr->ctrl_kind), dr->controller,
+				       dr->slot, dr->pathname);
+			*fatal = true;
+			continue;
+		}
 		if (dr->kind == SMIG_DRIVE_ISO || dr->kind == SMIG_DRIVE_VFD) {
 			if (dr->pathname && dr->pathname[0] &&
 			    smig_hostfs_resolve(s->fs, dr->pathname, &local, &e2) == 0 && d)

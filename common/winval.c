@@ -593,3 +593,26 @@ char *smig_asprintf(struct smig_err *e, const char *fmt, ...)
 	}
 	return s;
 }
+
+bool smig_winpath_dotted(const char *winpath)
+{
+	const char *p = winpath;
+
+	if (!p)
+		return false;
+	if ((p[0] == '\\' || p[0] == '/') && (p[1] == '\\' || p[1] == '/') &&
+	    (p[2] == '.' || p[2] == '?') && (p[3] == '\\' || p[3] == '/'))
+		p += 4;
+	else if (!strncmp(p, "\\??\\", 4))
+		p += 4;
+	while (*p) {
+		size_t n = strcspn(p, "\\/");
+
+		if ((n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
+			return true;
+		p += n;
+		if (*p)
+			p++;
+	}
+	return false;
+}

@@ -126,6 +126,10 @@ bool smig_endswith_ci(const char *s, const char *suffix);
  */
 const char *smig_winpath_base(const char *winpath);
 bool smig_winpath_text_eq(const char *a, const char *b);
+/* Whether a Windows path has a "." or ".." component (after a \\.\, \\?\ or \??\ prefix).
+ * Hyper-V writes absolute paths without them; one in a path read from a host or an archive
+ * would place a file elsewhere than the configuration names it, so such paths are refused. */
+bool smig_winpath_dotted(const char *winpath);
 /* strndup that reports ENOMEM through the error object. */
 char *smig_strndup(const char *s, size_t n, struct smig_err *e);
 char *smig_strdup(const char *s, struct smig_err *e);

@@ -631,6 +631,16 @@ static void malformed(void **state)
 	size_t len;
 
 	text = write_ok(d, &len);
+	/* a '.' or '..' component in a signed Windows path (issue 10 item 6), as an attribute
+	 * and as an element: the file would be placed elsewhere than the configuration says */
+	bad = replace(text, "winpath=\"D:\\VHD\\", "winpath=\"D:\\Hyper-V\\..\\..\\tmp\\");
+	assert_true(strcmp(bad, text) != 0);
+	expect_fail(f, bad, strlen(bad), SMIG_ERR_FORMAT, "'.' or '..' component in winpath");
+	free(bad);
+	bad = replace(text, "<data-root>D:\\Hyper-V", "<data-root>D:\\.\\Hyper-V");
+	assert_true(strcmp(bad, text) != 0);
+	expect_fail(f, bad, strlen(bad), SMIG_ERR_FORMAT, "'.' or '..' component in data-root");
+	free(bad);
 	/* truncated */
 	expect_fail(f, text, len / 2, SMIG_ERR_FORMAT, "not well-formed XML (line");
 	expect_fail(f, text, len - 3, SMIG_ERR_FORMAT, "not well-formed XML");

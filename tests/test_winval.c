@@ -166,9 +166,27 @@ static void base64(void **state)
 	assert_int_equal(e.kind, SMIG_ERR_FORMAT);
 }
 
+static void winpath_dots(void **state)
+{
+	(void)state;
+	assert_true(smig_winpath_dotted("D:\\Hyper-V\\..\\..\\tmp\\x.vhd"));
+	assert_true(smig_winpath_dotted("D:\\.\\x.vhd"));
+	assert_true(smig_winpath_dotted("D:/VHD/../x.vhd"));
+	assert_true(smig_winpath_dotted(".."));
+	assert_true(smig_winpath_dotted("\\\\.\\C:\\..\\x"));
+	/* the device and long-path prefixes are not components; dots inside names are fine */
+	assert_false(smig_winpath_dotted("\\\\.\\PHYSICALDRIVE2"));
+	assert_false(smig_winpath_dotted("\\\\?\\D:\\VHD\\x.vhd"));
+	assert_false(smig_winpath_dotted("D:\\VHD\\web01...vhd"));
+	assert_false(smig_winpath_dotted("D:\\VHD\\.hidden\\x.vhd"));
+	assert_false(smig_winpath_dotted(""));
+	assert_false(smig_winpath_dotted(NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(winpath_dots),
 		cmocka_unit_test(utf16_roundtrip),
 		cmocka_unit_test(utf16_rejects_unpaired_surrogate),
 		cmocka_unit_test(text_decode_boms),
