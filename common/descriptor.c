@@ -755,6 +755,17 @@ static bool is_el(xmlNodePtr n)
 }
 
 /* "'smig/descriptor.xml': line 12: <what> <a><b>" */
+/* Why a Windows path read from the descriptor is refused, or NULL: Hyper-V writes none with '.'
+ * or '..' components, and NTFS holds no file named as a device (formats.md A58). */
+static const char *winpath_refused(const char *v)
+{
+	if (smig_winpath_dotted(v))
+		return "a Windows path with a '.' or '..' component in";
+	if (smig_winpath_reserved(v))
+		return "a Windows path naming a reserved device (CON, NUL, COM1, ...) in";
+	return NULL;
+}
+
 static int r_fail(struct rctx *c, xmlNodePtr n, const char *what, const char *a, const char *b)
 {
 	return smig_err_set(c->e, SMIG_ERR_FORMAT, "'" WHAT "': line %ld: %s %s%s", xmlGetLineNo(n),
@@ -850,9 +861,8 @@ static int r_attr(struct rctx *c, xmlNodePtr n, const struct field *f, void *obj
 	case F_STRV:
 		break;
 	case F_ASTR:
-		if (f->winpath && smig_winpath_dotted(v))
-			return r_fail(c, n, "a Windows path with a '.' or '..' component in",
-				      f->name, NULL);
+		if (f->winpath && winpath_refused(v))
+			return r_fail(c, n, winpath_refused(v), f->name, NULL);
 		free(*AT(obj, f, char *));
 		*AT(obj, f, char *) = smig_strdup(v, c->e);
 		if (*AT(obj, f, char *) == NULL)
@@ -939,8 +949,8 @@ static int r_fields(struct rctx *c, xmlNodePtr n, const struct field *t, size_t 
 			*AT(obj, &t[i], char *) = r_text(c, k);
 			if (*AT(obj, &t[i], char *) == NULL)
 				return -1;
-			if (t[i].winpath && smig_winpath_dotted(*AT(obj, &t[i], char *)))
-				return r_fail(c, k, "a Windows path with a '.' or '..' component in",
+			if (t[i].winpath && winpath_refused(*AT(obj, &t[i], char *)))
+				return r_fail(c, k, winpath_refused(*AT(obj, &t[i], char *)),
 					      t[i].name, NULL);
 			continue;
 		}

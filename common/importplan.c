@@ -866,8 +866,9 @@ static int claim(struct build *b, const char *subject, const char *winpath, cons
 	size_t i;
 	struct stat st;
 
+	/* compared as NTFS does: trailing dots and spaces, Unicode case (issue 10 item 5) */
 	for (i = 0; b->targets && b->targets[i]; i++)
-		if (smig_streq_ci(b->targets[i], winpath))
+		if (smig_winpath_ntfs_eq(b->targets[i], winpath))
 			return item(b, "SMIG1011", SMIG_SEV_BLOCKER, subject,
 				    "give one of them another folder with --map-path",
 				    "two files would be placed at '%s'", winpath);

@@ -201,12 +201,15 @@ static int scan_drives(struct smig_scan *s, struct smig_inv_vm *vm, const struct
 			}
 		}
 		if ((dr->kind == SMIG_DRIVE_ISO || dr->kind == SMIG_DRIVE_VFD ||
-		     dr->kind == SMIG_DRIVE_VHD) && smig_winpath_dotted(dr->pathname)) {
-			/* Hyper-V writes none; the file would be placed elsewhere than named */
+		     dr->kind == SMIG_DRIVE_VHD) &&
+		    (smig_winpath_dotted(dr->pathname) || smig_winpath_reserved(dr->pathname))) {
+			/* Hyper-V writes no '.' or '..' (the file would be placed elsewhere than
+			 * named) and NTFS holds no file named as a device */
 			smig_scan_note(s, "", SMIG_SEV_ERROR, subject,
 				       "drive %s %d:%d names '%s', a path with a '.' or '..' "
-				       "component: refused", ctrl_name(dr->ctrl_kind), dr->controller,
-				       dr->slot, dr->pathname);
+				       "component or a reserved device name: refused",
+				       ctrl_name(dr->ctrl_kind), dr->controller, dr->slot,
+				       dr->pathname);
 			*fatal = true;
 			continue;
 		}

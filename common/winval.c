@@ -6,8 +6,12 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <locale.h>
+#include <stdint.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
+#include <wctype.h>
 
 /* Seconds between 1601-01-01 and 1970-01-01, and between 1970-01-01 and 2000-01-01. */
 #define FILETIME_UNIX_DELTA 11644473600LL
@@ -615,4 +619,105 @@ bool smig_winpath_dotted(const char *winpath)
 			p++;
 	}
 	return false;
+}
+
+/* One component [p, p+n) with its trailing dots and spaces removed: its new length. */
+static size_t ntfs_trim(const char *p, size_t n)
+{
+	while (n > 0 && (p[n - 1] == '.' || p[n - 1] == ' '))
+		n--;
+	return n;
+}
+
+bool smig_winpath_reserved(const char *winpath)
+{
+	static const char *const names[] = {"CON", "PRN", "AUX", "NUL"};
+	const char *p = winpath;
+
+	if (!p)
+		return false;
+	while (*p) {
+		size_t n = strcspn(p, "\\/"), stem = ntfs_trim(p, n);
+
+		/* the device name is what comes before the first dot */
+		for (size_t i = 0; i < stem; i++)
+			if (p[i] == '.') {
+				stem = ntfs_trim(p, i);
+				break;
+			}
+		for (size_t i = 0; stem == 3 && i < 4; i++)
+			if (!strncasecmp(p, names[i], 3))
+				return true;
+		if (stem == 4 && (!strncasecmp(p, "COM", 3) || !strncasecmp(p, "LPT", 3)) &&
+		    p[3] >= '1' && p[3] <= '9')
+			return true;
+		p += n;
+		if (*p)
+			p++;
+	}
+	return false;
+}
+
+/* The next code point of UTF-8 text, or the byte itself when it is not valid UTF-8. */
+static uint32_t next_cp(const unsigned char **s)
+{
+	const unsigned char *p = *s;
+	uint32_t cp;
+	int extra;
+
+	if (p[0] < 0x80) {
+		*s = p + 1;
+		return p[0];
+	}
+	extra = p[0] >= 0xF0 ? 3 : p[0] >= 0xE0 ? 2 : p[0] >= 0xC0 ? 1 : 0;
+	cp = p[0] & (0x3F >> extra);
+	for (int i = 1; i <= extra; i++) {
+		if ((p[i] & 0xC0) != 0x80) {
+			*s = p + 1;
+			return 0x110000u + p[0]; /* never equal to a real code point */
+		}
+		cp = cp << 6 | (p[i] & 0x3F);
+	}
+	if (extra == 0) {
+		*s = p + 1;
+		return 0x110000u + p[0];
+	}
+	*s = p + extra + 1;
+	return cp;
+}
+
+static uint32_t upcase(uint32_t cp)
+{
+	static locale_t loc;
+
+	if (cp < 0x80)
+		return cp >= 'a' && cp <= 'z' ? cp - 32 : cp;
+	if (cp >= 0x110000u)
+		return cp;
+	if (loc == (locale_t)0)
+		loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	return loc ? (uint32_t)towupper_l((wint_t)cp, loc) : cp;
+}
+
+bool smig_winpath_ntfs_eq(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a == b;
+	for (;;) {
+		size_t na = strcspn(a, "\\/"), nb = strcspn(b, "\\/");
+		const unsigned char *pa = (const unsigned char *)a, *pb = (const unsigned char *)b;
+		const unsigned char *ea = pa + ntfs_trim(a, na), *eb = pb + ntfs_trim(b, nb);
+
+		while (pa < ea && pb < eb)
+			if (upcase(next_cp(&pa)) != upcase(next_cp(&pb)))
+				return false;
+		if (pa < ea || pb < eb)
+			return false;
+		a += na;
+		b += nb;
+		if (!*a || !*b)
+			return !*a && !*b;
+		a++;
+		b++;
+	}
 }

@@ -130,6 +130,17 @@ bool smig_winpath_text_eq(const char *a, const char *b);
  * Hyper-V writes absolute paths without them; one in a path read from a host or an archive
  * would place a file elsewhere than the configuration names it, so such paths are refused. */
 bool smig_winpath_dotted(const char *winpath);
+/* Whether a component of a Windows path is a reserved device name (CON, PRN, AUX, NUL,
+ * COM1-9, LPT1-9, with or without an extension or trailing dots and spaces, any case): NTFS
+ * cannot hold such a file under its name, so such paths are refused. */
+bool smig_winpath_reserved(const char *winpath);
+/*
+ * Whether two Windows paths name the same file on NTFS: component by component, trailing dots
+ * and spaces ignored (Win32 strips them: "web01.vhd." is "web01.vhd"), letters compared after
+ * Unicode simple upper-casing (NTFS's upcase table: "Ä" is "ä", "Σ" is "σ"); '/' is '\'.
+ * Invalid UTF-8 compares bytewise.
+ */
+bool smig_winpath_ntfs_eq(const char *a, const char *b);
 /* strndup that reports ENOMEM through the error object. */
 char *smig_strndup(const char *s, size_t n, struct smig_err *e);
 char *smig_strdup(const char *s, struct smig_err *e);

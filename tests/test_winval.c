@@ -166,6 +166,36 @@ static void base64(void **state)
 	assert_int_equal(e.kind, SMIG_ERR_FORMAT);
 }
 
+/* NTFS's view of names (issue 10 item 5): trailing dots and spaces, Unicode case, devices. */
+static void winpath_ntfs(void **state)
+{
+	(void)state;
+	assert_true(smig_winpath_ntfs_eq("D:\\VHD\\web01.vhd.", "d:\\vhd\\WEB01.VHD"));
+	assert_true(smig_winpath_ntfs_eq("D:\\VHD \\web01.vhd  ", "D:\\VHD\\web01.vhd"));
+	assert_true(smig_winpath_ntfs_eq("D:\\\xc3\x84rger.vhd", "D:\\\xc3\xa4rger.vhd"));     /* Ä ä */
+	assert_true(smig_winpath_ntfs_eq("D:\\\xce\xa3.vhd", "D:\\\xcf\x83.vhd"));             /* Σ σ */
+	assert_true(smig_winpath_ntfs_eq("D:/VHD/x.vhd", "D:\\VHD\\x.vhd"));
+	/* the twins: different names stay different */
+	assert_false(smig_winpath_ntfs_eq("D:\\VHD\\web01.vhd", "D:\\VHD\\web02.vhd"));
+	assert_false(smig_winpath_ntfs_eq("D:\\VHD\\web01.vhd", "D:\\VHD\\web01.vhdx"));
+	assert_false(smig_winpath_ntfs_eq("D:\\VHD\\web01.vhd", "D:\\VHD\\sub\\web01.vhd"));
+	assert_false(smig_winpath_ntfs_eq("D:\\\xc3\x84.vhd", "D:\\A.vhd"));
+	assert_false(smig_winpath_ntfs_eq("D:\\\xff.vhd", "D:\\\xfe.vhd"));
+	assert_true(smig_winpath_ntfs_eq(NULL, NULL));
+	assert_false(smig_winpath_ntfs_eq("D:\\x", NULL));
+
+	assert_true(smig_winpath_reserved("D:\\VHD\\CON"));
+	assert_true(smig_winpath_reserved("D:\\VHD\\nul.vhd"));
+	assert_true(smig_winpath_reserved("D:\\com1\\x.vhd"));
+	assert_true(smig_winpath_reserved("D:\\VHD\\LPT9 .iso"));
+	assert_true(smig_winpath_reserved("D:\\VHD\\aux."));
+	assert_false(smig_winpath_reserved("D:\\VHD\\console.vhd"));
+	assert_false(smig_winpath_reserved("D:\\VHD\\com10.vhd"));
+	assert_false(smig_winpath_reserved("D:\\VHD\\COM0.vhd"));
+	assert_false(smig_winpath_reserved("D:\\VHD\\x.con"));
+	assert_false(smig_winpath_reserved(NULL));
+}
+
 static void winpath_dots(void **state)
 {
 	(void)state;
@@ -187,6 +217,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(winpath_dots),
+		cmocka_unit_test(winpath_ntfs),
 		cmocka_unit_test(utf16_roundtrip),
 		cmocka_unit_test(utf16_rejects_unpaired_surrogate),
 		cmocka_unit_test(text_decode_boms),
