@@ -396,10 +396,22 @@ static int run_one(struct smig_journal *j, size_t i, struct smig_err *e)
 		if (mkdir(op->target, 0755) < 0 && errno != EEXIST)
 			return smig_err_sys(e, errno, "cannot create the folder '%s'", op->target);
 		break;
-	case SMIG_OP_FILE:
+	case SMIG_OP_FILE: {
+		/* the mode of what it replaces, else a file's usual 0644 (staged files are 0600) */
+		char *bk = j->backed_up[i] ? backup_path(j, i, e) : NULL;
+		struct stat st;
+		bool keep = bk && lstat(bk, &st) == 0 && S_ISREG(st.st_mode);
+
+		free(bk);
 		if (move_over(op->source, op->target, e) < 0)
 			return -1;
+		if (chmod(op->target, keep ? st.st_mode & 07777 : 0644) < 0)
+			return smig_err_sys(e, errno, "cannot set the mode of '%s'", op->target);
+		/* the owner too, where we may (root); elsewhere the file is ours anyway */
+		if (keep && chown(op->target, st.st_uid, st.st_gid) < 0 && errno != EPERM)
+			return smig_err_sys(e, errno, "cannot set the owner of '%s'", op->target);
 		break;
+	}
 	case SMIG_OP_SYMLINK:
 		tmp = smig_asprintf(e, "%s.smig-tmp", op->target);
 		if (!tmp)

@@ -711,6 +711,7 @@ static void cross_filesystem(void **state)
 	tu_write(s1, "from shm one", 12);
 	assert_int_equal(chmod(s1, 0640), 0);
 	tu_write(s2, "from shm two", 12);
+	assert_int_equal(chmod(s2, 0600), 0); /* as staged files are */
 	add(f, SMIG_OP_FILE, "old.txt", s1, "over an existing file");
 	add(f, SMIG_OP_FILE, "new.txt", s2, "a new file");
 	start(f);
@@ -719,10 +720,13 @@ static void cross_filesystem(void **state)
 	assert_string_equal(s, "from shm one");
 	free(s);
 	assert_int_equal(stat(f->jn.ops[0].target, &st), 0);
-	assert_int_equal(st.st_mode & 0777, 0640); /* the copy keeps the mode */
+	/* a replaced file keeps its mode (and owner), not the mode of the new content */
+	assert_int_equal(st.st_mode & 0777, 0644);
 	s = content(f->t, "new.txt");
 	assert_string_equal(s, "from shm two");
 	free(s);
+	assert_int_equal(stat(f->jn.ops[1].target, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0644); /* a new file: the usual mode, not 0600 */
 	assert_int_equal(access(s1, F_OK), -1); /* moved: the sources are gone */
 	assert_int_equal(access(s2, F_OK), -1);
 	s = content(jx, "backup/0");
