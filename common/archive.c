@@ -1268,11 +1268,21 @@ char *smig_sumlist_build(struct smig_sumentry *entries, size_t count, size_t *le
 
 /* ---- reading ---- */
 
+/*
+ * Zeros of sparse holes hashed while the archive is still unauthenticated. A few KiB of pax
+ * sparse map can declare terabytes of holes; hashing them costs about a second per GiB. Past
+ * this budget a member's content is hashed only after the signature has been verified (from
+ * its staged file, holes skipped by SEEK_HOLE), so an unsigned archive costs no more work than
+ * its own bytes before it is refused.
+ */
+#define PRESIG_HOLE_BUDGET (1ull << 30)
+
 void smig_archive_limits_default(struct smig_archive_limits *l)
 {
 	l->max_member_size = (uint64_t)4 << 40;
 	l->max_total_size = (uint64_t)64 << 40;
 	l->max_members = 100000;
+	l->presig_hole_budget = PRESIG_HOLE_BUDGET;
 }
 
 /* The raw input: read by libarchive through read_cb, which hashes and counts it. */
@@ -1314,6 +1324,7 @@ struct stager {
 	size_t cap;
 	size_t entries;        /* members of any type so far */
 	uint64_t total;        /* sum of declared sizes */
+	uint64_t holes_hashed; /* zeros of sparse holes hashed before the signature was seen */
 	long last[2];          /* index of the last two entries' files, -1 for directories */
 	struct smig_strbuf sums, sig; /* copies of the two trust members */
 };
@@ -1433,7 +1444,8 @@ static uint64_t space_needed(struct archive_entry *ent, uint64_t size)
 	return sum < size ? sum : size;
 }
 
-/* Stream the current member's data into `fd`, hashing the logical content. */
+
+/* Stream the current member's data into `fd`, hashing the logical content (h NULL: not now). */
 static int stage_data(struct stager *sg, int fd, const char *name, uint64_t size,
 		      struct smig_strbuf *copy, struct smig_sha256 *h, struct smig_err *e)
 {
@@ -1457,19 +1469,22 @@ static int stage_data(struct stager *sg, int fd, const char *name, uint64_t size
 			return smig_err_set(e, SMIG_ERR_INTEGRITY,
 					    "'%s': data lies outside the member's declared size",
 					    shown(name, b1));
-		smig_sha256_zeros(h, (uint64_t)off - pos);
+		if (h)
+			smig_sha256_zeros(h, (uint64_t)off - pos);
 		if (copy) {
 			/* the trust members are small (capped at the header) and start at 0 */
 			if ((uint64_t)off > pos)
 				smig_strbuf_append(copy, zeros, (size_t)((uint64_t)off - pos));
 			smig_strbuf_append(copy, buf, n);
 		}
-		smig_sha256_update(h, buf, n);
+		if (h)
+			smig_sha256_update(h, buf, n);
 		if (write_sparse(fd, buf, n, (uint64_t)off, name, e) < 0)
 			return -1;
 		pos = (uint64_t)off + n;
 	}
-	smig_sha256_zeros(h, size - pos);
+	if (h)
+		smig_sha256_zeros(h, size - pos);
 	if (copy && size > pos)
 		smig_strbuf_append(copy, zeros, (size_t)(size - pos));
 	if (copy && smig_strbuf_check(copy, e) < 0)
@@ -1549,11 +1564,19 @@ static int stage_file(struct stager *sg, struct archive_entry *ent, const char *
 		smig_err_sys(e, errno, "cannot create the staged file '%s'", m->local);
 		goto out;
 	}
-	if (smig_sha256_init(&h, e) < 0)
+	/* declared holes past the budget: hashed after the signature (the trust members, which
+	 * are small and read into memory, never are) */
+	if (!copy && (sg->holes_hashed > sg->lim->presig_hole_budget ||
+		      size - need > sg->lim->presig_hole_budget - sg->holes_hashed))
+		m->hash_deferred = true;
+	else
+		sg->holes_hashed += size - need;
+	if (!m->hash_deferred && smig_sha256_init(&h, e) < 0)
 		goto out;
-	if (stage_data(sg, fd, name, size, copy, &h, e) < 0)
+	if (stage_data(sg, fd, name, size, copy, m->hash_deferred ? NULL : &h, e) < 0)
 		goto out;
-	smig_sha256_final(&h, m->sha256);
+	if (!m->hash_deferred)
+		smig_sha256_final(&h, m->sha256);
 	ts[0].tv_sec = ts[1].tv_sec = archive_entry_mtime(ent);
 	ts[0].tv_nsec = ts[1].tv_nsec = 0;
 	if (futimens(fd, ts) < 0) {
@@ -1680,6 +1703,16 @@ static int check_signature(struct stager *sg, const struct smig_pubkey *pub, str
 	if (listed == NULL) {
 		smig_err_nomem(e, "checking the signed list");
 		goto out;
+	}
+	/* the list is authentic now: the work deferred past the hole budget is due */
+	for (i = 0; i < st->count; i++) {
+		struct smig_staged_member *dm = &st->members[i];
+
+		if (dm->hash_deferred) {
+			if (smig_sha256_file(dm->local, dm->name, dm->sha256, e) < 0)
+				goto out;
+			dm->hash_deferred = false;
+		}
 	}
 	for (i = 0; i < nlines; i++) {
 		const char *p = lines[i].path;

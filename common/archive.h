@@ -112,8 +112,11 @@ struct smig_archive_limits {
 	uint64_t max_member_size; /* bytes, logical size of one member */
 	uint64_t max_total_size;  /* bytes, sum of logical sizes */
 	size_t max_members;       /* entries of any type */
+	/* bytes of sparse holes hashed before the signature is verified; past them a member is
+	 * hashed from its staged file after the signature (bounded pre-signature work) */
+	uint64_t presig_hole_budget;
 };
-/* 4 TiB per member, 64 TiB in total, 100000 members. */
+/* 4 TiB per member, 64 TiB in total, 100000 members, 1 GiB of holes before the signature. */
 void smig_archive_limits_default(struct smig_archive_limits *l);
 
 struct smig_staged_member {
@@ -121,6 +124,8 @@ struct smig_staged_member {
 	char *local; /* its staged file: <dir>/<name> */
 	uint64_t size;
 	uint8_t sha256[32];
+	bool hash_deferred; /* its holes were past the pre-signature budget: hashed from the
+			     * staged file once the signature is verified */
 };
 
 struct smig_staged {

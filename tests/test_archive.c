@@ -804,6 +804,61 @@ static void hostile_truncated(void **state)
 	free(cut);
 }
 
+/*
+ * Holes past the pre-signature budget (issue 10 item 2): the member is hashed from its staged
+ * file only once the signature is verified. The result is the same (the signed hash matches,
+ * with a budget of 1 MiB and of 0 bytes), and a changed data byte of that member is still
+ * caught by the deferred hash.
+ */
+static void deferred_hole_hashing(void **state)
+{
+	struct fix *f = *state;
+	struct smig_archive_limits lim;
+	struct sample s;
+	char *arc = tu_fmt("%s/holes.smig", f->dir), *stg = tu_fmt("%s/stage", f->dir);
+	unsigned char *pat = malloc(4096), *data;
+	size_t len = 0;
+	const uint64_t budgets[] = {MIB, 0};
+
+	assert_non_null(pat);
+	write_sample(f, arc, SMIG_COMPRESS_NONE, &s);
+	for (size_t b = 0; b < 2; b++) {
+		struct smig_err e = SMIG_ERR_INIT;
+		struct smig_staged *st = NULL;
+		const struct smig_staged_member *m;
+
+		smig_archive_limits_default(&lim);
+		assert_true(lim.presig_hole_budget >= MIB);
+		lim.presig_hole_budget = budgets[b];
+		if (smig_archive_extract_verified(arc, stg, &f->pub, &lim, &st, &e) < 0)
+			fail_msg("budget %llu: %s", (unsigned long long)budgets[b], e.msg);
+		m = smig_staged_find(st, VHD_NAME);
+		assert_non_null(m);
+		assert_false(m->hash_deferred); /* done by the time the archive is verified */
+		assert_memory_equal(m->sha256, s.vhd, 32);
+		assert_sha256sum(m->local, s.vhd);
+		smig_staged_free(st, true);
+	}
+	/* the twin: one byte of the VHD's data region changed, its hash deferred */
+	fill(pat, 4096, 1); /* the first bytes write_at() put at 1 MiB of the source disk */
+	data = (unsigned char *)tu_read(arc, &len);
+	{
+		unsigned char *hit = memmem(data, len, pat, 4096);
+
+		assert_non_null(hit);
+		hit[100] ^= 0x5a;
+		tu_write(arc, data, len);
+	}
+	smig_archive_limits_default(&lim);
+	lim.presig_hole_budget = MIB;
+	expect_refused_lim(f, arc, &f->pub, &lim, "SHA-256 does not match the signed list");
+	free(data);
+	free(pat);
+	free(stg);
+	unlink(arc);
+	free(arc);
+}
+
 static void hostile_limits(void **state)
 {
 	struct fix *f = *state;
@@ -1318,6 +1373,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(hostile_structure, setup, teardown),
 		cmocka_unit_test_setup_teardown(hostile_truncated, setup, teardown),
 		cmocka_unit_test_setup_teardown(hostile_limits, setup, teardown),
+		cmocka_unit_test_setup_teardown(deferred_hole_hashing, setup, teardown),
 		cmocka_unit_test_setup_teardown(refuses_without_space, setup, teardown),
 		cmocka_unit_test_setup_teardown(writer_refuses_existing, setup, teardown),
 		cmocka_unit_test_setup_teardown(writer_abort_leaves_nothing, setup, teardown),
