@@ -175,12 +175,16 @@ int smig_import_opts_add(struct smig_import_opts *o, int id, const char *arg, st
 		if (!strcmp(arg, "nic"))
 			o->ipmode = SMIG_IPMODE_NIC;
 		else if (!strcmp(arg, "global"))
-			o->ipmode = SMIG_IPMODE_GLOBAL;
+			/* WSMT's global settings (the DNS suffix search list) are not in the
+			 * archive's model: refused rather than accepted and silently skipped */
+			return smig_err_set(e, SMIG_ERR_USAGE, "--ipconfig-mode global: the host-wide "
+					    "TCP/IP settings (DNS suffix search list) are not carried "
+					    "in the archive; use nic (per-adapter settings)");
 		else if (!strcmp(arg, "all"))
 			o->ipmode = SMIG_IPMODE_ALL;
 		else
-			return smig_err_set(e, SMIG_ERR_USAGE, "--ipconfig-mode '%s': expected nic, "
-					    "global or all", arg);
+			return smig_err_set(e, SMIG_ERR_USAGE, "--ipconfig-mode '%s': expected nic "
+					    "or all", arg);
 		return 0;
 	case SMIG_OPT_FEATURE:
 		return smig_strv_push(&o->features, arg, e);
@@ -730,7 +734,27 @@ static int plan_switches(struct build *b)
 			if (p->dst->switches[j].name && s->name &&
 			    smig_streq_ci(p->dst->switches[j].name, s->name)) {
 				const struct smig_inv_switch *ds = &p->dst->switches[j];
+				bool compatible = ds->type == s->type ||
+						  (s->type == SMIG_SWITCH_EXTERNAL &&
+						   ds->type == SMIG_SWITCH_INTERNAL);
 
+				/* a private network must not become one the host can reach, nor an
+				 * internal one a private one: the VMs would be on another network
+				 * than on the source (issue 8 review) */
+				if (!compatible) {
+					char *sub = smig_asprintf(b->e, "switch:%s", s->name);
+					int r = sub ? item(b, "SMIG1012", SMIG_SEV_BLOCKER, sub,
+						      "rename or remove the destination's network, "
+						      "or rename the source's before exporting",
+						      "the destination already has a virtual network "
+						      "named '%s', but %s, where the source's is %s",
+						      s->name, smig_switch_type_name(ds->type),
+						      smig_switch_type_name(s->type)) : -1;
+
+					free(sub);
+					if (r < 0)
+						return -1;
+				}
 				ps->exists = true;
 				ps->guid = smig_strdup(ds->guid, b->e);
 				ps->type = ds->type;

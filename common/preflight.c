@@ -469,6 +469,15 @@ static int check_unplaced(struct pf *c)
 		    "every source path has a destination");
 }
 
+/* SMIG1012 (the plan's): a destination network of a source network's name but another type. */
+static int check_network_names(struct pf *c)
+{
+	if (has_item(c, "SMIG1012", NULL))
+		return 0;
+	return item(c, "SMIG1012", SMIG_SEV_PASS, "host", NULL,
+		    "no destination network has a source network's name with another type");
+}
+
 /* ---- warnings ---- */
 
 /* PROCESSOR_IDENTIFIER, registry ("Intel64 Family 6 Model 44 Stepping 2, GenuineIntel") or
@@ -938,10 +947,10 @@ static int check_store(struct pf *c)
 /* Blockers from the most fundamental to the admin's call; from FORCEABLE_RANK on, --force (or
  * the option the action names) may lift them. */
 static const char *const blocker_order[] = {
-	"SMIG1007", "SMIG1006", "SMIG1009", "SMIG1010", "SMIG1011", "SMIG1004",
+	"SMIG1007", "SMIG1006", "SMIG1009", "SMIG1010", "SMIG1011", "SMIG1012", "SMIG1004",
 	"SMIG1005", "SMIG1003", "SMIG1001", "SMIG1002", "SMIG1008",
 };
-#define FORCEABLE_RANK 6
+#define FORCEABLE_RANK 7
 
 static size_t blocker_rank(const char *id)
 {
@@ -986,6 +995,7 @@ int smig_preflight(const struct smig_plan *p, struct smig_problems *out, struct 
 		check_clustered,    /* SMIG1009 */
 		check_chains,       /* SMIG1010 */
 		check_unplaced,     /* SMIG1011 */
+		check_network_names, /* SMIG1012 */
 		check_processors,   /* SMIG2001 */
 		check_total_memory, /* SMIG2002 */
 		check_nic_count,    /* SMIG2003 */

@@ -53,8 +53,10 @@ static void apply_help(void)
 	       "  --bind-switch 'NAME=NIC'  migrate.ps1 binds external network NAME to adapter\n"
 	       "                            NIC (connection name, description or MAC) instead\n"
 	       "                            of creating it internal\n"
-	       "  --ipconfig-mode nic|global|all, --map-mac SRC=DST\n"
-	       "                            migrate.ps1 moves the management-OS IP settings\n"
+	       "  --ipconfig-mode nic|all, --map-mac SRC=DST\n"
+	       "                            migrate.ps1 moves the management-OS adapters' IP\n"
+	       "                            settings (global: refused, the archive does not\n"
+	       "                            carry the host-wide ones)\n"
 	       "  --feature NAME, --vm NAME|GUID   what to import (default everything)\n"
 	       "  --new-id                  give the VMs new IDs\n"
 	       "  --discard-saved-state     drop saved state (the VMs cold boot)\n"
@@ -381,7 +383,24 @@ static int apply_verified(struct apply_run *r, struct smig_err *e)
 		if (smig_journal_load(r->jdir, &old, e) < 0)
 			return fail(e);
 		if (old.complete) {
+			char **was = session_recorded_options(s, id);
+			char **now = smig_import_opts_argv(&s->io, e);
+			bool same = now != NULL;
+
 			smig_journal_release(&old);
+			for (size_t i = 0; same && (now[i] || (was && was[i])); i++)
+				same = was && was[i] && now[i] && !strcmp(was[i], now[i]);
+			smig_strv_free(was);
+			smig_strv_free(now);
+			if (!same) {
+				/* the placed files and migrate.ps1 follow the first options: say so
+				 * rather than "nothing to do" */
+				smig_err_clear(e);
+				smig_err_set(e, SMIG_ERR_USAGE, "archive %s was already applied to %s "
+					     "with other options: run '%s rollback --dest %s' first to "
+					     "apply it with these", id, s->ho.root, PROG, s->ho.root);
+				return fail(e);
+			}
 			printf("archive %s was already applied to %s: nothing to do (use "
 			       "'rollback' to undo it)\n", id, s->ho.root);
 			return 0;

@@ -11,8 +11,8 @@
 #include "destfacts.h"
 #include "fileio.h"
 #include "import.h"
+#include "session.h"
 
-int cmd_probe_script(int argc, char **argv); /* main.c's command table */
 
 static void help(void)
 {

@@ -10,14 +10,12 @@
 #include "interrupt.h"
 #include "session.h"
 
-int cmd_probe_script(int argc, char **argv); /* cmd_probe.c */
-
 static const struct smig_command commands[] = {
 	{"verify", cmd_verify, "check an archive's structure, signature and every hash"},
 	{"features", cmd_features, "list an archive's features and what a destination can take"},
 	{"preflight", cmd_preflight, "the compatibility report: what will not work on a destination"},
-	{"apply", cmd_apply, "recreate the archive's features and VMs on a destination, journaled"},
-	{"report", cmd_report, "the post-migration verification report of a destination"},
+	{"apply", cmd_apply, "place the VMs' files on a destination (journaled), write migrate.ps1"},
+	{"report", cmd_report, "the post-migration verification: placed files, or --state the live host"},
 	{"rollback", cmd_rollback, "undo an apply from its journal"},
 	{"probe-script", cmd_probe_script,
 	 "write probe.ps1, which describes a running destination in dest-facts.json"},

@@ -66,5 +66,6 @@ int cmd_preflight(int argc, char **argv);
 int cmd_apply(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_rollback(int argc, char **argv);
+int cmd_probe_script(int argc, char **argv);
 
 #endif

@@ -16,6 +16,7 @@
 #include "hive.h"
 #include "hostfs.h"
 #include "importplan.h"
+#include "preflight.h"
 #include "inventory.h"
 
 #define WEB01 "6F0B2E9A-41C3-4B8E-9E5B-1D2C3A4B5C01"
@@ -147,14 +148,14 @@ static void opts_ipconfig_mode(void **state)
 	add_ok(&o, SMIG_OPT_IPCONFIG_MODE, "nic");
 	assert_int_equal(o.ipmode, SMIG_IPMODE_NIC);
 	assert_string_equal(smig_ipconfig_mode_name(o.ipmode), "nic");
-	add_ok(&o, SMIG_OPT_IPCONFIG_MODE, "global");
-	assert_int_equal(o.ipmode, SMIG_IPMODE_GLOBAL);
-	assert_string_equal(smig_ipconfig_mode_name(o.ipmode), "global");
+	/* refused, not accepted and skipped: the archive has no host-wide TCP/IP settings */
+	add_bad(&o, SMIG_OPT_IPCONFIG_MODE, "global", "not carried in the archive");
+	assert_int_equal(o.ipmode, SMIG_IPMODE_NIC);
 	add_ok(&o, SMIG_OPT_IPCONFIG_MODE, "all");
 	assert_int_equal(o.ipmode, SMIG_IPMODE_ALL);
 	assert_string_equal(smig_ipconfig_mode_name(o.ipmode), "all");
 	add_bad(&o, SMIG_OPT_IPCONFIG_MODE, "NIC", "--ipconfig-mode 'NIC'");
-	add_bad(&o, SMIG_OPT_IPCONFIG_MODE, "none", "expected nic, global or all");
+	add_bad(&o, SMIG_OPT_IPCONFIG_MODE, "none", "expected nic or all");
 	add_bad(&o, SMIG_OPT_IPCONFIG_MODE, "", "--ipconfig-mode");
 	add_bad(&o, SMIG_OPT_IPCONFIG_MODE, "nic ", "--ipconfig-mode");
 	assert_int_equal(o.ipmode, SMIG_IPMODE_ALL); /* a refused value changes nothing */
@@ -215,23 +216,6 @@ static void opts_check(void **state)
 	add_ok(&o, SMIG_OPT_IPCONFIG_MODE, "all");
 	assert_int_equal(smig_import_opts_check(&o, &e), 0);
 	smig_import_opts_release(&o);
-}
-
-static void opts_check_global(void **state)
-{
-	struct smig_import_opts o = {0};
-	struct smig_err e = SMIG_ERR_INIT;
-	int rc;
-
-	(void)state;
-	add_ok(&o, SMIG_OPT_MAP_MAC, "00-15-5D-0A-00-10=A0-36-9F-12-34-56");
-	add_ok(&o, SMIG_OPT_IPCONFIG_MODE, "global");
-	rc = smig_import_opts_check(&o, &e);
-	smig_import_opts_release(&o);
-	/* per-adapter settings move with nic|all only (docs/import.md): with 'global' the maps
-	 * would be accepted and silently unused */
-	assert_int_equal(rc, -1);
-	assert_int_equal(e.kind, SMIG_ERR_USAGE);
 }
 
 static void assert_strv_equal(char *const *a, char *const *b)
@@ -1029,6 +1013,41 @@ static void plan_existing_file(void **state)
 	free(p);
 }
 
+/* SMIG1012: a destination network with a source network's name but another type (here an
+ * internal one named like the source's private network) is a blocker --force does not lift;
+ * the same name and type is reused without one. */
+static void plan_network_type_clash(void **state)
+{
+	struct fx *f = *state;
+	const struct smig_inv_switch *priv = NULL;
+	struct smig_inv_switch *sw;
+	char *sub;
+
+	need_export();
+	for (size_t i = 0; i < g_desc->inv->nswitches; i++)
+		if (g_desc->inv->switches[i].type == SMIG_SWITCH_PRIVATE)
+			priv = &g_desc->inv->switches[i];
+	assert_non_null(priv);
+	sw = realloc(f->dst->switches, (f->dst->nswitches + 1) * sizeof(*sw));
+	assert_non_null(sw);
+	f->dst->switches = sw;
+	sw = &f->dst->switches[f->dst->nswitches++];
+	memset(sw, 0, sizeof(*sw));
+	sw->guid = tu_fmt("%s", "0F6A0000-0000-4000-8000-000000000012");
+	sw->name = tu_fmt("%s", priv->name);
+	sw->type = SMIG_SWITCH_INTERNAL;
+	sub = tu_fmt("switch:%s", priv->name);
+	add_ok(&f->o, SMIG_OPT_FORCE, NULL);
+	build_ok(f);
+	assert_int_equal(items(f, "SMIG1012", SMIG_SEV_BLOCKER, sub, "but internal"), 1);
+	assert_false(smig_preflight_forceable("SMIG1012"));
+	/* the twin: same name, same type */
+	sw->type = SMIG_SWITCH_PRIVATE;
+	build_ok(f);
+	assert_int_equal(items(f, "SMIG1012", SMIG_SEV_BLOCKER, NULL, NULL), 0);
+	free(sub);
+}
+
 /* A destination without D:: host settings keep the destination's values, an info says so. */
 static void plan_no_drive_d(void **state)
 {
@@ -1217,7 +1236,6 @@ int main(void)
 		cmocka_unit_test(opts_ipconfig_mode),
 		cmocka_unit_test(opts_flags_and_lists),
 		cmocka_unit_test(opts_check),
-		cmocka_unit_test(opts_check_global),
 		cmocka_unit_test(opts_argv_round_trip),
 		cmocka_unit_test(map_winpath),
 	};
@@ -1230,6 +1248,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(plan_bind_switch, setup, teardown),
 		cmocka_unit_test_setup_teardown(plan_map_mac, setup, teardown),
 		cmocka_unit_test_setup_teardown(plan_existing_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(plan_network_type_clash, setup, teardown),
 		cmocka_unit_test_setup_teardown(plan_no_drive_d, setup, teardown),
 		cmocka_unit_test_setup_teardown(plan_saved_state, setup, teardown),
 		cmocka_unit_test_setup_teardown(plan_map_data_root, setup, teardown),

@@ -160,6 +160,9 @@ H1=$(tree_hash "$T/d1")
 expect_exit 0 "second apply" "$IMPORT" apply -p "$T/k.pub" "$T/a.smig" --dest "$T/d1" \
   --discard-saved-state "${MAPS[@]}"
 check "second apply says so" grep -q "already applied" "$T/out"
+expect_exit 2 "second apply with other options" "$IMPORT" apply -p "$T/k.pub" "$T/a.smig" \
+  --dest "$T/d1" --discard-saved-state "${MAPS[@]}" --bind-switch 'External LAN=Ethernet 2'
+check "other options: says to roll back first" grep -q "already applied.*with other options.*rollback" "$T/err"
 check "second apply changed nothing" test "$(tree_hash "$T/d1")" = "$H1"
 expect_exit 0 "report after apply" "$IMPORT" report --dest "$T/d1" -p "$T/k.pub" --against "$T/a.smig"
 check "report leaves the networks to migrate.ps1" grep -q "SMIG4007" "$T/out"
@@ -315,7 +318,10 @@ apply_combo() {
 apply_combo "processor compatibility and all IP settings" --set-processor-compatibility \
   --ipconfig-mode all --map-mac 00-1E-C9-3A-5B-02=A0-36-9F-12-34-57
 apply_combo "--force and two VMs" --force --vm web01 --vm dc01 "${MAPS[@]}"
-apply_combo "global IP settings and a switch bound by MAC" --ipconfig-mode global \
+expect_exit 2 "--ipconfig-mode global is refused (nothing in the archive for it)" "$IMPORT" \
+  preflight -p "$T/k.pub" "$T/a.smig" --dest "$T/dst0" --ipconfig-mode global
+check "--ipconfig-mode global: says why" grep -q "not carried in the archive" "$T/err"
+apply_combo "all IP settings and a switch bound by MAC" --ipconfig-mode all \
   --bind-switch 'External LAN=A0-36-9F-12-34-57'
 
 # ---- failures during apply undo what was done ----
