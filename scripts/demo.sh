@@ -44,7 +44,7 @@ echo "== report: re-read the placed files and compare them with the archive" >&2
 "$top/build/smig-import" report --dest "$out/lab-2012" -p "$out/smig-demo.pub" \
   --against "$out/lab-2008r2.smig" >"$out/verification-lab-2012.txt"
 grep -E '^  Summary' "$out/verification-lab-2012.txt" >&2
-reports=$(ls -d "$out/lab-2012/smig-reports/"*)
+reports=$(ls -d "$out/lab-2012/C/smig-reports/"*)
 
 echo >&2
 echo "Pre-migration report of the example host:" >&2

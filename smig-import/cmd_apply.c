@@ -132,7 +132,8 @@ static bool has_ops(const char *jdir)
 static int undo_journal(const char *root, const char *jdir, struct smig_err *e)
 {
 	struct smig_journal j;
-	char *rfile = NULL, *rdir = NULL, *rroot = NULL;
+	char *rfile = NULL, *rdir = NULL, *rec = NULL;
+	size_t len = 0;
 	int rc = -1;
 
 	memset(&j, 0, sizeof(j));
@@ -142,17 +143,23 @@ static int undo_journal(const char *root, const char *jdir, struct smig_err *e)
 		if (smig_journal_rollback(&j, e) < 0)
 			goto out;
 	}
-	/* the default report folder, recorded as apply's own: <root>/smig-reports/<id>, found
-	 * from where the destination is now (it may have been moved since) */
+	/* the default report folder, recorded as apply's own (its path relative to the
+	 * destination root: found from where the destination is now, it may have moved) */
 	rfile = smig_path_join(jdir, "reports", e);
-	if (rfile && access(rfile, F_OK) == 0) {
-		const char *id = strrchr(jdir, '/');
+	if (rfile && smig_file_read(rfile, 65536, "report folder record", &rec, &len, NULL) == 0 &&
+	    len > 0) {
+		char *slash;
 
-		rroot = smig_path_join(root, REPORTS_DIR, NULL);
-		rdir = rroot && id ? smig_path_join(rroot, id + 1, NULL) : NULL;
-		if (rdir)
+		rec[strcspn(rec, "\n")] = '\0';
+		rdir = rec[0] == '/' ? smig_strdup(rec, NULL) : smig_path_join(root, rec, NULL);
+		if (rdir && !smig_winpath_dotted(rec)) {
 			smig_rm_rf(rdir, NULL);
-		rmdir_if_empty(rroot);
+			slash = strrchr(rdir, '/');
+			if (slash) {
+				*slash = '\0';
+				rmdir_if_empty(rdir); /* <C:>/smig-reports when nothing else is in it */
+			}
+		}
 	}
 	if (smig_rm_rf(jdir, e) < 0)
 		goto out;
@@ -161,7 +168,7 @@ out:
 	smig_journal_release(&j);
 	free(rfile);
 	free(rdir);
-	free(rroot);
+	free(rec);
 	return rc;
 }
 
@@ -257,7 +264,9 @@ static void remove_reports(const struct import_session *s, const char *rdir)
 		return;
 	if (!s->report_dir) {
 		smig_rm_rf(rdir, NULL);
-		parent = smig_path_join(s->ho.root, REPORTS_DIR, NULL);
+		parent = smig_strdup(rdir, NULL);
+		if (parent && strrchr(parent, '/'))
+			*strrchr(parent, '/') = '\0';
 		rmdir_if_empty(parent);
 		free(parent);
 		return;
@@ -453,15 +462,29 @@ static int apply_verified(struct apply_run *r, struct smig_err *e)
 		return fail(e);
 	}
 	smig_strv_free(argv);
-	r->rdir = s->report_dir ? smig_strdup(s->report_dir, e) :
-		  smig_asprintf(e, "%s/%s/%s", s->ho.root, REPORTS_DIR, id);
-	rlines[0] = r->rdir;
+	/* the default report folder is on the destination's C: (C:\smig-reports\<id> on the
+	 * running host, where migrate.ps1 is run from), whatever the layout of ROOT */
 	r->j.dir = smig_strdup(r->jdir, e);
 	/* the journal names its targets relative to the destination root, so a destination
 	 * folder moved after apply can still be rolled back */
 	r->j.root = realpath(s->ho.root, NULL);
 	if (!r->j.root)
 		smig_err_sys(e, errno, "destination '%s'", s->ho.root);
+	if (s->report_dir) {
+		r->rdir = smig_strdup(s->report_dir, e);
+	} else if (r->j.root) {
+		const char *cdir = smig_hostfs_drive_dir(s->fs, 'C');
+		char *creal = cdir ? realpath(cdir, NULL) : NULL;
+
+		r->rdir = smig_asprintf(e, "%s/%s/%s", creal ? creal : r->j.root, REPORTS_DIR, id);
+		free(creal);
+	}
+	/* recorded relative to the root when under it, so a moved destination finds it */
+	if (r->rdir && r->j.root && !strncmp(r->rdir, r->j.root, strlen(r->j.root)) &&
+	    r->rdir[strlen(r->j.root)] == '/')
+		rlines[0] = r->rdir + strlen(r->j.root) + 1;
+	else
+		rlines[0] = r->rdir;
 	if (!r->rdir || !r->j.dir || !r->j.root ||
 	    (!s->report_dir && record(r->jdir, "reports", rlines, e) < 0) ||
 	    smig_journal_start(&r->j, e) < 0) {

@@ -98,7 +98,7 @@ python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(json.dumps({k
 expect_exit 0 "apply" "$IMPORT" apply -p "$T/k.pub" "$T/a.smig" --dest "$T/d1" \
   --discard-saved-state "${MAPS[@]}"
 cp "$T/out" "$T/apply.out"
-R=$T/d1/smig-reports/$ID
+R=$T/d1/C/smig-reports/$ID
 check "apply prints the report folder" grep -q "reports: $R" "$T/apply.out"
 for f in compatibility manual-steps verification; do
   for x in txt json html; do check "report $f.$x" test -s "$R/$f.$x"; done
@@ -247,9 +247,9 @@ expect_exit 0 "apply with --map-path" "$IMPORT" apply -p "$T/k.pub" "$T/a.smig" 
   --discard-saved-state --map-path 'D:\VHD=C:\Disks' --new-id --bind-switch 'External LAN=Ethernet'
 check "verification passes after re-parenting, new ids and a bound switch" python3 -c '
 import json,sys; d=json.load(open(sys.argv[1])); assert d["summary"]["fail"]==0, [i for i in d["items"] if i["severity"]=="fail"]' \
-  "$T/d3/smig-reports/$ID/verification.json"
-ps2012_check "migrate.ps1 with --map-path, --new-id, --bind-switch" "$T/d3/smig-reports/$ID/migrate.ps1"
-check "migrate.ps1 binds External LAN to the adapter given" grep -q "'Ethernet'" "$T/d3/smig-reports/$ID/migrate.ps1"
+  "$T/d3/C/smig-reports/$ID/verification.json"
+ps2012_check "migrate.ps1 with --map-path, --new-id, --bind-switch" "$T/d3/C/smig-reports/$ID/migrate.ps1"
+check "migrate.ps1 binds External LAN to the adapter given" grep -q "'Ethernet'" "$T/d3/C/smig-reports/$ID/migrate.ps1"
 AV=$(ls "$T/d3/C/Disks/"web01_*0F03.avhd)
 if command -v vhdiinfo >/dev/null; then
   vhdiinfo "$AV" >"$T/vhdi" 2>&1 || true
@@ -267,7 +267,7 @@ check "the archive carries the media" sh -c "bsdtar -tf '$T/media.smig' | grep -
 fresh "$T/md"
 expect_exit 0 "apply --copy-media with the ISO folder mapped" "$IMPORT" apply -p "$T/k.pub" \
   "$T/media.smig" --dest "$T/md" --discard-saved-state --copy-media --map-path 'D:\ISO=C:\Media'
-MR=$(ls -d "$T/md/smig-reports/"*)
+MR=$(ls -d "$T/md/C/smig-reports/"*)
 check "ISO placed at its mapped path, equal to the source's" cmp -s \
   "$T/md/C/Media/en_windows_server_2008_r2_with_sp1_x64.iso" "$T/src/D/ISO/en_windows_server_2008_r2_with_sp1_x64.iso"
 check "VFD placed at its own path" cmp -s \
@@ -296,12 +296,12 @@ expect_exit 5 "apply --copy-media with a different ISO already there" "$IMPORT" 
   -p "$T/k.pub" "$T/media.smig" --dest "$T/md2" --discard-saved-state --copy-media
 check "the ISO already there was not replaced" grep -qx "the admin's own build" \
   "$T/md2/D/ISO/en_windows_server_2008_r2_with_sp1_x64.iso"
-check "the differing ISO is reported (SMIG4005)" grep -q "SMIG4005.*web01" "$T/err" "$(ls -d "$T/md2/smig-reports/"*)/verification.txt"
+check "the differing ISO is reported (SMIG4005)" grep -q "SMIG4005.*web01" "$T/err" "$(ls -d "$T/md2/C/smig-reports/"*)/verification.txt"
 expect_exit 0 "rollback keeps the ISO that was there" "$IMPORT" rollback --dest "$T/md2"
 check "rollback kept the ISO that was there" grep -qx "the admin's own build" \
   "$T/md2/D/ISO/en_windows_server_2008_r2_with_sp1_x64.iso"
 rm -rf "$T/md2"
-check "without --copy-media: SMIG3003 remains" grep -q "SMIG3003" "$(ls -d "$T/md/smig-reports/"*)/manual-steps.txt"
+check "without --copy-media: SMIG3003 remains" grep -q "SMIG3003" "$(ls -d "$T/md/C/smig-reports/"*)/manual-steps.txt"
 rm -rf "$T/md"
 
 # ---- the other option combinations the guide suggests, each script checked for 2012 ----
@@ -311,7 +311,7 @@ apply_combo() {
   fresh "$T/d5"
   expect_exit 0 "apply with $what" "$IMPORT" apply -p "$T/k.pub" "$T/a.smig" --dest "$T/d5" \
     --discard-saved-state "$@"
-  ps2012_check "migrate.ps1 with $what" "$T/d5/smig-reports/$ID/migrate.ps1"
+  ps2012_check "migrate.ps1 with $what" "$T/d5/C/smig-reports/$ID/migrate.ps1"
   expect_exit 0 "rollback after $what" "$IMPORT" rollback --dest "$T/d5"
   check "restored after $what" same_as_orig "$T/d5"
 }
