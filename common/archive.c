@@ -1338,6 +1338,9 @@ static int stage_archive_err(struct stager *sg, const char *where, const char *m
 	char b1[SHOWN_MAX + 4];
 	const char *msg = archive_error_string(sg->a);
 
+	/* a read interrupted by SIGINT/SIGTERM: the stop request, not a damaged archive */
+	if (smig_interrupt_check(e) < 0)
+		return -1;
 	if (sg->src.read_errno)
 		return smig_err_sys(e, sg->src.read_errno, "cannot read '%s'", sg->src.name);
 	if (member)
@@ -1780,6 +1783,8 @@ static int drain(struct stager *sg, struct smig_err *e)
 					    "'%s': unexpected data after the end of the archive",
 					    sg->src.name);
 	} while (n > 0);
+	if (n < 0 && smig_interrupt_check(e) < 0)
+		return -1;
 	if (n < 0)
 		return smig_err_sys(e, sg->src.read_errno, "cannot read '%s'", sg->src.name);
 	return 0;
