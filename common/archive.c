@@ -1343,12 +1343,16 @@ static int stage_archive_err(struct stager *sg, const char *where, const char *m
 		return -1;
 	if (sg->src.read_errno)
 		return smig_err_sys(e, sg->src.read_errno, "cannot read '%s'", sg->src.name);
+	/* libarchive does not always say why: its errno, else what it was reading */
+	if (!msg || !*msg)
+		msg = archive_errno(sg->a) > 0 ? strerror(archive_errno(sg->a)) :
+		      "not a valid tar stream there (a header or a compressed block is damaged, or "
+		      "the archive ends early)";
 	if (member)
 		return smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s': damaged archive %s '%s': %s",
-				    sg->src.name, where, shown(member, b1),
-				    msg ? msg : "unknown error");
+				    sg->src.name, where, shown(member, b1), msg);
 	return smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s': damaged archive: %s", sg->src.name,
-			    msg ? msg : "unknown error");
+			    msg);
 }
 
 /*
