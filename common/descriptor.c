@@ -861,8 +861,10 @@ static int r_attr(struct rctx *c, xmlNodePtr n, const struct field *f, void *obj
 	case F_STRV:
 		break;
 	case F_ASTR:
-		if (f->winpath && winpath_refused(v))
-			return r_fail(c, n, winpath_refused(v), f->name, NULL);
+		if (f->winpath && winpath_refused(v)) {
+			r_fail(c, n, winpath_refused(v), f->name, NULL);
+			goto out;
+		}
 		free(*AT(obj, f, char *));
 		*AT(obj, f, char *) = smig_strdup(v, c->e);
 		if (*AT(obj, f, char *) == NULL)

@@ -174,8 +174,10 @@ static int get_mac(struct rd *r, json_t *obj, const char *parent, const char *ke
 	*has = false;
 	if (get_str(r, obj, parent, key, REQ, &s) < 0)
 		return -1;
-	if (s == NULL)
+	if (s == NULL || s[0] == '\0') { /* Get-NetAdapter has adapters without a MAC */
+		free(s);
 		return 0;
+	}
 	*has = smig_mac_parse(s, mac);
 	free(s);
 	if (!*has)
@@ -183,7 +185,7 @@ static int get_mac(struct rd *r, json_t *obj, const char *parent, const char *ke
 	return 0;
 }
 
-/* A GUID member as text in `form`, or NULL when null. */
+/* A GUID member as text in `form`, or NULL when null or "". */
 static int get_guid(struct rd *r, json_t *obj, const char *parent, const char *key, int req,
 		    enum smig_guid_form form, char **out)
 {
@@ -193,8 +195,10 @@ static int get_guid(struct rd *r, json_t *obj, const char *parent, const char *k
 	*out = NULL;
 	if (get_str(r, obj, parent, key, req, &s) < 0)
 		return -1;
-	if (s == NULL)
+	if (s == NULL || s[0] == '\0') { /* PowerShell's [string]$null */
+		free(s);
 		return 0;
+	}
 	if (!smig_guid_parse(s, &g)) {
 		free(s);
 		return bad(r, member(name, sizeof(name), parent, key), "is not a GUID");
@@ -209,7 +213,8 @@ static int get_guid(struct rd *r, json_t *obj, const char *parent, const char *k
 
 /*
  * A list member: *n elements, each list_at(*list, i). PowerShell 3.0 writes an empty list
- * as null and may unroll a one-element list into the element (docs/live-state.md).
+ * as null, may unroll a one-element list into the element, and may wrap a list as
+ * {"value": [...], "Count": n} (docs/live-state.md).
  */
 static int get_list(struct rd *r, json_t *obj, const char *parent, const char *key, int req,
 		    bool of_strings, json_t **list, size_t *n)
@@ -222,6 +227,22 @@ static int get_list(struct rd *r, json_t *obj, const char *parent, const char *k
 	*n = 0;
 	if ((rc = get_named(r, obj, parent, key, req, &v, name, sizeof(name))) <= 0)
 		return rc;
+	if (json_is_object(v) && (json_object_get(v, "value") || json_object_get(v, "Count"))) {
+		/* PowerShell 3.0's wrapper of an array: {"value": [...], "Count": n} */
+		json_t *value = json_object_get(v, "value"), *count = json_object_get(v, "Count");
+
+		if (value == NULL || count == NULL || json_object_size(v) != 2 ||
+		    !(json_is_array(value) || json_is_null(value)))
+			return bad(r, name, "looks like PowerShell's array wrapper but is not "
+				   "{\"value\": [...], \"Count\": n}");
+		if (!json_is_integer(count) ||
+		    json_integer_value(count) != (json_int_t)json_array_size(value))
+			return bad(r, name, "is PowerShell's array wrapper but its 'Count' is not "
+				   "the number of elements of its 'value'");
+		if (json_is_null(value))
+			return 0;
+		v = value;
+	}
 	if (json_is_array(v)) {
 		*n = json_array_size(v);
 	} else if (of_strings ? json_is_string(v) : json_is_object(v)) {
@@ -354,12 +375,22 @@ static int read_hyperv(struct rd *r, json_t *root, struct smig_inventory *inv)
 	if (get_bool(r, o, "hyperv", "role_installed", REQ, &role) < 0 ||
 	    get_bool(r, o, "hyperv", "vmms_present", REQ, &vmms) < 0)
 		return -1;
-	inv->hyperv = role == 1 || vmms == 1;
-	inv->hyperv_reason = smig_strdup(
-		role == 1 ? "the Hyper-V role is installed (" SOURCE_NAME ")" :
-		vmms == 1 ? "the vmms service is present (" SOURCE_NAME ")" :
-			    "the Hyper-V role is not installed and there is no vmms service (" SOURCE_NAME ")",
-		r->e);
+	/* the role is required: a vmms service alone (left behind, or another product's) is
+	 * not the Hyper-V role; the reason says which of the two is missing */
+	inv->hyperv = role == 1;
+	if (role == 1)
+		inv->hyperv_reason = smig_strdup(
+			vmms == 1 ? "the Hyper-V role is installed and the vmms service is "
+				    "present (" SOURCE_NAME ")"
+				  : "the Hyper-V role is installed, but the vmms service is "
+				    "missing (" SOURCE_NAME ")",
+			r->e);
+	else
+		inv->hyperv_reason = smig_asprintf(
+			r->e, "the Hyper-V role is not installed (hyperv.role_installed is %s in "
+			SOURCE_NAME ")%s", role == 0 ? "false" : "null",
+			vmms == 1 ? "; the vmms service is present, but that alone is not the role"
+				  : " and there is no vmms service");
 	return inv->hyperv_reason ? 0 : -1;
 }
 
@@ -431,6 +462,17 @@ static int read_authorization(struct rd *r, json_t *root, struct smig_inventory 
 	return 0;
 }
 
+/* A note in the destination's problems about adapter `name` (when `cond`). */
+static int adapter_note(struct rd *r, struct smig_inventory *inv, const struct smig_inv_nic *nic,
+			const char *name, bool cond, const char *what)
+{
+	if (!cond)
+		return 0;
+	return smig_problems_add(&inv->problems, "", SMIG_SEV_INFO,
+				 nic->connection_name ? nic->connection_name : name, NULL, NULL,
+				 r->e, "member '%s' of '%s' has %s", name, r->label, what);
+}
+
 static int read_adapters(struct rd *r, json_t *root, struct smig_inventory *inv)
 {
 	json_t *list;
@@ -464,9 +506,20 @@ static int read_adapters(struct rd *r, json_t *root, struct smig_inventory *inv)
 			smig_strv_free(addrs);
 			return -1;
 		}
-		if (nic->guid == NULL) {
+		/* Get-NetAdapter lists virtual adapters without a MAC or an interface GUID:
+		 * they are kept, with a note (one without a GUID is never found by GUID) */
+		if (nic->guid == NULL && nic->connection_name == NULL) {
 			smig_strv_free(addrs);
-			return bad(r, name, "has a null guid");
+			return bad(r, name, "has neither a name nor a guid: nothing can name it");
+		}
+		if (adapter_note(r, inv, nic, name, nic->guid == NULL,
+				 "no interface GUID: it is kept, but no switch binding or host "
+				 "adapter can name it") < 0 ||
+		    adapter_note(r, inv, nic, name, !nic->has_mac,
+				 "no MAC address: it is kept, and matched by name, "
+				 "not by MAC") < 0) {
+			smig_strv_free(addrs);
+			return -1;
 		}
 		/* link_speed and status are for people: checked, not kept */
 		if (skip_str(r, o, name, "link_speed") < 0 || skip_str(r, o, name, "status") < 0) {
@@ -559,9 +612,10 @@ static int read_switches(struct rd *r, json_t *root, struct smig_inventory *inv)
 		/* the adapters carry the binding the hive reader takes from NicList */
 		for (size_t k = 0; k < inv->nnics; k++) {
 			struct smig_inv_nic *nic = &inv->nics[k];
-			bool ext = sw->external_nic &&
+			bool ext = nic->guid && sw->external_nic &&
 				   smig_guid_str_equal(nic->guid, sw->external_nic);
-			bool vnic = sw->host_vnic && smig_guid_str_equal(nic->guid, sw->host_vnic);
+			bool vnic = nic->guid && sw->host_vnic &&
+				    smig_guid_str_equal(nic->guid, sw->host_vnic);
 
 			if (ext || vnic) {
 				free(nic->switch_guid);
@@ -1127,6 +1181,9 @@ static const char probe_ps1[] =
 	"\n"
 	"Set-StrictMode -Version 1\n"
 	"$ErrorActionPreference = 'Stop'\n"
+	"# .NET resolves a relative path against the process's directory\n"
+	"# (C:\\Windows\\System32 in an elevated shell), not PowerShell's location: resolve it\n"
+	"$Path = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($Path)\n"
 	"\n"
 	"$identity = [Security.Principal.WindowsIdentity]::GetCurrent()\n"
 	"$principal = New-Object -TypeName Security.Principal.WindowsPrincipal -ArgumentList $identity\n"
@@ -1281,7 +1338,7 @@ static const char probe_ps1[] =
 	"$facts = [ordered]@{\n"
 	"    format = 'smig-dest-facts'\n"
 	"    version = 1\n"
-	"    written_utc = [DateTime]::UtcNow.ToString('yyyy-MM-ddTHH:mm:ssZ')\n"
+	"    written_utc = [DateTime]::UtcNow.ToString(\"yyyy-MM-dd'T'HH:mm:ss'Z'\", [Globalization.CultureInfo]::InvariantCulture)\n"
 	"    os = [ordered]@{\n"
 	"        computer_name = $env:COMPUTERNAME\n"
 	"        dns_hostname = (Get-SmigRegValue $tcpip 'Hostname')\n"
@@ -1324,6 +1381,11 @@ static const char probe_ps1[] =
 	"    volumes = $volumes\n"
 	"}\n"
 	"\n"
+	"# PowerShell 3.0's type data gives arrays a Count property, which ConvertTo-Json\n"
+	"# writes as {\"value\": [...], \"Count\": n} for a wrapped array: dropped first\n"
+	"if (Get-TypeData -TypeName System.Array) {\n"
+	"    Remove-TypeData -TypeName System.Array -ErrorAction SilentlyContinue\n"
+	"}\n"
 	"$json = ConvertTo-Json -InputObject $facts -Depth 8\n"
 	"[IO.File]::WriteAllText($Path, $json, (New-Object -TypeName Text.UTF8Encoding -ArgumentList $false))\n"
 	"Write-Output \"probe.ps1: wrote $Path\"\n";

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "azman.h"
 #include "fileio.h"
@@ -198,18 +199,62 @@ out:
 }
 
 /*
+ * PowerShell 3.0's wrapper of an array, {"value": [...], "Count": n} (ConvertTo-Json writes
+ * it when the array type data's Count property is serialised): 1 and its array in *inner when
+ * `v` has that shape, 0 when it is no wrapper, -1 (error set) for a wrapper that is wrong.
+ */
+static int unwrap(struct rd *r, const char *key, json_t *v, json_t **inner)
+{
+	json_t *value = json_object_get(v, "value"), *count = json_object_get(v, "Count");
+	size_t n;
+
+	*inner = NULL;
+	if (!json_is_object(v) || (value == NULL && count == NULL))
+		return 0;
+	if (value == NULL || count == NULL || json_object_size(v) != 2)
+		return wrong(r, key,
+		             "looks like PowerShell's array wrapper but is not {\"value\": [...], "
+		             "\"Count\": n}");
+	if (json_is_null(value)) {
+		*inner = NULL;
+		n = 0;
+	} else if (json_is_array(value)) {
+		*inner = value;
+		n = json_array_size(value);
+	} else {
+		return wrong(r, key, "is PowerShell's array wrapper but its 'value' is not a list");
+	}
+	if (!json_is_integer(count) || json_integer_value(count) < 0 ||
+	    (size_t)json_integer_value(count) != n)
+		return wrong(r, key,
+		             "is PowerShell's array wrapper but its 'Count' is not the %zu "
+		             "elements of its 'value'",
+		             n);
+	return 1;
+}
+
+/*
  * A list: an array, or a single element given as itself (PowerShell 3.0 unrolls one-element
- * arrays); absent, null and [] are empty. `single` is the JSON type a lone element may have.
+ * arrays), or PowerShell 3.0's {"value": [...], "Count": n} wrapper of an array; absent, null
+ * and [] are empty. `single` is the JSON type a lone element may have.
  */
 static int get_list(struct rd *r, json_t *o, const char *key, json_type single, json_t **list,
                     size_t *n)
 {
-	json_t *v = get(o, key);
+	json_t *v = get(o, key), *inner;
+	int w;
 
 	*list = NULL;
 	*n = 0;
 	if (v == NULL)
 		return 0;
+	if ((w = unwrap(r, key, v, &inner)) < 0)
+		return -1;
+	if (w == 1) {
+		if (inner == NULL)
+			return 0;
+		v = inner;
+	}
 	if (json_is_array(v)) {
 		if (json_array_size(v) > MAX_LIST)
 			return wrong(r, key, "has more than %d elements", MAX_LIST);
@@ -576,6 +621,80 @@ static int prescan(const char *s, size_t len, const char *what, struct smig_err 
 	return 0;
 }
 
+/* Orders VM pointers by id, then by position (ids are upper case, no braces: strcmp). */
+static int vm_order(const void *a, const void *b)
+{
+	const struct smig_live_vm *x = *(const struct smig_live_vm *const *)a;
+	const struct smig_live_vm *y = *(const struct smig_live_vm *const *)b;
+	int c = strcmp(x->id, y->id);
+
+	return c != 0 ? c : (x > y) - (x < y);
+}
+
+/* Orders switch pointers by name (case-insensitive, as Windows), type, then position. */
+static int switch_order(const void *a, const void *b)
+{
+	const struct smig_live_switch *x = *(const struct smig_live_switch *const *)a;
+	const struct smig_live_switch *y = *(const struct smig_live_switch *const *)b;
+	int c = strcasecmp(x->name, y->name);
+
+	if (c == 0)
+		c = (x->type > y->type) - (x->type < y->type);
+	return c != 0 ? c : (x > y) - (x < y);
+}
+
+/*
+ * A live host cannot have two VMs with one id, nor two switches of one type with one name:
+ * a state that lists them was not written by migrate.ps1 and is refused (sorted, so a hostile
+ * list of 65536 costs n log n, not n squared).
+ */
+static int check_unique(struct rd *r, const struct smig_live *l)
+{
+	size_t n = l->nvms > l->nswitches ? l->nvms : l->nswitches, i, first, dup;
+	const void **v = NULL;
+	char key[64];
+	int rc = 0;
+
+	if (n < 2)
+		return 0;
+	if ((v = calloc(n, sizeof(*v))) == NULL)
+		return smig_err_nomem(r->e, "reading the live state");
+	for (i = 0; i < l->nvms; i++)
+		v[i] = &l->vms[i];
+	qsort(v, l->nvms, sizeof(*v), vm_order);
+	for (i = 1; i < l->nvms && rc == 0; i++) {
+		const struct smig_live_vm *a = v[i - 1], *b = v[i];
+
+		if (strcmp(a->id, b->id) != 0)
+			continue;
+		first = (size_t)(a - l->vms);
+		dup = (size_t)(b - l->vms);
+		snprintf(key, sizeof(key), "vms[%zu].id", dup);
+		rc = wrong(r, key,
+		           "repeats the id %s of vms[%zu]: a host cannot have two virtual machines "
+		           "with one id",
+		           b->id, first);
+	}
+	for (i = 0; i < l->nswitches && rc == 0; i++)
+		v[i] = &l->switches[i];
+	if (rc == 0)
+		qsort(v, l->nswitches, sizeof(*v), switch_order);
+	for (i = 1; i < l->nswitches && rc == 0; i++) {
+		const struct smig_live_switch *a = v[i - 1], *b = v[i];
+
+		if (strcasecmp(a->name, b->name) != 0 || a->type != b->type)
+			continue;
+		first = (size_t)(a - l->switches);
+		dup = (size_t)(b - l->switches);
+		snprintf(key, sizeof(key), "switches[%zu].name", dup);
+		rc = wrong(r, key,
+		           "repeats the name '%s' of switches[%zu], a switch of the same type",
+		           b->name, first);
+	}
+	free(v);
+	return rc;
+}
+
 int smig_livecheck_parse(const void *buf, size_t len, const char *what, struct smig_live **out,
                          struct smig_err *e)
 {
@@ -653,7 +772,8 @@ int smig_livecheck_parse(const void *buf, size_t len, const char *what, struct s
 	    get_objects(&r, root, "vms", sizeof(*l->vms), read_vm, &l->vms, &l->nvms) < 0 ||
 	    read_authorization(&r, root, l) < 0 ||
 	    get_objects(&r, root, "firewall", sizeof(*l->firewall), read_fwrule, &l->firewall,
-	                &l->nfirewall) < 0)
+	                &l->nfirewall) < 0 ||
+	    check_unique(&r, l) < 0)
 		goto out;
 	*out = l;
 	l = NULL;
@@ -1155,9 +1275,43 @@ static int check_disk_drive(struct lc *c, const char *vsubject, const struct smi
 	return rc;
 }
 
-static int check_other_drive(struct lc *c, const char *vsubject, const struct smig_inv_drive *sd,
-                             const struct smig_live_vm *a)
+/*
+ * An ISO or VFD file the plan put on the destination with --copy-media (placed, or found
+ * already there and used): the host's DVD or floppy drives must hold it at that path
+ * (Windows paths: any case).
+ */
+static int check_placed_media(struct lc *c, const char *subject, const struct smig_inv_drive *sd,
+                              const struct smig_plan_file *mf, const struct smig_live_drive *list,
+                              size_t n, const struct smig_live_drive *at)
 {
+	struct smig_verdict v = SMIG_VERDICT_INIT;
+	const char *what = sd->kind == SMIG_INV_DRIVE_ISO ? "ISO image" : "virtual floppy";
+	const char *kind = sd->kind == SMIG_INV_DRIVE_ISO ? "DVD" : "floppy";
+	const struct smig_live_drive *found = NULL;
+
+	for (size_t i = 0; i < n && found == NULL; i++)
+		if (list[i].path != NULL && smig_winpath_text_eq(list[i].path, mf->winpath))
+			found = &list[i];
+	if (found == NULL) {
+		smig_verdict_bad(
+		    &v,
+		    "no %s drive on the host holds the %s '%s' that the plan put on the "
+		    "destination (--copy-media)",
+		    kind, what, mf->winpath);
+		if (at != NULL)
+			smig_verdict_bad(&v, "the drive at %s holds %s%s%s", str_or(sd->slot, "?"),
+			                 at->path != NULL ? "'" : "", str_or(at->path, "nothing"),
+			                 at->path != NULL ? "'" : "");
+	}
+	smig_verdict_ok(&v, "the %s '%s' is in its %s drive, where the plan put it (--copy-media)",
+	                what, mf->winpath, kind);
+	return smig_verdict_emit(&v, c->out, "SMIG4005", subject, c->e);
+}
+
+static int check_other_drive(struct lc *c, const char *vsubject, const struct smig_plan_vm *pv,
+                             const struct smig_inv_drive *sd, const struct smig_live_vm *a)
+{
+	const struct smig_plan_file *mf = NULL;
 	const struct smig_live_drive *list = a->hard_drives, *at = NULL;
 	size_t n = a->nhard_drives, i;
 	struct slot slot = parse_slot(sd->slot);
@@ -1190,6 +1344,8 @@ static int check_other_drive(struct lc *c, const char *vsubject, const struct sm
 			    "the source's pass-through disk is not attached: no destination "
 			    "disk number was given to migrate.ps1 (manual step SMIG3002)");
 		}
+	} else if ((mf = smig_plan_media(pv, sd->pathname)) != NULL) {
+		rc = check_placed_media(c, subject, sd, mf, list, n, at);
 	} else if (at != NULL && at->path != NULL) {
 		rc = smig_verdict_info(
 		    c->out, "SMIG4005", subject, c->e,
@@ -1220,7 +1376,7 @@ static int check_drives(struct lc *c, const char *subject, const struct smig_pla
 		else if (sd->kind == SMIG_INV_DRIVE_PASSTHROUGH ||
 		         ((sd->kind == SMIG_INV_DRIVE_ISO || sd->kind == SMIG_INV_DRIVE_VFD) &&
 		          sd->pathname != NULL && sd->pathname[0] != '\0'))
-			rc = check_other_drive(c, subject, sd, a);
+			rc = check_other_drive(c, subject, pv, sd, a);
 		if (rc < 0)
 			return -1;
 	}
@@ -1936,18 +2092,24 @@ static int check_ipconfig(struct lc *c)
 	return 0;
 }
 
-/* The state file itself: whose host, when, and for which archive. */
+/*
+ * The state file itself: whose host, when, and for which archive. 1 when it names another
+ * archive (a failure: every other comparison would be against the wrong plan), else 0; -1 on
+ * error.
+ */
 static int check_origin(struct lc *c)
 {
 	const char *want = c->p->desc != NULL ? c->p->desc->archive_id : NULL;
 	const struct smig_live_host *h = &c->l->host;
 
 	if (want != NULL && c->l->archive_id != NULL && !smig_streq_ci(want, c->l->archive_id))
-		return smig_problems_add(c->out, "SMIG4001", SMIG_SEV_WARNING, "host", NULL, NULL,
+		return smig_problems_add(c->out, "SMIG4001", SMIG_SEV_FAIL, "host", NULL, NULL,
 		                         c->e,
-		                         "the live state was written by the script of archive %s, "
-		                         "not of %s: compared anyway",
-		                         c->l->archive_id, want);
+		                         "the state was written by the migrate.ps1 of archive %s, "
+		                         "not of this archive %s: nothing else was compared",
+		                         c->l->archive_id, want) < 0
+		           ? -1
+		           : 1;
 	return smig_verdict_info(c->out, "SMIG4001", "host", c->e,
 	                         "live state of '%s' (Windows %s) written %s",
 	                         str_or(h->computer_name, "?"), str_or(h->os_version, "?"),
@@ -1959,12 +2121,13 @@ int smig_livecheck(const struct smig_plan *p, const struct smig_live *l, struct 
 {
 	struct lc c = {p, p->src, l, out, e};
 	size_t i;
+	int rc;
 
 	if (p->src == NULL || l == NULL)
 		return smig_err_set(e, SMIG_ERR_USAGE,
 		                    "cannot verify: the source model or the live state is missing");
-	if (check_origin(&c) < 0)
-		return -1;
+	if ((rc = check_origin(&c)) != 0)
+		return rc < 0 ? -1 : 0;
 	for (i = 0; i < p->nvms; i++)
 		if (check_vm(&c, i) < 0)
 			return -1;

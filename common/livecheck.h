@@ -9,10 +9,13 @@
  * and string sizes are bounded before anything is built. Anything that is not what
  * live-state.md describes fails with SMIG_ERR_FORMAT and one sentence naming the file and the
  * first member that is wrong ("vms[2].memory_startup_bytes"). Members the page does not list
- * are ignored; a value the host does not have may be null or absent.
+ * are ignored; a value the host does not have may be null or absent. A list may also come as
+ * PowerShell 3.0's {"value": [...], "Count": n}. A VM id listed twice, or two switches of one
+ * name and type, are refused (a host cannot have them).
  *
  * Checking: the item contract is postcheck.h's (subjects "vm:NAME", "switch:NAME", "host",
- * "azman", "nic:NAME"; PASS or FAIL, WARNING for an external network the plan recreated as
+ * "azman", "nic:NAME"; PASS or FAIL (a state of another archive is one FAIL on "host" and
+ * nothing else is compared), WARNING for an external network the plan recreated as
  * internal, INFO for what the plan did not ask for, ERROR for a part of the state that cannot
  * be read, such as an authorization store that does not parse). smig_postcheck_failures()
  * counts the failures. Only allocation failure makes smig_livecheck() fail.

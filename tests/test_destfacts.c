@@ -318,6 +318,142 @@ static void hostile(void **state)
 	free(path);
 }
 
+/* ---- what Get-NetAdapter and Get-WindowsFeature really report ---- */
+
+static bool has_note(const struct smig_inventory *inv, const char *subject, const char *needle)
+{
+	for (size_t i = 0; i < inv->problems.count; i++)
+		if (strcmp(inv->problems.items[i].subject, subject) == 0 &&
+		    strstr(inv->problems.items[i].message, needle) != NULL)
+			return true;
+	return false;
+}
+
+/* Virtual adapters without a MAC ("" or null) or an interface GUID (null, or "" as
+ * [string]$null gives) are kept, with a note; a wrong type is still refused. */
+static void odd_adapters_kept(void **state)
+{
+	struct smig_err e = SMIG_ERR_INIT;
+	struct smig_inventory *inv = NULL;
+	json_t *d = good(), *a = json_object_get(d, "adapters");
+
+	(void)state;
+	json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:n, s:b, s:b, s:n, s:n, s:n, s:n, "
+					   "s:n, s:n, s:n}",
+					   "name", "isatap.lab", "description",
+					   "Microsoft ISATAP Adapter", "mac", "", "guid",
+					   "physical", 0, "host_vnic", 0, "link_speed", "status",
+					   "vmq_enabled", "dhcp", "addresses", "gateways", "dns"));
+	json_array_append_new(a, json_pack("{s:s, s:s, s:n, s:s, s:b, s:b}", "name", "Teredo",
+					   "description", "Teredo Tunneling Pseudo-Interface",
+					   "mac", "guid", "", "physical", 0, "host_vnic", 0));
+	if (parse_json(d, &inv, &e) < 0)
+		fail_msg("refused: %s", e.msg);
+	assert_int_equal(inv->nnics, 4);
+	assert_null(inv->nics[2].guid);
+	assert_false(inv->nics[2].has_mac);
+	assert_null(inv->nics[2].mac_source);
+	assert_null(inv->nics[3].guid);
+	assert_false(inv->nics[3].has_mac);
+	assert_true(has_note(inv, "isatap.lab", "no MAC address"));
+	assert_true(has_note(inv, "isatap.lab", "no interface GUID"));
+	assert_true(has_note(inv, "Teredo", "'adapters[3]'"));
+	/* the adapters that have both get no note; GUID lookups skip the ones without */
+	assert_false(has_note(inv, "Ethernet", "no"));
+	assert_string_equal(inv->nics[1].switch_guid, inv->switches[0].guid);
+	assert_null(inv->nics[2].switch_guid);
+	assert_null(smig_inventory_find_nic(inv, "{00000000-0000-0000-0000-000000000000}"));
+	smig_inventory_free(inv);
+	inv = NULL;
+
+	/* types stay strict, and an adapter nothing can name is refused */
+	json_object_set_new(json_array_get(a, 2), "mac", json_integer(0));
+	assert_int_equal(parse_json(d, &inv, &e), -1);
+	check_one_line(&e, "a number for a MAC");
+	assert_non_null(strstr(e.msg, "member 'adapters[2].mac' is not a string"));
+	smig_err_clear(&e);
+	json_object_set_new(json_array_get(a, 2), "mac", json_string(""));
+	json_object_set_new(json_array_get(a, 2), "guid", json_false());
+	assert_int_equal(parse_json(d, &inv, &e), -1);
+	assert_non_null(strstr(e.msg, "member 'adapters[2].guid' is not a string"));
+	smig_err_clear(&e);
+	json_object_set_new(json_array_get(a, 2), "guid", json_null());
+	json_object_set_new(json_array_get(a, 2), "name", json_null());
+	assert_int_equal(parse_json(d, &inv, &e), -1);
+	check_one_line(&e, "a nameless adapter without a GUID");
+	assert_non_null(strstr(e.msg, "member 'adapters[2]' has neither a name nor a guid"));
+	smig_err_clear(&e);
+	json_decref(d);
+}
+
+/* The vmms service alone is not the Hyper-V role; the reason says which one is missing. */
+static void role_required(void **state)
+{
+	static const struct {
+		bool role, vmms, hyperv;
+		const char *reason;
+	} rcases[] = {
+		{true, true, true, "the Hyper-V role is installed and the vmms service is present"},
+		{false, true, false,
+		 "role_installed is false in dest-facts.json); the vmms service is present, "
+		 "but that alone is not the role"},
+		{false, false, false, "role_installed is false in dest-facts.json) and there is no "
+				      "vmms service"},
+		{true, false, true, "the vmms service is missing"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(rcases) / sizeof(rcases[0]); i++) {
+		struct smig_err e = SMIG_ERR_INIT;
+		struct smig_inventory *inv = NULL;
+		json_t *d = good();
+
+		json_object_set_new(d, "hyperv",
+				    json_pack("{s:b, s:b}", "role_installed", rcases[i].role,
+					      "vmms_present", rcases[i].vmms));
+		if (parse_json(d, &inv, &e) < 0)
+			fail_msg("refused: %s", e.msg);
+		assert_int_equal(inv->hyperv, rcases[i].hyperv);
+		if (!strstr(inv->hyperv_reason, rcases[i].reason))
+			fail_msg("case %zu: '%s' not in '%s'", i, rcases[i].reason,
+				 inv->hyperv_reason);
+		smig_inventory_free(inv);
+		json_decref(d);
+	}
+}
+
+/* PowerShell 3.0's {"value": [...], "Count": n} for a list is the list; a wrong one is named. */
+static void wrapped_lists(void **state)
+{
+	struct smig_err e = SMIG_ERR_INIT;
+	struct smig_inventory *inv = NULL;
+	json_t *d = good(), *vms = json_incref(json_object_get(d, "vms"));
+
+	(void)state;
+	json_object_set_new(d, "vms", json_pack("{s:o, s:i}", "value", vms, "Count", 1));
+	json_object_set_new(json_array_get(json_object_get(d, "adapters"), 0), "dns",
+			    json_pack("{s:[s,s], s:i}", "value", "192.168.1.2", "192.168.1.3",
+				      "Count", 2));
+	if (parse_json(d, &inv, &e) < 0)
+		fail_msg("refused: %s", e.msg);
+	assert_int_equal(inv->nvms, 1);
+	assert_string_equal(inv->vms[0].id, "5A1E0000-AAAA-BBBB-CCCC-DDDDEEEEFFFF");
+	assert_string_equal(inv->nics[0].dns[1], "192.168.1.3");
+	smig_inventory_free(inv);
+	inv = NULL;
+	json_object_set_new(d, "vms", json_pack("{s:O, s:i}", "value", vms, "Count", 2));
+	assert_int_equal(parse_json(d, &inv, &e), -1);
+	check_one_line(&e, "a wrong Count");
+	assert_non_null(
+		strstr(e.msg, "member 'vms' is PowerShell's array wrapper but its 'Count'"));
+	smig_err_clear(&e);
+	json_object_set_new(d, "vms", json_pack("{s:s}", "value", "web01"));
+	assert_int_equal(parse_json(d, &inv, &e), -1);
+	assert_non_null(strstr(e.msg, "member 'vms' looks like PowerShell's array wrapper"));
+	smig_err_clear(&e);
+	json_decref(d);
+}
+
 /* ---- round trip: inventory -> facts -> inventory -> the same facts ---- */
 
 static void same_str(const char *a, const char *b, const char *what)
@@ -495,7 +631,7 @@ static void probe_script(void **state)
 {
 	struct smig_err e = SMIG_ERR_INIT;
 	size_t len = 0, i;
-	char *s = smig_destfacts_probe_script(&len, &e);
+	char *s = smig_destfacts_probe_script(&len, &e), *p, *q;
 
 	(void)state;
 	assert_non_null(s);
@@ -507,6 +643,22 @@ static void probe_script(void **state)
 	assert_non_null(strstr(s, "ConvertTo-Json -InputObject $facts -Depth 8"));
 	assert_non_null(strstr(s, "'smig-dest-facts'"));
 	assert_non_null(strstr(s, "WindowsBuiltInRole]::Administrator"));
+	/* -Path resolved against PowerShell's location, not the process's (System32) */
+	assert_non_null(strstr(s, "[CmdletBinding()]"));
+	p = strstr(s, "$Path = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($Path)");
+	assert_non_null(p);
+	q = strstr(s, "[IO.File]::WriteAllText($Path,");
+	assert_non_null(q);
+	assert_true(p < q);
+	/* a culture-independent time stamp */
+	assert_non_null(strstr(s, "written_utc = [DateTime]::UtcNow.ToString("
+				  "\"yyyy-MM-dd'T'HH:mm:ss'Z'\", "
+				  "[Globalization.CultureInfo]::InvariantCulture)"));
+	assert_null(strstr(s, "ToString('yyyy-MM-ddTHH:mm:ssZ')"));
+	/* lists are not written as {"value": ..., "Count": ...}: the type data goes first */
+	p = strstr(s, "Remove-TypeData -TypeName System.Array");
+	assert_non_null(p);
+	assert_true(p < strstr(s, "ConvertTo-Json -InputObject $facts"));
 	free(s);
 }
 
@@ -516,6 +668,8 @@ int main(void)
 		cmocka_unit_test(good_file),      cmocka_unit_test(malformed),
 		cmocka_unit_test(hostile),        cmocka_unit_test(round_trip),
 		cmocka_unit_test(hostopts_facts), cmocka_unit_test(probe_script),
+		cmocka_unit_test(odd_adapters_kept), cmocka_unit_test(role_required),
+		cmocka_unit_test(wrapped_lists),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

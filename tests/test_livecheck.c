@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "descriptor.h"
 #include "importplan.h"
 #include "inventory.h"
 #include "livecheck.h"
@@ -126,6 +127,9 @@ static void free_plan(struct smig_plan *p)
 	free(p->switches);
 	free(p->nicmap);
 	for (i = 0; i < p->nvms; i++) {
+		for (j = 0; j < p->vms[i].nfiles; j++)
+			free(p->vms[i].files[j].winpath);
+		free(p->vms[i].files);
 		for (j = 0; j < p->vms[i].ndisks; j++)
 			free(p->vms[i].disks[j].winpath);
 		free(p->vms[i].disks);
@@ -905,6 +909,253 @@ static void hostile_files_refused(void **state)
 	free(buf);
 }
 
+/* ---- ISO and VFD files placed with --copy-media ---- */
+
+/* The plan of apply --copy-media: every ISO/VFD file of the source placed under E:\Media
+ * (or found there, `present`). Returns how many. */
+static size_t plan_media(struct fx *f, bool present)
+{
+	size_t i, j, n = 0;
+
+	f->opts.copy_media = true;
+	for (i = 0; i < f->plan.nvms; i++) {
+		struct smig_plan_vm *pv = &f->plan.vms[i];
+		const struct smig_inv_vm *s = pv->src;
+
+		for (j = 0; j < s->ndrives; j++) {
+			const struct smig_inv_drive *d = &s->drives[j];
+			struct smig_plan_file *mf;
+
+			if ((d->kind != SMIG_INV_DRIVE_ISO && d->kind != SMIG_INV_DRIVE_VFD) ||
+			    d->pathname == NULL || d->pathname[0] == '\0')
+				continue;
+			pv->files = realloc(pv->files, (pv->nfiles + 1) * sizeof(*pv->files));
+			mf = &pv->files[pv->nfiles++];
+			memset(mf, 0, sizeof(*mf));
+			mf->role = "media";
+			mf->source = d->pathname;
+			mf->winpath = tu_fmt("E:\\Media\\%s", strrchr(d->pathname, '\\') + 1);
+			mf->present = present;
+			n++;
+		}
+	}
+	return n;
+}
+
+/* The state's DVD or floppy drive list of VM `name` with one drive holding `path`. */
+static void state_media(struct fx *f, const char *vm, const char *list, const char *path)
+{
+	json_t *v = state_vm(f, vm), *l = json_object_get(v, list), *d;
+
+	if (!json_is_array(l)) {
+		json_object_set_new(v, list, json_array());
+		l = json_object_get(v, list);
+	}
+	if (json_array_size(l) == 0)
+		json_array_append_new(l, json_object());
+	d = json_array_get(l, 0);
+	json_object_set_new(d, "path", path != NULL ? json_string(path) : json_null());
+}
+
+/* The VM and slot of the first source drive of `kind`. */
+static const struct smig_inv_drive *media_drive(struct fx *f, enum smig_drive_kind_inv kind,
+                                                const char **vm)
+{
+	for (size_t i = 0; i < f->src->nvms; i++)
+		for (size_t j = 0; j < f->src->vms[i].ndrives; j++)
+			if (f->src->vms[i].drives[j].kind == kind) {
+				*vm = f->src->vms[i].name;
+				return &f->src->vms[i].drives[j];
+			}
+	fail_msg("the example host has no drive of kind %d", (int)kind);
+	return NULL;
+}
+
+static void placed_media_checked(void **state)
+{
+	struct fx *f = *state;
+	const char *iso_vm, *vfd_vm;
+	const struct smig_inv_drive *iso = media_drive(f, SMIG_INV_DRIVE_ISO, &iso_vm);
+	const struct smig_inv_drive *vfd = media_drive(f, SMIG_INV_DRIVE_VFD, &vfd_vm);
+	char *iso_subject = tu_fmt("vm:%s/drive:%s", iso_vm, iso->slot);
+	char *vfd_subject = tu_fmt("vm:%s/drive:%s", vfd_vm, vfd->slot);
+	char *iso_dst = tu_fmt("E:\\Media\\%s", strrchr(iso->pathname, '\\') + 1);
+	char *vfd_dst = tu_fmt("E:\\Media\\%s", strrchr(vfd->pathname, '\\') + 1);
+	char *upper = strdup(iso_dst);
+
+	/* without --copy-media the media are not compared (information only) */
+	run(f);
+	tu_no_failure(&f->items);
+	tu_expect(&f->items, "SMIG4005", iso_subject, SMIG_SEV_INFO, "is not compared");
+
+	/* apply placed them: the host's empty drives are failures */
+	assert_int_equal(plan_media(f, false), 2);
+	state_media(f, vfd_vm, "floppy_drives", vfd_dst);
+	run(f);
+	tu_only_failure(&f->items, "SMIG4005", iso_subject, "no DVD drive on the host holds");
+	tu_expect(&f->items, "SMIG4005", vfd_subject, SMIG_SEV_PASS,
+	          "where the plan put it (--copy-media)");
+
+	/* the drive holds the source's path, not the placed one */
+	state_media(f, iso_vm, "dvd_drives", iso->pathname);
+	run(f);
+	tu_only_failure(&f->items, "SMIG4005", iso_subject, iso->pathname);
+
+	/* the placed path, in another case: the same Windows file */
+	for (char *c = upper; *c; c++)
+		*c = (char)(*c >= 'a' && *c <= 'z' ? *c - 'a' + 'A' : *c);
+	state_media(f, iso_vm, "dvd_drives", upper);
+	run(f);
+	tu_no_failure(&f->items);
+	tu_expect(&f->items, "SMIG4005", iso_subject, SMIG_SEV_PASS, iso_dst);
+
+	/* a file apply found already there counts the same; the floppy drive emptied fails */
+	for (size_t i = 0; i < f->plan.nvms; i++)
+		for (size_t j = 0; j < f->plan.vms[i].nfiles; j++)
+			f->plan.vms[i].files[j].present = true;
+	state_media(f, vfd_vm, "floppy_drives", NULL);
+	run(f);
+	tu_only_failure(&f->items, "SMIG4005", vfd_subject, "no floppy drive on the host holds");
+
+	free(upper);
+	free(iso_dst);
+	free(vfd_dst);
+	free(iso_subject);
+	free(vfd_subject);
+}
+
+/* ---- the state of another archive ---- */
+
+static void other_archive_fails(void **state)
+{
+	struct fx *f = *state;
+	struct smig_descriptor desc;
+	const char *theirs = json_string_value(json_object_get(f->state, "archive_id"));
+	size_t i;
+
+	memset(&desc, 0, sizeof(desc));
+	desc.archive_id = (char *)"0b7c52e1-0d1a-4f43-9d65-3a1f0e5b7c11";
+	f->plan.desc = &desc;
+	run(f);
+	tu_only_failure(&f->items, "SMIG4001", "host",
+	                "the state was written by the migrate.ps1 of archive "
+	                "d804e301-f7a8-4206-b1ac-197a836253e3, not of this archive "
+	                "0b7c52e1-0d1a-4f43-9d65-3a1f0e5b7c11");
+	/* nothing is compared against the wrong plan */
+	for (i = 0; i < f->items.count; i++)
+		assert_string_equal(f->items.items[i].subject, "host");
+	assert_int_equal(f->items.count, 1);
+
+	/* the same archive (ids in another case) is compared as usual */
+	desc.archive_id = (char *)"D804E301-F7A8-4206-B1AC-197A836253E3";
+	assert_non_null(theirs);
+	run(f);
+	tu_no_failure(&f->items);
+	tu_expect(&f->items, "SMIG4001", "host", SMIG_SEV_INFO, "HV-DST01");
+	f->plan.desc = NULL;
+}
+
+/* ---- one host cannot report two VMs with one id ---- */
+
+static void duplicates_refused(void **state)
+{
+	struct fx *f = *state;
+	json_t *vms = json_object_get(f->state, "vms"),
+	       *sws = json_object_get(f->state, "switches");
+	json_t *copy;
+	char *text;
+	size_t n = json_array_size(vms);
+
+	/* a second VM with the first one's id (braced, lower case) */
+	copy = json_deep_copy(json_array_get(vms, 0));
+	{
+		char *id = tu_fmt("{%s}", json_string_value(json_object_get(copy, "id")));
+
+		for (char *c = id; *c; c++)
+			*c = (char)(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c);
+		json_object_set_new(copy, "id", json_string(id));
+		json_object_set_new(copy, "name", json_string("copy"));
+		free(id);
+	}
+	json_array_append_new(vms, copy);
+	text = json_dumps(f->state, 0);
+	{
+		char *needle = tu_fmt("member 'vms[%zu].id' repeats the id", n);
+
+		refused_s(text, needle);
+		refused_s(text, "of vms[0]");
+		free(needle);
+	}
+	free(text);
+	json_array_remove(vms, n);
+
+	/* two switches with one name (any case) and one type */
+	copy = json_deep_copy(json_array_get(sws, find(sws, "name", "Private Cluster")));
+	json_object_set_new(copy, "name", json_string("PRIVATE cluster"));
+	json_object_set_new(copy, "id", json_null());
+	json_array_append_new(sws, copy);
+	text = json_dumps(f->state, 0);
+	refused_s(text, "repeats the name 'PRIVATE cluster' of switches[");
+	free(text);
+	/* of another type it is another switch: read, and the check goes on */
+	json_object_set_new(copy, "type", json_string("Internal"));
+	run(f);
+	tu_no_failure(&f->items);
+
+	refused_s(HEAD "\"vms\":[{\"id\":\"0AA394FA-7C4A-4070-BA32-773D43B28A68\"},"
+	               "{\"id\":\"0aa394fa-7c4a-4070-ba32-773d43b28a68\"}]}",
+	          "member 'vms[1].id' repeats the id 0AA394FA-7C4A-4070-BA32-773D43B28A68 of "
+	          "vms[0]");
+}
+
+/* ---- PowerShell 3.0's {"value": [...], "Count": n} ---- */
+
+static json_t *wrapped(json_t *list)
+{
+	return json_pack("{s:o, s:I}", "value", list, "Count", (json_int_t)json_array_size(list));
+}
+
+static void wrapped_lists_pass(void **state)
+{
+	struct fx *f = *state;
+	json_t *ips = json_object_get(f->state, "ip");
+	json_t *ip = json_array_get(ips, find(ips, "interface", "Management"));
+	json_t *web = state_vm(f, "web01");
+
+	json_object_set_new(ip, "addresses",
+	                    wrapped(json_incref(json_object_get(ip, "addresses"))));
+	json_object_set_new(web, "snapshots",
+	                    wrapped(json_incref(json_object_get(web, "snapshots"))));
+	json_object_set_new(f->state, "switches",
+	                    wrapped(json_incref(json_object_get(f->state, "switches"))));
+	json_object_set_new(f->state, "vms",
+	                    wrapped(json_incref(json_object_get(f->state, "vms"))));
+	json_object_set_new(f->state, "firewall", json_pack("{s:n, s:i}", "value", "Count", 0));
+	run(f);
+	tu_no_failure(&f->items);
+	tu_expect(&f->items, "SMIG4004", "vm:web01", SMIG_SEV_PASS, "2 snapshots");
+	tu_expect(&f->items, "SMIG4011", "nic:Management", SMIG_SEV_PASS, "192.168.1.10/24");
+}
+
+static void wrong_wrappers_refused(void **state)
+{
+	(void)state;
+	/* a wrapper is not read as a lone VM ("vms[0].id is missing" misled) */
+	refused_s(HEAD "\"vms\":{\"value\":[{\"id\":\"0AA394FA-7C4A-4070-BA32-773D43B28A68\"}],"
+	               "\"Count\":2}}",
+	          "member 'vms' is PowerShell's array wrapper but its 'Count' is not the 1 "
+	          "elements");
+	refused_s(HEAD "\"vms\":{\"value\":{\"id\":\"0AA394FA-7C4A-4070-BA32-773D43B28A68\"},"
+	               "\"Count\":1}}",
+	          "member 'vms' is PowerShell's array wrapper but its 'value' is not a list");
+	refused_s(HEAD "\"vms\":{\"value\":[]}}", "member 'vms' looks like PowerShell's array "
+	                                          "wrapper but is not");
+	refused_s(HEAD "\"ip\":[{\"dns\":{\"Count\":1,\"value\":[\"1.1.1.1\"],\"x\":1}}]}",
+	          "member 'ip[0].dns' looks like PowerShell's array wrapper");
+	refused_s(HEAD "\"vms\":{\"value\":[{\"name\":\"x\"}],\"Count\":1}}",
+	          "member 'vms[0].id' is missing");
+}
+
 static void oversized_file_refused(void **state)
 {
 	char *path = tu_fmt("%s/big.json", g_dir);
@@ -941,6 +1192,11 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(host_settings_fail, setup, teardown),
 	    cmocka_unit_test_setup_teardown(store_differences_fail, setup, teardown),
 	    cmocka_unit_test_setup_teardown(vmq_and_ip_fail, setup, teardown),
+	    cmocka_unit_test_setup_teardown(placed_media_checked, setup, teardown),
+	    cmocka_unit_test_setup_teardown(other_archive_fails, setup, teardown),
+	    cmocka_unit_test_setup_teardown(duplicates_refused, setup, teardown),
+	    cmocka_unit_test_setup_teardown(wrapped_lists_pass, setup, teardown),
+	    cmocka_unit_test(wrong_wrappers_refused),
 	    cmocka_unit_test(malformed_files_refused),
 	    cmocka_unit_test(hostile_files_refused),
 	    cmocka_unit_test(oversized_file_refused),

@@ -77,6 +77,81 @@ expect_exit 2 "--ipconfig does not mix with facts" "$IMPORT" preflight -p "$T/k.
   "$T/a.smig" --dest "$T/live2" --dest-facts "$T/facts.json" --ipconfig "$T/facts.json"
 check "the usage error is one line" grep -q "^smig-import: --ipconfig and --systeminfo" "$T/err"
 
+# ---- a destination with a switch and a VM, as probe.ps1 writes them on PowerShell 3.0 ----
+# mkhost's facts have no switches and no VMs: one of each is added here in probe.ps1's shape,
+# with PowerShell 3.0's habits (a one-element list written as its element, null for an empty
+# list, lower-case GUIDs without braces, a list wrapped as {"value": [...], "Count": n}) and
+# adapters Get-NetAdapter really lists (a host vNIC; a tunnel adapter without MAC or GUID)
+"$EXPORT" inventory --source "$T/src" --format json >"$T/src.json"
+cat >"$T/mkfacts.py" <<'EOF2'
+import json, sys
+d = json.load(open(sys.argv[1]))
+src = json.load(open(sys.argv[2]))
+switch_type, role = sys.argv[4], sys.argv[5] == "true"
+web = next(v for v in src["virtual_machines"] if v["name"] == "web01")
+d["hyperv"]["role_installed"] = role
+d["adapters"].append({
+    "name": "vEthernet (Private Cluster)", "description": "Hyper-V Virtual Ethernet Adapter",
+    "mac": "00155D1E2A01", "guid": "{c0ffee01-2012-4a5b-8c6d-7e8f9a0b1c09}", "physical": False,
+    "host_vnic": True, "link_speed": "10 Gbps", "status": "Up", "vmq_enabled": None,
+    "dhcp": True, "addresses": "169.254.10.20/16", "gateways": None, "dns": None})
+d["adapters"].append({
+    "name": "isatap.lab.local", "description": "Microsoft ISATAP Adapter", "mac": "",
+    "guid": None, "physical": False, "host_vnic": False, "link_speed": "100 Kbps",
+    "status": "Disconnected", "vmq_enabled": None, "dhcp": None, "addresses": None,
+    "gateways": None, "dns": None})
+d["switches"] = {
+    "id": "0f6a0000-1111-2222-3333-444455556666", "name": "Private Cluster",
+    "type": switch_type, "adapter_guid": None, "adapter_description": None,
+    "allow_management_os": switch_type == "Internal",
+    "host_adapter_guid": "{C0FFEE01-2012-4A5B-8C6D-7E8F9A0B1C09}" if switch_type == "Internal" else None}
+d["vms"] = {
+    "id": web["id"].lower(), "name": "web01", "state": "Off", "path": None,
+    "memory_startup_bytes": 1073741824, "processor_count": 1,
+    "network_adapters": {"name": "Network Adapter", "mac": "000000000000",
+                         "mac_static": False, "legacy": False,
+                         "switch_name": "Private Cluster"}}
+d["volumes"] = {"value": d["volumes"], "Count": len(d["volumes"])}
+json.dump(d, open(sys.argv[3], "w"), indent=2)
+EOF2
+python3 "$T/mkfacts.py" "$T/facts.json" "$T/src.json" "$T/facts2.json" Private true
+hiveless "$T/live3"
+expect_exit 4 "preflight on a destination with a VM of the archive's id" "$IMPORT" preflight \
+  -p "$T/k.pub" "$T/a.smig" --dest "$T/live3" --dest-facts "$T/facts2.json" \
+  --discard-saved-state --format json
+check "the existing VM id is SMIG1005 (blocker), the only blocker" python3 -c '
+import json, sys
+items = json.load(open(sys.argv[1]))["items"]
+b = [(i["id"], i["subject"]) for i in items if i["severity"] == "blocker"]
+assert b == [("SMIG1005", "vm:web01")], b
+m = next(i["message"] for i in items if i["id"] == "SMIG1005")
+assert sys.argv[2].upper() in m and "already exists on the destination" in m, m' \
+  "$T/out" "$(python3 -c 'import json, sys; print(next(v["id"] for v in json.load(open(sys.argv[1]))["virtual_machines"] if v["name"] == "web01"))' "$T/src.json")"
+check "the same switch (name and type) is no conflict" grep -q \
+  "no destination network has a source network's name with another type" "$T/out"
+python3 "$T/mkfacts.py" "$T/facts.json" "$T/src.json" "$T/facts3.json" Internal true
+expect_exit 4 "preflight on a destination with the switch of another type" "$IMPORT" preflight \
+  -p "$T/k.pub" "$T/a.smig" --dest "$T/live3" --dest-facts "$T/facts3.json" \
+  --discard-saved-state --format json
+check "the existing switch is in the model: SMIG1012 names it" python3 -c '
+import json, sys
+items = json.load(open(sys.argv[1]))["items"]
+b = sorted((i["id"], i["subject"]) for i in items if i["severity"] == "blocker")
+assert b == [("SMIG1005", "vm:web01"), ("SMIG1012", "switch:Private Cluster")], b
+m = next(i["message"] for i in items if i["id"] == "SMIG1012" and i["severity"] == "blocker")
+assert "already has a virtual network named" in m and "internal" in m, m' "$T/out"
+# vmms alone is not the Hyper-V role (SMIG1007 says which one is missing)
+python3 "$T/mkfacts.py" "$T/facts.json" "$T/src.json" "$T/facts4.json" Private false
+expect_exit 4 "preflight on a destination with vmms but no Hyper-V role" "$IMPORT" preflight \
+  -p "$T/k.pub" "$T/a.smig" --dest "$T/live3" --dest-facts "$T/facts4.json" \
+  --discard-saved-state --format json
+check "SMIG1007 names the missing role" python3 -c '
+import json, sys
+items = json.load(open(sys.argv[1]))["items"]
+m = [i["message"] for i in items if i["id"] == "SMIG1007" and i["severity"] == "blocker"]
+assert len(m) == 1 and "role_installed is false" in m[0] and "vmms service is present" in m[0], m
+assert not [i for i in items if i["id"] == "SMIG1007" and i["severity"] == "pass"], items' "$T/out"
+
 # ---- apply places the files on the facts destination ----
 expect_exit 0 "apply on the facts destination" "$IMPORT" apply -p "$T/k.pub" "$T/a.smig" \
   --dest "$T/live" --discard-saved-state

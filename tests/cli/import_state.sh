@@ -178,6 +178,78 @@ differ SMIG4007 "a switch of another type" \
 differ SMIG4009 "a store without a role" \
   'import base64, re; a = s["authorization"]; x = base64.b64decode(a["xml_base64"]).decode("utf-8-sig"); a["xml_base64"] = base64.b64encode(re.sub(r"<Member>[^<]*</Member>", "", x, count=1).encode()).decode()'
 
+# ---- the state of another archive: a failure, and nothing compared against the wrong plan ----
+differ SMIG4001 "the state of another archive" \
+  's["archive_id"] = "0b7c52e1-0d1a-4f43-9d65-3a1f0e5b7c11"'
+check "another archive: it names both" grep -q \
+  "written by the migrate.ps1 of archive 0b7c52e1-0d1a-4f43-9d65-3a1f0e5b7c11, not of this archive $ID" \
+  "$T/out"
+check "another archive: nothing else compared" python3 -c '
+import json, sys
+items = json.load(open(sys.argv[1]))["items"]
+assert [i["subject"] for i in items if i["id"].startswith("SMIG40")] == ["host"], items' "$T/out"
+
+# ---- PowerShell 3.0's {"value": [...], "Count": n} lists are lists ----
+python3 -c 'import json, sys
+s = json.load(open(sys.argv[1], encoding="utf-8-sig"))
+w = lambda l: {"value": l, "Count": len(l)}
+s["vms"] = w(s["vms"])
+s["switches"] = w(s["switches"])
+for v in s["vms"]["value"]:
+    v["snapshots"] = w(v["snapshots"])
+json.dump(s, open(sys.argv[2], "w"))' "$T/smig-state.json" "$T/wrapped.json"
+expect_exit 0 "report --state over wrapped lists" "${REPORT[@]}" --state "$T/wrapped.json"
+
+# ---- ISO and VFD files placed with --copy-media are in the VMs' drives ----
+# exported with --include-media, applied with --copy-media (the ISO folder mapped) onto another
+# copy of the destination; report takes the recorded options
+"$EXPORT" export --source "$T/src" -s "$T/k.sec" --progress never --include-media \
+  -o "$T/media.smig" 2>/dev/null
+MID=$(bsdtar -xOf "$T/media.smig" smig/descriptor.xml | sed -n 's:.*<archive-id>\(.*\)</archive-id>.*:\1:p')
+build_example lab-2012 "$T/mdst"
+rc=0
+"$IMPORT" apply -p "$T/k.pub" "$T/media.smig" --dest "$T/mdst" "${MAPS[@]}" --copy-media \
+  --map-path 'D:\ISO=C:\Media' >"$T/apply.out" 2>&1 || rc=$?
+check "apply --copy-media ran (exit $rc)" test "$rc" -eq 0 -o "$rc" -eq 5
+check "the ISO was placed" test -f "$T/mdst/C/Media/en_windows_server_2008_r2_with_sp1_x64.iso"
+python3 "$T/mkstate.py" "$T/src.json" "$T/dst.json" "$T/mdst" "$MID" \
+  "$SMIG_SOURCE_DIR/examples/lab-2008r2/InitialStore.xml" >"$T/mstate.json"
+MREPORT=("$IMPORT" report --dest "$T/mdst" -p "$T/k.pub" --against "$T/media.smig")
+expect_exit 5 "--copy-media: the host's drives are empty" "${MREPORT[@]}" --state \
+  "$T/mstate.json" --format json
+check "--copy-media: SMIG4005 fails for the ISO and the VFD, nothing else" python3 -c '
+import json, sys
+items = json.load(open(sys.argv[1]))["items"]
+bad = sorted((i["id"], i["subject"]) for i in items if i["severity"] in ("fail", "error"))
+assert [b[0] for b in bad] == ["SMIG4005", "SMIG4005"], bad
+assert any("no DVD drive on the host holds" in i["message"] and "C:\\Media\\en_windows" in i["message"]
+           for i in items if i["severity"] == "fail"), items
+assert any("no floppy drive on the host holds" in i["message"]
+           for i in items if i["severity"] == "fail"), items' "$T/out"
+python3 -c 'import json, sys
+src = json.load(open(sys.argv[1]))
+s = json.load(open(sys.argv[2]))
+for v in src["virtual_machines"]:
+    for d in v["drives"]:
+        if d["kind"] not in ("iso", "vfd") or not d.get("path"):
+            continue
+        path = d["path"].replace("D:\\ISO", "C:\\Media").upper()  # any case: Windows paths
+        m = next(x for x in s["vms"] if x["name"] == v["name"])
+        # unrolled, as PowerShell 3.0 writes a one-element list
+        m["dvd_drives" if d["kind"] == "iso" else "floppy_drives"] = {
+            "controller_number": 1, "controller_location": 0, "path": path}
+json.dump(s, open(sys.argv[3], "w"))' "$T/src.json" "$T/mstate.json" "$T/mstate2.json"
+expect_exit 0 "--copy-media: the drives hold the placed files" "${MREPORT[@]}" \
+  --state "$T/mstate2.json" --format json
+check "--copy-media: the ISO and the VFD pass" python3 -c '
+import json, sys
+items = json.load(open(sys.argv[1]))["items"]
+ok = [i for i in items if i["id"] == "SMIG4005" and i["severity"] == "pass"
+      and "where the plan put it (--copy-media)" in i["message"]]
+assert len(ok) == 2, [i for i in items if i["id"] == "SMIG4005"]' "$T/out"
+check "without --copy-media: the media are information only" grep -q \
+  "is not compared; the host's drive is empty" "$T/pass.txt"
+
 # ---- an external network the plan bound (--bind-switch) that the host has as internal ----
 # (options given to report replace the recorded ones)
 expect_exit 5 "an unbound external network" "${REPORT[@]}" --state "$T/smig-state.json" \
@@ -202,6 +274,11 @@ python3 -c 'import sys; open(sys.argv[1], "w").write("[" * 100000 + "]" * 100000
 refuse "deep nesting" "nests deeper" "$T/bad4.json"
 printf '{"format":"smig-state","version":1,"archive_id":"\xc3\x28"}' >"$T/bad5.json"
 refuse "invalid UTF-8" "not JSON" "$T/bad5.json"
+python3 -c 'import json, sys
+s = json.load(open(sys.argv[1], encoding="utf-8-sig"))
+s["vms"].append(dict(s["vms"][0], name="twin"))
+json.dump(s, open(sys.argv[2], "w"))' "$T/smig-state.json" "$T/bad8.json"
+refuse "a VM id listed twice" "member 'vms\[[0-9]*\].id' repeats the id" "$T/bad8.json"
 truncate -s 70M "$T/bad6.json"
 refuse "a 70 MB file" "too large" "$T/bad6.json"
 refuse "a missing file" "bad7.json" "$T/bad7.json"
