@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fwrule.h"
+#include "regfile.h"
 #include "regmap.h"
 #include "winval.h"
 
@@ -388,7 +390,14 @@ struct gen {
 	const struct smig_plan *p;
 	struct smig_migrate_params prm;
 	struct smig_err *e;
-	int rc; /* -1 once a value could not be written (error set) */
+	int rc;                        /* -1 once a value could not be written (error set) */
+	const struct smig_fwtexts *fw; /* the rules' text, or NULL */
+	/* the phase being written (phase()): its text from `ph_start` on is indented into a
+	 * try block when it ends (phase_close()) */
+	bool ph_open;
+	size_t ph_start;
+	int ph_n;
+	const char *ph_step;
 };
 
 static void put(struct gen *g, const char *s)
@@ -446,10 +455,56 @@ static void comment_at(struct gen *g, const char *ind, const char *text)
 	smig_strbuf_release(&c);
 }
 
-/* "\n# ==== N. title ====\n" (the phase markers docs/migrate.md lists). */
-static void phase(struct gen *g, int n, const char *title)
+/* Close the open phase: its text is indented one tab into "try {" ... "} catch { ... }", so an
+ * error no step of it caught fails the phase and the script goes on to the next one (and to
+ * its summary line). No line of the text is inside a string: values never hold a line end. */
+static void phase_close(struct gen *g)
 {
+	struct smig_strbuf body = SMIG_STRBUF_INIT;
+	const char *s, *nl;
+	size_t n;
+
+	if (!g->ph_open)
+		return;
+	g->ph_open = false;
+	if (g->sb.failed || g->sb.buf == NULL)
+		return;
+	n = g->sb.len - g->ph_start;
+	smig_strbuf_append(&body, g->sb.buf + g->ph_start, n);
+	s = smig_strbuf_cstr(&body);
+	if (s == NULL) {
+		g->sb.failed = true;
+		return;
+	}
+	g->sb.len = g->ph_start;
+	put(g, "try {\n");
+	for (; *s; s = nl + 1) {
+		nl = strchr(s, '\n');
+		if (nl == NULL)
+			nl = s + strlen(s) - 1; /* the text ends in a line end; this is a guard */
+		if (*s != '\n')
+			put(g, "\t");
+		smig_strbuf_append(&g->sb, s, (size_t)(nl - s) + 1);
+	}
+	putf(g,
+	     "} catch {\n"
+	     "\tWrite-SmigItem '%s' 'phase %d' '' 'failed' ('the phase stopped: ' + "
+	     "$_.Exception.Message)\n"
+	     "}\n",
+	     g->ph_step, g->ph_n);
+	smig_strbuf_release(&body);
+}
+
+/* "\n# ==== N. title ====\n" (the phase markers docs/migrate.md lists); the phase's text
+ * follows, inside a try block (phase_close()). */
+static void phase(struct gen *g, int n, const char *title, const char *step)
+{
+	phase_close(g);
 	putf(g, "\n# ==== %d. %s ====\n", n, title);
+	g->ph_open = true;
+	g->ph_start = g->sb.len;
+	g->ph_n = n;
+	g->ph_step = step;
 }
 
 /* A GUID in canonical upper-case form; false when `s` is not one. */
@@ -524,6 +579,8 @@ static const char helpers_ps[] =
     "\n"
     "\tif ($Result -eq 'failed') {\n"
     "\t\t$script:smigFailed += 1\n"
+    "\t} elseif ($Result -eq 'whatif') {\n"
+    "\t\t$script:smigWhatIf += 1\n"
     "\t} else {\n"
     "\t\t$script:smigPassed += 1\n"
     "\t}\n"
@@ -543,8 +600,17 @@ static const char helpers_ps[] =
     "\t\tresult = $Result\n"
     "\t\tmessage = $Message\n"
     "\t}\n"
-    "\tAdd-Content -LiteralPath $LogPath -Value (ConvertTo-Json -InputObject $entry -Compress) "
-    "-Encoding UTF8 -WhatIf:$false\n"
+    "\t# never throws: it is called from catch blocks, and a log it cannot write must not\n"
+    "\t# end the script; no BOM (PowerShell 3.0 writes one for -Encoding UTF8): every line\n"
+    "\t# is JSON\n"
+    "\ttry {\n"
+    "\t\t$line = ConvertTo-Json -InputObject $entry -Compress\n"
+    "\t\t[IO.File]::AppendAllText($LogPath, $line + \"`r`n\", "
+    "(New-Object Text.UTF8Encoding($false)))\n"
+    "\t} catch {\n"
+    "\t\tWrite-Warning ('migrate.ps1: cannot write to ' + $LogPath + ': ' + "
+    "$_.Exception.Message)\n"
+    "\t}\n"
     "\t$text = '[' + $Step + '] ' + $Result + ': ' + $Item + ': ' + $Message\n"
     "\tif ($Result -eq 'failed' -or $Result -eq 'warning' -or $Result -eq 'manual') {\n"
     "\t\tWrite-Warning $text\n"
@@ -569,8 +635,8 @@ static const char helpers_ps[] =
     "\n"
     "function Complete-Smig {\n"
     "\tWrite-Host ('migrate.ps1: ' + $script:smigPassed + ' items succeeded, ' + "
-    "$script:smigFailed + ' failed (' + $script:smigWarnings + ' warnings, ' + "
-    "$script:smigManual + ' left to you)')\n"
+    "$script:smigFailed + ' failed, ' + $script:smigWhatIf + ' what-if (' + "
+    "$script:smigWarnings + ' warnings, ' + $script:smigManual + ' left to you)')\n"
     "\ttry {\n"
     "\t\tStop-Transcript | Out-Null\n"
     "\t} catch {\n"
@@ -582,8 +648,11 @@ static const char helpers_ps[] =
     "}\n"
     "\n"
     "# A network adapter by connection name, interface description, {GUID} or MAC address.\n"
+    "# A MAC can be on two adapters (an external network's management-OS adapter may carry the\n"
+    "# bound physical adapter's MAC): physical adapters are preferred, virtual ones with\n"
+    "# -Virtual.\n"
     "function Find-SmigAdapter {\n"
-    "\tparam([string]$Spec)\n"
+    "\tparam([string]$Spec, [switch]$Virtual)\n"
     "\n"
     "\t$all = @(Get-NetAdapter)\n"
     "\tforeach ($a in $all) {\n"
@@ -594,21 +663,37 @@ static const char helpers_ps[] =
     "\t}\n"
     "\t$mac = $Spec -replace '[-:. ]', ''\n"
     "\tif ($mac -match '^[0-9A-Fa-f]{12}$') {\n"
+    "\t\t$physical = @(Get-NetAdapter -Physical)\n"
+    "\t\t$second = $null\n"
     "\t\tforeach ($a in $all) {\n"
-    "\t\t\tif (($a.MacAddress -replace '-', '') -eq $mac) {\n"
+    "\t\t\tif (($a.MacAddress -replace '-', '') -ne $mac) {\n"
+    "\t\t\t\tcontinue\n"
+    "\t\t\t}\n"
+    "\t\t\t$isPhysical = $false\n"
+    "\t\t\tforeach ($p in $physical) {\n"
+    "\t\t\t\tif ($p.InterfaceGuid -eq $a.InterfaceGuid) {\n"
+    "\t\t\t\t\t$isPhysical = $true\n"
+    "\t\t\t\t}\n"
+    "\t\t\t}\n"
+    "\t\t\tif ($isPhysical -ne [bool]$Virtual) {\n"
     "\t\t\t\treturn $a\n"
     "\t\t\t}\n"
+    "\t\t\tif (-not $second) {\n"
+    "\t\t\t\t$second = $a\n"
+    "\t\t\t}\n"
     "\t\t}\n"
+    "\t\treturn $second\n"
     "\t}\n"
     "\treturn $null\n"
     "}\n"
     "\n"
-    "# A virtual switch by exact name (-Name of the Hyper-V cmdlets matches wildcards).\n"
+    "# A virtual switch by exact name, case included (-Name of the Hyper-V cmdlets matches\n"
+    "# wildcards; two source networks may differ only in case).\n"
     "function Find-SmigSwitch {\n"
     "\tparam([string]$Name)\n"
     "\n"
     "\tforeach ($s in @(Get-VMSwitch)) {\n"
-    "\t\tif ($s.Name -eq $Name) {\n"
+    "\t\tif ($s.Name -ceq $Name) {\n"
     "\t\t\treturn $s\n"
     "\t\t}\n"
     "\t}\n"
@@ -731,17 +816,28 @@ static const char helpers_ps[] =
     "\t\t\t$kind = $inc.Source.GetType().Name\n"
     "\t\t}\n"
     "\t\tif ($kind -like '*NetworkAdapter*') {\n"
-    "\t\t\tDisconnect-VMNetworkAdapter -VMNetworkAdapter $inc.Source\n"
-    "\t\t\tWrite-SmigItem 'vms' $Label $VMId 'done' ('network adapter disconnected for the "
-    "import (' + $inc.Message + ')')\n"
+    "\t\t\tInvoke-SmigChange 'vms' $Label $VMId ('disconnect a network adapter for the "
+    "import (' + $inc.Message + ')') {\n"
+    "\t\t\t\tDisconnect-VMNetworkAdapter -VMNetworkAdapter $inc.Source\n"
+    "\t\t\t}\n"
     "\t\t} elseif ($kind -like '*DvdDrive*') {\n"
-    "\t\t\tSet-VMDvdDrive -VMDvdDrive $inc.Source -Path $null\n"
-    "\t\t\tWrite-SmigItem 'vms' $Label $VMId 'warning' ('DVD drive emptied: ' + "
+    "\t\t\tif ($smigCmdlet.ShouldProcess($Label, 'empty a DVD drive')) {\n"
+    "\t\t\t\tSet-VMDvdDrive -VMDvdDrive $inc.Source -Path $null\n"
+    "\t\t\t\tWrite-SmigItem 'vms' $Label $VMId 'warning' ('DVD drive emptied: ' + "
     "$inc.Message)\n"
+    "\t\t\t} else {\n"
+    "\t\t\t\tWrite-SmigItem 'vms' $Label $VMId 'whatif' ('empty a DVD drive: ' + "
+    "$inc.Message)\n"
+    "\t\t\t}\n"
     "\t\t} elseif ($kind -like '*Floppy*') {\n"
-    "\t\t\tSet-VMFloppyDiskDrive -VMFloppyDiskDrive $inc.Source -Path $null\n"
-    "\t\t\tWrite-SmigItem 'vms' $Label $VMId 'warning' ('floppy drive emptied: ' + "
+    "\t\t\tif ($smigCmdlet.ShouldProcess($Label, 'empty the floppy drive')) {\n"
+    "\t\t\t\tSet-VMFloppyDiskDrive -VMFloppyDiskDrive $inc.Source -Path $null\n"
+    "\t\t\t\tWrite-SmigItem 'vms' $Label $VMId 'warning' ('floppy drive emptied: ' + "
     "$inc.Message)\n"
+    "\t\t\t} else {\n"
+    "\t\t\t\tWrite-SmigItem 'vms' $Label $VMId 'whatif' ('empty the floppy drive: ' + "
+    "$inc.Message)\n"
+    "\t\t\t}\n"
     "\t\t} else {\n"
     "\t\t\t$bad += ([string]$inc.MessageId + ' ' + $inc.Message)\n"
     "\t\t}\n"
@@ -781,16 +877,22 @@ static const char helpers_ps[] =
     "\tparam($Adapter, [string]$Label, [string]$VMId, [string]$Switch, [int]$Vlan)\n"
     "\n"
     "\tif ($Switch) {\n"
-    "\t\tif ($Adapter.SwitchName -eq $Switch) {\n"
+    "\t\tif ($Adapter.SwitchName -ceq $Switch) {\n"
     "\t\t\tWrite-SmigItem 'vms' $Label $VMId 'skipped' ('connected to ' + $Switch + "
     "' already')\n"
     "\t\t} else {\n"
     "\t\t\t$sw = Find-SmigSwitch $Switch\n"
-    "\t\t\tif (-not $sw) {\n"
+    "\t\t\tif (-not $sw -and $WhatIfPreference) {\n"
+    "\t\t\t\t# -WhatIf: phase 4 did not create it\n"
+    "\t\t\t\tWrite-SmigItem 'vms' $Label $VMId 'whatif' ('connect to the virtual switch ' "
+    "+ $Switch)\n"
+    "\t\t\t} elseif (-not $sw) {\n"
     "\t\t\t\tthrow ('there is no virtual switch named ' + $Switch)\n"
-    "\t\t\t}\n"
-    "\t\t\tInvoke-SmigChange 'vms' $Label $VMId ('connect to the virtual switch ' + $Switch) {\n"
-    "\t\t\t\tConnect-VMNetworkAdapter -VMNetworkAdapter $Adapter -VMSwitch $sw\n"
+    "\t\t\t} else {\n"
+    "\t\t\t\tInvoke-SmigChange 'vms' $Label $VMId ('connect to the virtual switch ' + "
+    "$Switch) {\n"
+    "\t\t\t\t\tConnect-VMNetworkAdapter -VMNetworkAdapter $Adapter -VMSwitch $sw\n"
+    "\t\t\t\t}\n"
     "\t\t\t}\n"
     "\t\t}\n"
     "\t}\n"
@@ -900,11 +1002,13 @@ static const char helpers_ps[] =
     "\t\t$vmq.BelowTenGigVmqEnabled = [int]$vmsmp.BelowTenGigVmqEnabled\n"
     "\t}\n"
     "\t$netAdapters = @(Get-NetAdapter)\n"
+    "\t# the adapter an external switch is bound to is a physical one\n"
+    "\t$physicalAdapters = @(Get-NetAdapter -Physical)\n"
     "\t$switches = @()\n"
     "\tforeach ($s in @(Get-VMSwitch)) {\n"
     "\t\t$desc = Get-SmigValue $s.NetAdapterInterfaceDescription\n"
     "\t\t$mac = $null\n"
-    "\t\tforeach ($na in $netAdapters) {\n"
+    "\t\tforeach ($na in $physicalAdapters) {\n"
     "\t\t\tif ($desc -and $na.InterfaceDescription -eq $desc) {\n"
     "\t\t\t\t$mac = Get-SmigMac $na.MacAddress\n"
     "\t\t\t}\n"
@@ -1118,6 +1222,23 @@ static void header(struct gen *g)
 	    "migrate-transcript-*.txt.\n\n");
 }
 
+/* Whether `nic`, a management-OS adapter of the source, is that of an external network. */
+static bool vnic_external(const struct smig_inventory *inv, const struct smig_inv_nic *nic)
+{
+	size_t i;
+
+	for (i = 0; i < inv->nswitches; i++) {
+		const struct smig_inv_switch *s = &inv->switches[i];
+		bool mine =
+		    (s->host_vnic && nic->guid && smig_streq_ci(s->host_vnic, nic->guid)) ||
+		    (nic->switch_guid && s->guid && smig_guid_str_equal(nic->switch_guid, s->guid));
+
+		if (mine)
+			return s->type == SMIG_SWITCH_EXTERNAL;
+	}
+	return false;
+}
+
 /* The param() block: every value an administrator may have to give. */
 static void params(struct gen *g)
 {
@@ -1142,7 +1263,8 @@ static void params(struct gen *g)
 	for (i = 0, n = 0; i < p->src->nnics; i++) {
 		const struct smig_inv_nic *nic = &p->src->nics[i];
 
-		if (!nic->physical && !nic->host_vnic)
+		/* the management-OS adapters of internal networks only answer on this side */
+		if (!nic->physical && !(nic->host_vnic && vnic_external(p->src, nic)))
 			continue;
 		for (k = 0; nic->ip && nic->ip[k]; k++) {
 			uint32_t a;
@@ -1217,9 +1339,20 @@ static void prologue(struct gen *g)
 	       "if (-not $LogPath) {\n"
 	       "\t$LogPath = Join-Path $smigHere 'migrate-log.jsonl'\n"
 	       "}\n"
+	       "# relative to the PowerShell location, not the process's directory ([IO.File] uses "
+	       "that)\n"
+	       "try {\n"
+	       "\t$StatePath = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($StatePath)\n"
+	       "\t$LogPath = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($LogPath)\n"
+	       "} catch {\n"
+	       "\tWrite-Warning ('migrate.ps1: -StatePath or -LogPath is not a file system path: ' "
+	       "+ $_.Exception.Message)\n"
+	       "\texit 1\n"
+	       "}\n"
 	       "$smigStamp = (Get-Date).ToString('yyyyMMdd-HHmmss')\n"
 	       "$script:smigPassed = 0\n"
 	       "$script:smigFailed = 0\n"
+	       "$script:smigWhatIf = 0\n"
 	       "$script:smigWarnings = 0\n"
 	       "$script:smigManual = 0\n"
 	       "$script:smigRestartVmms = $false\n");
@@ -1284,7 +1417,7 @@ static void phase_prereq(struct gen *g)
 	uint64_t need[26] = {0};
 	size_t i, k, n = 0;
 
-	phase(g, 1, "prerequisites");
+	phase(g, 1, "prerequisites", "prerequisites");
 	put(g,
 	    "$smigPrincipal = New-Object Security.Principal.WindowsPrincipal("
 	    "[Security.Principal.WindowsIdentity]::GetCurrent())\n"
@@ -1302,12 +1435,17 @@ static void phase_prereq(struct gen *g)
 	    "\tWrite-SmigItem 'prerequisites' 'os' '' 'failed' ('this is Windows ' + $smigOs + "
 	    "', not Windows Server 2012 (6.2)')\n"
 	    "}\n"
-	    "if (Get-Module -ListAvailable -Name Hyper-V) {\n"
-	    "\tImport-Module Hyper-V\n"
-	    "\tWrite-SmigItem 'prerequisites' 'Hyper-V module' '' 'done' 'available'\n"
-	    "} else {\n"
-	    "\tWrite-SmigItem 'prerequisites' 'Hyper-V module' '' 'failed' 'the Hyper-V module is "
-	    "missing: install the Hyper-V role and its management tools'\n"
+	    "try {\n"
+	    "\tif (Get-Module -ListAvailable -Name Hyper-V) {\n"
+	    "\t\tImport-Module Hyper-V\n"
+	    "\t\tWrite-SmigItem 'prerequisites' 'Hyper-V module' '' 'done' 'available'\n"
+	    "\t} else {\n"
+	    "\t\tWrite-SmigItem 'prerequisites' 'Hyper-V module' '' 'failed' 'the Hyper-V module "
+	    "is missing: install the Hyper-V role and its management tools'\n"
+	    "\t}\n"
+	    "} catch {\n"
+	    "\tWrite-SmigItem 'prerequisites' 'Hyper-V module' '' 'failed' ('cannot load the "
+	    "Hyper-V module: ' + $_.Exception.Message)\n"
 	    "}\n"
 	    "$smigVmms = Get-Service -Name vmms -ErrorAction SilentlyContinue\n"
 	    "if ($smigVmms -and [string]$smigVmms.Status -eq 'Running') {\n"
@@ -1384,7 +1522,7 @@ static void phase_host(struct gen *g)
 	const struct smig_inv_hostsettings *h = &p->src->host;
 	bool any = false;
 
-	phase(g, 2, "host settings");
+	phase(g, 2, "host settings", "host");
 	if (p->set_data_root && p->data_root) {
 		put(g, "try {\n\t$smigWant = ");
 		val(g, p->data_root);
@@ -1470,7 +1608,7 @@ static void phase_store(struct gen *g)
 	const char *url = p->src->host.store_location;
 	bool any = false;
 
-	phase(g, 3, "authorization store");
+	phase(g, 3, "authorization store", "authorization");
 	if (p->store_copy && p->store_winpath) {
 		put(g, "$smigStore = ");
 		val(g, p->store_winpath);
@@ -1528,6 +1666,21 @@ static void phase_store(struct gen *g)
 	    "\t\tInvoke-SmigChange 'authorization' 'vmms' '' 'Restart-Service vmms (it reads the "
 	    "store when it starts)' {\n"
 	    "\t\t\tRestart-Service -Name vmms\n"
+	    "\t\t\t# the service runs before it answers: wait for Get-VMHost (phase 4 needs it)\n"
+	    "\t\t\t$smigDeadline = (Get-Date).AddSeconds(120)\n"
+	    "\t\t\t$smigUp = $false\n"
+	    "\t\t\twhile (-not $smigUp) {\n"
+	    "\t\t\t\ttry {\n"
+	    "\t\t\t\t\tGet-VMHost -ErrorAction Stop | Out-Null\n"
+	    "\t\t\t\t\t$smigUp = $true\n"
+	    "\t\t\t\t} catch {\n"
+	    "\t\t\t\t\tif ((Get-Date) -gt $smigDeadline) {\n"
+	    "\t\t\t\t\t\tthrow ('vmms was restarted but does not answer Get-VMHost after 120 "
+	    "seconds: ' + $_.Exception.Message)\n"
+	    "\t\t\t\t\t}\n"
+	    "\t\t\t\t\tStart-Sleep -Seconds 2\n"
+	    "\t\t\t\t}\n"
+	    "\t\t\t}\n"
 	    "\t\t}\n"
 	    "\t");
 	catch_item(g, "authorization", "'vmms'", "''");
@@ -1540,7 +1693,7 @@ static void phase_networks(struct gen *g)
 	size_t i;
 	char guid[SMIG_GUID_BUFSZ];
 
-	phase(g, 4, "virtual networks");
+	phase(g, 4, "virtual networks", "network");
 	if (p->nswitches == 0)
 		put(g,
 		    "Write-SmigItem 'network' 'switches' '' 'skipped' 'the source has no virtual "
@@ -1630,8 +1783,9 @@ static void phase_networks(struct gen *g)
 	}
 }
 
-/* The arguments of Set-SmigIPv4 for a source adapter's TCP/IP settings. */
-static void ip_args(struct gen *g, const struct smig_inv_nic *n)
+/* The arguments of Set-SmigIPv4 for a source adapter's TCP/IP settings; `routed` false: the
+ * address only, no default gateway and no DNS servers. */
+static void ip_args(struct gen *g, const struct smig_inv_nic *n, bool routed)
 {
 	size_t k, c;
 	int len;
@@ -1644,11 +1798,11 @@ static void ip_args(struct gen *g, const struct smig_inv_nic *n)
 		putf(g, "%s'%s/%d'", c++ ? ", " : "", n->ip[k], len);
 	}
 	put(g, ") -Gateway @(");
-	for (k = 0, c = 0; !n->dhcp && n->gateway && n->gateway[k]; k++)
+	for (k = 0, c = 0; routed && !n->dhcp && n->gateway && n->gateway[k]; k++)
 		if (ipv4_ok(n->gateway[k], NULL))
 			putf(g, "%s'%s'", c++ ? ", " : "", n->gateway[k]);
 	put(g, ") -Dns @(");
-	for (k = 0, c = 0; n->dns && n->dns[k]; k++)
+	for (k = 0, c = 0; routed && n->dns && n->dns[k]; k++)
 		if (ipv4_ok(n->dns[k], NULL))
 			putf(g, "%s'%s'", c++ ? ", " : "", n->dns[k]);
 	put(g, ")\n");
@@ -1661,7 +1815,7 @@ static void phase_ip(struct gen *g)
 	size_t i;
 	char mac[13];
 
-	phase(g, 5, "management-OS IP settings");
+	phase(g, 5, "management-OS IP settings", "ip");
 	if (m != SMIG_IPMODE_NIC && m != SMIG_IPMODE_ALL) {
 		put(g, "Write-SmigItem 'ip' 'settings' '' 'skipped' 'apply ran without "
 		       "--ipconfig-mode nic or all: IP settings are left as they are'\n");
@@ -1677,13 +1831,36 @@ static void phase_ip(struct gen *g)
 		val(g, ps->src->name ? ps->src->name : ps->src->guid);
 		put(g, " + ')'\n"
 		       "try {\n"
-		       "\t$smigNa = Find-SmigAdapter $smigIf\n"
-		       "\tif (-not $smigNa) {\n"
+		       "\t$smigNa = Find-SmigAdapter $smigIf -Virtual\n");
+		if (ps->src->type == SMIG_SWITCH_EXTERNAL) {
+			put(g, "\t$smigSw = Find-SmigSwitch ");
+			val(g, ps->src->name ? ps->src->name : ps->src->guid);
+			put(g, "\n");
+		}
+		put(g, "\tif (-not $smigNa -and $WhatIfPreference) {\n"
+		       "\t\t# -WhatIf: phase 4 did not create its virtual network\n"
+		       "\t\tWrite-SmigItem 'ip' $smigIf '' 'whatif' 'IP settings of the "
+		       "management-OS adapter its virtual network gets'\n"
+		       "\t} elseif (-not $smigNa) {\n"
 		       "\t\tthrow 'no such adapter: its virtual network has no management-OS "
-		       "adapter'\n"
-		       "\t}\n"
-		       "\tSet-SmigIPv4 -Adapter $smigNa -Label $smigIf ");
-		ip_args(g, n);
+		       "adapter'\n");
+		if (ps->src->type == SMIG_SWITCH_EXTERNAL) {
+			/* created internal (no adapter given): a default route or DNS servers
+			 * on an isolated adapter can cut the host off */
+			put(g,
+			    "\t} elseif ($smigSw -and [string]$smigSw.SwitchType -ne 'External') "
+			    "{\n"
+			    "\t\tWrite-SmigItem 'ip' $smigIf '' 'warning' ('its virtual network is "
+			    "' + $smigSw.SwitchType + ' here, not External: only the address is "
+			    "set; the source''s default gateway and DNS servers are left out (a "
+			    "default route on an isolated adapter can cut this host off)')\n"
+			    "\t\tSet-SmigIPv4 -Adapter $smigNa -Label $smigIf ");
+			ip_args(g, n, false);
+		}
+		put(g, "\t} else {\n"
+		       "\t\tSet-SmigIPv4 -Adapter $smigNa -Label $smigIf ");
+		ip_args(g, n, true);
+		put(g, "\t}\n");
 		catch_item(g, "ip", "$smigIf", "''");
 	}
 	for (i = 0; i < p->nnicmap; i++) {
@@ -1705,7 +1882,7 @@ static void phase_ip(struct gen *g)
 		       "\t\tthrow 'no adapter has this MAC address (--map-mac)'\n"
 		       "\t}\n"
 		       "\tSet-SmigIPv4 -Adapter $smigNa -Label $smigIf ");
-		ip_args(g, src);
+		ip_args(g, src, true);
 		catch_item(g, "ip", "$smigIf", "''");
 	}
 }
@@ -1720,7 +1897,7 @@ static void phase_vmq(struct gen *g)
 	char mac[13];
 	bool any = false;
 
-	phase(g, 6, "VMQ");
+	phase(g, 6, "VMQ", "vmq");
 	for (i = 0; p->set_vmq && i < 2; i++) {
 		if (vals[i] < 0)
 			continue;
@@ -1946,8 +2123,8 @@ static void vm_passthrough(struct gen *g, const struct smig_inv_drive *d, const 
 	    "-ControllerLocation %u -DiskNumber $%s\n"
 	    "\t\t\t}\n"
 	    "\t\t}\n\t",
-	    d->slot, type, ctl, loc, prm, prm, prm, prm, prm, prm, prm, prm, prm, prm, type, ctl, loc,
-	    prm);
+	    d->slot, type, ctl, loc, prm, prm, prm, prm, prm, prm, prm, prm, prm, prm, type, ctl,
+	    loc, prm);
 	catch_item(g, "vms", "$smigLabel", "$smigVmId");
 }
 
@@ -1975,7 +2152,7 @@ static int phase_vms(struct gen *g)
 	size_t i, j, n;
 	char guid[SMIG_GUID_BUFSZ];
 
-	phase(g, 7, "virtual machines");
+	phase(g, 7, "virtual machines", "vms");
 	for (i = 0, n = 0; i < p->nvms; i++) {
 		const struct smig_plan_vm *v = &p->vms[i];
 		struct smig_strbuf t = SMIG_STRBUF_INIT;
@@ -2111,26 +2288,318 @@ static bool fw_inactive(const char *desc)
 	return in != NULL && (on == NULL || in > on);
 }
 
+static const char *fw_text(const struct gen *g, const char *id)
+{
+	size_t i;
+
+	for (i = 0; g->fw && i < g->fw->n; i++)
+		if (g->fw->items[i].id && smig_streq_ci(g->fw->items[i].id, id))
+			return g->fw->items[i].text;
+	return NULL;
+}
+
+/* A port or a port range ("2179", "5000-5010") as New-NetFirewallRule takes it. */
+static bool fw_port_ok(const char *v)
+{
+	unsigned long a, b;
+	char *end;
+
+	if (*v < '0' || *v > '9')
+		return false;
+	a = strtoul(v, &end, 10);
+	if (*end == '\0')
+		return a <= 65535;
+	if (*end != '-' || end[1] < '0' || end[1] > '9')
+		return false;
+	b = strtoul(end + 1, &end, 10);
+	return *end == '\0' && a <= b && b <= 65535;
+}
+
+static bool fw_addr1(const char *v, size_t n, bool v6)
+{
+	char buf[64];
+	unsigned char bin[16];
+
+	if (n == 0 || n >= sizeof(buf))
+		return false;
+	memcpy(buf, v, n);
+	buf[n] = '\0';
+	return inet_pton(v6 ? AF_INET6 : AF_INET, buf, bin) == 1;
+}
+
+/* An address, a range "a-b" or a subnet "a/mask" or "a/prefix" (what the rule grammar writes
+ * and New-NetFirewallRule takes); keywords (LocalSubnet, DNS, ...) are left to the admin: the
+ * 2012 keyword covers both address families where the rule names one. */
+static bool fw_addr_ok(const char *v, bool v6)
+{
+	const char *sep = strpbrk(v, "-/");
+	char *end;
+	unsigned long len;
+
+	if (sep == NULL)
+		return fw_addr1(v, strlen(v), v6);
+	if (!fw_addr1(v, (size_t)(sep - v), v6))
+		return false;
+	if (*sep == '-')
+		return fw_addr1(sep + 1, strlen(sep + 1), v6);
+	if (sep[1] >= '0' && sep[1] <= '9' && strchr(sep + 1, '.') == NULL &&
+	    strchr(sep + 1, ':') == NULL) {
+		len = strtoul(sep + 1, &end, 10);
+		return *end == '\0' && len <= (v6 ? 128u : 32u);
+	}
+	return !v6 && mask_prefix(sep + 1) >= 0;
+}
+
+/* The fields of a rule New-NetFirewallRule is given; anything else keeps it a manual item. */
+struct fw_map {
+	const char *action, *dir, *proto, *active, *app, *svc, *name, *desc, *group, *edge;
+	bool profile[3]; /* Domain, Private, Public */
+	const char **lport, **rport, **laddr, **raddr;
+	size_t nlport, nrport, nladdr, nraddr;
+};
+
+/* Map the rule's fields; false with `why` set when one does not map. */
+static bool fw_map_rule(const struct smig_fwrule *r, struct fw_map *m, const char **why)
+{
+	static const char *const profiles[] = {"Domain", "Private", "Public"};
+	size_t i, k;
+
+	for (i = 0; i < r->nfields; i++) {
+		const char *key = r->fields[i].key, *v = r->fields[i].value;
+		const char **one = NULL;
+
+		*why = key;
+		if (strcmp(key, "Action") == 0)
+			one = &m->action;
+		else if (strcmp(key, "Dir") == 0)
+			one = &m->dir;
+		else if (strcmp(key, "Protocol") == 0)
+			one = &m->proto;
+		else if (strcmp(key, "Active") == 0)
+			one = &m->active;
+		else if (strcmp(key, "App") == 0)
+			one = &m->app;
+		else if (strcmp(key, "Svc") == 0)
+			one = &m->svc;
+		else if (strcmp(key, "Name") == 0)
+			one = &m->name;
+		else if (strcmp(key, "Desc") == 0)
+			one = &m->desc;
+		else if (strcmp(key, "EmbedCtxt") == 0)
+			one = &m->group;
+		else if (strcmp(key, "Edge") == 0)
+			one = &m->edge;
+		if (one) {
+			if (*one != NULL || v[0] == '\0')
+				return false; /* repeated or empty */
+			*one = v;
+			continue;
+		}
+		if (strcmp(key, "Profile") == 0) {
+			for (k = 0; k < 3 && strcmp(v, profiles[k]) != 0; k++)
+				;
+			if (k == 3)
+				return false;
+			m->profile[k] = true;
+		} else if (strcmp(key, "LPort") == 0 && fw_port_ok(v)) {
+			m->lport[m->nlport++] = v;
+		} else if (strcmp(key, "RPort") == 0 && fw_port_ok(v)) {
+			m->rport[m->nrport++] = v;
+		} else if ((strcmp(key, "LA4") == 0 || strcmp(key, "LA6") == 0) &&
+		           fw_addr_ok(v, key[2] == '6')) {
+			m->laddr[m->nladdr++] = v;
+		} else if ((strcmp(key, "RA4") == 0 || strcmp(key, "RA6") == 0) &&
+		           fw_addr_ok(v, key[2] == '6')) {
+			m->raddr[m->nraddr++] = v;
+		} else {
+			return false;
+		}
+	}
+	*why = NULL;
+	if (!m->action || (strcmp(m->action, "Allow") != 0 && strcmp(m->action, "Block") != 0)) {
+		*why = "Action";
+		return false;
+	}
+	if (!m->dir || (strcmp(m->dir, "In") != 0 && strcmp(m->dir, "Out") != 0)) {
+		*why = "Dir";
+		return false;
+	}
+	if (m->active && strcmp(m->active, "TRUE") != 0 && strcmp(m->active, "FALSE") != 0) {
+		*why = "Active";
+		return false;
+	}
+	if (m->proto) {
+		char *end;
+		unsigned long n = strtoul(m->proto, &end, 10);
+
+		if (m->proto[0] < '0' || m->proto[0] > '9' || *end != '\0' || n > 255) {
+			*why = "Protocol";
+			return false;
+		}
+	}
+	/* ports need TCP or UDP; Edge only Allow/Block as 2012 names them */
+	if ((m->nlport || m->nrport) &&
+	    (!m->proto || (strcmp(m->proto, "6") != 0 && strcmp(m->proto, "17") != 0))) {
+		*why = "LPort/RPort";
+		return false;
+	}
+	if (m->edge && strcmp(m->edge, "TRUE") != 0 && strcmp(m->edge, "FALSE") != 0) {
+		*why = "Edge";
+		return false;
+	}
+	if (m->svc && strcmp(m->svc, "*") == 0) {
+		*why = "Svc";
+		return false;
+	}
+	return true;
+}
+
+static void fw_list(struct gen *g, const char *param, const char **v, size_t n)
+{
+	size_t i;
+
+	if (n == 0)
+		return;
+	putf(g, " -%s @(", param);
+	for (i = 0; i < n; i++) {
+		if (i)
+			put(g, ", ");
+		val(g, v[i]);
+	}
+	put(g, ")");
+}
+
+/* A user-defined Hyper-V rule of the source: recreated from its text when every field maps,
+ * else a manual item with the text (or the summary when the archive gave no text). */
+static int fw_recreate(struct gen *g, const struct smig_inv_fwrule *r)
+{
+	const char *text = fw_text(g, r->id), *why = NULL;
+	struct smig_fwrule fr = {0};
+	struct smig_err e2 = SMIG_ERR_INIT;
+	struct fw_map m;
+	const char **slots = NULL;
+	bool ok = false;
+
+	memset(&m, 0, sizeof(m));
+	if (text && smig_fwrule_parse(r->id, text, &fr, &e2) == 0) {
+		slots = calloc(4 * (fr.nfields + 1), sizeof(*slots));
+		if (!slots) {
+			smig_fwrule_release(&fr);
+			return smig_err_nomem(g->e, "writing migrate.ps1");
+		}
+		m.lport = slots;
+		m.rport = slots + (fr.nfields + 1);
+		m.laddr = slots + 2 * (fr.nfields + 1);
+		m.raddr = slots + 3 * (fr.nfields + 1);
+		ok = fw_map_rule(&fr, &m, &why);
+	}
+	if (!ok) {
+		put(g, "Write-SmigItem 'firewall' ");
+		val(g, r->id);
+		if (!text) {
+			put(g,
+			    " '' 'manual' ('recreate this rule of the source with "
+			    "New-NetFirewallRule (the archive gave migrate.ps1 only its summary; "
+			    "netsh advfirewall firewall show rule name=all verbose on the source "
+			    "shows it all): ' + ");
+			val(g, r->description ? r->description : "");
+		} else {
+			put(g, " '' 'manual' ('recreate this rule of the source by hand: ");
+			if (why) {
+				/* the field's name is the rule's: hostile */
+				put(g, "its field ' + ");
+				val(g, why);
+				put(g, " + ' has no faithful New-NetFirewallRule parameter: ' + ");
+			} else {
+				put(g, "its text cannot be read: ' + ");
+			}
+			val(g, text);
+		}
+		put(g, ")\n");
+		goto done;
+	}
+	put(g, "$smigRuleName = ");
+	val(g, r->id);
+	put(g, "\n"
+	       "try {\n"
+	       "\t$smigRule = $null\n"
+	       "\tforeach ($smigOne in @(Get-NetFirewallRule)) {\n"
+	       "\t\tif ($smigOne.Name -eq $smigRuleName) {\n"
+	       "\t\t\t$smigRule = $smigOne\n"
+	       "\t\t}\n"
+	       "\t}\n"
+	       "\tif ($smigRule) {\n"
+	       "\t\tWrite-SmigItem 'firewall' $smigRuleName '' 'skipped' 'a rule with this name "
+	       "exists'\n"
+	       "\t} else {\n"
+	       "\t\tInvoke-SmigChange 'firewall' $smigRuleName '' ('New-NetFirewallRule, as on the "
+	       "source: ' + ");
+	val(g, r->description ? r->description : "");
+	put(g, ") {\n\t\t\tNew-NetFirewallRule -Name $smigRuleName -DisplayName ");
+	val(g, m.name ? m.name : r->id);
+	if (m.desc) {
+		put(g, " -Description ");
+		val(g, m.desc);
+	}
+	if (m.group) {
+		put(g, " -Group ");
+		val(g, m.group);
+	}
+	putf(g, " -Direction %s -Action %s", strcmp(m.dir, "In") == 0 ? "Inbound" : "Outbound",
+	     m.action);
+	if (m.proto)
+		putf(g, " -Protocol %s", m.proto);
+	fw_list(g, "LocalPort", m.lport, m.nlport);
+	fw_list(g, "RemotePort", m.rport, m.nrport);
+	fw_list(g, "LocalAddress", m.laddr, m.nladdr);
+	fw_list(g, "RemoteAddress", m.raddr, m.nraddr);
+	if (m.app) {
+		put(g, " -Program ");
+		val(g, m.app);
+	}
+	if (m.svc) {
+		put(g, " -Service ");
+		val(g, m.svc);
+	}
+	if (m.edge)
+		putf(g, " -EdgeTraversalPolicy %s",
+		     strcmp(m.edge, "TRUE") == 0 ? "Allow" : "Block");
+	if (m.profile[0] || m.profile[1] || m.profile[2])
+		putf(g, " -Profile '%s%s%s%s%s'", m.profile[0] ? "Domain" : "",
+		     m.profile[0] && (m.profile[1] || m.profile[2]) ? ", " : "",
+		     m.profile[1] ? "Private" : "", m.profile[1] && m.profile[2] ? ", " : "",
+		     m.profile[2] ? "Public" : "");
+	else
+		put(g, " -Profile Any");
+	/* the rule grammar's default is active */
+	putf(g,
+	     " -Enabled %s\n"
+	     "\t\t}\n"
+	     "\t}\n",
+	     m.active && strcmp(m.active, "FALSE") == 0 ? "False" : "True");
+	catch_item(g, "firewall", "$smigRuleName", "''");
+done:
+	free(slots);
+	smig_fwrule_release(&fr);
+	return 0;
+}
+
 static void phase_firewall(struct gen *g)
 {
 	const struct smig_plan *p = g->p;
 	size_t i, n = 0;
 
-	phase(g, 8, "firewall");
+	phase(g, 8, "firewall", "firewall");
 	for (i = 0; i < p->src->nfwrules; i++) {
 		const struct smig_inv_fwrule *r = &p->src->fwrules[i];
 
 		if (!r->hyperv || !r->user_defined || !r->id)
 			continue;
-		put(g, "Write-SmigItem 'firewall' ");
-		val(g, r->id);
-		put(g,
-		    " '' 'manual' ('recreate this rule of the source with New-NetFirewallRule "
-		    "(smig keeps only its summary; netsh advfirewall firewall show rule name=all "
-		    "verbose on the source shows it all): ' + ");
-		val(g, r->description ? r->description : "");
-		put(g, ")\n");
 		n++;
+		if (g->rc == 0 && fw_recreate(g, r) < 0)
+			g->rc = -1;
+		if (g->rc < 0)
+			return;
 	}
 	for (i = 0; i < p->src->nfwrules; i++) {
 		const struct smig_inv_fwrule *r = &p->src->fwrules[i];
@@ -2175,7 +2644,7 @@ static void phase_remote(struct gen *g)
 	const struct smig_inv_dcom *d = &g->p->src->dcom;
 	size_t i;
 
-	phase(g, 9, "remote administration");
+	phase(g, 9, "remote administration", "remote-admin");
 	if (d->customised && d->sddl && d->sddl[0]) {
 		put(g, "$smigSddl = ");
 		val(g, d->sddl);
@@ -2235,12 +2704,13 @@ static void phase_remote(struct gen *g)
 
 static void phase_state(struct gen *g)
 {
-	phase(g, 10, "live state");
+	phase(g, 10, "live state", "state");
 	put(g, "try {\n"
 	       "\tInvoke-SmigChange 'state' $StatePath '' 'write smig-state.json' {\n"
 	       "\t\tWrite-SmigState -Path $StatePath\n"
 	       "\t}\n");
 	catch_item(g, "state", "$StatePath", "''");
+	phase_close(g);
 	put(g, "\nComplete-Smig\n");
 }
 
@@ -2275,7 +2745,77 @@ done:
 
 char *smig_migrate_ps1(const struct smig_plan *p, size_t *len, struct smig_err *e)
 {
-	struct gen g = {SMIG_STRBUF_INIT, p, {0}, e, 0};
+	return smig_migrate_ps1_fw(p, NULL, len, e);
+}
+
+void smig_fwtexts_release(struct smig_fwtexts *t)
+{
+	size_t i;
+
+	for (i = 0; t->items && i < t->n; i++) {
+		free(t->items[i].id);
+		free(t->items[i].text);
+	}
+	free(t->items);
+	t->items = NULL;
+	t->n = 0;
+}
+
+int smig_fwtexts_from_reg(const void *buf, size_t len, struct smig_fwtexts *out, struct smig_err *e)
+{
+	struct smig_regfile_key *keys = NULL;
+	struct smig_fwtexts t = {NULL, 0};
+	size_t nkeys = 0, i, j, cap = 0;
+	int rc = -1;
+
+	if (smig_regfile_parse(buf, len, SMIG_MIGRATE_FW_MEMBER, &keys, &nkeys, e) < 0)
+		goto done;
+	for (i = 0; i < nkeys; i++) {
+		const struct smig_regfile_key *k = &keys[i];
+		size_t pl = strlen(k->path);
+
+		if (k->deleted || pl < 14 || !smig_streq_ci(k->path + pl - 14, "\\FirewallRules"))
+			continue;
+		for (j = 0; j < k->nvalues; j++) {
+			const struct smig_regfile_value *v = &k->values[j];
+			struct smig_fwtext *x;
+
+			if (v->type != 1 /* REG_SZ */ || v->name[0] == '\0')
+				continue;
+			if (t.n == cap) {
+				size_t ncap = cap ? cap * 2 : 16;
+				struct smig_fwtext *nt = realloc(t.items, ncap * sizeof(*nt));
+
+				if (!nt) {
+					smig_err_nomem(e, "reading the firewall rules");
+					goto done;
+				}
+				t.items = nt;
+				cap = ncap;
+			}
+			x = &t.items[t.n];
+			x->text = NULL;
+			x->id = smig_strdup(v->name, e);
+			if (!x->id)
+				goto done;
+			t.n++;
+			if (smig_utf16le_to_utf8(v->data, v->len, &x->text, e) < 0)
+				goto done;
+		}
+	}
+	*out = t;
+	memset(&t, 0, sizeof(t));
+	rc = 0;
+done:
+	smig_fwtexts_release(&t);
+	smig_regfile_keys_free(keys, nkeys);
+	return rc;
+}
+
+char *smig_migrate_ps1_fw(const struct smig_plan *p, const struct smig_fwtexts *fw, size_t *len,
+                          struct smig_err *e)
+{
+	struct gen g = {SMIG_STRBUF_INIT, p, {0}, e, 0, fw, false, 0, 0, NULL};
 	char *out = NULL;
 
 	if (p == NULL || p->src == NULL || p->desc == NULL || p->desc->archive_id == NULL) {

@@ -30,6 +30,36 @@
 char *smig_migrate_ps1(const struct smig_plan *p, size_t *len, struct smig_err *e);
 
 /*
+ * The full text of the source's firewall rules. The inventory keeps a summary of each rule; the
+ * archive carries the registry key itself (FirewallPolicy\FirewallRules of the source's SYSTEM
+ * hive, the member SMIG_MIGRATE_FW_MEMBER, a .reg file). With a rule's text migrate.ps1
+ * recreates a user-defined Hyper-V rule with New-NetFirewallRule when every field of it maps
+ * to a 2012 parameter; without it (or with a field that does not map) the rule stays a manual
+ * item.
+ */
+#define SMIG_MIGRATE_FW_MEMBER "hyperv/firewall.reg"
+
+struct smig_fwtext {
+	char *id;   /* the registry value name: "{GUID}" or "VIRT-..." */
+	char *text; /* the rule string, "v2.10|Action=Allow|..." */
+};
+
+struct smig_fwtexts {
+	struct smig_fwtext *items;
+	size_t n;
+};
+
+/* The REG_SZ values of every key ending in "\FirewallRules" of the .reg file `buf` (what the
+ * archive's SMIG_MIGRATE_FW_MEMBER holds). A malformed file is SMIG_ERR_FORMAT (regfile.h);
+ * values of other types are left out. */
+int smig_fwtexts_from_reg(const void *buf, size_t len, struct smig_fwtexts *out,
+                          struct smig_err *e);
+void smig_fwtexts_release(struct smig_fwtexts *t);
+/* smig_migrate_ps1() with the rules' text (NULL: none, as smig_migrate_ps1()). */
+char *smig_migrate_ps1_fw(const struct smig_plan *p, const struct smig_fwtexts *fw, size_t *len,
+                          struct smig_err *e);
+
+/*
  * The parameters migrate.ps1 takes for values only the administrator knows: one
  * "Adapter_<name>" per external network of the source (the destination adapter to bind) and
  * one "Disk_<vm>_<slot>" per pass-through disk of a selected VM (the destination disk number).

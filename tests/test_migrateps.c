@@ -6,6 +6,9 @@
  * literal; every option that changes the script (--bind-switch, --ipconfig-mode with
  * --map-mac, --set-processor-compatibility, --new-id, --discard-saved-state, --force with the
  * host settings); each script is checked by ../shared/tools/ps2012-check when node is here.
+ * The review items: IP settings of an external network created internal, -WhatIf, firewall
+ * rules recreated from their text, MAC lookups, paths, the vmms wait, phases in try blocks,
+ * switch names by case, the log without a BOM.
  * Rejecting twins: invalid UTF-8, a VM id that is not a GUID, a plan without its archive.
  */
 #include "testutil.h"
@@ -236,8 +239,11 @@ static void test_lab(void **state)
 	assert_non_null(at);
 	assert_non_null(strstr(at, "\t[switch]$SourceIsOff,\r\n"));
 	assert_non_null(strstr(at, "\t[switch]$StateOnly,\r\n"));
+	/* the physical adapter and External LAN's management-OS adapter; not Internal Lab's
+	 * 10.10.0.1, which only answers on the source's side */
 	assert_non_null(strstr(at, "\t[string[]]$SourceAddress = @('192.168.1.10', "
-	                           "'192.168.10.20', '10.10.0.1'),\r\n"));
+	                           "'192.168.10.20'),\r\n"));
+	assert_null(strstr(ps1, "'10.10.0.1'"));
 	assert_non_null(strstr(at, "\t[string]$Adapter_External_LAN = '',\r\n"));
 	assert_non_null(strstr(at, "\t[int]$Disk_sql01_SCSI_0_0 = -1\r\n)\r\n"));
 	/* only the external network has an adapter parameter */
@@ -257,7 +263,7 @@ static void test_lab(void **state)
 
 	/* every switch, by name, with its type; the external one waits for its adapter */
 	for (i = 0; i < f->src->nswitches; i++) {
-		want = tu_fmt("\r\n$smigName = '%s'\r\n$smigSwitchId = '%s'\r\n",
+		want = tu_fmt("\r\n\t$smigName = '%s'\r\n\t$smigSwitchId = '%s'\r\n",
 		              f->src->switches[i].name, f->src->switches[i].guid);
 		assert_non_null(strstr(ps1, want));
 		free(want);
@@ -276,7 +282,7 @@ static void test_lab(void **state)
 	for (i = 0; i < f->src->nvms; i++) {
 		const struct smig_inv_vm *v = &f->src->vms[i];
 
-		want = tu_fmt("\r\n$smigVmId = '%s'\r\n$smigVmName = '%s'\r\n", v->id, v->name);
+		want = tu_fmt("\r\n\t$smigVmId = '%s'\r\n\t$smigVmName = '%s'\r\n", v->id, v->name);
 		at = strstr(vms, want);
 		assert_non_null(at);
 		assert_true(at < fw);
@@ -490,7 +496,8 @@ static void test_options(void **state)
 	/* twins: --ipconfig-mode all does the same; none leaves IP settings alone */
 	t.opts.ipmode = SMIG_IPMODE_ALL;
 	ps1 = ps1_of(&t, &len);
-	assert_int_equal(count(ps1, "\tSet-SmigIPv4 -Adapter $smigNa"), 3);
+	/* External LAN's adapter twice: as External, and the address only if it is not */
+	assert_int_equal(count(ps1, "\tSet-SmigIPv4 -Adapter $smigNa"), 4);
 	free(ps1);
 	t.opts.ipmode = SMIG_IPMODE_NONE;
 	ps1 = ps1_of(&t, &len);
@@ -668,6 +675,304 @@ static void test_rejects(void **state)
 	tu_plan_free(&t);
 }
 
+static struct smig_plan_switch *plan_switch(struct tu_plan *t, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < t->p.nswitches; i++)
+		if (strcmp(t->p.switches[i].src->name, name) == 0)
+			return &t->p.switches[i];
+	fail_msg("no plan switch %s", name);
+	return NULL;
+}
+
+/* The lab plan with --ipconfig-mode nic: External LAN created internal (no adapter given),
+ * Internal Lab's management-OS adapter with its address. */
+static void plan_ip(struct tu_plan *t, const struct tu_lab *f)
+{
+	struct smig_plan_switch *lab;
+
+	plan_full(t, f);
+	t->opts.ipmode = SMIG_IPMODE_NIC;
+	lab = plan_switch(t, "Internal Lab");
+	lab->src_host_vnic = smig_inventory_find_nic(f->src, lab->src->host_vnic);
+	assert_non_null(lab->src_host_vnic);
+	assert_non_null(plan_switch(t, "External LAN")->src_host_vnic);
+}
+
+/* An external network created internal gets no default gateway and no DNS servers on its
+ * management-OS adapter: the switch is looked up at run time. */
+static void test_ip_internal(void **state)
+{
+	struct tu_lab *f = *state;
+	struct tu_plan t;
+	char *ps1;
+	const char *at, *end;
+	size_t len;
+
+	plan_ip(&t, f);
+	ps1 = ps1_of(&t, &len);
+	at = strstr(ps1, "\t\t$smigSw = Find-SmigSwitch 'External LAN'\r\n");
+	assert_non_null(at);
+	at = strstr(at, "} elseif ($smigSw -and [string]$smigSw.SwitchType -ne 'External') {\r\n");
+	assert_non_null(at);
+	end = strstr(at, "} else {\r\n");
+	assert_non_null(end);
+	at = strstr(at, "'warning' ('its virtual network is ' + $smigSw.SwitchType + ' here, not "
+	                "External: only the address is set");
+	assert_true(at != NULL && at < end);
+	at = strstr(at, "Set-SmigIPv4 -Adapter $smigNa -Label $smigIf -Dhcp $false -Address "
+	                "@('192.168.10.20/24') -Gateway @() -Dns @()\r\n");
+	assert_true(at != NULL && at < end);
+	/* External: the source's gateway and DNS servers */
+	assert_non_null(strstr(end, "-Address @('192.168.10.20/24') -Gateway @('192.168.10.1') "
+	                            "-Dns @('192.168.10.5')\r\n"));
+	/* an internal network of the source keeps its settings as they were: no guard */
+	assert_int_equal(count(ps1, "SwitchType -ne 'External'"), 1);
+	ps2012_check(f, ps1, len, "ip-internal.ps1");
+	free(ps1);
+	tu_plan_free(&t);
+}
+
+/* -WhatIf: what an earlier step would have created is a whatif item, every change goes through
+ * ShouldProcess, whatif items are counted apart from those that succeeded. */
+static void test_whatif(void **state)
+{
+	struct tu_lab *f = *state;
+	struct tu_plan t;
+	char *ps1;
+	size_t len;
+
+	plan_ip(&t, f);
+	ps1 = ps1_of(&t, &len);
+	assert_non_null(strstr(ps1, "\t} elseif ($Result -eq 'whatif') {\r\n"
+	                            "\t\t$script:smigWhatIf += 1\r\n"
+	                            "\t} else {\r\n"
+	                            "\t\t$script:smigPassed += 1\r\n"));
+	assert_non_null(strstr(ps1, "$script:smigFailed + ' failed, ' + $script:smigWhatIf + "
+	                            "' what-if ('"));
+	assert_non_null(strstr(ps1, "$script:smigWhatIf = 0\r\n"));
+	/* phase 5: a vEthernet adapter phase 4 did not create */
+	assert_int_equal(count(ps1,
+	                       "\t\tif (-not $smigNa -and $WhatIfPreference) {\r\n"
+	                       "\t\t\t# -WhatIf: phase 4 did not create its virtual network\r\n"
+	                       "\t\t\tWrite-SmigItem 'ip' $smigIf '' 'whatif' "),
+	                 2);
+	/* Resolve-SmigReport: no 'done' for a disconnect that did not happen */
+	assert_null(strstr(ps1, "'done' ('network adapter disconnected"));
+	assert_non_null(strstr(ps1, "\t\t\tInvoke-SmigChange 'vms' $Label $VMId ('disconnect a "
+	                            "network adapter for the import (' + $inc.Message + ')') {\r\n"
+	                            "\t\t\t\tDisconnect-VMNetworkAdapter -VMNetworkAdapter "
+	                            "$inc.Source\r\n"));
+	assert_non_null(strstr(ps1, "\t\t\tif ($smigCmdlet.ShouldProcess($Label, 'empty a DVD "
+	                            "drive')) {\r\n\t\t\t\tSet-VMDvdDrive"));
+	assert_non_null(strstr(ps1, "\t\t\tif ($smigCmdlet.ShouldProcess($Label, 'empty the "
+	                            "floppy drive')) {\r\n\t\t\t\tSet-VMFloppyDiskDrive"));
+	/* a VM already there, its switch not created */
+	assert_non_null(strstr(ps1, "\t\t\tif (-not $sw -and $WhatIfPreference) {\r\n"));
+	/* exit 1 only when something failed */
+	assert_non_null(strstr(ps1, "\tif ($script:smigFailed -gt 0) {\r\n\t\texit 1\r\n\t}\r\n"
+	                            "\texit 0\r\n"));
+	ps2012_check(f, ps1, len, "whatif.ps1");
+	free(ps1);
+	tu_plan_free(&t);
+}
+
+#define FW_ID "{7A2E0C44-19B3-4F1D-A6C5-2B9E8D7F6A55}"
+#define FW_KEY                                                                                     \
+	"[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\SharedAccess\\Parameters\\"     \
+	"FirewallPolicy\\FirewallRules]\r\n"
+
+/* A user-defined rule is recreated from its text in the archive; what does not map stays a
+ * manual item with the text. */
+static void test_firewall(void **state)
+{
+	struct tu_lab *f = *state;
+	struct tu_plan t;
+	struct smig_err e = SMIG_ERR_INIT;
+	struct smig_fwtexts fw = {NULL, 0};
+	struct smig_fwtext one;
+	struct smig_fwtexts fw1 = {&one, 1};
+	const char reg[] =
+	    "Windows Registry Editor Version 5.00\r\n\r\n" FW_KEY "\"" FW_ID
+	    "\"=\"v2.10|Action=Allow|Active=TRUE|Dir=In|Protocol=6|Profile=Domain|"
+	    "LPort=2179|RA4=192.168.1.0/255.255.255.0|App=%SystemRoot%\\\\system32\\\\vmms.exe|"
+	    "Name=VMConnect from the admin subnet|\"\r\n"
+	    "\"VIRT-VMMS-RPC-IN-TCP\"=\"v2.10|Action=Allow|Active=FALSE|Dir=In|Protocol=6|"
+	    "LPort=RPC|App=%SystemRoot%\\\\system32\\\\vmms.exe|Name=Hyper-V (RPC)|\"\r\n"
+	    "\"NotARule\"=dword:00000001\r\n\r\n";
+	const char *fwp;
+	char *ps1;
+	size_t len;
+
+	assert_int_equal(smig_fwtexts_from_reg(reg, sizeof(reg) - 1, &fw, &e), 0);
+	assert_int_equal(fw.n, 2);
+	assert_string_equal(fw.items[0].id, FW_ID);
+	assert_string_equal(fw.items[0].text,
+	                    "v2.10|Action=Allow|Active=TRUE|Dir=In|Protocol=6|Profile=Domain|"
+	                    "LPort=2179|RA4=192.168.1.0/255.255.255.0|App=%SystemRoot%\\system32\\"
+	                    "vmms.exe|Name=VMConnect from the admin subnet|");
+	plan_full(&t, f);
+	ps1 = smig_migrate_ps1_fw(&t.p, &fw, &len, &e);
+	assert_non_null(ps1);
+	assert_crlf(ps1, len);
+	fwp = strstr(ps1, phases[7]);
+	assert_non_null(fwp);
+	assert_null(strstr(fwp, "'" FW_ID "' '' 'manual'"));
+	assert_non_null(strstr(fwp, "\t$smigRuleName = '" FW_ID "'\r\n"));
+	assert_non_null(strstr(fwp, "\t\t\tWrite-SmigItem 'firewall' $smigRuleName '' 'skipped' "
+	                            "'a rule with this name exists'\r\n"));
+	assert_non_null(strstr(
+	    fwp, "\t\t\t\tNew-NetFirewallRule -Name $smigRuleName -DisplayName 'VMConnect from the "
+	         "admin subnet' -Direction Inbound -Action Allow -Protocol 6 -LocalPort @('2179') "
+	         "-RemoteAddress @('192.168.1.0/255.255.255.0') -Program "
+	         "'%SystemRoot%\\system32\\vmms.exe' -Profile 'Domain' -Enabled True\r\n"));
+	/* the built-in rule is still only disabled again */
+	assert_int_equal(count(fwp, "New-NetFirewallRule -Name"), 1);
+	assert_non_null(strstr(fwp, "Disable-NetFirewallRule -InputObject $smigRule\r\n"));
+	ps2012_check(f, ps1, len, "firewall.ps1");
+	free(ps1);
+
+	/* twin: a keyword address (2012's LocalSubnet also covers IPv6): manual, with the text */
+	one.id = (char *)FW_ID;
+	one.text = (char *)"v2.10|Action=Allow|Dir=In|Protocol=6|LPort=2179|RA4=LocalSubnet|"
+	                   "Name=x|";
+	ps1 = smig_migrate_ps1_fw(&t.p, &fw1, &len, &e);
+	assert_non_null(ps1);
+	assert_null(strstr(ps1, "New-NetFirewallRule -Name"));
+	assert_non_null(strstr(ps1, "Write-SmigItem 'firewall' '" FW_ID "' '' 'manual' ('recreate "
+	                            "this rule of the source by hand: its field ' + 'RA4' + ' has "
+	                            "no faithful New-NetFirewallRule parameter: ' + 'v2.10|"
+	                            "Action=Allow|Dir=In|Protocol=6|LPort=2179|RA4=LocalSubnet|"
+	                            "Name=x|')\r\n"));
+	free(ps1);
+
+	/* hostile text: a name and a field name that try to leave their literal */
+	one.text = (char *)"v2.10|Action=Block|Dir=Out|Protocol=17|RPort=53|Profile=Private|"
+	                   "Profile=Public|Name=x'); Stop-Computer; #" RSQ "|Active=FALSE|";
+	ps1 = smig_migrate_ps1_fw(&t.p, &fw1, &len, &e);
+	assert_non_null(ps1);
+	assert_non_null(strstr(ps1, "-DisplayName 'x''); Stop-Computer; #" RSQ RSQ "' -Direction "
+	                            "Outbound -Action Block -Protocol 17 -RemotePort @('53') "
+	                            "-Profile 'Private, Public' -Enabled False\r\n"));
+	assert_only_quoted(ps1, len, "Stop-Computer");
+	ps2012_check(f, ps1, len, "firewall-hostile.ps1");
+	free(ps1);
+	one.text = (char *)"v2.10|Action=Allow|Dir=In|Remove-Item $(Stop-Computer)'=1|";
+	ps1 = smig_migrate_ps1_fw(&t.p, &fw1, &len, &e);
+	assert_non_null(ps1);
+	assert_non_null(strstr(ps1, "by hand: its text cannot be read: ' + 'v2.10|Action=Allow|"
+	                            "Dir=In|Remove-Item $(Stop-Computer)''=1|')\r\n"));
+	assert_only_quoted(ps1, len, "Stop-Computer");
+	ps2012_check(f, ps1, len, "firewall-hostile2.ps1");
+	free(ps1);
+	/* a field smig does not map (an interface type): manual */
+	one.text = (char *)"v2.10|Action=Allow|Dir=In|IFType=Wireless|Name=x|";
+	ps1 = smig_migrate_ps1_fw(&t.p, &fw1, &len, &e);
+	assert_non_null(ps1);
+	assert_non_null(strstr(ps1, "its field ' + 'IFType' + ' has no faithful"));
+	free(ps1);
+	tu_plan_free(&t);
+	smig_fwtexts_release(&fw);
+
+	/* rejecting twin: not a .reg file */
+	assert_int_equal(smig_fwtexts_from_reg("not a reg file\r\n", 16, &fw, &e), -1);
+	assert_int_equal(e.kind, SMIG_ERR_FORMAT);
+	assert_null(fw.items);
+}
+
+/* A MAC is looked up among physical adapters first for physical targets, among virtual ones
+ * for vEthernet adapters; the state's switch adapter among physical ones. */
+static void test_adapter_mac(void **state)
+{
+	struct tu_lab *f = *state;
+	struct tu_plan t;
+	struct smig_plan_nicmap map[1];
+	char *ps1;
+	size_t len;
+
+	plan_ip(&t, f);
+	map[0].src = nic_named(f->src, "Management");
+	map[0].dst = nic_named(f->dst, "Ethernet");
+	t.p.nicmap = map;
+	t.p.nnicmap = 1;
+	ps1 = ps1_of(&t, &len);
+	assert_non_null(strstr(ps1, "\tparam([string]$Spec, [switch]$Virtual)\r\n"));
+	assert_non_null(strstr(ps1, "\t\t$physical = @(Get-NetAdapter -Physical)\r\n"));
+	assert_non_null(strstr(ps1, "\t\t\tif ($isPhysical -ne [bool]$Virtual) {\r\n"));
+	assert_int_equal(count(ps1, "\t$smigNa = Find-SmigAdapter $smigIf -Virtual\r\n"), 2);
+	/* the mapped physical adapter (IP and VMQ) */
+	assert_int_equal(count(ps1, "\t$smigNa = Find-SmigAdapter $smigIf\r\n"), 2);
+	assert_non_null(strstr(ps1, "\t$physicalAdapters = @(Get-NetAdapter -Physical)\r\n"));
+	assert_non_null(strstr(ps1, "\t\tforeach ($na in $physicalAdapters) {\r\n"));
+	ps2012_check(f, ps1, len, "adapter-mac.ps1");
+	free(ps1);
+	t.p.nicmap = NULL;
+	t.p.nnicmap = 0;
+	tu_plan_free(&t);
+}
+
+/* -StatePath and -LogPath resolved against the PowerShell location; vmms answers before phase
+ * 4; a phase that throws, a log that cannot be written or a missing module do not end the
+ * script before its summary; switches by exact name; the log without a BOM. */
+static void test_robust(void **state)
+{
+	struct tu_lab *f = *state;
+	struct tu_plan t;
+	char *ps1, *want;
+	const char *a, *b, *c;
+	size_t len, i;
+	static const char *const steps[] = {
+	    "prerequisites", "host", "authorization", "network",      "ip",
+	    "vmq",           "vms",  "firewall",      "remote-admin", "state"};
+
+	plan_full(&t, f);
+	ps1 = ps1_of(&t, &len);
+	/* paths */
+	a = strstr(ps1, "\t$StatePath = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($StatePath)"
+	                "\r\n\t$LogPath = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($LogPath)"
+	                "\r\n");
+	assert_true(a != NULL && a < strstr(ps1, "\r\nif ($StateOnly) {\r\n"));
+	/* vmms */
+	a = strstr(ps1, "\t\t\t\tRestart-Service -Name vmms\r\n");
+	b = strstr(ps1, "Get-VMHost -ErrorAction Stop | Out-Null\r\n");
+	c = strstr(ps1, phases[3]);
+	assert_true(a && b && c && a < b && b < c);
+	assert_non_null(strstr(a, "$smigDeadline = (Get-Date).AddSeconds(120)\r\n"));
+	assert_non_null(strstr(a, "Start-Sleep -Seconds 2\r\n"));
+	assert_non_null(strstr(a, "throw ('vmms was restarted but does not answer Get-VMHost "
+	                          "after 120 seconds: '"));
+	/* every phase in a try block whose catch fails the phase */
+	for (i = 0; i < sizeof(phases) / sizeof(phases[0]); i++) {
+		want = tu_fmt("%stry {\r\n", phases[i]);
+		assert_non_null(strstr(ps1, want));
+		free(want);
+		want =
+		    tu_fmt("} catch {\r\n\tWrite-SmigItem '%s' 'phase %zu' '' 'failed' ('the phase "
+		           "stopped: ' + $_.Exception.Message)\r\n}\r\n",
+		           steps[i], i + 1);
+		assert_int_equal(count(ps1, want), 1);
+		free(want);
+	}
+	assert_true(strcmp(ps1 + len - 20, "}\r\n\r\nComplete-Smig\r\n") == 0);
+	assert_non_null(strstr(ps1, "\ttry {\r\n\t\tif (Get-Module -ListAvailable -Name Hyper-V) "
+	                            "{\r\n\t\t\tImport-Module Hyper-V\r\n"));
+	/* logging never throws, and writes no BOM */
+	assert_null(strstr(ps1, "Add-Content"));
+	assert_non_null(strstr(ps1, "\ttry {\r\n\t\t$line = ConvertTo-Json -InputObject $entry "
+	                            "-Compress\r\n\t\t[IO.File]::AppendAllText($LogPath, $line + "
+	                            "\"`r`n\", (New-Object Text.UTF8Encoding($false)))\r\n"
+	                            "\t} catch {\r\n\t\tWrite-Warning ('migrate.ps1: cannot write "
+	                            "to ' + $LogPath + "));
+	/* switch names compared with their case */
+	assert_non_null(strstr(ps1, "\t\tif ($s.Name -ceq $Name) {\r\n"));
+	assert_non_null(strstr(ps1, "\t\tif ($Adapter.SwitchName -ceq $Switch) {\r\n"));
+	assert_null(strstr(ps1, "$s.Name -eq $Name"));
+	ps2012_check(f, ps1, len, "robust.ps1");
+	free(ps1);
+	tu_plan_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -679,6 +984,11 @@ int main(void)
 	    cmocka_unit_test(test_quote),
 	    cmocka_unit_test(test_slot),
 	    cmocka_unit_test_setup_teardown(test_rejects, tu_lab_setup, tu_lab_teardown),
+	    cmocka_unit_test_setup_teardown(test_ip_internal, tu_lab_setup, tu_lab_teardown),
+	    cmocka_unit_test_setup_teardown(test_whatif, tu_lab_setup, tu_lab_teardown),
+	    cmocka_unit_test_setup_teardown(test_firewall, tu_lab_setup, tu_lab_teardown),
+	    cmocka_unit_test_setup_teardown(test_adapter_mac, tu_lab_setup, tu_lab_teardown),
+	    cmocka_unit_test_setup_teardown(test_robust, tu_lab_setup, tu_lab_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, tu_lab_group_setup, tu_lab_group_teardown);
