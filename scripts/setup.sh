@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Install what smig needs to build and test on Debian 12: the libraries (libarchive,
 # libxml2, zlib, OpenSSL 3, cmocka, hivex, jansson) and the peer tools the tests use as
-# oracles (qemu-img, vhdiinfo, signify-openbsd, bsdtar, hivex tools, xmllint).
+# oracles (qemu-img, vhdiinfo, signify-openbsd, bsdtar, hivex tools, xmllint), and clang
+# for scripts/fuzz.sh with libclang-rt-dev (libFuzzer and the sanitizer runtimes: only a
+# recommendation of clang, which --no-install-recommends would leave out).
 # Installs only what is missing; needs root (or sudo) only then.
 set -euo pipefail
 
@@ -11,6 +13,7 @@ packages=(
   libjansson-dev
   libhivex-bin libwin-hivex-perl libxml2-utils libarchive-tools qemu-utils libvhdi-utils
   signify-openbsd zstd tar python3 time
+  clang libclang-rt-dev
 )
 # ps2012-check (the PowerShell 2012 checker the tests run on every script smig writes) needs
 # node and npm. A machine whose node already ships npm (e.g. a nodesource build, which
