@@ -280,6 +280,24 @@ static void remove_reports(const struct import_session *s, const char *rdir)
 	}
 }
 
+/* The firewall rules' full text, from the archive's firewall member when it carries one, so
+ * migrate.ps1 can recreate the user-defined Hyper-V rules. */
+static int firewall_texts(struct import_session *s, struct smig_fwtexts *fw, struct smig_err *e)
+{
+	const struct smig_staged_member *m = smig_staged_find(s->a.staged, SMIG_MIGRATE_FW_MEMBER);
+	char *buf = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (!m)
+		return 0;
+	if (smig_file_read(m->local, 64u << 20, SMIG_MIGRATE_FW_MEMBER, &buf, &len, e) < 0)
+		return -1;
+	rc = smig_fwtexts_from_reg(buf, len, fw, e);
+	free(buf);
+	return rc;
+}
+
 /* What apply knows before it changes anything: the compatibility report, the staged
  * authorization store, the manual steps and migrate.ps1. Written before the first change, so
  * a failure here leaves the destination untouched. */
@@ -289,6 +307,7 @@ static int write_plan_reports(struct import_session *s, const char *rdir,
 	struct smig_report_fact facts[12];
 	size_t nf = session_facts(s, facts, 12);
 	struct smig_problems steps = {0};
+	struct smig_fwtexts fw = {0};
 	char *ps1 = NULL;
 	size_t len = 0;
 	int rc = -1;
@@ -299,13 +318,14 @@ static int write_plan_reports(struct import_session *s, const char *rdir,
 	    stage_store(s, rdir, e) < 0 || smig_manual_steps(s->plan, &steps, e) < 0 ||
 	    session_write_report(rdir, "manual-steps", "manual-steps", "Manual steps", facts, nf,
 				 &steps, e) < 0 ||
-	    !(ps1 = smig_migrate_ps1(s->plan, &len, e)) ||
+	    firewall_texts(s, &fw, e) < 0 || !(ps1 = smig_migrate_ps1_fw(s->plan, &fw, &len, e)) ||
 	    write_text(rdir, "migrate.ps1", ps1, len, e) < 0)
 		goto out;
 	*nmanual = smig_problems_count(&steps, SMIG_SEV_MANUAL);
 	rc = 0;
 out:
 	smig_problems_release(&steps);
+	smig_fwtexts_release(&fw);
 	free(ps1);
 	return rc;
 }
