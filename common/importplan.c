@@ -1385,7 +1385,6 @@ void smig_plan_free(struct smig_plan *p)
 		free(v->data_root);
 		free(v->config_winpath);
 		free(v->config_local);
-		free(v->registration_local);
 		for (j = 0; j < v->ndisks; j++) {
 			free(v->disks[j].winpath);
 			free(v->disks[j].local);

@@ -17,8 +17,8 @@
  *   3. VM configurations, saved state and snapshots: --map-path of the VM's data root; else
  *      plan->data_root, as <root>\Virtual Machines\<id>.xml, <root>\Virtual Machines\<id>\,
  *      <root>\Snapshots\<snap>.xml and <root>\Snapshots\<snap>\.
- *   4. Registration: ProgramData\Microsoft\Windows\Hyper-V\Virtual Machines\<id>.xml is the
- *      configuration itself when the data root is the default one, else a symbolic link to it.
+ *   4. Registration: none in the plan; migrate.ps1 registers each configuration in place
+ *      (Compare-VM -Register, Import-VM) on the running host.
  *
  * A plan points into the descriptor's inventory and the destination inventory (borrowed: they
  * must outlive it) and owns every string it allocates; smig_plan_free() releases it.
@@ -159,8 +159,6 @@ struct smig_plan_vm {
 	char *id;              /* destination VM id: upper case, no braces */
 	char *data_root;       /* destination data root (Windows path) */
 	char *config_winpath, *config_local;
-	char *registration_local; /* <C:>\ProgramData\...\Virtual Machines\<id>.xml */
-	bool registration_link;   /* a symbolic link to config_winpath (data root not default) */
 	struct smig_plan_disk *disks; /* parallel to src->disks */
 	size_t ndisks;
 	struct smig_plan_file *files; /* configuration first, then snapshots, then state */

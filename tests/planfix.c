@@ -117,7 +117,6 @@ void tu_plan_init(struct tu_plan *t, const struct tu_lab *f, const struct smig_i
 		v->id = strdup(s->id);
 		v->data_root = strdup("D:\\Hyper-V");
 		v->config_winpath = tu_fmt("D:\\Hyper-V\\Virtual Machines\\%s.xml", s->id);
-		v->registration_link = true;
 		v->drive_emptied = calloc(s->ndrives + 1, sizeof(bool));
 		v->ndisks = s->ndisks;
 		v->disks = calloc(s->ndisks + 1, sizeof(*v->disks));
