@@ -524,7 +524,7 @@ int smig_manual_steps_fw(const struct smig_plan *p, const struct smig_fwtexts *f
 	    (vms && steps_access(p, out, e) < 0) || steps_storage(p, out, e) < 0 ||
 	    (host && steps_firewall(p, fw, out, e) < 0) || (host && steps_dcom(p, out, e) < 0) ||
 	    (host && steps_wmi(out, e) < 0) || (host && steps_azman(p, out, e) < 0) ||
-	    steps_saved_state(p, out, e) < 0 || steps_source(p, out, e) < 0)
+	    (vms && steps_saved_state(p, out, e) < 0) || steps_source(p, out, e) < 0)
 		goto done;
 	rc = 0;
 done:
