@@ -34,6 +34,7 @@ static const char *const member_roles[] = {
 	"config", "snapshot-config", "disk", "saved-state", "media", "registry", "file", NULL,
 };
 static const char *const export_types[] = {"config", "storage", "all", NULL};
+static const char *const export_scopes[] = {"host", "vms", NULL};
 
 /* ---- field tables ---- */
 
@@ -124,6 +125,7 @@ static const struct field f_top[] = {
 };
 static const struct field f_options[] = {
 	FASTR(T, type, "type"),
+	FASTR(T, scope, "scope"),
 	FBOOL(T, include_saved_state, "include-saved-state"),
 	FSTRV(T, features, "features"),
 	FSTRV(T, vms, "vms"),
@@ -664,6 +666,10 @@ static int check_members(const struct smig_descriptor *d, struct smig_err *e)
 		return smig_err_set(e, SMIG_ERR_USAGE,
 				    "cannot write the descriptor: unknown migration type '%s'",
 				    d->type);
+	if (d->scope && !in_list(export_scopes, d->scope))
+		return smig_err_set(e, SMIG_ERR_USAGE,
+				    "cannot write the descriptor: unknown export scope '%s'",
+				    d->scope);
 	for (i = 0; i < d->nmembers; i++) {
 		const struct smig_desc_member *m = &d->members[i];
 
@@ -1321,6 +1327,7 @@ void smig_descriptor_free(struct smig_descriptor *d)
 	strv_free(d->features);
 	strv_free(d->vms);
 	free(d->type);
+	free(d->scope);
 	smig_inventory_free(d->inv);
 	for (i = 0; i < d->nmembers; i++) {
 		free(d->members[i].name);

@@ -44,6 +44,10 @@ struct smig_descriptor {
 	char *smig_version;
 	char **features, **vms;     /* export selection, NULL-terminated; NULL = all */
 	char *type;                 /* "config" | "storage" | "all" */
+	/* "host": the whole host (host-wide settings, every network, the VMs selected);
+	 * "vms": only the VMs selected and the networks they use (export --vm without
+	 * --feature). NULL, as in archives written before the scope was recorded, = "host". */
+	char *scope;
 	bool include_saved_state;
 	struct smig_inventory *inv; /* owned; its os is the source host's identity */
 	struct smig_desc_member *members;

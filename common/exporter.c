@@ -50,6 +50,7 @@ struct smig_export {
 	enum smig_export_type type;
 	bool include_saved_state, include_media;
 	bool planned;
+	bool vms_only; /* scope "vms": --vm without --feature (descriptor.h) */
 	char **features; /* selected feature ids, NULL-terminated */
 	char **vms;      /* selected VM ids, NULL-terminated; NULL = all */
 	struct member *m;
@@ -928,6 +929,17 @@ int smig_export_plan(struct smig_export *x, struct smig_hostfs *fs,
 	}
 	if (vmc && select_vms(x, o, sel, e) < 0)
 		goto out;
+	/* --vm alone exports those VMs, not the host: no host-wide component travels and the
+	 * selection records only the feature holding the VMs */
+	x->vms_only = o->nvms > 0 && o->nfeatures == 0;
+	if (x->vms_only) {
+		size_t n = 0;
+
+		strv_free(x->features);
+		x->features = NULL;
+		if (strv_add(&x->features, &n, vmf->id, e) < 0)
+			goto out;
+	}
 	/* an archive never silently misses a VM: a broken one fails unless deselected */
 	for (i = 0; vmc && i < inv->nvms; i++) {
 		const struct smig_inv_vm *vm = &inv->vms[i];
@@ -946,6 +958,8 @@ int smig_export_plan(struct smig_export *x, struct smig_hostfs *fs,
 			continue;
 		for (k = 0; k < f->ncomps; k++) {
 			const struct smig_component *c = &f->comps[k];
+			if (x->vms_only && c != vmc)
+				continue;
 			if (c->nregs && plan_registry(x, f, c, e) < 0)
 				goto out;
 			if (c->nfiles && plan_files(x, f, c, e) < 0)
@@ -1000,6 +1014,7 @@ static int build_descriptor(const struct smig_export *x, const char *id, const c
 	d.features = x->features;
 	d.vms = x->vms;
 	d.type = (char *)smig_export_type_name(x->type);
+	d.scope = (char *)(x->vms_only ? "vms" : "host");
 	d.include_saved_state = x->include_saved_state;
 	d.inv = (struct smig_inventory *)x->inv;
 	d.members = dm;

@@ -47,7 +47,10 @@ const char *smig_export_type_name(enum smig_export_type t);
 struct smig_export_opts {
 	const char *const *features; /* feature ids; NULL/0 = every feature present */
 	size_t nfeatures;
-	const char *const *vms; /* VM names (case-insensitive) or GUIDs; NULL/0 = all */
+	/* VM names (case-insensitive) or GUIDs; NULL/0 = all. With no feature named, the
+	 * archive is of these VMs only: scope "vms" in the descriptor, the feature holding the
+	 * VMs its only feature, no host-wide component planned */
+	const char *const *vms;
 	size_t nvms;
 	enum smig_export_type type;
 	bool include_saved_state;

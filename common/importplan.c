@@ -517,7 +517,7 @@ static bool feature_selected(const struct smig_plan *p, const char *feature)
 	if (!p->opts->features)
 		return true;
 	for (size_t i = 0; p->opts->features[i]; i++)
-		if (!strcmp(p->opts->features[i], feature))
+		if (smig_streq_ci(p->opts->features[i], feature))
 			return true;
 	return false;
 }
@@ -552,25 +552,28 @@ static int plan_host_settings(struct build *b)
 		goto out;
 	/* a destination value that is absent or still Hyper-V's default has not been chosen
 	 * by anyone: the source's replaces it; a chosen one is kept unless --force */
-	p->set_data_root = root && (!d->data_root || force || smig_streq_ci(d->data_root, root) ||
-				    smig_streq_ci(d->data_root, DEFAULT_DATA_ROOT));
-	p->set_vhd_path = vhd && (!d->vhd_path || force || smig_streq_ci(d->vhd_path, vhd) ||
-				  smig_streq_ci(d->vhd_path, DEFAULT_VHD_PATH));
+	p->set_data_root = !p->vms_only && root &&
+			   (!d->data_root || force || smig_streq_ci(d->data_root, root) ||
+			    smig_streq_ci(d->data_root, DEFAULT_DATA_ROOT));
+	p->set_vhd_path = !p->vms_only && vhd &&
+			  (!d->vhd_path || force || smig_streq_ci(d->vhd_path, vhd) ||
+			   smig_streq_ci(d->vhd_path, DEFAULT_VHD_PATH));
 	p->data_root = smig_strdup(p->set_data_root ? root : d->data_root ? d->data_root :
 				   DEFAULT_DATA_ROOT, b->e);
 	p->vhd_path = smig_strdup(p->set_vhd_path ? vhd : d->vhd_path ? d->vhd_path :
 				  DEFAULT_VHD_PATH, b->e);
 	if (!p->data_root || !p->vhd_path)
 		goto out;
-	if (s->data_root && !root && item(b, "", SMIG_SEV_INFO, "host", "use --map-path to choose",
+	if (!p->vms_only && s->data_root && !root && item(b, "", SMIG_SEV_INFO, "host", "use --map-path to choose",
 		"the source's default VM folder '%s' is on a drive the destination does not have; "
 		"the destination's '%s' is used", s->data_root, p->data_root) < 0)
 		goto out;
-	if (s->vhd_path && !vhd && item(b, "", SMIG_SEV_INFO, "host", "use --map-path to choose",
+	if (!p->vms_only && s->vhd_path && !vhd && item(b, "", SMIG_SEV_INFO, "host", "use --map-path to choose",
 		"the source's default VHD folder '%s' is on a drive the destination does not have; "
 		"the destination's '%s' is used", s->vhd_path, p->vhd_path) < 0)
 		goto out;
-	if (((root && !p->set_data_root && d->data_root && !smig_streq_ci(d->data_root, root)) ||
+	if (!p->vms_only &&
+	    ((root && !p->set_data_root && d->data_root && !smig_streq_ci(d->data_root, root)) ||
 	     (vhd && !p->set_vhd_path && d->vhd_path && !smig_streq_ci(d->vhd_path, vhd))) &&
 	    item(b, "", SMIG_SEV_INFO, "host", "use --force to replace them",
 		 "the destination's default folders were chosen by its administrator and are kept "
@@ -579,11 +582,11 @@ static int plan_host_settings(struct build *b)
 
 	/* a MAC range of the 00-15-5D-xx-yy-00..FF form is derived from the host's address:
 	 * moving it would collide with the source; only a chosen range moves */
-	p->set_mac_range = s->has_mac_range && !s->mac_range_default &&
+	p->set_mac_range = !p->vms_only && s->has_mac_range && !s->mac_range_default &&
 			   (!d->has_mac_range || d->mac_range_default || force ||
 			    (!smig_mac_cmp(&d->mac_min, &s->mac_min) &&
 			     !smig_mac_cmp(&d->mac_max, &s->mac_max)));
-	p->set_vmq = (s->vmq_tengig >= 0 || s->vmq_below_tengig >= 0) &&
+	p->set_vmq = !p->vms_only && (s->vmq_tengig >= 0 || s->vmq_below_tengig >= 0) &&
 		     ((d->vmq_tengig < 0 && d->vmq_below_tengig < 0) || force ||
 		      (d->vmq_tengig == s->vmq_tengig && d->vmq_below_tengig == s->vmq_below_tengig));
 	rc = 0;
@@ -601,7 +604,7 @@ static int plan_store(struct build *b)
 	char *win = NULL;
 	int r;
 
-	if (!az->present || az->ad_store || !az->path)
+	if (p->vms_only || !az->present || az->ad_store || !az->path)
 		return 0;
 	m = find_member(p->desc, "file", NULL, az->path);
 	if (!m)
@@ -702,6 +705,53 @@ static int derived_guid(const char *seed1, const char *seed2, char *out, struct 
 	return 0;
 }
 
+/* --vm VALUE names this VM: its GUID, or its name ignoring case (as export compares). */
+static bool vm_named(const struct smig_inv_vm *vm, const char *value)
+{
+	return (vm->id && smig_guid_str_equal(vm->id, value)) ||
+	       (vm->name && smig_streq_ci(vm->name, value));
+}
+
+static bool vm_chosen(const struct smig_plan *p, const struct smig_inv_vm *vm)
+{
+	if (!p->opts->vms)
+		return true;
+	for (size_t i = 0; p->opts->vms[i]; i++)
+		if (vm_named(vm, p->opts->vms[i]))
+			return true;
+	return false;
+}
+
+/* The archive carries this VM: its configuration (type all|config) or a disk (storage). */
+static bool vm_carried(const struct smig_plan *p, const struct smig_inv_vm *vm)
+{
+	return vm->id && find_member(p->desc, !p->storage_only ? "config" : "disk", vm->id, NULL);
+}
+
+/* A network the import recreates: every one for a host-wide import; else those a VM the
+ * import registers is connected to (by GUID, or by name as migrate.ps1 connects them). */
+static bool switch_wanted(const struct smig_plan *p, const struct smig_inv_switch *s)
+{
+	if (!p->vms_only)
+		return true;
+	if (p->storage_only || !p->hyperv)
+		return false;
+	for (size_t i = 0; i < p->src->nvms; i++) {
+		const struct smig_inv_vm *vm = &p->src->vms[i];
+
+		if (!vm_chosen(p, vm) || !vm_carried(p, vm))
+			continue;
+		for (size_t k = 0; k < vm->nnics; k++) {
+			const struct smig_inv_nicvm *n = &vm->nics[k];
+
+			if ((n->switch_guid && s->guid && smig_guid_str_equal(n->switch_guid, s->guid)) ||
+			    (n->switch_name && s->name && smig_streq_ci(n->switch_name, s->name)))
+				return true;
+		}
+	}
+	return false;
+}
+
 static int plan_switches(struct build *b)
 {
 	struct smig_plan *p = b->p;
@@ -722,12 +772,14 @@ static int plan_switches(struct build *b)
 	p->switches = calloc(p->src->nswitches ? p->src->nswitches : 1, sizeof(*p->switches));
 	if (!p->switches)
 		return smig_err_set(b->e, SMIG_ERR_NOMEM, "out of memory");
-	p->nswitches = p->src->nswitches;
 	for (i = 0; i < p->src->nswitches; i++) {
 		const struct smig_inv_switch *s = &p->src->switches[i];
-		struct smig_plan_switch *ps = &p->switches[i];
+		struct smig_plan_switch *ps;
 		const struct smig_switchbind *bind = NULL;
 
+		if (!switch_wanted(p, s))
+			continue;
+		ps = &p->switches[p->nswitches++];
 		ps->src = s;
 		ps->type = s->type;
 		for (j = 0; j < p->dst->nswitches; j++)
@@ -873,17 +925,6 @@ static int plan_nicmap(struct build *b)
 	return 0;
 }
 
-static bool vm_chosen(const struct smig_plan *p, const struct smig_inv_vm *vm)
-{
-	if (!p->opts->vms)
-		return true;
-	for (size_t i = 0; p->opts->vms[i]; i++)
-		if ((vm->name && !strcmp(vm->name, p->opts->vms[i])) ||
-		    (vm->id && smig_guid_str_equal(vm->id, p->opts->vms[i])))
-			return true;
-	return false;
-}
-
 /* Claim a destination path; two planned files on one path is a blocker. */
 static int claim(struct build *b, const char *subject, const char *winpath, const char *local)
 {
@@ -991,6 +1032,26 @@ out:
 	return out;
 }
 
+/* SMIG1013: a disk a configuration-only archive expects on the destination is not there. */
+static int expect_disk(struct build *b, struct smig_plan_disk *pd, const char *subject)
+{
+	struct stat st;
+	char *sub = smig_asprintf(b->e, "%s/disk:%s", subject, win_base(pd->winpath));
+	int r = sub ? dest_local(b->p->dfs, pd->winpath, &pd->local, b->e) : -1;
+
+	pd->expected = true;
+	if (r == 0 && stat(pd->local, &st) == 0 && S_ISREG(st.st_mode))
+		r = 0;
+	else if (r >= 0)
+		r = item(b, "SMIG1013", SMIG_SEV_BLOCKER, sub,
+			 "copy the disk there, map its folder with --map-path to where it is, or "
+			 "export with --type all",
+			 "the archive carries configurations only (--type config): the disk '%s' "
+			 "must already be on the destination, and it is not", pd->winpath);
+	free(sub);
+	return r < 0 ? -1 : 0;
+}
+
 static int plan_disks(struct build *b, struct smig_plan_vm *pv, const char *subject)
 {
 	const struct smig_inv_vm *vm = pv->src;
@@ -1016,11 +1077,19 @@ static int plan_disks(struct build *b, struct smig_plan_vm *pv, const char *subj
 		if (r < 0)
 			return -1;
 		if (r == 0)
-			pd->winpath = win_join(b->p->vhd_path, win_base(d->winpath), b->e);
+			pd->winpath = !b->p->config_only ?
+				win_join(b->p->vhd_path, win_base(d->winpath), b->e) :
+				smig_strdup(d->winpath, b->e);
 		if (!pd->winpath)
 			return -1;
+		if (b->p->config_only) {
+			/* a configuration-only archive: the disk is used where it already is */
+			if (expect_disk(b, pd, subject) < 0)
+				return -1;
+			continue;
+		}
 		if (!m)
-			continue; /* a configuration-only archive: the disk is not placed */
+			continue;
 		sub = smig_asprintf(b->e, "%s/disk:%s", subject, win_base(d->winpath));
 		if (!sub)
 			return -1;
@@ -1034,7 +1103,8 @@ static int plan_disks(struct build *b, struct smig_plan_vm *pv, const char *subj
 		struct smig_plan_disk *pd = &pv->disks[j];
 		const struct smig_inv_disk *d = pd->src;
 
-		if (d->type != SMIG_DISK_DIFFERENCING || d->parent < 0 || !pd->winpath)
+		if (d->type != SMIG_DISK_DIFFERENCING || d->parent < 0 || !pd->winpath ||
+		    b->p->config_only)
 			continue;
 		pd->parent_winpath = smig_strdup(pv->disks[d->parent].winpath, b->e);
 		if (!pd->parent_winpath)
@@ -1239,7 +1309,7 @@ static int plan_vm(struct build *b, size_t idx)
 	int rc = -1, r;
 
 	pv->src = vm;
-	if (!vm->id || !vm_chosen(p, vm) || !find_member(p->desc, "config", vm->id, NULL))
+	if (!vm->id || !vm_chosen(p, vm) || !vm_carried(p, vm))
 		return 0;
 	pv->selected = true;
 	subject = smig_asprintf(b->e, "vm:%s", vm->name ? vm->name : vm->id);
@@ -1301,6 +1371,108 @@ out:
 	return rc;
 }
 
+/* The feature ids the archive carries: its recorded selection, else its members'. */
+static int archive_features(const struct smig_descriptor *d, char ***out, struct smig_err *e)
+{
+	*out = NULL;
+	for (size_t i = 0; d->features && d->features[i]; i++)
+		if (smig_strv_push(out, d->features[i], e) < 0)
+			return -1;
+	for (size_t i = 0; !d->features && i < d->nmembers; i++) {
+		bool seen = false;
+
+		for (size_t k = 0; *out && (*out)[k] && !seen; k++)
+			seen = !strcmp((*out)[k], d->members[i].feature);
+		if (!seen && smig_strv_push(out, d->members[i].feature, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* A malloc'd "'a', 'b'" of `v` ("none" when empty), or NULL on ENOMEM. */
+static char *quoted_list(char *const *v, struct smig_err *e)
+{
+	char *s = smig_strdup(v && v[0] ? "" : "none", e), *t;
+
+	for (size_t i = 0; s && v && v[i]; i++) {
+		t = smig_asprintf(e, "%s%s'%s'", s, i ? ", " : "", v[i]);
+		free(s);
+		s = t;
+	}
+	return s;
+}
+
+/* Every --feature names a feature of the archive: a typo must not import nothing quietly. */
+static int check_features(const struct smig_plan *p, struct smig_err *e)
+{
+	char **have = NULL, *list = NULL;
+	int rc = -1;
+
+	if (!p->opts->features)
+		return 0;
+	if (archive_features(p->desc, &have, e) < 0)
+		goto out;
+	for (size_t i = 0; p->opts->features[i]; i++) {
+		bool found = false;
+
+		for (size_t k = 0; have && have[k] && !found; k++)
+			found = smig_streq_ci(have[k], p->opts->features[i]);
+		if (!found) {
+			list = quoted_list(have, e);
+			if (list)
+				smig_err_set(e, SMIG_ERR_USAGE, "--feature '%s': the archive has no "
+					     "such feature (it has: %s)", p->opts->features[i], list);
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	free(list);
+	smig_strv_free(have);
+	return rc;
+}
+
+/* Every --vm names exactly one VM the archive carries (by GUID, or by name ignoring case). */
+static int check_vms(const struct smig_plan *p, struct smig_err *e)
+{
+	char **have = NULL, *list = NULL;
+	int rc = -1;
+
+	if (!p->opts->vms)
+		return 0;
+	for (size_t k = 0; k < p->src->nvms; k++) {
+		const struct smig_inv_vm *vm = &p->src->vms[k];
+
+		if (vm_carried(p, vm) &&
+		    smig_strv_push(&have, vm->name ? vm->name : vm->id, e) < 0)
+			goto out;
+	}
+	for (size_t i = 0; p->opts->vms[i]; i++) {
+		size_t hits = 0;
+
+		for (size_t k = 0; k < p->src->nvms; k++)
+			hits += vm_carried(p, &p->src->vms[k]) && vm_named(&p->src->vms[k],
+									   p->opts->vms[i]);
+		if (hits == 1)
+			continue;
+		if (hits > 1) {
+			smig_err_set(e, SMIG_ERR_USAGE, "--vm '%s': %zu VMs of the archive have that "
+				     "name: select them by GUID", p->opts->vms[i], hits);
+			goto out;
+		}
+		list = quoted_list(have, e);
+		if (list)
+			smig_err_set(e, SMIG_ERR_USAGE, "--vm '%s': the archive has no VM of that "
+				     "name or ID (it has: %s)", p->opts->vms[i], list);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(list);
+	smig_strv_free(have);
+	return rc;
+}
+
 int smig_plan_build(const struct smig_descriptor *desc, struct smig_hostfs *dfs,
 		    const struct smig_inventory *dst, const struct smig_import_opts *o,
 		    struct smig_plan **out, struct smig_err *e)
@@ -1317,7 +1489,16 @@ int smig_plan_build(const struct smig_descriptor *desc, struct smig_hostfs *dfs,
 	p->dst = dst;
 	p->opts = o ? o : &none;
 	p->dfs = dfs;
+	/* the migration type: "all", "config" or "storage" (a missing one reads as "all") */
+	p->storage_only = desc->type && !strcmp(desc->type, "storage");
+	p->config_only = desc->type && !strcmp(desc->type, "config");
+	if (check_features(p, e) < 0 || check_vms(p, e) < 0)
+		goto fail;
 	p->hyperv = feature_selected(p, "hyperv");
+	/* host-wide only when the archive stands for the host and the import is not of some
+	 * VMs only (--vm without --feature); a storage archive carries disks, nothing else */
+	p->vms_only = p->storage_only || (desc->scope && !strcmp(desc->scope, "vms")) ||
+		      (p->opts->vms && !p->opts->features);
 	if (plan_host_settings(&b) < 0 || plan_nicmap(&b) < 0)
 		goto fail;
 	if (p->hyperv) {
@@ -1329,23 +1510,6 @@ int smig_plan_build(const struct smig_descriptor *desc, struct smig_hostfs *dfs,
 			goto fail;
 		}
 		p->nvms = p->src->nvms;
-		for (size_t i = 0; p->opts->vms && p->opts->vms[i]; i++) {
-			bool found = false;
-
-			for (size_t k = 0; k < p->src->nvms && !found; k++) {
-				const struct smig_inv_vm *vm = &p->src->vms[k];
-
-				found = (vm->name && !strcmp(vm->name, p->opts->vms[i])) ||
-					(vm->id && smig_guid_str_equal(vm->id, p->opts->vms[i]));
-			}
-			if (!found) {
-				/* a typo must not import nothing quietly */
-				smig_err_set(e, SMIG_ERR_USAGE, "--vm '%s': the archive has no VM of "
-					     "that name or ID (names are case-sensitive)",
-					     p->opts->vms[i]);
-				goto fail;
-			}
-		}
 		for (size_t i = 0; i < p->src->nvms; i++)
 			if (plan_vm(&b, i) < 0)
 				goto fail;
@@ -1412,8 +1576,7 @@ const struct smig_plan_vm *smig_plan_find_vm(const struct smig_plan *p, const ch
 	for (size_t i = 0; i < p->nvms; i++) {
 		const struct smig_inv_vm *vm = p->vms[i].src;
 
-		if ((vm->id && smig_guid_str_equal(vm->id, id_or_name)) ||
-		    (vm->name && !strcmp(vm->name, id_or_name)))
+		if (vm_named(vm, id_or_name))
 			return &p->vms[i];
 	}
 	return NULL;

@@ -19,6 +19,8 @@
  *      <root>\Snapshots\<snap>.xml and <root>\Snapshots\<snap>\.
  *   4. Registration: none in the plan; migrate.ps1 registers each configuration in place
  *      (Compare-VM -Register, Import-VM) on the running host.
+ *   5. Migration type (descriptor): "storage" places disks only and registers nothing;
+ *      "config" places configurations whose disks must already be on the destination.
  *
  * A plan points into the descriptor's inventory and the destination inventory (borrowed: they
  * must outlive it) and owns every string it allocates; smig_plan_free() releases it.
@@ -136,6 +138,7 @@ struct smig_plan_disk {
 	const char *member;    /* archive member holding it (descriptor string), or NULL */
 	char *winpath;         /* destination Windows path */
 	char *local;           /* destination local path (its folder may not exist yet) */
+	bool expected;         /* type config: not placed, expected at winpath/local */
 	bool reparent;         /* differencing: its parent locators must be rewritten */
 	char *parent_winpath;  /* the parent's destination path (differencing), or NULL */
 	char *parent_relative; /* ".\name.vhd" or "..\dir\name.vhd" relative form, or NULL */
@@ -183,6 +186,17 @@ struct smig_plan {
 	const struct smig_import_opts *opts;
 	struct smig_hostfs *dfs;  /* destination drive map (borrowed) */
 	bool hyperv;           /* the archive carries the hyperv feature and it is selected */
+	/* What the archive's migration type and scope let the import do (descriptor.h); all
+	 * false is a whole-host archive of type all:
+	 * storage_only: type storage; disks placed, no configuration, nothing registered.
+	 * config_only: type config; configurations placed and registered by migrate.ps1, each
+	 *   disk expected on the destination already, at its --map-path or else its source
+	 *   path (SMIG1013), and used as it is.
+	 * vms_only: no host-wide change: host settings, authorization store, MAC range, VMQ,
+	 *   networks no imported VM uses, firewall rules, remote administration and the advice
+	 *   to remove Hyper-V from the source are left out. Set for a "vms" archive (export
+	 *   --vm), an import --vm without --feature, and a storage archive. */
+	bool storage_only, config_only, vms_only;
 	/* host settings as they will be after apply */
 	char *data_root, *vhd_path;
 	/* "the destination is to hold the source's value": apply writes it (again, if it is
@@ -209,8 +223,10 @@ struct smig_plan {
 
 /*
  * Build the plan. Placement problems are items in plan->items, not failures; failures are
- * I/O, memory, and options that name what does not exist (SMIG_ERR_USAGE: a --vm, a
- * --bind-switch network or adapter, a --map-mac address).
+ * I/O, memory, and options that name what does not exist (SMIG_ERR_USAGE: a --vm or a
+ * --feature the archive does not carry, listing those it does; a --bind-switch network or
+ * adapter, a --map-mac address). --vm names and --feature ids are compared ignoring case, as
+ * export does; a name two VMs share is refused (select by GUID).
  */
 int smig_plan_build(const struct smig_descriptor *desc, struct smig_hostfs *dfs,
 		    const struct smig_inventory *dst, const struct smig_import_opts *o,

@@ -1530,7 +1530,8 @@ static int check_vm(struct lc *c, size_t i)
 	char *subject = NULL;
 	int rc = -1;
 
-	if (!pv->selected || s == NULL)
+	/* a storage archive registers no VM: there is none to find */
+	if (!pv->selected || s == NULL || c->p->storage_only)
 		return 0;
 	subject = smig_asprintf(c->e, "vm:%s", str_or(s->name, str_or(s->id, "?")));
 	if (subject == NULL)

@@ -282,32 +282,48 @@ static int steps_access(const struct smig_plan *p, struct smig_problems *out, st
 }
 
 /* SMIG3005: user-defined Hyper-V firewall rules. Built-in rules are not compared with their
- * defaults (the model keeps no default text), so only rules a user made are listed. */
-static int steps_firewall(const struct smig_plan *p, struct smig_problems *out, struct smig_err *e)
+ * defaults (the model keeps no default text), so only rules a user made are listed. migrate.ps1
+ * recreates a rule whose text the archive carries and whose every field has a 2012 parameter;
+ * the step says so, and only a rule it cannot recreate is left for the administrator. */
+static int steps_firewall(const struct smig_plan *p, const struct smig_fwtexts *fw,
+                          struct smig_problems *out, struct smig_err *e)
 {
 	size_t i;
 	struct step st;
+	char why[256];
 
 	for (i = 0; i < p->src->nfwrules; i++) {
 		const struct smig_inv_fwrule *r = &p->src->fwrules[i];
+		const char *what = r->description ? r->description : r->id ? r->id : "?";
 
 		if (!r->hyperv || !r->user_defined)
 			continue;
 		step_init(&st, e);
 		smig_strbuf_printf(&st.subject, "firewall:%s", r->id ? r->id : "?");
-		smig_strbuf_printf(&st.msg,
-		                   "the source has a firewall rule made for Hyper-V by a "
-		                   "user or a policy, which is not migrated: %s",
-		                   r->description ? r->description
-		                   : r->id        ? r->id
-		                                  : "?");
-		smig_strbuf_puts(
-		    &st.action,
-		    "recreate it on the destination with "
-		    "New-NetFirewallRule (or in a policy); smig keeps only this summary, "
-		    "so read the full rule (remote addresses, program path) on the "
-		    "source with 'netsh advfirewall firewall show rule name=all verbose'; "
-		    "migrate.ps1 logs it as a manual item");
+		if (smig_migrate_fw_recreated(fw, r, why, sizeof(why))) {
+			smig_strbuf_printf(&st.msg,
+			                   "the source has a firewall rule made for Hyper-V by a "
+			                   "user or a policy: %s",
+			                   what);
+			smig_strbuf_puts(&st.action,
+			                 "migrate.ps1 does this: it recreates the rule with "
+			                 "New-NetFirewallRule from its text in the archive (left as "
+			                 "it is when this host has a rule of that name); if a policy "
+			                 "made it on the source, make it in the destination's policy "
+			                 "too");
+		} else {
+			smig_strbuf_printf(&st.msg,
+			                   "the source has a firewall rule made for Hyper-V by a "
+			                   "user or a policy, which migrate.ps1 cannot recreate (%s): "
+			                   "%s",
+			                   why, what);
+			smig_strbuf_puts(
+			    &st.action,
+			    "recreate it on the destination with New-NetFirewallRule (or in a "
+			    "policy); read the full rule (remote addresses, program path) on the "
+			    "source with 'netsh advfirewall firewall show rule name=all verbose'; "
+			    "migrate.ps1 logs it as a manual item");
+		}
 		if (step_add(out, "SMIG3005", &st) < 0)
 			return -1;
 	}
@@ -407,7 +423,44 @@ static int steps_saved_state(const struct smig_plan *p, struct smig_problems *ou
 	return 0;
 }
 
-/* SMIG3011 and SMIG3012: the source, always. */
+/* SMIG3013: a storage archive's disks, placed for no VM. */
+static int steps_storage(const struct smig_plan *p, struct smig_problems *out,
+                         struct smig_err *e)
+{
+	size_t i, j, n;
+	struct step st;
+
+	for (i = 0; p->storage_only && i < p->nvms; i++) {
+		const struct smig_plan_vm *v = &p->vms[i];
+
+		if (!v->selected)
+			continue;
+		step_init(&st, e);
+		smig_strbuf_printf(&st.subject, "vm:%s", vm_name(v));
+		smig_strbuf_printf(&st.msg,
+		                   "the archive carries only the disks of VM '%s' (--type "
+		                   "storage): apply placed them at ",
+		                   vm_name(v));
+		for (j = 0, n = 0; j < v->ndisks; j++)
+			if (v->disks[j].winpath)
+				smig_strbuf_printf(&st.msg, "%s'%s'", n++ ? ", " : "",
+				                   v->disks[j].winpath);
+		if (n == 0)
+			smig_strbuf_puts(&st.msg, "(no path)");
+		smig_strbuf_puts(&st.msg, "; no VM is registered");
+		smig_strbuf_puts(&st.action,
+		                 "import the VM's configuration from an archive exported with "
+		                 "--type config, with --map-path pointing its disks here (its "
+		                 "preflight checks they are), or attach the disks to a VM "
+		                 "(Add-VMHardDiskDrive)");
+		if (step_add(out, "SMIG3013", &st) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* SMIG3011 and SMIG3012: the source; 3012 (remove Hyper-V from it) only when the whole host
+ * moves: an archive of some VMs leaves the others running there. */
 static int steps_source(const struct smig_plan *p, struct smig_problems *out, struct smig_err *e)
 {
 	const char *host = p->src->os.computer_name ? p->src->os.computer_name : "the source";
@@ -426,6 +479,8 @@ static int steps_source(const struct smig_plan *p, struct smig_problems *out, st
 	                             "skips the check)");
 	if (step_add(out, "SMIG3011", &st) < 0)
 		return -1;
+	if (p->vms_only)
+		return 0;
 
 	step_init(&st, e);
 	smig_strbuf_printf(&st.subject, "source:%s", host);
@@ -447,6 +502,14 @@ static int steps_source(const struct smig_plan *p, struct smig_problems *out, st
 
 int smig_manual_steps(const struct smig_plan *p, struct smig_problems *out, struct smig_err *e)
 {
+	return smig_manual_steps_fw(p, NULL, out, e);
+}
+
+int smig_manual_steps_fw(const struct smig_plan *p, const struct smig_fwtexts *fw,
+                         struct smig_problems *out, struct smig_err *e)
+{
+	/* host-wide steps belong to a whole-host import; the VM steps to VMs it registers */
+	bool host = !p->vms_only, vms = !p->storage_only;
 	struct smig_migrate_params prm = {0};
 	int rc = -1;
 
@@ -455,12 +518,13 @@ int smig_manual_steps(const struct smig_plan *p, struct smig_problems *out, stru
 	if (smig_migrate_params_build(p, &prm, e) < 0)
 		return -1;
 	if (steps_switches(p, &prm, out, e) < 0 ||
-	    steps_drives(p, &prm, SMIG_INV_DRIVE_PASSTHROUGH, out, e) < 0 ||
-	    steps_drives(p, &prm, SMIG_INV_DRIVE_ISO, out, e) < 0 ||
-	    steps_drives(p, &prm, SMIG_INV_DRIVE_VFD, out, e) < 0 || steps_access(p, out, e) < 0 ||
-	    steps_firewall(p, out, e) < 0 || steps_dcom(p, out, e) < 0 || steps_wmi(out, e) < 0 ||
-	    steps_azman(p, out, e) < 0 || steps_saved_state(p, out, e) < 0 ||
-	    steps_source(p, out, e) < 0)
+	    (vms && steps_drives(p, &prm, SMIG_INV_DRIVE_PASSTHROUGH, out, e) < 0) ||
+	    (vms && steps_drives(p, &prm, SMIG_INV_DRIVE_ISO, out, e) < 0) ||
+	    (vms && steps_drives(p, &prm, SMIG_INV_DRIVE_VFD, out, e) < 0) ||
+	    (vms && steps_access(p, out, e) < 0) || steps_storage(p, out, e) < 0 ||
+	    (host && steps_firewall(p, fw, out, e) < 0) || (host && steps_dcom(p, out, e) < 0) ||
+	    (host && steps_wmi(out, e) < 0) || (host && steps_azman(p, out, e) < 0) ||
+	    (vms && steps_saved_state(p, out, e) < 0) || steps_source(p, out, e) < 0)
 		goto done;
 	rc = 0;
 done:

@@ -1478,7 +1478,7 @@ static void phase_prereq(struct gen *g)
 		const struct smig_plan_vm *v = &p->vms[i];
 		char c;
 
-		if (!v->selected || !v->data_root)
+		if (!v->selected || !v->data_root || p->storage_only)
 			continue;
 		c = (char)(v->data_root[0] & ~0x20);
 		if (c < 'A' || c > 'Z' || v->data_root[1] != ':')
@@ -1576,8 +1576,11 @@ static void phase_host(struct gen *g)
 		any = true;
 	}
 	if (!any)
-		put(g, "Write-SmigItem 'host' 'settings' '' 'skipped' 'the plan keeps this host''s "
-		       "settings'\n");
+		put(g, p->vms_only ? "Write-SmigItem 'host' 'settings' '' 'skipped' 'the archive or "
+				     "the import is of some VMs, not of the host: this host''s "
+				     "settings are kept'\n"
+				   : "Write-SmigItem 'host' 'settings' '' 'skipped' 'the plan keeps "
+				     "this host''s settings'\n");
 }
 
 /* StoreLocation := `url` when it differs; vmms is restarted after the phase. */
@@ -1651,13 +1654,16 @@ static void phase_store(struct gen *g)
 		}
 		any = true;
 	}
-	if (p->src->azman.ad_store && url && smig_startswith_ci(url, "msldap://")) {
+	if (!p->vms_only && p->src->azman.ad_store && url && smig_startswith_ci(url, "msldap://")) {
 		store_location(g, url);
 		any = true;
 	}
 	if (!any) {
-		put(g, "Write-SmigItem 'authorization' 'store' '' 'skipped' 'the plan keeps this "
-		       "host''s authorization store'\n");
+		put(g, p->vms_only ? "Write-SmigItem 'authorization' 'store' '' 'skipped' 'the "
+				     "archive or the import is of some VMs, not of the host: this "
+				     "host''s authorization store is kept'\n"
+				   : "Write-SmigItem 'authorization' 'store' '' 'skipped' 'the plan "
+				     "keeps this host''s authorization store'\n");
 		return;
 	}
 	put(g,
@@ -1695,9 +1701,10 @@ static void phase_networks(struct gen *g)
 
 	phase(g, 4, "virtual networks", "network");
 	if (p->nswitches == 0)
-		put(g,
-		    "Write-SmigItem 'network' 'switches' '' 'skipped' 'the source has no virtual "
-		    "network'\n");
+		put(g, p->vms_only ? "Write-SmigItem 'network' 'switches' '' 'skipped' 'no "
+				     "imported VM uses a virtual network of the source'\n"
+				   : "Write-SmigItem 'network' 'switches' '' 'skipped' 'the source "
+				     "has no virtual network'\n");
 	for (i = 0; i < p->nswitches; i++) {
 		const struct smig_plan_switch *ps = &p->switches[i];
 		const struct smig_inv_switch *s = ps->src;
@@ -2153,6 +2160,13 @@ static int phase_vms(struct gen *g)
 	char guid[SMIG_GUID_BUFSZ];
 
 	phase(g, 7, "virtual machines", "vms");
+	if (p->storage_only) {
+		/* a storage archive: the disks are placed, no VM is registered (seed type
+		 * Storage); the admin attaches them (manual step SMIG3013) */
+		put(g, "Write-SmigItem 'vms' 'VMs' '' 'skipped' 'the archive carries disks only "
+		       "(--type storage): apply placed them, no VM is registered'\n");
+		return 0;
+	}
 	for (i = 0, n = 0; i < p->nvms; i++) {
 		const struct smig_plan_vm *v = &p->vms[i];
 		struct smig_strbuf t = SMIG_STRBUF_INIT;
@@ -2454,6 +2468,44 @@ static bool fw_map_rule(const struct smig_fwrule *r, struct fw_map *m, const cha
 	return true;
 }
 
+bool smig_migrate_fw_recreated(const struct smig_fwtexts *fw, const struct smig_inv_fwrule *r,
+                               char *why, size_t whylen)
+{
+	struct gen g = {.fw = fw};
+	const char *text = r->id ? fw_text(&g, r->id) : NULL, *field = NULL;
+	struct smig_fwrule fr = {0};
+	struct smig_err e2 = SMIG_ERR_INIT;
+	struct fw_map m;
+	const char **slots = NULL;
+	bool ok = false;
+
+	memset(&m, 0, sizeof(m));
+	if (!text) {
+		snprintf(why, whylen, "the archive carries only its summary, not its text");
+		return false;
+	}
+	if (smig_fwrule_parse(r->id, text, &fr, &e2) < 0) {
+		snprintf(why, whylen, "its text cannot be read: %s", e2.msg);
+		return false;
+	}
+	slots = calloc(4 * (fr.nfields + 1), sizeof(*slots));
+	if (slots) {
+		m.lport = slots;
+		m.rport = slots + (fr.nfields + 1);
+		m.laddr = slots + 2 * (fr.nfields + 1);
+		m.raddr = slots + 3 * (fr.nfields + 1);
+		ok = fw_map_rule(&fr, &m, &field);
+		if (!ok)
+			snprintf(why, whylen, "its field '%s' has no faithful New-NetFirewallRule "
+			         "parameter", field ? field : "?");
+	} else {
+		snprintf(why, whylen, "out of memory");
+	}
+	free(slots);
+	smig_fwrule_release(&fr);
+	return ok;
+}
+
 static void fw_list(struct gen *g, const char *param, const char **v, size_t n)
 {
 	size_t i;
@@ -2590,6 +2642,11 @@ static void phase_firewall(struct gen *g)
 	size_t i, n = 0;
 
 	phase(g, 8, "firewall", "firewall");
+	if (p->vms_only) {
+		put(g, "Write-SmigItem 'firewall' 'rules' '' 'skipped' 'the archive or the import "
+		       "is of some VMs, not of the host: this host''s firewall is kept'\n");
+		return;
+	}
 	for (i = 0; i < p->src->nfwrules; i++) {
 		const struct smig_inv_fwrule *r = &p->src->fwrules[i];
 
@@ -2645,6 +2702,12 @@ static void phase_remote(struct gen *g)
 	size_t i;
 
 	phase(g, 9, "remote administration", "remote-admin");
+	if (g->p->vms_only) {
+		put(g, "Write-SmigItem 'remote-admin' 'remote administration' '' 'skipped' 'the "
+		       "archive or the import is of some VMs, not of the host: this host''s DCOM "
+		       "and WMI security are kept'\n");
+		return;
+	}
 	if (d->customised && d->sddl && d->sddl[0]) {
 		put(g, "$smigSddl = ");
 		val(g, d->sddl);

@@ -55,6 +55,11 @@ struct smig_fwtexts {
 int smig_fwtexts_from_reg(const void *buf, size_t len, struct smig_fwtexts *out,
                           struct smig_err *e);
 void smig_fwtexts_release(struct smig_fwtexts *t);
+/* Whether migrate.ps1 recreates the user-defined Hyper-V rule `r` (New-NetFirewallRule) from
+ * its text in `fw` (NULL: none). When it does not, `why` gets the reason (the archive carries
+ * no text, the text does not read, or the field that has no 2012 parameter), cut to `whylen`. */
+bool smig_migrate_fw_recreated(const struct smig_fwtexts *fw, const struct smig_inv_fwrule *r,
+                               char *why, size_t whylen);
 /* smig_migrate_ps1() with the rules' text (NULL: none, as smig_migrate_ps1()). */
 char *smig_migrate_ps1_fw(const struct smig_plan *p, const struct smig_fwtexts *fw, size_t *len,
                           struct smig_err *e);

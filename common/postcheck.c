@@ -490,6 +490,15 @@ static int check_disk(struct pc *c, const char *vsubject, const struct smig_plan
 	                        smig_winpath_base(str_or(sd->winpath, "?")));
 	if (subject == NULL)
 		return -1;
+	if (pd != NULL && pd->expected) {
+		/* a configuration-only archive: the disk was there before apply, used as it is */
+		if (placed(&v, pd->local, "the disk", pd->winpath, &size) > 0)
+			smig_verdict_ok(&v, "present at '%s', where the configuration uses it (the "
+			                "archive carries configurations only: not compared with the "
+			                "source's disk)", str_or(pd->winpath, pd->local));
+		rc = smig_verdict_emit(&v, c->out, "SMIG4005", subject, c->e);
+		goto out;
+	}
 	if (pd == NULL || pd->member == NULL) {
 		rc = smig_verdict_info(
 		    c->out, "SMIG4005", subject, c->e,
@@ -804,6 +813,14 @@ static int check_vm(struct pc *c, size_t i)
 	subject = smig_asprintf(c->e, "vm:%s", str_or(s->name, str_or(s->id, "?")));
 	if (subject == NULL)
 		return -1;
+	if (c->p->storage_only) {
+		/* a storage archive: the disks only, for no VM */
+		for (j = 0; j < s->ndisks; j++)
+			if (check_disk(c, subject, pv, s, j) < 0)
+				goto out;
+		rc = 0;
+		goto out;
+	}
 	if (check_config(c, subject, pv, s, &cfg) < 0 || note_registration(c, subject, pv) < 0)
 		goto out;
 	if (cfg == NULL) {
@@ -832,15 +849,20 @@ out:
 
 /* ---- SMIG4007-4011: Hyper-V's own objects, made by migrate.ps1 on the running host ---- */
 
-/* "'a', 'b'" of the source's virtual networks (malloc'd; "none"). NULL on ENOMEM. */
-static char *switch_names(struct pc *c)
+/* "'a', 'b'" of the virtual networks migrate.ps1 creates: the source's, or for an import of
+ * some VMs those the plan keeps (malloc'd; "none"). NULL on ENOMEM. */
+static char *switch_names(struct pc *c, size_t *n)
 {
 	struct smig_strbuf sb = SMIG_STRBUF_INIT;
 	size_t i;
 
-	for (i = 0; i < c->src->nswitches; i++) {
+	*n = c->p->vms_only ? c->p->nswitches : c->src->nswitches;
+	for (i = 0; i < *n; i++) {
+		const struct smig_inv_switch *s =
+		    c->p->vms_only ? c->p->switches[i].src : &c->src->switches[i];
+
 		smig_strbuf_puts(&sb, i > 0 ? ", '" : "'");
-		smig_strbuf_puts(&sb, str_or(c->src->switches[i].name, "?"));
+		smig_strbuf_puts(&sb, str_or(s ? s->name : NULL, "?"));
 		smig_strbuf_puts(&sb, "'");
 	}
 	if (i == 0)
@@ -856,7 +878,8 @@ static int note_live_objects(struct pc *c)
 {
 	const struct smig_inv_azman *az = &c->src->azman;
 	enum smig_ipconfig_mode mode = c->p->opts != NULL ? c->p->opts->ipmode : SMIG_IPMODE_NONE;
-	char *names = switch_names(c);
+	size_t nsw = 0;
+	char *names = switch_names(c, &nsw);
 	int rc = -1;
 
 	if (names == NULL)
@@ -865,10 +888,15 @@ static int note_live_objects(struct pc *c)
 	        c->out, "SMIG4007", "host", c->e,
 	        "apply writes no virtual network: migrate.ps1 creates the source's %zu "
 	        "virtual network%s (%s) with New-VMSwitch and sets the VMs' VLANs; %s",
-	        c->src->nswitches, smig_verdict_plural((int64_t)c->src->nswitches), names,
+	        nsw, smig_verdict_plural((int64_t)nsw), names,
 	        LIVE_CHECK) < 0)
 		goto out;
-	if (smig_verdict_info(
+	if (c->p->vms_only) {
+		if (smig_verdict_info(c->out, "SMIG4008", "host", c->e,
+		                      "no host setting is migrated (an archive or import of some "
+		                      "VMs, not of the host): the destination keeps its own") < 0)
+			goto out;
+	} else if (smig_verdict_info(
 	        c->out, "SMIG4008", "host", c->e,
 	        "apply writes no host setting: migrate.ps1 sets the virtual machine path "
 	        "'%s', the virtual hard disk path '%s'%s with Set-VMHost; %s",

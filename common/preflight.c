@@ -95,8 +95,9 @@ static bool has_item(const struct pf *c, const char *id, const char *subject)
 
 /* ---- values ---- */
 
-/* The selected source VM `i` of the plan, or NULL. */
-static const struct smig_inv_vm *selected(const struct pf *c, size_t i)
+/* The source VM `i` when the plan carries it (its files, disks only for a storage archive),
+ * or NULL. */
+static const struct smig_inv_vm *carried(const struct pf *c, size_t i)
 {
 	const struct smig_plan_vm *pv = &c->p->vms[i];
 
@@ -105,6 +106,13 @@ static const struct smig_inv_vm *selected(const struct pf *c, size_t i)
 	if (pv->src)
 		return pv->src;
 	return i < c->src->nvms ? &c->src->vms[i] : NULL;
+}
+
+/* The selected source VM `i`, which migrate.ps1 registers, or NULL (a storage archive
+ * registers none: what a VM needs to run is not checked). */
+static const struct smig_inv_vm *selected(const struct pf *c, size_t i)
+{
+	return c->p->storage_only ? NULL : carried(c, i);
 }
 
 static uint64_t mb_of(int64_t v)
@@ -409,7 +417,7 @@ static int check_chains(struct pf *c)
 	size_t i, k, n = 0;
 
 	for (i = 0; i < c->p->nvms; i++) {
-		const struct smig_inv_vm *vm = selected(c, i);
+		const struct smig_inv_vm *vm = carried(c, i);
 
 		if (vm == NULL)
 			continue;
@@ -467,6 +475,16 @@ static int check_unplaced(struct pf *c)
 		return 0;
 	return item(c, "SMIG1011", SMIG_SEV_PASS, "host", NULL,
 		    "every source path has a destination");
+}
+
+/* SMIG1013 (the plan's): a disk a configuration-only archive expects is not there. */
+static int check_expected_disks(struct pf *c)
+{
+	if (!c->p->config_only || has_item(c, "SMIG1013", NULL))
+		return 0;
+	return item(c, "SMIG1013", SMIG_SEV_PASS, "host", NULL,
+		    "every disk the configurations use is on the destination already "
+		    "(configuration-only archive)");
 }
 
 /* SMIG1012 (the plan's): a destination network of a source network's name but another type. */
@@ -947,10 +965,10 @@ static int check_store(struct pf *c)
 /* Blockers from the most fundamental to the admin's call; from FORCEABLE_RANK on, --force (or
  * the option the action names) may lift them. */
 static const char *const blocker_order[] = {
-	"SMIG1007", "SMIG1006", "SMIG1009", "SMIG1010", "SMIG1011", "SMIG1012", "SMIG1004",
-	"SMIG1005", "SMIG1003", "SMIG1001", "SMIG1002", "SMIG1008",
+	"SMIG1007", "SMIG1006", "SMIG1009", "SMIG1010", "SMIG1011", "SMIG1013", "SMIG1012",
+	"SMIG1004", "SMIG1005", "SMIG1003", "SMIG1001", "SMIG1002", "SMIG1008",
 };
-#define FORCEABLE_RANK 7
+#define FORCEABLE_RANK 8
 
 static size_t blocker_rank(const char *id)
 {
@@ -996,6 +1014,7 @@ int smig_preflight(const struct smig_plan *p, struct smig_problems *out, struct 
 		check_chains,       /* SMIG1010 */
 		check_unplaced,     /* SMIG1011 */
 		check_network_names, /* SMIG1012 */
+		check_expected_disks, /* SMIG1013 */
 		check_processors,   /* SMIG2001 */
 		check_total_memory, /* SMIG2002 */
 		check_nic_count,    /* SMIG2003 */

@@ -57,7 +57,10 @@ static void apply_help(void)
 	       "                            migrate.ps1 moves the management-OS adapters' IP\n"
 	       "                            settings (global: refused, the archive does not\n"
 	       "                            carry the host-wide ones)\n"
-	       "  --feature NAME, --vm NAME|GUID   what to import (default everything)\n"
+	       "  --feature NAME, --vm NAME|GUID   what to import (default everything; names\n"
+	       "                            ignore case, an unknown one is refused with the\n"
+	       "                            list); --vm without --feature changes nothing\n"
+	       "                            host-wide: only those VMs and their networks\n"
 	       "  --new-id                  give the VMs new IDs\n"
 	       "  --discard-saved-state     drop saved state (the VMs cold boot)\n"
 	       "  --copy-media              place the ISO/VFD files the archive carries (export\n"
@@ -315,10 +318,11 @@ static int write_plan_reports(struct import_session *s, const char *rdir,
 	if (smig_mkdir_p(rdir, 0755, e) < 0 ||
 	    session_write_report(rdir, "compatibility", "preflight",
 				 "Compatibility report (preflight)", facts, nf, compat, e) < 0 ||
-	    stage_store(s, rdir, e) < 0 || smig_manual_steps(s->plan, &steps, e) < 0 ||
+	    stage_store(s, rdir, e) < 0 || firewall_texts(s, &fw, e) < 0 ||
+	    smig_manual_steps_fw(s->plan, &fw, &steps, e) < 0 ||
 	    session_write_report(rdir, "manual-steps", "manual-steps", "Manual steps", facts, nf,
 				 &steps, e) < 0 ||
-	    firewall_texts(s, &fw, e) < 0 || !(ps1 = smig_migrate_ps1_fw(s->plan, &fw, &len, e)) ||
+	    !(ps1 = smig_migrate_ps1_fw(s->plan, &fw, &len, e)) ||
 	    write_text(rdir, "migrate.ps1", ps1, len, e) < 0)
 		goto out;
 	*nmanual = smig_problems_count(&steps, SMIG_SEV_MANUAL);

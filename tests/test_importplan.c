@@ -877,9 +877,13 @@ static void plan_select_vm(void **state)
 	assert_false(vm(f, "test01")->selected);
 	assert_null(vm(f, "web01")->config_winpath);
 	assert_int_equal(vm(f, "web01")->ndisks, 0);
-	/* only dc01's bytes are placed */
+	/* only dc01's bytes are placed, in the destination's own folders: --vm without
+	 * --feature changes no host setting (issue 9 item 6) */
+	assert_true(f->p->vms_only);
+	assert_false(f->p->set_data_root);
 	assert_int_equal(f->p->nvolumes, 1);
-	assert_int_equal(volume(f, 'D')->need, vm_bytes(DC01));
+	assert_int_equal(f->p->vhd_path[0], f->p->data_root[0]);
+	assert_int_equal(volume(f, f->p->data_root[0])->need, vm_bytes(DC01));
 	smig_import_opts_release(&f->o);
 
 	/* by GUID, in any form */
@@ -890,12 +894,206 @@ static void plan_select_vm(void **state)
 	assert_false(vm(f, "dc01")->selected);
 	smig_import_opts_release(&f->o);
 
-	/* a name no VM has is a usage error, not an import of nothing; names are exact */
+	/* a name no VM has is a usage error naming those the archive has, not an import of
+	 * nothing; names are case-insensitive, as export takes them (issue 9 item 7) */
 	add_ok(&f->o, SMIG_OPT_VM, "nosuch");
-	build_usage(f, "--vm 'nosuch': the archive has no VM");
+	build_usage(f, "--vm 'nosuch': the archive has no VM of that name or ID (it has: "
+		    "'dc01', 'sql01', 'test01', 'web01')");
 	smig_import_opts_release(&f->o);
 	add_ok(&f->o, SMIG_OPT_VM, "DC01");
-	build_usage(f, "--vm 'DC01'");
+	build_ok(f);
+	assert_true(vm(f, "dc01")->selected);
+	assert_false(vm(f, "web01")->selected);
+}
+
+/* --feature names a feature of the archive, ignoring case; a typo is refused with the list
+ * (issue 9 item 7: it was accepted and imported nothing) */
+static void plan_select_feature(void **state)
+{
+	struct fx *f = *state;
+
+	need_export();
+	add_ok(&f->o, SMIG_OPT_FEATURE, "bogus");
+	build_usage(f, "--feature 'bogus': the archive has no such feature (it has: 'hyperv', "
+		    "'ipconfig')");
+	smig_import_opts_release(&f->o);
+	add_ok(&f->o, SMIG_OPT_FEATURE, "HyperV");
+	build_ok(f);
+	assert_true(f->p->hyperv);
+	assert_true(vm(f, "web01")->selected);
+	assert_true(f->p->set_data_root);
+}
+
+/* An exported descriptor for the test, and the fixture's plan on it. */
+static struct smig_descriptor *use_export(struct fx *f, const char *name, const char *extra)
+{
+	char *x = tu_bin("smig-export");
+	struct smig_descriptor *d = export_descriptor(x, name, extra);
+
+	free(x);
+	f->desc = d;
+	return d;
+}
+
+static void done_export(struct fx *f, struct smig_descriptor *d)
+{
+	smig_plan_free(f->p);
+	f->p = NULL;
+	f->desc = NULL;
+	smig_descriptor_free(d);
+}
+
+static void assert_nothing_host_wide(const struct fx *f)
+{
+	assert_true(f->p->vms_only);
+	assert_false(f->p->set_data_root);
+	assert_false(f->p->set_vhd_path);
+	assert_false(f->p->set_mac_range);
+	assert_false(f->p->set_vmq);
+	assert_false(f->p->store_copy);
+	assert_false(f->p->set_store_location);
+	/* the destination's own folders place the files */
+	assert_non_null(f->dst->host.vhd_path);
+	assert_string_equal(f->p->data_root, f->dst->host.data_root);
+	assert_string_equal(f->p->vhd_path, f->dst->host.vhd_path);
+}
+
+/* --type storage: every VM's disks are placed, no configuration, nothing host-wide, no
+ * network (issue 9 item 5: it placed nothing and planned the host settings and networks) */
+static void plan_type_storage(void **state)
+{
+	struct fx *f = *state;
+	struct smig_descriptor *d;
+	uint64_t disks = 0;
+
+	need_export();
+	d = use_export(f, "storage", "--type storage");
+	assert_string_equal(d->type, "storage");
+	build_ok(f);
+	assert_true(f->p->storage_only);
+	assert_false(f->p->config_only);
+	assert_nothing_host_wide(f);
+	assert_int_equal(f->p->nswitches, 0);
+	for (size_t i = 0; i < f->p->nvms; i++) {
+		const struct smig_plan_vm *v = &f->p->vms[i];
+
+		assert_true(v->selected);
+		assert_int_equal(v->nfiles, 0);
+		assert_true(v->ndisks > 0);
+		for (size_t k = 0; k < v->ndisks; k++) {
+			assert_non_null(v->disks[k].member);
+			assert_non_null(v->disks[k].local);
+			assert_false(v->disks[k].expected);
+		}
+	}
+	for (size_t i = 0; i < d->nmembers; i++)
+		if (!strcmp(d->members[i].role, "disk"))
+			disks += d->members[i].size;
+	assert_true(disks > 0);
+	assert_int_equal(volume(f, f->p->vhd_path[0])->need, disks);
+	assert_int_equal(smig_problems_count(&f->p->items, SMIG_SEV_BLOCKER), 0);
+	done_export(f, d);
+}
+
+/* --type config: the configurations are placed, the disks are expected on the destination
+ * at their --map-path or source path, and a missing one blocks (SMIG1013) (issue 9 item 5:
+ * the VMs would have been registered with disks nobody placed) */
+static void plan_type_config(void **state)
+{
+	struct fx *f = *state;
+	struct smig_descriptor *d;
+	const struct smig_plan_vm *v;
+	size_t ndisks = 0;
+
+	need_export();
+	d = use_export(f, "config", "--type config");
+	fresh_dst(f, "config-dst"); /* the test puts disks on it */
+	build_ok(f);
+	assert_true(f->p->config_only);
+	assert_false(f->p->storage_only);
+	assert_false(f->p->vms_only);
+	assert_true(f->p->set_data_root);
+	for (size_t i = 0; i < f->p->nvms; i++) {
+		v = &f->p->vms[i];
+		assert_true(v->selected);
+		assert_non_null(v->config_local);
+		for (size_t k = 0; k < v->ndisks; k++, ndisks++) {
+			assert_true(v->disks[k].expected);
+			assert_null(v->disks[k].member);
+			assert_false(v->disks[k].reparent);
+			/* where the source had it: not flattened into the VHD folder */
+			assert_string_equal(v->disks[k].winpath, v->src->disks[k].winpath);
+		}
+	}
+	assert_true(ndisks > 0);
+	assert_int_equal(items(f, "SMIG1013", SMIG_SEV_BLOCKER, NULL, "must already be on the "
+			       "destination"), ndisks);
+	/* the disks placed beforehand: web01's blockers go */
+	v = vm(f, "web01");
+	for (size_t k = 0; k < v->ndisks; k++)
+		assert_int_equal(tu_sh("mkdir -p \"$(dirname '%s')\" && echo vhd >'%s'",
+				       v->disks[k].local, v->disks[k].local), 0);
+	build_ok(f);
+	v = vm(f, "web01");
+	for (size_t k = 0; k < v->ndisks; k++) {
+		char *sub = tu_fmt("vm:web01/disk:%s", strrchr(v->disks[k].winpath, '\\') + 1);
+
+		assert_int_equal(items(f, "SMIG1013", SMIG_SEV_BLOCKER, sub, NULL), 0);
+		free(sub);
+	}
+	assert_true(items(f, "SMIG1013", SMIG_SEV_BLOCKER, NULL, NULL) > 0);
+	/* --map-path says where they are instead */
+	add_ok(&f->o, SMIG_OPT_MAP_PATH, "D:\\=E:\\Moved");
+	build_ok(f);
+	assert_true(!strncmp(vm(f, "web01")->disks[0].winpath, "E:\\Moved\\", 9));
+	done_export(f, d);
+}
+
+/* export --vm: the archive stands for that VM, its networks, nothing host-wide (issue 9
+ * item 6); an import --vm of a whole-host archive is the same unless --feature asks */
+static void plan_scope_vms(void **state)
+{
+	struct fx *f = *state;
+	struct smig_descriptor *d;
+	char *scope;
+
+	need_export();
+	d = use_export(f, "web01", "--vm web01");
+	assert_string_equal(d->scope, "vms");
+	assert_string_equal(d->features[0], "hyperv");
+	assert_null(d->features[1]);
+	for (size_t i = 0; i < d->nmembers; i++)
+		assert_non_null(d->members[i].vm_id); /* no host-wide member travels */
+	build_ok(f);
+	assert_nothing_host_wide(f);
+	assert_true(vm(f, "web01")->selected);
+	assert_false(vm(f, "dc01")->selected);
+	assert_int_equal(f->p->nswitches, 1);
+	assert_string_equal(f->p->switches[0].src->name, "External LAN");
+	done_export(f, d);
+
+	/* a whole-host archive */
+	assert_string_equal(g_desc->scope, "host");
+	build_ok(f);
+	assert_false(f->p->vms_only);
+	assert_int_equal(f->p->nswitches, 3);
+	add_ok(&f->o, SMIG_OPT_VM, "web01");
+	build_ok(f);
+	assert_nothing_host_wide(f);
+	assert_int_equal(f->p->nswitches, 1);
+	add_ok(&f->o, SMIG_OPT_FEATURE, "hyperv");
+	build_ok(f);
+	assert_false(f->p->vms_only);
+	assert_true(f->p->set_data_root);
+	assert_int_equal(f->p->nswitches, 3);
+	smig_import_opts_release(&f->o);
+	/* an archive written before the scope was recorded is a whole-host one */
+	scope = g_desc->scope;
+	g_desc->scope = NULL;
+	build_ok(f);
+	g_desc->scope = scope;
+	assert_false(f->p->vms_only);
+	assert_true(f->p->store_copy);
 }
 
 static void plan_bind_switch(void **state)
@@ -1245,6 +1443,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(plan_map_parent_elsewhere, setup, teardown),
 		cmocka_unit_test_setup_teardown(plan_new_id, setup, teardown),
 		cmocka_unit_test_setup_teardown(plan_select_vm, setup, teardown),
+		cmocka_unit_test_setup_teardown(plan_select_feature, setup, teardown),
+		cmocka_unit_test_setup_teardown(plan_type_storage, setup, teardown),
+		cmocka_unit_test_setup_teardown(plan_type_config, setup, teardown),
+		cmocka_unit_test_setup_teardown(plan_scope_vms, setup, teardown),
 		cmocka_unit_test_setup_teardown(plan_bind_switch, setup, teardown),
 		cmocka_unit_test_setup_teardown(plan_map_mac, setup, teardown),
 		cmocka_unit_test_setup_teardown(plan_existing_file, setup, teardown),

@@ -268,6 +268,91 @@ static void test_rejects(void **state)
 	tu_plan_free(&t);
 }
 
+static bool has_id(const struct smig_problems *l, const char *id)
+{
+	for (size_t i = 0; i < l->count; i++)
+		if (strcmp(l->items[i].id, id) == 0)
+			return true;
+	return false;
+}
+
+/* SMIG3005 says what migrate.ps1 does with a rule whose text the archive carries, and leaves
+ * only what it cannot recreate to the administrator (issue 9, small fix). */
+static void test_firewall_recreated(void **state)
+{
+	static const char rule[] = "{7A2E0C44-19B3-4F1D-A6C5-2B9E8D7F6A55}";
+	struct tu_lab *f = *state;
+	struct tu_plan t;
+	struct smig_problems l = {0};
+	struct smig_err e = SMIG_ERR_INIT;
+	struct smig_fwtext one = {(char *)rule,
+	                          "v2.10|Action=Allow|Active=TRUE|Dir=In|Protocol=6|Profile=Domain|"
+	                          "LPort=2179|RA4=192.168.1.0/255.255.255.0|"
+	                          "App=%SystemRoot%\\system32\\vmms.exe|"
+	                          "Name=VMConnect from the admin subnet|"};
+	struct smig_fwtexts fw = {&one, 1};
+	const struct smig_problem *it;
+
+	tu_plan_lab(&t, f);
+	assert_int_equal(smig_manual_steps_fw(&t.p, &fw, &l, &e), 0);
+	it = find(&l, "SMIG3005", "firewall:{7A2E0C44-19B3-4F1D-A6C5-2B9E8D7F6A55}");
+	assert_non_null(strstr(it->action, "migrate.ps1 does this: it recreates the rule with "
+	                                   "New-NetFirewallRule"));
+	assert_null(strstr(it->message, "cannot"));
+	assert_null(strstr(it->action, "netsh"));
+	smig_problems_release(&l);
+
+	/* a field with no 2012 parameter: the administrator's, saying which */
+	one.text = "v2.10|Action=Allow|Dir=In|Protocol=6|LPort=RPC|Name=x|";
+	assert_int_equal(smig_manual_steps_fw(&t.p, &fw, &l, &e), 0);
+	it = find(&l, "SMIG3005", "firewall:{7A2E0C44-19B3-4F1D-A6C5-2B9E8D7F6A55}");
+	assert_non_null(strstr(it->message, "migrate.ps1 cannot recreate (its field 'LPort' has no "
+	                                    "faithful New-NetFirewallRule parameter)"));
+	assert_non_null(strstr(it->action, "recreate it on the destination"));
+	smig_problems_release(&l);
+
+	/* no text in the archive */
+	assert_int_equal(smig_manual_steps(&t.p, &l, &e), 0);
+	it = find(&l, "SMIG3005", "firewall:{7A2E0C44-19B3-4F1D-A6C5-2B9E8D7F6A55}");
+	assert_non_null(strstr(it->message, "the archive carries only its summary"));
+	smig_problems_release(&l);
+	tu_plan_free(&t);
+}
+
+/* An import of some VMs has no host-wide step and does not tell the admin to remove Hyper-V
+ * from a source that keeps other VMs; a storage archive's disks are a step of their own
+ * (issue 9 items 5 and 6). */
+static void test_scope_and_type(void **state)
+{
+	struct tu_lab *f = *state;
+	struct tu_plan t;
+	struct smig_problems l = {0};
+	struct smig_err e = SMIG_ERR_INIT;
+	const struct smig_problem *it;
+
+	tu_plan_lab(&t, f);
+	t.p.vms_only = true;
+	assert_int_equal(smig_manual_steps(&t.p, &l, &e), 0);
+	assert_false(has_id(&l, "SMIG3005"));
+	assert_false(has_id(&l, "SMIG3006"));
+	assert_false(has_id(&l, "SMIG3007"));
+	assert_false(has_id(&l, "SMIG3012"));
+	assert_true(has_id(&l, "SMIG3011"));
+	assert_true(has_id(&l, "SMIG3009"));
+	assert_false(has_id(&l, "SMIG3013"));
+	smig_problems_release(&l);
+
+	t.p.storage_only = true;
+	assert_int_equal(smig_manual_steps(&t.p, &l, &e), 0);
+	assert_false(has_id(&l, "SMIG3009"));
+	assert_false(has_id(&l, "SMIG3002"));
+	it = find(&l, "SMIG3013", "vm:web01");
+	assert_non_null(strstr(it->message, "(--type storage): apply placed them at 'D:\\VHD\\"));
+	assert_non_null(strstr(it->action, "--type config"));
+	smig_problems_release(&l);
+	tu_plan_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -277,6 +362,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_nothing_to_do, tu_lab_setup, tu_lab_teardown),
 	    cmocka_unit_test_setup_teardown(test_ad_store, tu_lab_setup, tu_lab_teardown),
 	    cmocka_unit_test_setup_teardown(test_rejects, tu_lab_setup, tu_lab_teardown),
+	    cmocka_unit_test_setup_teardown(test_firewall_recreated, tu_lab_setup, tu_lab_teardown),
+	    cmocka_unit_test_setup_teardown(test_scope_and_type, tu_lab_setup, tu_lab_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, tu_lab_group_setup, tu_lab_group_teardown);

@@ -35,8 +35,9 @@ export_to() {
 }
 export_to -o "$T/plain.smig" --compress none
 export_to -o "$T/z.smig"
-# a small archive (one VM) for the rebuilt hostile cases, and its members extracted
-export_to -o "$T/small.smig" --vm dc01 --compress none
+# a small archive (one VM, with the host-wide members: --feature) for the rebuilt hostile
+# cases, and its members extracted
+export_to -o "$T/small.smig" --vm dc01 --feature hyperv --feature ipconfig --compress none
 mkdir "$T/x"
 bsdtar -xf "$T/small.smig" -C "$T/x"
 ARCHIVE_ID=$(bsdtar -xOf "$T/plain.smig" smig/descriptor.xml |
