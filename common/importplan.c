@@ -12,6 +12,7 @@
 #include <sys/statvfs.h>
 
 #include "importplan.h"
+#include "priorapply.h"
 #include "fileio.h"
 #include "regmap.h"
 #include "scan.h"
@@ -795,20 +796,34 @@ static int plan_switches(struct build *b)
 				 * than on the source (issue 8 review) */
 				if (!compatible) {
 					char *sub = smig_asprintf(b->e, "switch:%s", s->name);
-					int r = sub ? item(b, "SMIG1012", SMIG_SEV_BLOCKER, sub,
+					int r = !sub ? -1 : ds->placed_by ?
+						item(b, "SMIG1012", SMIG_SEV_BLOCKER, sub,
+						     "rename the network on one of the sources and "
+						     "export it again",
+						     "the apply of archive %s from %s already "
+						     "recreates a virtual network named '%s' as %s, "
+						     "where this source's is %s",
+						     ds->placed_by->archive_id,
+						     ds->placed_by->source, s->name,
+						     smig_switch_type_name(ds->type),
+						     smig_switch_type_name(s->type)) :
+						item(b, "SMIG1012", SMIG_SEV_BLOCKER, sub,
 						      "rename or remove the destination's network, "
 						      "or rename the source's before exporting",
 						      "the destination already has a virtual network "
 						      "named '%s', but %s, where the source's is %s",
 						      s->name, smig_switch_type_name(ds->type),
-						      smig_switch_type_name(s->type)) : -1;
+						      smig_switch_type_name(s->type));
 
 					free(sub);
 					if (r < 0)
 						return -1;
 				}
 				ps->exists = true;
-				ps->guid = smig_strdup(ds->guid, b->e);
+				/* a network an earlier apply's migrate.ps1 creates has no GUID
+				 * yet: the source's stands for it, as for one recreated */
+				if (ds->guid && !(ps->guid = smig_strdup(ds->guid, b->e)))
+					return -1;
 				ps->type = ds->type;
 				/* already there as internal where the source was external: the
 				 * binding is still the admin's to do (SMIG3001) */
@@ -940,10 +955,19 @@ static int claim(struct build *b, const char *subject, const char *winpath, cons
 	if (smig_strv_push(&b->targets, winpath, b->e) < 0)
 		return -1;
 	/* never replaced, not even with --force: it is someone's data (issue 9 item 3) */
-	if (local && lstat(local, &st) == 0)
+	if (local && lstat(local, &st) == 0) {
+		const struct smig_inv_prior *by = smig_prior_find_file(b->p->dst, winpath);
+
+		if (by)
+			return item(b, "SMIG1011", SMIG_SEV_BLOCKER, subject,
+				    "choose another folder with --map-path, or leave the VM out "
+				    "with --vm",
+				    "'%s' already exists on the destination: the apply of archive "
+				    "%s from %s placed it", winpath, by->archive_id, by->source);
 		return item(b, "SMIG1011", SMIG_SEV_BLOCKER, subject,
 			    "move it away or choose another folder with --map-path",
 			    "'%s' already exists on the destination", winpath);
+	}
 	return 0;
 }
 

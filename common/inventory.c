@@ -374,6 +374,14 @@ void smig_inventory_free(struct smig_inventory *inv)
 		free_vm(&inv->vms[i]);
 	free(inv->vms);
 	strv_free(inv->drive_letters);
+	for (i = 0; i < inv->npriors; i++) {
+		free(inv->priors[i].archive_id);
+		free(inv->priors[i].source);
+		free(inv->priors[i].applied);
+		free(inv->priors[i].journal);
+		strv_free(inv->priors[i].files);
+	}
+	free(inv->priors);
 	smig_problems_release(&inv->problems);
 	free(inv);
 }

@@ -78,6 +78,8 @@ struct smig_inv_switch {
 	char *host_vnic;      /* NetCfgInstanceId of the management-OS vNIC, or NULL */
 	struct smig_inv_port *ports;
 	size_t nports;
+	const struct smig_inv_prior *placed_by; /* to be created by an earlier apply's
+					       * migrate.ps1, or NULL */
 };
 
 struct smig_inv_hostsettings {
@@ -151,6 +153,14 @@ struct smig_inv_drive {
 	int disk;             /* index into smig_inv_vm.disks (VHD), -1 otherwise */
 };
 
+/* A migration an earlier apply placed on this destination (priorapply.h): its VMs, networks
+ * and host settings are in the model with placed_by pointing here. */
+struct smig_inv_prior {
+	char *archive_id, *source, *applied; /* archive id, source computer, UTC time */
+	char *journal;        /* its journal folder's name under DEST/smig-journal */
+	char **files;         /* Windows paths of the files it placed, NULL-terminated */
+};
+
 struct smig_inv_nicvm {
 	char *name;
 	bool legacy, mac_static, connected;
@@ -192,6 +202,8 @@ struct smig_inv_vm {
 	bool saved_state;
 	char **state_files;   /* NULL-terminated */
 	char **stale_avhds;   /* .avhd next to the disks that no configuration names */
+	const struct smig_inv_prior *placed_by; /* placed by an earlier apply, not registered
+					       * yet (registration "pending"), or NULL */
 };
 
 struct smig_inventory {
@@ -213,6 +225,9 @@ struct smig_inventory {
 	struct smig_inv_vm *vms;
 	size_t nvms;
 	char **drive_letters; /* MountedDevices letters (informational) */
+	struct smig_inv_prior *priors; /* destination: earlier applies (priorapply.h) */
+	size_t npriors;
+	const struct smig_inv_prior *host_placed_by; /* host settings or store set by one */
 	struct smig_problems problems; /* notes, warnings and per-item errors */
 };
 

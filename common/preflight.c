@@ -281,8 +281,18 @@ static int check_volumes(struct pf *c)
 		    c->p->nvolumes);
 }
 
+/* The destination's VM with ID `id`, or NULL. */
+static const struct smig_inv_vm *dst_vm(const struct pf *c, const char *id)
+{
+	for (size_t i = 0; i < c->dst->nvms; i++)
+		if (c->dst->vms[i].id && smig_guid_str_equal(c->dst->vms[i].id, id))
+			return &c->dst->vms[i];
+	return NULL;
+}
+
 static int check_exists(struct pf *c)
 {
+	const struct smig_inv_vm *dvm;
 	size_t i, n = 0;
 
 	for (i = 0; i < c->p->nvms; i++) {
@@ -291,11 +301,22 @@ static int check_exists(struct pf *c)
 		if (vm == NULL || !c->p->vms[i].exists)
 			continue;
 		n++;
-		if (vm_item(c, "SMIG1005", SEV_B, vm, NULL,
-			    "import with --new-id to give the VM a new ID, or remove the destination's VM",
-			    "a VM with ID %s already exists on the destination",
-			    id ? id : vm->id ? vm->id : "?") < 0)
+		if (!id || !(dvm = dst_vm(c, id)) || !dvm->placed_by) {
+			if (vm_item(c, "SMIG1005", SEV_B, vm, NULL,
+				    "import with --new-id to give the VM a new ID, or remove the "
+				    "destination's VM",
+				    "a VM with ID %s already exists on the destination",
+				    id ? id : vm->id ? vm->id : "?") < 0)
+				return -1;
+		} else if (vm_item(c, "SMIG1005", SEV_B, vm, NULL,
+				   "import with --new-id to give the VM a new ID, or leave it out "
+				   "with --vm",
+				   "a VM with ID %s ('%s') is already placed on the destination "
+				   "by the apply of archive %s from %s", id,
+				   dvm->name ? dvm->name : "?", dvm->placed_by->archive_id,
+				   dvm->placed_by->source) < 0) {
 			return -1;
+		}
 	}
 	if (n)
 		return 0;
@@ -747,6 +768,11 @@ static int check_static_macs(struct pf *c)
 			if (smig_mac_cmp(&a->mac, &b->mac) != 0)
 				continue;
 			s = !a->on_dst && a->is_static ? a : !b->on_dst && b->is_static ? b : NULL;
+			/* a dynamic address the source handed out is kept in the configuration
+			 * too: equal to one on the destination (another source's VM placed there,
+			 * say) it is the same clash */
+			if (s == NULL && a->on_dst != b->on_dst)
+				s = a->on_dst ? b : a;
 			if (s == NULL)
 				continue;
 			o = s == a ? b : a;
@@ -758,8 +784,11 @@ static int check_static_macs(struct pf *c)
 				goto out;
 			if (vm_item(c, "SMIG2004", SEV_W, s->vm, sub,
 				    "give one of the adapters another MAC address",
-				    "static MAC %s is also used by %s/%s%s", mac, vm_name(o->vm),
-				    nic_name(o->nic), o->on_dst ? " on the destination" : "") < 0)
+				    "%s MAC %s is also used by %s/%s%s",
+				    s->is_static ? "static" : "dynamic", mac, vm_name(o->vm),
+				    nic_name(o->nic), !o->on_dst ? "" : o->vm->placed_by ?
+				    " placed on the destination by an earlier apply" :
+				    " on the destination") < 0)
 				goto out;
 		}
 	if (bad == 0 && nstatic == 0 &&
@@ -960,6 +989,62 @@ static int check_store(struct pf *c)
 		    "the authorization store is the default file");
 }
 
+/*
+ * SMIG2010: several sources onto one destination. What earlier applies placed is part of the
+ * destination (priorapply.h); say which migrations are there and what this one shares with
+ * them, and warn of a VM name the destination already uses (Hyper-V allows it, migrate.ps1
+ * addresses VMs by ID, but two VMs of one name in Hyper-V Manager are easily confused).
+ */
+static int check_consolidation(struct pf *c)
+{
+	size_t i, k, n = 0;
+
+	for (i = 0; i < c->dst->npriors; i++) {
+		const struct smig_inv_prior *pr = &c->dst->priors[i];
+
+		if (!pr->archive_id)
+			continue;
+		if (item(c, "SMIG2010", SMIG_SEV_INFO, "host", NULL,
+			 "the destination already holds the migration of %s (archive %s, applied "
+			 "%s): this archive's VMs join it, a virtual network of the same name and "
+			 "type is shared, and the host settings and authorization store it set "
+			 "are kept unless --force", pr->source, pr->archive_id,
+			 pr->applied && *pr->applied ? pr->applied : "at an unknown time") < 0)
+			return -1;
+	}
+	for (i = 0; i < c->p->nvms; i++) {
+		const struct smig_inv_vm *vm = selected(c, i);
+		const char *id = c->p->vms[i].id;
+
+		if (!vm || !vm->name)
+			continue;
+		for (k = 0; k < c->dst->nvms; k++) {
+			const struct smig_inv_vm *d = &c->dst->vms[k];
+			char where[256];
+
+			if (!d->name || !smig_streq_ci(d->name, vm->name) ||
+			    (id && d->id && smig_guid_str_equal(d->id, id)))
+				continue;
+			if (d->placed_by)
+				snprintf(where, sizeof(where), "placed by the apply of archive %s "
+					 "from %s", d->placed_by->archive_id, d->placed_by->source);
+			else
+				snprintf(where, sizeof(where), "registered");
+			n++;
+			if (vm_item(c, "SMIG2010", SEV_W, vm, NULL,
+				    "rename one of them after migrate.ps1 has run (Rename-VM)",
+				    "the destination already has a VM named '%s' (ID %s, %s)",
+				    d->name, d->id ? d->id : "?", where) < 0)
+				return -1;
+		}
+	}
+	if (n)
+		return 0;
+	return item(c, "SMIG2010", SMIG_SEV_PASS, "host", NULL,
+		    "no selected VM has the name of a VM on the destination%s",
+		    c->dst->npriors ? " or placed by an earlier apply" : "");
+}
+
 /* ---- entry points ---- */
 
 /* Blockers from the most fundamental to the admin's call; from FORCEABLE_RANK on, --force (or
@@ -1024,6 +1109,7 @@ int smig_preflight(const struct smig_plan *p, struct smig_problems *out, struct 
 		check_roles,        /* SMIG2007 */
 		check_versions,     /* SMIG2008 */
 		check_store,        /* SMIG2009 */
+		check_consolidation, /* SMIG2010 */
 	};
 	struct pf c = {p, NULL, NULL, NULL, out, out->count, e};
 	size_t i;

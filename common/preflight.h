@@ -1,6 +1,6 @@
 /*
  * preflight.h - the compatibility report of smig-import (cli.md "Blockers" and "Warnings"):
- * every SMIG1001-1011 and SMIG2001-2009 check evaluated for a plan against the source model
+ * every SMIG1001-1012 and SMIG2001-2010 check evaluated for a plan against the source model
  * (plan->src, from the archive) and the destination as read (plan->dst). Pure computation:
  * nothing is read from disk and nothing is written.
  *
@@ -52,6 +52,12 @@
  *   2008  configuration version not one smig knows: as vmconfig.c, 256-1280 in steps of 256.
  *   2009  the authorization store is in Active Directory, or its file is not
  *         SMIG_HYPERV_STORE_WIN (compared case-insensitively).
+ *   2010  several sources onto one destination (priorapply.h): an `info` item per earlier
+ *         apply the destination holds, and a warning per selected VM whose name a
+ *         destination VM (registered, or placed by an earlier apply) already has.
+ * Destination VMs and networks placed by an earlier apply (placed_by set) take part in 1005,
+ * 1012, 2002, 2004 and 2005 like registered ones; 2004 also compares dynamic MACs with the
+ * destination's VMs' (a dynamic address is kept in the configuration).
  */
 #ifndef SMIG_PREFLIGHT_H
 #define SMIG_PREFLIGHT_H

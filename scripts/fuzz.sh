@@ -131,6 +131,7 @@ if "$bin/smig-import" apply -p "$w/k.pub" "$w/full.smig" --dest "$w/dst" "${maps
   j=$w/dst/smig-journal/$id
   { cat "$j/ops"; printf '\n--smig-fuzz-split--\n'; cat "$j/state"; } >"$w/journal-1"
   seed journal "$w/journal-1"
+  seed priorapply "$j/placed"
   # smig-state.json as tests/cli/import_state.sh makes it (its mkstate.py, taken from there)
   sed -n "/^cat >\"\$T\/mkstate.py\" <<'EOF'\$/,/^EOF\$/p" "$top/tests/cli/import_state.sh" |
     sed '1d;$d' >"$w/mkstate.py"

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -26,6 +27,7 @@
 #include "manualsteps.h"
 #include "postcheck.h"
 #include "preflight.h"
+#include "priorapply.h"
 #include "session.h"
 #include "strbuf.h"
 
@@ -381,6 +383,23 @@ out:
 	return rc;
 }
 
+/* The record of what this apply places, for a later archive's apply onto the same
+ * destination (priorapply.h). */
+static int record_placed(const struct import_session *s, const char *jdir, struct smig_err *e)
+{
+	char when[32], *text, *path = NULL;
+	size_t len = 0;
+	int rc = -1;
+
+	smig_unix_to_iso8601((int64_t)time(NULL), when, sizeof(when));
+	text = smig_prior_record(s->plan, when, &len, e);
+	if (text && (path = smig_path_join(jdir, SMIG_PRIOR_FILE, e)))
+		rc = smig_file_write_atomic(path, text, len, 0600, e);
+	free(text);
+	free(path);
+	return rc;
+}
+
 /* ---- apply ---- */
 
 struct apply_run {
@@ -480,7 +499,8 @@ static int apply_verified(struct apply_run *r, struct smig_err *e)
 	if (smig_mkdir_p(r->jdir, 0700, e) < 0)
 		return fail(e);
 	if (prepare_ops(s, r->jdir, false, &r->j, e) < 0 ||
-	    !(argv = smig_import_opts_argv(&s->io, e)) || record(r->jdir, "options", argv, e) < 0) {
+	    !(argv = smig_import_opts_argv(&s->io, e)) || record(r->jdir, "options", argv, e) < 0 ||
+	    record_placed(s, r->jdir, e) < 0) {
 		smig_strv_free(argv);
 		smig_rm_rf(r->jdir, NULL);
 		return fail(e);

@@ -11,6 +11,7 @@
 #include "fileio.h"
 #include "hive.h"
 #include "scan.h"
+#include "priorapply.h"
 #include "session.h"
 #include "winval.h"
 
@@ -175,6 +176,16 @@ int session_plan(struct import_session *s, struct smig_err *e)
 	s->fs = NULL;
 	if (smig_hostopts_read(&s->ho, &s->fs, &s->dst, e) < 0)
 		return -1;
+	/* what earlier applies of other archives placed is the destination's too, though
+	 * their migrate.ps1 may not have run yet (several sources onto one destination) */
+	{
+		char *jroot = session_journal_root(s, e);
+		int rc = jroot ? smig_prior_overlay(jroot, s->a.desc->archive_id, s->dst, e) : -1;
+
+		free(jroot);
+		if (rc < 0)
+			return -1;
+	}
 	return smig_plan_build(s->a.desc, s->fs, s->dst, &s->io, &s->plan, e);
 }
 

@@ -206,7 +206,7 @@ static void default_report(void **state)
 	static const char *const passes[] = {
 	    "SMIG1001", "SMIG1002", "SMIG1004", "SMIG1005", "SMIG1006", "SMIG1007",
 	    "SMIG1008", "SMIG1009", "SMIG1010", "SMIG1011", "SMIG1012", "SMIG2002", "SMIG2003",
-	    "SMIG2004", "SMIG2005", "SMIG2006", "SMIG2007", "SMIG2008", "SMIG2009",
+	    "SMIG2004", "SMIG2005", "SMIG2006", "SMIG2007", "SMIG2008", "SMIG2009", "SMIG2010",
 	};
 	char *got[64] = {NULL};
 	size_t i, n = 0;
