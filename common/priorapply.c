@@ -52,6 +52,15 @@ static void put_vm(struct smig_strbuf *b, const struct smig_plan *p, const struc
 	const struct smig_inv_vm *vm = pv->src;
 	char mem[24], cpus[24];
 
+	for (size_t k = 0; k < pv->ndisks; k++)
+		if (pv->disks[k].winpath && !pv->disks[k].expected)
+			put_line(b, "file", (const char *[]){pv->disks[k].winpath}, 1);
+	for (size_t k = 0; k < pv->nfiles; k++)
+		if (pv->files[k].winpath && pv->files[k].local && !pv->files[k].present)
+			put_line(b, "file", (const char *[]){pv->files[k].winpath}, 1);
+	/* type storage: disks only, no VM for migrate.ps1 to register */
+	if (p->storage_only)
+		return;
 	snprintf(mem, sizeof(mem), "%lld", (long long)(vm->memory_mb > 0 ? vm->memory_mb : 0));
 	snprintf(cpus, sizeof(cpus), "%lld", (long long)(vm->cpu_count > 0 ? vm->cpu_count : 0));
 	put_line(b, "vm", (const char *[]){pv->id, vm->name ? vm->name : "", mem, cpus,
@@ -69,12 +78,6 @@ static void put_vm(struct smig_strbuf *b, const struct smig_plan *p, const struc
 		put_line(b, "nic", (const char *[]){pv->id, text, n->mac_static ? "static" : "dynamic",
 						     ps && ps->src->name ? ps->src->name : ""}, 4);
 	}
-	for (size_t k = 0; k < pv->ndisks; k++)
-		if (pv->disks[k].winpath)
-			put_line(b, "file", (const char *[]){pv->disks[k].winpath}, 1);
-	for (size_t k = 0; k < pv->nfiles; k++)
-		if (pv->files[k].winpath && pv->files[k].local && !pv->files[k].present)
-			put_line(b, "file", (const char *[]){pv->files[k].winpath}, 1);
 }
 
 char *smig_prior_record(const struct smig_plan *p, const char *applied_utc, size_t *len,

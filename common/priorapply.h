@@ -15,6 +15,10 @@
  * the host settings and authorization store (kept, as a value someone chose), and SMIG2010
  * (a VM name already used).
  *
+ * With --type storage the record lists the disks only (migrate.ps1 registers no VM); with
+ * --type config it lists the VMs and their configurations, not the disks they expect (those
+ * were on the destination before).
+ *
  * The record is a text file written by smig, but it lies on the destination: it is read as
  * hostile input (bounded size, line length and counts; every GUID and MAC parsed), and a bad
  * record is an error naming the file and the line.
