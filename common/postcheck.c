@@ -852,6 +852,81 @@ static char *switch_names(struct pc *c)
 	return smig_strbuf_take(&sb, NULL);
 }
 
+/*
+ * One host path setting: the destination's value now (`now`) is the one the plan had when
+ * apply ran (`before`, migrate.ps1 has not run) or the planned one (`planned`, it has).
+ * Anything else was changed since apply and is noted in `v`.
+ */
+static void host_path_changed(struct smig_verdict *v, const char *what, const char *now,
+                              const char *before, const char *planned)
+{
+	if (smig_winpath_text_eq(now, before) || smig_winpath_text_eq(now, planned))
+		return;
+	smig_verdict_bad(v,
+	                 "the destination's %s is '%s' now: apply planned '%s' (it was '%s' when "
+	                 "apply ran); the placed files are compared at the planned paths",
+	                 what, str_or(now, "(none)"), str_or(planned, "(none)"),
+	                 str_or(before, "(none)"));
+}
+
+/* The MAC address range: the same rule as host_path_changed. */
+static void mac_range_changed(struct smig_verdict *v, const struct smig_inv_hostsettings *now,
+                              const struct smig_inv_hostsettings *before,
+                              const struct smig_inv_hostsettings *planned)
+{
+	char a[18], b[18], w0[18], w1[18], p0[18], p1[18];
+
+#define SAME(x, y)                                                                         \
+	((x)->has_mac_range == (y)->has_mac_range &&                                           \
+	 (!(x)->has_mac_range || (!smig_mac_cmp(&(x)->mac_min, &(y)->mac_min) &&                \
+	                          !smig_mac_cmp(&(x)->mac_max, &(y)->mac_max))))
+	if (SAME(now, before) || SAME(now, planned) || !now->has_mac_range)
+		return;
+#undef SAME
+	smig_mac_format(&now->mac_min, a);
+	smig_mac_format(&now->mac_max, b);
+	smig_mac_format(&planned->mac_min, p0);
+	smig_mac_format(&planned->mac_max, p1);
+	smig_mac_format(&before->mac_min, w0);
+	smig_mac_format(&before->mac_max, w1);
+	smig_verdict_bad(v,
+	                 "the destination's MAC address range is %s-%s now: apply planned %s-%s "
+	                 "(it was %s-%s when apply ran)",
+	                 a, b, planned->has_mac_range ? p0 : "(none)",
+	                 planned->has_mac_range ? p1 : "", before->has_mac_range ? w0 : "(none)",
+	                 before->has_mac_range ? w1 : "");
+}
+
+/*
+ * SMIG4008: the host settings are migrate.ps1's to set (an info item), unless the
+ * destination's files now show values that are neither what the plan found when apply ran
+ * (p->dst) nor what it planned: such a change is reported as what it is.
+ */
+static int check_host_settings(struct pc *c)
+{
+	const struct smig_plan *p = c->p;
+	struct smig_verdict v = SMIG_VERDICT_INIT;
+
+	if (c->after != NULL && p->dst != NULL) {
+		const struct smig_inv_hostsettings *now = &c->after->host, *before = &p->dst->host;
+
+		host_path_changed(&v, "virtual machine path", now->data_root, before->data_root,
+		                  p->data_root);
+		host_path_changed(&v, "virtual hard disk path", now->vhd_path, before->vhd_path,
+		                  p->vhd_path);
+		mac_range_changed(&v, now, before, p->set_mac_range ? &p->src->host : before);
+		if (v.bad.len > 0)
+			return smig_verdict_emit(&v, c->out, "SMIG4008", "host", c->e);
+		smig_verdict_release(&v);
+	}
+	return smig_verdict_info(
+	    c->out, "SMIG4008", "host", c->e,
+	    "apply writes no host setting: migrate.ps1 sets the virtual machine path "
+	    "'%s', the virtual hard disk path '%s'%s with Set-VMHost; %s",
+	    str_or(p->data_root, "(destination's own)"), str_or(p->vhd_path, "(destination's own)"),
+	    p->set_mac_range ? " and the source's MAC address range" : "", LIVE_CHECK);
+}
+
 static int note_live_objects(struct pc *c)
 {
 	const struct smig_inv_azman *az = &c->src->azman;
@@ -868,13 +943,7 @@ static int note_live_objects(struct pc *c)
 	        c->src->nswitches, smig_verdict_plural((int64_t)c->src->nswitches), names,
 	        LIVE_CHECK) < 0)
 		goto out;
-	if (smig_verdict_info(
-	        c->out, "SMIG4008", "host", c->e,
-	        "apply writes no host setting: migrate.ps1 sets the virtual machine path "
-	        "'%s', the virtual hard disk path '%s'%s with Set-VMHost; %s",
-	        str_or(c->p->data_root, "(destination's own)"),
-	        str_or(c->p->vhd_path, "(destination's own)"),
-	        c->p->set_mac_range ? " and the source's MAC address range" : "", LIVE_CHECK) < 0)
+	if (check_host_settings(c) < 0)
 		goto out;
 	if (az->ad_store)
 		rc = smig_verdict_info(

@@ -27,7 +27,9 @@
  *             switch reference kept as on the source; info "vm:web01/connections".
  * Once: SMIG4007 (virtual networks), SMIG4008 (host settings), SMIG4009 (authorization store,
  * subject "azman"), SMIG4010 (VMQ), SMIG4011 (IP settings): one info item each saying
- * migrate.ps1 does it and `report --state` checks it.
+ * migrate.ps1 does it and `report --state` checks it. SMIG4008 is a failure instead when
+ * `after` shows a host folder or MAC range that is neither p->dst's (the destination the plan
+ * was made for) nor the planned one: a change made since apply, named as such.
  *
  * Contract: one report item per check and subject, severity SMIG_SEV_PASS or SMIG_SEV_FAIL;
  * what this level cannot check is SMIG_SEV_INFO; a destination file that exists but cannot be

@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "destfacts.h"
 #include "fileio.h"
 #include "hive.h"
 #include "manualsteps.h"
@@ -377,6 +378,19 @@ out:
 	return rc;
 }
 
+/* The destination as this apply read it, before any change: `report` rebuilds the plan from
+ * it, so it verifies what apply did and not a plan made for the destination as it is later. */
+static int record_dest(const struct import_session *s, const char *jdir, struct smig_err *e)
+{
+	char *text = smig_destfacts_from_inventory(s->dst, NULL, 0, e);
+	char *path = text ? smig_path_join(jdir, RECORDED_FACTS, e) : NULL;
+	int rc = path ? smig_file_write_atomic(path, text, strlen(text), 0600, e) : -1;
+
+	free(text);
+	free(path);
+	return rc;
+}
+
 /* ---- apply ---- */
 
 struct apply_run {
@@ -476,7 +490,8 @@ static int apply_verified(struct apply_run *r, struct smig_err *e)
 	if (smig_mkdir_p(r->jdir, 0700, e) < 0)
 		return fail(e);
 	if (prepare_ops(s, r->jdir, false, &r->j, e) < 0 ||
-	    !(argv = smig_import_opts_argv(&s->io, e)) || record(r->jdir, "options", argv, e) < 0) {
+	    !(argv = smig_import_opts_argv(&s->io, e)) || record(r->jdir, "options", argv, e) < 0 ||
+	    record_dest(s, r->jdir, e) < 0) {
 		smig_strv_free(argv);
 		smig_rm_rf(r->jdir, NULL);
 		return fail(e);

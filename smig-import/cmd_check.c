@@ -30,8 +30,10 @@ static void report_help(void)
 	printf("Usage: %s report --dest ROOT -p PUB --against ARCHIVE [--state FILE] [options]\n"
 	       "       [--format text|json|html]\n\n"
 	       "The post-migration verification report: re-reads the destination and compares it\n"
-	       "with the archive (cli.md SMIG4001-4011). Without map options, the options the\n"
-	       "apply of this archive recorded in ROOT/smig-journal/ are used. Writes nothing.\n\n"
+	       "with the archive and the plan apply carried out (cli.md SMIG4001-4011): the plan\n"
+	       "is rebuilt from the options and the destination facts that the apply of this\n"
+	       "archive recorded in ROOT/smig-journal/<archive-id>/ (map options given here\n"
+	       "replace the recorded ones). Writes nothing.\n\n"
 	       "  --state FILE  verify the live host instead of its files: FILE is the\n"
 	       "                smig-state.json that migrate.ps1 (or migrate.ps1 -StateOnly) wrote\n"
 	       "                on the running host (docs/live-state.md, docs/verify-live.md)\n\n"
@@ -95,6 +97,7 @@ static int report_check(struct import_session *s, struct smig_live **live,
 {
 	if (s->state != NULL && smig_livecheck_load(s->state, live, e) < 0)
 		return -1;
+	s->use_record = true;
 	if (import_archive_open(s->archive, s->pub, NULL, &s->a, e) < 0 ||
 	    (!s->io_given && reuse_options(s, e) < 0) || session_plan(s, e) < 0)
 		return -1;

@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "destfacts.h"
 #include "fileio.h"
 #include "hive.h"
 #include "scan.h"
@@ -165,17 +167,40 @@ usage:
 	return 1;
 }
 
+/* The destination as the apply of the open archive read it, when that apply recorded it. */
+static int read_recorded(struct import_session *s, struct smig_err *e)
+{
+	char *path = smig_asprintf(e, "%s/%s/%s/%s", s->ho.root, JOURNAL_DIR,
+				   s->a.desc->archive_id, RECORDED_FACTS);
+	struct stat st;
+	int rc = -1;
+
+	if (!path)
+		return -1;
+	if (lstat(path, &st) < 0 && (errno == ENOENT || errno == ENOTDIR))
+		rc = 0; /* no record (an apply of an older smig, or none): the plan is rebuilt */
+	else
+		rc = smig_destfacts_read(path, s->ho.root, &s->recorded, NULL, NULL, e);
+	free(path);
+	return rc;
+}
+
 int session_plan(struct import_session *s, struct smig_err *e)
 {
 	smig_plan_free(s->plan);
 	s->plan = NULL;
 	smig_inventory_free(s->dst);
 	s->dst = NULL;
+	smig_inventory_free(s->recorded);
+	s->recorded = NULL;
 	smig_hostfs_free(s->fs);
 	s->fs = NULL;
 	if (smig_hostopts_read(&s->ho, &s->fs, &s->dst, e) < 0)
 		return -1;
-	return smig_plan_build(s->a.desc, s->fs, s->dst, &s->io, &s->plan, e);
+	if (s->use_record && read_recorded(s, e) < 0)
+		return -1;
+	return smig_plan_build(s->a.desc, s->fs, s->recorded ? s->recorded : s->dst, &s->io,
+			       &s->plan, e);
 }
 
 int session_open(struct import_session *s, const char *tmp_parent, struct smig_err *e)
@@ -189,11 +214,13 @@ void session_close(struct import_session *s)
 {
 	smig_plan_free(s->plan);
 	smig_inventory_free(s->dst);
+	smig_inventory_free(s->recorded);
 	smig_hostfs_free(s->fs);
 	import_archive_close(&s->a);
 	smig_import_opts_release(&s->io);
 	s->plan = NULL;
 	s->dst = NULL;
+	s->recorded = NULL;
 	s->fs = NULL;
 }
 
@@ -269,6 +296,9 @@ size_t session_facts(const struct import_session *s, struct smig_report_fact *fa
 	FACT("destination", s->ho.root);
 	FACT("destination computer", s->dst ? s->dst->os.computer_name : NULL);
 	FACT("destination OS", s->dst ? s->dst->os.product_name : NULL);
+	if (s->use_record)
+		FACT("plan", s->recorded ? "as apply recorded it (the destination before apply)"
+			     : "rebuilt from the destination as it is now (no apply record)");
 #undef FACT
 	return n;
 }

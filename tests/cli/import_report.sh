@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# smig-import report tells the truth about a destination after apply: it compares with the
+# plan apply recorded (not one rebuilt from the destination as it is later), so on the untouched
+# tree it gives apply's own verdicts, check for check, and one edit is reported as exactly that
+# edit. Edits are made with peer tools (hivexregedit on the destination's hives).
+. "$(dirname "$0")/lib.bash"
+
+for tool in python3 bsdtar hivexregedit; do
+  command -v "$tool" >/dev/null || { echo "$tool is not installed: skipping"; exit 77; }
+done
+build_example lab-2008r2 "$T/src"
+build_example lab-2012 "$T/dst0"
+export TMPDIR=$T/tmp
+mkdir "$TMPDIR"
+"$EXPORT" keygen -p "$T/k.pub" -s "$T/k.sec" >/dev/null
+"$EXPORT" export --source "$T/src" -s "$T/k.sec" --progress never -o "$T/a.smig" 2>/dev/null
+ID=$(bsdtar -xOf "$T/a.smig" smig/descriptor.xml | sed -n 's:.*<archive-id>\(.*\)</archive-id>.*:\1:p')
+# the demo's options (scripts/demo.sh)
+MAPS=(--discard-saved-state --ipconfig-mode nic --map-mac 00-1E-C9-3A-5B-02=A0-36-9F-12-34-57)
+report() { "$IMPORT" report --dest "$1" -p "$T/k.pub" --against "$T/a.smig" --format json; }
+# verdicts FILE: "id subject severity" per item, sorted (what two reports must agree on)
+verdicts() {
+  python3 -c 'import json,sys
+for i in json.load(open(sys.argv[1]))["items"]: print(i["id"], i["subject"], i["severity"])' "$1" |
+    LC_ALL=C sort
+}
+# failures FILE: "id subject" of the failed and error items
+failures() {
+  python3 -c 'import json,sys
+for i in json.load(open(sys.argv[1]))["items"]:
+  if i["severity"] in ("fail", "error"): print(i["id"], i["subject"])' "$1"
+}
+# set_hive_value ROOT HIVE KEY NAME VALUE: a REG_SZ value, as an admin or migrate.ps1 would set it
+set_hive_value() {
+  printf 'Windows Registry Editor Version 5.00\n\n[\\%s]\n"%s"="%s"\n' "$3" "$4" \
+    "$(printf '%s' "$5" | sed 's/\\/\\\\/g')" >"$T/edit.reg"
+  hivexregedit --merge "$1/C/Windows/System32/config/$2" --prefix "HKEY_LOCAL_MACHINE\\$2" \
+    "$T/edit.reg"
+}
+VIRT='Microsoft\Windows NT\CurrentVersion\Virtualization'
+
+# ---- 9: apply and report agree on the untouched tree ----
+cp -a "$T/dst0" "$T/d1"
+expect_exit 0 "apply" "$IMPORT" apply -p "$T/k.pub" "$T/a.smig" --dest "$T/d1" "${MAPS[@]}"
+R=$T/d1/C/smig-reports/$ID
+check "apply recorded the destination it planned for" test -s "$T/d1/smig-journal/$ID/dest-facts.json"
+expect_exit 0 "report on the untouched tree" report "$T/d1"
+cp "$T/out" "$T/r1.json"
+check "report: the same verdict as apply for every check" \
+  diff <(verdicts "$R/verification.json") <(verdicts "$T/r1.json")
+check "report says the plan is apply's" python3 -c 'import json,sys
+f = json.load(open(sys.argv[1]))["facts"]
+assert f["plan"].startswith("as apply recorded it"), f' "$T/r1.json"
+
+# ---- 9: one edit, reported as exactly that edit ----
+cp -a "$T/d1" "$T/d2"
+set_hive_value "$T/d2" SOFTWARE "$VIRT" DefaultVirtualHardDiskPath 'E:\Disks'
+expect_exit 5 "report after the VHD folder setting changed" report "$T/d2"
+cp "$T/out" "$T/r2.json"
+check "the changed setting is the only failure" test "$(failures "$T/r2.json")" = "SMIG4008 host"
+check "it names the setting, the new and the planned value" python3 -c 'import json,sys
+m = [i["message"] for i in json.load(open(sys.argv[1]))["items"] if i["severity"] == "fail"][0]
+assert "virtual hard disk path is '"'"'E:\\Disks'"'"' now" in m and "planned '"'"'D:\\VHD'"'"'" in m, m' \
+  "$T/r2.json"
+check "the disks still pass at their planned paths" python3 -c 'import json,sys
+d = [i for i in json.load(open(sys.argv[1]))["items"] if "/disk:" in i["subject"]]
+assert d and all(i["severity"] == "pass" for i in d), d' "$T/r2.json"
+# migrate.ps1 setting the planned value is no difference
+cp -a "$T/d1" "$T/d3"
+set_hive_value "$T/d3" SOFTWARE "$VIRT" DefaultVirtualHardDiskPath 'D:\VHD'
+set_hive_value "$T/d3" SOFTWARE "$VIRT" DefaultExternalDataRoot 'D:\Hyper-V'
+expect_exit 0 "report after the planned host settings were set" report "$T/d3"
+check "planned settings: the same verdicts as apply" \
+  diff <(verdicts "$R/verification.json") <(verdicts "$T/out")
+
+# ---- the record is the destination's, so hostile: bounded and checked when read ----
+cp -a "$T/d1" "$T/d4"
+printf '{"format": "smig-dest-facts", "version": 1, "host": 7}' \
+  >"$T/d4/smig-journal/$ID/dest-facts.json"
+expect_exit 1 "report with a damaged apply record" "$IMPORT" report --dest "$T/d4" -p "$T/k.pub" \
+  --against "$T/a.smig"
+check "damaged record: one line naming the file" sh -c \
+  "[ \$(wc -l <'$T/err') -eq 1 ] && grep -q 'smig-journal/$ID/dest-facts.json' '$T/err'"
+rm "$T/d4/smig-journal/$ID/dest-facts.json"
+expect_exit 0 "report without an apply record (an older apply)" report "$T/d4"
+check "without a record the report says the plan was rebuilt" grep -q "rebuilt from the destination" "$T/out"
+rm -rf "$T/d2" "$T/d3" "$T/d4"
+
+finish
