@@ -195,6 +195,9 @@ struct smig_plan {
 	const char *store_member;
 	char *store_winpath, *store_local;
 	bool set_store_location; /* StoreLocation changes */
+	/* set by the caller, not by smig_plan_build(): the local path of the source's store as
+	 * apply staged it for migrate.ps1 (<report dir>/InitialStore.xml), or NULL (borrowed) */
+	const char *staged_store;
 	struct smig_plan_switch *switches;
 	size_t nswitches;
 	struct smig_plan_nicmap *nicmap;

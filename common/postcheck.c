@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 
 #include "archive.h"
+#include "azman.h"
+#include "hive.h"
 #include "sign.h"
 #include "strbuf.h"
 #include "vhd.h"
@@ -927,6 +929,152 @@ static int check_host_settings(struct pc *c)
 	    p->set_mac_range ? " and the source's MAC address range" : "", LIVE_CHECK);
 }
 
+/* ---- SMIG4009: the authorization store ---- */
+
+/*
+ * Load the store at `local` (named `label` in messages). 1 = loaded, 0 = absent, -1 = does not
+ * parse (noted in `v` as an error) or ENOMEM (c->e set, *st NULL and -2 returned).
+ */
+static int load_store(struct pc *c, struct smig_verdict *v, const char *local, const char *label,
+                      struct smig_azman_store **st)
+{
+	struct smig_err le = SMIG_ERR_INIT;
+	struct stat sb;
+
+	*st = NULL;
+	if (local == NULL || (stat(local, &sb) < 0 && (errno == ENOENT || errno == ENOTDIR)))
+		return 0;
+	if (smig_azman_load(local, label, st, &le) == 0)
+		return 1;
+	if (le.kind == SMIG_ERR_NOMEM) {
+		smig_err_set(c->e, le.kind, "%s", le.msg);
+		return -2;
+	}
+	v->error = true;
+	smig_verdict_bad(v, "%s", le.msg);
+	return -1;
+}
+
+/* Note the differences of `got` from the source's store `want` in `v`; 0, or -1 (ENOMEM). */
+static int store_diff(struct pc *c, struct smig_verdict *v, const struct smig_azman_store *want,
+                      const struct smig_azman_store *got, const char *label)
+{
+	char **diffs = NULL;
+	size_t total = 0, i;
+
+	if (smig_azman_diff(want, got, label, &diffs, &total, c->e) < 0)
+		return -1;
+	for (i = 0; diffs != NULL && diffs[i] != NULL; i++)
+		smig_verdict_bad(v, "%s", diffs[i]);
+	if (total > i)
+		smig_verdict_bad(v, "and %zu more difference%s", total - i,
+		                 smig_verdict_plural((int64_t)(total - i)));
+	smig_strv_free(diffs);
+	return 0;
+}
+
+/* "N role assignments and M scopes" of a parsed store. */
+static void store_shape(const struct smig_azman_store *st, size_t *roles, size_t *scopes)
+{
+	*roles = *scopes = 0;
+	for (size_t i = 0; i < st->napps; i++) {
+		*roles += st->apps[i].nroles;
+		*scopes += st->apps[i].nscopes;
+		for (size_t k = 0; k < st->apps[i].nscopes; k++)
+			*roles += st->apps[i].scopes[k].nroles;
+	}
+}
+
+/*
+ * The store the plan copies, compared structurally (azman.h smig_azman_diff) with the
+ * archive's: the destination's store at the planned path once migrate.ps1 has put it in place
+ * (it has the source's roles, or it is no longer the default store), else the copy apply staged
+ * for migrate.ps1 in the report folder. The message names the file compared.
+ */
+static int check_store(struct pc *c)
+{
+	const struct smig_plan *p = c->p;
+	const struct smig_staged_member *m = staged_member(c, p->store_member);
+	struct smig_azman_store *src = NULL, *dst = NULL, *stg = NULL, *cmp = NULL;
+	struct smig_verdict v = SMIG_VERDICT_INIT;
+	char *dlabel = NULL, *slabel = NULL, **diffs = NULL;
+	const char *label = NULL;
+	size_t total = 0, nroles, nscopes;
+	bool installed;
+	int r, rc = -1;
+
+	if (m == NULL || p->store_local == NULL)
+		return smig_verdict_info(
+		    c->out, "SMIG4009", "azman", c->e,
+		    "the authorization store is staged as InitialStore.xml in the report folder "
+		    "and migrate.ps1 installs it; not compared (no archive copy to compare with); %s",
+		    LIVE_CHECK);
+	if (smig_azman_load(m->local, m->name, &src, c->e) < 0)
+		return -1; /* the archive's store was read at export and is signed: not hostile */
+	dlabel = smig_asprintf(c->e, "the destination's store '%s'", str_or(p->store_winpath, "?"));
+	if (dlabel == NULL)
+		goto out;
+	r = load_store(c, &v, p->store_local, dlabel, &dst);
+	if (r == -2)
+		goto out;
+	if (r < 0)
+		goto emit;
+	if (dst != NULL && smig_azman_diff(src, dst, dlabel, &diffs, &total, c->e) < 0)
+		goto out;
+	smig_strv_free(diffs);
+	/* migrate.ps1 has put a store in place: the default one is gone, or it is the source's */
+	installed = dst != NULL && (total == 0 || c->after == NULL || !c->after->azman.present ||
+	                            c->after->azman.customised);
+	if (installed) {
+		cmp = dst;
+		label = dlabel;
+	} else if (p->staged_store != NULL) {
+		slabel = smig_asprintf(c->e, "the store staged for migrate.ps1 '%s'", p->staged_store);
+		if (slabel == NULL)
+			goto out;
+		r = load_store(c, &v, p->staged_store, slabel, &stg);
+		if (r == -2)
+			goto out;
+		if (r < 0)
+			goto emit;
+		if (r == 0) {
+			smig_verdict_bad(&v, "%s is missing", slabel);
+			goto emit;
+		}
+		cmp = stg;
+		label = slabel;
+	} else {
+		rc = smig_verdict_info(
+		    c->out, "SMIG4009", "azman", c->e,
+		    "the destination's store '%s' is not the source's yet: migrate.ps1 installs "
+		    "the copy apply staged in the report folder (not found here: give --report-dir); %s",
+		    str_or(p->store_winpath, "?"), LIVE_CHECK);
+		goto out;
+	}
+	if (store_diff(c, &v, src, cmp, installed ? "the destination's store" : "the staged store") <
+	    0)
+		goto out;
+	if (v.bad.len > 0)
+		smig_verdict_bad(&v, "(compared %s with the archive's)", label);
+	store_shape(src, &nroles, &nscopes);
+	smig_verdict_ok(&v,
+	                "%s has the source's %zu role assignment%s with the same members and role "
+	                "definitions and %zu scope%s%s",
+	                label, nroles, smig_verdict_plural((int64_t)nroles), nscopes,
+	                smig_verdict_plural((int64_t)nscopes),
+	                installed ? "" : "; migrate.ps1 puts it in place");
+emit:
+	rc = smig_verdict_emit(&v, c->out, "SMIG4009", "azman", c->e);
+out:
+	smig_verdict_release(&v);
+	smig_azman_free(src);
+	smig_azman_free(dst);
+	smig_azman_free(stg);
+	free(dlabel);
+	free(slabel);
+	return rc;
+}
+
 static int note_live_objects(struct pc *c)
 {
 	const struct smig_inv_azman *az = &c->src->azman;
@@ -955,12 +1103,7 @@ static int note_live_objects(struct pc *c)
 		    c->out, "SMIG4009", "azman", c->e,
 		    "no authorization store is staged: the destination keeps its own");
 	else
-		rc = smig_verdict_info(
-		    c->out, "SMIG4009", "azman", c->e,
-		    "apply places no authorization store: it is staged as InitialStore.xml "
-		    "in the report folder and migrate.ps1 installs it (%zu role "
-		    "assignment%s); %s",
-		    az->nroles, smig_verdict_plural((int64_t)az->nroles), LIVE_CHECK);
+		rc = check_store(c);
 	if (rc < 0)
 		goto out;
 	if (c->p->set_vmq || c->p->nnicmap > 0)

@@ -29,7 +29,11 @@
  * subject "azman"), SMIG4010 (VMQ), SMIG4011 (IP settings): one info item each saying
  * migrate.ps1 does it and `report --state` checks it. SMIG4008 is a failure instead when
  * `after` shows a host folder or MAC range that is neither p->dst's (the destination the plan
- * was made for) nor the planned one: a change made since apply, named as such.
+ * was made for) nor the planned one: a change made since apply, named as such. SMIG4009 is a
+ * PASS or FAIL when the plan copies the store and `staged` has it: the destination's store
+ * at p->store_local once migrate.ps1 put it in place (it is the source's, or `after` says it
+ * is no longer the default store), else the copy at p->staged_store, compared with the
+ * archive's with smig_azman_diff(); the message names the file compared.
  *
  * Contract: one report item per check and subject, severity SMIG_SEV_PASS or SMIG_SEV_FAIL;
  * what this level cannot check is SMIG_SEV_INFO; a destination file that exists but cannot be

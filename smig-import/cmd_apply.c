@@ -340,9 +340,11 @@ static int write_verification(struct import_session *s, const char *rdir, size_t
 	struct smig_problems verif = {0};
 	struct smig_hostfs *afs = NULL;
 	struct smig_inventory *after = NULL;
+	char *store = smig_path_join(rdir, "InitialStore.xml", e);
 	int rc = -1;
 
-	if (smig_hostopts_read(&s->ho, &afs, &after, e) < 0 ||
+	s->plan->staged_store = store;
+	if (!store || smig_hostopts_read(&s->ho, &afs, &after, e) < 0 ||
 	    smig_postcheck(s->plan, after, s->a.staged, &verif, e) < 0 ||
 	    session_write_report(rdir, "verification", "verification",
 				 "Post-migration verification", facts, nf, &verif, e) < 0)
@@ -353,6 +355,8 @@ static int write_verification(struct import_session *s, const char *rdir, size_t
 	       smig_problems_count(&verif, SMIG_SEV_WARNING), *failures);
 	rc = 0;
 out:
+	s->plan->staged_store = NULL;
+	free(store);
 	smig_problems_release(&verif);
 	smig_inventory_free(after);
 	smig_hostfs_free(afs);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fileio.h"
 #include "hive.h"
 #include "livecheck.h"
 #include "postcheck.h"
@@ -90,6 +91,26 @@ static int reuse_options(struct import_session *s, struct smig_err *e)
 	return rc;
 }
 
+/* The file-level check: the plan's paths, and the store apply staged in its report folder. */
+static int postcheck_files(struct import_session *s, struct smig_problems *items,
+			   struct smig_err *e)
+{
+	char *rdir = session_report_dir(s, s->a.desc->archive_id);
+	char *store = rdir ? smig_path_join(rdir, "InitialStore.xml", e) : NULL;
+	int rc;
+
+	if (rdir && !store) {
+		free(rdir);
+		return -1;
+	}
+	s->plan->staged_store = store;
+	rc = smig_postcheck(s->plan, s->dst, s->a.staged, items, e);
+	s->plan->staged_store = NULL;
+	free(store);
+	free(rdir);
+	return rc;
+}
+
 /* The file-level check, or with --state the live host's (the state is read first: a
  * malformed file is a one-line error before the archive is staged). */
 static int report_check(struct import_session *s, struct smig_live **live,
@@ -103,7 +124,7 @@ static int report_check(struct import_session *s, struct smig_live **live,
 		return -1;
 	if (*live != NULL)
 		return smig_livecheck(s->plan, *live, items, e);
-	return smig_postcheck(s->plan, s->dst, s->a.staged, items, e);
+	return postcheck_files(s, items, e);
 }
 
 int cmd_report(int argc, char **argv)

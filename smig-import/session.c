@@ -229,6 +229,27 @@ char *session_journal_root(const struct import_session *s, struct smig_err *e)
 	return smig_path_join(s->ho.root, JOURNAL_DIR, e);
 }
 
+char *session_report_dir(const struct import_session *s, const char *id)
+{
+	char *path, *rec = NULL, *dir = NULL;
+	size_t len = 0;
+
+	if (s->report_dir)
+		return smig_strdup(s->report_dir, NULL);
+	path = smig_asprintf(NULL, "%s/%s/%s/reports", s->ho.root, JOURNAL_DIR, id);
+	if (path && smig_file_read(path, 65536, "report folder record", &rec, &len, NULL) == 0 &&
+	    len > 0) {
+		rec[strcspn(rec, "\n")] = '\0';
+		/* recorded relative to the destination root when it is under it (cmd_apply.c) */
+		if (rec[0] != '\0')
+			dir = rec[0] == '/' ? smig_strdup(rec, NULL) :
+					      smig_path_join(s->ho.root, rec, NULL);
+	}
+	free(path);
+	free(rec);
+	return dir;
+}
+
 char **session_recorded_options(const struct import_session *s, const char *id)
 {
 	struct smig_err e = SMIG_ERR_INIT;

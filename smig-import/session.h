@@ -57,6 +57,9 @@ void session_close(struct import_session *s);
 
 /* "<dest>/smig-journal" and "<dest>/smig-journal/<id>" (malloc'd). */
 char *session_journal_root(const struct import_session *s, struct smig_err *e);
+/* The report folder of the apply of archive `id`: --report-dir, else the one that apply
+ * recorded in its journal (malloc'd), or NULL (none recorded, or ENOMEM). */
+char *session_report_dir(const struct import_session *s, const char *id);
 /* The options recorded by an apply of archive `id` on this destination, as argv, or NULL. */
 char **session_recorded_options(const struct import_session *s, const char *id);
 

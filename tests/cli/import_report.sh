@@ -86,4 +86,41 @@ expect_exit 0 "report without an apply record (an older apply)" report "$T/d4"
 check "without a record the report says the plan was rebuilt" grep -q "rebuilt from the destination" "$T/out"
 rm -rf "$T/d2" "$T/d3" "$T/d4"
 
+# ---- 10: the authorization store is compared structurally, naming the file compared ----
+message_of() {
+  python3 -c 'import json,sys
+print(" ".join(i["message"] for i in json.load(open(sys.argv[1]))["items"]
+               if i["id"] == sys.argv[2] and i["subject"] == sys.argv[3]))' "$@"
+}
+check "apply compared the staged store" sh -c \
+  "grep -A3 'SMIG4009' '$R/verification.txt' | tr -s ' \n' '  ' | grep -q 'the store staged for migrate.ps1 .*InitialStore.xml. has the source.s 3 role assignments'"
+cp -a "$T/d1" "$T/d5"
+R5=$T/d5/C/smig-reports/$ID
+sed -i 's/30300820-1107</30300820-1199</' "$R5/InitialStore.xml"
+expect_exit 5 "report after a role member of the staged store changed" report "$T/d5"
+cp "$T/out" "$T/r5.json"
+check "the store is the only failure" test "$(failures "$T/r5.json")" = "SMIG4009 azman"
+message_of "$T/r5.json" SMIG4009 azman >"$T/m5"
+check "it names the member missing and the one added" sh -c \
+  "grep -q \"'VM Operators': member S-1-5-21-3623811015-3361044348-30300820-1107 is missing in the staged store\" '$T/m5' &&
+   grep -q 'S-1-5-21-3623811015-3361044348-30300820-1199 is only in the staged store' '$T/m5'"
+check "it names the file compared" grep -q "compared the store staged for migrate.ps1 '.*/InitialStore.xml'" "$T/m5"
+# migrate.ps1 puts the store in place: the destination's store is compared from then on
+cp -a "$T/d1" "$T/d6"
+STORE="$T/d6/C/ProgramData/Microsoft/Windows/Hyper-V/InitialStore.xml"
+cp "$T/d6/C/smig-reports/$ID/InitialStore.xml" "$STORE"
+expect_exit 0 "report once the store is in place" report "$T/d6"
+message_of "$T/out" SMIG4009 azman >"$T/m6"
+check "the destination's store is the one compared" grep -qF \
+  "the destination's store 'C:\\ProgramData\\Microsoft\\Windows\\Hyper-V\\InitialStore.xml' has the source's 3 role assignments" \
+  "$T/m6"
+sed -i 's/Name="Lab VMs"/Name="Lab"/' "$STORE"
+expect_exit 5 "report after a scope of the destination's store was renamed" report "$T/d6"
+cp "$T/out" "$T/r6.json"
+check "the renamed scope is the only failure" test "$(failures "$T/r6.json")" = "SMIG4009 azman"
+message_of "$T/r6.json" SMIG4009 azman >"$T/m6"
+check "it names both scopes" sh -c "grep -qF \"scope 'Lab VMs' is missing in the destination's store\" '$T/m6' &&
+  grep -qF \"scope 'Lab' is only in the destination's store\" '$T/m6'"
+rm -rf "$T/d5" "$T/d6"
+
 finish
