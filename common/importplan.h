@@ -139,6 +139,10 @@ struct smig_plan_disk {
 	bool reparent;         /* differencing: its parent locators must be rewritten */
 	char *parent_winpath;  /* the parent's destination path (differencing), or NULL */
 	char *parent_relative; /* ".\name.vhd" or "..\dir\name.vhd" relative form, or NULL */
+	/* re-parented: the SHA-256 of the virtual content of the source's chain, read from the
+	 * archive's members by apply before it rewrites them (smig_postcheck_source_content) */
+	bool has_content;
+	uint8_t content_sha256[32];
 };
 
 /* A file other than a disk placed for a VM: configuration, snapshot configuration, state, and

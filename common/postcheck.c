@@ -440,12 +440,126 @@ static int check_file_hash(struct pc *c, struct smig_verdict *v, const char *mem
 
 static int check_disk_hash(struct pc *c, struct smig_verdict *v, const struct smig_plan_disk *pd)
 {
-	if (pd->reparent) {
-		smig_verdict_ok(
-		    v, "SHA-256 not compared: re-parenting rewrote the header and parent locators");
+	if (pd->reparent && pd->src != NULL && pd->src->type == SMIG_DISK_DIFFERENCING)
+		return 0; /* its file differs by design: check_chain compares its virtual content */
+	return check_file_hash(c, v, pd->member, pd->local, pd->winpath);
+}
+
+/* The source chain in the archive: a parent reference (the source's Windows path, or a path
+ * relative to the source child) maps to the staged member of the disk the source had there. */
+static int resolve_staged(void *ctx, const char *child_path, enum smig_vhd_ref kind,
+                          const char *ref, char **local, struct smig_err *e)
+{
+	const struct pc *c = ctx;
+	const char *base = smig_winpath_base(ref);
+	size_t i, k;
+	int pass;
+
+	(void)child_path;
+	/* the full path first, then (a relative reference) the file name */
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < c->p->nvms; i++)
+			for (k = 0; c->p->vms[i].disks != NULL && k < c->p->vms[i].ndisks; k++) {
+				const struct smig_plan_disk *d = &c->p->vms[i].disks[k];
+				const struct smig_staged_member *m = staged_member(c, d->member);
+				const char *sw = d->src != NULL ? d->src->winpath : NULL;
+
+				if (m == NULL || sw == NULL)
+					continue;
+				if (pass == 0 ? kind != SMIG_VHD_REF_RELATIVE &&
+				                    smig_winpath_text_eq(sw, ref)
+				              : smig_streq_ci(smig_winpath_base(sw), base)) {
+					*local = smig_strdup(m->local, e);
+					return *local != NULL ? 0 : -1;
+				}
+			}
+	return 1;
+}
+
+/* The virtual-content digest of the source chain whose first disk is member `m`. */
+static int source_content(const struct pc *c, const struct smig_staged_member *m, uint8_t out[32],
+                          struct smig_err *e)
+{
+	struct smig_vhd_chain ch = {0};
+	int rc = smig_vhd_chain_open(m->local, m->name, resolve_staged, (void *)c, &ch, e);
+
+	if (rc == 0)
+		rc = smig_vhd_chain_sha256(&ch, out, e);
+	smig_vhd_chain_release(&ch);
+	return rc;
+}
+
+int smig_postcheck_source_content(const struct smig_plan *p, const struct smig_staged *staged,
+                                  struct smig_plan_disk *pd, struct smig_err *e)
+{
+	struct pc c = {p, p->src, NULL, staged, NULL, e};
+	const struct smig_staged_member *m = staged_member(&c, pd->member);
+
+	if (m == NULL)
+		return smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s': listed in the descriptor but not "
+		                    "staged", str_or(pd->member, "?"));
+	if (source_content(&c, m, pd->content_sha256, e) < 0)
+		return -1;
+	pd->has_content = true;
+	return 0;
+}
+
+/*
+ * A re-parented disk's file differs from the archive's (header and parent locators), so what
+ * is compared is what it presents: the SHA-256 of its virtual content read through its chain
+ * on the destination (`ch`), and through the source's chain from the archive's signed members.
+ */
+static int check_virtual_content(struct pc *c, struct smig_verdict *v,
+                                 const struct smig_plan_disk *pd, const struct smig_vhd_chain *ch)
+{
+	const struct smig_staged_member *m = staged_member(c, pd->member);
+	struct smig_err ce = SMIG_ERR_INIT;
+	uint8_t got[32], want[32];
+	char hg[65], hw[65];
+	int rc = 0;
+
+	if (c->staged == NULL) {
+		smig_verdict_ok(v, "virtual content not compared (no archive hashes)");
 		return 0;
 	}
-	return check_file_hash(c, v, pd->member, pd->local, pd->winpath);
+	if (m == NULL && !pd->has_content) {
+		smig_verdict_bad(v, "the archive has no member '%s' to compare with",
+		                 str_or(pd->member, "?"));
+		return 0;
+	}
+	if (pd->has_content) {
+		memcpy(want, pd->content_sha256, 32); /* apply read it before re-parenting */
+	} else if (source_content(c, m, want, &ce) < 0) {
+		if (ce.kind == SMIG_ERR_NOMEM)
+			rc = smig_err_set(c->e, ce.kind, "%s", ce.msg);
+		else
+			smig_verdict_bad(v, "the archive's chain cannot be read: %s", ce.msg);
+		goto out;
+	}
+	if (smig_vhd_chain_sha256(ch, got, &ce) < 0) {
+		if (ce.kind == SMIG_ERR_NOMEM) {
+			rc = smig_err_set(c->e, ce.kind, "%s", ce.msg);
+			goto out;
+		}
+		v->error = ce.kind == SMIG_ERR_IO;
+		smig_verdict_bad(v, "its virtual content cannot be read through its chain: %s",
+		                 ce.msg);
+		goto out;
+	}
+	smig_hex(got, 32, hg);
+	smig_hex(want, 32, hw);
+	if (memcmp(got, want, 32) != 0)
+		smig_verdict_bad(v,
+		                 "its virtual content differs from the source's: SHA-256 %s read "
+		                 "through its chain on the destination, %s through the archive's",
+		                 hg, hw);
+	else
+		smig_verdict_ok(v,
+		                "re-parented: its virtual content read through its chain has the "
+		                "SHA-256 %s of the source's chain in the archive",
+		                hg);
+out:
+	return rc;
 }
 
 /* The chain of a differencing disk resolves to the parent the source names. */
@@ -455,6 +569,7 @@ static int check_chain(struct pc *c, struct smig_verdict *v, const struct smig_p
 	struct smig_vhd_chain ch = {0};
 	struct smig_err ce = SMIG_ERR_INIT;
 	const char *pw = pd->parent_winpath;
+	int rc;
 
 	if (pw == NULL && sd->parent >= 0 && (size_t)sd->parent < pv->ndisks)
 		pw = pv->disks[sd->parent].winpath;
@@ -472,8 +587,9 @@ static int check_chain(struct pc *c, struct smig_verdict *v, const struct smig_p
 	else
 		smig_verdict_ok(v, "its chain resolves: parent '%s' (%zu disk%s to the base)",
 		                str_or(pw, "?"), ch.n, smig_verdict_plural((int64_t)ch.n));
+	rc = pd->reparent ? check_virtual_content(c, v, pd, &ch) : 0;
 	smig_vhd_chain_release(&ch);
-	return 0;
+	return rc;
 }
 
 static int check_disk(struct pc *c, const char *vsubject, const struct smig_plan_vm *pv,

@@ -18,8 +18,9 @@
  *             snapshot saved-state files are present.
  *   SMIG4005  each disk ("vm:web01/disk:web01.vhd") is at its planned path, opens as a VHD
  *             with the source's type, unique id, virtual and file size, its chain resolves
- *             (differencing) and its SHA-256 equals the archive's signed hash (not for a
- *             re-parented disk); each hard disk drive of the configuration
+ *             (differencing) and its SHA-256 equals the archive's signed hash (a
+ *             re-parented disk: the SHA-256 of its virtual content read through its chain
+ *             equals that of the source's chain in the archive); each hard disk drive of the configuration
  *             ("vm:web01/drive:IDE 0:0") points to its disk's planned path and each drive the
  *             plan emptied is empty.
  *   SMIG4006  the configuration's network adapters: count, then per adapter
@@ -68,6 +69,17 @@ struct smig_staged; /* archive.h */
  */
 int smig_postcheck(const struct smig_plan *p, const struct smig_inventory *after,
                    const struct smig_staged *staged, struct smig_problems *out, struct smig_err *e);
+/*
+ * The SHA-256 of the virtual content of disk `pd`'s source chain (vhd.h
+ * smig_vhd_chain_sha256), read from the archive's staged members (a parent reference maps to
+ * the member of the source disk at that path, else of that file name), into
+ * pd->content_sha256 (has_content set). apply calls it for each re-parented disk before it
+ * rewrites the staged file; SMIG4005 then compares the placed chain with it (report, which
+ * stages the archive afresh, computes it the same way). -1 with `e` set when the chain cannot
+ * be read.
+ */
+int smig_postcheck_source_content(const struct smig_plan *p, const struct smig_staged *staged,
+                                  struct smig_plan_disk *pd, struct smig_err *e);
 /* Items with severity SMIG_SEV_FAIL or SMIG_SEV_ERROR (exit 5 when non-zero). */
 size_t smig_postcheck_failures(const struct smig_problems *items);
 

@@ -123,4 +123,47 @@ check "it names both scopes" sh -c "grep -qF \"scope 'Lab VMs' is missing in the
   grep -qF \"scope 'Lab' is only in the destination's store\" '$T/m6'"
 rm -rf "$T/d5" "$T/d6"
 
+# ---- 11: a re-parented disk's virtual content is compared, qemu-img as the oracle ----
+cp -a "$T/dst0" "$T/d7"
+expect_exit 0 "apply with the disks moved (re-parenting)" "$IMPORT" apply -p "$T/k.pub" \
+  "$T/a.smig" --dest "$T/d7" "${MAPS[@]}" --map-path 'D:\VHD=C:\Disks'
+AV=$(ls "$T/d7/C/Disks/"web01_*0F03.avhd)
+SRCAV=$(ls "$T/src/D/VHD/"web01_*0F03.avhd)
+check "the re-parented disk's virtual content was compared" sh -c \
+  "tr -s ' \n' '  ' <'$T/d7/C/smig-reports/$ID/verification.txt' | grep -q 'web01_4E6C8B21-0003.* re-parented: its virtual content read through its chain has the SHA-256 [0-9a-f]\{64\} of the source'"
+if command -v qemu-img >/dev/null; then
+  # qemu-img reads a differencing VHD's own blocks (not its parent): the data apply kept
+  check "qemu-img: the re-parented disk's data equals the source's" \
+    qemu-img compare -q -f vpc -F vpc "$AV" "$SRCAV"
+fi
+# one byte of a sector the disk itself holds (its sector bitmap says so), not of its metadata
+python3 - "$AV" <<'PY'
+import struct, sys
+f = open(sys.argv[1], "r+b")
+f.seek(-512, 2); footer = f.read(512)
+f.seek(struct.unpack(">Q", footer[16:24])[0]); hdr = f.read(1024)
+table, entries, block = struct.unpack(">Q", hdr[16:24])[0], *struct.unpack(">II", hdr[28:36])
+bitmap = ((block // 512 + 7) // 8 + 511) // 512 * 512
+f.seek(table); bat = struct.unpack(">%dI" % entries, f.read(4 * entries))
+for b in bat:
+    if b == 0xFFFFFFFF: continue
+    f.seek(b * 512); bits = f.read(bitmap)
+    s = next((i for i in range(block // 512) if bits[i // 8] & (0x80 >> (i % 8))), None)
+    if s is None: continue
+    pos = b * 512 + bitmap + s * 512 + 100
+    f.seek(pos); c = f.read(1); f.seek(pos); f.write(bytes([c[0] ^ 0x5a])); break
+else:
+    sys.exit("no data sector")
+PY
+if command -v qemu-img >/dev/null; then
+  expect_exit 1 "qemu-img: the changed byte is in the disk's data" \
+    qemu-img compare -q -f vpc -F vpc "$AV" "$SRCAV"
+fi
+expect_exit 5 "report after one data byte of the re-parented disk changed" report "$T/d7"
+cp "$T/out" "$T/r7.json"
+check "that disk is the only failure" test "$(failures "$T/r7.json")" = \
+  "SMIG4005 vm:web01/disk:web01_4E6C8B21-0003-4D3F-8A21-6B7C8D9E0F03.avhd"
+check "it says the virtual content differs" grep -q "its virtual content differs from the source" "$T/r7.json"
+rm -rf "$T/d7"
+
 finish
