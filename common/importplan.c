@@ -1407,6 +1407,13 @@ void smig_plan_free(struct smig_plan *p)
 	free(p);
 }
 
+const struct smig_inv_vm *smig_plan_src_vm(const struct smig_plan *p, size_t i)
+{
+	if (i < p->nvms && p->vms[i].src != NULL)
+		return p->vms[i].src;
+	return p->src != NULL && i < p->src->nvms ? &p->src->vms[i] : NULL;
+}
+
 const struct smig_plan_vm *smig_plan_find_vm(const struct smig_plan *p, const char *id_or_name)
 {
 	for (size_t i = 0; i < p->nvms; i++) {

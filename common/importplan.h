@@ -224,6 +224,8 @@ int smig_plan_build(const struct smig_descriptor *desc, struct smig_hostfs *dfs,
 		    struct smig_plan **out, struct smig_err *e);
 void smig_plan_free(struct smig_plan *p);
 
+/* The source VM of plan entry i (the plan's VM array is parallel to src->vms), or NULL. */
+const struct smig_inv_vm *smig_plan_src_vm(const struct smig_plan *p, size_t i);
 /* The plan VM for a source VM id or name, or NULL. */
 const struct smig_plan_vm *smig_plan_find_vm(const struct smig_plan *p, const char *id_or_name);
 /* With --copy-media: where the ISO/VFD file a drive of `pv` used on the source (its Windows

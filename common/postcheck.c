@@ -59,14 +59,6 @@ static bool switch_ref_eq(const char *a, const char *b)
 	return smig_guid_str_equal(a, b);
 }
 
-/* The source VM of plan entry i (the plan's arrays are parallel to src->vms). */
-static const struct smig_inv_vm *plan_src_vm(const struct smig_plan *p, size_t i)
-{
-	if (p->vms[i].src != NULL)
-		return p->vms[i].src;
-	return i < p->src->nvms ? &p->src->vms[i] : NULL;
-}
-
 static const struct smig_staged_member *staged_member(const struct pc *c, const char *name)
 {
 	return c->staged != NULL && name != NULL ? smig_staged_find(c->staged, name) : NULL;
@@ -911,7 +903,7 @@ static int skip_config_checks(struct pc *c, const char *subject)
 static int check_vm(struct pc *c, size_t i)
 {
 	const struct smig_plan_vm *pv = &c->p->vms[i];
-	const struct smig_inv_vm *s = plan_src_vm(c->p, i);
+	const struct smig_inv_vm *s = smig_plan_src_vm(c->p, i);
 	struct smig_vmconfig *cfg = NULL;
 	char *subject = NULL;
 	size_t j;
