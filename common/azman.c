@@ -2,6 +2,8 @@
 #include "azman.h"
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -410,4 +412,250 @@ const struct smig_azman_app *smig_azman_find_app(const struct smig_azman_store *
 		if (smig_streq_ci(s->apps[i].name, name))
 			return &s->apps[i];
 	return NULL;
+}
+
+/* ---- structural comparison ---- */
+
+struct dctx {
+	struct actx a;
+	const char *got_label, *want_label;
+	char **out;
+	size_t n, total;
+};
+
+/* Note one difference (the first SMIG_AZMAN_DIFF_MAX are kept, the rest counted). */
+static int diff_note(struct dctx *d, const char *fmt, ...) SMIG_PRINTF(2, 3);
+static int diff_note(struct dctx *d, const char *fmt, ...)
+{
+	char buf[1024];
+	char **na;
+	va_list ap;
+
+	d->total++;
+	if (d->n >= SMIG_AZMAN_DIFF_MAX)
+		return 0;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	/* room for the element and the terminating NULL */
+	na = grow(&d->a, d->out, d->n + 1, sizeof(*na));
+	if (na == NULL)
+		return -1;
+	d->out = na;
+	na[d->n] = smig_strdup(buf, d->a.e);
+	if (na[d->n] == NULL)
+		return -1;
+	d->n++;
+	na[d->n] = NULL;
+	return 0;
+}
+
+/* A role's or group's link GUID as a name: the task or group of that GUID in the
+ * application (and scope), else the GUID text. */
+static const char *link_name(const struct smig_azman_store *st, const struct smig_azman_app *app,
+			     const struct smig_azman_scope *sc, const char *guid)
+{
+	size_t i;
+
+#define FIND(arr, cnt)                                                                     \
+	for (i = 0; (arr) != NULL && i < (cnt); i++)                                       \
+		if ((arr)[i].guid != NULL && smig_guid_str_equal((arr)[i].guid, guid))     \
+			return (arr)[i].name;
+	if (sc != NULL) {
+		FIND(sc->tasks, sc->ntasks)
+		FIND(sc->groups, sc->ngroups)
+	}
+	FIND(app->tasks, app->ntasks)
+	FIND(app->groups, app->ngroups)
+	FIND(st->groups, st->ngroups)
+#undef FIND
+	return guid;
+}
+
+static bool has_str(char *const *v, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (smig_streq_ci(v[i], s))
+			return true;
+	return false;
+}
+
+static bool has_link(const struct smig_azman_store *st, const struct smig_azman_app *app,
+		     const struct smig_azman_scope *sc, char *const *v, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (smig_streq_ci(link_name(st, app, sc, v[i]), name))
+			return true;
+	return false;
+}
+
+/* "role assignment 'Administrator'" or "... in scope 'Lab'" */
+static void role_label(char *buf, size_t sz, const char *role, const struct smig_azman_scope *sc)
+{
+	snprintf(buf, sz, "role assignment '%s'%s%s%s", role, sc ? " in scope '" : "",
+		 sc ? sc->name : "", sc ? "'" : "");
+}
+
+/* Members (SIDs), application-group members and role definitions of one role. */
+static int diff_role(struct dctx *d, const struct smig_azman_store *ws,
+		     const struct smig_azman_app *wa, const struct smig_azman_scope *wsc,
+		     const struct smig_azman_role *w, const struct smig_azman_store *gs,
+		     const struct smig_azman_app *ga, const struct smig_azman_scope *gsc,
+		     const struct smig_azman_role *g)
+{
+	char lab[600];
+	size_t i;
+
+	role_label(lab, sizeof(lab), w->name, wsc);
+	for (i = 0; i < w->nmembers; i++)
+		if (!has_str(g->members, g->nmembers, w->members[i]) &&
+		    diff_note(d, "%s: member %s is missing in %s", lab, w->members[i],
+			      d->got_label) < 0)
+			return -1;
+	for (i = 0; i < g->nmembers; i++)
+		if (!has_str(w->members, w->nmembers, g->members[i]) &&
+		    diff_note(d, "%s: member %s is only in %s", lab, g->members[i],
+			      d->got_label) < 0)
+			return -1;
+	for (i = 0; i < w->napp_member_links; i++) {
+		const char *nm = link_name(ws, wa, wsc, w->app_member_links[i]);
+
+		if (!has_link(gs, ga, gsc, g->app_member_links, g->napp_member_links, nm) &&
+		    diff_note(d, "%s: application group '%s' is missing in %s", lab, nm,
+			      d->got_label) < 0)
+			return -1;
+	}
+	for (i = 0; i < g->napp_member_links; i++) {
+		const char *nm = link_name(gs, ga, gsc, g->app_member_links[i]);
+
+		if (!has_link(ws, wa, wsc, w->app_member_links, w->napp_member_links, nm) &&
+		    diff_note(d, "%s: application group '%s' is only in %s", lab, nm,
+			      d->got_label) < 0)
+			return -1;
+	}
+	for (i = 0; i < w->ntask_links; i++) {
+		const char *nm = link_name(ws, wa, wsc, w->task_links[i]);
+
+		if (!has_link(gs, ga, gsc, g->task_links, g->ntask_links, nm) &&
+		    diff_note(d, "%s: role definition '%s' is missing in %s", lab, nm,
+			      d->got_label) < 0)
+			return -1;
+	}
+	for (i = 0; i < g->ntask_links; i++) {
+		const char *nm = link_name(gs, ga, gsc, g->task_links[i]);
+
+		if (!has_link(ws, wa, wsc, w->task_links, w->ntask_links, nm) &&
+		    diff_note(d, "%s: role definition '%s' is only in %s", lab, nm,
+			      d->got_label) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static const struct smig_azman_role *find_role(const struct smig_azman_role *r, size_t n,
+					       const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (smig_streq_ci(r[i].name, name))
+			return &r[i];
+	return NULL;
+}
+
+/* The role assignments of one level (application or scope) of both stores. */
+static int diff_roles(struct dctx *d, const struct smig_azman_store *ws,
+		      const struct smig_azman_app *wa, const struct smig_azman_scope *wsc,
+		      const struct smig_azman_store *gs, const struct smig_azman_app *ga,
+		      const struct smig_azman_scope *gsc)
+{
+	const struct smig_azman_role *wr = wsc ? wsc->roles : wa->roles;
+	const struct smig_azman_role *gr = gsc ? gsc->roles : ga->roles;
+	size_t wn = wsc ? wsc->nroles : wa->nroles, gn = gsc ? gsc->nroles : ga->nroles, i;
+	char lab[600];
+
+	for (i = 0; i < wn; i++) {
+		const struct smig_azman_role *g = find_role(gr, gn, wr[i].name);
+
+		role_label(lab, sizeof(lab), wr[i].name, wsc);
+		if (g == NULL) {
+			if (diff_note(d, "%s is missing in %s", lab, d->got_label) < 0)
+				return -1;
+		} else if (diff_role(d, ws, wa, wsc, &wr[i], gs, ga, gsc, g) < 0) {
+			return -1;
+		}
+	}
+	for (i = 0; i < gn; i++) {
+		role_label(lab, sizeof(lab), gr[i].name, gsc);
+		if (find_role(wr, wn, gr[i].name) == NULL &&
+		    diff_note(d, "%s is only in %s", lab, d->got_label) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static const struct smig_azman_scope *find_scope(const struct smig_azman_app *a, const char *name)
+{
+	for (size_t i = 0; i < a->nscopes; i++)
+		if (smig_streq_ci(a->scopes[i].name, name))
+			return &a->scopes[i];
+	return NULL;
+}
+
+static int diff_app(struct dctx *d, const struct smig_azman_store *ws,
+		    const struct smig_azman_app *wa, const struct smig_azman_store *gs,
+		    const struct smig_azman_app *ga)
+{
+	size_t i;
+
+	if (diff_roles(d, ws, wa, NULL, gs, ga, NULL) < 0)
+		return -1;
+	for (i = 0; i < wa->nscopes; i++) {
+		const struct smig_azman_scope *g = find_scope(ga, wa->scopes[i].name);
+
+		if (g == NULL) {
+			if (diff_note(d, "scope '%s' is missing in %s", wa->scopes[i].name,
+				      d->got_label) < 0)
+				return -1;
+		} else if (diff_roles(d, ws, wa, &wa->scopes[i], gs, ga, g) < 0) {
+			return -1;
+		}
+	}
+	for (i = 0; i < ga->nscopes; i++)
+		if (find_scope(wa, ga->scopes[i].name) == NULL &&
+		    diff_note(d, "scope '%s' is only in %s", ga->scopes[i].name, d->got_label) < 0)
+			return -1;
+	return 0;
+}
+
+int smig_azman_diff(const struct smig_azman_store *want, const struct smig_azman_store *got,
+		    const char *got_label, char ***out, size_t *total, struct smig_err *e)
+{
+	struct dctx d = {{"authorization store comparison", e}, got_label, NULL, NULL, 0, 0};
+	size_t i;
+
+	*out = NULL;
+	*total = 0;
+	for (i = 0; i < want->napps; i++) {
+		const struct smig_azman_app *g = smig_azman_find_app(got, want->apps[i].name);
+
+		if (g == NULL) {
+			if (diff_note(&d, "application '%s' is missing in %s", want->apps[i].name,
+				      got_label) < 0)
+				goto fail;
+		} else if (diff_app(&d, want, &want->apps[i], got, g) < 0) {
+			goto fail;
+		}
+	}
+	for (i = 0; i < got->napps; i++)
+		if (smig_azman_find_app(want, got->apps[i].name) == NULL &&
+		    diff_note(&d, "application '%s' is only in %s", got->apps[i].name,
+			      got_label) < 0)
+			goto fail;
+	*out = d.out;
+	*total = d.total;
+	return 0;
+fail:
+	for (i = 0; i < d.n; i++)
+		free(d.out[i]);
+	free(d.out);
+	return -1;
 }

@@ -88,6 +88,21 @@ int smig_azman_parse(const void *buf, size_t len, const char *what,
 int smig_azman_load(const char *path, const char *what, struct smig_azman_store **out,
 		    struct smig_err *e);
 void smig_azman_free(struct smig_azman_store *s);
+/* At most this many differences are listed by smig_azman_diff(); the rest are counted. */
+#define SMIG_AZMAN_DIFF_MAX 32
+/*
+ * How store `got` differs from store `want`, structurally: applications, scopes and role
+ * assignments (by name, ASCII case-insensitive), and per role assignment its members (SIDs),
+ * application-group members and role definitions (links compared by the name of the group or
+ * task they point to, so two stores with other GUIDs for the same definitions agree). Each
+ * difference is one sentence naming the role assignment (and scope) and what is "missing in"
+ * or "only in" `got_label` ("the destination's store 'C:\...'"). *out gets the first
+ * SMIG_AZMAN_DIFF_MAX sentences (NULL-terminated, NULL when the stores agree; free with
+ * smig_strv_free()), *total how many there are. Operations, tasks and group definitions are
+ * not compared: Hyper-V's own, the same in every store of a version. -1 only on ENOMEM.
+ */
+int smig_azman_diff(const struct smig_azman_store *want, const struct smig_azman_store *got,
+		    const char *got_label, char ***out, size_t *total, struct smig_err *e);
 /* The application named `name` (ASCII case-insensitive), or NULL. */
 const struct smig_azman_app *smig_azman_find_app(const struct smig_azman_store *s,
 						 const char *name);

@@ -544,11 +544,24 @@ static int map_setting(struct build *b, const char *src, char **out)
 static int plan_host_settings(struct build *b)
 {
 	struct smig_plan *p = b->p;
-	const struct smig_inv_hostsettings *s = &p->src->host, *d = &p->dst->host;
+	struct smig_inv_hostsettings pending = p->dst->host;
+	const struct smig_inv_hostsettings *s = &p->src->host, *d = &pending;
 	char *root = NULL, *vhd = NULL;
 	bool force = p->opts->force;
 	int rc = -1;
 
+	/* what an earlier apply's migrate.ps1 sets is the destination's value from then on, a
+	 * value someone chose (several sources onto one destination, priorapply.h) */
+	if (p->dst->pending_data_root)
+		pending.data_root = p->dst->pending_data_root;
+	if (p->dst->pending_vhd_path)
+		pending.vhd_path = p->dst->pending_vhd_path;
+	if (p->dst->pending_mac_range) {
+		pending.mac_min = p->dst->pending_mac_min;
+		pending.mac_max = p->dst->pending_mac_max;
+		pending.has_mac_range = true;
+		pending.mac_range_default = false;
+	}
 	if (map_setting(b, s->data_root, &root) < 0 || map_setting(b, s->vhd_path, &vhd) < 0)
 		goto out;
 	/* a destination value that is absent or still Hyper-V's default has not been chosen
@@ -820,10 +833,7 @@ static int plan_switches(struct build *b)
 						return -1;
 				}
 				ps->exists = true;
-				/* a network an earlier apply's migrate.ps1 creates has no GUID
-				 * yet: the source's stands for it, as for one recreated */
-				if (ds->guid && !(ps->guid = smig_strdup(ds->guid, b->e)))
-					return -1;
+				ps->guid = smig_strdup(ds->guid, b->e);
 				ps->type = ds->type;
 				/* already there as internal where the source was external: the
 				 * binding is still the admin's to do (SMIG3001) */
@@ -1593,6 +1603,13 @@ void smig_plan_free(struct smig_plan *p)
 	free(p->volumes);
 	smig_problems_release(&p->items);
 	free(p);
+}
+
+const struct smig_inv_vm *smig_plan_src_vm(const struct smig_plan *p, size_t i)
+{
+	if (i < p->nvms && p->vms[i].src != NULL)
+		return p->vms[i].src;
+	return p->src != NULL && i < p->src->nvms ? &p->src->vms[i] : NULL;
 }
 
 const struct smig_plan_vm *smig_plan_find_vm(const struct smig_plan *p, const char *id_or_name)

@@ -142,6 +142,10 @@ struct smig_plan_disk {
 	bool reparent;         /* differencing: its parent locators must be rewritten */
 	char *parent_winpath;  /* the parent's destination path (differencing), or NULL */
 	char *parent_relative; /* ".\name.vhd" or "..\dir\name.vhd" relative form, or NULL */
+	/* re-parented: the SHA-256 of the virtual content of the source's chain, read from the
+	 * archive's members by apply before it rewrites them (smig_postcheck_source_content) */
+	bool has_content;
+	uint8_t content_sha256[32];
 };
 
 /* A file other than a disk placed for a VM: configuration, snapshot configuration, state, and
@@ -209,6 +213,9 @@ struct smig_plan {
 	const char *store_member;
 	char *store_winpath, *store_local;
 	bool set_store_location; /* StoreLocation changes */
+	/* set by the caller, not by smig_plan_build(): the local path of the source's store as
+	 * apply staged it for migrate.ps1 (<report dir>/InitialStore.xml), or NULL (borrowed) */
+	const char *staged_store;
 	struct smig_plan_switch *switches;
 	size_t nswitches;
 	struct smig_plan_nicmap *nicmap;
@@ -233,6 +240,8 @@ int smig_plan_build(const struct smig_descriptor *desc, struct smig_hostfs *dfs,
 		    struct smig_plan **out, struct smig_err *e);
 void smig_plan_free(struct smig_plan *p);
 
+/* The source VM of plan entry i (the plan's VM array is parallel to src->vms), or NULL. */
+const struct smig_inv_vm *smig_plan_src_vm(const struct smig_plan *p, size_t i);
 /* The plan VM for a source VM id or name, or NULL. */
 const struct smig_plan_vm *smig_plan_find_vm(const struct smig_plan *p, const char *id_or_name);
 /* With --copy-media: where the ISO/VFD file a drive of `pv` used on the source (its Windows

@@ -382,6 +382,8 @@ void smig_inventory_free(struct smig_inventory *inv)
 		strv_free(inv->priors[i].files);
 	}
 	free(inv->priors);
+	free(inv->pending_data_root);
+	free(inv->pending_vhd_path);
 	smig_problems_release(&inv->problems);
 	free(inv);
 }

@@ -228,6 +228,11 @@ struct smig_inventory {
 	struct smig_inv_prior *priors; /* destination: earlier applies (priorapply.h) */
 	size_t npriors;
 	const struct smig_inv_prior *host_placed_by; /* host settings or store set by one */
+	/* the host settings an earlier apply's migrate.ps1 sets (the hive still has the old
+	 * ones until it runs): the plan takes them as the destination's chosen values */
+	char *pending_data_root, *pending_vhd_path;
+	bool pending_mac_range;
+	struct smig_mac pending_mac_min, pending_mac_max;
 	struct smig_problems problems; /* notes, warnings and per-item errors */
 };
 

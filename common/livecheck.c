@@ -383,14 +383,22 @@ static int read_ip(struct rd *r, json_t *o, void *elem)
 	return 0;
 }
 
+/* What every drive has: its slot and the file it holds. */
+static int read_drive_slot(struct rd *r, json_t *o, struct smig_live_drive *d)
+{
+	if (get_int(r, o, "controller_number", 0, 255, &d->controller_number) < 0 ||
+	    get_int(r, o, "controller_location", 0, 255, &d->controller_location) < 0 ||
+	    get_str(r, o, "path", MAX_STR, &d->path) < 0)
+		return -1;
+	return 0;
+}
+
 static int read_hard_drive(struct rd *r, json_t *o, void *elem)
 {
 	struct smig_live_drive *d = elem;
 
 	if (get_str(r, o, "controller_type", MAX_SHORT, &d->controller_type) < 0 ||
-	    get_int(r, o, "controller_number", 0, 255, &d->controller_number) < 0 ||
-	    get_int(r, o, "controller_location", 0, 255, &d->controller_location) < 0 ||
-	    get_str(r, o, "path", MAX_STR, &d->path) < 0 ||
+	    read_drive_slot(r, o, d) < 0 ||
 	    get_int(r, o, "disk_number", 0, INT32_MAX, &d->disk_number) < 0)
 		return -1;
 	return 0;
@@ -401,11 +409,7 @@ static int read_media_drive(struct rd *r, json_t *o, void *elem)
 	struct smig_live_drive *d = elem;
 
 	d->disk_number = -1;
-	if (get_int(r, o, "controller_number", 0, 255, &d->controller_number) < 0 ||
-	    get_int(r, o, "controller_location", 0, 255, &d->controller_location) < 0 ||
-	    get_str(r, o, "path", MAX_STR, &d->path) < 0)
-		return -1;
-	return 0;
+	return read_drive_slot(r, o, d);
 }
 
 static int read_snapshot(struct rd *r, json_t *o, void *elem)
@@ -996,13 +1000,6 @@ static const char *type_name(int t)
 
 /* ---- lookups ---- */
 
-static const struct smig_inv_vm *plan_src_vm(const struct smig_plan *p, size_t i)
-{
-	if (p->vms[i].src != NULL)
-		return p->vms[i].src;
-	return p->src != NULL && i < p->src->nvms ? &p->src->vms[i] : NULL;
-}
-
 static const struct smig_inv_switch *plan_src_switch(const struct smig_plan *p, size_t i)
 {
 	if (p->switches[i].src != NULL)
@@ -1524,7 +1521,7 @@ static int check_nics(struct lc *c, const char *subject, const struct smig_inv_v
 static int check_vm(struct lc *c, size_t i)
 {
 	const struct smig_plan_vm *pv = &c->p->vms[i];
-	const struct smig_inv_vm *s = plan_src_vm(c->p, i);
+	const struct smig_inv_vm *s = smig_plan_src_vm(c->p, i);
 	const struct smig_live_vm *a;
 	struct smig_verdict v = SMIG_VERDICT_INIT;
 	char *subject = NULL;

@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 
 #include "archive.h"
+#include "azman.h"
+#include "hive.h"
 #include "sign.h"
 #include "strbuf.h"
 #include "vhd.h"
@@ -55,14 +57,6 @@ static bool switch_ref_eq(const char *a, const char *b)
 	if (a[0] == '\0' || b[0] == '\0')
 		return a[0] == b[0];
 	return smig_guid_str_equal(a, b);
-}
-
-/* The source VM of plan entry i (the plan's arrays are parallel to src->vms). */
-static const struct smig_inv_vm *plan_src_vm(const struct smig_plan *p, size_t i)
-{
-	if (p->vms[i].src != NULL)
-		return p->vms[i].src;
-	return i < p->src->nvms ? &p->src->vms[i] : NULL;
 }
 
 static const struct smig_staged_member *staged_member(const struct pc *c, const char *name)
@@ -438,12 +432,126 @@ static int check_file_hash(struct pc *c, struct smig_verdict *v, const char *mem
 
 static int check_disk_hash(struct pc *c, struct smig_verdict *v, const struct smig_plan_disk *pd)
 {
-	if (pd->reparent) {
-		smig_verdict_ok(
-		    v, "SHA-256 not compared: re-parenting rewrote the header and parent locators");
+	if (pd->reparent && pd->src != NULL && pd->src->type == SMIG_DISK_DIFFERENCING)
+		return 0; /* its file differs by design: check_chain compares its virtual content */
+	return check_file_hash(c, v, pd->member, pd->local, pd->winpath);
+}
+
+/* The source chain in the archive: a parent reference (the source's Windows path, or a path
+ * relative to the source child) maps to the staged member of the disk the source had there. */
+static int resolve_staged(void *ctx, const char *child_path, enum smig_vhd_ref kind,
+                          const char *ref, char **local, struct smig_err *e)
+{
+	const struct pc *c = ctx;
+	const char *base = smig_winpath_base(ref);
+	size_t i, k;
+	int pass;
+
+	(void)child_path;
+	/* the full path first, then (a relative reference) the file name */
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < c->p->nvms; i++)
+			for (k = 0; c->p->vms[i].disks != NULL && k < c->p->vms[i].ndisks; k++) {
+				const struct smig_plan_disk *d = &c->p->vms[i].disks[k];
+				const struct smig_staged_member *m = staged_member(c, d->member);
+				const char *sw = d->src != NULL ? d->src->winpath : NULL;
+
+				if (m == NULL || sw == NULL)
+					continue;
+				if (pass == 0 ? kind != SMIG_VHD_REF_RELATIVE &&
+				                    smig_winpath_text_eq(sw, ref)
+				              : smig_streq_ci(smig_winpath_base(sw), base)) {
+					*local = smig_strdup(m->local, e);
+					return *local != NULL ? 0 : -1;
+				}
+			}
+	return 1;
+}
+
+/* The virtual-content digest of the source chain whose first disk is member `m`. */
+static int source_content(const struct pc *c, const struct smig_staged_member *m, uint8_t out[32],
+                          struct smig_err *e)
+{
+	struct smig_vhd_chain ch = {0};
+	int rc = smig_vhd_chain_open(m->local, m->name, resolve_staged, (void *)c, &ch, e);
+
+	if (rc == 0)
+		rc = smig_vhd_chain_sha256(&ch, out, e);
+	smig_vhd_chain_release(&ch);
+	return rc;
+}
+
+int smig_postcheck_source_content(const struct smig_plan *p, const struct smig_staged *staged,
+                                  struct smig_plan_disk *pd, struct smig_err *e)
+{
+	struct pc c = {p, p->src, NULL, staged, NULL, e};
+	const struct smig_staged_member *m = staged_member(&c, pd->member);
+
+	if (m == NULL)
+		return smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s': listed in the descriptor but not "
+		                    "staged", str_or(pd->member, "?"));
+	if (source_content(&c, m, pd->content_sha256, e) < 0)
+		return -1;
+	pd->has_content = true;
+	return 0;
+}
+
+/*
+ * A re-parented disk's file differs from the archive's (header and parent locators), so what
+ * is compared is what it presents: the SHA-256 of its virtual content read through its chain
+ * on the destination (`ch`), and through the source's chain from the archive's signed members.
+ */
+static int check_virtual_content(struct pc *c, struct smig_verdict *v,
+                                 const struct smig_plan_disk *pd, const struct smig_vhd_chain *ch)
+{
+	const struct smig_staged_member *m = staged_member(c, pd->member);
+	struct smig_err ce = SMIG_ERR_INIT;
+	uint8_t got[32], want[32];
+	char hg[65], hw[65];
+	int rc = 0;
+
+	if (c->staged == NULL) {
+		smig_verdict_ok(v, "virtual content not compared (no archive hashes)");
 		return 0;
 	}
-	return check_file_hash(c, v, pd->member, pd->local, pd->winpath);
+	if (m == NULL && !pd->has_content) {
+		smig_verdict_bad(v, "the archive has no member '%s' to compare with",
+		                 str_or(pd->member, "?"));
+		return 0;
+	}
+	if (pd->has_content) {
+		memcpy(want, pd->content_sha256, 32); /* apply read it before re-parenting */
+	} else if (source_content(c, m, want, &ce) < 0) {
+		if (ce.kind == SMIG_ERR_NOMEM)
+			rc = smig_err_set(c->e, ce.kind, "%s", ce.msg);
+		else
+			smig_verdict_bad(v, "the archive's chain cannot be read: %s", ce.msg);
+		goto out;
+	}
+	if (smig_vhd_chain_sha256(ch, got, &ce) < 0) {
+		if (ce.kind == SMIG_ERR_NOMEM) {
+			rc = smig_err_set(c->e, ce.kind, "%s", ce.msg);
+			goto out;
+		}
+		v->error = ce.kind == SMIG_ERR_IO;
+		smig_verdict_bad(v, "its virtual content cannot be read through its chain: %s",
+		                 ce.msg);
+		goto out;
+	}
+	smig_hex(got, 32, hg);
+	smig_hex(want, 32, hw);
+	if (memcmp(got, want, 32) != 0)
+		smig_verdict_bad(v,
+		                 "its virtual content differs from the source's: SHA-256 %s read "
+		                 "through its chain on the destination, %s through the archive's",
+		                 hg, hw);
+	else
+		smig_verdict_ok(v,
+		                "re-parented: its virtual content read through its chain has the "
+		                "SHA-256 %s of the source's chain in the archive",
+		                hg);
+out:
+	return rc;
 }
 
 /* The chain of a differencing disk resolves to the parent the source names. */
@@ -453,6 +561,7 @@ static int check_chain(struct pc *c, struct smig_verdict *v, const struct smig_p
 	struct smig_vhd_chain ch = {0};
 	struct smig_err ce = SMIG_ERR_INIT;
 	const char *pw = pd->parent_winpath;
+	int rc;
 
 	if (pw == NULL && sd->parent >= 0 && (size_t)sd->parent < pv->ndisks)
 		pw = pv->disks[sd->parent].winpath;
@@ -470,8 +579,9 @@ static int check_chain(struct pc *c, struct smig_verdict *v, const struct smig_p
 	else
 		smig_verdict_ok(v, "its chain resolves: parent '%s' (%zu disk%s to the base)",
 		                str_or(pw, "?"), ch.n, smig_verdict_plural((int64_t)ch.n));
+	rc = pd->reparent ? check_virtual_content(c, v, pd, &ch) : 0;
 	smig_vhd_chain_release(&ch);
-	return 0;
+	return rc;
 }
 
 static int check_disk(struct pc *c, const char *vsubject, const struct smig_plan_vm *pv,
@@ -802,7 +912,7 @@ static int skip_config_checks(struct pc *c, const char *subject)
 static int check_vm(struct pc *c, size_t i)
 {
 	const struct smig_plan_vm *pv = &c->p->vms[i];
-	const struct smig_inv_vm *s = plan_src_vm(c->p, i);
+	const struct smig_inv_vm *s = smig_plan_src_vm(c->p, i);
 	struct smig_vmconfig *cfg = NULL;
 	char *subject = NULL;
 	size_t j;
@@ -874,6 +984,227 @@ static char *switch_names(struct pc *c, size_t *n)
 	return smig_strbuf_take(&sb, NULL);
 }
 
+/*
+ * One host path setting: the destination's value now (`now`) is the one the plan had when
+ * apply ran (`before`, migrate.ps1 has not run) or the planned one (`planned`, it has).
+ * Anything else was changed since apply and is noted in `v`.
+ */
+static void host_path_changed(struct smig_verdict *v, const char *what, const char *now,
+                              const char *before, const char *planned)
+{
+	if (smig_winpath_text_eq(now, before) || smig_winpath_text_eq(now, planned))
+		return;
+	smig_verdict_bad(v,
+	                 "the destination's %s is '%s' now: apply planned '%s' (it was '%s' when "
+	                 "apply ran); the placed files are compared at the planned paths",
+	                 what, str_or(now, "(none)"), str_or(planned, "(none)"),
+	                 str_or(before, "(none)"));
+}
+
+/* The MAC address range: the same rule as host_path_changed. */
+static void mac_range_changed(struct smig_verdict *v, const struct smig_inv_hostsettings *now,
+                              const struct smig_inv_hostsettings *before,
+                              const struct smig_inv_hostsettings *planned)
+{
+	char a[18], b[18], w0[18], w1[18], p0[18], p1[18];
+
+#define SAME(x, y)                                                                         \
+	((x)->has_mac_range == (y)->has_mac_range &&                                           \
+	 (!(x)->has_mac_range || (!smig_mac_cmp(&(x)->mac_min, &(y)->mac_min) &&                \
+	                          !smig_mac_cmp(&(x)->mac_max, &(y)->mac_max))))
+	if (SAME(now, before) || SAME(now, planned) || !now->has_mac_range)
+		return;
+#undef SAME
+	smig_mac_format(&now->mac_min, a);
+	smig_mac_format(&now->mac_max, b);
+	smig_mac_format(&planned->mac_min, p0);
+	smig_mac_format(&planned->mac_max, p1);
+	smig_mac_format(&before->mac_min, w0);
+	smig_mac_format(&before->mac_max, w1);
+	smig_verdict_bad(v,
+	                 "the destination's MAC address range is %s-%s now: apply planned %s-%s "
+	                 "(it was %s-%s when apply ran)",
+	                 a, b, planned->has_mac_range ? p0 : "(none)",
+	                 planned->has_mac_range ? p1 : "", before->has_mac_range ? w0 : "(none)",
+	                 before->has_mac_range ? w1 : "");
+}
+
+/*
+ * SMIG4008: the host settings are migrate.ps1's to set (an info item), unless the
+ * destination's files now show values that are neither what the plan found when apply ran
+ * (p->dst) nor what it planned: such a change is reported as what it is.
+ */
+static int check_host_settings(struct pc *c)
+{
+	const struct smig_plan *p = c->p;
+	struct smig_verdict v = SMIG_VERDICT_INIT;
+
+	if (c->after != NULL && p->dst != NULL) {
+		const struct smig_inv_hostsettings *now = &c->after->host, *before = &p->dst->host;
+
+		host_path_changed(&v, "virtual machine path", now->data_root, before->data_root,
+		                  p->data_root);
+		host_path_changed(&v, "virtual hard disk path", now->vhd_path, before->vhd_path,
+		                  p->vhd_path);
+		mac_range_changed(&v, now, before, p->set_mac_range ? &p->src->host : before);
+		if (v.bad.len > 0)
+			return smig_verdict_emit(&v, c->out, "SMIG4008", "host", c->e);
+		smig_verdict_release(&v);
+	}
+	return smig_verdict_info(
+	    c->out, "SMIG4008", "host", c->e,
+	    "apply writes no host setting: migrate.ps1 sets the virtual machine path "
+	    "'%s', the virtual hard disk path '%s'%s with Set-VMHost; %s",
+	    str_or(p->data_root, "(destination's own)"), str_or(p->vhd_path, "(destination's own)"),
+	    p->set_mac_range ? " and the source's MAC address range" : "", LIVE_CHECK);
+}
+
+/* ---- SMIG4009: the authorization store ---- */
+
+/*
+ * Load the store at `local` (named `label` in messages). 1 = loaded, 0 = absent, -1 = does not
+ * parse (noted in `v` as an error) or ENOMEM (c->e set, *st NULL and -2 returned).
+ */
+static int load_store(struct pc *c, struct smig_verdict *v, const char *local, const char *label,
+                      struct smig_azman_store **st)
+{
+	struct smig_err le = SMIG_ERR_INIT;
+	struct stat sb;
+
+	*st = NULL;
+	if (local == NULL || (stat(local, &sb) < 0 && (errno == ENOENT || errno == ENOTDIR)))
+		return 0;
+	if (smig_azman_load(local, label, st, &le) == 0)
+		return 1;
+	if (le.kind == SMIG_ERR_NOMEM) {
+		smig_err_set(c->e, le.kind, "%s", le.msg);
+		return -2;
+	}
+	v->error = true;
+	smig_verdict_bad(v, "%s", le.msg);
+	return -1;
+}
+
+/* Note the differences of `got` from the source's store `want` in `v`; 0, or -1 (ENOMEM). */
+static int store_diff(struct pc *c, struct smig_verdict *v, const struct smig_azman_store *want,
+                      const struct smig_azman_store *got, const char *label)
+{
+	char **diffs = NULL;
+	size_t total = 0, i;
+
+	if (smig_azman_diff(want, got, label, &diffs, &total, c->e) < 0)
+		return -1;
+	for (i = 0; diffs != NULL && diffs[i] != NULL; i++)
+		smig_verdict_bad(v, "%s", diffs[i]);
+	if (total > i)
+		smig_verdict_bad(v, "and %zu more difference%s", total - i,
+		                 smig_verdict_plural((int64_t)(total - i)));
+	smig_strv_free(diffs);
+	return 0;
+}
+
+/* "N role assignments and M scopes" of a parsed store. */
+static void store_shape(const struct smig_azman_store *st, size_t *roles, size_t *scopes)
+{
+	*roles = *scopes = 0;
+	for (size_t i = 0; i < st->napps; i++) {
+		*roles += st->apps[i].nroles;
+		*scopes += st->apps[i].nscopes;
+		for (size_t k = 0; k < st->apps[i].nscopes; k++)
+			*roles += st->apps[i].scopes[k].nroles;
+	}
+}
+
+/*
+ * The store the plan copies, compared structurally (azman.h smig_azman_diff) with the
+ * archive's: the destination's store at the planned path once migrate.ps1 has put it in place
+ * (it has the source's roles, or it is no longer the default store), else the copy apply staged
+ * for migrate.ps1 in the report folder. The message names the file compared.
+ */
+static int check_store(struct pc *c)
+{
+	const struct smig_plan *p = c->p;
+	const struct smig_staged_member *m = staged_member(c, p->store_member);
+	struct smig_azman_store *src = NULL, *dst = NULL, *stg = NULL, *cmp = NULL;
+	struct smig_verdict v = SMIG_VERDICT_INIT;
+	char *dlabel = NULL, *slabel = NULL, **diffs = NULL;
+	const char *label = NULL;
+	size_t total = 0, nroles, nscopes;
+	bool installed;
+	int r, rc = -1;
+
+	if (m == NULL || p->store_local == NULL)
+		return smig_verdict_info(
+		    c->out, "SMIG4009", "azman", c->e,
+		    "the authorization store is staged as InitialStore.xml in the report folder "
+		    "and migrate.ps1 installs it; not compared (no archive copy to compare with); %s",
+		    LIVE_CHECK);
+	if (smig_azman_load(m->local, m->name, &src, c->e) < 0)
+		return -1; /* the archive's store was read at export and is signed: not hostile */
+	dlabel = smig_asprintf(c->e, "the destination's store '%s'", str_or(p->store_winpath, "?"));
+	if (dlabel == NULL)
+		goto out;
+	r = load_store(c, &v, p->store_local, dlabel, &dst);
+	if (r == -2)
+		goto out;
+	if (r < 0)
+		goto emit;
+	if (dst != NULL && smig_azman_diff(src, dst, dlabel, &diffs, &total, c->e) < 0)
+		goto out;
+	smig_strv_free(diffs);
+	/* migrate.ps1 has put a store in place: the default one is gone, or it is the source's */
+	installed = dst != NULL && (total == 0 || c->after == NULL || !c->after->azman.present ||
+	                            c->after->azman.customised);
+	if (installed) {
+		cmp = dst;
+		label = dlabel;
+	} else if (p->staged_store != NULL) {
+		slabel = smig_asprintf(c->e, "the store staged for migrate.ps1 '%s'", p->staged_store);
+		if (slabel == NULL)
+			goto out;
+		r = load_store(c, &v, p->staged_store, slabel, &stg);
+		if (r == -2)
+			goto out;
+		if (r < 0)
+			goto emit;
+		if (r == 0) {
+			smig_verdict_bad(&v, "%s is missing", slabel);
+			goto emit;
+		}
+		cmp = stg;
+		label = slabel;
+	} else {
+		rc = smig_verdict_info(
+		    c->out, "SMIG4009", "azman", c->e,
+		    "the destination's store '%s' is not the source's yet: migrate.ps1 installs "
+		    "the copy apply staged in the report folder (not found here: give --report-dir); %s",
+		    str_or(p->store_winpath, "?"), LIVE_CHECK);
+		goto out;
+	}
+	if (store_diff(c, &v, src, cmp, installed ? "the destination's store" : "the staged store") <
+	    0)
+		goto out;
+	if (v.bad.len > 0)
+		smig_verdict_bad(&v, "(compared %s with the archive's)", label);
+	store_shape(src, &nroles, &nscopes);
+	smig_verdict_ok(&v,
+	                "%s has the source's %zu role assignment%s with the same members and role "
+	                "definitions and %zu scope%s%s",
+	                label, nroles, smig_verdict_plural((int64_t)nroles), nscopes,
+	                smig_verdict_plural((int64_t)nscopes),
+	                installed ? "" : "; migrate.ps1 puts it in place");
+emit:
+	rc = smig_verdict_emit(&v, c->out, "SMIG4009", "azman", c->e);
+out:
+	smig_verdict_release(&v);
+	smig_azman_free(src);
+	smig_azman_free(dst);
+	smig_azman_free(stg);
+	free(dlabel);
+	free(slabel);
+	return rc;
+}
+
 static int note_live_objects(struct pc *c)
 {
 	const struct smig_inv_azman *az = &c->src->azman;
@@ -896,14 +1227,9 @@ static int note_live_objects(struct pc *c)
 		                      "no host setting is migrated (an archive or import of some "
 		                      "VMs, not of the host): the destination keeps its own") < 0)
 			goto out;
-	} else if (smig_verdict_info(
-	        c->out, "SMIG4008", "host", c->e,
-	        "apply writes no host setting: migrate.ps1 sets the virtual machine path "
-	        "'%s', the virtual hard disk path '%s'%s with Set-VMHost; %s",
-	        str_or(c->p->data_root, "(destination's own)"),
-	        str_or(c->p->vhd_path, "(destination's own)"),
-	        c->p->set_mac_range ? " and the source's MAC address range" : "", LIVE_CHECK) < 0)
+	} else if (check_host_settings(c) < 0) {
 		goto out;
+	}
 	if (az->ad_store)
 		rc = smig_verdict_info(
 		    c->out, "SMIG4009", "azman", c->e,
@@ -914,12 +1240,7 @@ static int note_live_objects(struct pc *c)
 		    c->out, "SMIG4009", "azman", c->e,
 		    "no authorization store is staged: the destination keeps its own");
 	else
-		rc = smig_verdict_info(
-		    c->out, "SMIG4009", "azman", c->e,
-		    "apply places no authorization store: it is staged as InitialStore.xml "
-		    "in the report folder and migrate.ps1 installs it (%zu role "
-		    "assignment%s); %s",
-		    az->nroles, smig_verdict_plural((int64_t)az->nroles), LIVE_CHECK);
+		rc = check_store(c);
 	if (rc < 0)
 		goto out;
 	if (c->p->set_vmq || c->p->nnicmap > 0)

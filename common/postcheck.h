@@ -18,8 +18,9 @@
  *             snapshot saved-state files are present.
  *   SMIG4005  each disk ("vm:web01/disk:web01.vhd") is at its planned path, opens as a VHD
  *             with the source's type, unique id, virtual and file size, its chain resolves
- *             (differencing) and its SHA-256 equals the archive's signed hash (not for a
- *             re-parented disk); each hard disk drive of the configuration
+ *             (differencing) and its SHA-256 equals the archive's signed hash (a
+ *             re-parented disk: the SHA-256 of its virtual content read through its chain
+ *             equals that of the source's chain in the archive); each hard disk drive of the configuration
  *             ("vm:web01/drive:IDE 0:0") points to its disk's planned path and each drive the
  *             plan emptied is empty.
  *   SMIG4006  the configuration's network adapters: count, then per adapter
@@ -27,7 +28,13 @@
  *             switch reference kept as on the source; info "vm:web01/connections".
  * Once: SMIG4007 (virtual networks), SMIG4008 (host settings), SMIG4009 (authorization store,
  * subject "azman"), SMIG4010 (VMQ), SMIG4011 (IP settings): one info item each saying
- * migrate.ps1 does it and `report --state` checks it.
+ * migrate.ps1 does it and `report --state` checks it. SMIG4008 is a failure instead when
+ * `after` shows a host folder or MAC range that is neither p->dst's (the destination the plan
+ * was made for) nor the planned one: a change made since apply, named as such. SMIG4009 is a
+ * PASS or FAIL when the plan copies the store and `staged` has it: the destination's store
+ * at p->store_local once migrate.ps1 put it in place (it is the source's, or `after` says it
+ * is no longer the default store), else the copy at p->staged_store, compared with the
+ * archive's with smig_azman_diff(); the message names the file compared.
  *
  * Contract: one report item per check and subject, severity SMIG_SEV_PASS or SMIG_SEV_FAIL;
  * what this level cannot check is SMIG_SEV_INFO; a destination file that exists but cannot be
@@ -62,6 +69,17 @@ struct smig_staged; /* archive.h */
  */
 int smig_postcheck(const struct smig_plan *p, const struct smig_inventory *after,
                    const struct smig_staged *staged, struct smig_problems *out, struct smig_err *e);
+/*
+ * The SHA-256 of the virtual content of disk `pd`'s source chain (vhd.h
+ * smig_vhd_chain_sha256), read from the archive's staged members (a parent reference maps to
+ * the member of the source disk at that path, else of that file name), into
+ * pd->content_sha256 (has_content set). apply calls it for each re-parented disk before it
+ * rewrites the staged file; SMIG4005 then compares the placed chain with it (report, which
+ * stages the archive afresh, computes it the same way). -1 with `e` set when the chain cannot
+ * be read.
+ */
+int smig_postcheck_source_content(const struct smig_plan *p, const struct smig_staged *staged,
+                                  struct smig_plan_disk *pd, struct smig_err *e);
 /* Items with severity SMIG_SEV_FAIL or SMIG_SEV_ERROR (exit 5 when non-zero). */
 size_t smig_postcheck_failures(const struct smig_problems *items);
 

@@ -730,9 +730,23 @@ static const char *nic_name(const struct smig_inv_nicvm *n)
 	return n->name ? n->name : "Network Adapter";
 }
 
+/* The destination's MAC range once the earlier applies' migrate.ps1 have run. */
+static struct smig_inv_hostsettings dst_range(const struct pf *c)
+{
+	struct smig_inv_hostsettings h = c->dst->host;
+
+	if (c->dst->pending_mac_range) {
+		h.mac_min = c->dst->pending_mac_min;
+		h.mac_max = c->dst->pending_mac_max;
+		h.has_mac_range = true;
+		h.mac_range_default = false;
+	}
+	return h;
+}
+
 static int check_static_macs(struct pf *c)
 {
-	const struct smig_inv_hostsettings *h = &c->dst->host;
+	const struct smig_inv_hostsettings range = dst_range(c), *h = &range;
 	struct macent *v = NULL;
 	size_t n = 0, i, j, nstatic = 0, bad = 0;
 	char mac[18], lo[18], hi[18], *sub = NULL;
@@ -810,7 +824,7 @@ out:
 
 static int check_mac_range(struct pf *c)
 {
-	const struct smig_inv_hostsettings *s = &c->src->host, *d = &c->dst->host;
+	const struct smig_inv_hostsettings range = dst_range(c), *s = &c->src->host, *d = &range;
 	struct macent *v = NULL;
 	size_t n = 0, i, bad = 0;
 	char slo[18], shi[18], dlo[18], dhi[18], mac[18];

@@ -91,13 +91,18 @@ char *smig_prior_record(const struct smig_plan *p, const char *applied_utc, size
 	put_line(&b, "source", (const char *[]){p->src->os.computer_name ?
 						 p->src->os.computer_name : ""}, 1);
 	put_line(&b, "applied", (const char *[]){applied_utc ? applied_utc : ""}, 1);
+	/* the earlier applies this one was planned with: report plans with the same */
+	for (size_t i = 0; i < p->dst->npriors; i++)
+		if (p->dst->priors[i].journal && p->dst->priors[i].archive_id)
+			put_line(&b, "prior", (const char *[]){p->dst->priors[i].journal}, 1);
 	for (size_t i = 0; i < p->nvms; i++)
 		if (p->vms[i].selected && p->vms[i].id)
 			put_vm(&b, p, &p->vms[i]);
 	for (size_t i = 0; i < p->nswitches; i++)
-		if (p->switches[i].src && p->switches[i].src->name)
+		if (p->switches[i].src && p->switches[i].src->name && p->switches[i].guid)
 			put_line(&b, "switch", (const char *[]){type_word(p->switches[i].type),
-								 p->switches[i].src->name}, 2);
+								 p->switches[i].src->name,
+								 p->switches[i].guid}, 3);
 	if (p->set_mac_range) {
 		smig_mac_format(&p->src->host.mac_min, lo);
 		smig_mac_format(&p->src->host.mac_max, hi);
@@ -302,8 +307,11 @@ static int add_switch(struct rd *r)
 	struct smig_inv_switch *sw, *grown;
 	enum smig_switch_type t;
 
-	if (r->nf != 3)
-		return bad(r, "a 'switch' line needs 2 fields");
+	struct smig_guid g;
+	char gtext[40];
+
+	if (r->nf != 4)
+		return bad(r, "a 'switch' line needs 3 fields");
 	if (!strcmp(r->f[1], "private"))
 		t = SMIG_SWITCH_PRIVATE;
 	else if (!strcmp(r->f[1], "internal"))
@@ -314,6 +322,9 @@ static int add_switch(struct rd *r)
 		return bad(r, "a network type that is not private, internal or external");
 	if (!r->f[2][0])
 		return bad(r, "a network without a name");
+	if (!smig_guid_parse(r->f[3], &g))
+		return bad(r, "a network ID that is not a GUID");
+	smig_guid_format(&g, SMIG_GUID_UPPER, gtext);
 	for (size_t i = 0; i < d->nswitches; i++)
 		if (d->switches[i].name && smig_streq_ci(d->switches[i].name, r->f[2]))
 			return 0;  /* there already (created since, or by an earlier record) */
@@ -328,7 +339,8 @@ static int add_switch(struct rd *r)
 	sw->type = t;
 	sw->placed_by = r->pr;
 	sw->name = strdup(r->f[2]);
-	return nomem(r, sw->name);
+	sw->guid = strdup(gtext);
+	return nomem(r, sw->name) < 0 || nomem(r, sw->guid) < 0 ? -1 : 0;
 }
 
 /* The host settings an earlier apply sets are the destination's from then on: a later
@@ -356,10 +368,10 @@ static int set_range(struct rd *r)
 	if (r->nf != 3 || !smig_mac_parse(r->f[1], &lo) || !smig_mac_parse(r->f[2], &hi) ||
 	    smig_mac_cmp(&lo, &hi) > 0)
 		return bad(r, "a MAC range that is not two MAC addresses in order");
-	h->mac_min = lo;
-	h->mac_max = hi;
-	h->has_mac_range = true;
-	h->mac_range_default = false;
+	(void)h;
+	r->dst->pending_mac_min = lo;
+	r->dst->pending_mac_max = hi;
+	r->dst->pending_mac_range = true;
 	r->dst->host_placed_by = r->pr;
 	return 0;
 }
@@ -432,9 +444,9 @@ static int one_line(void *ctx, size_t lineno, const char *line, size_t len, stru
 	} else if (!strcmp(k, "mac-range")) {
 		rc = set_range(r);
 	} else if (!strcmp(k, "data-root")) {
-		rc = set_path(r, &r->dst->host.data_root);
+		rc = set_path(r, &r->dst->pending_data_root);
 	} else if (!strcmp(k, "vhd-path")) {
-		rc = set_path(r, &r->dst->host.vhd_path);
+		rc = set_path(r, &r->dst->pending_vhd_path);
 	} else if (!strcmp(k, "store")) {
 		rc = set_store(r);
 	} else if (!strcmp(k, "file")) {
@@ -506,8 +518,16 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int smig_prior_overlay(const char *jroot, const char *self_id, struct smig_inventory *dst,
-		       struct smig_err *e)
+static bool listed(char *const *only, const char *name)
+{
+	for (; only && *only; only++)
+		if (!strcmp(*only, name))
+			return true;
+	return false;
+}
+
+int smig_prior_overlay(const char *jroot, const char *self_id, char *const *only,
+		       struct smig_inventory *dst, struct smig_err *e)
 {
 	DIR *d = opendir(jroot);
 	struct dirent *de;
@@ -523,7 +543,8 @@ int smig_prior_overlay(const char *jroot, const char *self_id, struct smig_inven
 	}
 	/* in name order, so every run reads them alike */
 	while ((errno = 0, de = readdir(d))) {
-		if (de->d_name[0] == '.' || (self_id && !strcmp(de->d_name, self_id)))
+		if (de->d_name[0] == '.' || (self_id && !strcmp(de->d_name, self_id)) ||
+		    (only && !listed(only, de->d_name)))
 			continue;
 		if (n == SMIG_PRIOR_MAX_JOURNALS) {
 			smig_err_set(e, SMIG_ERR_UNSUPPORTED, "'%s' holds more than %u journals",
@@ -601,4 +622,42 @@ const struct smig_inv_prior *smig_prior_find_file(const struct smig_inventory *d
 			if (smig_winpath_ntfs_eq(*f, winpath))
 				return &dst->priors[i];
 	return NULL;
+}
+
+int smig_prior_listed(const char *jdir, char ***out, struct smig_err *e)
+{
+	char *path = smig_path_join(jdir, SMIG_PRIOR_FILE, e), *text = NULL;
+	size_t len = 0;
+	int rc = -1;
+
+	*out = NULL;
+	if (!path)
+		return -1;
+	if (smig_file_read(path, SMIG_PRIOR_MAX, NULL, &text, &len, e) < 0) {
+		if (e->kind == SMIG_ERR_IO && e->sys_errno == ENOENT) {
+			smig_err_clear(e);
+			rc = 0;
+		}
+		goto out;
+	}
+	for (char *line = text, *nl; line < text + len; line = nl + 1) {
+		nl = memchr(line, '\n', (size_t)(text + len - line));
+		if (!nl)
+			nl = text + len;
+		*nl = '\0';
+		/* journal names are archive ids: nothing to unescape */
+		if (!strncmp(line, "prior\t", 6) && line[6] && !strchr(line + 6, '%') &&
+		    !strchr(line + 6, '/') && smig_strv_push(out, line + 6, e) < 0)
+			goto out;
+	}
+	/* an empty list still means "only these": none */
+	if (!*out && !(*out = calloc(1, sizeof(char *)))) {
+		smig_err_set(e, SMIG_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	rc = 1;
+out:
+	free(text);
+	free(path);
+	return rc;
 }

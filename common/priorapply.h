@@ -29,9 +29,10 @@
  *   archive   <archive id>
  *   source    <source computer name>
  *   applied   <UTC time, ISO 8601>
+ *   prior     <journal of an earlier apply this one was planned with>
  *   vm        <ID> <name> <startup memory MiB> <virtual processors> <configuration path>
  *   nic       <VM ID> <MAC> static|dynamic <network name or empty>
- *   switch    private|internal|external <name>
+ *   switch    private|internal|external <name> <ID the VMs' adapters refer to>
  *   mac-range <first MAC> <last MAC>
  *   data-root <Windows path>
  *   vhd-path  <Windows path>
@@ -58,14 +59,18 @@ char *smig_prior_record(const struct smig_plan *p, const char *applied_utc, size
 /*
  * Add the records of the earlier applies under `jroot` (DEST/smig-journal) to `dst`, except
  * the journal of archive `self_id` (the archive being applied: its own files are not another
- * migration's). VMs, networks and files already in `dst` are not added twice. Records are
+ * migration's) and, when `only` is not NULL, every journal it does not list. VMs, networks and files already in `dst` are not added twice. Records are
  * kept in dst->priors; a VM or network they add has placed_by set. A journal that is not
  * complete (an apply interrupted) is an error: the destination is half-changed and must be
  * rolled back first. A complete journal without a record (an older smig) adds its files
  * only. Returns 0 or -1.
  */
-int smig_prior_overlay(const char *jroot, const char *self_id, struct smig_inventory *dst,
-		       struct smig_err *e);
+int smig_prior_overlay(const char *jroot, const char *self_id, char *const *only,
+		       struct smig_inventory *dst, struct smig_err *e);
+
+/* The earlier applies the record in journal folder `jdir` lists ("prior" lines): 1 with *out
+ * a NULL-terminated list (possibly empty), 0 when there is no record (*out NULL), -1. */
+int smig_prior_listed(const char *jdir, char ***out, struct smig_err *e);
 
 /* One record (`len` bytes of `text`; `label` names it in messages, `journal` is its journal
  * folder's name) added to dst as smig_prior_overlay() does. */

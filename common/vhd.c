@@ -11,6 +11,7 @@
 
 #include "hostfs.h"
 #include "fileio.h"
+#include "sign.h"
 #include "strbuf.h"
 
 #define SECTOR 512u
@@ -1008,6 +1009,39 @@ out:
 	while (nopen > 0)
 		close(fds[--nopen]);
 	return rc;
+}
+
+int smig_vhd_chain_sha256(const struct smig_vhd_chain *chain, uint8_t out[32],
+			  struct smig_err *e)
+{
+	const size_t step = (size_t)1 << 20;
+	struct smig_sha256 h;
+	uint64_t size, off;
+	unsigned char *buf;
+
+	if (chain->n == 0)
+		return smig_err_set(e, SMIG_ERR_USAGE, "no disk to digest");
+	size = chain->info[0].current_size;
+	buf = malloc(step);
+	if (!buf)
+		return smig_err_nomem(e, "digesting a virtual disk");
+	if (smig_sha256_init(&h, e) < 0) {
+		free(buf);
+		return -1;
+	}
+	for (off = 0; off < size; off += step) {
+		size_t n = size - off < step ? (size_t)(size - off) : step;
+
+		if (smig_vhd_chain_read(chain, off, buf, n, e) < 0) {
+			smig_sha256_abort(&h);
+			free(buf);
+			return -1;
+		}
+		smig_sha256_update(&h, buf, n);
+	}
+	smig_sha256_final(&h, out);
+	free(buf);
+	return 0;
 }
 
 /* ---- writing ---- */

@@ -129,6 +129,15 @@ void smig_vhd_chain_release(struct smig_vhd_chain *chain);
 int smig_vhd_chain_read(const struct smig_vhd_chain *chain, uint64_t offset, void *buf, size_t len,
 			struct smig_err *e);
 
+/*
+ * The SHA-256 of the virtual content of a chain: the current_size bytes its first disk
+ * presents, read through the chain as smig_vhd_chain_read() does (what qemu-img convert to raw
+ * gives). Two chains with this digest present the same sectors to a VM, whatever their
+ * headers and parent locators say: the verification of a re-parented disk compares it.
+ */
+int smig_vhd_chain_sha256(const struct smig_vhd_chain *chain, uint8_t out[32],
+			  struct smig_err *e);
+
 /* Writer (fixtures). Deterministic: everything comes from the spec, no clock, no randomness. */
 struct smig_vhd_spec {
 	enum smig_vhd_type type;

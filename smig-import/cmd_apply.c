@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "destfacts.h"
 #include "fileio.h"
 #include "hive.h"
 #include "manualsteps.h"
@@ -345,9 +346,11 @@ static int write_verification(struct import_session *s, const char *rdir, size_t
 	struct smig_problems verif = {0};
 	struct smig_hostfs *afs = NULL;
 	struct smig_inventory *after = NULL;
+	char *store = smig_path_join(rdir, "InitialStore.xml", e);
 	int rc = -1;
 
-	if (smig_hostopts_read(&s->ho, &afs, &after, e) < 0 ||
+	s->plan->staged_store = store;
+	if (!store || smig_hostopts_read(&s->ho, &afs, &after, e) < 0 ||
 	    smig_postcheck(s->plan, after, s->a.staged, &verif, e) < 0 ||
 	    session_write_report(rdir, "verification", "verification",
 				 "Post-migration verification", facts, nf, &verif, e) < 0)
@@ -358,6 +361,8 @@ static int write_verification(struct import_session *s, const char *rdir, size_t
 	       smig_problems_count(&verif, SMIG_SEV_WARNING), *failures);
 	rc = 0;
 out:
+	s->plan->staged_store = NULL;
+	free(store);
 	smig_problems_release(&verif);
 	smig_inventory_free(after);
 	smig_hostfs_free(afs);
@@ -395,6 +400,19 @@ static int record_placed(const struct import_session *s, const char *jdir, struc
 	text = smig_prior_record(s->plan, when, &len, e);
 	if (text && (path = smig_path_join(jdir, SMIG_PRIOR_FILE, e)))
 		rc = smig_file_write_atomic(path, text, len, 0600, e);
+	free(text);
+	free(path);
+	return rc;
+}
+
+/* The destination as this apply read it, before any change: `report` rebuilds the plan from
+ * it, so it verifies what apply did and not a plan made for the destination as it is later. */
+static int record_dest(const struct import_session *s, const char *jdir, struct smig_err *e)
+{
+	char *text = smig_destfacts_from_inventory(s->dst, NULL, 0, e);
+	char *path = text ? smig_path_join(jdir, RECORDED_FACTS, e) : NULL;
+	int rc = path ? smig_file_write_atomic(path, text, strlen(text), 0600, e) : -1;
+
 	free(text);
 	free(path);
 	return rc;
@@ -500,7 +518,7 @@ static int apply_verified(struct apply_run *r, struct smig_err *e)
 		return fail(e);
 	if (prepare_ops(s, r->jdir, false, &r->j, e) < 0 ||
 	    !(argv = smig_import_opts_argv(&s->io, e)) || record(r->jdir, "options", argv, e) < 0 ||
-	    record_placed(s, r->jdir, e) < 0) {
+	    record_placed(s, r->jdir, e) < 0 || record_dest(s, r->jdir, e) < 0) {
 		smig_strv_free(argv);
 		smig_rm_rf(r->jdir, NULL);
 		return fail(e);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fileio.h"
 #include "hive.h"
 #include "livecheck.h"
 #include "postcheck.h"
@@ -30,8 +31,10 @@ static void report_help(void)
 	printf("Usage: %s report --dest ROOT -p PUB --against ARCHIVE [--state FILE] [options]\n"
 	       "       [--format text|json|html]\n\n"
 	       "The post-migration verification report: re-reads the destination and compares it\n"
-	       "with the archive (cli.md SMIG4001-4011). Without map options, the options the\n"
-	       "apply of this archive recorded in ROOT/smig-journal/ are used. Writes nothing.\n\n"
+	       "with the archive and the plan apply carried out (cli.md SMIG4001-4011): the plan\n"
+	       "is rebuilt from the options and the destination facts that the apply of this\n"
+	       "archive recorded in ROOT/smig-journal/<archive-id>/ (map options given here\n"
+	       "replace the recorded ones). Writes nothing.\n\n"
 	       "  --state FILE  verify the live host instead of its files: FILE is the\n"
 	       "                smig-state.json that migrate.ps1 (or migrate.ps1 -StateOnly) wrote\n"
 	       "                on the running host (docs/live-state.md, docs/verify-live.md)\n\n"
@@ -88,6 +91,26 @@ static int reuse_options(struct import_session *s, struct smig_err *e)
 	return rc;
 }
 
+/* The file-level check: the plan's paths, and the store apply staged in its report folder. */
+static int postcheck_files(struct import_session *s, struct smig_problems *items,
+			   struct smig_err *e)
+{
+	char *rdir = session_report_dir(s, s->a.desc->archive_id);
+	char *store = rdir ? smig_path_join(rdir, "InitialStore.xml", e) : NULL;
+	int rc;
+
+	if (rdir && !store) {
+		free(rdir);
+		return -1;
+	}
+	s->plan->staged_store = store;
+	rc = smig_postcheck(s->plan, s->dst, s->a.staged, items, e);
+	s->plan->staged_store = NULL;
+	free(store);
+	free(rdir);
+	return rc;
+}
+
 /* The file-level check, or with --state the live host's (the state is read first: a
  * malformed file is a one-line error before the archive is staged). */
 static int report_check(struct import_session *s, struct smig_live **live,
@@ -95,12 +118,13 @@ static int report_check(struct import_session *s, struct smig_live **live,
 {
 	if (s->state != NULL && smig_livecheck_load(s->state, live, e) < 0)
 		return -1;
+	s->use_record = true;
 	if (import_archive_open(s->archive, s->pub, NULL, &s->a, e) < 0 ||
 	    (!s->io_given && reuse_options(s, e) < 0) || session_plan(s, e) < 0)
 		return -1;
 	if (*live != NULL)
 		return smig_livecheck(s->plan, *live, items, e);
-	return smig_postcheck(s->plan, s->dst, s->a.staged, items, e);
+	return postcheck_files(s, items, e);
 }
 
 int cmd_report(int argc, char **argv)

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 
 #include "fileio.h"
+#include "postcheck.h"
 #include "scan.h"
 #include "session.h"
 #include "strbuf.h"
@@ -166,12 +167,18 @@ static const char *vm_label(const struct smig_plan_vm *pv)
 	return pv->src->name ? pv->src->name : pv->id;
 }
 
-static int vm_ops(struct prep *x, const struct smig_plan_vm *pv)
+static int vm_ops(struct prep *x, struct smig_plan_vm *pv)
 {
 	const char *name = vm_label(pv);
 	char *what = NULL, *out = NULL;
 	int rc = -1;
 
+	/* what the source chains of the disks to re-parent present, read before any of their
+	 * files is rewritten: the verification compares the placed chains with it */
+	for (size_t k = 0; !x->dry && k < pv->ndisks; k++)
+		if (pv->disks[k].reparent && pv->disks[k].member && pv->disks[k].local &&
+		    smig_postcheck_source_content(x->p, x->s->a.staged, &pv->disks[k], x->e) < 0)
+			return -1;
 	/* disks: base disks before their children, re-parented in staging first */
 	for (size_t k = 0; k < pv->ndisks; k++) {
 		const struct smig_plan_disk *pd = &pv->disks[k];

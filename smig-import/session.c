@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "destfacts.h"
 #include "fileio.h"
 #include "hive.h"
 #include "scan.h"
@@ -166,27 +168,62 @@ usage:
 	return 1;
 }
 
+/* The destination as the apply of the open archive read it, when that apply recorded it. */
+static int read_recorded(struct import_session *s, struct smig_err *e)
+{
+	char *path = smig_asprintf(e, "%s/%s/%s/%s", s->ho.root, JOURNAL_DIR,
+				   s->a.desc->archive_id, RECORDED_FACTS);
+	struct stat st;
+	int rc = -1;
+
+	if (!path)
+		return -1;
+	if (lstat(path, &st) < 0 && (errno == ENOENT || errno == ENOTDIR))
+		rc = 0; /* no record (an apply of an older smig, or none): the plan is rebuilt */
+	else
+		rc = smig_destfacts_read(path, s->ho.root, &s->recorded, NULL, NULL, e);
+	free(path);
+	return rc;
+}
+
 int session_plan(struct import_session *s, struct smig_err *e)
 {
 	smig_plan_free(s->plan);
 	s->plan = NULL;
 	smig_inventory_free(s->dst);
 	s->dst = NULL;
+	smig_inventory_free(s->recorded);
+	s->recorded = NULL;
 	smig_hostfs_free(s->fs);
 	s->fs = NULL;
 	if (smig_hostopts_read(&s->ho, &s->fs, &s->dst, e) < 0)
 		return -1;
+	if (s->use_record && read_recorded(s, e) < 0)
+		return -1;
 	/* what earlier applies of other archives placed is the destination's too, though
 	 * their migrate.ps1 may not have run yet (several sources onto one destination) */
 	{
-		char *jroot = session_journal_root(s, e);
-		int rc = jroot ? smig_prior_overlay(jroot, s->a.desc->archive_id, s->dst, e) : -1;
+		char *jroot = session_journal_root(s, e), *own = NULL, **only = NULL;
+		int rc = jroot ? 0 : -1;
 
+		/* report: the earlier applies this archive's apply was planned with, no others */
+		if (rc == 0 && s->recorded) {
+			own = smig_path_join(jroot, s->a.desc->archive_id, e);
+			rc = own ? smig_prior_listed(own, &only, e) : -1;
+		}
+		if (rc == 0 && s->recorded)
+			rc = 1;  /* a recorded destination without a record: none */
+		else if (rc >= 0)
+			rc = smig_prior_overlay(jroot, s->a.desc->archive_id, only,
+						s->recorded ? s->recorded : s->dst, e);
 		free(jroot);
+		free(own);
+		smig_strv_free(only);
 		if (rc < 0)
 			return -1;
 	}
-	return smig_plan_build(s->a.desc, s->fs, s->dst, &s->io, &s->plan, e);
+	return smig_plan_build(s->a.desc, s->fs, s->recorded ? s->recorded : s->dst, &s->io,
+			       &s->plan, e);
 }
 
 int session_open(struct import_session *s, const char *tmp_parent, struct smig_err *e)
@@ -200,17 +237,40 @@ void session_close(struct import_session *s)
 {
 	smig_plan_free(s->plan);
 	smig_inventory_free(s->dst);
+	smig_inventory_free(s->recorded);
 	smig_hostfs_free(s->fs);
 	import_archive_close(&s->a);
 	smig_import_opts_release(&s->io);
 	s->plan = NULL;
 	s->dst = NULL;
+	s->recorded = NULL;
 	s->fs = NULL;
 }
 
 char *session_journal_root(const struct import_session *s, struct smig_err *e)
 {
 	return smig_path_join(s->ho.root, JOURNAL_DIR, e);
+}
+
+char *session_report_dir(const struct import_session *s, const char *id)
+{
+	char *path, *rec = NULL, *dir = NULL;
+	size_t len = 0;
+
+	if (s->report_dir)
+		return smig_strdup(s->report_dir, NULL);
+	path = smig_asprintf(NULL, "%s/%s/%s/reports", s->ho.root, JOURNAL_DIR, id);
+	if (path && smig_file_read(path, 65536, "report folder record", &rec, &len, NULL) == 0 &&
+	    len > 0) {
+		rec[strcspn(rec, "\n")] = '\0';
+		/* recorded relative to the destination root when it is under it (cmd_apply.c) */
+		if (rec[0] != '\0')
+			dir = rec[0] == '/' ? smig_strdup(rec, NULL) :
+					      smig_path_join(s->ho.root, rec, NULL);
+	}
+	free(path);
+	free(rec);
+	return dir;
 }
 
 char **session_recorded_options(const struct import_session *s, const char *id)
@@ -280,6 +340,9 @@ size_t session_facts(const struct import_session *s, struct smig_report_fact *fa
 	FACT("destination", s->ho.root);
 	FACT("destination computer", s->dst ? s->dst->os.computer_name : NULL);
 	FACT("destination OS", s->dst ? s->dst->os.product_name : NULL);
+	if (s->use_record)
+		FACT("plan", s->recorded ? "as apply recorded it (the destination before apply)"
+			     : "rebuilt from the destination as it is now (no apply record)");
 #undef FACT
 	return n;
 }

@@ -18,6 +18,10 @@
 
 #define JOURNAL_DIR "smig-journal"
 #define REPORTS_DIR "smig-reports"
+/* In an apply's journal folder: the destination as that apply read it before changing
+ * anything (a dest-facts.json document, destfacts.h), from which report rebuilds the plan
+ * apply carried out. */
+#define RECORDED_FACTS "dest-facts.json"
 
 struct import_session {
 	const char *cmd;
@@ -30,8 +34,12 @@ struct import_session {
 	/* opened */
 	struct import_archive a;
 	struct smig_hostfs *fs;
-	struct smig_inventory *dst;
+	struct smig_inventory *dst;   /* the destination as it is now */
 	struct smig_plan *plan;
+	/* report: the destination as apply read it (RECORDED_FACTS), the plan's destination
+	 * when present; NULL = the plan is built from the destination as it is now */
+	struct smig_inventory *recorded;
+	bool use_record;        /* report: build the plan from the apply's record if any */
 };
 
 /* Parse the command line. Returns 0 to go on, else 1 with *code the exit code (help shown,
@@ -41,12 +49,17 @@ int session_parse(struct import_session *s, const char *cmd, int argc, char **ar
 /* Stage and verify the archive under `tmp_parent` (NULL = $TMPDIR), read the destination and
  * build the plan. */
 int session_open(struct import_session *s, const char *tmp_parent, struct smig_err *e);
-/* Read the destination and build the plan for the already opened archive. */
+/* Read the destination and build the plan for the already opened archive. With
+ * s->use_record, the plan is built from the destination as the apply of this archive recorded
+ * it (RECORDED_FACTS, read as hostile input), when that apply left a record. */
 int session_plan(struct import_session *s, struct smig_err *e);
 void session_close(struct import_session *s);
 
 /* "<dest>/smig-journal" and "<dest>/smig-journal/<id>" (malloc'd). */
 char *session_journal_root(const struct import_session *s, struct smig_err *e);
+/* The report folder of the apply of archive `id`: --report-dir, else the one that apply
+ * recorded in its journal (malloc'd), or NULL (none recorded, or ENOMEM). */
+char *session_report_dir(const struct import_session *s, const char *id);
 /* The options recorded by an apply of archive `id` on this destination, as argv, or NULL. */
 char **session_recorded_options(const struct import_session *s, const char *id);
 

@@ -7,10 +7,12 @@
  */
 #include "testutil.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "azman.h"
+#include "strbuf.h"
 #include "winval.h"
 
 #define APP_GUID "11111111-0000-4000-8000-000000000001"
@@ -261,12 +263,137 @@ static void rejects_bad_stores(void **state)
 	free(x);
 }
 
+/* ---- the structural comparison ---- */
+
+static struct smig_azman_store *parsed(const char *doc)
+{
+	struct smig_azman_store *st = NULL;
+	struct smig_err e = SMIG_ERR_INIT;
+
+	assert_int_equal(smig_azman_parse(doc, strlen(doc), "test store", &st, &e), 0);
+	return st;
+}
+
+/* The differences of the base store with `from` replaced by `to` (one edit), joined by "|". */
+static char *diff_after(const char *from, const char *to, size_t *total)
+{
+	char *base = store("2", "0", "1"), *at = strstr(base, from), *edited;
+	struct smig_strbuf joined = SMIG_STRBUF_INIT;
+	struct smig_azman_store *a, *b;
+	struct smig_err e = SMIG_ERR_INIT;
+	char **diffs = NULL;
+
+	assert_non_null(at);
+	edited = tu_fmt("%.*s%s%s", (int)(at - base), base, to, at + strlen(from));
+	a = parsed(base);
+	b = parsed(edited);
+	assert_int_equal(smig_azman_diff(a, b, "the copy", &diffs, total, &e), 0);
+	smig_strbuf_puts(&joined, "");
+	for (size_t i = 0; diffs && diffs[i]; i++) {
+		smig_strbuf_puts(&joined, diffs[i]);
+		smig_strbuf_puts(&joined, "|");
+		free(diffs[i]);
+	}
+	free(diffs);
+	smig_azman_free(a);
+	smig_azman_free(b);
+	free(base);
+	free(edited);
+	return smig_strbuf_take(&joined, NULL);
+}
+
+static void diff_finds_each_kind_of_edit(void **state)
+{
+	size_t total = 9;
+	char *d = NULL;
+
+	(void)state;
+	d = diff_after("<?xml", "<?xml", &total); /* the same store */
+	assert_string_equal(d, "");
+	assert_int_equal(total, 0);
+	/* a role member's SID changed */
+	free(d);
+	d = diff_after("682003330-1001<", "682003330-1999<", &total);
+	assert_int_equal(total, 2);
+	assert_non_null(strstr(d, "role assignment 'Administrator': member "
+				  "S-1-5-21-1004336348-1177238915-682003330-1001 is missing in the copy"));
+	assert_non_null(strstr(d, "682003330-1999 is only in the copy"));
+	/* a scope renamed */
+	free(d);
+	d = diff_after("Name=\"web01\"", "Name=\"web02\"", &total);
+	assert_int_equal(total, 2);
+	assert_non_null(strstr(d, "scope 'web01' is missing in the copy|"));
+	assert_non_null(strstr(d, "scope 'web02' is only in the copy|"));
+	/* a role assignment in a scope renamed */
+	free(d);
+	d = diff_after("Name=\"VM owners\"", "Name=\"VM admins\"", &total);
+	assert_non_null(strstr(d, "role assignment 'VM owners' in scope 'web01' is missing"));
+	assert_non_null(strstr(d, "role assignment 'VM admins' in scope 'web01' is only in"));
+	/* an application-group member dropped: named by the group's name */
+	free(d);
+	d = diff_after("      <AppMemberLink>" GRP_GUID "</AppMemberLink>\n", "", &total);
+	assert_int_equal(total, 1);
+	assert_non_null(strstr(d, "application group 'Operators' is missing in the copy"));
+	/* the role definition a role links to: named by the task's name */
+	free(d);
+	d = diff_after("<TaskLink>" RDEF_GUID "</TaskLink>\n      <Member>S-1-5-32-544",
+		       "<Member>S-1-5-32-544", &total);
+	assert_int_equal(total, 1);
+	assert_non_null(strstr(d, "role definition 'Administrator' is missing in the copy"));
+	/* the application renamed: everything under it is one difference each way */
+	free(d);
+	d = diff_after("Name=\"Hyper-V services\"", "Name=\"Other\"", &total);
+	assert_int_equal(total, 2);
+	assert_non_null(strstr(d, "application 'Hyper-V services' is missing in the copy"));
+	free(d);
+}
+
+static void diff_is_bounded(void **state)
+{
+	struct smig_strbuf sb = SMIG_STRBUF_INIT;
+	struct smig_azman_store *a, *b;
+	struct smig_err e = SMIG_ERR_INIT;
+	char **diffs = NULL;
+	size_t total = 0, n = 0;
+	char *base, *many;
+
+	(void)state;
+	/* 100 extra members on one role: all counted, SMIG_AZMAN_DIFF_MAX listed */
+	for (int i = 0; i < 100; i++) {
+		char m[64];
+
+		snprintf(m, sizeof(m), "<Member>S-1-5-21-1-2-3-%d</Member>", 5000 + i);
+		smig_strbuf_puts(&sb, m);
+	}
+	base = store("2", "0", "1");
+	many = strstr(base, "<Member>S-1-5-32-544</Member>\n      <AppMemberLink>");
+	assert_non_null(many);
+	many = tu_fmt("%.*s%s%s", (int)(many - base), base, smig_strbuf_cstr(&sb), many);
+	a = parsed(base);
+	b = parsed(many);
+	free(base);
+	free(many);
+	assert_int_equal(smig_azman_diff(a, b, "x", &diffs, &total, &e), 0);
+	while (diffs[n])
+		n++;
+	assert_int_equal(n, SMIG_AZMAN_DIFF_MAX);
+	assert_int_equal(total, 100);
+	for (size_t i = 0; i < n; i++)
+		free(diffs[i]);
+	free(diffs);
+	smig_azman_free(a);
+	smig_azman_free(b);
+	smig_strbuf_release(&sb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(parses_interleaved_store),
 		cmocka_unit_test(accepts_any_bom),
 		cmocka_unit_test(rejects_bad_stores),
+		cmocka_unit_test(diff_finds_each_kind_of_edit),
+		cmocka_unit_test(diff_is_bounded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

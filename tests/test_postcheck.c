@@ -24,6 +24,7 @@
 #include "planfix.h"
 #include "postcheck.h"
 #include "strbuf.h"
+#include "vhd.h"
 #include "vmconfig.h"
 
 struct fx {
@@ -611,6 +612,45 @@ static void snapshot_config_missing(void **state)
 
 /* ---- SMIG4005 ---- */
 
+/* A re-parented disk: its file differs from the archive's by design, so what it presents
+ * (its virtual content through its chain) is compared with the source chain's. */
+static void reparented_disk_content(void **state)
+{
+	struct fx *f = *state;
+	struct smig_plan_vm *pv = pvm(f, "web01");
+	const char *subject = "vm:web01/disk:web01_4E6C8B21-0003-4D3F-8A21-6B7C8D9E0F03.avhd";
+	struct smig_plan_disk *pd = NULL;
+	struct smig_err e = SMIG_ERR_INIT;
+
+	for (size_t k = 0; k < pv->ndisks; k++)
+		if (strstr(pv->disks[k].winpath, "0F03.avhd"))
+			pd = &pv->disks[k];
+	assert_non_null(pd);
+	pd->reparent = true;
+	run(f, true);
+	tu_no_failure(&f->items);
+	tu_expect(&f->items, "SMIG4005", subject, SMIG_SEV_PASS,
+	          "re-parented: its virtual content read through its chain has the SHA-256");
+	/* computed before re-parenting (as apply does) or from the archive: the same verdict */
+	assert_int_equal(smig_postcheck_source_content(&f->plan, f->staged, pd, &e), 0);
+	run(f, true);
+	tu_no_failure(&f->items);
+	/* one sector of what it presents rewritten (in the child: the parents are untouched and
+	 * keep their signed hashes) */
+	{
+		unsigned char sec[512];
+
+		memset(sec, 0xa5, sizeof(sec));
+		if (smig_vhd_write(pd->local, 0, sec, sizeof(sec), &e) < 0)
+			fail_msg("%s", e.msg);
+	}
+	run(f, true);
+	tu_only_failure(&f->items, "SMIG4005", subject,
+	                "its virtual content differs from the source's");
+	pd->reparent = false;
+	pd->has_content = false;
+}
+
 static void disk_missing_or_changed(void **state)
 {
 	struct fx *f = *state;
@@ -627,11 +667,10 @@ static void disk_missing_or_changed(void **state)
 	/* without the archive's hashes the change goes unseen: only the info item says so */
 	run(f, false);
 	tu_no_failure(&f->items);
-	/* re-parenting rewrote the header: the hash is not compared, the rest still is */
+	/* a re-parent mark on a disk that has no parent does not lift its hash check */
 	pv->disks[2].reparent = true;
 	run(f, true);
-	tu_no_failure(&f->items);
-	tu_expect(&f->items, "SMIG4005", subject, SMIG_SEV_PASS, "re-parenting rewrote the header");
+	tu_only_failure(&f->items, "SMIG4005", subject, "on the destination but the archive signed");
 	pv->disks[2].reparent = false;
 
 	/* the base disk gone: it is missing, and the chains above it no longer resolve */
@@ -746,6 +785,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(config_missing_or_other_id, setup, teardown),
 	    cmocka_unit_test_setup_teardown(memory_or_processors_changed, setup, teardown),
 	    cmocka_unit_test_setup_teardown(snapshot_config_missing, setup, teardown),
+	    cmocka_unit_test_setup_teardown(reparented_disk_content, setup, teardown),
 	    cmocka_unit_test_setup_teardown(disk_missing_or_changed, setup, teardown),
 	    cmocka_unit_test_setup_teardown(disk_truncated, setup, teardown),
 	    cmocka_unit_test_setup_teardown(drive_not_rewritten, setup, teardown),

@@ -90,7 +90,9 @@ static void test_round_trip(void **state)
 		}
 	assert_true(internal_lab);
 	/* the host settings it sets are the destination's from now on */
-	assert_true(f->dst->host.has_mac_range && !f->dst->host.mac_range_default);
+	assert_true(f->dst->pending_mac_range);
+	assert_int_equal(f->dst->pending_mac_min.b[4], 0x00);
+	assert_int_equal(f->dst->pending_mac_max.b[4], 0x0f);
 	assert_ptr_equal(f->dst->host_placed_by, pr);
 	/* its files, compared as NTFS does */
 	assert_ptr_equal(smig_prior_find_file(f->dst, "d:\\vhd\\WEB01.VHD."), pr);
@@ -140,8 +142,10 @@ static void test_rejects(void **state)
 	    {"vm\t" LAB_WEB01 "\tx\t1\t1\tD:\\x.xml\nnic\t" LAB_WEB01 "\tzz\tstatic\t\n",
 	     "a MAC address that is not one", 5},
 	    {"nic\t" LAB_WEB01 "\t00155D000001\tsometimes\t\n", "neither 'static'", 4},
-	    {"switch\tbridged\tLAN\n", "private, internal or external", 4},
-	    {"switch\tinternal\t\n", "a network without a name", 4},
+	    {"switch\tbridged\tLAN\t" LAB_WEB01 "\n", "private, internal or external", 4},
+	    {"switch\tinternal\t\t" LAB_WEB01 "\n", "a network without a name", 4},
+	    {"switch\tinternal\tLAN\tx\n", "a network ID that is not a GUID", 4},
+	    {"switch\tinternal\tLAN\n", "a 'switch' line needs 3 fields", 4},
 	    {"mac-range\t00155D0000FF\t00155D000000\n", "two MAC addresses in order", 4},
 	    {"file\tD:\\a%2\n", "two hex digits", 4},
 	    {"file\tD:\\a%00b\n", "not UTF-8 text", 4},
@@ -215,7 +219,7 @@ static void test_journal_folder(void **state)
 
 	smig_rm_rf(jroot, NULL);
 	/* no journal folder: nothing was ever applied */
-	assert_int_equal(smig_prior_overlay(jroot, "self", f->dst, &e), 0);
+	assert_int_equal(smig_prior_overlay(jroot, "self", NULL, f->dst, &e), 0);
 	assert_int_equal(f->dst->npriors, 0);
 	assert_int_equal(mkdir(jroot, 0700), 0);
 	put(jroot, "lock", "");
@@ -230,7 +234,7 @@ static void test_journal_folder(void **state)
 		assert_int_equal(mkdir(d, 0700), 0);
 		free(d);
 	}
-	assert_int_equal(smig_prior_overlay(jroot, "self", f->dst, &e), 0);
+	assert_int_equal(smig_prior_overlay(jroot, "self", NULL, f->dst, &e), 0);
 	assert_int_equal(f->dst->npriors, 2);
 	assert_string_equal(f->dst->priors[0].archive_id, "A1");  /* name order */
 	assert_string_equal(f->dst->priors[1].archive_id, "A2");
@@ -254,7 +258,7 @@ static void test_journal_folder(void **state)
 		f->dst = inv;
 	}
 	put(d2, "state", "");
-	assert_int_equal(smig_prior_overlay(jroot, "self", f->dst, &e), -1);
+	assert_int_equal(smig_prior_overlay(jroot, "self", NULL, f->dst, &e), -1);
 	assert_int_equal(e.kind, SMIG_ERR_BLOCKED);
 	assert_non_null(strstr(e.msg, "an interrupted apply of archive b-second"));
 	assert_non_null(strstr(e.msg, "rollback --journal b-second"));

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sign.h"
 #include "vhd.h"
 
 #define MiB (1024u * 1024)
@@ -832,6 +833,77 @@ static void peer_qemu_img(void **state)
 	free(dir);
 }
 
+/* SHA-256 of a file, as sha256sum prints it. */
+static void sha256sum_of(const char *path, char hex[65])
+{
+	char *out = tu_fmt("%s.sum", path);
+	char *txt;
+	size_t len = 0;
+
+	assert_int_equal(tu_sh("sha256sum '%s' > '%s'", path, out), 0);
+	txt = tu_read(out, &len);
+	assert_true(len >= 64);
+	memcpy(hex, txt, 64);
+	hex[64] = '\0';
+	free(txt);
+	free(out);
+}
+
+static void chain_digest_hex(const char *path, char hex[65])
+{
+	struct smig_err e = SMIG_ERR_INIT;
+	struct smig_vhd_chain ch;
+	uint8_t d[32];
+
+	if (smig_vhd_chain_open(path, NULL, NULL, NULL, &ch, &e) < 0 ||
+	    smig_vhd_chain_sha256(&ch, d, &e) < 0)
+		fail_msg("%s", e.msg);
+	smig_vhd_chain_release(&ch);
+	smig_hex(d, 32, hex);
+}
+
+/*
+ * The virtual-content digest (what the verification of a re-parented disk compares) is the
+ * SHA-256 of the raw image: qemu-img convert -O raw of a dynamic disk is the oracle; for a
+ * chain (qemu-img reads a differencing VHD without its parent), the base's raw image with the
+ * children's writes laid over it at their offsets.
+ */
+static void chain_digest_is_raw_sha256(void **state)
+{
+	char hq[65], hs[65];
+	char *raw;
+	struct fam *f;
+	FILE *fp;
+
+	(void)state;
+	if (!tu_have("qemu-img") || !tu_have("sha256sum"))
+		skip();
+	f = fam_new();
+	raw = tu_fmt("%s/base.raw", f->dir);
+	assert_int_equal(tu_sh("qemu-img convert -f vpc -O raw '%s' '%s'", f->base, raw), 0);
+	sha256sum_of(raw, hq);
+	chain_digest_hex(f->base, hs);
+	assert_string_equal(hs, hq);
+	/* the chain c2 -> c1 -> base presents base's bytes with c1's and c2's writes on top */
+	fp = fopen(raw, "r+b");
+	assert_non_null(fp);
+	assert_int_equal(fseek(fp, 2 * MiB, SEEK_SET), 0);
+	assert_int_equal(fwrite(f->c1_data, 1, sizeof(f->c1_data), fp), sizeof(f->c1_data));
+	assert_int_equal(fseek(fp, 2 * MiB + 1024, SEEK_SET), 0);
+	assert_int_equal(fwrite(f->c2_data, 1, sizeof(f->c2_data), fp), sizeof(f->c2_data));
+	assert_int_equal(fclose(fp), 0);
+	sha256sum_of(raw, hq);
+	chain_digest_hex(f->c2, hs);
+	assert_string_equal(hs, hq);
+	/* twin: one byte of c2's data changed changes the digest */
+	f->c2_data[476] ^= 0xff; /* at 2 MiB + 1500, in c2's first sector */
+	put(f->c2, 2 * MiB + 1024, f->c2_data, 512);
+	chain_digest_hex(f->c2, hs);
+	assert_string_not_equal(hs, hq);
+	free(raw);
+	family_free(f);
+}
+
 /* vhdiinfo reads the type, the ids and the parent name smig writes and re-parents. */
 static void peer_vhdiinfo(void **state)
 {
@@ -891,6 +963,7 @@ int main(void)
 		cmocka_unit_test(reparent),
 		cmocka_unit_test(reparent_missing_locator),
 		cmocka_unit_test(peer_qemu_img),
+		cmocka_unit_test(chain_digest_is_raw_sha256),
 		cmocka_unit_test(peer_vhdiinfo),
 	};
 

@@ -99,6 +99,11 @@ check "its migrate.ps1 shares 'External LAN' (created only when missing)" \
 ps2012_check "migrate.ps1 of the consolidated destination" "$r3/migrate.ps1"
 check "both sources' web01 configurations are on the destination" \
   bash -c 'ls "$1"/D/Hyper-V/Virtual\ Machines/6F0B2E9A-41C3-4B8E-9E5B-1D2C3A4B5C01.xml "$1"/D/Hyper-V/Virtual\ Machines/6F0B2E9A-41C9-4B8E-9E5B-1D2C3A4B5C01.xml' _ "$T/dest"
+# report plans as each apply did: the third with the first beside it, the first alone
+expect_exit 0 "report of the third agrees with its apply" "$IMPORT" report --dest "$T/dest" -p "$T/k.pub" --against "$T/a3.smig"
+expect_exit 0 "report of the first is not changed by the third" "$IMPORT" report --dest "$T/dest" -p "$T/k.pub" --against "$T/a1.smig"
+check "the third's record lists the first as its prior" \
+  bash -c 'grep -q "^prior	$(basename "$(dirname "$2")")$" "$1"/dest/smig-journal/*/placed' _ "$T" "$rec"
 # the first archive again, onto a destination that now holds the third: it is its own
 expect_exit 0 "the first archive again: already applied, nothing to do" "$IMPORT" apply -p "$T/k.pub" "$T/a1.smig" --dest "$T/dest" "${maps[@]}"
 
