@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "regmap.h"
 #include "strbuf.h"
 #include "winval.h"
 
@@ -1596,6 +1597,11 @@ static void azman_section(struct w *w)
 		return;
 	}
 	kv(w, "File", az->path);
+	key(w, "Location");
+	raw(w, az->path && smig_streq_ci(az->path, SMIG_HYPERV_STORE_WIN)
+		   ? "the default file"
+		   : "not the default file (another tool may manage it)");
+	end(w);
 	key(w, "Size");
 	size_val(w, az->size);
 	end(w);
@@ -1607,8 +1613,12 @@ static void azman_section(struct w *w)
 	key(w, "Scopes");
 	strv_val(w, az->scopes, ", ", "none");
 	end(w);
-	key(w, "Differs from default");
-	raw(w, az->customised ? "yes" : "no");
+	key(w, "Customised");
+	if (az->customised)
+		lit(w, "yes: %zu difference%s from a default store (below)",
+		    strv_count(az->differences), strv_count(az->differences) == 1 ? "" : "s");
+	else
+		raw(w, "no: the contents of a default store");
 	end(w);
 	kv_close(w);
 	if (az->nroles) {

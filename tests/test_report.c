@@ -462,7 +462,8 @@ static void inventory_text(void **state)
 	find_after(
 	    t, "    Administrator (application)\n      S-1-5-32-544 (BUILTIN\\Administrators)\n",
 	    0);
-	find_after(t, "  Differs from default      yes\n", 0);
+	find_after(t, "  Location                  the default file\n", 0);
+	find_after(t, "  Customised                yes: 1 difference from a default store (below)\n", 0);
 	find_after(t, "250 rules on the host: 1 for Hyper-V, 1 other user-defined.", 0);
 	find_after(t, "present and CUSTOMISED", 0);
 	/* manual steps: the action and the PowerShell, its second line indented */
