@@ -1014,6 +1014,36 @@ static const char *keyname_or_default(const char *k)
 	return k && *k ? k : "smig";
 }
 
+/* The bytes of the checksum list and its signature, before any digest is known: their lengths
+ * do not depend on the digests, so a list of the same names with zero digests, signed, has
+ * them. */
+static int signed_tail(const struct smig_export *x, const struct smig_seckey *sec,
+                       const char *keyname, size_t *tail, struct smig_err *e)
+{
+	struct smig_sumentry *sums = calloc(x->n + 1, sizeof(*sums));
+	char *list = NULL, *sig = NULL;
+	size_t listlen = 0, siglen = 0, i;
+	int rc = -1;
+
+	if (sums == NULL)
+		return smig_err_nomem(e, "writing the archive");
+	sums[0].name = DESCRIPTOR_NAME;
+	for (i = 0; i < x->n; i++)
+		sums[i + 1].name = x->m[i].name;
+	list = smig_sumlist_build(sums, x->n + 1, &listlen, e);
+	if (list == NULL ||
+	    smig_sign_embedded(sec, keyname_or_default(keyname), list, listlen, &sig, &siglen, e) <
+	        0)
+		goto out;
+	*tail = listlen + siglen;
+	rc = 0;
+out:
+	free(sums);
+	free(list);
+	free(sig);
+	return rc;
+}
+
 int smig_export_write(struct smig_export *x, const char *path, enum smig_compress c, int threads,
                       bool force, const struct smig_seckey *sec, const char *keyname,
                       smig_export_progress_fn fn, void *ctx, size_t *members, struct smig_err *e)
@@ -1022,7 +1052,7 @@ int smig_export_write(struct smig_export *x, const char *path, enum smig_compres
 	struct smig_sumentry *sums = NULL;
 	struct stat st;
 	char id[37], created[32], *desc = NULL, *list = NULL, *sig = NULL;
-	size_t desclen = 0, listlen = 0, siglen = 0, i, ns = 0;
+	size_t desclen = 0, listlen = 0, siglen = 0, tail = 0, i, ns = 0;
 	int64_t now = (int64_t)time(NULL);
 	int rc = -1;
 
@@ -1049,7 +1079,12 @@ int smig_export_write(struct smig_export *x, const char *path, enum smig_compres
 	}
 	x->fn = fn;
 	x->ctx = ctx;
-	x->write_total = x->total + desclen;
+	/* everything the writer counts: descriptor, payload, checksum list and signature */
+	if (signed_tail(x, sec, keyname, &tail, e) < 0) {
+		log_item(x, "signature", NULL, SMIG_ARCHIVE_SIG, false, e, "%s", e->msg);
+		goto out;
+	}
+	x->write_total = x->total + desclen + tail;
 	if (smig_archive_writer_open(path, c, threads, force, &w, e) < 0) {
 		log_item(x, "archive", NULL, path, false, e, "%s", e->msg);
 		goto out;
@@ -1094,8 +1129,14 @@ int smig_export_write(struct smig_export *x, const char *path, enum smig_compres
 	list = smig_sumlist_build(sums, ns, &listlen, e);
 	if (list == NULL ||
 	    smig_sign_embedded(sec, keyname_or_default(keyname), list, listlen, &sig, &siglen, e) <
-	        0 ||
-	    smig_archive_add_buffer(w, SMIG_ARCHIVE_SUMS, list, listlen, now, NULL, e) < 0 ||
+	        0) {
+		log_item(x, "signature", NULL, SMIG_ARCHIVE_SIG, false, e, "%s", e->msg);
+		goto out;
+	}
+	/* planned from the same names, so the same lengths; should they differ, the total
+	 * follows, so that done never passes it */
+	x->write_total = x->total + desclen + listlen + siglen;
+	if (smig_archive_add_buffer(w, SMIG_ARCHIVE_SUMS, list, listlen, now, NULL, e) < 0 ||
 	    smig_archive_add_buffer(w, SMIG_ARCHIVE_SIG, sig, siglen, now, NULL, e) < 0) {
 		log_item(x, "signature", NULL, SMIG_ARCHIVE_SIG, false, e, "%s", e->msg);
 		goto out;

@@ -155,7 +155,12 @@ lines = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
 assert lines, "no progress lines"
 for p in lines:
     assert set(p) == {"bytes", "total", "member"}, p
-assert lines[-1]["bytes"] >= lines[-1]["total"] > 0
+# the total accounts for every byte counted (descriptor, members, checksum list, signature):
+# no line passes it, and a finished export ends exactly on it
+for p in lines:
+    assert 0 <= p["bytes"] <= p["total"], p
+assert lines[-1]["bytes"] == lines[-1]["total"] > 0, lines[-1]
+assert lines[-1]["member"] == "smig/SHA256.sig", lines[-1]
 EOF
 
 # ---- exit codes, and no partial archive after a failure ----
