@@ -928,11 +928,17 @@ int smig_export_plan(struct smig_export *x, struct smig_hostfs *fs,
 	}
 	if (vmc && select_vms(x, o, sel, e) < 0)
 		goto out;
-	/* an archive never silently misses a VM: a broken one fails unless deselected */
+	/* an archive never silently misses a VM: a broken one fails unless deselected; one on a
+	 * drive the map lacks fails with the drive named, as the inventory says it */
 	for (i = 0; vmc && i < inv->nvms; i++) {
 		const struct smig_inv_vm *vm = &inv->vms[i];
 		if (!sel[i] || vm->error == NULL)
 			continue;
+		for (k = 0; vm->unmapped_drive && k < inv->nunmapped; k++)
+			if (inv->unmapped[k].letter == vm->unmapped_drive) {
+				smig_err_set(e, SMIG_ERR_USAGE, "%s", inv->unmapped[k].message);
+				goto out;
+			}
 		smig_err_set(e, SMIG_ERR_FORMAT,
 		             "VM '%s' (%s) cannot be exported: %s (select the other VMs with --vm "
 		             "to leave it out)",

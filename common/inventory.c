@@ -374,6 +374,12 @@ void smig_inventory_free(struct smig_inventory *inv)
 		free_vm(&inv->vms[i]);
 	free(inv->vms);
 	strv_free(inv->drive_letters);
+	for (i = 0; i < inv->nunmapped; i++) {
+		strv_free(inv->unmapped[i].paths);
+		strv_free(inv->unmapped[i].vm_paths);
+		free(inv->unmapped[i].message);
+	}
+	free(inv->unmapped);
 	smig_problems_release(&inv->problems);
 	free(inv);
 }

@@ -192,6 +192,17 @@ struct smig_inv_vm {
 	bool saved_state;
 	char **state_files;   /* NULL-terminated */
 	char **stale_avhds;   /* .avhd next to the disks that no configuration names */
+	char unmapped_drive;  /* its configuration or a disk is on this unmapped drive, or 0 */
+};
+
+/* A drive the host uses (its settings, a registration link, a disk) that the drive map does not
+ * have: said once, as `message`, rather than as each path that cannot be resolved. */
+struct smig_inv_unmapped {
+	char letter;          /* upper case */
+	char **paths;         /* the host settings' paths on it (VM path, VHD path), in order */
+	char **vm_paths;      /* VM configurations and disks on it (NULL-terminated) */
+	char *message;        /* "drive D: is used by the host (D:\Hyper-V, D:\VHD) but not
+				* mapped: pass --drive D=DIR" */
 };
 
 struct smig_inventory {
@@ -213,6 +224,8 @@ struct smig_inventory {
 	struct smig_inv_vm *vms;
 	size_t nvms;
 	char **drive_letters; /* MountedDevices letters (informational) */
+	struct smig_inv_unmapped *unmapped; /* drives used but not mapped */
+	size_t nunmapped;
 	struct smig_problems problems; /* notes, warnings and per-item errors */
 };
 

@@ -16,8 +16,76 @@
 #include "fileio.h"
 #include "regmap.h"
 #include "scan.h"
+#include "strbuf.h"
 #include "vhd.h"
 #include "vmconfig.h"
+
+/* ---- drives used but not mapped ---- */
+
+/* `winpath`, used by the host setting (vm NULL) or by `vm`, is on a drive the map does not
+ * have: remember it under that drive, once. Returns the letter, or 0 when the path's drive is
+ * mapped (or it is no drive path). */
+static char note_unmapped(struct smig_scan *s, const char *winpath, struct smig_inv_vm *vm)
+{
+	struct smig_inventory *inv = s->inv;
+	struct smig_inv_unmapped *u = NULL;
+	char letter = smig_hostfs_unmapped_drive(s->fs, winpath);
+	char ***list;
+	size_t i;
+
+	if (letter == 0)
+		return 0;
+	for (i = 0; i < inv->nunmapped && u == NULL; i++)
+		if (inv->unmapped[i].letter == letter)
+			u = &inv->unmapped[i];
+	if (u == NULL) {
+		u = smig_vec_add(&inv->unmapped, &inv->nunmapped, sizeof(*u), s->e);
+		if (u == NULL)
+			return 0;
+		u->letter = letter;
+	}
+	if (vm && vm->unmapped_drive == 0)
+		vm->unmapped_drive = letter;
+	list = vm ? &u->vm_paths : &u->paths;
+	for (i = 0; *list && (*list)[i]; i++)
+		if (smig_streq_ci((*list)[i], winpath))
+			return letter;
+	smig_strv_push(list, winpath, s->e);
+	return letter;
+}
+
+/* The one sentence per unmapped drive, recorded once: an error when VMs are on it (they would
+ * be missing), a warning when only the host's settings name it. */
+static int say_unmapped(struct smig_scan *s)
+{
+	size_t i, k;
+
+	for (i = 0; i < s->inv->nunmapped; i++) {
+		struct smig_inv_unmapped *u = &s->inv->unmapped[i];
+		struct smig_strbuf what = SMIG_STRBUF_INIT;
+		size_t nvm = smig_strv_len(u->vm_paths);
+
+		for (k = 0; u->paths && u->paths[k]; k++)
+			smig_strbuf_printf(&what, "%s%s", k ? ", " : "", u->paths[k]);
+		if (k == 0 && nvm)
+			smig_strbuf_printf(&what, "%s%s", u->vm_paths[0],
+					   nvm > 1 ? " and other VM files" : "");
+		if (smig_strbuf_check(&what, s->e) < 0) {
+			smig_strbuf_release(&what);
+			return -1;
+		}
+		u->message = smig_asprintf(s->e,
+					   "drive %c: is used by the host (%s) but not mapped: pass "
+					   "--drive %c=DIR",
+					   u->letter, what.buf ? what.buf : "", u->letter);
+		smig_strbuf_release(&what);
+		if (u->message == NULL ||
+		    smig_scan_note(s, "", nvm ? SMIG_SEV_ERROR : SMIG_SEV_WARNING, "host", "%s",
+				   u->message) < 0)
+			return -1;
+	}
+	return 0;
+}
 
 /* ---- disk chains ---- */
 
@@ -230,7 +298,17 @@ static int scan_drives(struct smig_scan *s, struct smig_inv_vm *vm, const struct
 			continue;
 		}
 		if (smig_hostfs_resolve(s->fs, dr->pathname, &local, &e2) < 0) {
-			smig_scan_note(s, "", SMIG_SEV_ERROR, subject, "virtual hard disk: %s", e2.msg);
+			char letter = store ? note_unmapped(s, dr->pathname, vm) : 0;
+
+			/* an unmapped drive is said once for the host (say_unmapped) */
+			if (letter)
+				smig_scan_note(s, "", SMIG_SEV_ERROR, subject,
+					       "virtual hard disk '%s' is on drive %c:, which is not "
+					       "mapped",
+					       dr->pathname, letter);
+			else
+				smig_scan_note(s, "", SMIG_SEV_ERROR, subject,
+					       "virtual hard disk: %s", e2.msg);
 			*fatal = true;
 			continue;
 		}
@@ -543,6 +621,11 @@ static void scan_vm(struct smig_scan *s, const char *reg_local, const char *stem
 	vm->current_parent = -1;
 	snprintf(subject, sizeof(subject), "vm:%s", stem);
 	if (smig_hostfs_registration_target(s->fs, reg_local, roots, nroots, &target, &how, &e2) < 0) {
+		char *link = NULL;
+
+		if (smig_hostfs_registration_unmapped(s->fs, reg_local, &link, s->e))
+			note_unmapped(s, link, vm);
+		free(link);
 		vm->name = smig_strdup(stem, s->e);
 		vm->error = smig_strdup(e2.msg, s->e);
 		smig_scan_note(s, "", SMIG_SEV_ERROR, subject, "%s", e2.msg);
@@ -639,6 +722,8 @@ int smig_vmscan_read(struct smig_scan *s)
 		return 0;
 	}
 	s->inv->hyperv = true;
+	note_unmapped(s, s->inv->host.data_root, NULL);
+	note_unmapped(s, s->inv->host.vhd_path, NULL);
 	if (s->inv->host.data_root &&
 	    smig_hostfs_resolve(s->fs, s->inv->host.data_root, &dataroot, &e2) == 0)
 		roots[nroots++] = dataroot;
@@ -675,6 +760,7 @@ int smig_vmscan_read(struct smig_scan *s)
 	if (s->inv->nvms > 1)
 		qsort(s->inv->vms, s->inv->nvms, sizeof(*s->inv->vms), cmp_vm);
 	find_stale_avhds(s);
+	(void)say_unmapped(s); /* fails only as s->e says */
 	/* ports no VM uses (A37) */
 	for (i = 0; i < s->inv->nswitches; i++) {
 		const struct smig_inv_switch *sw = &s->inv->switches[i];

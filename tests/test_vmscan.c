@@ -1,7 +1,7 @@
 /*
  * test_vmscan.c - the VM half of the inventory: registration links that cannot be
  * followed, missing snapshot files, a missing base disk (broken chain) and a VHD path on an
- * unmapped drive; each flags only the VM concerned.
+ * unmapped drive; each flags only the VM concerned. A drive used but not mapped is said once.
  */
 #include "testutil.h"
 
@@ -77,10 +77,75 @@ static void unmapped_drive_and_missing_snapshot(void **state)
 	/* the fallback search finds sql01's configuration under D:\Hyper-V? no: it lives in
 	 * D:\Hyper-V\sql01, which is not a search root, so the VM is flagged, not guessed */
 	assert_non_null(by_id(inv, SQL01)->error);
+	/* E: is said once, with the path that needs it; the VM's own error names no link as
+	 * merely "unresolvable" */
+	assert_int_equal(inv->nunmapped, 1);
+	assert_int_equal(inv->unmapped[0].letter, 'E');
+	assert_string_equal(inv->unmapped[0].message,
+			    "drive E: is used by the host (E:\\VMs\\Virtual Machines\\" SQL01
+			    ".xml) but not mapped: pass --drive E=DIR");
+	assert_int_equal(by_id(inv, SQL01)->unmapped_drive, 'E');
+	assert_int_equal(by_id(inv, WEB01)->unmapped_drive, 0);
+	assert_non_null(strstr(by_id(inv, SQL01)->error, "on unmapped drive E:"));
 	smig_inventory_free(inv);
 	tu_rmtree(dir);
 	free(snap);
 	free(reg);
+	free(host);
+	free(dir);
+}
+
+static size_t count_noted(const struct smig_inventory *inv, const char *needle)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < inv->problems.count; i++)
+		if (strstr(inv->problems.items[i].message, needle))
+			n++;
+	return n;
+}
+
+/* A C: root given without its D: drive: the drive is named once, with the host's paths on it;
+ * twin: the same C: root with --drive D=DIR has nothing unmapped. */
+static void c_root_without_d(void **state)
+{
+	char *dir = tu_mkdtemp(), *host = tu_fmt("%s/h", dir), *croot = tu_fmt("%s/C", host);
+	char *droot = tu_fmt("%s/D", host);
+	const char *want = "drive D: is used by the host (D:\\Hyper-V, D:\\VHD) but not mapped: "
+			   "pass --drive D=DIR";
+	struct smig_err e = SMIG_ERR_INIT;
+	struct smig_hostfs *fs = NULL;
+	struct smig_inventory *inv;
+	size_t i;
+
+	(void)state;
+	tu_build_example("lab-2008r2", host);
+	inv = tu_read_host(croot);
+	assert_int_equal(inv->nunmapped, 1);
+	assert_int_equal(inv->unmapped[0].letter, 'D');
+	assert_string_equal(inv->unmapped[0].message, want);
+	assert_int_equal(count_noted(inv, want), 1);
+	assert_int_equal(count_noted(inv, "unresolvable"), 0);
+	for (i = 0; i < inv->problems.count; i++)
+		if (strcmp(inv->problems.items[i].message, want) == 0)
+			assert_int_equal(inv->problems.items[i].severity, SMIG_SEV_ERROR);
+	assert_int_equal(by_id(inv, WEB01)->unmapped_drive, 'D');
+	assert_int_equal(by_id(inv, SQL01)->unmapped_drive, 'D');
+	assert_non_null(by_id(inv, WEB01)->error);
+	smig_inventory_free(inv);
+
+	assert_int_equal(smig_hostfs_open(croot, &fs, &e), 0);
+	assert_int_equal(smig_hostfs_map_drive(fs, 'D', droot, &e), 0);
+	assert_int_equal(smig_inventory_read(fs, croot, NULL, &inv, &e), 0);
+	assert_int_equal(inv->nunmapped, 0);
+	assert_null(by_id(inv, WEB01)->error);
+	assert_int_equal(by_id(inv, WEB01)->unmapped_drive, 0);
+	assert_int_equal(count_noted(inv, "not mapped"), 0);
+	smig_inventory_free(inv);
+	smig_hostfs_free(fs);
+	tu_rmtree(dir);
+	free(droot);
+	free(croot);
 	free(host);
 	free(dir);
 }
@@ -90,6 +155,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(broken_chain_flags_only_that_vm),
 		cmocka_unit_test(unmapped_drive_and_missing_snapshot),
+		cmocka_unit_test(c_root_without_d),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
