@@ -268,6 +268,7 @@ static void free_vm(struct smig_inv_vm *vm)
 		free(vm->nics[i].mac);
 		free(vm->nics[i].switch_guid);
 		free(vm->nics[i].switch_name);
+		free(vm->nics[i].switch_alt_name);
 		free(vm->nics[i].port_guid);
 	}
 	free(vm->nics);
@@ -554,12 +555,13 @@ static json_t *vm_json(const struct smig_inv_vm *vm)
 	}
 	for (i = 0; i < vm->nnics; i++) {
 		const struct smig_inv_nicvm *n = &vm->nics[i];
-		json_array_append_new(nics, json_pack("{s:o,s:b,s:o,s:b,s:b,s:o,s:o,s:o,s:I}",
+		json_array_append_new(nics, json_pack("{s:o,s:b,s:o,s:b,s:b,s:o,s:o,s:o,s:o,s:I}",
 						      "name", jstr(n->name), "legacy", n->legacy,
 						      "mac", jstr(n->mac), "static", n->mac_static,
 						      "connected", n->connected, "switch",
 						      jstr(n->switch_guid), "switch_name",
-						      jstr(n->switch_name), "port",
+						      jstr(n->switch_name), "switch_alt_name",
+						      jstr(n->switch_alt_name), "port",
 						      jstr(n->port_guid), "vlan",
 						      (json_int_t)n->vlan));
 	}

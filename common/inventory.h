@@ -157,6 +157,9 @@ struct smig_inv_nicvm {
 	char *mac;            /* "00-15-5D-.." */
 	char *switch_guid, *switch_name, *port_guid;
 	uint32_t vlan;
+	char *switch_alt_name; /* the switch's name as the configuration recorded it
+				* (AltSwitchName, 2012+), NULL if absent: names a switch the
+				* host does not have */
 };
 
 struct smig_inv_snapshot {

@@ -1338,7 +1338,18 @@ static void nic_vm_val(struct w *w, const struct smig_inv_nicvm *n)
 	raw(w, n->mac_static ? " (static)" : " (dynamic)");
 	if (n->switch_name || n->switch_guid) {
 		raw(w, ", network ");
-		str(w, n->switch_name ? n->switch_name : n->switch_guid);
+		if (n->switch_name) {
+			str(w, n->switch_name);
+		} else if (n->switch_alt_name) {
+			/* a switch the host does not have: its recorded name, then its GUID */
+			str(w, n->switch_alt_name);
+			raw(w, " (");
+			str(w, n->switch_guid);
+			raw(w, ", not on this host)");
+		} else {
+			str(w, n->switch_guid);
+			raw(w, " (not on this host)");
+		}
 		if (!n->connected)
 			raw(w, " (not connected)");
 	} else {

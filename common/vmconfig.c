@@ -697,6 +697,7 @@ static int read_nic(struct pctx *c, xmlNodePtr dev, bool legacy, const char *nod
 	nic->legacy = legacy;
 	if (get_str_or_empty(c, dev, "FriendlyName", &nic->friendly_name) < 0 ||
 	    get_str_or_empty(c, dev, "SwitchName", &nic->switch_id) < 0 ||
+	    get_str_or_empty(c, dev, "Connection/AltSwitchName", &nic->switch_alt_name) < 0 ||
 	    get_str_or_empty(c, dev, "PortName", &nic->port_id) < 0 ||
 	    get_str_or_empty(c, dev, "MacAddress", &nic->mac) < 0 ||
 	    get_bool(c, dev, "MacAddressIsStatic", &nic->mac_static) < 0)
@@ -1092,6 +1093,7 @@ void smig_vmconfig_free(struct smig_vmconfig *cfg)
 		free(cfg->nics[i].friendly_name);
 		free(cfg->nics[i].mac);
 		free(cfg->nics[i].switch_id);
+		free(cfg->nics[i].switch_alt_name);
 		free(cfg->nics[i].port_id);
 		free(cfg->nics[i].node);
 	}

@@ -57,6 +57,8 @@ struct smig_vm_nic {
 	char *mac;              /* "00-15-5D-01-07-DC", or the raw text when unparsable */
 	bool mac_valid, mac_static, connected;
 	char *switch_id;        /* raw SwitchName ("" = not connected) */
+	char *switch_alt_name;  /* Connection/AltSwitchName: the switch's friendly name as the
+				 * configuration recorded it (2012+), "" if absent */
 	char *port_id;          /* raw PortName, may be "" */
 	char *node;             /* device node GUID, lower case, no braces */
 };

@@ -367,7 +367,14 @@ static void scan_nics(struct smig_scan *s, struct smig_inv_vm *vm, const struct 
 					sw->ports[p].vm_id = smig_strdup(vm->id, s->e);
 				}
 			}
-			if (n->switch_name == NULL)
+			if (c->switch_alt_name && c->switch_alt_name[0])
+				n->switch_alt_name = smig_strdup(c->switch_alt_name, s->e);
+			/* the name the configuration kept says which network it was */
+			if (n->switch_name == NULL && n->switch_alt_name)
+				smig_scan_note(s, "", SMIG_SEV_WARNING, subject,
+					       "connected to virtual network '%s' (%s), which does not exist on the host",
+					       n->switch_alt_name, c->switch_id);
+			else if (n->switch_name == NULL)
 				smig_scan_note(s, "", SMIG_SEV_WARNING, subject,
 					       "connected to virtual network %s, which does not exist on the host",
 					       c->switch_id);

@@ -111,6 +111,7 @@ static void check_sample_model(const struct smig_vmconfig *c)
 	assert_false(c->nics[0].mac_static);
 	assert_true(c->nics[0].connected);
 	assert_string_equal(c->nics[0].switch_id, SWITCH);
+	assert_string_equal(c->nics[0].switch_alt_name, "Virtual External Switch");
 	assert_string_equal(c->nics[0].port_id, "87279691-8C7B-4C18-A0CB-52B86BD450D5");
 	assert_string_equal(c->nics[0].friendly_name, "Network Adapter");
 	assert_string_equal(c->nics[0].node, "55225880-49c0-4438-9ce2-5a01402fd8cb");
@@ -750,6 +751,8 @@ static void generated_fixture(void **state)
 			assert_true(n->connected);
 			assert_string_equal(n->switch_id, SWITCH);
 		}
+		/* a 2008 R2 configuration has no Connection node: no recorded switch name */
+		assert_string_equal(n->switch_alt_name, "");
 	}
 	assert_true(c->nics[0].legacy != c->nics[1].legacy);
 	assert_int_equal(c->nsnapshots, 2);
