@@ -37,6 +37,9 @@ enum smig_drive_kind {
 };
 
 enum smig_ctrl_kind { SMIG_CTRL_IDE, SMIG_CTRL_SCSI, SMIG_CTRL_FLOPPY };
+/* "IDE", "SCSI", "Floppy": the controller part of a drive slot's name ("IDE 1:0"), as reports,
+ * subjects and messages write it; "?" for a value outside the enum. */
+const char *smig_vmconfig_ctrl_name(enum smig_ctrl_kind k);
 
 struct smig_vm_drive {
 	enum smig_ctrl_kind ctrl_kind;

@@ -212,19 +212,6 @@ static int add_chain(struct smig_scan *s, struct smig_inv_vm *vm, const char *lo
 
 /* ---- drives and NICs of one configuration ---- */
 
-static const char *ctrl_name(enum smig_ctrl_kind k)
-{
-	switch (k) {
-	case SMIG_CTRL_IDE:
-		return "IDE";
-	case SMIG_CTRL_SCSI:
-		return "SCSI";
-	case SMIG_CTRL_FLOPPY:
-		return "Floppy";
-	}
-	return "?";
-}
-
 /*
  * Resolve the drives of `cfg` into `vm` (when `store` is true, the drives are recorded on
  * the VM; snapshots only contribute disks). Returns the index of the first VHD's leaf disk
@@ -247,7 +234,7 @@ static int scan_drives(struct smig_scan *s, struct smig_inv_vm *vm, const struct
 			d = smig_vec_add(&vm->drives, &vm->ndrives, sizeof(*d), s->e);
 			if (d == NULL)
 				return -1;
-			d->slot = smig_asprintf(s->e, "%s %d:%d", ctrl_name(dr->ctrl_kind),
+			d->slot = smig_asprintf(s->e, "%s %d:%d", smig_vmconfig_ctrl_name(dr->ctrl_kind),
 						dr->controller, dr->slot);
 			d->pathname = smig_strdup(dr->pathname ? dr->pathname : "", s->e);
 			d->disk = -1;
@@ -276,7 +263,7 @@ static int scan_drives(struct smig_scan *s, struct smig_inv_vm *vm, const struct
 			smig_scan_note(s, "", SMIG_SEV_ERROR, subject,
 				       "drive %s %d:%d names '%s', a path with a '.' or '..' "
 				       "component or a reserved device name: refused",
-				       ctrl_name(dr->ctrl_kind), dr->controller, dr->slot,
+				       smig_vmconfig_ctrl_name(dr->ctrl_kind), dr->controller, dr->slot,
 				       dr->pathname);
 			*fatal = true;
 			continue;
@@ -293,7 +280,7 @@ static int scan_drives(struct smig_scan *s, struct smig_inv_vm *vm, const struct
 			continue;
 		if (dr->pathname == NULL || dr->pathname[0] == '\0') {
 			smig_scan_note(s, "", SMIG_SEV_WARNING, subject,
-				       "hard disk drive %s %d:%d has no path", ctrl_name(dr->ctrl_kind),
+				       "hard disk drive %s %d:%d has no path", smig_vmconfig_ctrl_name(dr->ctrl_kind),
 				       dr->controller, dr->slot);
 			continue;
 		}
