@@ -940,11 +940,17 @@ int smig_export_plan(struct smig_export *x, struct smig_hostfs *fs,
 		if (strv_add(&x->features, &n, vmf->id, e) < 0)
 			goto out;
 	}
-	/* an archive never silently misses a VM: a broken one fails unless deselected */
+	/* an archive never silently misses a VM: a broken one fails unless deselected; one on a
+	 * drive the map lacks fails with the drive named, as the inventory says it */
 	for (i = 0; vmc && i < inv->nvms; i++) {
 		const struct smig_inv_vm *vm = &inv->vms[i];
 		if (!sel[i] || vm->error == NULL)
 			continue;
+		for (k = 0; vm->unmapped_drive && k < inv->nunmapped; k++)
+			if (inv->unmapped[k].letter == vm->unmapped_drive) {
+				smig_err_set(e, SMIG_ERR_USAGE, "%s", inv->unmapped[k].message);
+				goto out;
+			}
 		smig_err_set(e, SMIG_ERR_FORMAT,
 		             "VM '%s' (%s) cannot be exported: %s (select the other VMs with --vm "
 		             "to leave it out)",
@@ -1029,6 +1035,36 @@ static const char *keyname_or_default(const char *k)
 	return k && *k ? k : "smig";
 }
 
+/* The bytes of the checksum list and its signature, before any digest is known: their lengths
+ * do not depend on the digests, so a list of the same names with zero digests, signed, has
+ * them. */
+static int signed_tail(const struct smig_export *x, const struct smig_seckey *sec,
+                       const char *keyname, size_t *tail, struct smig_err *e)
+{
+	struct smig_sumentry *sums = calloc(x->n + 1, sizeof(*sums));
+	char *list = NULL, *sig = NULL;
+	size_t listlen = 0, siglen = 0, i;
+	int rc = -1;
+
+	if (sums == NULL)
+		return smig_err_nomem(e, "writing the archive");
+	sums[0].name = DESCRIPTOR_NAME;
+	for (i = 0; i < x->n; i++)
+		sums[i + 1].name = x->m[i].name;
+	list = smig_sumlist_build(sums, x->n + 1, &listlen, e);
+	if (list == NULL ||
+	    smig_sign_embedded(sec, keyname_or_default(keyname), list, listlen, &sig, &siglen, e) <
+	        0)
+		goto out;
+	*tail = listlen + siglen;
+	rc = 0;
+out:
+	free(sums);
+	free(list);
+	free(sig);
+	return rc;
+}
+
 int smig_export_write(struct smig_export *x, const char *path, enum smig_compress c, int threads,
                       bool force, const struct smig_seckey *sec, const char *keyname,
                       smig_export_progress_fn fn, void *ctx, size_t *members, struct smig_err *e)
@@ -1037,7 +1073,7 @@ int smig_export_write(struct smig_export *x, const char *path, enum smig_compres
 	struct smig_sumentry *sums = NULL;
 	struct stat st;
 	char id[37], created[32], *desc = NULL, *list = NULL, *sig = NULL;
-	size_t desclen = 0, listlen = 0, siglen = 0, i, ns = 0;
+	size_t desclen = 0, listlen = 0, siglen = 0, tail = 0, i, ns = 0;
 	int64_t now = (int64_t)time(NULL);
 	int rc = -1;
 
@@ -1064,7 +1100,12 @@ int smig_export_write(struct smig_export *x, const char *path, enum smig_compres
 	}
 	x->fn = fn;
 	x->ctx = ctx;
-	x->write_total = x->total + desclen;
+	/* everything the writer counts: descriptor, payload, checksum list and signature */
+	if (signed_tail(x, sec, keyname, &tail, e) < 0) {
+		log_item(x, "signature", NULL, SMIG_ARCHIVE_SIG, false, e, "%s", e->msg);
+		goto out;
+	}
+	x->write_total = x->total + desclen + tail;
 	if (smig_archive_writer_open(path, c, threads, force, &w, e) < 0) {
 		log_item(x, "archive", NULL, path, false, e, "%s", e->msg);
 		goto out;
@@ -1109,8 +1150,14 @@ int smig_export_write(struct smig_export *x, const char *path, enum smig_compres
 	list = smig_sumlist_build(sums, ns, &listlen, e);
 	if (list == NULL ||
 	    smig_sign_embedded(sec, keyname_or_default(keyname), list, listlen, &sig, &siglen, e) <
-	        0 ||
-	    smig_archive_add_buffer(w, SMIG_ARCHIVE_SUMS, list, listlen, now, NULL, e) < 0 ||
+	        0) {
+		log_item(x, "signature", NULL, SMIG_ARCHIVE_SIG, false, e, "%s", e->msg);
+		goto out;
+	}
+	/* planned from the same names, so the same lengths; should they differ, the total
+	 * follows, so that done never passes it */
+	x->write_total = x->total + desclen + listlen + siglen;
+	if (smig_archive_add_buffer(w, SMIG_ARCHIVE_SUMS, list, listlen, now, NULL, e) < 0 ||
 	    smig_archive_add_buffer(w, SMIG_ARCHIVE_SIG, sig, siglen, now, NULL, e) < 0) {
 		log_item(x, "signature", NULL, SMIG_ARCHIVE_SIG, false, e, "%s", e->msg);
 		goto out;

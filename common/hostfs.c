@@ -602,9 +602,25 @@ static int unresolvable(const struct smig_winpath *wp, const char *what, struct 
 }
 
 /* Whether the drive map can reach `wp` at all. */
+static bool looks_windows(const char *t);
+
 static bool mapped(const struct smig_hostfs *fs, const struct smig_winpath *wp)
 {
 	return wp->kind == SMIG_WINPATH_DRIVE && fs->drive[wp->drive - 'A'] != NULL;
+}
+
+char smig_hostfs_unmapped_drive(const struct smig_hostfs *fs, const char *winpath)
+{
+	struct smig_winpath wp = {0};
+	struct smig_err tmp = SMIG_ERR_INIT;
+	char letter = 0;
+
+	if (winpath == NULL || !looks_windows(winpath) || smig_winpath_parse(winpath, &wp, &tmp) < 0)
+		return 0;
+	if (wp.kind == SMIG_WINPATH_DRIVE && !mapped(fs, &wp))
+		letter = wp.drive;
+	smig_winpath_release(&wp);
+	return letter;
 }
 
 static int resolve_parsed(const struct smig_hostfs *fs, const struct smig_winpath *wp,
@@ -958,12 +974,32 @@ done:
 	return rc;
 }
 
+char smig_hostfs_registration_unmapped(const struct smig_hostfs *fs, const char *local,
+                                       char **winpath, struct smig_err *e)
+{
+	char text[PATH_MAX], letter;
+	struct stat st;
+	ssize_t n;
+
+	*winpath = NULL;
+	if (lstat(local, &st) != 0 || !S_ISLNK(st.st_mode))
+		return 0;
+	n = readlink(local, text, sizeof(text));
+	if (n <= 0 || (size_t)n >= sizeof(text))
+		return 0;
+	text[n] = '\0';
+	letter = smig_hostfs_unmapped_drive(fs, text);
+	if (letter && (*winpath = smig_strdup(text, e)) == NULL)
+		return 0;
+	return letter;
+}
+
 int smig_hostfs_registration_target(const struct smig_hostfs *fs, const char *local,
                                     const char *const *search_roots, size_t nroots, char **target,
                                     const char **how, struct smig_err *e)
 {
-	char text[PATH_MAX];
-	char *name = NULL, *found = NULL;
+	char text[PATH_MAX], unmapped;
+	char *name = NULL, *found = NULL, *why = NULL;
 	const char *base, *reason = "empty";
 	struct stat st;
 	ssize_t n;
@@ -996,7 +1032,17 @@ int smig_hostfs_registration_target(const struct smig_hostfs *fs, const char *lo
 			*how = "link";
 			return 0;
 		}
-		reason = "a link to an unresolvable target";
+		unmapped = smig_hostfs_unmapped_drive(fs, text);
+		if (unmapped) {
+			free(why);
+			why = smig_asprintf(e, "a link to '%s' on unmapped drive %c:",
+			                    text, unmapped);
+			if (why == NULL)
+				goto done;
+			reason = why;
+		} else {
+			reason = "a link to an unresolvable target";
+		}
 	} else if (!S_ISREG(st.st_mode)) {
 		return smig_err_set(e, SMIG_ERR_FORMAT,
 		                    "registration entry '%s' is neither a file nor a link", local);
@@ -1033,5 +1079,6 @@ int smig_hostfs_registration_target(const struct smig_hostfs *fs, const char *lo
 done:
 	free(found);
 	free(name);
+	free(why);
 	return rc;
 }

@@ -86,6 +86,9 @@ int smig_ci_lookup(const char *dir, const char *name, char **out, struct smig_er
  */
 int smig_hostfs_resolve(const struct smig_hostfs *fs, const char *winpath, char **local,
                         struct smig_err *e);
+/* The drive letter (upper case) of a drive-absolute Windows path whose drive is not mapped;
+ * 0 for a mapped drive, any other kind of path, or text that is no Windows path. */
+char smig_hostfs_unmapped_drive(const struct smig_hostfs *fs, const char *winpath);
 /* Same, but the last component need not exist (its parent must): for files to be created.
  * An existing case variant of the last component is reused. */
 int smig_hostfs_resolve_new(const struct smig_hostfs *fs, const char *winpath, char **local,
@@ -122,5 +125,9 @@ char *smig_hostfs_to_winpath(const struct smig_hostfs *fs, const char *local, st
 int smig_hostfs_registration_target(const struct smig_hostfs *fs, const char *local,
                                     const char *const *search_roots, size_t nroots, char **target,
                                     const char **how, struct smig_err *e);
+/* A registration entry that is a link to a Windows path on an unmapped drive: that drive's letter
+ * (upper case) and the link's text in *winpath (malloc'd); 0 (and NULL) for anything else. */
+char smig_hostfs_registration_unmapped(const struct smig_hostfs *fs, const char *local,
+                                       char **winpath, struct smig_err *e);
 
 #endif

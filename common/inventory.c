@@ -268,6 +268,7 @@ static void free_vm(struct smig_inv_vm *vm)
 		free(vm->nics[i].mac);
 		free(vm->nics[i].switch_guid);
 		free(vm->nics[i].switch_name);
+		free(vm->nics[i].switch_alt_name);
 		free(vm->nics[i].port_guid);
 	}
 	free(vm->nics);
@@ -384,6 +385,12 @@ void smig_inventory_free(struct smig_inventory *inv)
 	free(inv->priors);
 	free(inv->pending_data_root);
 	free(inv->pending_vhd_path);
+	for (i = 0; i < inv->nunmapped; i++) {
+		strv_free(inv->unmapped[i].paths);
+		strv_free(inv->unmapped[i].vm_paths);
+		free(inv->unmapped[i].message);
+	}
+	free(inv->unmapped);
 	smig_problems_release(&inv->problems);
 	free(inv);
 }
@@ -558,12 +565,13 @@ static json_t *vm_json(const struct smig_inv_vm *vm)
 	}
 	for (i = 0; i < vm->nnics; i++) {
 		const struct smig_inv_nicvm *n = &vm->nics[i];
-		json_array_append_new(nics, json_pack("{s:o,s:b,s:o,s:b,s:b,s:o,s:o,s:o,s:I}",
+		json_array_append_new(nics, json_pack("{s:o,s:b,s:o,s:b,s:b,s:o,s:o,s:o,s:o,s:I}",
 						      "name", jstr(n->name), "legacy", n->legacy,
 						      "mac", jstr(n->mac), "static", n->mac_static,
 						      "connected", n->connected, "switch",
 						      jstr(n->switch_guid), "switch_name",
-						      jstr(n->switch_name), "port",
+						      jstr(n->switch_name), "switch_alt_name",
+						      jstr(n->switch_alt_name), "port",
 						      jstr(n->port_guid), "vlan",
 						      (json_int_t)n->vlan));
 	}

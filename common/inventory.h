@@ -167,6 +167,9 @@ struct smig_inv_nicvm {
 	char *mac;            /* "00-15-5D-.." */
 	char *switch_guid, *switch_name, *port_guid;
 	uint32_t vlan;
+	char *switch_alt_name; /* the switch's name as the configuration recorded it
+				* (AltSwitchName, 2012+), NULL if absent: names a switch the
+				* host does not have */
 };
 
 struct smig_inv_snapshot {
@@ -204,6 +207,17 @@ struct smig_inv_vm {
 	char **stale_avhds;   /* .avhd next to the disks that no configuration names */
 	const struct smig_inv_prior *placed_by; /* placed by an earlier apply, not registered
 					       * yet (registration "pending"), or NULL */
+	char unmapped_drive;  /* its configuration or a disk is on this unmapped drive, or 0 */
+};
+
+/* A drive the host uses (its settings, a registration link, a disk) that the drive map does not
+ * have: said once, as `message`, rather than as each path that cannot be resolved. */
+struct smig_inv_unmapped {
+	char letter;          /* upper case */
+	char **paths;         /* the host settings' paths on it (VM path, VHD path), in order */
+	char **vm_paths;      /* VM configurations and disks on it (NULL-terminated) */
+	char *message;        /* "drive D: is used by the host (D:\Hyper-V, D:\VHD) but not
+				* mapped: pass --drive D=DIR" */
 };
 
 struct smig_inventory {
@@ -233,6 +247,8 @@ struct smig_inventory {
 	char *pending_data_root, *pending_vhd_path;
 	bool pending_mac_range;
 	struct smig_mac pending_mac_min, pending_mac_max;
+	struct smig_inv_unmapped *unmapped; /* drives used but not mapped */
+	size_t nunmapped;
 	struct smig_problems problems; /* notes, warnings and per-item errors */
 };
 

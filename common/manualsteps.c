@@ -396,7 +396,16 @@ static int steps_azman(const struct smig_plan *p, struct smig_problems *out, str
 	return step_add(out, "SMIG3008", &st);
 }
 
-/* SMIG3010: saved state dropped by --discard-saved-state. */
+static bool snapshots_saved(const struct smig_inv_vm *vm)
+{
+	for (size_t k = 0; k < vm->nsnapshots; k++)
+		if (vm->snapshots[k].saved_state)
+			return true;
+	return false;
+}
+
+/* SMIG3010: saved state dropped by --discard-saved-state: the VM's own (it cold boots) or
+ * only its snapshots' (the VM starts as before; those snapshots, applied, cold boot). */
 static int steps_saved_state(const struct smig_plan *p, struct smig_problems *out,
                              struct smig_err *e)
 {
@@ -410,13 +419,29 @@ static int steps_saved_state(const struct smig_plan *p, struct smig_problems *ou
 			continue;
 		step_init(&st, e);
 		smig_strbuf_printf(&st.subject, "vm:%s", vm_name(v));
-		smig_strbuf_printf(&st.msg,
-		                   "saved state of VM '%s' was discarded "
-		                   "(--discard-saved-state): it will cold boot, as after a power "
-		                   "loss",
-		                   vm_name(v));
-		smig_strbuf_puts(&st.action, "start it when you are ready for the guest to check "
-		                             "its disks; work it had not written to disk is lost");
+		if (v->src->saved_state)
+			smig_strbuf_printf(&st.msg,
+			                   "saved state of VM '%s' was discarded "
+			                   "(--discard-saved-state): it will cold boot, as after a "
+			                   "power loss%s",
+			                   vm_name(v),
+			                   snapshots_saved(v->src)
+			                       ? ", and so will its snapshots that had saved state "
+			                         "when applied"
+			                       : "");
+		else
+			smig_strbuf_printf(&st.msg,
+			                   "saved state of VM '%s''s snapshots was discarded "
+			                   "(--discard-saved-state): the VM itself was not saved and "
+			                   "starts as before; applying such a snapshot leaves the VM "
+			                   "off, to cold boot from it as after a power loss",
+			                   vm_name(v));
+		smig_strbuf_puts(&st.action,
+		                 v->src->saved_state
+		                     ? "start it when you are ready for the guest to check "
+		                       "its disks; work it had not written to disk is lost"
+		                     : "nothing to do unless you apply one of those snapshots: "
+		                       "the work it had not written to disk is lost");
 		if (step_add(out, "SMIG3010", &st) < 0)
 			return -1;
 	}

@@ -2276,12 +2276,14 @@ static int phase_vms(struct gen *g)
 		for (j = 0; j < v->ndisks; j++)
 			if (v->disks[j].winpath)
 				vm_grant(g, "\t", v->disks[j].winpath, "(F)");
-		if (v->saved_state_dropped)
+		if (v->saved_state_dropped && v->src->saved_state)
 			put(g, "\tWrite-SmigItem 'vms' $smigVmName $smigVmId 'warning' 'its saved "
-			       "state "
-			       "was discarded (--discard-saved-state): it cold boots, as after a "
-			       "power "
-			       "loss'\n");
+			       "state was discarded (--discard-saved-state): it cold boots, as after "
+			       "a power loss'\n");
+		else if (v->saved_state_dropped)
+			put(g, "\tWrite-SmigItem 'vms' $smigVmName $smigVmId 'warning' 'the saved "
+			       "state of its snapshots was discarded (--discard-saved-state): applying "
+			       "such a snapshot leaves the VM off, to cold boot from it'\n");
 		put(g, "}\n");
 	}
 	if (n == 0)

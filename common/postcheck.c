@@ -664,19 +664,6 @@ out:
 	return rc;
 }
 
-static const char *ctrl_name(enum smig_ctrl_kind k)
-{
-	switch (k) {
-	case SMIG_CTRL_IDE:
-		return "IDE";
-	case SMIG_CTRL_SCSI:
-		return "SCSI";
-	case SMIG_CTRL_FLOPPY:
-		return "Floppy";
-	}
-	return "?";
-}
-
 /* The placed configuration's drive in the source drive's slot ("IDE 1:0"), or NULL. */
 static const struct smig_vm_drive *config_drive(const struct smig_vmconfig *cfg, const char *slot)
 {
@@ -686,7 +673,7 @@ static const struct smig_vm_drive *config_drive(const struct smig_vmconfig *cfg,
 	for (i = 0; slot != NULL && i < cfg->ndrives; i++) {
 		const struct smig_vm_drive *d = &cfg->drives[i];
 
-		snprintf(name, sizeof(name), "%s %d:%d", ctrl_name(d->ctrl_kind), d->controller,
+		snprintf(name, sizeof(name), "%s %d:%d", smig_vmconfig_ctrl_name(d->ctrl_kind), d->controller,
 		         d->slot);
 		if (smig_streq_ci(name, slot))
 			return d;

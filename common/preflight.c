@@ -232,9 +232,13 @@ static int check_saved_state(struct pf *c)
 					     nsnap == 1 ? "" : "s", first);
 		if (what == NULL)
 			return -1;
-		if (discard)
+		if (discard && vm->saved_state)
 			rc = vm_item(c, "SMIG1003", SMIG_SEV_INFO, vm, NULL, NULL,
-				     "%s: the saved state is discarded (--discard-saved-state) and the VM will cold boot (manual step SMIG3010)",
+				     "%s: the saved state is discarded (--discard-saved-state) and the VM will cold boot%s (manual step SMIG3010)",
+				     what, nsnap ? ", as will those snapshots when applied" : "");
+		else if (discard)
+			rc = vm_item(c, "SMIG1003", SMIG_SEV_INFO, vm, NULL, NULL,
+				     "%s: the snapshots' saved state is discarded (--discard-saved-state); the VM itself was not saved and starts as before, and applying such a snapshot leaves the VM off, to cold boot from it (manual step SMIG3010)",
 				     what);
 		else
 			rc = vm_item(c, "SMIG1003", SEV_B, vm, NULL,
@@ -577,10 +581,11 @@ static bool parse_cpuid(const char *s, struct cpuid *out)
 	       out->vendor[0];
 }
 
-static bool vm_at_cpu_risk(const struct pf *c, size_t i, const struct smig_inv_vm *vm)
+static bool vm_at_cpu_risk(const struct pf *c, const struct smig_inv_vm *vm)
 {
-	return !c->o->discard_saved_state && vm_has_state(vm) && !vm->cpu_compat &&
-	       !c->p->vms[i].cpu_compat && !c->o->set_cpu_compat;
+	/* the state was saved with the source's setting: the planned one (--set-processor-
+	 * compatibility) changes the configuration, not a state already saved */
+	return !c->o->discard_saved_state && vm_has_state(vm) && !vm->cpu_compat;
 }
 
 static int check_processors(struct pf *c)
@@ -596,18 +601,18 @@ static int check_processors(struct pf *c)
 		const struct smig_inv_vm *vm = selected(c, i);
 		int rc;
 
-		if (vm == NULL || !vm_at_cpu_risk(c, i, vm))
+		if (vm == NULL || !vm_at_cpu_risk(c, vm))
 			continue;
 		n++;
 		if (parsed)
 			rc = vm_item(c, "SMIG2001", SEV_W, vm, NULL,
-				     "import with --set-processor-compatibility, or drop the saved state with --discard-saved-state",
-				     "the destination's processor (%s) differs from the source's (%s): the saved state of %s may not restore with processor compatibility off",
+				     "drop the saved state with --discard-saved-state, or shut the VM down (and delete its snapshots' saved state) on the source and export again; --set-processor-compatibility does not help a state already saved",
+				     "the destination's processor (%s) differs from the source's (%s): the saved state of %s was saved with processor compatibility off and may not restore",
 				     di, si, vm_name(vm));
 		else
 			rc = vm_item(c, "SMIG2001", SEV_W, vm, NULL,
-				     "compare the processors yourself, or import with --set-processor-compatibility",
-				     "could not compare the processors ('%s' and '%s'): %s keeps saved state with processor compatibility off",
+				     "compare the processors yourself, or drop the saved state with --discard-saved-state",
+				     "could not compare the processors ('%s' and '%s'): %s keeps a state saved with processor compatibility off",
 				     si ? si : "unknown", di ? di : "unknown", vm_name(vm));
 		if (rc < 0)
 			return -1;
@@ -988,6 +993,10 @@ static int check_versions(struct pf *c)
 static int check_store(struct pf *c)
 {
 	const struct smig_inv_azman *az = &c->src->azman;
+	size_t ndiff = 0;
+
+	while (az->differences && az->differences[ndiff])
+		ndiff++;
 
 	if (az->ad_store)
 		return item(c, "SMIG2009", SEV_W, "host",
@@ -999,8 +1008,18 @@ static int check_store(struct pf *c)
 			    "find out which tool manages the store (e.g. System Center VMM) before importing it",
 			    "the authorization store is '%s', not the default file '%s'", az->path,
 			    SMIG_HYPERV_STORE_WIN);
+	if (!az->present)
+		return item(c, "SMIG2009", SMIG_SEV_PASS, "host", NULL,
+			    "the authorization store is at the default location '%s' but the source has no readable file there: the destination keeps its own",
+			    SMIG_HYPERV_STORE_WIN);
+	/* the location is the default; the contents may not be (the inventory says which) */
+	if (az->customised)
+		return item(c, "SMIG2009", SMIG_SEV_PASS, "host", NULL,
+			    "the authorization store is the default file '%s'; its contents are customised (%zu difference%s from a default store), and they move with it",
+			    SMIG_HYPERV_STORE_WIN, ndiff, ndiff == 1 ? "" : "s");
 	return item(c, "SMIG2009", SMIG_SEV_PASS, "host", NULL,
-		    "the authorization store is the default file");
+		    "the authorization store is the default file '%s', with a default store's contents",
+		    SMIG_HYPERV_STORE_WIN);
 }
 
 /*

@@ -34,8 +34,10 @@
  *   1011  produced by the plan only (copied from plan->items).
  *   2001  source and destination PROCESSOR_IDENTIFIER differ in vendor, family, model or
  *         stepping, and the VM keeps saved state (its own or a snapshot's; so not with
- *         --discard-saved-state) with processor compatibility off (source, plan and
- *         --set-processor-compatibility all off). Unparseable identifiers: could not check.
+ *         --discard-saved-state) saved with processor compatibility off in the source's
+ *         configuration (--set-processor-compatibility changes the configuration, not a state
+ *         already saved, so it does not lift this; only dropping the state does, which also
+ *         lifts SMIG1003). Unparseable identifiers: could not check.
  *   2002  ASSUMPTION: the model has no automatic start action, so every VM counts as
  *         automatically started: the selected VMs plus the destination's own VMs (except
  *         those a selected VM replaces, same ID), against destination memory.

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "regmap.h"
 #include "strbuf.h"
 #include "winval.h"
 
@@ -1337,7 +1338,18 @@ static void nic_vm_val(struct w *w, const struct smig_inv_nicvm *n)
 	raw(w, n->mac_static ? " (static)" : " (dynamic)");
 	if (n->switch_name || n->switch_guid) {
 		raw(w, ", network ");
-		str(w, n->switch_name ? n->switch_name : n->switch_guid);
+		if (n->switch_name) {
+			str(w, n->switch_name);
+		} else if (n->switch_alt_name) {
+			/* a switch the host does not have: its recorded name, then its GUID */
+			str(w, n->switch_alt_name);
+			raw(w, " (");
+			str(w, n->switch_guid);
+			raw(w, ", not on this host)");
+		} else {
+			str(w, n->switch_guid);
+			raw(w, " (not on this host)");
+		}
 		if (!n->connected)
 			raw(w, " (not connected)");
 	} else {
@@ -1596,6 +1608,11 @@ static void azman_section(struct w *w)
 		return;
 	}
 	kv(w, "File", az->path);
+	key(w, "Location");
+	raw(w, az->path && smig_streq_ci(az->path, SMIG_HYPERV_STORE_WIN)
+		   ? "the default file"
+		   : "not the default file (another tool may manage it)");
+	end(w);
 	key(w, "Size");
 	size_val(w, az->size);
 	end(w);
@@ -1607,8 +1624,12 @@ static void azman_section(struct w *w)
 	key(w, "Scopes");
 	strv_val(w, az->scopes, ", ", "none");
 	end(w);
-	key(w, "Differs from default");
-	raw(w, az->customised ? "yes" : "no");
+	key(w, "Customised");
+	if (az->customised)
+		lit(w, "yes: %zu difference%s from a default store (below)",
+		    strv_count(az->differences), strv_count(az->differences) == 1 ? "" : "s");
+	else
+		raw(w, "no: the contents of a default store");
 	end(w);
 	kv_close(w);
 	if (az->nroles) {

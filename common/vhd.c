@@ -702,6 +702,9 @@ void smig_vhd_chain_release(struct smig_vhd_chain *chain)
 		free(chain->paths[i]);
 		smig_vhd_info_release(&chain->info[i]);
 	}
+	for (size_t i = 0; chain->names && i < SMIG_VHD_MAX_DEPTH + 1; i++)
+		free(chain->names[i]); /* allocated with that many, NULL past the chain */
+	free(chain->names);
 	free(chain->paths);
 	free(chain->info);
 	memset(chain, 0, sizeof(*chain));
@@ -722,6 +725,48 @@ struct candidate {
 	enum smig_vhd_ref kind;
 	const char *ref;
 };
+
+/* The name messages give a parent found by `c` from a child named `child` (a Windows path,
+ * as the caller named the leaf): an absolute reference as it is; a relative one, or a bare
+ * header name, against the child's folder ('.' dropped, '..' climbing), so that no message
+ * names a local path where the others name Windows ones. */
+static char *parent_name_of(const char *child, const struct candidate *c, struct smig_err *e)
+{
+	struct smig_strbuf sb = SMIG_STRBUF_INIT;
+	const char *ref = c->ref, *sep;
+	size_t dirlen;
+
+	if (c->kind == SMIG_VHD_REF_ABSOLUTE || looks_absolute(ref))
+		return smig_strdup(ref, e);
+	if (c->kind == SMIG_VHD_REF_NAME && (sep = strrchr(ref, '\\')) != NULL)
+		ref = sep + 1;
+	sep = strrchr(child, '\\');
+	dirlen = sep ? (size_t)(sep - child) : 0;
+	for (;;) {
+		if (strncmp(ref, ".\\", 2) == 0) {
+			ref += 2;
+		} else if (strncmp(ref, "..\\", 3) == 0 && dirlen > 0) {
+			const char *up = child + dirlen;
+
+			while (up > child && *--up != '\\')
+				;
+			if (up == child)
+				break; /* would climb above the root: keep the reference as it is */
+			dirlen = (size_t)(up - child);
+			ref += 3;
+		} else {
+			break;
+		}
+	}
+	if (dirlen)
+		smig_strbuf_printf(&sb, "%.*s\\", (int)dirlen, child);
+	smig_strbuf_puts(&sb, ref);
+	if (smig_strbuf_check(&sb, e) < 0) {
+		smig_strbuf_release(&sb);
+		return NULL;
+	}
+	return smig_strbuf_take(&sb, NULL);
+}
 
 /*
  * Try one reference for the parent of `child`. Returns 1 when accepted (*parent_path and
@@ -773,7 +818,9 @@ static int chain_add_parent(struct smig_vhd_chain *chain, const char *what,
 {
 	const struct smig_vhd_info *child = &chain->info[chain->n - 1];
 	const char *child_path = chain->paths[chain->n - 1];
-	const char *cname = chain->n == 1 ? what : child_path;
+	const char *cname = chain->names[chain->n - 1];
+	const struct candidate *hit = NULL;
+	char *pname = NULL;
 	struct candidate cand[8 + 2];
 	struct smig_strbuf tried = SMIG_STRBUF_INIT;
 	struct smig_vhd_info pinfo;
@@ -817,6 +864,8 @@ static int chain_add_parent(struct smig_vhd_chain *chain, const char *what,
 				  &ppath, &pinfo, e);
 		if (r < 0)
 			goto out;
+		if (r > 0)
+			hit = &cand[k];
 	}
 	smig_guid_format(&child->parent_id, SMIG_GUID_LOWER, want);
 	if (smig_strbuf_check(&tried, e) < 0)
@@ -835,12 +884,14 @@ static int chain_add_parent(struct smig_vhd_chain *chain, const char *what,
 				     want, smig_strbuf_cstr(&tried));
 		goto out;
 	}
+	pname = parent_name_of(cname, hit, e);
+	if (pname == NULL)
+		goto out;
 	for (size_t k = 0; k < chain->n; k++)
 		if (smig_guid_equal(&chain->info[k].unique_id, &pinfo.unique_id)) {
 			smig_err_set(e, SMIG_ERR_FORMAT,
 				     "'%s': differencing chain loops: parent '%s' has the "
-				     "unique id of '%s'", cname, ppath,
-				     k == 0 ? what : chain->paths[k]);
+				     "unique id of '%s'", cname, pname, chain->names[k]);
 			goto out;
 		}
 	if (chain->n >= SMIG_VHD_MAX_DEPTH) {
@@ -853,14 +904,16 @@ static int chain_add_parent(struct smig_vhd_chain *chain, const char *what,
 	    smig_unix_to_vhdtime((int64_t)st.st_mtime) != child->parent_timestamp)
 		chain->parent_time_mismatch = true;
 	chain->paths[chain->n] = ppath;
+	chain->names[chain->n] = pname;
 	chain->info[chain->n] = pinfo;
 	chain->n++;
-	ppath = NULL;
+	ppath = pname = NULL;
 	memset(&pinfo, 0, sizeof(pinfo));
 	rc = 0;
 out:
 	smig_vhd_info_release(&pinfo);
 	free(ppath);
+	free(pname);
 	smig_strbuf_release(&tried);
 	return rc;
 }
@@ -875,13 +928,15 @@ int smig_vhd_chain_open(const char *path, const char *what, smig_vhd_resolver re
 		resolve = smig_vhd_resolve_default;
 	/* room for the deepest chain plus the one that proves it too deep */
 	chain->paths = calloc(SMIG_VHD_MAX_DEPTH + 1, sizeof(*chain->paths));
+	chain->names = calloc(SMIG_VHD_MAX_DEPTH + 1, sizeof(*chain->names));
 	chain->info = calloc(SMIG_VHD_MAX_DEPTH + 1, sizeof(*chain->info));
-	if (chain->paths == NULL || chain->info == NULL) {
+	if (chain->paths == NULL || chain->names == NULL || chain->info == NULL) {
 		smig_err_nomem(e, "opening a VHD chain");
 		goto fail;
 	}
 	chain->paths[0] = smig_strdup(path, e);
-	if (chain->paths[0] == NULL)
+	chain->names[0] = smig_strdup(name, e);
+	if (chain->paths[0] == NULL || chain->names[0] == NULL)
 		goto fail;
 	chain->n = 1;
 	if (smig_vhd_open(path, name, &chain->info[0], e) < 0)

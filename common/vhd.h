@@ -108,6 +108,9 @@ int smig_vhd_resolve_default(void *ctx, const char *child_path, enum smig_vhd_re
 struct smig_vhd_chain {
 	size_t n;
 	char **paths;               /* local paths */
+	char **names;               /* what messages call them: `what` for [0], then each
+				     * parent's reference (Windows path) made absolute against
+				     * its child's name */
 	struct smig_vhd_info *info; /* [0] = the file asked for, [n-1] = the base */
 	bool parent_time_mismatch;  /* warning: a header parent timestamp != the parent's mtime */
 };

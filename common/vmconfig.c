@@ -697,6 +697,7 @@ static int read_nic(struct pctx *c, xmlNodePtr dev, bool legacy, const char *nod
 	nic->legacy = legacy;
 	if (get_str_or_empty(c, dev, "FriendlyName", &nic->friendly_name) < 0 ||
 	    get_str_or_empty(c, dev, "SwitchName", &nic->switch_id) < 0 ||
+	    get_str_or_empty(c, dev, "Connection/AltSwitchName", &nic->switch_alt_name) < 0 ||
 	    get_str_or_empty(c, dev, "PortName", &nic->port_id) < 0 ||
 	    get_str_or_empty(c, dev, "MacAddress", &nic->mac) < 0 ||
 	    get_bool(c, dev, "MacAddressIsStatic", &nic->mac_static) < 0)
@@ -1092,6 +1093,7 @@ void smig_vmconfig_free(struct smig_vmconfig *cfg)
 		free(cfg->nics[i].friendly_name);
 		free(cfg->nics[i].mac);
 		free(cfg->nics[i].switch_id);
+		free(cfg->nics[i].switch_alt_name);
 		free(cfg->nics[i].port_id);
 		free(cfg->nics[i].node);
 	}
@@ -1482,9 +1484,17 @@ int smig_vmconfig_set_drive_path(struct smig_vmconfig *cfg, size_t drive_index,
 	return 0;
 }
 
-static const char *ctrl_name(enum smig_ctrl_kind k)
+const char *smig_vmconfig_ctrl_name(enum smig_ctrl_kind k)
 {
-	return k == SMIG_CTRL_IDE ? "IDE" : k == SMIG_CTRL_SCSI ? "SCSI" : "floppy";
+	switch (k) {
+	case SMIG_CTRL_IDE:
+		return "IDE";
+	case SMIG_CTRL_SCSI:
+		return "SCSI";
+	case SMIG_CTRL_FLOPPY:
+		return "Floppy";
+	}
+	return "?";
 }
 
 int smig_vmconfig_empty_drive(struct smig_vmconfig *cfg, size_t drive_index, struct smig_err *e)
@@ -1501,7 +1511,7 @@ int smig_vmconfig_empty_drive(struct smig_vmconfig *cfg, size_t drive_index, str
 	case SMIG_DRIVE_VHD:
 		return smig_err_set(e, SMIG_ERR_USAGE,
 				    "drive %s %d:%d holds the virtual hard disk '%s'; smig "
-				    "does not empty it", ctrl_name(d->ctrl_kind), d->controller,
+				    "does not empty it", smig_vmconfig_ctrl_name(d->ctrl_kind), d->controller,
 				    d->slot, d->pathname);
 	case SMIG_DRIVE_PASSTHROUGH:
 		if (set_leaf(priv->drive_nodes[drive_index], "type", "string", "NONE", e) == NULL ||
@@ -1721,7 +1731,7 @@ static int check_spec(const struct smig_vmspec *s, struct smig_err *e)
 		if (!ok)
 			return smig_err_set(e, SMIG_ERR_USAGE,
 					    "VM spec: drive %zu is in an impossible slot %s %d:%d",
-					    i, ctrl_name(d->ctrl_kind), d->controller, d->slot);
+					    i, smig_vmconfig_ctrl_name(d->ctrl_kind), d->controller, d->slot);
 		if (check_text("pathname", d->pathname ? d->pathname : "", e) < 0)
 			return -1;
 	}

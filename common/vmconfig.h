@@ -37,6 +37,9 @@ enum smig_drive_kind {
 };
 
 enum smig_ctrl_kind { SMIG_CTRL_IDE, SMIG_CTRL_SCSI, SMIG_CTRL_FLOPPY };
+/* "IDE", "SCSI", "Floppy": the controller part of a drive slot's name ("IDE 1:0"), as reports,
+ * subjects and messages write it; "?" for a value outside the enum. */
+const char *smig_vmconfig_ctrl_name(enum smig_ctrl_kind k);
 
 struct smig_vm_drive {
 	enum smig_ctrl_kind ctrl_kind;
@@ -57,6 +60,8 @@ struct smig_vm_nic {
 	char *mac;              /* "00-15-5D-01-07-DC", or the raw text when unparsable */
 	bool mac_valid, mac_static, connected;
 	char *switch_id;        /* raw SwitchName ("" = not connected) */
+	char *switch_alt_name;  /* Connection/AltSwitchName: the switch's friendly name as the
+				 * configuration recorded it (2012+), "" if absent */
 	char *port_id;          /* raw PortName, may be "" */
 	char *node;             /* device node GUID, lower case, no braces */
 };

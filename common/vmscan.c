@@ -16,8 +16,76 @@
 #include "fileio.h"
 #include "regmap.h"
 #include "scan.h"
+#include "strbuf.h"
 #include "vhd.h"
 #include "vmconfig.h"
+
+/* ---- drives used but not mapped ---- */
+
+/* `winpath`, used by the host setting (vm NULL) or by `vm`, is on a drive the map does not
+ * have: remember it under that drive, once. Returns the letter, or 0 when the path's drive is
+ * mapped (or it is no drive path). */
+static char note_unmapped(struct smig_scan *s, const char *winpath, struct smig_inv_vm *vm)
+{
+	struct smig_inventory *inv = s->inv;
+	struct smig_inv_unmapped *u = NULL;
+	char letter = smig_hostfs_unmapped_drive(s->fs, winpath);
+	char ***list;
+	size_t i;
+
+	if (letter == 0)
+		return 0;
+	for (i = 0; i < inv->nunmapped && u == NULL; i++)
+		if (inv->unmapped[i].letter == letter)
+			u = &inv->unmapped[i];
+	if (u == NULL) {
+		u = smig_vec_add(&inv->unmapped, &inv->nunmapped, sizeof(*u), s->e);
+		if (u == NULL)
+			return 0;
+		u->letter = letter;
+	}
+	if (vm && vm->unmapped_drive == 0)
+		vm->unmapped_drive = letter;
+	list = vm ? &u->vm_paths : &u->paths;
+	for (i = 0; *list && (*list)[i]; i++)
+		if (smig_streq_ci((*list)[i], winpath))
+			return letter;
+	smig_strv_push(list, winpath, s->e);
+	return letter;
+}
+
+/* The one sentence per unmapped drive, recorded once: an error when VMs are on it (they would
+ * be missing), a warning when only the host's settings name it. */
+static int say_unmapped(struct smig_scan *s)
+{
+	size_t i, k;
+
+	for (i = 0; i < s->inv->nunmapped; i++) {
+		struct smig_inv_unmapped *u = &s->inv->unmapped[i];
+		struct smig_strbuf what = SMIG_STRBUF_INIT;
+		size_t nvm = smig_strv_len(u->vm_paths);
+
+		for (k = 0; u->paths && u->paths[k]; k++)
+			smig_strbuf_printf(&what, "%s%s", k ? ", " : "", u->paths[k]);
+		if (k == 0 && nvm)
+			smig_strbuf_printf(&what, "%s%s", u->vm_paths[0],
+					   nvm > 1 ? " and other VM files" : "");
+		if (smig_strbuf_check(&what, s->e) < 0) {
+			smig_strbuf_release(&what);
+			return -1;
+		}
+		u->message = smig_asprintf(s->e,
+					   "drive %c: is used by the host (%s) but not mapped: pass "
+					   "--drive %c=DIR",
+					   u->letter, what.buf ? what.buf : "", u->letter);
+		smig_strbuf_release(&what);
+		if (u->message == NULL ||
+		    smig_scan_note(s, "", nvm ? SMIG_SEV_ERROR : SMIG_SEV_WARNING, "host", "%s",
+				   u->message) < 0)
+			return -1;
+	}
+	return 0;
+}
 
 /* ---- disk chains ---- */
 
@@ -144,19 +212,6 @@ static int add_chain(struct smig_scan *s, struct smig_inv_vm *vm, const char *lo
 
 /* ---- drives and NICs of one configuration ---- */
 
-static const char *ctrl_name(enum smig_ctrl_kind k)
-{
-	switch (k) {
-	case SMIG_CTRL_IDE:
-		return "IDE";
-	case SMIG_CTRL_SCSI:
-		return "SCSI";
-	case SMIG_CTRL_FLOPPY:
-		return "Floppy";
-	}
-	return "?";
-}
-
 /*
  * Resolve the drives of `cfg` into `vm` (when `store` is true, the drives are recorded on
  * the VM; snapshots only contribute disks). Returns the index of the first VHD's leaf disk
@@ -179,7 +234,7 @@ static int scan_drives(struct smig_scan *s, struct smig_inv_vm *vm, const struct
 			d = smig_vec_add(&vm->drives, &vm->ndrives, sizeof(*d), s->e);
 			if (d == NULL)
 				return -1;
-			d->slot = smig_asprintf(s->e, "%s %d:%d", ctrl_name(dr->ctrl_kind),
+			d->slot = smig_asprintf(s->e, "%s %d:%d", smig_vmconfig_ctrl_name(dr->ctrl_kind),
 						dr->controller, dr->slot);
 			d->pathname = smig_strdup(dr->pathname ? dr->pathname : "", s->e);
 			d->disk = -1;
@@ -208,7 +263,7 @@ static int scan_drives(struct smig_scan *s, struct smig_inv_vm *vm, const struct
 			smig_scan_note(s, "", SMIG_SEV_ERROR, subject,
 				       "drive %s %d:%d names '%s', a path with a '.' or '..' "
 				       "component or a reserved device name: refused",
-				       ctrl_name(dr->ctrl_kind), dr->controller, dr->slot,
+				       smig_vmconfig_ctrl_name(dr->ctrl_kind), dr->controller, dr->slot,
 				       dr->pathname);
 			*fatal = true;
 			continue;
@@ -225,12 +280,22 @@ static int scan_drives(struct smig_scan *s, struct smig_inv_vm *vm, const struct
 			continue;
 		if (dr->pathname == NULL || dr->pathname[0] == '\0') {
 			smig_scan_note(s, "", SMIG_SEV_WARNING, subject,
-				       "hard disk drive %s %d:%d has no path", ctrl_name(dr->ctrl_kind),
+				       "hard disk drive %s %d:%d has no path", smig_vmconfig_ctrl_name(dr->ctrl_kind),
 				       dr->controller, dr->slot);
 			continue;
 		}
 		if (smig_hostfs_resolve(s->fs, dr->pathname, &local, &e2) < 0) {
-			smig_scan_note(s, "", SMIG_SEV_ERROR, subject, "virtual hard disk: %s", e2.msg);
+			char letter = store ? note_unmapped(s, dr->pathname, vm) : 0;
+
+			/* an unmapped drive is said once for the host (say_unmapped) */
+			if (letter)
+				smig_scan_note(s, "", SMIG_SEV_ERROR, subject,
+					       "virtual hard disk '%s' is on drive %c:, which is not "
+					       "mapped",
+					       dr->pathname, letter);
+			else
+				smig_scan_note(s, "", SMIG_SEV_ERROR, subject,
+					       "virtual hard disk: %s", e2.msg);
 			*fatal = true;
 			continue;
 		}
@@ -289,7 +354,14 @@ static void scan_nics(struct smig_scan *s, struct smig_inv_vm *vm, const struct 
 					sw->ports[p].vm_id = smig_strdup(vm->id, s->e);
 				}
 			}
-			if (n->switch_name == NULL)
+			if (c->switch_alt_name && c->switch_alt_name[0])
+				n->switch_alt_name = smig_strdup(c->switch_alt_name, s->e);
+			/* the name the configuration kept says which network it was */
+			if (n->switch_name == NULL && n->switch_alt_name)
+				smig_scan_note(s, "", SMIG_SEV_WARNING, subject,
+					       "connected to virtual network '%s' (%s), which does not exist on the host",
+					       n->switch_alt_name, c->switch_id);
+			else if (n->switch_name == NULL)
 				smig_scan_note(s, "", SMIG_SEV_WARNING, subject,
 					       "connected to virtual network %s, which does not exist on the host",
 					       c->switch_id);
@@ -543,6 +615,11 @@ static void scan_vm(struct smig_scan *s, const char *reg_local, const char *stem
 	vm->current_parent = -1;
 	snprintf(subject, sizeof(subject), "vm:%s", stem);
 	if (smig_hostfs_registration_target(s->fs, reg_local, roots, nroots, &target, &how, &e2) < 0) {
+		char *link = NULL;
+
+		if (smig_hostfs_registration_unmapped(s->fs, reg_local, &link, s->e))
+			note_unmapped(s, link, vm);
+		free(link);
 		vm->name = smig_strdup(stem, s->e);
 		vm->error = smig_strdup(e2.msg, s->e);
 		smig_scan_note(s, "", SMIG_SEV_ERROR, subject, "%s", e2.msg);
@@ -639,6 +716,8 @@ int smig_vmscan_read(struct smig_scan *s)
 		return 0;
 	}
 	s->inv->hyperv = true;
+	note_unmapped(s, s->inv->host.data_root, NULL);
+	note_unmapped(s, s->inv->host.vhd_path, NULL);
 	if (s->inv->host.data_root &&
 	    smig_hostfs_resolve(s->fs, s->inv->host.data_root, &dataroot, &e2) == 0)
 		roots[nroots++] = dataroot;
@@ -675,6 +754,7 @@ int smig_vmscan_read(struct smig_scan *s)
 	if (s->inv->nvms > 1)
 		qsort(s->inv->vms, s->inv->nvms, sizeof(*s->inv->vms), cmp_vm);
 	find_stale_avhds(s);
+	(void)say_unmapped(s); /* fails only as s->e says */
 	/* ports no VM uses (A37) */
 	for (i = 0; i < s->inv->nswitches; i++) {
 		const struct smig_inv_switch *sw = &s->inv->switches[i];

@@ -32,7 +32,8 @@ echo "== import side: verify the archive and check what the destination can take
 "$top/build/smig-import" features -p "$out/smig-demo.pub" "$out/lab-2008r2.smig" --dest "$out/lab-2012"
 
 echo "== preflight: the compatibility report of the destination" >&2
-# the example host has VMs with saved state, which 2012 cannot restore: they cold boot
+# the example host has saved state, which 2012 cannot restore: sql01 is saved (it cold boots),
+# web01 has a saved snapshot (the VM starts as before; that snapshot, applied, stays off)
 maps=(--discard-saved-state --ipconfig-mode nic --map-mac 00-1E-C9-3A-5B-02=A0-36-9F-12-34-57)
 "$top/build/smig-import" preflight -p "$out/smig-demo.pub" "$out/lab-2008r2.smig" \
   --dest "$out/lab-2012" "${maps[@]}" >"$out/preflight-lab-2012.txt"

@@ -56,7 +56,8 @@ static void help(void)
 	       "  --force                replace an existing ARCHIVE\n"
 	       "  -h, --help             show this help\n\n"
 	       "Exit codes: 0 success, 1 the host, a VM or the output cannot be read or written\n"
-	       "(or ARCHIVE exists), 2 usage error (also a passphrase-protected key), 3 the key\n"
+	       "(or ARCHIVE exists), 2 usage error (also a passphrase-protected key, or a\n"
+	       "selected VM on a drive the host uses but --drive does not map), 3 the key\n"
 	       "file is corrupt.\n",
 	       PROG, PROG);
 }

@@ -83,6 +83,9 @@ int cmd_inventory(int argc, char **argv)
 		return usage_error("inventory", "--source ROOT is required");
 	if (smig_hostopts_read(&ho, &fs, &inv, &e) < 0)
 		return fail(&e);
+	/* the report lists what could not be read; the cause, once, where the admin looks */
+	for (size_t i = 0; i < inv->nunmapped; i++)
+		fprintf(stderr, "%s: warning: %s\n", PROG, inv->unmapped[i].message);
 	text = smig_report_inventory(inv, fmt, &e);
 	if (text == NULL)
 		goto fail;

@@ -162,6 +162,33 @@ static void test_hostile_names(void **state)
 	tu_plan_free(&t);
 }
 
+/* SMIG3010 says who cold boots: sql01 was saved, so it does; web01 only had a snapshot with
+ * saved state, so it starts as before and only that snapshot, applied, cold boots. */
+static void test_saved_state_who(void **state)
+{
+	struct tu_lab *f = *state;
+	struct tu_plan t;
+	struct smig_problems l = {0};
+	struct smig_err e = SMIG_ERR_INIT;
+	const struct smig_problem *it;
+	size_t w;
+
+	tu_plan_lab(&t, f);
+	w = tu_vm_index(f->src, "web01");
+	assert_false(f->src->vms[w].saved_state);
+	t.p.vms[w].saved_state_dropped = true; /* its snapshot's state, --discard-saved-state */
+	assert_int_equal(smig_manual_steps(&t.p, &l, &e), 0);
+	it = find(&l, "SMIG3010", "vm:web01");
+	assert_null(strstr(it->message, "it will cold boot"));
+	assert_non_null(strstr(it->message, "the VM itself was not saved and starts as before"));
+	assert_non_null(strstr(it->action, "unless you apply one of those snapshots"));
+	it = find(&l, "SMIG3010", "vm:sql01");
+	assert_non_null(strstr(it->message, "it will cold boot, as after a power loss"));
+	assert_non_null(strstr(it->action, "start it when you are ready"));
+	smig_problems_release(&l);
+	tu_plan_free(&t);
+}
+
 /* Nothing to do: no VMs, no switches, a default host -> only the three unconditional steps;
  * twin: the same with a customised DCOM restriction adds 3006. */
 static void test_nothing_to_do(void **state)
@@ -359,6 +386,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_ids_in_order, tu_lab_setup, tu_lab_teardown),
 	    cmocka_unit_test_setup_teardown(test_commands_exact, tu_lab_setup, tu_lab_teardown),
 	    cmocka_unit_test_setup_teardown(test_hostile_names, tu_lab_setup, tu_lab_teardown),
+	    cmocka_unit_test_setup_teardown(test_saved_state_who, tu_lab_setup, tu_lab_teardown),
 	    cmocka_unit_test_setup_teardown(test_nothing_to_do, tu_lab_setup, tu_lab_teardown),
 	    cmocka_unit_test_setup_teardown(test_ad_store, tu_lab_setup, tu_lab_teardown),
 	    cmocka_unit_test_setup_teardown(test_rejects, tu_lab_setup, tu_lab_teardown),

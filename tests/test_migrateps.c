@@ -452,7 +452,8 @@ static void test_options(void **state)
 	t.p.vms[i].id = strdup(NEWID);
 	free(t.p.vms[i].config_winpath);
 	t.p.vms[i].config_winpath = strdup("D:\\Hyper-V\\Virtual Machines\\" NEWID ".xml");
-	/* --discard-saved-state: sql01's was dropped (plan_lab) */
+	/* --discard-saved-state: sql01's was dropped (plan_lab), and web01's snapshot's */
+	t.p.vms[tu_vm_index(f->src, "web01")].saved_state_dropped = true;
 	/* --force: the host settings, the MAC range, VMQ, the store location */
 	t.p.data_root = (char *)"D:\\Hyper-V";
 	t.p.vhd_path = (char *)"D:\\VHD";
@@ -478,7 +479,13 @@ static void test_options(void **state)
 	                 f->src->nvms);
 	assert_non_null(strstr(ps1, "$smigVmId = '" NEWID "'\r\n"));
 	assert_null(strstr(ps1, LAB_WEB01));
-	assert_non_null(strstr(ps1, "'its saved state was discarded (--discard-saved-state)"));
+	assert_int_equal(count(ps1, "'its saved state was discarded (--discard-saved-state): it "
+	                            "cold boots"),
+	                 1); /* sql01 only: web01 itself was not saved */
+	assert_int_equal(count(ps1, "'the saved state of its snapshots was discarded "
+	                            "(--discard-saved-state): applying such a snapshot leaves the "
+	                            "VM off"),
+	                 1);
 	assert_non_null(strstr(ps1, "\t$smigWant = 'D:\\Hyper-V'\r\n"));
 	assert_non_null(strstr(ps1, "\t\t\tSet-VMHost -VirtualMachinePath $smigWant\r\n"));
 	assert_non_null(strstr(ps1, "\t\t\tSet-VMHost -VirtualHardDiskPath $smigWant\r\n"));

@@ -350,7 +350,12 @@ static void b1003_cleared_by_discard(void **state)
 	assert_int_equal(count(f, "SMIG1003", SMIG_SEV_BLOCKER, NULL), 0);
 	it = the(f, "SMIG1003", SMIG_SEV_INFO, "vm:web01");
 	assert_non_null(strstr(it->message, "SMIG3010"));
-	the(f, "SMIG1003", SMIG_SEV_INFO, "vm:sql01");
+	/* only web01's snapshot was saved: the VM itself does not cold boot */
+	assert_null(strstr(it->message, "the VM will cold boot"));
+	assert_non_null(strstr(it->message, "the VM itself was not saved and starts as before"));
+	it = the(f, "SMIG1003", SMIG_SEV_INFO, "vm:sql01");
+	assert_non_null(strstr(it->message, "sql01 is saved: the saved state is discarded "
+					    "(--discard-saved-state) and the VM will cold boot ("));
 	/* the state is gone, so the processor difference no longer matters */
 	assert_int_equal(findings(f, "SMIG2001"), 0);
 	assert_int_equal(smig_preflight_blockers(&f->out), 0);
@@ -640,13 +645,27 @@ static void w2001_processors(void **state)
 {
 	struct fx *f = *state;
 
-	/* cleared by --set-processor-compatibility */
+	/* not cleared by --set-processor-compatibility: the state was saved with it off, and
+	 * the advice is what lifts it and the SMIG1003 blocker beside it */
 	f->opts.set_cpu_compat = true;
+	for (size_t i = 0; i < f->p.nvms; i++)
+		f->p.vms[i].cpu_compat = true;
+	run(f);
+	assert_int_equal(findings(f, "SMIG2001"), 2);
+	assert_non_null(strstr(the(f, "SMIG2001", SMIG_SEV_WARNING, "vm:sql01")->action,
+			       "drop the saved state with --discard-saved-state"));
+	assert_null(strstr(the(f, "SMIG2001", SMIG_SEV_WARNING, "vm:sql01")->action,
+			   "import with --set-processor-compatibility"));
+	f->opts.discard_saved_state = true;
 	run(f);
 	assert_int_equal(findings(f, "SMIG2001"), 0);
+	assert_int_equal(smig_preflight_blockers(&f->out), 0);
 	assert_non_null(
 	    strstr(the(f, "SMIG2001", SMIG_SEV_PASS, "host")->message, "processors differ"));
+	f->opts.discard_saved_state = false;
 	f->opts.set_cpu_compat = false;
+	for (size_t i = 0; i < f->p.nvms; i++)
+		f->p.vms[i].cpu_compat = f->src->vms[i].cpu_compat;
 
 	/* compatibility on in the source: only sql01 remains */
 	srcvm(f, "web01")->cpu_compat = true;
@@ -861,6 +880,20 @@ static void w2009_store(void **state)
 		"c:\\programdata\\microsoft\\windows\\hyper-v\\initialstore.xml");
 	run(f);
 	assert_int_equal(findings(f, "SMIG2009"), 0);
+	/* the location is the default, the lab's contents are not: the pass says both, as the
+	 * inventory does */
+	assert_true(f->src->azman.customised);
+	assert_non_null(strstr(the(f, "SMIG2009", SMIG_SEV_PASS, "host")->message,
+			       "is the default file 'C:\\ProgramData\\Microsoft\\Windows\\Hyper-V\\InitialStore.xml'; its contents are customised (3 differences from a default store)"));
+	f->src->azman.customised = false;
+	run(f);
+	assert_non_null(strstr(the(f, "SMIG2009", SMIG_SEV_PASS, "host")->message,
+			       "with a default store's contents"));
+	f->src->azman.present = false;
+	run(f);
+	assert_non_null(strstr(the(f, "SMIG2009", SMIG_SEV_PASS, "host")->message,
+			       "no readable file there"));
+	f->src->azman.present = true;
 	f->src->azman.ad_store = true;
 	set_str(&f->src->azman.path, "msldap://CN=Hyper-V,DC=lab,DC=contoso,DC=com");
 	run(f);

@@ -126,7 +126,7 @@ static void fill_web01(struct smig_inv_vm *vm)
 	vm->nics = zalloc(vm->nnics, sizeof(*vm->nics));
 	vm->nics[0] = (struct smig_inv_nicvm){
 	    S("Network Adapter"), false,     true, true, S("00-15-5D-01-07-10"), S(SW0),
-	    S("External LAN"),    S("{P0}"), 10};
+	    S("External LAN"),    S("{P0}"), 10, NULL};
 	vm->nics[1] = (struct smig_inv_nicvm){S("Legacy Network Adapter"),
 	                                      true,
 	                                      false,
@@ -135,7 +135,8 @@ static void fill_web01(struct smig_inv_vm *vm)
 	                                      NULL,
 	                                      NULL,
 	                                      NULL,
-	                                      0};
+	                                      0,
+	                                      NULL};
 
 	vm->ndisks = 3;
 	vm->disks = zalloc(vm->ndisks, sizeof(*vm->disks));
@@ -462,7 +463,8 @@ static void inventory_text(void **state)
 	find_after(
 	    t, "    Administrator (application)\n      S-1-5-32-544 (BUILTIN\\Administrators)\n",
 	    0);
-	find_after(t, "  Differs from default      yes\n", 0);
+	find_after(t, "  Location                  the default file\n", 0);
+	find_after(t, "  Customised                yes: 1 difference from a default store (below)\n", 0);
 	find_after(t, "250 rules on the host: 1 for Hyper-V, 1 other user-defined.", 0);
 	find_after(t, "present and CUSTOMISED", 0);
 	/* manual steps: the action and the PowerShell, its second line indented */

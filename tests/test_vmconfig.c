@@ -111,6 +111,7 @@ static void check_sample_model(const struct smig_vmconfig *c)
 	assert_false(c->nics[0].mac_static);
 	assert_true(c->nics[0].connected);
 	assert_string_equal(c->nics[0].switch_id, SWITCH);
+	assert_string_equal(c->nics[0].switch_alt_name, "Virtual External Switch");
 	assert_string_equal(c->nics[0].port_id, "87279691-8C7B-4C18-A0CB-52B86BD450D5");
 	assert_string_equal(c->nics[0].friendly_name, "Network Adapter");
 	assert_string_equal(c->nics[0].node, "55225880-49c0-4438-9ce2-5a01402fd8cb");
@@ -679,6 +680,30 @@ static struct smig_vmspec base_spec(void)
 	return s;
 }
 
+/* One name per controller kind, the same wherever a slot is named (vmscan's drive slots,
+ * postcheck's lookup, vmconfig's own messages, which used to say "floppy"). */
+static void controller_names(void **state)
+{
+	static const struct smig_vmspec_drive floppy_bad[] = {
+	    {SMIG_CTRL_FLOPPY, 0, 1, "VFD", ""},
+	};
+	struct smig_err e = SMIG_ERR_INIT;
+	struct smig_vmspec s = base_spec();
+	unsigned char *buf = NULL;
+	size_t len = 0;
+
+	(void)state;
+	assert_string_equal(smig_vmconfig_ctrl_name(SMIG_CTRL_IDE), "IDE");
+	assert_string_equal(smig_vmconfig_ctrl_name(SMIG_CTRL_SCSI), "SCSI");
+	assert_string_equal(smig_vmconfig_ctrl_name(SMIG_CTRL_FLOPPY), "Floppy");
+	assert_string_equal(smig_vmconfig_ctrl_name((enum smig_ctrl_kind)7), "?");
+	s.drives = floppy_bad;
+	s.ndrives = 1;
+	assert_int_equal(smig_vmconfig_build(&s, &buf, &len, &e), -1);
+	assert_non_null(strstr(e.msg, "impossible slot Floppy 0:1"));
+	free(buf);
+}
+
 static void generated_fixture(void **state)
 {
 	static const char *const absent[] = {
@@ -750,6 +775,8 @@ static void generated_fixture(void **state)
 			assert_true(n->connected);
 			assert_string_equal(n->switch_id, SWITCH);
 		}
+		/* a 2008 R2 configuration has no Connection node: no recorded switch name */
+		assert_string_equal(n->switch_alt_name, "");
 	}
 	assert_true(c->nics[0].legacy != c->nics[1].legacy);
 	assert_int_equal(c->nsnapshots, 2);
@@ -850,6 +877,7 @@ int main(void)
 		cmocka_unit_test(structure_rejects),
 		cmocka_unit_test(round_trip_unsorted),
 		cmocka_unit_test(setters_rewrite),
+		cmocka_unit_test(controller_names),
 		cmocka_unit_test(generated_fixture),
 		cmocka_unit_test(device_typing),
 	};

@@ -155,8 +155,24 @@ lines = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
 assert lines, "no progress lines"
 for p in lines:
     assert set(p) == {"bytes", "total", "member"}, p
-assert lines[-1]["bytes"] >= lines[-1]["total"] > 0
+# the total accounts for every byte counted (descriptor, members, checksum list, signature):
+# no line passes it, and a finished export ends exactly on it
+for p in lines:
+    assert 0 <= p["bytes"] <= p["total"], p
+assert lines[-1]["bytes"] == lines[-1]["total"] > 0, lines[-1]
+assert lines[-1]["member"] == "smig/SHA256.sig", lines[-1]
 EOF
+
+# ---- a C: root without its D: drive: the VMs on D: would be missing, so no archive; the
+# drive is named once, as the inventory names it ----
+expect_exit 2 "$X" export --source host/C -s k.sec -o nod.smig --progress never
+grep -qxF 'smig-export export: drive D: is used by the host (D:\Hyper-V, D:\VHD) but not mapped: pass --drive D=DIR' err ||
+	{ cat err >&2; fail "unmapped D: message"; }
+[ "$(grep -c 'drive D:' err)" = 1 ] || fail "unmapped D: said more than once"
+! grep -q unresolvable err || fail "export blames a link"
+[ ! -e nod.smig ] || fail "an export missing D: wrote an archive"
+"$X" export --source host/C --drive D=host/D -s k.sec -o withd.smig --progress never 2>/dev/null ||
+	fail "export of C: with --drive D"
 
 # ---- exit codes, and no partial archive after a failure ----
 expect_exit 2 "$X" export -s k.sec -o x.smig

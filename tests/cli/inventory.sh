@@ -21,6 +21,17 @@ check "usage error names the format" grep -q "pdf" "$T/err"
 expect_exit 2 "bad --drive" "$EXPORT" inventory --source "$T/src" --drive D/tmp
 expect_exit 2 "unknown option" "$EXPORT" inventory --source "$T/src" --frob
 
+# a C: root without its D: drive: the report is written (exit 0), and the cause is said once,
+# on stderr and in the report, instead of blaming the registration links
+msg='drive D: is used by the host (D:\Hyper-V, D:\VHD) but not mapped: pass --drive D=DIR'
+expect_exit 0 "inventory of C: alone" "$EXPORT" inventory --source "$T/src/C"
+check "unmapped D: warned once on stderr" test "$(grep -cxF "smig-export: warning: $msg" "$T/err")" = 1
+check "stderr says nothing else" test "$(wc -l <"$T/err")" = 1
+check "the report names the drive once" test "$(tr -d '\n' <"$T/out" | grep -oF 'drive D: is used by the host' | wc -l)" = 1
+check "no link is blamed as unresolvable" bash -c '! grep -q unresolvable "$1"' _ "$T/out"
+expect_exit 0 "inventory of C: with --drive D" "$EXPORT" inventory --source "$T/src/C" --drive "D=$T/src/D"
+check "nothing unmapped with --drive" test ! -s "$T/err"
+
 # features
 expect_exit 0 "features" "$EXPORT" features --source "$T/src"
 check "Hyper-V present" grep -q "^Hyper-V (hyperv): present" "$T/out"

@@ -1,15 +1,12 @@
 /*
- * fuzz_sysinfo.c - the reader of systeminfo output (sysinfo.h): the bytes decoded as the file loader
- * does (smig_text_decode: BOMs, UTF-16), then parsed; and the raw bytes parsed as they are,
- * from an exact-length copy so a read past the end is caught.
+ * fuzz_sysinfo.c - the reader of systeminfo output (sysinfo.h), over the raw and the decoded
+ * bytes (fz_text_passes).
  */
 #include <stddef.h>
 #include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
 
+#include "fuzzutil.h"
 #include "sysinfo.h"
-#include "winval.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -18,24 +15,12 @@ static void parse(const char *text, size_t len)
 	struct smig_err e = SMIG_ERR_INIT;
 	struct smig_sysinfo *c = NULL;
 
-	if (smig_sysinfo_parse(text, len, &c, &e) == 0) {
+	if (smig_sysinfo_parse(text, len, &c, &e) == 0)
 		smig_sysinfo_free(c);
-	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct smig_err e = SMIG_ERR_INIT;
-	char *raw = malloc(size ? size : 1), *text = NULL;
-
-	if (raw == NULL)
-		return 0;
-	memcpy(raw, data, size);
-	parse(raw, size);
-	free(raw);
-	if (smig_text_decode(data, size, &text, &e) == 0) {
-		parse(text, strlen(text));
-		free(text);
-	}
+	fz_text_passes(data, size, parse);
 	return 0;
 }

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "fileio.h"
+#include "winval.h"
 
 static char *scratch;
 
@@ -158,4 +159,20 @@ size_t fz_member_encode(char type, const char *name, const void *data, size_t le
 	if (len > 0)
 		memcpy(out + 6 + nlen, data, len);
 	return 6 + nlen + len;
+}
+
+void fz_text_passes(const uint8_t *data, size_t size, void (*parse)(const char *text, size_t len))
+{
+	struct smig_err e = SMIG_ERR_INIT;
+	char *raw = malloc(size ? size : 1), *text = NULL;
+
+	if (raw == NULL)
+		return;
+	memcpy(raw, data, size);
+	parse(raw, size);
+	free(raw);
+	if (smig_text_decode(data, size, &text, &e) == 0) {
+		parse(text, strlen(text));
+		free(text);
+	}
 }

@@ -27,6 +27,13 @@ int fz_write(const char *path, const void *data, size_t len);
 char *fz_strndup(const uint8_t *data, size_t len);
 
 /*
+ * A text reader's two passes over one input (ipconfig /all, systeminfo): `parse` sees the raw
+ * bytes as they are, from an exact-length copy so that a read past the end is caught, then
+ * the bytes decoded as the file loaders do (smig_text_decode: BOMs, UTF-16) when they decode.
+ */
+void fz_text_passes(const uint8_t *data, size_t size, void (*parse)(const char *text, size_t len));
+
+/*
  * Two files in one input: the bytes before the first FZ_SPLIT and the bytes after it (all of
  * the input and nothing when there is none).
  */
