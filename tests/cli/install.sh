@@ -21,6 +21,9 @@ check "installed manifests" test -f "$P/share/smig/manifests/hyperv.xml"
 check "installed schemas" test -f "$P/share/smig/manifests/schema/descriptor.xsd" \
 	-a -f "$P/share/smig/manifests/schema/manifest.xsd"
 check "installed docs" test -f "$P/share/doc/smig/README.md"
+for page in man1/smig-export.1 man1/smig-import.1 man5/smig-archive.5; do
+	check "installed $page" test -f "$P/share/man/$page"
+done
 check "no test tool installed" test ! -e "$P/bin/smig-mkhost"
 # the installed copy is the one read: make it tell apart from the source tree's
 sed -i 's/name="IP configuration"/name="IP configuration (installed copy)"/' \
