@@ -4,7 +4,8 @@
 # oracles (qemu-img, vhdiinfo, signify-openbsd, bsdtar, hivex tools, xmllint), groff for the
 # manual pages' test, and clang for scripts/fuzz.sh with libclang-rt-dev (libFuzzer and the
 # sanitizer runtimes: only a recommendation of clang, which --no-install-recommends would
-# leave out).
+# leave out), and debhelper and lintian for scripts/deb-test.sh (the Debian package;
+# dpkg-buildpackage comes with build-essential's dpkg-dev).
 # Installs only what is missing; needs root (or sudo) only then.
 set -euo pipefail
 
@@ -15,6 +16,7 @@ packages=(
   libhivex-bin libwin-hivex-perl libxml2-utils libarchive-tools qemu-utils libvhdi-utils
   signify-openbsd zstd tar python3 time groff-base
   clang libclang-rt-dev
+  debhelper lintian
 )
 # ps2012-check (the PowerShell 2012 checker the tests run on every script smig writes) needs
 # node and npm. A machine whose node already ships npm (e.g. a nodesource build, which
