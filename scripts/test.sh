@@ -2,6 +2,11 @@
 # The whole test suite, twice: a normal build and an ASan+UBSan build. Installs missing
 # dependencies first (scripts/setup.sh). Real third-party samples are read from
 # ../shared/data when it exists; tests that need them skip with a message otherwise.
+# With CI=true (or SMIG_EXTRA_BUILDS=1) it also builds a gcc Release build (-O3, where gcc
+# warns about more) and a clang build, warnings as errors, and runs a quick subset in each:
+# the unit tests in the Release build, the export, inventory, install and man page CLI tests
+# in the clang build (the whole suite twice more would double CI's time; the compilers'
+# warnings are the point of these builds, and those tests run every program end to end).
 # With CI=true or SMIG_FUZZ_SECONDS=N it then runs scripts/fuzz.sh (N, default 20, seconds per
 # fuzz target).
 set -euo pipefail
@@ -16,6 +21,27 @@ for variant in build build-asan; do
   echo "== $variant: test" >&2
   (cd "$top/$variant" && ctest --output-on-failure -j2) || status=1
 done
+if [ "${CI:-}" = true ] || [ "${SMIG_EXTRA_BUILDS:-}" = 1 ]; then
+  echo "== build-release: build (gcc, Release)" >&2
+  if "$top/scripts/build.sh" build-release -DCMAKE_BUILD_TYPE=Release; then
+    echo "== build-release: unit tests" >&2
+    (cd "$top/build-release" && ctest --output-on-failure -j2 -R '^unit/') || status=1
+  else
+    status=1
+  fi
+  if command -v clang >/dev/null; then
+    echo "== build-clang: build (clang)" >&2
+    if CC=clang "$top/scripts/build.sh" build-clang; then
+      echo "== build-clang: CLI tests export, inventory, install, manpages" >&2
+      (cd "$top/build-clang" && ctest --output-on-failure -j2 \
+        -R '^cli/(export|inventory|install|manpages)$') || status=1
+    else
+      status=1
+    fi
+  else
+    echo "== build-clang: skipped (clang is not installed)" >&2
+  fi
+fi
 # CI (CI=true) and anyone who sets SMIG_FUZZ_SECONDS also fuzz every parser for a short while
 # (scripts/fuzz.sh, tests/fuzz/README.md); without clang or libFuzzer that is skipped.
 if [ "${CI:-}" = true ] || [ -n "${SMIG_FUZZ_SECONDS:-}" ]; then
