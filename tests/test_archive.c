@@ -1,6 +1,6 @@
 /*
- * test_archive.c - the .smig container (archive.md §2, §5, §6): archives written here are read
- * by bsdtar, GNU tar, sha256sum and signify; hostile archives made with libarchive directly
+ * test_archive.c - the .smig container (docs/archive.md §2, §5, §6): archives written here are
+ * read by bsdtar, GNU tar, sha256sum and signify; hostile archives made with libarchive directly
  * are each refused with SMIG_ERR_INTEGRITY and leave no staging directory behind.
  */
 #include "testutil.h"

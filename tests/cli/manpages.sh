@@ -2,7 +2,8 @@
 # tests/cli/manpages.sh - the manual pages (man/): they render without a warning (groff -ww,
 # and man --warnings when man-db is installed), every command a program's --help lists has
 # its own section (.SS) in the program's page, and every option a command's --help prints
-# appears in that command's section (or in the page's shared option sections).
+# appears in that command's section (or in the page's shared option sections), and in
+# docs/reference.md.
 source "$(dirname "$0")/lib.bash"
 command -v groff >/dev/null || { echo "skip: groff is not installed"; exit 77; }
 M=$SMIG_SOURCE_DIR/man
@@ -87,6 +88,14 @@ cover "$IMPORT" "$M/smig-import.1"
 # the shared sections' words: -h/--help appear once
 check "--help in smig-export(1)" grep -q 'B \\-\\-help' "$M/smig-export.1"
 check "--help in smig-import(1)" grep -q 'B \\-\\-help' "$M/smig-import.1"
+
+# docs/reference.md, the reference in the docs, names every long option of every command too
+for f in help-*.txt; do
+	for o in $(sed "s/'[^']*'/ /g" "$f" | grep -oE '(^|[^[:alnum:]-])--[a-z][a-z0-9-]*' | grep -oE -- '--[a-z0-9-]+' | sort -u); do
+		[ "$o" = --help ] && continue
+		check "docs/reference.md names $o (${f#help-})" grep -q -- "\`$o" "$SMIG_SOURCE_DIR/docs/reference.md"
+	done
+done
 
 # the checker finds what is missing: options the page does not have, a command it lacks
 printf 'usage: x\n  --no-such-option  x\n  -Z  x\n' >fake.txt
