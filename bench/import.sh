@@ -8,7 +8,7 @@
 #      and every hash + plan + journaled placement + the three reports, which re-read and
 #      hash every placed disk)
 #   2. the stock-tool floor: bsdtar -xf of the archive, then signify-openbsd -C of every
-#      member (what archive.md promises works without smig)
+#      member (what docs/archive.md promises works without smig)
 #   3. smig-import verify alone (stage, check, discard)
 # and reports the ratios and smig's peak RSS. Targets (reported, not asserted): apply <= 1.5 x
 # the stock floor (it hashes every byte twice: once staged, once placed, for the verification

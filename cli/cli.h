@@ -1,7 +1,7 @@
 /*
  * cli.h - what smig-export and smig-import share on the program side (linked into both
  * executables, not into common/, because it prints): the command dispatcher with --help and
- * --version, and the one message style for errors and usage errors (cli.md).
+ * --version, and the one message style for errors and usage errors (docs/reference.md).
  */
 #ifndef SMIG_CLI_H
 #define SMIG_CLI_H

@@ -1674,7 +1674,7 @@ out:
 	return ret;
 }
 
-/* archive.md §6 step 2, on a fully staged archive. */
+/* docs/archive.md §6 step 2, on a fully staged archive. */
 static int check_signature(struct stager *sg, const struct smig_pubkey *pub, struct smig_err *e)
 {
 	struct smig_err sub = SMIG_ERR_INIT;
@@ -1844,7 +1844,7 @@ static int extract_into(const char *path, const char *staging, const struct smig
 		smig_err_nomem(e, "reading an archive");
 		goto out;
 	}
-	/* tar and the three filters of archive.md §2, never the _all variants */
+	/* tar and the three filters of docs/archive.md §2, never the _all variants */
 	if (archive_read_support_format_tar(sg.a) != ARCHIVE_OK ||
 	    archive_read_support_filter_zstd(sg.a) != ARCHIVE_OK ||
 	    archive_read_support_filter_gzip(sg.a) != ARCHIVE_OK ||

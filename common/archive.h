@@ -1,5 +1,5 @@
 /*
- * archive.h - the container layer of the signed migration archive (archive.md §2, §5, §6):
+ * archive.h - the container layer of the signed migration archive (docs/archive.md §2, §5, §6):
  * a streaming pax writer and a reader that stages and verifies before anything is used.
  *
  * Contract, writing: members are added in the caller's order (descriptor first, the checksum
@@ -28,10 +28,10 @@
 #include "err.h"
 #include "sign.h"
 
-/* The last two members of every archive (archive.md §3). */
+/* The last two members of every archive (docs/archive.md §3). */
 #define SMIG_ARCHIVE_SUMS "smig/SHA256"
 #define SMIG_ARCHIVE_SIG "smig/SHA256.sig"
-/* Longest member name in bytes (archive.md §2). */
+/* Longest member name in bytes (docs/archive.md §2). */
 #define SMIG_ARCHIVE_NAME_MAX 240
 
 enum smig_compress {
@@ -95,7 +95,7 @@ void smig_archive_writer_abort(struct smig_archive_writer *w);
 void smig_archive_signal_cleanup(void);
 
 /*
- * The BSD checksum list of archive.md §5: entries sorted bytewise by name (the array is
+ * The BSD checksum list of docs/archive.md §5: entries sorted bytewise by name (the array is
  * sorted in place), one "SHA256 (<name>) = <64 lowercase hex>\n" line each. Returns malloc'd
  * text (NUL-terminated, not counted in *len), or NULL. Duplicate names are refused.
  */
@@ -137,7 +137,7 @@ struct smig_staged {
 };
 
 /*
- * archive.md §6 steps 1-2. `path` "-" reads standard input. `staging` must not exist; it is
+ * docs/archive.md §6 steps 1-2. `path` "-" reads standard input. `staging` must not exist; it is
  * created with mode 0700 (put it on the filesystem where the files will end up, so they can
  * be renamed into place). `lim` NULL means the defaults. On success *out is the verified
  * staging area. Failures: SMIG_ERR_INTEGRITY for anything about the archive's content or

@@ -1,5 +1,5 @@
 /*
- * descriptor.c - smig/descriptor.xml (see descriptor.h, archive.md §4).
+ * descriptor.c - smig/descriptor.xml (see descriptor.h, docs/archive.md §4).
  *
  * Every struct of the model is described once by a field table (name in the XML, kind, offset);
  * the writer and the reader walk the same tables, so a field cannot be written and forgotten on

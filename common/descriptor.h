@@ -1,6 +1,6 @@
 /*
  * descriptor.h - the migration descriptor, smig/descriptor.xml of a signed archive
- * (archive.md §4): the export options, the source host's identity, the whole inventory model
+ * (docs/archive.md §4): the export options, the source host's identity, the whole inventory model
  * and one record per payload member. It is the single source of truth for import.
  *
  * The text is UTF-8 XML in the namespace urn:smig:descriptor:1, written with libxml2's

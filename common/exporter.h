@@ -1,5 +1,5 @@
 /*
- * exporter.h - the export engine: plan, then write, one signed migration archive (archive.md).
+ * exporter.h - the export engine: plan, then write, one signed migration archive (docs/archive.md).
  *
  * Contract:
  * - smig_export_plan() decides everything before a byte is written: the features and VMs
@@ -33,7 +33,7 @@
 #include "manifest.h"
 #include "sign.h"
 
-/* The migration type (Msvm_VirtualSystemMigrationSettingData.MigrationType, cli.md). */
+/* The migration type (Msvm_VirtualSystemMigrationSettingData.MigrationType, docs/reference.md). */
 enum smig_export_type {
 	SMIG_EXPORT_ALL,     /* configuration and disks */
 	SMIG_EXPORT_CONFIG,  /* everything but the VMs' disks */
@@ -97,7 +97,7 @@ int smig_export_write(struct smig_export *x, const char *path, enum smig_compres
 char *smig_export_log_json(const struct smig_export *x, size_t *len, struct smig_err *e);
 
 /*
- * A Windows file name as an archive member component (archive.md §2): every byte outside
+ * A Windows file name as an archive member component (docs/archive.md §2): every byte outside
  * [A-Za-z0-9._ {}+,-] (a UTF-8 sequence counts once) becomes '_'; '(' and ')' too, since
  * `signify -C` cannot parse them in a checksum line. malloc'd.
  */

@@ -1,6 +1,6 @@
 /*
- * hostfs.h - the host root, the drive map and Windows paths (formats.md §1, cli.md "Host
- * roots and maps").
+ * hostfs.h - the host root, the drive map and Windows paths (formats.md §1,
+ * docs/reference.md "Host roots and host options").
  *
  * A host is a C: root (a directory holding Windows/ directly) or a host folder holding one
  * sub-folder per drive letter (C/, D/, ...). Each mapped drive is a local directory, kept as

@@ -1,6 +1,6 @@
 /*
- * hostopts.h - the options every command that reads a host accepts (cli.md "Host roots and
- * maps"): --source/--dest, --drive X=DIR (repeatable), --ipconfig, --systeminfo,
+ * hostopts.h - the options every command that reads a host accepts (docs/reference.md "Host
+ * roots and host options"): --source/--dest, --drive X=DIR (repeatable), --ipconfig, --systeminfo,
  * --memory-mb, --dest-facts. Commands collect them with smig_hostopts_add() from their getopt
  * loop and open the host with smig_hostopts_read().
  *

@@ -1,6 +1,6 @@
 /*
- * importplan.h - what smig-import will do to a destination: the import options (cli.md
- * "Maps and switches") and the plan built from a verified archive's descriptor, the
+ * importplan.h - what smig-import will do to a destination: the import options (docs/reference.md
+ * "smig-import") and the plan built from a verified archive's descriptor, the
  * destination's inventory and those options.
  *
  * The plan is pure computation: building it reads the destination (through its inventory and

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "datadir.h"
 #include "fileio.h"
 #include "strbuf.h"
 #include "winval.h"
@@ -222,9 +223,7 @@ static const struct smig_handler *find_handler(const char *kind)
 
 const char *smig_manifest_dir(void)
 {
-	const char *d = getenv("SMIG_MANIFESTS");
-
-	return d && *d ? d : SMIG_SOURCE_DIR "/manifests";
+	return smig_datadir_manifests();
 }
 
 static char *xattr(xmlNodePtr n, const char *name, struct smig_err *e)
@@ -445,7 +444,10 @@ int smig_manifest_load(const char *dir, struct smig_features **out, struct smig_
 		dir = smig_manifest_dir();
 	d = opendir(dir);
 	if (d == NULL) {
-		smig_err_sys(e, errno, "cannot open the manifest directory '%s'", dir);
+		smig_err_sys(e, errno,
+			     "cannot open the manifest directory '%s' (an installed smig reads "
+			     "PREFIX/share/smig/manifests; SMIG_MANIFESTS names another)",
+			     dir);
 		goto fail;
 	}
 	while ((de = readdir(d)) != NULL) {

@@ -52,7 +52,8 @@ struct smig_features {
 	size_t count;
 };
 
-/* The manifest directory: $SMIG_MANIFESTS, else the one in the source tree. */
+/* The manifest directory: $SMIG_MANIFESTS, else the installed one, else the source tree's
+ * (smig_datadir_manifests(), datadir.h). */
 const char *smig_manifest_dir(void);
 /* Load every *.xml of `dir` (NULL = smig_manifest_dir()), in name order. */
 int smig_manifest_load(const char *dir, struct smig_features **out, struct smig_err *e);

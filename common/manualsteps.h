@@ -1,9 +1,9 @@
 /*
- * manualsteps.h - what an import leaves to the administrator (cli.md SMIG3001-3012), as report
- * items. migrate.ps1 (migrateps.h) runs what can be scripted on the destination; an item's
- * action says when migrate.ps1 does the step, and its powershell is the command the
- * administrator runs (migrate.ps1 with the parameter the step needs, or the command for the
- * source host), or NULL.
+ * manualsteps.h - what an import leaves to the administrator (SMIG3001-3012 of docs/reference.md),
+ * as report items. migrate.ps1 (migrateps.h) runs what can be scripted on the destination; an
+ * item's action says when migrate.ps1 does the step, and its powershell is the command the
+ * administrator runs (migrate.ps1 with the parameter the step needs, or the command for the source
+ * host), or NULL.
  *
  * Everything here is derived from a plan (importplan.h) and writes nothing. Names and paths
  * come from the source host and are hostile: in commands they only ever appear as PowerShell
@@ -20,8 +20,8 @@
 #include "migrateps.h"
 #include "problem.h"
 
-/* The manual steps (cli.md SMIG3001-3012) a plan leaves, in the order migrate.ps1 meets them:
- * binding external networks (3001), pass-through disks (3002), ISO (3003), VFD (3004),
+/* The manual steps (SMIG3001-3012, docs/reference.md) a plan leaves, in the order migrate.ps1
+ * meets them: binding external networks (3001), pass-through disks (3002), ISO (3003), VFD (3004),
  * VM file access with icacls (3009), firewall (3005), DCOM (3006), WMI namespace (3007),
  * AD authorization store (3008), discarded saved state (3010), then the reminders: turn
  * the source off (3011) and remove its Hyper-V role after verification (3012).

@@ -1,5 +1,5 @@
 /*
- * postcheck.h - the file-level post-migration verification (cli.md "Verification",
+ * postcheck.h - the file-level post-migration verification (docs/reference.md "Verification",
  * SMIG4001-4011): what the files apply placed on the destination can show, read back at the
  * plan's paths with smig's readers and compared with the source model carried in the archive.
  * apply places only inert files and registers nothing, so the destination's registered VMs

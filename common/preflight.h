@@ -1,7 +1,7 @@
 /*
- * preflight.h - the compatibility report of smig-import (cli.md "Blockers" and "Warnings"):
- * every SMIG1001-1012 and SMIG2001-2010 check evaluated for a plan against the source model
- * (plan->src, from the archive) and the destination as read (plan->dst). Pure computation:
+ * preflight.h - the compatibility report of smig-import (docs/reference.md "Blockers" and
+ * "Warnings"): every SMIG1001-1013 and SMIG2001-2010 check evaluated for a plan against the source
+ * model (plan->src, from the archive) and the destination as read (plan->dst). Pure computation:
  * nothing is read from disk and nothing is written.
  *
  * Output: items appended to a caller-owned list (problem.h; the caller releases it). The
@@ -73,14 +73,14 @@
 #include "importplan.h"
 #include "problem.h"
 
-/* Evaluate every blocker (SMIG1001-1011) and warning (SMIG2001-2009) of cli.md for the plan `p`
- * against p->src (the archive's source model) and p->dst (the destination as read). Appends
- * items to `out`: each names its subject ("vm:web01", "switch:External LAN", "host",
- * "volume:D:") and says what to do (action text; for blockers the option or change that
- * clears it). Copies p->items (placement problems found while planning) first. Adds one
- * `pass` item per check that found nothing, so the report shows what was checked.
- * Unselected VMs (p->vms[i].selected false) are ignored. Writes nothing anywhere.
- * Returns 0, or -1 on ENOMEM or a plan without src/dst (items added so far stay in `out`). */
+/* Evaluate every blocker (SMIG1001-1011) and warning (SMIG2001-2009) of docs/reference.md for the
+ * plan `p` against p->src (the archive's source model) and p->dst (the destination as read).
+ * Appends items to `out`: each names its subject ("vm:web01", "switch:External LAN", "host",
+ * "volume:D:") and says what to do (action text; for blockers the option or change that clears it).
+ * Copies p->items (placement problems found while planning) first. Adds one `pass` item per check
+ * that found nothing, so the report shows what was checked. Unselected VMs (p->vms[i].selected
+ * false) are ignored. Writes nothing anywhere. Returns 0, or -1 on ENOMEM or a plan without src/dst
+ * (items added so far stay in `out`). */
 int smig_preflight(const struct smig_plan *p, struct smig_problems *out, struct smig_err *e);
 /* Blockers in `items` that --force/options did not clear (severity SMIG_SEV_BLOCKER). */
 size_t smig_preflight_blockers(const struct smig_problems *items);

@@ -1,7 +1,7 @@
 /*
  * problem.h - report items: one finding with a stable id, a severity, a subject and a message
- * (cli.md "Reports"). The inventory, preflight and verification all produce lists of these,
- * and every renderer (text, JSON, HTML) prints them the same way.
+ * (docs/reference.md "Reports and their items"). The inventory, preflight and verification all
+ * produce lists of these, and every renderer (text, JSON, HTML) prints them the same way.
  *
  * A list owns its items and their strings; smig_problems_release() frees them.
  */

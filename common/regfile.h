@@ -1,6 +1,6 @@
 /*
  * regfile.h - Windows .reg files ("Windows Registry Editor Version 5.00", what `reg export`
- * writes; archive.md §3, formats.md §2.8): a writer fed from hive keys and a strict parser.
+ * writes; docs/archive.md §3, formats.md §2.8): a writer fed from hive keys and a strict parser.
  *
  * Contract:
  * - The writer produces reg.exe's layout: UTF-16LE with BOM FF FE, CRLF, the header line

@@ -1,5 +1,6 @@
 /*
- * report.h - rendering reports for people (text, HTML) and tools (JSON), cli.md "Reports".
+ * report.h - rendering reports for people (text, HTML) and tools (JSON), docs/reference.md
+ * "Reports and their items".
  *
  * Two kinds of report: the pre-migration inventory of one host (smig-export inventory), and
  * the generic item reports (preflight compatibility, manual steps, verification) built from a

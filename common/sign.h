@@ -1,6 +1,6 @@
 /*
  * sign.h - Ed25519 keys and signatures in OpenBSD signify's file formats (formats.md §14.3,
- * §14.4; archive.md §5), SHA-256 hashing and the BSD checksum list they sign.
+ * §14.4; docs/archive.md §5), SHA-256 hashing and the BSD checksum list they sign.
  *
  * Contract: keys and signatures written here verify with stock `signify -V -e` / `signify -C`,
  * and keys made by `signify -G -n` work here. Secret keys are kept unencrypted (kdfrounds 0);
@@ -108,7 +108,7 @@ int smig_sha256_file(const char *path, const char *what, uint8_t out[32], struct
 void smig_hex(const uint8_t *bin, size_t len, char *out);
 
 /*
- * Parse a BSD checksum list as archive.md §5 defines it: lines "SHA256 (<path>) = <hex>\n",
+ * Parse a BSD checksum list as docs/archive.md §5 defines it: lines "SHA256 (<path>) = <hex>\n",
  * LF only, 64 lowercase hex digits, paths non-empty, without control characters, strictly
  * sorted bytewise (so no duplicates). An empty text is an empty list. *lines is malloc'd,
  * each path too; free with smig_sumlist_free().

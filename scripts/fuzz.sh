@@ -41,7 +41,8 @@ rm -rf "$probe"
 # ---- build ----
 echo "== fuzz: build $dir" >&2
 mkdir -p "$dir"
-if ! { CC=clang cmake -S "$top" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSMIG_FUZZ=ON &&
+if ! { CC=clang cmake -S "$top" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSMIG_FUZZ=ON \
+  -DSMIG_WERROR=ON &&
   cmake --build "$dir" --target fuzz -j"$(nproc)"; } >"$dir/fuzz-build.log" 2>&1; then
   tail -n 40 "$dir/fuzz-build.log" >&2
   echo "fuzz: the build failed (log: $dir/fuzz-build.log)" >&2

@@ -1,5 +1,5 @@
 /*
- * cmd_export.c - `smig-export export`: the signed, streaming migration archive (archive.md),
+ * cmd_export.c - `smig-export export`: the signed, streaming migration archive (docs/archive.md),
  * WSMT's Export-SmigServerSetting plus the VMs' data. The engine (common/exporter.c) plans
  * and writes; this file parses options, shows progress, writes the log and the summary.
  */

@@ -1,6 +1,6 @@
 /*
  * cmd_keygen.c - `smig-export keygen`: an Ed25519 key pair in OpenBSD signify's format
- * (archive.md §5), like `signify -G -n`: the secret key unencrypted with mode 0600.
+ * (docs/archive.md §5), like `signify -G -n`: the secret key unencrypted with mode 0600.
  */
 #include <getopt.h>
 #include <stdio.h>

@@ -9,7 +9,7 @@
 
 #define PROG "smig-export"
 
-/* Print "smig-export: <msg>" for an error and return its exit code (cli.md). */
+/* Print "smig-export: <msg>" for an error and return its exit code (docs/reference.md). */
 int fail(const struct smig_err *e);
 /* Print a usage error for `cmd` and return 2. */
 int usage_error(const char *cmd, const char *fmt, ...) SMIG_PRINTF(2, 3);

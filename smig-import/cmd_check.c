@@ -20,8 +20,9 @@ static void preflight_help(void)
 {
 	printf("Usage: %s preflight -p PUB ARCHIVE --dest ROOT [options] [--format text|json|html]\n\n"
 	       "The compatibility report: what will not work on the destination, checked before\n"
-	       "anything changes (cli.md SMIG1001-1011 blockers, SMIG2001-2009 warnings). Takes\n"
-	       "the same maps and switches as 'apply' (see 'apply --help'). Writes nothing.\n\n"
+	       "anything changes (blockers SMIG1001-1012, warnings SMIG2001-2009: their meaning\n"
+	       "and what to do are in docs/reference.md). Takes the same maps and switches as\n"
+	       "'apply' (see 'apply --help'). Writes nothing.\n\n"
 	       "Exit codes: 0 no blocker (or, with --force, only blockers --force lifts),\n"
 	       "1 error, 2 usage, 3 integrity, 4 blockers found.\n", PROG);
 }
@@ -31,10 +32,10 @@ static void report_help(void)
 	printf("Usage: %s report --dest ROOT -p PUB --against ARCHIVE [--state FILE] [options]\n"
 	       "       [--format text|json|html]\n\n"
 	       "The post-migration verification report: re-reads the destination and compares it\n"
-	       "with the archive and the plan apply carried out (cli.md SMIG4001-4011): the plan\n"
-	       "is rebuilt from the options and the destination facts that the apply of this\n"
-	       "archive recorded in ROOT/smig-journal/<archive-id>/ (map options given here\n"
-	       "replace the recorded ones). Writes nothing.\n\n"
+	       "with the archive and the plan apply carried out (SMIG4001-4011,\n"
+	       "docs/reference.md): the plan is rebuilt from the options and the destination\n"
+	       "facts that the apply of this archive recorded in ROOT/smig-journal/<archive-id>/\n"
+	       "(map options given here replace the recorded ones). Writes nothing.\n\n"
 	       "  --state FILE  verify the live host instead of its files: FILE is the\n"
 	       "                smig-state.json that migrate.ps1 (or migrate.ps1 -StateOnly) wrote\n"
 	       "                on the running host (docs/live-state.md, docs/verify-live.md)\n\n"

@@ -46,7 +46,8 @@ static const char *or_unknown(const char *s)
 	return s && *s ? s : "unknown";
 }
 
-/* Hyper-V moves only to Windows Server 2012 with the role installed (cli.md SMIG1007). */
+/* Hyper-V moves only to Windows Server 2012 with the role installed (SMIG1007,
+ * docs/reference.md). */
 static int hyperv_takes(const struct smig_inventory *src, const struct smig_inventory *dst,
 			bool *ok, char **why, struct smig_err *e)
 {

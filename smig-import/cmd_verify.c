@@ -1,5 +1,5 @@
 /*
- * cmd_verify.c - `smig-import verify`: archive.md §6 steps 1-3 without keeping anything. The
+ * cmd_verify.c - `smig-import verify`: docs/archive.md §6 steps 1-3 without keeping anything. The
  * archive is staged in a private temporary directory (hashes can only be trusted once the
  * signed list at the end has been read), checked, and the directory removed again.
  */

@@ -1,7 +1,7 @@
 /*
  * import.h - what the smig-import command files share: the command table entries, the
  * message helpers (only the programs print; common/ fills error objects) and the verified
- * opening of an archive every command starts with (archive.md §6).
+ * opening of an archive every command starts with (docs/archive.md §6).
  */
 #ifndef SMIG_IMPORT_H
 #define SMIG_IMPORT_H
@@ -12,13 +12,13 @@
 
 #define PROG "smig-import"
 
-/* Print "smig-import: <msg>" for an error and return its exit code (cli.md). */
+/* Print "smig-import: <msg>" for an error and return its exit code (docs/reference.md). */
 int fail(const struct smig_err *e);
 /* Print a usage error for `cmd` and return 2. */
 int usage_error(const char *cmd, const char *fmt, ...) SMIG_PRINTF(2, 3);
 
 /*
- * An archive that passed archive.md §6 steps 1-3: staged in a private directory, the signed
+ * An archive that passed docs/archive.md §6 steps 1-3: staged in a private directory, the signed
  * list checked against every member, the descriptor parsed and validated and consistent with
  * the staged members. Owned by the caller; release with import_archive_close(), which
  * removes the staging directory.

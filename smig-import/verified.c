@@ -1,6 +1,6 @@
 /*
- * verified.c - the one way smig-import commands open an archive (archive.md §6): stage it in a
- * private directory while checking structure and hashes, verify the signed list with the
+ * verified.c - the one way smig-import commands open an archive (docs/archive.md §6): stage it
+ * in a private directory while checking structure and hashes, verify the signed list with the
  * user's key, then parse the descriptor and check that it describes exactly the staged
  * members. Nothing of the archive is looked at before all of that has passed.
  */
@@ -114,7 +114,7 @@ static int read_descriptor(const char *label, const struct smig_staged *st,
 			   &len, e) < 0)
 		goto out;
 	if (smig_descriptor_read(buf, len, NULL, out, e) < 0) {
-		/* Signed but invalid: archive.md §6 treats every failure up to here as the
+		/* Signed but invalid: docs/archive.md §6 treats every failure up to here as the
 		 * archive's; a descriptor from a newer format stays "unsupported" (exit 1). */
 		if (e->kind == SMIG_ERR_FORMAT)
 			e->kind = SMIG_ERR_INTEGRITY;

@@ -1,6 +1,6 @@
 /*
- * test_archive.c - the .smig container (archive.md §2, §5, §6): archives written here are read
- * by bsdtar, GNU tar, sha256sum and signify; hostile archives made with libarchive directly
+ * test_archive.c - the .smig container (docs/archive.md §2, §5, §6): archives written here are
+ * read by bsdtar, GNU tar, sha256sum and signify; hostile archives made with libarchive directly
  * are each refused with SMIG_ERR_INTEGRITY and leave no staging directory behind.
  */
 #include "testutil.h"
@@ -244,7 +244,7 @@ static void write_sample(struct fix *f, const char *out, enum smig_compress c, s
 	static const char desc[] = "<?xml version=\"1.0\"?>\n<smig format=\"1\"/>\n";
 	static const char reg[] = "\xff\xfeW\0i\0n\0\r\0\n\0";
 	struct smig_sumentry ent[5];
-	uint64_t sz;
+	uint64_t sz = 0;
 
 	memset(s, 0, sizeof(*s));
 	if (smig_archive_writer_open(out, c, 2, false, &w, &e) < 0)

@@ -38,7 +38,7 @@ static void add_ok(struct smig_import_opts *o, int id, const char *arg)
 	struct smig_err e = SMIG_ERR_INIT;
 
 	if (smig_import_opts_add(o, id, arg, &e) < 0)
-		fail_msg("option %d '%s' refused: %s", id, arg, e.msg);
+		fail_msg("option %d '%s' refused: %s", id, arg ? arg : "(no argument)", e.msg);
 }
 
 /* The option is refused as a usage error whose message says `msg`. */
@@ -47,7 +47,7 @@ static void add_bad(struct smig_import_opts *o, int id, const char *arg, const c
 	struct smig_err e = SMIG_ERR_INIT;
 
 	if (smig_import_opts_add(o, id, arg, &e) == 0)
-		fail_msg("option %d '%s' accepted", id, arg);
+		fail_msg("option %d '%s' accepted", id, arg ? arg : "(no argument)");
 	assert_int_equal(e.kind, SMIG_ERR_USAGE);
 	if (!strstr(e.msg, msg))
 		fail_msg("message '%s' does not say '%s'", e.msg, msg);

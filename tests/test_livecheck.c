@@ -974,7 +974,7 @@ static const struct smig_inv_drive *media_drive(struct fx *f, enum smig_drive_ki
 static void placed_media_checked(void **state)
 {
 	struct fx *f = *state;
-	const char *iso_vm, *vfd_vm;
+	const char *iso_vm = NULL, *vfd_vm = NULL;
 	const struct smig_inv_drive *iso = media_drive(f, SMIG_INV_DRIVE_ISO, &iso_vm);
 	const struct smig_inv_drive *vfd = media_drive(f, SMIG_INV_DRIVE_VFD, &vfd_vm);
 	char *iso_subject = tu_fmt("vm:%s/drive:%s", iso_vm, iso->slot);

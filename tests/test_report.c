@@ -1,4 +1,5 @@
-/* test_report.c - text, HTML and JSON reports (report.h, cli.md "Reports"). */
+/* test_report.c - text, HTML and JSON reports (report.h, docs/reference.md "Reports and their
+ * items"). */
 #include "testutil.h"
 
 #include <jansson.h>

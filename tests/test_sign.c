@@ -1,7 +1,7 @@
 /*
  * test_sign.c - Ed25519 (RFC 8032 known answers), signify key and signature files in both
  * directions with signify-openbsd, SHA-256 and checksum lists (formats.md §14.3-14.4,
- * archive.md §5).
+ * docs/archive.md §5).
  */
 #include "testutil.h"
 

@@ -1,7 +1,7 @@
 #!/bin/bash
 # tests/cli/export.sh - `smig-export keygen` and `smig-export export` end to end, checked with
-# stock tools only: bsdtar and GNU tar extract, signify-openbsd verifies, cmp compares with the
-# host's own files. Runs in a fresh temporary directory, removed on exit.
+# stock tools only: bsdtar and GNU tar extract, signify-openbsd and sha256sum verify, cmp
+# compares with the host's own files. Runs in a fresh temporary directory, removed on exit.
 set -eu
 umask 022
 
@@ -9,7 +9,7 @@ B=${SMIG_BUILD_DIR:?SMIG_BUILD_DIR is not set}
 S=${SMIG_SOURCE_DIR:?SMIG_SOURCE_DIR is not set}
 X=$B/smig-export
 MK=$B/smig-mkhost
-for tool in bsdtar tar signify-openbsd python3 cmp du; do
+for tool in bsdtar tar signify-openbsd sha256sum python3 cmp du; do
 	command -v "$tool" >/dev/null || { echo "skip: $tool is not installed"; exit 77; }
 done
 [ -x "$MK" ] || { echo "skip: $MK was not built"; exit 77; }
@@ -109,6 +109,17 @@ for member in "hyperv/vms/$SQL/disks/sql01-system.vhd" hyperv/host-settings.reg 
 	if (cd cx && signify-openbsd -C -p ../k.pub -x smig/SHA256.sig >/dev/null 2>&1); then
 		fail "signify -C accepted a changed $member"
 	fi
+	# coreutils reads the list too (docs/archive.md §7), and sees the changed member
+	if (cd cx && sha256sum --quiet -c smig/SHA256 >/dev/null 2>&1); then
+		fail "sha256sum -c accepted a changed $member"
+	fi
+done
+# sha256sum -c accepts every extracted tree: the list is in sha256sum --tag form
+for d in bx gx nx; do
+	(cd "$d" && sha256sum --strict -c smig/SHA256 >sums.out) ||
+		fail "sha256sum -c refuses the list in $d"
+	[ "$(grep -c ': OK$' "$d/sums.out")" -eq "$(wc -l <"$d/smig/SHA256")" ] ||
+		fail "sha256sum -c did not check every line in $d"
 done
 # a different key is refused too
 signify-openbsd -G -n -p wrong.pub -s wrong.sec 2>/dev/null
