@@ -638,6 +638,7 @@ static int plan_store(struct build *b)
 	/* a customised destination store is someone's work: kept unless --force */
 	if (p->dst->azman.present && p->dst->azman.customised && !p->opts->force) {
 		free(win);
+		p->kept_store_member = m->name;
 		return item(b, "", SMIG_SEV_INFO, "azman", "use --force to replace it",
 			    "the destination's authorization store is customised and is kept");
 	}

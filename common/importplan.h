@@ -213,6 +213,9 @@ struct smig_plan {
 	const char *store_member;
 	char *store_winpath, *store_local;
 	bool set_store_location; /* StoreLocation changes */
+	/* a customised destination store is kept (no --force): the archive member of the
+	 * source's store, for the manual step that shows how they differ (SMIG3014), or NULL */
+	const char *kept_store_member;
 	/* set by the caller, not by smig_plan_build(): the local path of the source's store as
 	 * apply staged it for migrate.ps1 (<report dir>/InitialStore.xml), or NULL (borrowed) */
 	const char *staged_store;

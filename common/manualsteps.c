@@ -556,3 +556,37 @@ done:
 	smig_migrate_params_release(&prm);
 	return rc;
 }
+
+int smig_manual_step_kept_store(const struct smig_plan *p, char *const *diffs, size_t total,
+				const char *why, const char *source_copy, struct smig_problems *out,
+				struct smig_err *e)
+{
+	const char *dpath = p->dst->azman.path ? p->dst->azman.path : "?";
+	struct step st;
+	size_t i;
+
+	if (!p->kept_store_member || (diffs == NULL && total == 0 && why == NULL))
+		return 0;  /* kept, and the same as the source's: nothing to do */
+	step_init(&st, e);
+	smig_strbuf_puts(&st.subject, "azman");
+	if (why)
+		smig_strbuf_printf(&st.msg, "the destination's authorization store '%s' is "
+				   "customised and was kept; it could not be compared with the "
+				   "source's here: %s", dpath, why);
+	else
+		smig_strbuf_printf(&st.msg, "the destination's authorization store '%s' is "
+				   "customised and was kept; the source's differs from it in %zu "
+				   "way%s:", dpath, total, total == 1 ? "" : "s");
+	for (i = 0; diffs && diffs[i]; i++)
+		smig_strbuf_printf(&st.msg, " (%zu) %s;", i + 1, diffs[i]);
+	if (diffs && i < total)
+		smig_strbuf_printf(&st.msg, " and %zu more", total - i);
+	smig_strbuf_printf(&st.action, "make the role assignments the source's VMs need in the "
+			   "destination's store (Authorization Manager, azman.msc), comparing with "
+			   "the source's store%s%s%s; or use the source's store instead: roll this "
+			   "apply back and apply again with --force (migrate.ps1 then backs up the "
+			   "destination's store before replacing it)",
+			   source_copy ? " (copied to '" : "", source_copy ? source_copy : "",
+			   source_copy ? "')" : "");
+	return step_add(out, "SMIG3014", &st);
+}

@@ -1139,9 +1139,13 @@ static int check_store(struct pc *c)
 	if (dst != NULL && smig_azman_diff(src, dst, dlabel, &diffs, &total, c->e) < 0)
 		goto out;
 	smig_strv_free(diffs);
-	/* migrate.ps1 has put a store in place: the default one is gone, or it is the source's */
-	installed = dst != NULL && (total == 0 || c->after == NULL || !c->after->azman.present ||
-	                            c->after->azman.customised);
+	/* migrate.ps1 has put a store in place: it is the source's, or the default one apply
+	 * found is gone (a store customised before apply, replaced with --force, counts as put
+	 * in place only once it is the source's) */
+	installed = dst != NULL &&
+	            (total == 0 ||
+	             (!(p->dst->azman.present && p->dst->azman.customised) &&
+	              (c->after == NULL || !c->after->azman.present || c->after->azman.customised)));
 	if (installed) {
 		cmp = dst;
 		label = dlabel;

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "destfacts.h"
+#include "azman.h"
 #include "fileio.h"
 #include "hive.h"
 #include "manualsteps.h"
@@ -255,11 +256,62 @@ static int stage_store(struct import_session *s, const char *rdir, struct smig_e
 	return rc;
 }
 
+/* SMIG3014: a customised destination store apply keeps. The source's store goes into the
+ * report folder as InitialStore.source.xml, for the administrator to compare or merge, and the
+ * manual step lists how the two differ. */
+static int kept_store_step(struct import_session *s, const char *rdir,
+			   struct smig_problems *steps, struct smig_err *e)
+{
+	const struct smig_plan *p = s->plan;
+	const struct smig_staged_member *m;
+	struct smig_azman_store *src = NULL, *dst = NULL;
+	struct smig_err le = SMIG_ERR_INIT;
+	char *buf = NULL, *label = NULL, **diffs = NULL, *why = NULL;
+	size_t len = 0, total = 0;
+	int rc = -1;
+
+	if (!p->kept_store_member)
+		return 0;
+	m = smig_staged_find(s->a.staged, p->kept_store_member);
+	if (!m)
+		return smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s': listed in the descriptor but "
+				    "not staged", p->kept_store_member);
+	if (smig_file_read(m->local, 64u << 20, "authorization store", &buf, &len, e) < 0 ||
+	    write_text(rdir, "InitialStore.source.xml", buf, len, e) < 0 ||
+	    smig_azman_parse(buf, len, m->name, &src, e) < 0)
+		goto out;
+	label = smig_asprintf(e, "the destination's store '%s'",
+			      p->dst->azman.path ? p->dst->azman.path : "?");
+	if (!label)
+		goto out;
+	/* the destination's store is the destination's: one that does not parse is said, not
+	 * fatal (the step then asks for a comparison by hand) */
+	if (!p->dst->azman.local)
+		why = smig_strdup("its file is not reachable from this host folder", e);
+	else if (smig_azman_load(p->dst->azman.local, label, &dst, &le) < 0)
+		why = smig_strdup(le.msg, e);
+	else if (smig_azman_diff(src, dst, label, &diffs, &total, e) < 0)
+		goto out;
+	if ((!dst && !why) ||
+	    smig_manual_step_kept_store(p, diffs, total, why, "InitialStore.source.xml in the "
+					"report folder", steps, e) < 0)
+		goto out;
+	rc = 0;
+out:
+	smig_azman_free(src);
+	smig_azman_free(dst);
+	smig_strv_free(diffs);
+	free(buf);
+	free(label);
+	free(why);
+	return rc;
+}
+
 /* The files apply writes into the report folder (the report formats of each base too). */
 static const char *const report_files[] = {
 	"compatibility.txt", "compatibility.json", "compatibility.html", "manual-steps.txt",
 	"manual-steps.json", "manual-steps.html", "migrate.ps1", "InitialStore.xml",
-	"verification.txt", "verification.json", "verification.html",
+	"verification.txt", "verification.json", "verification.html", "InitialStore.source.xml",
 };
 
 /* Take back the reports of an apply that did not happen: the default folder entirely (with
@@ -325,6 +377,7 @@ static int write_plan_reports(struct import_session *s, const char *rdir,
 				 "Compatibility report (preflight)", facts, nf, compat, e) < 0 ||
 	    stage_store(s, rdir, e) < 0 || firewall_texts(s, &fw, e) < 0 ||
 	    smig_manual_steps_fw(s->plan, &fw, &steps, e) < 0 ||
+	    kept_store_step(s, rdir, &steps, e) < 0 ||
 	    session_write_report(rdir, "manual-steps", "manual-steps", "Manual steps", facts, nf,
 				 &steps, e) < 0 ||
 	    !(ps1 = smig_migrate_ps1_fw(s->plan, &fw, &len, e)) ||
