@@ -204,6 +204,27 @@ static int nomem(struct rd *r, const void *p)
 	return -1;
 }
 
+/* One more zeroed element at the end of the array *arr of *n elements of `size` bytes (at
+ * most `max`), or NULL (r's error set). */
+static void *grow(struct rd *r, void *arr, size_t *n, size_t size, size_t max, const char *what)
+{
+	char *grown;
+	void *old;
+
+	if (*n >= max) {
+		bad(r, what);
+		return NULL;
+	}
+	/* `arr` points to a `T *`: copied, not read through a `void *` lvalue (aliasing) */
+	memcpy(&old, arr, sizeof(old));
+	grown = realloc(old, (*n + 1) * size);
+	if (nomem(r, grown) < 0)
+		return NULL;
+	memcpy(arr, &grown, sizeof(grown));
+	memset(grown + *n * size, 0, size);
+	return grown + (*n)++ * size;
+}
+
 static int canon_guid(struct rd *r, const char *s, char **out)
 {
 	struct smig_guid g;
@@ -227,7 +248,7 @@ static struct smig_inv_vm *find_vm(struct smig_inventory *dst, const char *id, s
 static int add_vm(struct rd *r)
 {
 	struct smig_inventory *d = r->dst;
-	struct smig_inv_vm *vm, *grown;
+	struct smig_inv_vm *vm;
 	char *id = NULL, *end;
 	long long mem, cpus;
 
@@ -246,14 +267,9 @@ static int add_vm(struct rd *r)
 		free(id);
 		return 0;
 	}
-	if (d->nvms >= 65536)
-		return free(id), bad(r, "too many VMs");
-	grown = realloc(d->vms, (d->nvms + 1) * sizeof(*grown));
-	if (nomem(r, grown) < 0)
+	vm = grow(r, &d->vms, &d->nvms, sizeof(*vm), 65536, "too many VMs");
+	if (!vm)
 		return free(id), -1;
-	d->vms = grown;
-	vm = &d->vms[d->nvms++];
-	memset(vm, 0, sizeof(*vm));
 	vm->id = id;
 	vm->current_parent = -1;
 	vm->memory_mb = mem;
@@ -269,7 +285,7 @@ static int add_vm(struct rd *r)
 static int add_nic(struct rd *r)
 {
 	struct smig_inv_vm *vm;
-	struct smig_inv_nicvm *n, *grown;
+	struct smig_inv_nicvm *n;
 	struct smig_mac mac;
 	char text[18], *id = NULL;
 
@@ -285,14 +301,9 @@ static int add_nic(struct rd *r)
 		return bad(r, "a MAC that is neither 'static' nor 'dynamic'");
 	if (!vm || vm->placed_by != r->pr)
 		return 0;  /* a VM registered since: the destination as read has its adapters */
-	if (vm->nnics >= 256)
-		return bad(r, "too many network adapters");
-	grown = realloc(vm->nics, (vm->nnics + 1) * sizeof(*grown));
-	if (nomem(r, grown) < 0)
+	n = grow(r, &vm->nics, &vm->nnics, sizeof(*n), 256, "too many network adapters");
+	if (!n)
 		return -1;
-	vm->nics = grown;
-	n = &vm->nics[vm->nnics++];
-	memset(n, 0, sizeof(*n));
 	smig_mac_format(&mac, text);
 	n->mac = strdup(text);
 	n->mac_static = !strcmp(r->f[3], "static");
@@ -304,9 +315,8 @@ static int add_nic(struct rd *r)
 static int add_switch(struct rd *r)
 {
 	struct smig_inventory *d = r->dst;
-	struct smig_inv_switch *sw, *grown;
+	struct smig_inv_switch *sw;
 	enum smig_switch_type t;
-
 	struct smig_guid g;
 	char gtext[40];
 
@@ -328,14 +338,9 @@ static int add_switch(struct rd *r)
 	for (size_t i = 0; i < d->nswitches; i++)
 		if (d->switches[i].name && smig_streq_ci(d->switches[i].name, r->f[2]))
 			return 0;  /* there already (created since, or by an earlier record) */
-	if (d->nswitches >= 4096)
-		return bad(r, "too many networks");
-	grown = realloc(d->switches, (d->nswitches + 1) * sizeof(*grown));
-	if (nomem(r, grown) < 0)
+	sw = grow(r, &d->switches, &d->nswitches, sizeof(*sw), 4096, "too many networks");
+	if (!sw)
 		return -1;
-	d->switches = grown;
-	sw = &d->switches[d->nswitches++];
-	memset(sw, 0, sizeof(*sw));
 	sw->type = t;
 	sw->placed_by = r->pr;
 	sw->name = strdup(r->f[2]);
