@@ -1,12 +1,15 @@
 /*
  * cli.h - what smig-export and smig-import share on the program side (linked into both
  * executables, not into common/, because it prints): the command dispatcher with --help and
- * --version, and the one message style for errors and usage errors (docs/reference.md).
+ * --version, the one message style for errors and usage errors (docs/reference.md), the
+ * options every command takes (-q, -v, --version, --log) and the streamed --log.
  */
 #ifndef SMIG_CLI_H
 #define SMIG_CLI_H
 
+#include <getopt.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "err.h"
@@ -31,5 +34,50 @@ int smig_cli_fail(const char *prog, const struct smig_err *e);
 /* "PROG CMD: <message>" and "Try 'PROG CMD --help'." on stderr; returns 2. */
 int smig_cli_usage_error(const char *prog, const char *cmd, const char *fmt, va_list ap)
 	SMIG_PRINTF(3, 0);
+
+/*
+ * The options of every command. A command's getopt_long table ends with SMIG_CLI_OPTIONS
+ * (and SMIG_CLI_PROGRESS_OPTION for the long commands), its short options are
+ * SMIG_CLI_SHORT("p:h"), and its switch hands every case it does not know, '?' and ':'
+ * included, to smig_cli_option().
+ */
+enum { SMIG_CLI_OPT_VERSION = 1900, SMIG_CLI_OPT_LOG, SMIG_CLI_OPT_PROGRESS };
+#define SMIG_CLI_SHORT(s) ":" s "qv"
+#define SMIG_CLI_OPTIONS                                                                   \
+	{"quiet", no_argument, NULL, 'q'}, {"verbose", no_argument, NULL, 'v'},             \
+	    {"version", no_argument, NULL, SMIG_CLI_OPT_VERSION},                           \
+	    {"log", required_argument, NULL, SMIG_CLI_OPT_LOG }
+#define SMIG_CLI_PROGRESS_OPTION {"progress", required_argument, NULL, SMIG_CLI_OPT_PROGRESS}
+/* Go on parsing. */
+#define SMIG_CLI_NEXT (-1)
+/*
+ * Handle a common option (SMIG_CLI_NEXT) or end the command with an exit code: 0 after
+ * --version, 2 after a usage error (an unknown option, with "did you mean --X?" for one
+ * within two edits of the command's own, a missing or unexpected argument), 1 when the
+ * --log FILE cannot be created.
+ */
+int smig_cli_option(int c, const struct option *opts, int argc, char **argv);
+/* "--NAME" of the option whose getopt value is `val` in `opts` ("-X" for a short one). */
+const char *smig_cli_option_name(const struct option *opts, int val, char *buf, size_t len);
+
+/* The help lines of the common options (and --progress with `progress`), on stdout. */
+void smig_cli_common_help(bool progress);
+/* -q: only errors (no summary line, no progress unless asked). */
+bool smig_cli_quiet(void);
+/* -v: "PROG CMD: <message>" on stderr; nothing otherwise. */
+void smig_cli_verbose(const char *fmt, ...) SMIG_PRINTF(1, 2);
+
+/*
+ * The --log FILE: one JSON object per line, written as it happens (line-buffered): time (UTC,
+ * ISO 8601 with milliseconds), command, step, and when given item, vm, code, success and
+ * message. Nothing when no --log was given. `success` < 0 leaves the field out.
+ */
+void smig_cli_log(const char *step, const char *item, const char *vm, const char *code,
+		  int success, const char *message);
+/* The same with more fields (what, source, member, details…) after the common ones; `fields`
+ * is a jansson json_t object, borrowed. */
+void smig_cli_log_fields(const char *step, const void *fields);
+/* Async-signal-safe: write the last line of the log, step "interrupted" (export's handler). */
+void smig_cli_log_signal(int sig);
 
 #endif

@@ -57,6 +57,8 @@ struct smig_export {
 	size_t n, cap;
 	struct item *log;
 	size_t nlog, caplog;
+	smig_export_log_fn logfn; /* each item as it is logged (smig_export_set_log) */
+	void *logctx;
 	uint64_t total; /* bytes of the payload members */
 	/* hives, opened on first use */
 	struct smig_hive *hive[2];
@@ -188,7 +190,15 @@ static int log_item(struct smig_export *x, const char *what, const char *source,
 	if (it->what == NULL || (source && it->source == NULL) || (member && it->member == NULL) ||
 	    it->details == NULL)
 		return smig_err_nomem(e, "recording the export log");
+	if (x->logfn)
+		x->logfn(x->logctx, it->what, it->source, it->member, it->success, it->details);
 	return 0;
+}
+
+void smig_export_set_log(struct smig_export *x, smig_export_log_fn fn, void *ctx)
+{
+	x->logfn = fn;
+	x->logctx = ctx;
 }
 
 char *smig_export_log_json(const struct smig_export *x, size_t *len, struct smig_err *e)
@@ -479,6 +489,21 @@ static const char *vm_cause(const struct smig_inventory *inv, const struct smig_
 	return vm->error;
 }
 
+/* "no VM named 'X' on the host (it has: 'a', 'b')": the user sees what to type instead. */
+static int no_such_vm(const struct smig_inventory *inv, const char *name, struct smig_err *e)
+{
+	struct smig_strbuf sb = SMIG_STRBUF_INIT;
+	size_t i;
+
+	for (i = 0; i < inv->nvms; i++)
+		smig_strbuf_printf(&sb, "%s'%s'", i ? ", " : "",
+		                   inv->vms[i].name ? inv->vms[i].name : inv->vms[i].id);
+	smig_err_set(e, SMIG_ERR_USAGE, "no VM named '%s' on the host (it has: %s)", name,
+	             inv->nvms ? (smig_strbuf_failed(&sb) ? "?" : smig_strbuf_cstr(&sb)) : "none");
+	smig_strbuf_release(&sb);
+	return -1;
+}
+
 /* Which VMs: *sel[i] for inv->vms[i]. */
 static int select_vms(struct smig_export *x, const struct smig_export_opts *o, bool *sel,
                       struct smig_err *e)
@@ -508,8 +533,7 @@ static int select_vms(struct smig_export *x, const struct smig_export_opts *o, b
 					hit = i;
 				}
 		if (hits == 0)
-			return smig_err_set(e, SMIG_ERR_USAGE, "no VM named '%s' on the host",
-			                    o->vms[k]);
+			return no_such_vm(inv, o->vms[k], e);
 		if (hits > 1)
 			return smig_err_set(e, SMIG_ERR_USAGE,
 			                    "%zu VMs are named '%s': select them by GUID", hits,

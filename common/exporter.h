@@ -92,6 +92,12 @@ int smig_export_write(struct smig_export *x, const char *path, enum smig_compres
                       bool force, const struct smig_seckey *sec, const char *keyname,
                       smig_export_progress_fn fn, void *ctx, size_t *members, struct smig_err *e);
 
+/* Called as each item is logged (planned, recorded, copied or failed), in log order: the
+ * fields of smig_export_log_json's lines. Set before smig_export_plan to see them all. */
+typedef void (*smig_export_log_fn)(void *ctx, const char *what, const char *source,
+                                   const char *member, bool success, const char *details);
+void smig_export_set_log(struct smig_export *x, smig_export_log_fn fn, void *ctx);
+
 /* The per-item log, one JSON object per line (WSMT's MigrationResult: what, source, member,
  * success, details). malloc'd; NULL on ENOMEM. */
 char *smig_export_log_json(const struct smig_export *x, size_t *len, struct smig_err *e);

@@ -10,9 +10,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+
+#include <jansson.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "archive.h"
 #include "export.h"
 #include "exporter.h"
@@ -50,9 +54,6 @@ static void help(void)
 	       "  --include-saved-state  also export saved state (.vsv/.bin); off by default\n"
 	       "  --include-media        also export the ISO and VFD files attached to the VMs\n"
 	       "                         (apply --copy-media places them); off by default\n"
-	       "  --log FILE             write one JSON line per item exported or recorded\n"
-	       "  --progress MODE        auto (default: when stderr is a terminal), always,\n"
-	       "                         never or json\n"
 	       "  --force                replace an existing ARCHIVE\n"
 	       "  -h, --help             show this help\n\n"
 	       "Exit codes: 0 success, 1 the host, a VM or the output cannot be read or written\n"
@@ -60,6 +61,7 @@ static void help(void)
 	       "selected VM on a drive the host uses but --drive does not map), 3 the key\n"
 	       "file is corrupt.\n",
 	       PROG, PROG);
+	smig_cli_common_help(true);
 }
 
 enum {
@@ -71,8 +73,6 @@ enum {
 	OPT_THREADS,
 	OPT_SAVED_STATE,
 	OPT_MEDIA,
-	OPT_LOG,
-	OPT_PROGRESS,
 	OPT_FORCE,
 };
 
@@ -102,17 +102,52 @@ static int parse_threads(const char *s, int *out)
 	return 0;
 }
 
-static int write_log(const char *path, const struct smig_export *x, struct smig_err *e)
+/* The VM a member belongs to ("hyperv/vms/<GUID>/..."), by name, or NULL. */
+static const char *member_vm(const struct smig_inventory *inv, const char *member)
 {
-	size_t len = 0;
-	char *text = smig_export_log_json(x, &len, e);
-	int rc;
+	static const char prefix[] = "hyperv/vms/";
+	size_t i, len;
 
-	if (text == NULL)
-		return -1;
-	rc = smig_output_write(path, text, len, 0644, e);
-	free(text);
-	return rc;
+	if (inv == NULL || member == NULL || strncmp(member, prefix, sizeof(prefix) - 1) != 0)
+		return NULL;
+	member += sizeof(prefix) - 1;
+	len = strcspn(member, "/");
+	for (i = 0; i < inv->nvms; i++)
+		if (inv->vms[i].id && strlen(inv->vms[i].id) == len &&
+		    strncasecmp(inv->vms[i].id, member, len) == 0)
+			return inv->vms[i].name ? inv->vms[i].name : inv->vms[i].id;
+	return NULL;
+}
+
+/* --log: each item as the engine logs it (smig_export_set_log), with the VM it belongs to. */
+static void log_item(void *ctx, const char *what, const char *source, const char *member,
+                     bool success, const char *details)
+{
+	const char *vm = member_vm(ctx, member);
+	json_t *f = json_pack("{s:s, s:s?, s:s?, s:b, s:s, s:s?}", "what", what, "source", source,
+	                      "member", member, "success", success, "details", details, "vm", vm);
+
+	smig_cli_log_fields("item", f);
+	json_decref(f);
+}
+
+/* --progress: the VM being worked on rather than the member path. */
+struct export_progress {
+	struct progress p;
+	const struct smig_inventory *inv;
+};
+
+static void show_progress(void *ctx, uint64_t done, uint64_t total, const char *member)
+{
+	struct export_progress *ep = ctx;
+	const char *vm = member_vm(ep->inv, member);
+	char what[300];
+
+	if (vm)
+		snprintf(what, sizeof(what), "VM %s", vm);
+	else
+		snprintf(what, sizeof(what), "%s", member ? member : "");
+	progress_update(&ep->p, done, total, what);
 }
 
 /* An interrupted export leaves no temporary archive behind: remove it, then die of the
@@ -120,6 +155,7 @@ static int write_log(const char *path, const struct smig_export *x, struct smig_
 static void on_signal(int sig)
 {
 	smig_archive_signal_cleanup();
+	smig_cli_log_signal(sig);
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -150,17 +186,17 @@ int cmd_export(int argc, char **argv)
 	    {"threads", required_argument, NULL, OPT_THREADS},
 	    {"include-saved-state", no_argument, NULL, OPT_SAVED_STATE},
 	    {"include-media", no_argument, NULL, OPT_MEDIA},
-	    {"log", required_argument, NULL, OPT_LOG},
-	    {"progress", required_argument, NULL, OPT_PROGRESS},
 	    {"force", no_argument, NULL, OPT_FORCE},
 	    {"drive", required_argument, NULL, SMIG_OPT_DRIVE},
 	    {"ipconfig", required_argument, NULL, SMIG_OPT_IPCONFIG},
 	    {"systeminfo", required_argument, NULL, SMIG_OPT_SYSTEMINFO},
 	    {"help", no_argument, NULL, 'h'},
+	    SMIG_CLI_OPTIONS,
+	    SMIG_CLI_PROGRESS_OPTION,
 	    {0, 0, 0, 0},
 	};
 	static const char *features[MAX_SELECT], *vms[MAX_SELECT];
-	struct smig_err e = SMIG_ERR_INIT, e2 = SMIG_ERR_INIT;
+	struct smig_err e = SMIG_ERR_INIT;
 	struct smig_export_opts eo = {features, 0, vms, 0, SMIG_EXPORT_ALL, false, false};
 	struct smig_hostopts ho = {0};
 	struct smig_hostfs *fs = NULL;
@@ -168,10 +204,10 @@ int cmd_export(int argc, char **argv)
 	struct smig_features *ft = NULL;
 	struct smig_export *x = NULL;
 	struct smig_seckey sec;
-	struct progress pr;
+	struct export_progress pr;
 	enum smig_compress comp = SMIG_COMPRESS_ZSTD;
 	enum progress_mode pmode = PROGRESS_AUTO;
-	const char *secpath = NULL, *out = NULL, *logpath = NULL;
+	const char *secpath = NULL, *out = NULL;
 	char *keyname = NULL;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	int threads = ncpu > 0 ? (int)(ncpu > 256 ? 256 : ncpu) : 1;
@@ -182,7 +218,7 @@ int cmd_export(int argc, char **argv)
 
 	memset(&sec, 0, sizeof(sec));
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "s:o:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, SMIG_CLI_SHORT("s:o:h"), opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_SOURCE:
 			ho.root = optarg;
@@ -225,10 +261,7 @@ int cmd_export(int argc, char **argv)
 		case OPT_MEDIA:
 			eo.include_media = true;
 			break;
-		case OPT_LOG:
-			logpath = optarg;
-			break;
-		case OPT_PROGRESS:
+		case SMIG_CLI_OPT_PROGRESS:
 			if (progress_mode_parse(optarg, &pmode) < 0)
 				return usage_error(
 				    "export",
@@ -241,11 +274,16 @@ int cmd_export(int argc, char **argv)
 		case 'h':
 			help();
 			return 0;
-		case '?':
-			return usage_error("export", "invalid option");
-		default:
+		case SMIG_OPT_DRIVE:
+		case SMIG_OPT_IPCONFIG:
+		case SMIG_OPT_SYSTEMINFO:
 			if (smig_hostopts_add(&ho, c, optarg, &e) < 0)
 				return usage_error("export", "%s", e.msg);
+			break;
+		default:
+			if ((rc = smig_cli_option(c, opts, argc, argv)) != SMIG_CLI_NEXT)
+				return rc;
+			break;
 		}
 	}
 	if (optind < argc)
@@ -259,31 +297,38 @@ int cmd_export(int argc, char **argv)
 	if (strcmp(out, "-") == 0 && isatty(STDOUT_FILENO))
 		return usage_error("export", "refusing to write an archive to a terminal");
 
-	progress_init(&pr, pmode);
+	if (pmode == PROGRESS_AUTO && smig_cli_quiet())
+		pmode = PROGRESS_NEVER;
+	progress_init(&pr.p, pmode);
+	pr.inv = NULL;
 	keyname = key_name(secpath, &e);
 	if (keyname == NULL || smig_sign_read_seckey(secpath, &sec, &e) < 0)
 		goto fail;
 	if (smig_manifest_load(NULL, &ft, &e) < 0 || smig_hostopts_read(&ho, &fs, &inv, &e) < 0 ||
-	    smig_export_new(&x, &e) < 0 || smig_export_plan(x, fs, inv, ft, &eo, &e) < 0)
+	    smig_export_new(&x, &e) < 0)
 		goto fail;
-	catch_signals();
-	rc = smig_export_write(x, out, comp, threads, force, &sec, keyname, progress_update, &pr,
+	pr.inv = inv;
+	smig_export_set_log(x, log_item, inv);
+	catch_signals(); /* from here on an interrupt ends the log with an "interrupted" line */
+	smig_cli_verbose("planning the archive of '%s'", ho.root);
+	if (smig_export_plan(x, fs, inv, ft, &eo, &e) < 0)
+		goto fail;
+	smig_cli_verbose("writing %zu members, %llu bytes, to '%s'", smig_export_member_count(x),
+	                 (unsigned long long)smig_export_total(x), out);
+	progress_start(&pr.p); /* the rate and ETA count from here, once planning is done */
+	rc = smig_export_write(x, out, comp, threads, force, &sec, keyname, show_progress, &pr,
 	                       &members, &e);
-	progress_end(&pr);
+	progress_end(&pr.p);
 	if (rc < 0)
 		goto fail;
-	if (logpath && write_log(logpath, x, &e) < 0)
-		goto fail;
-	if (strcmp(out, "-") != 0 && stat(out, &st) == 0)
+	if (strcmp(out, "-") != 0 && stat(out, &st) == 0 && !smig_cli_quiet())
 		fprintf(stderr, "%s: wrote '%s': %lld bytes, %zu members\n", PROG, out,
 		        (long long)st.st_size, members);
 	rc = 0;
 	goto out;
 fail:
-	progress_end(&pr);
-	/* the log lists what succeeded and the failing item; its own failure is secondary */
-	if (x && logpath && write_log(logpath, x, &e2) < 0)
-		fprintf(stderr, "%s: %s\n", PROG, e2.msg);
+	progress_end(&pr.p);
+	smig_cli_log("error", NULL, NULL, NULL, 0, e.msg);
 	rc = e.kind == SMIG_ERR_USAGE ? usage_error("export", "%s", e.msg) : fail(&e);
 out:
 	smig_seckey_wipe(&sec);

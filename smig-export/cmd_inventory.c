@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "export.h"
 #include "fileio.h"
 #include "hostopts.h"
@@ -30,6 +31,7 @@ static void help(void)
 	       "  -h, --help          show this help\n\n"
 	       "Exit codes: 0 success (problems are in the report), 1 the host cannot be read,\n"
 	       "2 usage error.\n", PROG);
+	smig_cli_common_help(false);
 }
 
 int cmd_inventory(int argc, char **argv)
@@ -42,6 +44,7 @@ int cmd_inventory(int argc, char **argv)
 		{"ipconfig", required_argument, NULL, SMIG_OPT_IPCONFIG},
 		{"systeminfo", required_argument, NULL, SMIG_OPT_SYSTEMINFO},
 		{"help", no_argument, NULL, 'h'},
+		SMIG_CLI_OPTIONS,
 		{0, 0, 0, 0},
 	};
 	struct smig_err e = SMIG_ERR_INIT;
@@ -54,7 +57,7 @@ int cmd_inventory(int argc, char **argv)
 	int c, rc;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "s:f:o:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, SMIG_CLI_SHORT("s:f:o:h"), opts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			ho.root = optarg;
@@ -70,11 +73,16 @@ int cmd_inventory(int argc, char **argv)
 		case 'h':
 			help();
 			return 0;
-		case '?':
-			return usage_error("inventory", "invalid option");
-		default:
+		case SMIG_OPT_DRIVE:
+		case SMIG_OPT_IPCONFIG:
+		case SMIG_OPT_SYSTEMINFO:
 			if (smig_hostopts_add(&ho, c, optarg, &e) < 0)
 				return usage_error("inventory", "%s", e.msg);
+			break;
+		default:
+			if ((rc = smig_cli_option(c, opts, argc, argv)) != SMIG_CLI_NEXT)
+				return rc;
+			break;
 		}
 	}
 	if (optind < argc)

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <sys/stat.h>
 
+#include "cli.h"
 #include "export.h"
 #include "sign.h"
 
@@ -23,6 +24,7 @@ static void help(void)
 	    "  -h, --help           show this help\n\n"
 	    "Exit codes: 0 success, 1 a key file exists or cannot be written, 2 usage error.\n",
 	    PROG, PROG);
+	smig_cli_common_help(false);
 }
 
 /* A clearer message than O_EXCL's "File exists", before anything is generated. */
@@ -43,6 +45,7 @@ int cmd_keygen(int argc, char **argv)
 	    {"secret", required_argument, NULL, 's'},
 	    {"comment", required_argument, NULL, 'c'},
 	    {"help", no_argument, NULL, 'h'},
+	    SMIG_CLI_OPTIONS,
 	    {0, 0, 0, 0},
 	};
 	struct smig_err e = SMIG_ERR_INIT;
@@ -52,7 +55,7 @@ int cmd_keygen(int argc, char **argv)
 	int c, rc;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "p:s:c:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, SMIG_CLI_SHORT("p:s:c:h"), opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			pubpath = optarg;
@@ -67,7 +70,9 @@ int cmd_keygen(int argc, char **argv)
 			help();
 			return 0;
 		default:
-			return usage_error("keygen", "invalid option");
+			if ((rc = smig_cli_option(c, opts, argc, argv)) != SMIG_CLI_NEXT)
+				return rc;
+			break;
 		}
 	}
 	if (optind < argc)

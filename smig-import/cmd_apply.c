@@ -85,6 +85,7 @@ static void apply_help(void)
 	       "error (the destination is restored, unless the message says the apply completed\n"
 	       "and only its verification report could not be written), 2 usage, 3 integrity,\n"
 	       "4 blocked, 5 applied but verification found differences.\n", PROG);
+	smig_cli_common_help(true);
 }
 
 static void rollback_help(void)
@@ -96,6 +97,7 @@ static void rollback_help(void)
 	       "report folder are removed. With several journals, --journal names one\n"
 	       "(its archive id).\n\n"
 	       "Exit codes: 0 restored, 1 error, 2 usage.\n", PROG);
+	smig_cli_common_help(false);
 }
 
 /* ---- the destination's smig folders ---- */

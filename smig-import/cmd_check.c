@@ -25,23 +25,27 @@ static void preflight_help(void)
 	       "'apply' (see 'apply --help'). Writes nothing.\n\n"
 	       "Exit codes: 0 no blocker (or, with --force, only blockers --force lifts),\n"
 	       "1 error, 2 usage, 3 integrity, 4 blockers found.\n", PROG);
+	smig_cli_common_help(true);
 }
 
 static void report_help(void)
 {
-	printf("Usage: %s report --dest ROOT -p PUB --against ARCHIVE [--state FILE] [options]\n"
+	printf("Usage: %s report -p PUB ARCHIVE --dest ROOT [--state FILE] [options]\n"
 	       "       [--format text|json|html]\n\n"
 	       "The post-migration verification report: re-reads the destination and compares it\n"
 	       "with the archive and the plan apply carried out (SMIG4001-4011,\n"
 	       "docs/reference.md): the plan is rebuilt from the options and the destination\n"
 	       "facts that the apply of this archive recorded in ROOT/smig-journal/<archive-id>/\n"
 	       "(map options given here replace the recorded ones). Writes nothing.\n\n"
+	       "  ARCHIVE       the archive that was applied (--against ARCHIVE: the same)\n"
+	       "  --report-dir DIR  where that apply put its reports (default: as recorded)\n"
 	       "  --state FILE  verify the live host instead of its files: FILE is the\n"
 	       "                smig-state.json that migrate.ps1 (or migrate.ps1 -StateOnly) wrote\n"
 	       "                on the running host (docs/live-state.md, docs/verify-live.md)\n\n"
 	       "Exit codes: 0 everything matches (external networks recreated as internal are\n"
 	       "flagged, not failed), 1 error (a malformed state file among them), 2 usage,\n"
 	       "3 integrity, 5 differences found.\n", PROG);
+	smig_cli_common_help(true);
 }
 
 static int print_report(struct import_session *s, const char *kind, const char *title,

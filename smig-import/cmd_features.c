@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "hostopts.h"
 #include "import.h"
 #include "manifest.h"
@@ -329,6 +330,7 @@ static void help(void)
 	       "Exit codes: 0 success (whether or not the destination can take every feature),\n"
 	       "1 a file or the destination cannot be read, 2 usage error, 3 integrity failure\n"
 	       "(structure, signature, key or hash).\n", PROG, PROG);
+	smig_cli_common_help(false);
 }
 
 enum { OPT_DEST = 2000, OPT_FORMAT, OPT_TMP };
@@ -344,6 +346,7 @@ int cmd_features(int argc, char **argv)
 		{"ipconfig", required_argument, NULL, SMIG_OPT_IPCONFIG},
 		{"systeminfo", required_argument, NULL, SMIG_OPT_SYSTEMINFO},
 		{"help", no_argument, NULL, 'h'},
+		SMIG_CLI_OPTIONS,
 		{0, 0, 0, 0},
 	};
 	struct smig_err e = SMIG_ERR_INIT;
@@ -360,7 +363,7 @@ int cmd_features(int argc, char **argv)
 	int c, rc;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "p:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, SMIG_CLI_SHORT("p:h"), opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			pubpath = optarg;
@@ -381,11 +384,16 @@ int cmd_features(int argc, char **argv)
 		case 'h':
 			help();
 			return 0;
-		case '?':
-			return usage_error("features", "invalid option");
-		default:
+		case SMIG_OPT_DRIVE:
+		case SMIG_OPT_IPCONFIG:
+		case SMIG_OPT_SYSTEMINFO:
 			if (smig_hostopts_add(&ho, c, optarg, &e) < 0)
 				return usage_error("features", "%s", e.msg);
+			break;
+		default:
+			if ((rc = smig_cli_option(c, opts, argc, argv)) != SMIG_CLI_NEXT)
+				return rc;
+			break;
 		}
 	}
 	if (pubpath == NULL)

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "cli.h"
 #include "destfacts.h"
 #include "fileio.h"
 #include "import.h"
@@ -27,6 +28,7 @@ static void help(void)
 	       "  -o, --output FILE   write the script to FILE (default standard output)\n"
 	       "  -h, --help          show this help\n\n"
 	       "Exit codes: 0 written, 1 the file cannot be written, 2 usage error.\n", PROG);
+	smig_cli_common_help(false);
 }
 
 int cmd_probe_script(int argc, char **argv)
@@ -34,6 +36,7 @@ int cmd_probe_script(int argc, char **argv)
 	static const struct option opts[] = {
 		{"output", required_argument, NULL, 'o'},
 		{"help", no_argument, NULL, 'h'},
+		SMIG_CLI_OPTIONS,
 		{0, 0, 0, 0},
 	};
 	struct smig_err e = SMIG_ERR_INIT;
@@ -43,7 +46,7 @@ int cmd_probe_script(int argc, char **argv)
 	int c, rc = 0;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, SMIG_CLI_SHORT("o:h"), opts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			out = optarg;
@@ -52,7 +55,9 @@ int cmd_probe_script(int argc, char **argv)
 			help();
 			return 0;
 		default:
-			return usage_error("probe-script", "invalid option");
+			if ((rc = smig_cli_option(c, opts, argc, argv)) != SMIG_CLI_NEXT)
+				return rc;
+			break;
 		}
 	}
 	if (optind < argc)

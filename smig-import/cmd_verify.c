@@ -7,6 +7,7 @@
 #include <getopt.h>
 #include <stdio.h>
 
+#include "cli.h"
 #include "import.h"
 
 static void help(void)
@@ -26,6 +27,7 @@ static void help(void)
 	       "Exit codes: 0 the archive is intact and signed by PUB, 1 a file cannot be read\n"
 	       "or staged, 2 usage error, 3 integrity failure (structure, signature, key or\n"
 	       "hash).\n", PROG);
+	smig_cli_common_help(true);
 }
 
 enum { OPT_TMP = 2000 };
@@ -36,15 +38,17 @@ int cmd_verify(int argc, char **argv)
 		{"public", required_argument, NULL, 'p'},
 		{"tmp", required_argument, NULL, OPT_TMP},
 		{"help", no_argument, NULL, 'h'},
+		SMIG_CLI_OPTIONS,
+		SMIG_CLI_PROGRESS_OPTION,
 		{0, 0, 0, 0},
 	};
 	struct smig_err e = SMIG_ERR_INIT;
 	struct import_archive a = {0};
 	const char *pubpath = NULL, *tmp = NULL, *path;
-	int c;
+	int c, rc;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "p:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, SMIG_CLI_SHORT("p:h"), opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			pubpath = optarg;
@@ -56,7 +60,9 @@ int cmd_verify(int argc, char **argv)
 			help();
 			return 0;
 		default:
-			return usage_error("verify", "invalid option");
+			if ((rc = smig_cli_option(c, opts, argc, argv)) != SMIG_CLI_NEXT)
+				return rc;
+			break;
 		}
 	}
 	if (pubpath == NULL)

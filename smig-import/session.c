@@ -26,6 +26,49 @@ enum {
 	OPT_STATE,
 };
 
+/* The commands that take an option of the shared table (a bit per command): an option a
+ * command would ignore is a usage error, not silently dropped. */
+enum { PREFLIGHT = 1, APPLY = 2, REPORT = 4, ROLLBACK = 8, PLANNING = PREFLIGHT | APPLY | REPORT };
+
+static unsigned option_commands(int c)
+{
+	switch (c) {
+	case OPT_DEST:
+	case 'h':
+	case 'q':
+	case 'v':
+	case SMIG_CLI_OPT_VERSION:
+	case SMIG_CLI_OPT_LOG:
+		return PLANNING | ROLLBACK;
+	case SMIG_CLI_OPT_PROGRESS:
+		return PLANNING;
+	case SMIG_OPT_FORCE:
+		return PREFLIGHT | APPLY;
+	case SMIG_OPT_WHAT_IF:
+		return APPLY;
+	case OPT_REPORT_DIR: /* report: where that apply put its reports */
+		return APPLY | REPORT;
+	case OPT_FORMAT:
+		return PREFLIGHT | REPORT;
+	case OPT_AGAINST:
+	case OPT_STATE:
+		return REPORT;
+	case OPT_JOURNAL:
+		return ROLLBACK;
+	case '?':
+	case ':':
+		return ~0u; /* smig_cli_option() says what is wrong */
+	default:       /* -p, the host options, the maps and switches */
+		return PLANNING;
+	}
+}
+
+static unsigned command_bit(const char *cmd)
+{
+	return !strcmp(cmd, "preflight") ? PREFLIGHT : !strcmp(cmd, "apply") ? APPLY :
+	       !strcmp(cmd, "report") ? REPORT : ROLLBACK;
+}
+
 int session_parse(struct import_session *s, const char *cmd, int argc, char **argv,
 		  void (*help)(void), int *code)
 {
@@ -55,17 +98,28 @@ int session_parse(struct import_session *s, const char *cmd, int argc, char **ar
 		{"journal", required_argument, NULL, OPT_JOURNAL},
 		{"state", required_argument, NULL, OPT_STATE},
 		{"help", no_argument, NULL, 'h'},
+		SMIG_CLI_OPTIONS,
+		SMIG_CLI_PROGRESS_OPTION,
 		{0, 0, 0, 0},
 	};
 	struct smig_err e = SMIG_ERR_INIT;
-	bool report = !strcmp(cmd, "report"), rollback = !strcmp(cmd, "rollback");
+	unsigned bit = command_bit(cmd);
+	bool rollback = !strcmp(cmd, "rollback");
 	int c;
 
 	memset(s, 0, sizeof(*s));
 	s->cmd = cmd;
 	s->format = SMIG_FORMAT_TEXT;
+	s->progress = PROGRESS_AUTO;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "p:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, SMIG_CLI_SHORT("p:h"), opts, NULL)) != -1) {
+		if (!(option_commands(c) & bit)) {
+			char name[64];
+
+			*code = usage_error(cmd, "%s is not an option of '%s'",
+					    smig_cli_option_name(opts, c, name, sizeof(name)), cmd);
+			return 1;
+		}
 		switch (c) {
 		case 'p':
 			s->pub = optarg;
@@ -86,14 +140,17 @@ int session_parse(struct import_session *s, const char *cmd, int argc, char **ar
 		case OPT_AGAINST:
 			s->archive = optarg;
 			break;
+		case SMIG_CLI_OPT_PROGRESS:
+			if (progress_mode_parse(optarg, &s->progress) < 0) {
+				*code = usage_error(cmd, "unknown progress mode '%s' (auto, always, "
+						    "never or json)", optarg);
+				return 1;
+			}
+			break;
 		case OPT_JOURNAL:
 			s->journal_id = optarg;
 			break;
 		case OPT_STATE:
-			if (!report) {
-				*code = usage_error(cmd, "--state is an option of 'report'");
-				return 1;
-			}
 			s->state = optarg;
 			break;
 		case 'h':
@@ -120,18 +177,15 @@ int session_parse(struct import_session *s, const char *cmd, int argc, char **ar
 		case SMIG_OPT_FORCE:
 		case SMIG_OPT_WHAT_IF:
 		case SMIG_OPT_COPY_MEDIA:
-			if (rollback) {
-				*code = usage_error(cmd, "rollback takes no map or switch options");
-				return 1;
-			}
 			if (smig_import_opts_add(&s->io, c, optarg, &e) < 0)
 				goto usage;
 			if (c != SMIG_OPT_FORCE && c != SMIG_OPT_WHAT_IF)
 				s->io_given = true;
 			break;
 		default:
-			*code = usage_error(cmd, "invalid option");
-			return 1;
+			if ((*code = smig_cli_option(c, opts, argc, argv)) != SMIG_CLI_NEXT)
+				return 1;
+			break;
 		}
 	}
 	if (smig_import_opts_check(&s->io, &e) < 0)
@@ -151,13 +205,21 @@ int session_parse(struct import_session *s, const char *cmd, int argc, char **ar
 		*code = usage_error(cmd, "-p PUB is required");
 		return 1;
 	}
-	if (!report && optind < argc)
+	/* report takes the archive like the others; --against ARCHIVE is the older spelling */
+	if (optind < argc) {
+		if (s->archive) {
+			*code = usage_error(cmd, "the ARCHIVE is given twice ('%s' and --against "
+					    "'%s')", argv[optind], s->archive);
+			return 1;
+		}
 		s->archive = argv[optind++];
+	}
 	if (!s->archive) {
-		*code = usage_error(cmd, report ? "--against ARCHIVE is required" :
-				    "the ARCHIVE is required");
+		*code = usage_error(cmd, "the ARCHIVE is required");
 		return 1;
 	}
+	if (s->progress == PROGRESS_AUTO && smig_cli_quiet())
+		s->progress = PROGRESS_NEVER;
 	if (optind < argc) {
 		*code = usage_error(cmd, "unexpected argument '%s'", argv[optind]);
 		return 1;

@@ -9,11 +9,13 @@
 
 #include <stdbool.h>
 
+#include "cli.h"
 #include "hostopts.h"
 #include "import.h"
 #include "importplan.h"
 #include "journal.h"
 #include "problem.h"
+#include "progress.h"
 #include "report.h"
 
 #define JOURNAL_DIR "smig-journal"
@@ -31,6 +33,7 @@ struct import_session {
 	const char *pub, *archive, *report_dir, *journal_id;
 	const char *state;       /* report --state: the live host's smig-state.json */
 	enum smig_format format;
+	enum progress_mode progress; /* --progress (AUTO already resolved for -q) */
 	/* opened */
 	struct import_archive a;
 	struct smig_hostfs *fs;

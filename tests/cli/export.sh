@@ -145,12 +145,20 @@ cmp -s <(awk '{print $NF}' list) stdout-list || fail "-o - lists other members"
 # ---- the log ----
 "$X" export --source host -s k.sec -o logged.smig --log export.log --progress never 2>/dev/null
 python3 - export.log <<'EOF' || fail "the log is not JSON lines"
-import json, sys
-items = [json.loads(l) for l in open(sys.argv[1])]
+import json, re, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+# every line: when, which command, which step; the first says start, the last the end
+for l in lines:
+    assert l["command"] == "export" and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", l["time"]), l
+assert lines[0]["step"] == "start" and lines[-1]["step"] == "end" and lines[-1]["success"] is True, lines[-1]
+assert [l["time"] for l in lines] == sorted(l["time"] for l in lines), "time goes backwards"
+items = [l for l in lines if l["step"] == "item"]
 assert items, "empty log"
 for it in items:
-    assert set(it) == {"what", "source", "member", "success", "details"}, it
+    assert set(it) == {"time", "command", "step", "what", "source", "member", "success", "details", "vm"}, it
     assert isinstance(it["success"], bool)
+# a VM's members name the VM
+assert any(it["vm"] == "web01" and it["member"] and it["member"].endswith("/web01.vhd") for it in items)
 members = {it["member"] for it in items if it["member"]}
 assert "smig/descriptor.xml" in members
 assert any(it["what"] == "disk" and it["member"] and it["member"].endswith("/web01.vhd") for it in items)

@@ -1,11 +1,12 @@
 /*
- * progress.h - the export's progress display on standard error: a line redrawn with '\r'
- * (bytes done / total, percent, rate, ETA, current member) at most four times a second when
- * stderr is a terminal or --progress always, one JSON object per line with --progress json,
- * nothing otherwise.
+ * progress.h - the long commands' progress display on standard error (export, verify,
+ * preflight, apply, report): a line redrawn with '\r' and clear-to-end-of-line (bytes done /
+ * total, percent, rate, ETA, what is being worked on), cut to the terminal's width, at most
+ * four times a second when stderr is a terminal or --progress always; one JSON object per
+ * line with --progress json; nothing otherwise.
  */
-#ifndef SMIG_EXPORT_PROGRESS_H
-#define SMIG_EXPORT_PROGRESS_H
+#ifndef SMIG_CLI_PROGRESS_H
+#define SMIG_CLI_PROGRESS_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -17,7 +18,7 @@ struct progress {
 	enum progress_mode mode; /* resolved: AUTO becomes ALWAYS or NEVER */
 	struct timespec start, last;
 	bool drawn; /* a '\r' line is on the terminal */
-	int width;  /* of the last line, to blank leftovers */
+	bool started; /* progress_start() was called: an ETA can be shown */
 	uint64_t done, total;
 	char member[256];
 };
@@ -25,6 +26,8 @@ struct progress {
 /* "auto", "always", "never" or "json"; -1 otherwise. */
 int progress_mode_parse(const char *s, enum progress_mode *m);
 void progress_init(struct progress *p, enum progress_mode m);
+/* The work begins (planning is done): the rate and the ETA count from now. */
+void progress_start(struct progress *p);
 /* A smig_export_progress_fn: ctx is the struct progress. */
 void progress_update(void *ctx, uint64_t done, uint64_t total, const char *member);
 /* Draw the final state and end the line. */

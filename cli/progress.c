@@ -1,8 +1,9 @@
-/* progress.c - the export's progress display (see progress.h). */
+/* progress.c - the long commands' progress display (see progress.h). */
 #include "progress.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -30,6 +31,22 @@ void progress_init(struct progress *p, enum progress_mode m)
 		m = isatty(STDERR_FILENO) ? PROGRESS_ALWAYS : PROGRESS_NEVER;
 	p->mode = m;
 	clock_gettime(CLOCK_MONOTONIC, &p->start);
+}
+
+void progress_start(struct progress *p)
+{
+	clock_gettime(CLOCK_MONOTONIC, &p->start);
+	p->started = true;
+}
+
+/* The terminal's width (80 when stderr is not one or does not say), at least 20. */
+static int columns(void)
+{
+	struct winsize ws;
+
+	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col < 20 ? 20 : ws.ws_col;
+	return 80;
 }
 
 static long long ns_between(const struct timespec *a, const struct timespec *b)
@@ -61,8 +78,8 @@ static void draw(struct progress *p, const struct timespec *now)
 	uint64_t done = p->done > p->total ? p->total : p->done;
 	char d[32], t[32], r[32], eta[32] = "--:--", line[512];
 	const char *mem = p->member;
-	size_t ml = strlen(mem);
-	int n;
+	size_t ml = strlen(mem), room;
+	int n, cols = columns() - 1; /* the last column would wrap on some terminals */
 
 	if (p->mode == PROGRESS_JSON) {
 		json_t *o = json_pack("{s:I, s:I, s:s}", "bytes", (json_int_t)p->done, "total",
@@ -76,23 +93,29 @@ static void draw(struct progress *p, const struct timespec *now)
 	human(done, d, sizeof(d));
 	human(p->total, t, sizeof(t));
 	human((uint64_t)rate, r, sizeof(r));
-	if (rate > 0 && p->total > done) {
+	if (p->started && rate > 0 && p->total > done) {
 		unsigned long long s = (unsigned long long)((double)(p->total - done) / rate);
 		snprintf(eta, sizeof(eta), "%llu:%02llu:%02llu", s / 3600, s / 60 % 60, s % 60);
 	}
-	/* the end of a long member name says the most (the file) */
-	if (ml > 48)
-		mem += ml - 48;
-	n = snprintf(line, sizeof(line), "%s / %s %3d%% %s/s ETA %s %s%s", d, t,
-	             p->total ? (int)(done * 100 / p->total) : 100, r, eta, ml > 48 ? "..." : "",
-	             mem);
-	if (n < 0)
+	n = snprintf(line, sizeof(line), "%s / %s %3d%% %s/s ETA %s ", d, t,
+	             p->total ? (int)(done * 100 / p->total) : 100, r, eta);
+	if (n < 0 || n >= (int)sizeof(line))
 		return;
-	if (n >= (int)sizeof(line))
-		n = (int)sizeof(line) - 1;
-	fprintf(stderr, "\r%s%*s", line, p->width > n ? p->width - n : 0, "");
+	/* what is being worked on fills the rest of the line; the end of a long name says the
+	 * most (the file), so its start is cut */
+	room = cols > n ? (size_t)(cols - n) : 0;
+	if (ml > room) {
+		mem += ml - (room > 3 ? room - 3 : 0);
+		n += snprintf(line + n, sizeof(line) - (size_t)n, "%s%s", room > 3 ? "..." : "",
+		              room > 3 ? mem : "");
+	} else {
+		n += snprintf(line + n, sizeof(line) - (size_t)n, "%s", mem);
+	}
+	if (n > cols)
+		line[cols] = '\0';
+	/* '\r', the line, clear to the end of the line: no stale text, never a wrapped line */
+	fprintf(stderr, "\r%s\033[K", line);
 	fflush(stderr);
-	p->width = n;
 	p->drawn = true;
 }
 
