@@ -24,6 +24,12 @@ check "installed docs" test -f "$P/share/doc/smig/README.md"
 for page in man1/smig-export.1 man1/smig-import.1 man5/smig-archive.5; do
 	check "installed $page" test -f "$P/share/man/$page"
 done
+# bash completion, installed and working with the installed programs
+for prog in smig-export smig-import; do
+	f=$P/share/bash-completion/completions/$prog
+	check "installed completion $prog" test -f "$f"
+done
+check "completion of the installed smig-import" test "$(PATH=$P/bin:$PATH bash -c "source '$P/share/bash-completion/completions/smig-import'; COMP_WORDS=(smig-import pre); COMP_CWORD=1; _smig_import; echo \${COMPREPLY[@]}")" = preflight
 check "no test tool installed" test ! -e "$P/bin/smig-mkhost"
 # the installed copy is the one read: make it tell apart from the source tree's
 sed -i 's/name="IP configuration"/name="IP configuration (installed copy)"/' \
