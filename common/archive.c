@@ -1292,8 +1292,21 @@ struct source {
 	unsigned char *buf;
 	struct smig_sha256 h;
 	uint64_t bytes;
+	uint64_t size;      /* the archive file's size, 0 when unknown (a pipe) */
+	const char *member; /* the member being read, for the progress display */
 	int read_errno; /* set when read(2) failed */
 };
+
+/* The reader's progress hook (smig_archive_set_read_progress): process-wide, like the
+ * programs' one progress line. */
+static smig_read_progress_fn read_progress;
+static void *read_progress_ctx;
+
+void smig_archive_set_read_progress(smig_read_progress_fn fn, void *ctx)
+{
+	read_progress = fn;
+	read_progress_ctx = ctx;
+}
 
 static la_ssize_t read_cb(struct archive *a, void *ctx, const void **out)
 {
@@ -1310,6 +1323,8 @@ static la_ssize_t read_cb(struct archive *a, void *ctx, const void **out)
 	}
 	smig_sha256_update(&s->h, s->buf, (size_t)n);
 	s->bytes += (uint64_t)n;
+	if (read_progress)
+		read_progress(read_progress_ctx, s->bytes, s->size, s->member);
 	*out = s->buf;
 	return n;
 }
@@ -1833,11 +1848,15 @@ static int extract_into(const char *path, const char *staging, const struct smig
 	if (strcmp(path, "-") == 0) {
 		sg.src.fd = STDIN_FILENO;
 	} else {
+		struct stat fst;
+
 		sg.src.fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 		if (sg.src.fd < 0) {
 			smig_err_sys(e, errno, "cannot open '%s'", path);
 			goto out;
 		}
+		if (fstat(sg.src.fd, &fst) == 0 && S_ISREG(fst.st_mode))
+			sg.src.size = (uint64_t)fst.st_size;
 	}
 	sg.a = archive_read_new();
 	if (sg.a == NULL) {
@@ -1865,8 +1884,10 @@ static int extract_into(const char *path, const char *staging, const struct smig
 			stage_archive_err(&sg, "after", k ? sg.st->members[k - 1].name : NULL, e);
 			goto out;
 		}
+		sg.src.member = archive_entry_pathname(ent);
 		if (stage_member(&sg, ent, e) < 0)
 			goto out;
+		sg.src.member = NULL;
 	}
 	if (drain(&sg, e) < 0 || check_signature(&sg, pub, e) < 0)
 		goto out;

@@ -152,6 +152,13 @@ const struct smig_staged_member *smig_staged_find(const struct smig_staged *s, c
 /* Free `s` (NULL is accepted), removing the staging directory first when `remove_dir`. */
 void smig_staged_free(struct smig_staged *s, bool remove_dir);
 
+/* Progress of the readers above: called after every block read from the archive with the
+ * bytes read so far, the archive file's size (0 for a pipe) and the member being read (NULL
+ * between members). Process-wide; NULL turns it off. */
+typedef void (*smig_read_progress_fn)(void *ctx, uint64_t done, uint64_t total,
+				      const char *member);
+void smig_archive_set_read_progress(smig_read_progress_fn fn, void *ctx);
+
 /* Stage into a temporary directory under `tmp_parent`, verify, remove it again. *members
  * (may be NULL) gets the number of regular files in the archive. */
 int smig_archive_verify(const char *path, const char *tmp_parent, const struct smig_pubkey *pub,

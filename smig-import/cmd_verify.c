@@ -56,6 +56,15 @@ int cmd_verify(int argc, char **argv)
 		case OPT_TMP:
 			tmp = optarg;
 			break;
+		case SMIG_CLI_OPT_PROGRESS: {
+			enum progress_mode m;
+
+			if (progress_mode_parse(optarg, &m) < 0)
+				return usage_error("verify", "unknown progress mode '%s' (auto, "
+						   "always, never or json)", optarg);
+			import_set_progress(m);
+			break;
+		}
 		case 'h':
 			help();
 			return 0;

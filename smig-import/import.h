@@ -9,6 +9,7 @@
 #include "archive.h"
 #include "descriptor.h"
 #include "err.h"
+#include "progress.h"
 
 #define PROG "smig-import"
 
@@ -36,6 +37,9 @@ struct import_archive {
  */
 int import_archive_open(const char *path, const char *pubpath, const char *tmp_parent,
 			struct import_archive *a, struct smig_err *e);
+/* The progress display import_archive_open() draws while it reads (--progress; AUTO is
+ * NEVER with -q). */
+void import_set_progress(enum progress_mode m);
 /* Remove the staging area and free everything `a` holds; `a` may be all zero. */
 void import_archive_close(struct import_archive *a);
 /* "standard input" for "-", else `path`: how messages and results name an archive. */

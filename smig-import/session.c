@@ -220,6 +220,7 @@ int session_parse(struct import_session *s, const char *cmd, int argc, char **ar
 	}
 	if (s->progress == PROGRESS_AUTO && smig_cli_quiet())
 		s->progress = PROGRESS_NEVER;
+	import_set_progress(s->progress);
 	if (optind < argc) {
 		*code = usage_error(cmd, "unexpected argument '%s'", argv[optind]);
 		return 1;

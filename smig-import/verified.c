@@ -5,9 +5,11 @@
  * members. Nothing of the archive is looked at before all of that has passed.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "fileio.h"
 #include "import.h"
 #include "sign.h"
@@ -131,9 +133,24 @@ out:
 	return rc;
 }
 
+/* --progress of the command that reads the archive (import_set_progress). */
+static enum progress_mode progress_mode = PROGRESS_AUTO;
+
+void import_set_progress(enum progress_mode m)
+{
+	progress_mode = m == PROGRESS_AUTO && smig_cli_quiet() ? PROGRESS_NEVER : m;
+}
+
+/* The reader's progress hook: the archive bytes read, and the member. */
+static void read_progress(void *ctx, uint64_t done, uint64_t total, const char *member)
+{
+	progress_update(ctx, done, total, member);
+}
+
 int import_archive_open(const char *path, const char *pubpath, const char *tmp_parent,
 			struct import_archive *a, struct smig_err *e)
 {
+	struct progress pr;
 	struct smig_pubkey pub;
 	char *staging = NULL;
 	int rc = -1;
@@ -158,9 +175,20 @@ int import_archive_open(const char *path, const char *pubpath, const char *tmp_p
 		goto out;
 	}
 	staging = smig_path_join(a->tmpdir, "staging", e);
-	if (staging == NULL ||
-	    smig_archive_extract_verified(path, staging, &pub, NULL, &a->staged, e) < 0 ||
-	    read_descriptor(import_archive_label(path), a->staged, &a->desc, e) < 0)
+	if (staging == NULL)
+		goto out;
+	/* staging and checking the archive is the long part of every import command */
+	progress_init(&pr, progress_mode);
+	progress_start(&pr);
+	smig_archive_set_read_progress(read_progress, &pr);
+	rc = smig_archive_extract_verified(path, staging, &pub, NULL, &a->staged, e);
+	smig_archive_set_read_progress(NULL, NULL);
+	if (rc == 0)
+		progress_end(&pr);
+	else if (pr.drawn)
+		fputc('\n', stderr);  /* the error goes on a line of its own */
+	rc = -1;
+	if (!a->staged || read_descriptor(import_archive_label(path), a->staged, &a->desc, e) < 0)
 		goto out;
 	rc = 0;
 out:

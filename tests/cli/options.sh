@@ -97,4 +97,21 @@ check "completion: apply options" test "$(comp smig-import 'smig-import apply --
 check "completion: export commands" test "$(comp smig-export 'smig-export ex' 1 _smig_export)" = export
 check "completion: --progress values" test "$(comp smig-export 'smig-export export --progress j' 3 _smig_export)" = json
 check "completion: report does not offer --what-if" test -z "$(comp smig-import 'smig-import report --what' 2 _smig_import)"
+
+# ---- progress of the import commands: the archive read, as JSON lines ----
+"$EXPORT" export --source host -s k.sec -o p.smig --progress never 2>/dev/null
+build_example lab-2012 dst
+expect_exit 0 "verify --progress json" "$IMPORT" verify --progress json -p k.pub p.smig
+size=$(stat -c %s p.smig)
+check "verify: JSON progress lines, bytes never above the total" python3 -c '
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+assert len(lines) >= 2, lines
+assert all(0 <= l["bytes"] <= l["total"] == int(sys.argv[2]) for l in lines), lines
+assert lines[-1]["bytes"] == int(sys.argv[2]), lines[-1]
+' "$T/err" "$size"
+expect_exit 4 "preflight --progress json" "$IMPORT" preflight --progress json -p k.pub p.smig --dest dst
+check "preflight draws progress too" grep -q '^{"bytes":' "$T/err"
+expect_exit 4 "preflight -q: no progress" "$IMPORT" preflight -q -p k.pub p.smig --dest dst
+check "-q: nothing drawn" bash -c '! grep -q "bytes" "$1"' _ "$T/err"
 finish
