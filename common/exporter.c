@@ -65,6 +65,7 @@ struct smig_export {
 	smig_export_progress_fn fn;
 	void *ctx;
 	uint64_t write_total;
+	const struct smig_age_keys *enc; /* age recipients, or NULL (borrowed) */
 };
 
 static const char *const hive_names[2] = {"SYSTEM", "SOFTWARE"};
@@ -1009,6 +1010,11 @@ static int build_descriptor(const struct smig_export *x, const char *id, const c
 	return rc;
 }
 
+void smig_export_set_encryption(struct smig_export *x, const struct smig_age_keys *enc)
+{
+	x->enc = enc;
+}
+
 static const char *keyname_or_default(const char *k)
 {
 	return k && *k ? k : "smig";
@@ -1050,7 +1056,7 @@ int smig_export_write(struct smig_export *x, const char *path, enum smig_compres
 	x->fn = fn;
 	x->ctx = ctx;
 	x->write_total = x->total + desclen;
-	if (smig_archive_writer_open(path, c, threads, force, &w, e) < 0) {
+	if (smig_archive_writer_open_enc(path, c, threads, force, x->enc, &w, e) < 0) {
 		log_item(x, "archive", NULL, path, false, e, "%s", e->msg);
 		goto out;
 	}

@@ -89,6 +89,11 @@ int smig_export_write(struct smig_export *x, const char *path, enum smig_compres
                       bool force, const struct smig_seckey *sec, const char *keyname,
                       smig_export_progress_fn fn, void *ctx, size_t *members, struct smig_err *e);
 
+/* Encrypt the archive smig_export_write() writes with age to `enc` (recipients or a
+ * passphrase; archive.md §7); NULL (the default) writes it plain. `enc` is borrowed: it must
+ * outlive the write. The signature stays inside the encryption. */
+void smig_export_set_encryption(struct smig_export *x, const struct smig_age_keys *enc);
+
 /* The per-item log, one JSON object per line (WSMT's MigrationResult: what, source, member,
  * success, details). malloc'd; NULL on ENOMEM. */
 char *smig_export_log_json(const struct smig_export *x, size_t *len, struct smig_err *e);

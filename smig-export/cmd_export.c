@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "age.h"
 #include "archive.h"
 #include "export.h"
 #include "exporter.h"
@@ -50,11 +51,19 @@ static void help(void)
 	       "  --log FILE             write one JSON line per item exported or recorded\n"
 	       "  --progress MODE        auto (default: when stderr is a terminal), always,\n"
 	       "                         never or json\n"
+	       "  --encrypt-to KEY|FILE  encrypt the archive with age to this X25519 recipient\n"
+	       "                         (age1...), or to every recipient of FILE (one a\n"
+	       "                         line, '#' comments); repeatable. Decrypt with\n"
+	       "                         'age -d -i ID' or 'smig-import ... --identity ID'\n"
+	       "  --passphrase-file FILE encrypt the archive with age and the passphrase in FILE\n"
+	       "                         (one line; mode 0600 or stricter); not with --encrypt-to\n"
+	       "  --ask-passphrase       the same, the passphrase asked twice on the terminal\n"
 	       "  --force                replace an existing ARCHIVE\n"
 	       "  -h, --help             show this help\n\n"
 	       "Exit codes: 0 success, 1 the host, a VM or the output cannot be read or written\n"
-	       "(or ARCHIVE exists), 2 usage error (also a passphrase-protected key), 3 the key\n"
-	       "file is corrupt.\n",
+	       "(or ARCHIVE exists), 2 usage error (also a passphrase-protected key, a bad\n"
+	       "recipient, a passphrase file readable by others, a passphrase mixed with\n"
+	       "recipients), 3 the key file is corrupt.\n",
 	       PROG, PROG);
 }
 
@@ -70,6 +79,9 @@ enum {
 	OPT_LOG,
 	OPT_PROGRESS,
 	OPT_FORCE,
+	OPT_ENCRYPT_TO,
+	OPT_PASSPHRASE_FILE,
+	OPT_ASK_PASSPHRASE,
 };
 
 /* "keys/smig.sec" -> "smig": signify names the public key after it in the comment. */
@@ -149,6 +161,9 @@ int cmd_export(int argc, char **argv)
 	    {"log", required_argument, NULL, OPT_LOG},
 	    {"progress", required_argument, NULL, OPT_PROGRESS},
 	    {"force", no_argument, NULL, OPT_FORCE},
+	    {"encrypt-to", required_argument, NULL, OPT_ENCRYPT_TO},
+	    {"passphrase-file", required_argument, NULL, OPT_PASSPHRASE_FILE},
+	    {"ask-passphrase", no_argument, NULL, OPT_ASK_PASSPHRASE},
 	    {"drive", required_argument, NULL, SMIG_OPT_DRIVE},
 	    {"ipconfig", required_argument, NULL, SMIG_OPT_IPCONFIG},
 	    {"systeminfo", required_argument, NULL, SMIG_OPT_SYSTEMINFO},
@@ -164,6 +179,7 @@ int cmd_export(int argc, char **argv)
 	struct smig_features *ft = NULL;
 	struct smig_export *x = NULL;
 	struct smig_seckey sec;
+	struct smig_age_keys enc;
 	struct progress pr;
 	enum smig_compress comp = SMIG_COMPRESS_ZSTD;
 	enum progress_mode pmode = PROGRESS_AUTO;
@@ -171,12 +187,14 @@ int cmd_export(int argc, char **argv)
 	char *keyname = NULL;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	int threads = ncpu > 0 ? (int)(ncpu > 256 ? 256 : ncpu) : 1;
-	bool force = false;
+	bool force = false, ask = false;
 	size_t members = 0;
 	struct stat st;
 	int c, rc;
 
 	memset(&sec, 0, sizeof(sec));
+	memset(&pr, 0, sizeof(pr)); /* progress_end() on it does nothing until progress_init() */
+	smig_age_keys_init(&enc);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "s:o:h", opts, NULL)) != -1) {
 		switch (c) {
@@ -234,26 +252,56 @@ int cmd_export(int argc, char **argv)
 		case OPT_FORCE:
 			force = true;
 			break;
+		case OPT_ENCRYPT_TO:
+			if (smig_age_add_recipients(&enc, optarg, &e) < 0)
+				goto fail;
+			break;
+		case OPT_PASSPHRASE_FILE:
+			if (smig_age_set_passphrase_file(&enc, optarg, &e) < 0)
+				goto fail;
+			break;
+		case OPT_ASK_PASSPHRASE:
+			ask = true;
+			break;
 		case 'h':
+			smig_age_keys_wipe(&enc);
 			help();
 			return 0;
 		case '?':
+			smig_age_keys_wipe(&enc);
 			return usage_error("export", "invalid option");
 		default:
-			if (smig_hostopts_add(&ho, c, optarg, &e) < 0)
+			if (smig_hostopts_add(&ho, c, optarg, &e) < 0) {
+				smig_age_keys_wipe(&enc);
 				return usage_error("export", "%s", e.msg);
+			}
 		}
 	}
+	/* age forbids a passphrase beside other recipients (a recipient could then learn the
+	 * passphrase's key by brute force) */
+	if (ask && !smig_age_keys_empty(&enc)) {
+		smig_err_set(&e, SMIG_ERR_USAGE, "--ask-passphrase cannot be combined with "
+			     "--encrypt-to or --passphrase-file");
+		goto fail;
+	}
 	if (optind < argc)
-		return usage_error("export", "unexpected argument '%s'", argv[optind]);
-	if (ho.root == NULL)
-		return usage_error("export", "--source ROOT is required");
-	if (secpath == NULL)
-		return usage_error("export", "-s SEC (the signing key) is required");
-	if (out == NULL)
-		return usage_error("export", "-o ARCHIVE (or '-' for standard output) is required");
-	if (strcmp(out, "-") == 0 && isatty(STDOUT_FILENO))
-		return usage_error("export", "refusing to write an archive to a terminal");
+		rc = usage_error("export", "unexpected argument '%s'", argv[optind]);
+	else if (ho.root == NULL)
+		rc = usage_error("export", "--source ROOT is required");
+	else if (secpath == NULL)
+		rc = usage_error("export", "-s SEC (the signing key) is required");
+	else if (out == NULL)
+		rc = usage_error("export", "-o ARCHIVE (or '-' for standard output) is required");
+	else if (strcmp(out, "-") == 0 && isatty(STDOUT_FILENO))
+		rc = usage_error("export", "refusing to write an archive to a terminal");
+	else
+		rc = 0;
+	if (rc != 0) {
+		smig_age_keys_wipe(&enc);
+		return rc;
+	}
+	if (ask && export_ask_passphrase(&enc, &e) < 0)
+		goto fail;
 
 	progress_init(&pr, pmode);
 	keyname = key_name(secpath, &e);
@@ -263,6 +311,8 @@ int cmd_export(int argc, char **argv)
 	    smig_export_new(&x, &e) < 0 || smig_export_plan(x, fs, inv, ft, &eo, &e) < 0)
 		goto fail;
 	catch_signals();
+	if (!smig_age_keys_empty(&enc))
+		smig_export_set_encryption(x, &enc);
 	rc = smig_export_write(x, out, comp, threads, force, &sec, keyname, progress_update, &pr,
 	                       &members, &e);
 	progress_end(&pr);
@@ -282,6 +332,7 @@ fail:
 		fprintf(stderr, "%s: %s\n", PROG, e2.msg);
 	rc = e.kind == SMIG_ERR_USAGE ? usage_error("export", "%s", e.msg) : fail(&e);
 out:
+	smig_age_keys_wipe(&enc);
 	smig_seckey_wipe(&sec);
 	smig_export_free(x);
 	smig_manifest_free(ft);

@@ -21,6 +21,7 @@ static void preflight_help(void)
 	       "The compatibility report: what will not work on the destination, checked before\n"
 	       "anything changes (cli.md SMIG1001-1011 blockers, SMIG2001-2009 warnings). Takes\n"
 	       "the same maps and switches as 'apply' (see 'apply --help'). Writes nothing.\n\n"
+	       IMPORT_DECRYPT_HELP "\n"
 	       "Exit codes: 0 no blocker (or, with --force, only blockers --force lifts),\n"
 	       "1 error, 2 usage, 3 integrity, 4 blockers found.\n", PROG);
 }
@@ -95,7 +96,7 @@ static int report_check(struct import_session *s, struct smig_live **live,
 {
 	if (s->state != NULL && smig_livecheck_load(s->state, live, e) < 0)
 		return -1;
-	if (import_archive_open(s->archive, s->pub, NULL, &s->a, e) < 0 ||
+	if (import_archive_open(s->archive, s->pub, NULL, &s->dec, &s->a, e) < 0 ||
 	    (!s->io_given && reuse_options(s, e) < 0) || session_plan(s, e) < 0)
 		return -1;
 	if (*live != NULL)

@@ -27,6 +27,7 @@ struct import_session {
 	const char *pub, *archive, *report_dir, *journal_id;
 	const char *state;       /* report --state: the live host's smig-state.json */
 	enum smig_format format;
+	struct import_decrypt dec; /* --identity, --passphrase-file, --max-scrypt-work */
 	/* opened */
 	struct import_archive a;
 	struct smig_hostfs *fs;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "age.h"
 #include "fileio.h"
 #include "import.h"
 #include "sign.h"
@@ -131,15 +132,73 @@ out:
 	return rc;
 }
 
-int import_archive_open(const char *path, const char *pubpath, const char *tmp_parent,
-			struct import_archive *a, struct smig_err *e)
+int import_decrypt_option(struct import_decrypt *d, int c, const char *arg, struct smig_err *e)
 {
+	char *end;
+	long v;
+
+	switch (c) {
+	case IMPORT_OPT_IDENTITY:
+		if (d->nidentities == IMPORT_IDENTITIES_MAX)
+			return smig_err_set(e, SMIG_ERR_USAGE, "more than %d --identity options",
+					    IMPORT_IDENTITIES_MAX);
+		d->identities[d->nidentities++] = arg;
+		return 1;
+	case IMPORT_OPT_PASSPHRASE_FILE:
+		if (d->passphrase_file)
+			return smig_err_set(e, SMIG_ERR_USAGE, "--passphrase-file is given twice");
+		d->passphrase_file = arg;
+		return 1;
+	case IMPORT_OPT_MAX_SCRYPT_WORK:
+		errno = 0;
+		v = strtol(arg, &end, 10);
+		if (errno || end == arg || *end || v < 1 || v > SMIG_AGE_SCRYPT_LOG2N_LIMIT)
+			return smig_err_set(e, SMIG_ERR_USAGE, "invalid --max-scrypt-work '%s' "
+					    "(1 to %d: log2 of scrypt's N)", arg,
+					    SMIG_AGE_SCRYPT_LOG2N_LIMIT);
+		d->max_log2n = (int)v;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Read the keys `dec` names into `k` (which the caller wipes). */
+static int load_keys(const struct import_decrypt *dec, struct smig_age_keys *k,
+		     struct smig_err *e)
+{
+	size_t i;
+
+	if (dec == NULL)
+		return 0;
+	if (dec->max_log2n > 0)
+		k->max_log2n = dec->max_log2n;
+	if (dec->passphrase_file && dec->nidentities > 0)
+		return smig_err_set(e, SMIG_ERR_USAGE, "give --identity or --passphrase-file, not "
+				    "both (age does not mix them)");
+	for (i = 0; i < dec->nidentities; i++)
+		if (smig_age_add_identity_file(k, dec->identities[i], e) < 0)
+			return -1;
+	if (dec->passphrase_file && smig_age_set_passphrase_file(k, dec->passphrase_file, e) < 0)
+		return -1;
+	return 0;
+}
+
+int import_archive_open(const char *path, const char *pubpath, const char *tmp_parent,
+			const struct import_decrypt *dec, struct import_archive *a,
+			struct smig_err *e)
+{
+	struct smig_archive_limits lim;
+	struct smig_age_keys keys;
 	struct smig_pubkey pub;
 	char *staging = NULL;
 	int rc = -1;
 
 	memset(a, 0, sizeof(*a));
-	if (smig_sign_read_pubkey(pubpath, &pub, e) < 0)
+	smig_age_keys_init(&keys);
+	smig_archive_limits_default(&lim);
+	lim.age = &keys;
+	if (smig_sign_read_pubkey(pubpath, &pub, e) < 0 || load_keys(dec, &keys, e) < 0)
 		goto out;
 	if (tmp_parent == NULL) {
 		tmp_parent = getenv("TMPDIR");
@@ -159,11 +218,12 @@ int import_archive_open(const char *path, const char *pubpath, const char *tmp_p
 	}
 	staging = smig_path_join(a->tmpdir, "staging", e);
 	if (staging == NULL ||
-	    smig_archive_extract_verified(path, staging, &pub, NULL, &a->staged, e) < 0 ||
+	    smig_archive_extract_verified(path, staging, &pub, &lim, &a->staged, e) < 0 ||
 	    read_descriptor(import_archive_label(path), a->staged, &a->desc, e) < 0)
 		goto out;
 	rc = 0;
 out:
+	smig_age_keys_wipe(&keys);
 	if (rc < 0)
 		import_archive_close(a);
 	free(staging);
