@@ -1142,9 +1142,12 @@ static int x25519_unwrap(const char *name, const struct stanza *s, const struct 
 	size_t n = 0, i;
 	int rc = -1;
 
-	if (s->nargs != 2 || s->arglen[1] != 43 || b64_decode(s->arg[1], 43, share, &n) < 0 ||
-	    n != 32 || s->bodylen != FILE_KEY + TAG)
-		return smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s': malformed age X25519 stanza",
+	if (s->nargs != 2 || s->bodylen != FILE_KEY + TAG)
+		return smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s': malformed age X25519 stanza "
+				    "(one argument and a 32-byte body expected)", name);
+	if (s->arglen[1] != 43 || b64_decode(s->arg[1], 43, share, &n) < 0 || n != 32)
+		return smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s': malformed age X25519 stanza "
+				    "(the share is not 32 bytes of canonical unpadded base64)",
 				    name);
 	for (i = 0; i < k->nx25519 && !*found; i++) {
 		if (x25519_public(k->x25519[i], pk) < 0 || x25519_shared(k->x25519[i], share,
@@ -1175,8 +1178,9 @@ static int scrypt_unwrap(const char *name, const struct stanza *s, const struct 
 	if (s->nargs != 3 || s->arglen[1] != 22 || b64_decode(s->arg[1], 22, salt, &n) < 0 ||
 	    n != 16 || s->bodylen != FILE_KEY + TAG || s->arglen[2] == 0 || s->arglen[2] > 2 ||
 	    s->arg[2][0] == '0')
-		return smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s': malformed age scrypt stanza",
-				    name);
+		return smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s': malformed age scrypt stanza "
+				    "(a 16-byte salt, a decimal work factor without leading zeros "
+				    "and a 32-byte body expected)", name);
 	for (i = 0; i < s->arglen[2]; i++) {
 		if (s->arg[2][i] < '0' || s->arg[2][i] > '9')
 			return smig_err_set(e, SMIG_ERR_INTEGRITY,
