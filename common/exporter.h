@@ -90,7 +90,7 @@ int smig_export_write(struct smig_export *x, const char *path, enum smig_compres
                       smig_export_progress_fn fn, void *ctx, size_t *members, struct smig_err *e);
 
 /* Encrypt the archive smig_export_write() writes with age to `enc` (recipients or a
- * passphrase; archive.md §7); NULL (the default) writes it plain. `enc` is borrowed: it must
+ * passphrase; export.md §8); NULL (the default) writes it plain. `enc` is borrowed: it must
  * outlive the write. The signature stays inside the encryption. */
 void smig_export_set_encryption(struct smig_export *x, const struct smig_age_keys *enc);
 

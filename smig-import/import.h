@@ -18,7 +18,7 @@ int fail(const struct smig_err *e);
 int usage_error(const char *cmd, const char *fmt, ...) SMIG_PRINTF(2, 3);
 
 /*
- * How to decrypt an age-encrypted archive (archive.md §7): the options every command that
+ * How to decrypt an age-encrypted archive (export.md §8): the options every command that
  * opens an archive takes. Only file names here: the keys are read, used and wiped inside
  * import_archive_open().
  */

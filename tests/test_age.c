@@ -1,5 +1,5 @@
 /*
- * test_age.c - the age v1 format (common/age.c, archive.md §7) against the `age` binary
+ * test_age.c - the age v1 format (common/age.c, export.md §8) against the `age` binary
  * (Debian package age): files smig encrypts decrypt with `age -d`, files `age -r` encrypts
  * decrypt here, for payload sizes around the 64 KiB chunk; bech32 keys against age-keygen;
  * and hostile input: wrong keys, a modified MAC, a wrong version line, non-canonical base64,

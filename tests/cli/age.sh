@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Encrypted archives (archive.md §7) with the age binary as the oracle, both ways:
+# Encrypted archives (export.md §8) with the age binary as the oracle, both ways:
 # smig-export --encrypt-to / --passphrase-file / --ask-passphrase -> age -d -> bsdtar +
 # signify -C and smig-import; age -r / age -p -> smig-import verify, features, preflight and
 # apply (--what-if and for real, then rollback). age reads passphrases from the terminal only
