@@ -1,6 +1,7 @@
 /* archive.c - streaming pax writer and verifying stager for .smig archives (see archive.h). */
 /* angle brackets: this header and libarchive's share a name (see the end of archive.h) */
 #include "archive.h"
+#include "age.h"
 #include "interrupt.h"
 
 #include <archive.h>
@@ -509,6 +510,7 @@ struct smig_archive_writer {
 	bool wb;            /* write-behind on the output file (see write_behind) */
 	uint64_t wb_off;    /* bytes written so far */
 	uint64_t wb_dropped; /* bytes before this are on disk and out of the page cache */
+	struct smig_age_writer *age; /* encrypting (export.md §8): out_run feeds it */
 };
 
 static int hash_run(void *ctx, const struct job *j, const unsigned char *buf)
@@ -580,17 +582,28 @@ fail:
 	return -1;
 }
 
-/* The output stage's job, on its thread: `wb`, `wb_off` and `wb_dropped` are its own. */
+/* Bytes to the output file: the output stage's thread (and finish, once it is drained) is
+ * the only caller, so `wb`, `wb_off` and `wb_dropped` are its own. 0 or an errno value. */
+static int out_write(void *ctx, const void *buf, size_t len)
+{
+	struct smig_archive_writer *w = ctx;
+
+	if (write_all(w->fd, buf, len) < 0)
+		return errno;
+	if (w->wb && write_behind(w, w->wb_off, len) < 0)
+		return errno;
+	w->wb_off += len;
+	return 0;
+}
+
+/* The output stage's job: archive bytes, encrypted first when the archive is. */
 static int out_run(void *ctx, const struct job *j, const unsigned char *buf)
 {
 	struct smig_archive_writer *w = ctx;
 
-	if (write_all(w->fd, buf, (size_t)j->len) < 0)
-		return errno;
-	if (w->wb && write_behind(w, w->wb_off, (size_t)j->len) < 0)
-		return errno;
-	w->wb_off += j->len;
-	return 0;
+	if (w->age)
+		return smig_age_writer_write(w->age, buf, (size_t)j->len);
+	return out_write(w, buf, (size_t)j->len);
 }
 
 /* Hand the buffer being filled to the writing thread. Returns 0, or -1 with the reason set
@@ -705,6 +718,13 @@ static int zstd_start(struct smig_archive_writer *w, int threads, struct smig_er
 int smig_archive_writer_open(const char *path, enum smig_compress c, int threads, bool force,
 			     struct smig_archive_writer **out, struct smig_err *e)
 {
+	return smig_archive_writer_open_enc(path, c, threads, force, NULL, out, e);
+}
+
+int smig_archive_writer_open_enc(const char *path, enum smig_compress c, int threads, bool force,
+				 const struct smig_age_keys *enc, struct smig_archive_writer **out,
+				 struct smig_err *e)
+{
 	struct smig_archive_writer *w = NULL;
 	struct stat st;
 	int r;
@@ -716,6 +736,9 @@ int smig_archive_writer_open(const char *path, enum smig_compress c, int threads
 	w->fd = -1;
 	w->force = force;
 	if (c == SMIG_COMPRESS_ZSTD && zstd_start(w, threads, e) < 0)
+		goto fail;
+	/* the header (and scrypt's second of work) before any file is created */
+	if (enc && smig_age_writer_new(enc, out_write, w, &w->age, e) < 0)
 		goto fail;
 	if (strcmp(path, "-") == 0) {
 		w->fd = STDOUT_FILENO;
@@ -1119,6 +1142,7 @@ static void writer_free(struct smig_archive_writer *w)
 		close(w->fd);
 	smig_sha256_abort(&w->h);
 	ZSTD_freeCCtx(w->zc);
+	smig_age_writer_free(w->age);
 	name_set_release(&w->names);
 	free(w->path);
 	free(w->tmp);
@@ -1182,6 +1206,9 @@ int smig_archive_writer_finish(struct smig_archive_writer *w, struct smig_err *e
 		goto fail;
 	}
 	r = stage_drain(&w->out);
+	/* the output thread is idle now: the final age chunk goes out from here */
+	if (r == 0 && w->age)
+		r = smig_age_writer_finish(w->age);
 	if (r != 0) {
 		smig_err_sys(e, r, "cannot write '%s'", name);
 		goto fail;
@@ -1283,11 +1310,15 @@ void smig_archive_limits_default(struct smig_archive_limits *l)
 	l->max_total_size = (uint64_t)64 << 40;
 	l->max_members = 100000;
 	l->presig_hole_budget = PRESIG_HOLE_BUDGET;
+	l->age = NULL;
 }
 
-/* The raw input: read by libarchive through read_cb, which hashes and counts it. */
+/* The raw input: read by libarchive through read_cb, which hashes and counts it. An age
+ * archive is decrypted there (export.md §8): everything after it sees the plain archive. */
 struct source {
 	int fd;
+	struct smig_age_reader *age; /* decrypts, or passes a plain archive through */
+	struct smig_err age_err;     /* why it failed */
 	const char *name; /* for messages */
 	unsigned char *buf;
 	struct smig_sha256 h;
@@ -1311,14 +1342,15 @@ void smig_archive_set_read_progress(smig_read_progress_fn fn, void *ctx)
 static la_ssize_t read_cb(struct archive *a, void *ctx, const void **out)
 {
 	struct source *s = ctx;
-	ssize_t n;
+	ssize_t n = smig_age_reader_read(s->age, s->buf, CHUNK, &s->age_err);
 
-	do
-		n = read(s->fd, s->buf, CHUNK);
-	while (n < 0 && errno == EINTR && !smig_interrupt_signal());
+	if (n < 0 && s->age_err.kind == SMIG_ERR_IO) {
+		s->read_errno = s->age_err.sys_errno;
+		archive_set_error(a, s->read_errno, "read error");
+		return -1;
+	}
 	if (n < 0) {
-		s->read_errno = errno;
-		archive_set_error(a, errno, "read error");
+		archive_set_error(a, -1, "%s", s->age_err.msg);
 		return -1;
 	}
 	smig_sha256_update(&s->h, s->buf, (size_t)n);
@@ -1358,6 +1390,9 @@ static int stage_archive_err(struct stager *sg, const char *where, const char *m
 		return -1;
 	if (sg->src.read_errno)
 		return smig_err_sys(e, sg->src.read_errno, "cannot read '%s'", sg->src.name);
+	/* decryption failed: its own sentence says what and where */
+	if (sg->src.age_err.kind != SMIG_ERR_NONE)
+		return smig_err_set(e, sg->src.age_err.kind, "%s", sg->src.age_err.msg);
 	/* libarchive does not always say why: its errno, else what it was reading */
 	if (!msg || !*msg)
 		msg = archive_errno(sg->a) > 0 ? strerror(archive_errno(sg->a)) :
@@ -1804,6 +1839,8 @@ static int drain(struct stager *sg, struct smig_err *e)
 	} while (n > 0);
 	if (n < 0 && smig_interrupt_check(e) < 0)
 		return -1;
+	if (n < 0 && sg->src.age_err.kind != SMIG_ERR_NONE && sg->src.age_err.kind != SMIG_ERR_IO)
+		return smig_err_set(e, sg->src.age_err.kind, "%s", sg->src.age_err.msg);
 	if (n < 0)
 		return smig_err_sys(e, sg->src.read_errno, "cannot read '%s'", sg->src.name);
 	return 0;
@@ -1821,6 +1858,7 @@ static int extract_into(const char *path, const char *staging, const struct smig
 
 	memset(&sg, 0, sizeof(sg));
 	sg.src.fd = -1;
+	sg.src.age_err = (struct smig_err)SMIG_ERR_INIT;
 	sg.rootfd = -1;
 	sg.last[0] = sg.last[1] = -1;
 	sg.lim = lim;
@@ -1858,6 +1896,8 @@ static int extract_into(const char *path, const char *staging, const struct smig
 		if (fstat(sg.src.fd, &fst) == 0 && S_ISREG(fst.st_mode))
 			sg.src.size = (uint64_t)fst.st_size;
 	}
+	if (smig_age_reader_open(sg.src.fd, sg.src.name, lim->age, &sg.src.age, e) < 0)
+		goto out;
 	sg.a = archive_read_new();
 	if (sg.a == NULL) {
 		smig_err_nomem(e, "reading an archive");
@@ -1899,6 +1939,7 @@ static int extract_into(const char *path, const char *staging, const struct smig
 out:
 	if (sg.a)
 		archive_read_free(sg.a);
+	smig_age_reader_free(sg.src.age);
 	if (sg.src.fd > STDIN_FILENO)
 		close(sg.src.fd);
 	if (sg.rootfd >= 0)

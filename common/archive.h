@@ -11,7 +11,10 @@
  * hashing thread and one output thread, each fed through a few reused 1 MiB buffers, so
  * hashing overlaps compression and memory stays bounded.
  *
- * Contract, reading: smig_archive_extract_verified() enables only the tar format and the
+ * Contract, reading: input that starts like age (export.md §8) is decrypted as it is read,
+ * with the keys in the limits, before libarchive sees a byte: every chunk authenticates
+ * before it is used, and the signature and hashes are then checked as for a plain archive.
+ * smig_archive_extract_verified() enables only the tar format and the
  * zstd, gzip and none filters, refuses anything that is not a regular file or directory or
  * whose name breaks §2, stages every file in a new 0700 directory, and returns only once the
  * signature over smig/SHA256 verified with the caller's key and every staged file matches the
@@ -27,6 +30,8 @@
 
 #include "err.h"
 #include "sign.h"
+
+struct smig_age_keys; /* age.h */
 
 /* The last two members of every archive (docs/archive.md §3). */
 #define SMIG_ARCHIVE_SUMS "smig/SHA256"
@@ -66,6 +71,12 @@ typedef void (*smig_progress_fn)(void *ctx, const struct smig_archive_progress *
  */
 int smig_archive_writer_open(const char *path, enum smig_compress c, int threads, bool force,
 			     struct smig_archive_writer **out, struct smig_err *e);
+/* The same, the whole archive stream encrypted with age to `enc` (export.md §8; NULL: not
+ * encrypted). The output thread encrypts each buffer before it writes it; the final chunk is
+ * written by finish. A passphrase costs scrypt's work here, before any file is created. */
+int smig_archive_writer_open_enc(const char *path, enum smig_compress c, int threads, bool force,
+				 const struct smig_age_keys *enc, struct smig_archive_writer **out,
+				 struct smig_err *e);
 void smig_archive_writer_set_progress(struct smig_archive_writer *w, smig_progress_fn fn,
 				      void *ctx);
 
@@ -115,8 +126,12 @@ struct smig_archive_limits {
 	/* bytes of sparse holes hashed before the signature is verified; past them a member is
 	 * hashed from its staged file after the signature (bounded pre-signature work) */
 	uint64_t presig_hole_budget;
+	/* identities or passphrase for an age-encrypted archive (export.md §8), and its scrypt
+	 * bound; NULL: an encrypted archive is refused (SMIG_ERR_USAGE). Borrowed. */
+	const struct smig_age_keys *age;
 };
-/* 4 TiB per member, 64 TiB in total, 100000 members, 1 GiB of holes before the signature. */
+/* 4 TiB per member, 64 TiB in total, 100000 members, 1 GiB of holes before the signature;
+ * no age keys. */
 void smig_archive_limits_default(struct smig_archive_limits *l);
 
 struct smig_staged_member {
@@ -133,7 +148,8 @@ struct smig_staged {
 	struct smig_staged_member *members; /* regular files in archive order, incl. the list
 					     * and signature (the last two) */
 	size_t count;
-	char archive_sha256_hex[65]; /* SHA-256 of the archive bytes as read (all of them) */
+	char archive_sha256_hex[65]; /* SHA-256 of the archive bytes as read (all of them; of an
+				      * age-encrypted archive, the decrypted ones) */
 };
 
 /*

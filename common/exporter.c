@@ -68,6 +68,7 @@ struct smig_export {
 	smig_export_progress_fn fn;
 	void *ctx;
 	uint64_t write_total;
+	const struct smig_age_keys *enc; /* age recipients, or NULL (borrowed) */
 };
 
 static const char *const hive_names[2] = {"SYSTEM", "SOFTWARE"};
@@ -1054,6 +1055,11 @@ static int build_descriptor(const struct smig_export *x, const char *id, const c
 	return rc;
 }
 
+void smig_export_set_encryption(struct smig_export *x, const struct smig_age_keys *enc)
+{
+	x->enc = enc;
+}
+
 static const char *keyname_or_default(const char *k)
 {
 	return k && *k ? k : "smig";
@@ -1130,7 +1136,7 @@ int smig_export_write(struct smig_export *x, const char *path, enum smig_compres
 		goto out;
 	}
 	x->write_total = x->total + desclen + tail;
-	if (smig_archive_writer_open(path, c, threads, force, &w, e) < 0) {
+	if (smig_archive_writer_open_enc(path, c, threads, force, x->enc, &w, e) < 0) {
 		log_item(x, "archive", NULL, path, false, e, "%s", e->msg);
 		goto out;
 	}

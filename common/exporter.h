@@ -98,6 +98,11 @@ typedef void (*smig_export_log_fn)(void *ctx, const char *what, const char *sour
                                    const char *member, bool success, const char *details);
 void smig_export_set_log(struct smig_export *x, smig_export_log_fn fn, void *ctx);
 
+/* Encrypt the archive smig_export_write() writes with age to `enc` (recipients or a
+ * passphrase; docs/export.md §8); NULL (the default) writes it plain. `enc` is borrowed: it must
+ * outlive the write. The signature stays inside the encryption. */
+void smig_export_set_encryption(struct smig_export *x, const struct smig_age_keys *enc);
+
 /* The per-item log, one JSON object per line (WSMT's MigrationResult: what, source, member,
  * success, details). malloc'd; NULL on ENOMEM. */
 char *smig_export_log_json(const struct smig_export *x, size_t *len, struct smig_err *e);

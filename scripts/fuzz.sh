@@ -88,6 +88,14 @@ seed() { # seed TARGET FILE...: non-empty FILEs into TARGET's corpus
   "$bin/smig-export" export --source "$w/src" -s "$w/k.sec" --progress never --compress none \
     --vm test01 --type config -o "$w/test01.smig"
   tar -xf "$w/full.smig" -C "$w/x"
+  # age: to fuzz_age's fixed test recipient, and with a passphrase (work factor 18, above the
+  # target's bound of 10: the fuzzer finds the cheap ones)
+  "$bin/smig-export" export --source "$w/src" -s "$w/k.sec" --progress never --compress none \
+    --vm test01 --type config -o "$w/test01.smig.age" \
+    --encrypt-to age1284q57cy2ecqn3erxt97ytf6dw0wv5naz0rrg53syadwqjjxlvfqa8hn9d
+  (umask 077 && printf 'smig fuzz passphrase\n' >"$w/fz.pw")
+  "$bin/smig-export" export --source "$w/src" -s "$w/k.sec" --progress never --compress none \
+    --vm test01 --type config -o "$w/test01-pw.smig.age" --passphrase-file "$w/fz.pw"
   "$fz/smig-fuzz-seeds" vhd "$w/made" "$w/made"
 } >"$w/log" 2>&1 || {
   cat "$w/log" >&2
@@ -113,6 +121,7 @@ seed vhd_chain "$w"/made/child-*
 seed manifest "$top"/manifests/*.xml
 seed archive "$w/full.smig" "$w/dc01.smig" "$w/test01.smig"
 seed destfacts "$w/dest-facts.json"
+seed age "$w/test01.smig.age" "$w/test01-pw.smig.age"
 
 # signed payload lists (fuzzutil.h): descriptor and a configuration, a chain, a store, .reg
 vm=$(dirname "${configs[0]#"$w/x/"}")

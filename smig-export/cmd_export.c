@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "age.h"
 #include "cli.h"
 #include "archive.h"
 #include "export.h"
@@ -54,12 +55,20 @@ static void help(void)
 	       "  --include-saved-state  also export saved state (.vsv/.bin); off by default\n"
 	       "  --include-media        also export the ISO and VFD files attached to the VMs\n"
 	       "                         (apply --copy-media places them); off by default\n"
+	       "  --encrypt-to KEY|FILE  encrypt the archive with age to this X25519 recipient\n"
+	       "                         (age1...), or to every recipient of FILE (one a\n"
+	       "                         line, '#' comments); repeatable. Decrypt with\n"
+	       "                         'age -d -i ID' or 'smig-import ... --identity ID'\n"
+	       "  --passphrase-file FILE encrypt the archive with age and the passphrase in FILE\n"
+	       "                         (one line; mode 0600 or stricter); not with --encrypt-to\n"
+	       "  --ask-passphrase       the same, the passphrase asked twice on the terminal\n"
 	       "  --force                replace an existing ARCHIVE\n"
 	       "  -h, --help             show this help\n\n"
 	       "Exit codes: 0 success, 1 the host, a VM or the output cannot be read or written\n"
-	       "(or ARCHIVE exists), 2 usage error (also a passphrase-protected key, or a\n"
-	       "selected VM on a drive the host uses but --drive does not map), 3 the key\n"
-	       "file is corrupt.\n",
+	       "(or ARCHIVE exists), 2 usage error (also a passphrase-protected key, a\n"
+	       "selected VM on a drive the host uses but --drive does not map, a bad\n"
+	       "recipient, a passphrase file readable by others, a passphrase mixed with\n"
+	       "recipients), 3 the key file is corrupt.\n",
 	       PROG, PROG);
 	smig_cli_common_help(true);
 }
@@ -74,6 +83,9 @@ enum {
 	OPT_SAVED_STATE,
 	OPT_MEDIA,
 	OPT_FORCE,
+	OPT_ENCRYPT_TO,
+	OPT_PASSPHRASE_FILE,
+	OPT_ASK_PASSPHRASE,
 };
 
 /* "keys/smig.sec" -> "smig": signify names the public key after it in the comment. */
@@ -187,6 +199,9 @@ int cmd_export(int argc, char **argv)
 	    {"include-saved-state", no_argument, NULL, OPT_SAVED_STATE},
 	    {"include-media", no_argument, NULL, OPT_MEDIA},
 	    {"force", no_argument, NULL, OPT_FORCE},
+	    {"encrypt-to", required_argument, NULL, OPT_ENCRYPT_TO},
+	    {"passphrase-file", required_argument, NULL, OPT_PASSPHRASE_FILE},
+	    {"ask-passphrase", no_argument, NULL, OPT_ASK_PASSPHRASE},
 	    {"drive", required_argument, NULL, SMIG_OPT_DRIVE},
 	    {"ipconfig", required_argument, NULL, SMIG_OPT_IPCONFIG},
 	    {"systeminfo", required_argument, NULL, SMIG_OPT_SYSTEMINFO},
@@ -205,18 +220,21 @@ int cmd_export(int argc, char **argv)
 	struct smig_export *x = NULL;
 	struct smig_seckey sec;
 	struct export_progress pr;
+	struct smig_age_keys enc;
 	enum smig_compress comp = SMIG_COMPRESS_ZSTD;
 	enum progress_mode pmode = PROGRESS_AUTO;
 	const char *secpath = NULL, *out = NULL;
 	char *keyname = NULL;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	int threads = ncpu > 0 ? (int)(ncpu > 256 ? 256 : ncpu) : 1;
-	bool force = false;
+	bool force = false, ask = false;
 	size_t members = 0;
 	struct stat st;
 	int c, rc;
 
 	memset(&sec, 0, sizeof(sec));
+	memset(&pr, 0, sizeof(pr)); /* progress_end() on it does nothing until progress_init() */
+	smig_age_keys_init(&enc);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, SMIG_CLI_SHORT("s:o:h"), opts, NULL)) != -1) {
 		switch (c) {
@@ -271,31 +289,62 @@ int cmd_export(int argc, char **argv)
 		case OPT_FORCE:
 			force = true;
 			break;
+		case OPT_ENCRYPT_TO:
+			if (smig_age_add_recipients(&enc, optarg, &e) < 0)
+				goto fail;
+			break;
+		case OPT_PASSPHRASE_FILE:
+			if (smig_age_set_passphrase_file(&enc, optarg, &e) < 0)
+				goto fail;
+			break;
+		case OPT_ASK_PASSPHRASE:
+			ask = true;
+			break;
 		case 'h':
+			smig_age_keys_wipe(&enc);
 			help();
 			return 0;
 		case SMIG_OPT_DRIVE:
 		case SMIG_OPT_IPCONFIG:
 		case SMIG_OPT_SYSTEMINFO:
-			if (smig_hostopts_add(&ho, c, optarg, &e) < 0)
+			if (smig_hostopts_add(&ho, c, optarg, &e) < 0) {
+				smig_age_keys_wipe(&enc);
 				return usage_error("export", "%s", e.msg);
+			}
 			break;
 		default:
-			if ((rc = smig_cli_option(c, opts, argc, argv)) != SMIG_CLI_NEXT)
+			if ((rc = smig_cli_option(c, opts, argc, argv)) != SMIG_CLI_NEXT) {
+				smig_age_keys_wipe(&enc);
 				return rc;
+			}
 			break;
 		}
 	}
+	/* age forbids a passphrase beside other recipients (a recipient could then learn the
+	 * passphrase's key by brute force) */
+	if (ask && !smig_age_keys_empty(&enc)) {
+		smig_err_set(&e, SMIG_ERR_USAGE, "--ask-passphrase cannot be combined with "
+			     "--encrypt-to or --passphrase-file");
+		goto fail;
+	}
 	if (optind < argc)
-		return usage_error("export", "unexpected argument '%s'", argv[optind]);
-	if (ho.root == NULL)
-		return usage_error("export", "--source ROOT is required");
-	if (secpath == NULL)
-		return usage_error("export", "-s SEC (the signing key) is required");
-	if (out == NULL)
-		return usage_error("export", "-o ARCHIVE (or '-' for standard output) is required");
-	if (strcmp(out, "-") == 0 && isatty(STDOUT_FILENO))
-		return usage_error("export", "refusing to write an archive to a terminal");
+		rc = usage_error("export", "unexpected argument '%s'", argv[optind]);
+	else if (ho.root == NULL)
+		rc = usage_error("export", "--source ROOT is required");
+	else if (secpath == NULL)
+		rc = usage_error("export", "-s SEC (the signing key) is required");
+	else if (out == NULL)
+		rc = usage_error("export", "-o ARCHIVE (or '-' for standard output) is required");
+	else if (strcmp(out, "-") == 0 && isatty(STDOUT_FILENO))
+		rc = usage_error("export", "refusing to write an archive to a terminal");
+	else
+		rc = 0;
+	if (rc != 0) {
+		smig_age_keys_wipe(&enc);
+		return rc;
+	}
+	if (ask && export_ask_passphrase(&enc, &e) < 0)
+		goto fail;
 
 	if (pmode == PROGRESS_AUTO && smig_cli_quiet())
 		pmode = PROGRESS_NEVER;
@@ -315,6 +364,8 @@ int cmd_export(int argc, char **argv)
 		goto fail;
 	smig_cli_verbose("writing %zu members, %llu bytes, to '%s'", smig_export_member_count(x),
 	                 (unsigned long long)smig_export_total(x), out);
+	if (!smig_age_keys_empty(&enc))
+		smig_export_set_encryption(x, &enc);
 	progress_start(&pr.p); /* the rate and ETA count from here, once planning is done */
 	rc = smig_export_write(x, out, comp, threads, force, &sec, keyname, show_progress, &pr,
 	                       &members, &e);
@@ -331,6 +382,7 @@ fail:
 	smig_cli_log("error", NULL, NULL, NULL, 0, e.msg);
 	rc = e.kind == SMIG_ERR_USAGE ? usage_error("export", "%s", e.msg) : fail(&e);
 out:
+	smig_age_keys_wipe(&enc);
 	smig_seckey_wipe(&sec);
 	smig_export_free(x);
 	smig_manifest_free(ft);

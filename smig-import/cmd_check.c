@@ -20,9 +20,10 @@ static void preflight_help(void)
 {
 	printf("Usage: %s preflight -p PUB ARCHIVE --dest ROOT [options] [--format text|json|html]\n\n"
 	       "The compatibility report: what will not work on the destination, checked before\n"
-	       "anything changes (blockers SMIG1001-1012, warnings SMIG2001-2009: their meaning\n"
+	       "anything changes (blockers SMIG1001-1013, warnings SMIG2001-2010: their meaning\n"
 	       "and what to do are in docs/reference.md). Takes the same maps and switches as\n"
 	       "'apply' (see 'apply --help'). Writes nothing.\n\n"
+	       IMPORT_DECRYPT_HELP "\n"
 	       "Exit codes: 0 no blocker (or, with --force, only blockers --force lifts),\n"
 	       "1 error, 2 usage, 3 integrity, 4 blockers found.\n", PROG);
 	smig_cli_common_help(true);
@@ -124,7 +125,7 @@ static int report_check(struct import_session *s, struct smig_live **live,
 	if (s->state != NULL && smig_livecheck_load(s->state, live, e) < 0)
 		return -1;
 	s->use_record = true;
-	if (import_archive_open(s->archive, s->pub, NULL, &s->a, e) < 0 ||
+	if (import_archive_open(s->archive, s->pub, NULL, &s->dec, &s->a, e) < 0 ||
 	    (!s->io_given && reuse_options(s, e) < 0) || session_plan(s, e) < 0)
 		return -1;
 	if (*live != NULL)

@@ -311,7 +311,7 @@ static void help(void)
 {
 	printf("usage: %s features -p PUB ARCHIVE|- [--dest ROOT] [--format text|json]\n"
 	       "                [--tmp DIR] [--drive X=DIR]... [--ipconfig FILE]\n"
-	       "                [--systeminfo FILE]\n\n"
+	       "                [--systeminfo FILE] [--identity ID|--passphrase-file F]\n\n"
 	       "Verifies the archive like '%s verify', then lists the features it\n"
 	       "carries, each with its components as the manifests declare them: found or\n"
 	       "absent on the source, how many archive members belong to it, and what was\n"
@@ -326,10 +326,11 @@ static void help(void)
 	       "  --systeminfo FILE   'systeminfo' output (default ROOT/systeminfo.txt)\n"
 	       "  --format FORMAT     text (default) or json\n"
 	       "  --tmp DIR           stage the archive under DIR (default $TMPDIR, else /tmp)\n"
+	       IMPORT_DECRYPT_HELP
 	       "  -h, --help          show this help\n\n"
 	       "Exit codes: 0 success (whether or not the destination can take every feature),\n"
 	       "1 a file or the destination cannot be read, 2 usage error, 3 integrity failure\n"
-	       "(structure, signature, key or hash).\n", PROG, PROG);
+	       "(structure, signature, key or hash, decryption).\n", PROG, PROG);
 	smig_cli_common_help(false);
 }
 
@@ -342,6 +343,7 @@ int cmd_features(int argc, char **argv)
 		{"dest", required_argument, NULL, OPT_DEST},
 		{"format", required_argument, NULL, OPT_FORMAT},
 		{"tmp", required_argument, NULL, OPT_TMP},
+		IMPORT_DECRYPT_LONGOPTS,
 		{"drive", required_argument, NULL, SMIG_OPT_DRIVE},
 		{"ipconfig", required_argument, NULL, SMIG_OPT_IPCONFIG},
 		{"systeminfo", required_argument, NULL, SMIG_OPT_SYSTEMINFO},
@@ -352,6 +354,7 @@ int cmd_features(int argc, char **argv)
 	struct smig_err e = SMIG_ERR_INIT;
 	struct smig_hostopts ho = {0};
 	struct import_archive a = {0};
+	struct import_decrypt dec = {0};
 	struct smig_features *ft = NULL;
 	struct smig_hostfs *fs = NULL;
 	struct smig_inventory *dst = NULL;
@@ -390,6 +393,12 @@ int cmd_features(int argc, char **argv)
 			if (smig_hostopts_add(&ho, c, optarg, &e) < 0)
 				return usage_error("features", "%s", e.msg);
 			break;
+		case IMPORT_OPT_IDENTITY:
+		case IMPORT_OPT_PASSPHRASE_FILE:
+		case IMPORT_OPT_MAX_SCRYPT_WORK:
+			if (import_decrypt_option(&dec, c, optarg, &e) < 0)
+				return usage_error("features", "%s", e.msg);
+			break;
 		default:
 			if ((rc = smig_cli_option(c, opts, argc, argv)) != SMIG_CLI_NEXT)
 				return rc;
@@ -406,7 +415,7 @@ int cmd_features(int argc, char **argv)
 		return usage_error("features", "--drive, --ipconfig and --systeminfo need --dest");
 	label = import_archive_label(argv[optind]);
 	/* Trust first: nothing else is read before the archive has been verified. */
-	if (import_archive_open(argv[optind], pubpath, tmp, &a, &e) < 0 ||
+	if (import_archive_open(argv[optind], pubpath, tmp, &dec, &a, &e) < 0 ||
 	    smig_manifest_load(NULL, &ft, &e) < 0 ||
 	    (ho.root && smig_hostopts_read(&ho, &fs, &dst, &e) < 0) ||
 	    collect(a.desc, ft, dst, &rows, &nrows, &e) < 0)

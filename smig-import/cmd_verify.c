@@ -12,21 +12,27 @@
 
 static void help(void)
 {
-	printf("usage: %s verify -p PUB [--tmp DIR] ARCHIVE|-\n\n"
+	printf("usage: %s verify -p PUB [--tmp DIR] [--identity ID|--passphrase-file F]\n"
+	       "       ARCHIVE|-\n\n"
 	       "Checks a migration archive without keeping anything: its structure (member\n"
 	       "types, names, order, no duplicates), the signature of smig/SHA256 with the\n"
 	       "public key PUB, the SHA-256 of every member, and that the signed descriptor\n"
 	       "lists exactly the archive's members. The archive is staged in a private\n"
 	       "temporary directory while it is checked (it needs as much free space as the\n"
-	       "archive's unpacked size), then removed. '-' reads standard input.\n\n"
+	       "archive's unpacked size), then removed. '-' reads standard input. An archive\n"
+	       "encrypted with age (by smig-export or by the age tool) is decrypted as it is\n"
+	       "read; every chunk authenticates before it is used.\n\n"
 	       "  -p, --public PUB   the exporter's public key ('smig-export keygen' or signify)\n"
 	       "  --tmp DIR          stage under DIR (default $TMPDIR, else /tmp)\n"
+	       IMPORT_DECRYPT_HELP
 	       "  -h, --help         show this help\n\n"
 	       "On success prints 'ARCHIVE: OK (N members, archive id ID)'; N counts every\n"
 	       "file in the archive, the checksum list and its signature included.\n\n"
 	       "Exit codes: 0 the archive is intact and signed by PUB, 1 a file cannot be read\n"
-	       "or staged, 2 usage error, 3 integrity failure (structure, signature, key or\n"
-	       "hash).\n", PROG);
+	       "or staged, 2 usage error (also: an encrypted archive without --identity or\n"
+	       "--passphrase-file, a key file readable by others), 3 integrity failure\n"
+	       "(structure, signature, key or hash; decryption: wrong identity or passphrase,\n"
+	       "damaged or truncated ciphertext, a scrypt work factor above the limit).\n", PROG);
 	smig_cli_common_help(true);
 }
 
@@ -37,6 +43,7 @@ int cmd_verify(int argc, char **argv)
 	static const struct option opts[] = {
 		{"public", required_argument, NULL, 'p'},
 		{"tmp", required_argument, NULL, OPT_TMP},
+		IMPORT_DECRYPT_LONGOPTS,
 		{"help", no_argument, NULL, 'h'},
 		SMIG_CLI_OPTIONS,
 		SMIG_CLI_PROGRESS_OPTION,
@@ -44,6 +51,7 @@ int cmd_verify(int argc, char **argv)
 	};
 	struct smig_err e = SMIG_ERR_INIT;
 	struct import_archive a = {0};
+	struct import_decrypt dec = {0};
 	const char *pubpath = NULL, *tmp = NULL, *path;
 	int c, rc;
 
@@ -69,8 +77,16 @@ int cmd_verify(int argc, char **argv)
 			help();
 			return 0;
 		default:
-			if ((rc = smig_cli_option(c, opts, argc, argv)) != SMIG_CLI_NEXT)
-				return rc;
+			switch (import_decrypt_option(&dec, c, optarg, &e)) {
+			case 1:
+				break;
+			case 0:
+				if ((rc = smig_cli_option(c, opts, argc, argv)) != SMIG_CLI_NEXT)
+					return rc;
+				break;
+			default:
+				return usage_error("verify", "%s", e.msg);
+			}
 			break;
 		}
 	}
@@ -81,7 +97,7 @@ int cmd_verify(int argc, char **argv)
 	if (argc - optind > 1)
 		return usage_error("verify", "unexpected argument '%s'", argv[optind + 1]);
 	path = argv[optind];
-	if (import_archive_open(path, pubpath, tmp, &a, &e) < 0)
+	if (import_archive_open(path, pubpath, tmp, &dec, &a, &e) < 0)
 		return fail(&e);
 	printf("%s: OK (%zu members, archive id %s)\n", import_archive_label(path),
 	       a.staged->count, a.desc->archive_id);

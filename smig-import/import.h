@@ -19,6 +19,40 @@ int fail(const struct smig_err *e);
 int usage_error(const char *cmd, const char *fmt, ...) SMIG_PRINTF(2, 3);
 
 /*
+ * How to decrypt an age-encrypted archive (docs/export.md §8): the options every command that
+ * opens an archive takes. Only file names here: the keys are read, used and wiped inside
+ * import_archive_open().
+ */
+#define IMPORT_IDENTITIES_MAX 16
+struct import_decrypt {
+	const char *identities[IMPORT_IDENTITIES_MAX]; /* --identity FILE */
+	size_t nidentities;
+	const char *passphrase_file; /* --passphrase-file FILE */
+	int max_log2n;               /* --max-scrypt-work N; 0 = the default (22) */
+};
+enum {
+	IMPORT_OPT_IDENTITY = 2900,
+	IMPORT_OPT_PASSPHRASE_FILE,
+	IMPORT_OPT_MAX_SCRYPT_WORK,
+};
+/* The getopt_long entries of those options. */
+#define IMPORT_DECRYPT_LONGOPTS                                                                 \
+	{"identity", required_argument, NULL, IMPORT_OPT_IDENTITY},                             \
+	{"passphrase-file", required_argument, NULL, IMPORT_OPT_PASSPHRASE_FILE},               \
+	{"max-scrypt-work", required_argument, NULL, IMPORT_OPT_MAX_SCRYPT_WORK}
+/* The --help lines of those options. */
+#define IMPORT_DECRYPT_HELP                                                                     \
+	"  --identity FILE       decrypt an age-encrypted archive with the identities in\n"     \
+	"                        FILE (age-keygen's format; mode 0600 or stricter);\n"          \
+	"                        repeatable\n"                                                  \
+	"  --passphrase-file FILE  decrypt it with the passphrase in FILE (one line;\n"         \
+	"                        mode 0600 or stricter)\n"                                      \
+	"  --max-scrypt-work N   accept a passphrase's scrypt work factor up to 2^N\n"          \
+	"                        (default 22, at most 30)\n"
+/* Take option `c` if it is one of those: 1 taken, 0 not ours, -1 usage error (e set). */
+int import_decrypt_option(struct import_decrypt *d, int c, const char *arg, struct smig_err *e);
+
+/*
  * An archive that passed docs/archive.md §6 steps 1-3: staged in a private directory, the signed
  * list checked against every member, the descriptor parsed and validated and consistent with
  * the staged members. Owned by the caller; release with import_archive_close(), which
@@ -33,10 +67,13 @@ struct import_archive {
 /*
  * Stage `path` ("-" = standard input) under a new private directory in `tmp_parent` (NULL =
  * $TMPDIR, else /tmp), verify it with the public key file `pubpath` and read its descriptor.
- * Trust and structure failures are SMIG_ERR_INTEGRITY; nothing is left behind on failure.
+ * An age-encrypted archive is decrypted while it is staged with the keys `dec` names (NULL:
+ * none; it is then refused, exit 2). Trust and structure failures, decryption failures among
+ * them, are SMIG_ERR_INTEGRITY; nothing is left behind on failure.
  */
 int import_archive_open(const char *path, const char *pubpath, const char *tmp_parent,
-			struct import_archive *a, struct smig_err *e);
+			const struct import_decrypt *dec, struct import_archive *a,
+			struct smig_err *e);
 /* The progress display import_archive_open() draws while it reads (--progress; AUTO is
  * NEVER with -q). */
 void import_set_progress(enum progress_mode m);

@@ -97,6 +97,7 @@ int session_parse(struct import_session *s, const char *cmd, int argc, char **ar
 		{"against", required_argument, NULL, OPT_AGAINST},
 		{"journal", required_argument, NULL, OPT_JOURNAL},
 		{"state", required_argument, NULL, OPT_STATE},
+		IMPORT_DECRYPT_LONGOPTS,
 		{"help", no_argument, NULL, 'h'},
 		SMIG_CLI_OPTIONS,
 		SMIG_CLI_PROGRESS_OPTION,
@@ -181,6 +182,16 @@ int session_parse(struct import_session *s, const char *cmd, int argc, char **ar
 				goto usage;
 			if (c != SMIG_OPT_FORCE && c != SMIG_OPT_WHAT_IF)
 				s->io_given = true;
+			break;
+		case IMPORT_OPT_IDENTITY:
+		case IMPORT_OPT_PASSPHRASE_FILE:
+		case IMPORT_OPT_MAX_SCRYPT_WORK:
+			if (rollback) {
+				*code = usage_error(cmd, "rollback reads no archive");
+				return 1;
+			}
+			if (import_decrypt_option(&s->dec, c, optarg, &e) < 0)
+				goto usage;
 			break;
 		default:
 			if ((*code = smig_cli_option(c, opts, argc, argv)) != SMIG_CLI_NEXT)
@@ -291,7 +302,7 @@ int session_plan(struct import_session *s, struct smig_err *e)
 
 int session_open(struct import_session *s, const char *tmp_parent, struct smig_err *e)
 {
-	if (import_archive_open(s->archive, s->pub, tmp_parent, &s->a, e) < 0)
+	if (import_archive_open(s->archive, s->pub, tmp_parent, &s->dec, &s->a, e) < 0)
 		return -1;
 	return session_plan(s, e);
 }

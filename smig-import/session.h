@@ -34,6 +34,7 @@ struct import_session {
 	const char *state;       /* report --state: the live host's smig-state.json */
 	enum smig_format format;
 	enum progress_mode progress; /* --progress (AUTO already resolved for -q) */
+	struct import_decrypt dec; /* --identity, --passphrase-file, --max-scrypt-work */
 	/* opened */
 	struct import_archive a;
 	struct smig_hostfs *fs;

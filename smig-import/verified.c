@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "age.h"
 #include "fileio.h"
 #include "import.h"
 #include "sign.h"
@@ -147,16 +148,74 @@ static void read_progress(void *ctx, uint64_t done, uint64_t total, const char *
 	progress_update(ctx, done, total, member);
 }
 
-int import_archive_open(const char *path, const char *pubpath, const char *tmp_parent,
-			struct import_archive *a, struct smig_err *e)
+int import_decrypt_option(struct import_decrypt *d, int c, const char *arg, struct smig_err *e)
 {
+	char *end;
+	long v;
+
+	switch (c) {
+	case IMPORT_OPT_IDENTITY:
+		if (d->nidentities == IMPORT_IDENTITIES_MAX)
+			return smig_err_set(e, SMIG_ERR_USAGE, "more than %d --identity options",
+					    IMPORT_IDENTITIES_MAX);
+		d->identities[d->nidentities++] = arg;
+		return 1;
+	case IMPORT_OPT_PASSPHRASE_FILE:
+		if (d->passphrase_file)
+			return smig_err_set(e, SMIG_ERR_USAGE, "--passphrase-file is given twice");
+		d->passphrase_file = arg;
+		return 1;
+	case IMPORT_OPT_MAX_SCRYPT_WORK:
+		errno = 0;
+		v = strtol(arg, &end, 10);
+		if (errno || end == arg || *end || v < 1 || v > SMIG_AGE_SCRYPT_LOG2N_LIMIT)
+			return smig_err_set(e, SMIG_ERR_USAGE, "invalid --max-scrypt-work '%s' "
+					    "(1 to %d: log2 of scrypt's N)", arg,
+					    SMIG_AGE_SCRYPT_LOG2N_LIMIT);
+		d->max_log2n = (int)v;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Read the keys `dec` names into `k` (which the caller wipes). */
+static int load_keys(const struct import_decrypt *dec, struct smig_age_keys *k,
+		     struct smig_err *e)
+{
+	size_t i;
+
+	if (dec == NULL)
+		return 0;
+	if (dec->max_log2n > 0)
+		k->max_log2n = dec->max_log2n;
+	if (dec->passphrase_file && dec->nidentities > 0)
+		return smig_err_set(e, SMIG_ERR_USAGE, "give --identity or --passphrase-file, not "
+				    "both (age does not mix them)");
+	for (i = 0; i < dec->nidentities; i++)
+		if (smig_age_add_identity_file(k, dec->identities[i], e) < 0)
+			return -1;
+	if (dec->passphrase_file && smig_age_set_passphrase_file(k, dec->passphrase_file, e) < 0)
+		return -1;
+	return 0;
+}
+
+int import_archive_open(const char *path, const char *pubpath, const char *tmp_parent,
+			const struct import_decrypt *dec, struct import_archive *a,
+			struct smig_err *e)
+{
+	struct smig_archive_limits lim;
+	struct smig_age_keys keys;
 	struct progress pr;
 	struct smig_pubkey pub;
 	char *staging = NULL;
 	int rc = -1;
 
 	memset(a, 0, sizeof(*a));
-	if (smig_sign_read_pubkey(pubpath, &pub, e) < 0)
+	smig_age_keys_init(&keys);
+	smig_archive_limits_default(&lim);
+	lim.age = &keys;
+	if (smig_sign_read_pubkey(pubpath, &pub, e) < 0 || load_keys(dec, &keys, e) < 0)
 		goto out;
 	if (tmp_parent == NULL) {
 		tmp_parent = getenv("TMPDIR");
@@ -181,7 +240,7 @@ int import_archive_open(const char *path, const char *pubpath, const char *tmp_p
 	progress_init(&pr, progress_mode);
 	progress_start(&pr);
 	smig_archive_set_read_progress(read_progress, &pr);
-	rc = smig_archive_extract_verified(path, staging, &pub, NULL, &a->staged, e);
+	rc = smig_archive_extract_verified(path, staging, &pub, &lim, &a->staged, e);
 	smig_archive_set_read_progress(NULL, NULL);
 	if (rc == 0)
 		progress_end(&pr);
@@ -192,6 +251,7 @@ int import_archive_open(const char *path, const char *pubpath, const char *tmp_p
 		goto out;
 	rc = 0;
 out:
+	smig_age_keys_wipe(&keys);
 	if (rc < 0)
 		import_archive_close(a);
 	free(staging);

@@ -43,7 +43,8 @@ for line in text.splitlines():
     elif cur is not None:
         sections[cur].append(line)
 shared = "\n".join("\n".join(body) for name, body in sections.items()
-                   if name.startswith(("Host options", "Destination options", "Options of every command")))
+                   if name.startswith(("Host options", "Destination options", "Decryption options",
+                                       "Options of every command")))
 for pair in pairs:
     cmd, helpfile = pair.split("=", 1)
     if cmd not in sections:
