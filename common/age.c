@@ -1,5 +1,5 @@
 /*
- * age.c - the age v1 format (age.h, export.md §8), with OpenSSL 3's primitives: X25519,
+ * age.c - the age v1 format (age.h, docs/export.md §8), with OpenSSL 3's primitives: X25519,
  * HKDF-SHA-256, HMAC-SHA-256, ChaCha20-Poly1305 and scrypt. Bech32 and age's unpadded
  * base64 are done here.
  */

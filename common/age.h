@@ -3,7 +3,7 @@
  * archive: X25519 recipients (`age1…`, identities `AGE-SECRET-KEY-1…`) and the scrypt
  * passphrase recipient, the header MAC, and the STREAM payload (ChaCha20-Poly1305, 64 KiB
  * chunks, last-chunk flag). Files written here decrypt with `age -d`; files written by
- * `age -r`/`age -p` are read here (export.md §8).
+ * `age -r`/`age -p` are read here (docs/export.md §8).
  *
  * Contract:
  * - Keys: struct smig_age_keys holds either recipients (public keys, or one passphrase) for

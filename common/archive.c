@@ -510,7 +510,7 @@ struct smig_archive_writer {
 	bool wb;            /* write-behind on the output file (see write_behind) */
 	uint64_t wb_off;    /* bytes written so far */
 	uint64_t wb_dropped; /* bytes before this are on disk and out of the page cache */
-	struct smig_age_writer *age; /* encrypting (export.md §8): out_run feeds it */
+	struct smig_age_writer *age; /* encrypting (docs/export.md §8): out_run feeds it */
 };
 
 static int hash_run(void *ctx, const struct job *j, const unsigned char *buf)
@@ -1314,7 +1314,7 @@ void smig_archive_limits_default(struct smig_archive_limits *l)
 }
 
 /* The raw input: read by libarchive through read_cb, which hashes and counts it. An age
- * archive is decrypted there (export.md §8): everything after it sees the plain archive. */
+ * archive is decrypted there (docs/export.md §8): everything after it sees the plain archive. */
 struct source {
 	int fd;
 	struct smig_age_reader *age; /* decrypts, or passes a plain archive through */

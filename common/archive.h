@@ -11,7 +11,7 @@
  * hashing thread and one output thread, each fed through a few reused 1 MiB buffers, so
  * hashing overlaps compression and memory stays bounded.
  *
- * Contract, reading: input that starts like age (export.md §8) is decrypted as it is read,
+ * Contract, reading: input that starts like age (docs/export.md §8) is decrypted as it is read,
  * with the keys in the limits, before libarchive sees a byte: every chunk authenticates
  * before it is used, and the signature and hashes are then checked as for a plain archive.
  * smig_archive_extract_verified() enables only the tar format and the
@@ -71,7 +71,7 @@ typedef void (*smig_progress_fn)(void *ctx, const struct smig_archive_progress *
  */
 int smig_archive_writer_open(const char *path, enum smig_compress c, int threads, bool force,
 			     struct smig_archive_writer **out, struct smig_err *e);
-/* The same, the whole archive stream encrypted with age to `enc` (export.md §8; NULL: not
+/* The same, the whole archive stream encrypted with age to `enc` (docs/export.md §8; NULL: not
  * encrypted). The output thread encrypts each buffer before it writes it; the final chunk is
  * written by finish. A passphrase costs scrypt's work here, before any file is created. */
 int smig_archive_writer_open_enc(const char *path, enum smig_compress c, int threads, bool force,
@@ -126,7 +126,7 @@ struct smig_archive_limits {
 	/* bytes of sparse holes hashed before the signature is verified; past them a member is
 	 * hashed from its staged file after the signature (bounded pre-signature work) */
 	uint64_t presig_hole_budget;
-	/* identities or passphrase for an age-encrypted archive (export.md §8), and its scrypt
+	/* identities or passphrase for an age-encrypted archive (docs/export.md §8), and its scrypt
 	 * bound; NULL: an encrypted archive is refused (SMIG_ERR_USAGE). Borrowed. */
 	const struct smig_age_keys *age;
 };
