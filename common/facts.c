@@ -75,6 +75,9 @@ static const char *const script[] = {
 	"set \"STEP=wmic Msvm_ComputerSystem (is the Hyper-V role installed?)\"",
 	"wmic /namespace:\\\\root\\virtualization path Msvm_ComputerSystem get "
 	"ElementName,EnabledState,Name /format:csv <nul >\"!PART!\\vms.csv\" || goto fail",
+	"set \"STEP=wmic Msvm_VirtualSystemGlobalSettingData\"",
+	"wmic /namespace:\\\\root\\virtualization path Msvm_VirtualSystemGlobalSettingData get "
+	"ExternalDataRoot,SystemName /format:csv <nul >\"!PART!\\vmroots.csv\" || goto fail",
 	"set \"STEP=copy of the authorization store\"",
 	"if /i \"!STORE:~0,9!\"==\"msldap://\" goto marker",
 	"if /i \"!STORE:~0,8!\"==\"msxml://\" set \"STORE=!STORE:~8!\"",
@@ -129,19 +132,32 @@ char *smig_facts_script(size_t *len, struct smig_err *e)
 	return smig_strbuf_take(&sb, len);
 }
 
-/* ---- vms.csv ---- */
+/* ---- vms.csv and vmroots.csv ---- */
 
 #define MAX_COLUMNS 64
-#define MAX_FIELDS 512 /* a row: the columns plus the commas of an ElementName */
+#define MAX_FIELDS 512 /* a row: the columns plus the commas of its free-text column */
+
+/* The wmic tables: the GUID column, the free-text column (wmic does not quote: commas in it
+ * make surplus fields) and the numeric column (or NULL). */
+static const struct table {
+	const char *key, *text, *num, *query;
+} tables[] = {
+	[SMIG_FACTS_TABLE_VMS] = {"Name", "ElementName", "EnabledState",
+				  "Msvm_ComputerSystem get ElementName,EnabledState,Name"},
+	[SMIG_FACTS_TABLE_ROOTS] = {"SystemName", "ExternalDataRoot", NULL,
+				    "Msvm_VirtualSystemGlobalSettingData get "
+				    "ExternalDataRoot,SystemName"},
+};
 
 struct csv {
+	const struct table *t;
 	const char *what;
-	int ncols, col_name, col_state, col_elem; /* -1 = absent */
+	int ncols, col_key, col_text, col_num; /* -1 = absent */
 	struct smig_facts_vm *vms;
 	size_t nvms;
 };
 
-/* Split `line` (len bytes, trailing CRs removed) at commas into [start, end) pairs. */
+/* Split `line` (len bytes) at commas into (start, length) pairs; -1 when over `max`. */
 static int split(const char *line, size_t len, const char **f, size_t *flen, int max)
 {
 	int n = 0;
@@ -164,6 +180,32 @@ static bool field_is(const char *f, size_t n, const char *name)
 	return strlen(name) == n && strncasecmp(f, name, n) == 0;
 }
 
+static int csv_header(struct csv *c, size_t lineno, const char **f, const size_t *flen, int n,
+		      struct smig_err *e)
+{
+	int i;
+
+	if (n < 0)
+		return smig_err_set(e, SMIG_ERR_FORMAT, "'%s' line %zu: too many columns", c->what,
+				    lineno);
+	c->ncols = n;
+	c->col_key = c->col_text = c->col_num = -1;
+	for (i = 0; i < n; i++) {
+		if (field_is(f[i], flen[i], c->t->key))
+			c->col_key = i;
+		else if (field_is(f[i], flen[i], c->t->text))
+			c->col_text = i;
+		else if (c->t->num && field_is(f[i], flen[i], c->t->num))
+			c->col_num = i;
+	}
+	if (c->col_key < 0 || c->col_text < 0 || (c->t->num && c->col_num < 0))
+		return smig_err_set(e, SMIG_ERR_FORMAT,
+				    "'%s' is not the output of 'wmic ... %s /format:csv' (line %zu "
+				    "lacks its columns)",
+				    c->what, c->t->query, lineno);
+	return 0;
+}
+
 static int csv_line(void *ctx, size_t lineno, const char *line, size_t len, struct smig_err *e)
 {
 	struct csv *c = ctx;
@@ -171,73 +213,53 @@ static int csv_line(void *ctx, size_t lineno, const char *line, size_t len, stru
 	size_t flen[MAX_FIELDS];
 	struct smig_facts_vm *vm;
 	struct smig_guid g;
-	const char *name, *st;
-	size_t namelen, stlen, elen = 0, k;
-	const char *elem = "";
-	char *end, num[16];
-	unsigned long v;
-	int n, extra, i;
+	const char *key, *text;
+	size_t keylen, textlen, k;
+	unsigned long v = 0;
+	int n, extra, ki, ni;
 
 	while (len > 0 && (line[len - 1] == '\r' || line[len - 1] == ' '))
 		len--;
 	if (len == 0)
 		return 0;
 	n = split(line, len, f, flen, c->ncols ? MAX_FIELDS : MAX_COLUMNS);
-	if (c->ncols == 0) { /* the header */
-		if (n < 0)
-			return smig_err_set(e, SMIG_ERR_FORMAT, "'%s' line %zu: too many columns",
-					    c->what, lineno);
-		c->ncols = n;
-		c->col_name = c->col_state = c->col_elem = -1;
-		for (i = 0; i < n; i++) {
-			if (field_is(f[i], flen[i], "Name"))
-				c->col_name = i;
-			else if (field_is(f[i], flen[i], "EnabledState"))
-				c->col_state = i;
-			else if (field_is(f[i], flen[i], "ElementName"))
-				c->col_elem = i;
-		}
-		if (c->col_name < 0 || c->col_state < 0)
-			return smig_err_set(e, SMIG_ERR_FORMAT,
-					    "'%s' is not the output of 'wmic ... get "
-					    "ElementName,EnabledState,Name /format:csv' (line %zu has no "
-					    "Name and EnabledState columns)",
-					    c->what, lineno);
-		return 0;
-	}
-	if (n < 0 || n < c->ncols || (n > c->ncols && c->col_elem < 0))
+	if (c->ncols == 0)
+		return csv_header(c, lineno, f, flen, n, e);
+	if (n < 0 || n < c->ncols)
 		return smig_err_set(e, SMIG_ERR_FORMAT, "'%s' line %zu has %s fields than its header",
-				    c->what, lineno, n < c->ncols && n >= 0 ? "fewer" : "more");
-	/* commas in ElementName: fields left of it from the left, right of it from the right */
+				    c->what, lineno, n < 0 ? "more" : "fewer");
+	/* surplus commas belong to the free-text column: columns left of it are counted from
+	 * the left, columns right of it from the right */
 	extra = n - c->ncols;
-#define FIELD(col) ((col) < c->col_elem || c->col_elem < 0 ? (col) : (col) + extra)
-	name = f[FIELD(c->col_name)];
-	namelen = flen[FIELD(c->col_name)];
-	st = f[FIELD(c->col_state)];
-	stlen = flen[FIELD(c->col_state)];
-	if (c->col_elem >= 0) {
-		elem = f[c->col_elem];
-		elen = (size_t)(f[c->col_elem + extra] + flen[c->col_elem + extra] - elem);
-	}
-#undef FIELD
-	if (!smig_guid_parse_n(name, namelen, &g))
+	ki = c->col_key < c->col_text ? c->col_key : c->col_key + extra;
+	ni = c->col_num < 0 ? -1 : c->col_num < c->col_text ? c->col_num : c->col_num + extra;
+	key = f[ki];
+	keylen = flen[ki];
+	text = f[c->col_text];
+	textlen = (size_t)(f[c->col_text + extra] + flen[c->col_text + extra] - text);
+	if (!smig_guid_parse_n(key, keylen, &g))
 		return 0; /* the host's own Msvm_ComputerSystem */
-	if (stlen == 0 || stlen >= sizeof(num))
-		return smig_err_set(e, SMIG_ERR_FORMAT, "'%s' line %zu: EnabledState '%.*s' is not a number",
-				    c->what, lineno, (int)(stlen > 20 ? 20 : stlen), st);
-	memcpy(num, st, stlen);
-	num[stlen] = '\0';
-	errno = 0;
-	v = strtoul(num, &end, 10);
-	if (errno || *end || num[0] == '-' || v > 0xFFFF)
-		return smig_err_set(e, SMIG_ERR_FORMAT, "'%s' line %zu: EnabledState '%s' is not a number",
-				    c->what, lineno, num);
+	if (ni >= 0) {
+		char num[16], *end;
+
+		if (flen[ni] == 0 || flen[ni] >= sizeof(num))
+			return smig_err_set(e, SMIG_ERR_FORMAT, "'%s' line %zu: %s is not a number",
+					    c->what, lineno, c->t->num);
+		memcpy(num, f[ni], flen[ni]);
+		num[flen[ni]] = '\0';
+		errno = 0;
+		v = strtoul(num, &end, 10);
+		if (errno || *end || num[0] == '-' || num[0] == '+' || v > 0xFFFF)
+			return smig_err_set(e, SMIG_ERR_FORMAT,
+					    "'%s' line %zu: %s '%s' is not a number", c->what, lineno,
+					    c->t->num, num);
+	}
 	if (c->nvms >= SMIG_FACTS_MAX_VMS)
 		return smig_err_set(e, SMIG_ERR_FORMAT, "'%s' lists more than %d VMs", c->what,
 				    SMIG_FACTS_MAX_VMS);
 	vm = realloc(c->vms, (c->nvms + 1) * sizeof(*vm));
 	if (vm == NULL)
-		return smig_err_nomem(e, "reading the VM states");
+		return smig_err_nomem(e, "reading the VM list");
 	c->vms = vm;
 	vm = &c->vms[c->nvms];
 	memset(vm, 0, sizeof(*vm));
@@ -247,8 +269,13 @@ static int csv_line(void *ctx, size_t lineno, const char *line, size_t len, stru
 			return smig_err_set(e, SMIG_ERR_FORMAT, "'%s' lists VM %s twice", c->what,
 					    vm->id);
 	vm->state = (uint32_t)v;
-	vm->name = smig_strndup(elem, elen, e);
-	if (vm->name == NULL)
+	if (c->t->num) /* vms.csv: the name */
+		vm->name = smig_strndup(text, textlen, e);
+	else if (textlen) /* vmroots.csv: the data root ("" = unknown) */
+		vm->data_root = smig_strndup(text, textlen, e);
+	else
+		vm->name = NULL;
+	if (c->t->num ? vm->name == NULL : textlen && vm->data_root == NULL)
 		return -1;
 	c->nvms++;
 	return 0;
@@ -258,16 +285,18 @@ void smig_facts_vms_free(struct smig_facts_vm *vms, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		free(vms[i].name);
+		free(vms[i].data_root);
+	}
 	free(vms);
 }
 
-int smig_facts_parse_vms(const void *buf, size_t len, const char *what,
+int smig_facts_parse_csv(enum smig_facts_table t, const void *buf, size_t len, const char *what,
 			 struct smig_facts_vm **vms, size_t *n, struct smig_err *e)
 {
 	struct smig_err e2 = SMIG_ERR_INIT;
-	struct csv c = {what, 0, -1, -1, -1, NULL, 0};
+	struct csv c = {&tables[t], what, 0, -1, -1, -1, NULL, 0};
 	const unsigned char *b = buf;
 	char *text = NULL;
 	size_t i;
@@ -279,14 +308,12 @@ int smig_facts_parse_vms(const void *buf, size_t len, const char *what,
 		return smig_err_set(e, SMIG_ERR_FORMAT, "'%s' is too large (%zu bytes)", what, len);
 	if (smig_text_decode(buf, len, &text, &e2) < 0) {
 		bool bom = len >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF));
-		if (bom || memchr(buf, '\0', len) != NULL) {
-			smig_err_set(e, SMIG_ERR_FORMAT, "'%s': %s", what, e2.msg);
-			return -1;
-		}
-		/* ANSI in a code page other than UTF-8: only VM names carry such bytes */
+		if (bom || memchr(buf, '\0', len) != NULL)
+			return smig_err_set(e, SMIG_ERR_FORMAT, "'%s': %s", what, e2.msg);
+		/* ANSI in a code page other than UTF-8: such bytes only occur in free text */
 		text = malloc(len + 1);
 		if (text == NULL)
-			return smig_err_nomem(e, "reading the VM states");
+			return smig_err_nomem(e, "reading the VM list");
 		for (i = 0; i < len; i++)
 			text[i] = b[i] < 0x80 ? (char)b[i] : '?';
 		text[len] = '\0';
@@ -403,6 +430,28 @@ out:
 	return rc;
 }
 
+/* One wmic table of the folder; a missing file is an incomplete folder. */
+static int read_table(const char *dir, enum smig_facts_table t, struct smig_facts_vm **vms,
+		      size_t *n, struct smig_err *e)
+{
+	const char *name = t == SMIG_FACTS_TABLE_VMS ? SMIG_FACTS_VMS : SMIG_FACTS_ROOTS;
+	char *p = facts_file(dir, name, e), *buf = NULL;
+	size_t len = 0;
+	int rc = -1;
+
+	if (p == NULL) {
+		if (e->kind == SMIG_ERR_NONE)
+			smig_err_set(e, SMIG_ERR_FORMAT, "the facts folder '%s' has no %s file", dir,
+				     name);
+		return -1;
+	}
+	if (smig_file_read(p, SMIG_FACTS_MAX_CSV, NULL, &buf, &len, e) == 0)
+		rc = smig_facts_parse_csv(t, buf, len, p, vms, n, e);
+	free(p);
+	free(buf);
+	return rc;
+}
+
 int smig_facts_open(const char *dir, struct smig_hostfs *fs, struct smig_facts **out,
 		    struct smig_err *e)
 {
@@ -417,8 +466,9 @@ int smig_facts_open(const char *dir, struct smig_hostfs *fs, struct smig_facts *
 	};
 	struct smig_err e2 = SMIG_ERR_INIT;
 	struct smig_facts *f = NULL;
+	struct smig_facts_vm *roots = NULL;
 	char *p = NULL, *buf = NULL, *software = NULL, *store = NULL, *first = NULL;
-	size_t i, len = 0;
+	size_t i, len = 0, nroots = 0;
 	struct stat st;
 	int rc = -1;
 
@@ -486,20 +536,17 @@ int smig_facts_open(const char *dir, struct smig_hostfs *fs, struct smig_facts *
 			goto out;
 		}
 	}
-	/* the VM states */
-	free(p);
-	free(buf);
-	buf = NULL;
-	p = facts_file(dir, SMIG_FACTS_VMS, e);
-	if (p == NULL) {
-		if (e->kind == SMIG_ERR_NONE)
-			smig_err_set(e, SMIG_ERR_FORMAT, "the facts folder '%s' has no %s file", dir,
-				     SMIG_FACTS_VMS);
+	/* the VM states, then their data roots */
+	if (read_table(dir, SMIG_FACTS_TABLE_VMS, &f->vms, &f->nvms, e) < 0 ||
+	    read_table(dir, SMIG_FACTS_TABLE_ROOTS, &roots, &nroots, e) < 0)
 		goto out;
+	for (i = 0; i < nroots; i++) {
+		struct smig_facts_vm *vm = (struct smig_facts_vm *)smig_facts_find_vm(f, roots[i].id);
+		if (vm && vm->data_root == NULL) {
+			vm->data_root = roots[i].data_root;
+			roots[i].data_root = NULL;
+		}
 	}
-	if (smig_file_read(p, SMIG_FACTS_MAX_CSV, NULL, &buf, &len, e) < 0 ||
-	    smig_facts_parse_vms(buf, len, p, &f->vms, &f->nvms, e) < 0)
-		goto out;
 	*out = f;
 	f = NULL;
 	rc = 0;
@@ -510,5 +557,6 @@ out:
 	free(first);
 	free(software);
 	free(store);
+	smig_facts_vms_free(roots, nroots);
 	return rc;
 }

@@ -17,6 +17,9 @@
  *   vms.csv          wmic /namespace:\\root\virtualization path Msvm_ComputerSystem get
  *                    ElementName,EnabledState,Name /format:csv: the VMs' states, which decide
  *                    which VMs may be read
+ *   vmroots.csv      wmic ... path Msvm_VirtualSystemGlobalSettingData get
+ *                    ExternalDataRoot,SystemName /format:csv: where each VM's files are, to
+ *                    find configurations whose registration link the share does not show
  *
  * smig_facts_open() checks the folder and installs its files as host-file overrides
  * (hostfs.h): one place, after which every reader (inventory, export) finds them.
@@ -33,6 +36,7 @@
 
 #define SMIG_FACTS_MARKER "smig-facts.txt"
 #define SMIG_FACTS_VMS "vms.csv"
+#define SMIG_FACTS_ROOTS "vmroots.csv"
 #define SMIG_FACTS_STORE "AuthorizationStore.xml"
 #define SMIG_FACTS_MAX_VMS 4096
 #define SMIG_FACTS_MAX_CSV (4u << 20)
@@ -45,8 +49,9 @@
 
 struct smig_facts_vm {
 	char id[40];  /* upper case, no braces */
-	char *name;   /* ElementName ("" when the column is absent) */
+	char *name;   /* ElementName */
 	uint32_t state;
+	char *data_root; /* ExternalDataRoot (Windows path) from vmroots.csv, or NULL */
 };
 
 struct smig_facts {
@@ -58,14 +63,20 @@ struct smig_facts {
 /* collect.cmd: the batch file for the source (CRLF line ends). malloc'd, *len its size. */
 char *smig_facts_script(size_t *len, struct smig_err *e);
 
+enum smig_facts_table {
+	SMIG_FACTS_TABLE_VMS,   /* vms.csv: Name, ElementName, EnabledState */
+	SMIG_FACTS_TABLE_ROOTS, /* vmroots.csv: SystemName, ExternalDataRoot */
+};
+
 /*
- * Parse vms.csv as wmic writes it: UTF-16LE with a BOM or ANSI/UTF-8, a blank first line,
+ * Parse one wmic table as wmic writes it: UTF-16LE with a BOM or ANSI/UTF-8, blank lines,
  * a header naming the columns (Node first, then any order), CR CR LF or CR LF line ends.
- * Rows whose Name is not a GUID (the host's own entry) are skipped. ElementName may hold
- * commas (wmic does not quote): the surplus fields belong to it. `what` names the file in
- * messages. *vms malloc'd (free with smig_facts_vms_free).
+ * Rows whose GUID column is not a GUID (the host's own entry) are skipped. The free-text
+ * column (ElementName, ExternalDataRoot) may hold commas (wmic does not quote): the surplus
+ * fields belong to it. `what` names the file in messages. *vms malloc'd (free with
+ * smig_facts_vms_free); for ROOTS only id and data_root are set.
  */
-int smig_facts_parse_vms(const void *buf, size_t len, const char *what,
+int smig_facts_parse_csv(enum smig_facts_table t, const void *buf, size_t len, const char *what,
 			 struct smig_facts_vm **vms, size_t *n, struct smig_err *e);
 void smig_facts_vms_free(struct smig_facts_vm *vms, size_t n);
 

@@ -708,8 +708,10 @@ int smig_vmscan_read(struct smig_scan *s)
 {
 	struct smig_err e2 = SMIG_ERR_INIT;
 	char *regdir = NULL, *dataroot = NULL;
-	const char *roots[28];
-	size_t nroots = 0, i;
+	size_t nfacts = s->facts ? s->facts->nvms : 0;
+	const char **roots = NULL;
+	char **vmroots = NULL; /* the facts' per-VM data roots, resolved (owned) */
+	size_t nroots = 0, nvmroots = 0, i;
 	struct dirent **ents = NULL;
 	int n, k;
 
@@ -719,9 +721,24 @@ int smig_vmscan_read(struct smig_scan *s)
 		return 0;
 	}
 	s->inv->hyperv = true;
+	roots = calloc(28 + nfacts, sizeof(*roots));
+	vmroots = calloc(nfacts + 1, sizeof(*vmroots));
+	if (roots == NULL || vmroots == NULL) {
+		free(roots);
+		free(vmroots);
+		free(regdir);
+		return smig_err_nomem(s->e, "reading the VMs");
+	}
 	if (s->inv->host.data_root &&
 	    smig_hostfs_resolve(s->fs, s->inv->host.data_root, &dataroot, &e2) == 0)
 		roots[nroots++] = dataroot;
+	/* a running source: each VM's own data root, from the collector (facts.h) */
+	for (i = 0; i < nfacts; i++) {
+		const char *dr = s->facts->vms[i].data_root;
+		smig_err_clear(&e2);
+		if (dr && smig_hostfs_resolve(s->fs, dr, &vmroots[nvmroots], &e2) == 0)
+			roots[nroots++] = vmroots[nvmroots++];
+	}
 	for (k = 'A'; k <= 'Z'; k++) {
 		const char *d = smig_hostfs_drive_dir(s->fs, (char)k);
 		if (d)
@@ -771,5 +788,9 @@ int smig_vmscan_read(struct smig_scan *s)
 	}
 	free(regdir);
 	free(dataroot);
+	for (i = 0; i < nvmroots; i++)
+		free(vmroots[i]);
+	free(vmroots);
+	free(roots);
 	return s->e->kind == SMIG_ERR_NONE ? 0 : -1;
 }
