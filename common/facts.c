@@ -533,9 +533,10 @@ int smig_facts_open(const char *dir, struct smig_hostfs *fs, struct smig_facts *
 		p = facts_file(dir, SMIG_FACTS_STORE, e);
 		if (p == NULL && e->kind != SMIG_ERR_NONE)
 			goto out;
-		if (smig_hostfs_override(fs, store, p, &e2) < 0) {
-			smig_err_set(e, SMIG_ERR_FORMAT, "StoreLocation in the facts folder's SOFTWARE "
-				     "hive: %s", e2.msg);
+		/* a store that is not a file on a drive (UNC): the inventory reports it as usual */
+		smig_err_clear(&e2);
+		if (smig_hostfs_override(fs, store, p, &e2) < 0 && e2.kind == SMIG_ERR_NOMEM) {
+			*e = e2;
 			goto out;
 		}
 	}

@@ -715,11 +715,16 @@ int smig_vmscan_read(struct smig_scan *s)
 	struct dirent **ents = NULL;
 	int n, k;
 
-	if (smig_hostfs_lookup(s->fs, SMIG_HYPERV_VMS_REL, &regdir, &e2) != 0) {
+	k = smig_hostfs_lookup(s->fs, SMIG_HYPERV_VMS_REL, &regdir, &e2);
+	if (k < 0 || (k == 1 && nfacts == 0)) {
 		if (e2.kind != SMIG_ERR_NONE)
 			smig_scan_note(s, "", SMIG_SEV_ERROR, "host", "%s", e2.msg);
 		return 0;
 	}
+	/* a share hiding the whole registration folder: the collector's VMs are still searched */
+	if (k == 1 && (regdir = smig_path_join(smig_hostfs_root(s->fs), SMIG_HYPERV_VMS_REL,
+					       s->e)) == NULL)
+		return -1;
 	s->inv->hyperv = true;
 	roots = calloc(28 + nfacts, sizeof(*roots));
 	vmroots = calloc(nfacts + 1, sizeof(*vmroots));
@@ -745,7 +750,9 @@ int smig_vmscan_read(struct smig_scan *s)
 			roots[nroots++] = d;
 	}
 	n = scandir(regdir, &ents, NULL, alphasort);
-	if (n < 0) {
+	if (n < 0 && errno == ENOENT && nfacts) {
+		n = 0;
+	} else if (n < 0) {
 		smig_scan_note(s, "", SMIG_SEV_ERROR, "host", "cannot list '%s': %s",
 			       SMIG_HYPERV_VMS_REL, strerror(errno));
 		n = 0;

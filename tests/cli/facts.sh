@@ -170,6 +170,22 @@ expect_exit 0 "export, hidden links" "$EXPORT" export --source "$T/vol" --facts 
 payload "$T/e.smig" "$T/xe" >"$T/pe"
 check "hidden links: same payload" cmp -s "$T/pa" "$T/pe"
 
+# the whole registration folder hidden: the listed VMs are still searched for; dc01, whose
+# configuration lives in that folder, is flagged (never silently left out)
+mv "$vmdir" "$T/vmdir.hidden"
+expect_exit 0 "inventory, registration folder hidden" "$EXPORT" inventory --source "$T/vol" --facts "$F" --format json
+check "hidden folder: three found by search, dc01 flagged" python3 - "$T/out" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+vms = {v["name"]: v for v in d["virtual_machines"]}
+assert sorted(vms) == ["2C4D6E8F-1A2B-4C3D-9E4F-5A6B7C8D9E03", "sql01", "test01", "web01"], sorted(vms)
+assert all(vms[n]["registration"] == "search" for n in ("sql01", "test01", "web01"))
+assert vms["2C4D6E8F-1A2B-4C3D-9E4F-5A6B7C8D9E03"]["error"]
+PY
+expect_exit 1 "export, registration folder hidden" "$EXPORT" export --source "$T/vol" --facts "$F" -s "$T/k.sec" -o "$T/f.smig"
+check "dc01 named" grep -q "2C4D6E8F-1A2B-4C3D-9E4F-5A6B7C8D9E03" "$T/err"
+mv "$T/vmdir.hidden" "$vmdir"
+
 # ---- broken facts folders: one line naming the folder and the cause ----
 expect_exit 1 "--facts missing" "$EXPORT" inventory --source "$T/vol" --facts "$T/nope"
 check "missing folder: one line" one_line_error smig-export
