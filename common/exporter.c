@@ -983,6 +983,23 @@ int smig_export_plan(struct smig_export *x, struct smig_hostfs *fs,
 		log_item(x, "vm", vm->config_winpath, NULL, false, e, "%s", e->msg);
 		goto out;
 	}
+	/* a running source (--facts): disks of a VM that is not off or saved are changing */
+	for (i = 0; vmc && x->type != SMIG_EXPORT_CONFIG && i < inv->nvms; i++) {
+		const struct smig_inv_vm *vm = &inv->vms[i];
+		if (!sel[i] || !vm->must_shut_down)
+			continue;
+		smig_err_set(e, SMIG_ERR_FORMAT,
+		             "VM '%s' (%s) cannot be exported: it is %s on the source, so its disks "
+		             "are changing; shut it down (or save it), run collect.cmd again and "
+		             "use the new facts folder (select the other VMs with --vm to leave it "
+		             "out)",
+		             vm->name ? vm->name : vm->id, vm->id,
+		             vm->power_state && strcmp(vm->power_state, "not listed") != 0
+		                 ? vm->power_state
+		                 : "not in the collector's list");
+		log_item(x, "vm", vm->config_winpath, NULL, false, e, "%s", e->msg);
+		goto out;
+	}
 	for (i = 0; i < ft->count; i++) {
 		const struct smig_feature *f = &ft->items[i];
 		if (!strv_has(x->features, f->id) || x->type == SMIG_EXPORT_STORAGE)

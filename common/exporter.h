@@ -8,6 +8,8 @@
  *   configuration, unresolvable VHD, broken chain) fails the plan, naming the VM: an archive
  *   never silently misses a VM. ISO, VFD and pass-through attachments, saved state left out
  *   and an Active Directory authorization store are recorded (descriptor, log), not copied.
+ *   A VM the inventory marks must_shut_down (a running source read with a facts folder) fails
+ *   the plan too, unless only configurations are exported (its disks are not read).
  * - smig_export_write() streams the plan into the archive: smig/descriptor.xml first, the
  *   payload in plan order, smig/SHA256 and smig/SHA256.sig last. Disk data is streamed by
  *   the archive writer, never held whole. Member metadata comes from the source files

@@ -19,8 +19,18 @@
 #define WINPATH_MAX_PARTS 4096
 #define NDRIVES 26
 
+/* A file whose contents come from elsewhere than the drive map (a facts folder). */
+struct override {
+	char *win;   /* canonical Windows path (smig_winpath_format) */
+	char *local; /* the file to read instead, or NULL: the file is absent */
+};
+
+#define MAX_OVERRIDES 64
+
 struct smig_hostfs {
 	char *drive[NDRIVES]; /* realpath() of each mapped drive, NULL when unmapped */
+	struct override ov[MAX_OVERRIDES];
+	size_t nov;
 };
 
 static int drive_index(char letter)
@@ -278,7 +288,63 @@ void smig_hostfs_free(struct smig_hostfs *fs)
 		return;
 	for (i = 0; i < NDRIVES; i++)
 		free(fs->drive[i]);
+	for (size_t k = 0; k < fs->nov; k++) {
+		free(fs->ov[k].win);
+		free(fs->ov[k].local);
+	}
 	free(fs);
+}
+
+int smig_hostfs_override(struct smig_hostfs *fs, const char *winpath, const char *local,
+                         struct smig_err *e)
+{
+	struct smig_winpath wp;
+	struct override o = {0};
+
+	if (fs->nov >= MAX_OVERRIDES)
+		return smig_err_set(e, SMIG_ERR_USAGE, "too many replaced host files ('%s')",
+		                    winpath);
+	if (smig_winpath_parse(winpath, &wp, e) < 0)
+		return -1;
+	if (wp.kind != SMIG_WINPATH_DRIVE || wp.nparts == 0) {
+		smig_winpath_release(&wp);
+		return smig_err_set(e, SMIG_ERR_FORMAT, "'%s' is not a file on a drive", winpath);
+	}
+	o.win = smig_winpath_format(&wp, e);
+	smig_winpath_release(&wp);
+	if (o.win == NULL)
+		return -1;
+	if (local && (o.local = smig_strdup(local, e)) == NULL) {
+		free(o.win);
+		return -1;
+	}
+	fs->ov[fs->nov++] = o;
+	return 0;
+}
+
+/* The override for a parsed path: 0 = replaced (*local set), 1 = replaced by "absent",
+ * 2 = not replaced, -1 = error. */
+static int overridden(const struct smig_hostfs *fs, const struct smig_winpath *wp, char **local,
+                      struct smig_err *e)
+{
+	char *canon;
+	size_t i;
+
+	if (fs->nov == 0 || wp->kind != SMIG_WINPATH_DRIVE)
+		return 2;
+	canon = smig_winpath_format(wp, e);
+	if (canon == NULL)
+		return -1;
+	for (i = 0; i < fs->nov; i++)
+		if (strcasecmp(fs->ov[i].win, canon) == 0)
+			break;
+	free(canon);
+	if (i == fs->nov)
+		return 2;
+	if (fs->ov[i].local == NULL)
+		return 1;
+	*local = smig_strdup(fs->ov[i].local, e);
+	return *local ? 0 : -1;
 }
 
 const char *smig_hostfs_drive_dir(const struct smig_hostfs *fs, char letter)
@@ -628,6 +694,13 @@ static int resolve_parsed(const struct smig_hostfs *fs, const struct smig_winpat
 {
 	int r;
 
+	if (!last_new) {
+		r = overridden(fs, wp, local, e);
+		if (r == 1)
+			return smig_err_sys(e, ENOENT, "cannot find '%s'", what);
+		if (r != 2)
+			return r;
+	}
 	if (!mapped(fs, wp))
 		return unresolvable(wp, what, e);
 	if (last_new && wp->nparts == 0)
@@ -762,6 +835,9 @@ int smig_hostfs_lookup(const struct smig_hostfs *fs, const char *rel, char **loc
 	}
 	what = smig_winpath_format(&wp, e);
 	if (what == NULL)
+		goto done;
+	rc = overridden(fs, &wp, local, e);
+	if (rc != 2)
 		goto done;
 	rc = walk(fs, fs->drive['C' - 'A'], wp.parts, wp.nparts, false, what, local, e);
 done:
@@ -1008,9 +1084,12 @@ int smig_hostfs_registration_target(const struct smig_hostfs *fs, const char *lo
 
 	*target = NULL;
 	*how = NULL;
-	if (lstat(local, &st) != 0)
-		return smig_err_sys(e, errno, "cannot stat '%s'", local);
-	if (S_ISLNK(st.st_mode)) {
+	if (lstat(local, &st) != 0) {
+		if (errno != ENOENT)
+			return smig_err_sys(e, errno, "cannot stat '%s'", local);
+		/* a share can hide a link (reparse point) entirely: search as for 0 bytes */
+		reason = "missing";
+	} else if (S_ISLNK(st.st_mode)) {
 		n = readlink(local, text, sizeof(text));
 		if (n < 0)
 			return smig_err_sys(e, errno, "cannot read link '%s'", local);

@@ -32,6 +32,15 @@ int smig_hostfs_map_drive(struct smig_hostfs *fs, char letter, const char *dir, 
 /* The text of one --drive option, "D=/path" (SMIG_ERR_USAGE when malformed). */
 int smig_hostfs_map_drive_arg(struct smig_hostfs *fs, const char *arg, struct smig_err *e);
 void smig_hostfs_free(struct smig_hostfs *fs);
+/*
+ * Read the file at Windows path `winpath` ("C:\Windows\System32\config\SYSTEM") from
+ * `local` instead of the drive map; `local` NULL makes the file absent. smig_hostfs_lookup()
+ * and smig_hostfs_resolve() (and so everything reading the host) honour it; the drive map is
+ * still used for every other path. This is how a facts folder (facts.h) stands in for a
+ * running host's locked hives. At most 64 overrides.
+ */
+int smig_hostfs_override(struct smig_hostfs *fs, const char *winpath, const char *local,
+                         struct smig_err *e);
 /* The local directory of drive `letter` (any case), NULL if unmapped. */
 const char *smig_hostfs_drive_dir(const struct smig_hostfs *fs, char letter);
 /* The C: directory. */
@@ -117,7 +126,8 @@ char *smig_hostfs_to_winpath(const struct smig_hostfs *fs, const char *local, st
  *   - a symbolic link is read, never followed by the OS: Windows-path text goes through the
  *     drive map, POSIX text (relative to the link's directory) is accepted only when its
  *     realpath() lies inside a mapped drive (*how = "link"); a link leading outside is an error;
- *   - a 0-byte file, or a link whose target does not exist or is unmapped, makes a search of
+ *   - a 0-byte file, a missing entry (a share that hides reparse points), or a link whose
+ *     target does not exist or is unmapped, makes a search of
  *     each `search_roots` directory for "Virtual Machines/<stem>.xml" (case-insensitive); a
  *     unique non-empty match is used (*how = "search"), none or several are errors.
  * Link loops are errors (ELOOP). *target is the local path of a regular file; *how is static.

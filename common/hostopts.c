@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "destfacts.h"
+#include "facts.h"
 #include "fileio.h"
 #include "regmap.h"
 
@@ -28,6 +29,9 @@ int smig_hostopts_add(struct smig_hostopts *o, int id, const char *arg, struct s
 		return 0;
 	case SMIG_OPT_DEST_FACTS:
 		o->dest_facts = arg;
+		return 0;
+	case SMIG_OPT_FACTS:
+		o->facts = arg;
 		return 0;
 	case SMIG_OPT_MEMORY_MB:
 		errno = 0;
@@ -76,7 +80,8 @@ static int facts_path(const struct smig_hostopts *o, struct smig_hostfs *fs, cha
 int smig_hostopts_read(const struct smig_hostopts *o, struct smig_hostfs **fs,
 		       struct smig_inventory **inv, struct smig_err *e)
 {
-	struct smig_inventory_opts io = {o->ipconfig, o->systeminfo, o->memory_mb};
+	struct smig_inventory_opts io = {o->ipconfig, o->systeminfo, o->memory_mb, NULL};
+	struct smig_facts *sf = NULL;
 	char *facts = NULL;
 	int i;
 
@@ -89,6 +94,22 @@ int smig_hostopts_read(const struct smig_hostopts *o, struct smig_hostfs **fs,
 	for (i = 0; i < o->ndrives; i++)
 		if (smig_hostfs_map_drive_arg(*fs, o->drives[i], e) < 0)
 			goto fail;
+	if (o->facts) { /* a running source: its facts folder stands in for its locked files */
+		if (o->ipconfig || o->systeminfo || o->dest_facts) {
+			smig_err_set(e, SMIG_ERR_USAGE,
+				     "--facts '%s' already holds the host's ipconfig and systeminfo "
+				     "output; drop --ipconfig, --systeminfo and --dest-facts",
+				     o->facts);
+			goto fail;
+		}
+		if (smig_facts_open(o->facts, *fs, &sf, e) < 0)
+			goto fail;
+		io.facts = sf;
+		if (smig_inventory_read(*fs, o->root, &io, inv, e) < 0)
+			goto fail;
+		smig_facts_free(sf);
+		return 0;
+	}
 	if (facts_path(o, *fs, &facts, e) < 0)
 		goto fail;
 	if (facts == NULL) {
@@ -114,6 +135,7 @@ int smig_hostopts_read(const struct smig_hostopts *o, struct smig_hostfs **fs,
 	free(facts);
 	return 0;
 fail:
+	smig_facts_free(sf);
 	free(facts);
 	smig_inventory_free(*inv);
 	*inv = NULL;

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "facts.h"
 #include "regmap.h"
 #include "scan.h"
 
@@ -182,6 +183,9 @@ int smig_inventory_read(struct smig_hostfs *fs, const char *root,
 	if (s.inv == NULL)
 		return smig_err_nomem(e, "reading the host");
 	s.inv->root = smig_strdup(root, e);
+	s.facts = opts ? opts->facts : NULL;
+	if (s.facts && (s.inv->facts = smig_strdup(s.facts->dir, e)) == NULL)
+		goto out;
 	if (smig_hostfs_lookup(fs, SMIG_HIVE_SYSTEM_PATH, &sys, &e2) != 0) {
 		if (e2.kind != SMIG_ERR_NONE)
 			smig_err_set(e, e2.kind, "%s", e2.msg);
@@ -257,6 +261,7 @@ static void free_vm(struct smig_inv_vm *vm)
 	free(vm->registration);
 	free(vm->data_root);
 	free(vm->error);
+	free(vm->power_state);
 	for (i = 0; i < vm->ndrives; i++) {
 		free(vm->drives[i].slot);
 		free(vm->drives[i].pathname);
@@ -316,6 +321,7 @@ void smig_inventory_free(struct smig_inventory *inv)
 	free(os->memory_source);
 	free(os->support_reason);
 	free(inv->root);
+	free(inv->facts);
 	free(inv->hyperv_reason);
 	free(inv->host.data_root);
 	free(inv->host.vhd_path);
@@ -598,7 +604,7 @@ static json_t *vm_json(const struct smig_inv_vm *vm)
 						       "saved_state", sn->saved_state, "config",
 						       jstr(sn->config_winpath)));
 	}
-	return json_pack("{s:o,s:o,s:o,s:o,s:o,s:I,s:{s:I,s:I,s:I,s:b},s:{s:I,s:b},s:b,s:b,s:o,s:o,s:o,s:o,s:o,s:b,s:o,s:o}",
+	return json_pack("{s:o,s:o,s:o,s:o,s:o,s:I,s:{s:I,s:I,s:I,s:b},s:{s:I,s:b},s:b,s:b,s:o,s:o,s:o,s:o,s:o,s:b,s:o,s:o,s:o,s:b}",
 			 "id", jstr(vm->id), "name", jstr(vm->name), "config",
 			 jstr(vm->config_winpath), "registration", jstr(vm->registration),
 			 "error", jstr(vm->error), "version", (json_int_t)vm->version, "memory",
@@ -611,7 +617,8 @@ static json_t *vm_json(const struct smig_inv_vm *vm)
 			 "current_snapshot",
 			 vm->current_parent >= 0 ? json_integer(vm->current_parent) : json_null(),
 			 "tree_verified", vm->tree_verified, "stale_avhds", jstrv(vm->stale_avhds),
-			 "data_root", jstr(vm->data_root));
+			 "data_root", jstr(vm->data_root), "power_state", jstr(vm->power_state),
+			 "must_shut_down", vm->must_shut_down);
 }
 
 static json_t *azman_json(const struct smig_inv_azman *az)
@@ -667,8 +674,8 @@ json_t *smig_inventory_to_jansson(const struct smig_inventory *inv)
 			 h->mac_range_default, "store_location", jstr(h->store_location),
 			 "service_application", jstr(h->service_application), "vmq", "tengig",
 			 jtri(h->vmq_tengig), "below_tengig", jtri(h->vmq_below_tengig));
-	return json_pack("{s:o,s:o,s:b,s:o,s:b,s:b,s:o,s:o,s:o,s:o,s:o,s:{s:I,s:o},s:{s:b,s:b,s:o,s:o},s:o,s:o,s:o}",
-			 "root", jstr(inv->root), "os", os_json(&inv->os), "hyperv", inv->hyperv,
+	return json_pack("{s:o,s:o,s:o,s:b,s:o,s:b,s:b,s:o,s:o,s:o,s:o,s:o,s:{s:I,s:o},s:{s:b,s:b,s:o,s:o},s:o,s:o,s:o}",
+			 "root", jstr(inv->root), "facts", jstr(inv->facts), "os", os_json(&inv->os), "hyperv", inv->hyperv,
 			 "hyperv_reason", jstr(inv->hyperv_reason), "ipconfig", inv->ipconfig,
 			 "systeminfo", inv->systeminfo, "host_settings", host, "adapters", nics,
 			 "virtual_networks", sws, "authorization_store", azman_json(&inv->azman),

@@ -22,6 +22,8 @@
 #include "problem.h"
 #include "winval.h"
 
+struct smig_facts;
+
 struct smig_inv_os {
 	char *computer_name, *dns_hostname, *domain;
 	char *product_name;   /* "Windows Server 2008 R2 Enterprise" */
@@ -205,6 +207,10 @@ struct smig_inv_vm {
 	bool saved_state;
 	char **state_files;   /* NULL-terminated */
 	char **stale_avhds;   /* .avhd next to the disks that no configuration names */
+	char *power_state;    /* from a facts folder's vms.csv ("running", "off", "saved",
+			       * "not listed", ...); NULL when the host was read without one */
+	bool must_shut_down;  /* facts: the VM is not off or saved, or not listed: its disks
+			       * may change while they are read */
 	const struct smig_inv_prior *placed_by; /* placed by an earlier apply, not registered
 					       * yet (registration "pending"), or NULL */
 	char unmapped_drive;  /* its configuration or a disk is on this unmapped drive, or 0 */
@@ -249,6 +255,7 @@ struct smig_inventory {
 	struct smig_mac pending_mac_min, pending_mac_max;
 	struct smig_inv_unmapped *unmapped; /* drives used but not mapped */
 	size_t nunmapped;
+	char *facts;          /* the facts folder read (--facts), or NULL */
 	struct smig_problems problems; /* notes, warnings and per-item errors */
 };
 
@@ -256,6 +263,8 @@ struct smig_inventory_opts {
 	const char *ipconfig;   /* path or NULL = ROOT/IPSettings.txt if present */
 	const char *systeminfo; /* path or NULL = ROOT/systeminfo.txt if present */
 	uint64_t memory_mb;     /* --memory-mb, 0 = none */
+	const struct smig_facts *facts; /* a running source's facts folder (facts.h), or NULL;
+					 * its files are already overrides in the hostfs */
 };
 
 /* Read the host. Fails only when the host as a whole cannot be read. */

@@ -1297,6 +1297,13 @@ static void vm_facts(struct w *w, const struct smig_inv_vm *vm)
 	end(w);
 	if (vm->data_root)
 		kv(w, "Data root", vm->data_root);
+	if (vm->power_state) { /* a running source's facts folder */
+		key(w, "Power state");
+		str(w, vm->power_state);
+		if (vm->must_shut_down)
+			raw(w, " (shut it down first)");
+		end(w);
+	}
 	key(w, "Memory");
 	memory_val(w, vm);
 	end(w);
@@ -1531,7 +1538,9 @@ static void vm_table(struct w *w)
 		    "Disks", "Snapshots", "NICs", "State");
 	for (i = 0; i < inv->nvms; i++) {
 		const struct smig_inv_vm *vm = &inv->vms[i];
-		const char *state = vm->error ? "ERROR" : vm->saved_state ? "saved state" : "ok";
+		const char *state = vm->error ? "ERROR"
+				    : vm->must_shut_down ? "shut down first"
+				    : vm->saved_state ? "saved state" : "ok";
 
 		if (w->html) {
 			lit(w, "<tr><td><a href=\"#vm-%zu\">", i);

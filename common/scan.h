@@ -22,6 +22,7 @@ struct smig_scan {
 	struct smig_hive *sw;    /* SOFTWARE, NULL when absent */
 	struct smig_ipconfig *ipc; /* NULL when absent */
 	struct smig_sysinfo *si;   /* NULL when absent */
+	const struct smig_facts *facts; /* NULL without --facts */
 	struct smig_err *e;      /* fatal errors only (ENOMEM) */
 };
 

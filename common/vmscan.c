@@ -13,8 +13,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "facts.h"
 #include "fileio.h"
 #include "regmap.h"
+#include "strbuf.h"
 #include "scan.h"
 #include "strbuf.h"
 #include "vhd.h"
@@ -694,6 +696,84 @@ static void scan_vm(struct smig_scan *s, const char *reg_local, const char *stem
 	smig_vmconfig_free(cfg);
 }
 
+/* ---- a running source's VM states (facts folder) ---- */
+
+static bool have_vm(const struct smig_inventory *inv, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < inv->nvms; i++)
+		if (smig_guid_str_equal(inv->vms[i].id, id))
+			return true;
+	return false;
+}
+
+/*
+ * VMs the collector lists whose registration entry the share does not show (a reparse point
+ * it hides): searched for as a 0-byte entry is, and reported once for all of them.
+ */
+static void scan_unlisted(struct smig_scan *s, const char *regdir, const char *const *roots,
+			  size_t nroots)
+{
+	struct smig_strbuf names = SMIG_STRBUF_INIT;
+	size_t i, n = 0;
+
+	for (i = 0; i < s->facts->nvms && s->e->kind == SMIG_ERR_NONE; i++) {
+		const struct smig_facts_vm *fv = &s->facts->vms[i];
+		char *entry;
+
+		if (have_vm(s->inv, fv->id))
+			continue;
+		entry = smig_asprintf(s->e, "%s/%s.xml", regdir, fv->id);
+		if (entry)
+			scan_vm(s, entry, fv->id, roots, nroots);
+		free(entry);
+		smig_strbuf_printf(&names, "%s'%s' (%s)", n++ ? ", " : "", fv->name, fv->id);
+	}
+	if (n && smig_strbuf_check(&names, s->e) == 0)
+		smig_scan_note(s, "", SMIG_SEV_INFO, "host",
+			       "the share shows no registration entry for %zu VM%s the collector "
+			       "lists (%s): their configurations were searched for in the data roots",
+			       n, n == 1 ? "" : "s", names.buf);
+	smig_strbuf_release(&names);
+}
+
+/* Each VM's state from the collector: only a VM that is off or saved may be read. */
+static void apply_states(struct smig_scan *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->inv->nvms; i++) {
+		struct smig_inv_vm *vm = &s->inv->vms[i];
+		const struct smig_facts_vm *fv = smig_facts_find_vm(s->facts, vm->id);
+		char buf[32], subject[512];
+		const char *st = fv ? smig_facts_state_name(fv->state, buf, sizeof(buf))
+				    : "not listed";
+
+		vm->power_state = smig_strdup(st, s->e);
+		vm->must_shut_down = fv == NULL || !smig_facts_state_at_rest(fv->state);
+		if (!vm->must_shut_down)
+			continue;
+		snprintf(subject, sizeof(subject), "vm:%s", vm->name ? vm->name : vm->id);
+		if (fv)
+			smig_problems_add(&s->inv->problems, "", SMIG_SEV_BLOCKER, subject,
+					  "Shut the VM down (or save it) in Hyper-V Manager, run "
+					  "collect.cmd again and copy the new facts folder",
+					  NULL, s->e,
+					  "the VM is %s on the source (EnabledState %u in %s): its disks "
+					  "change while they are read; it must be shut down first",
+					  st, (unsigned)fv->state, SMIG_FACTS_VMS);
+		else
+			smig_problems_add(&s->inv->problems, "", SMIG_SEV_BLOCKER, subject,
+					  "Check that the VM is registered and off, run collect.cmd "
+					  "again and copy the new facts folder",
+					  NULL, s->e,
+					  "the VM is not in the collector's list of VMs (%s): its state "
+					  "is unknown, so its disks may be changing",
+					  SMIG_FACTS_VMS);
+	}
+}
+
 static int cmp_vm(const void *a, const void *b)
 {
 	const struct smig_inv_vm *x = a, *y = b;
@@ -705,29 +785,53 @@ int smig_vmscan_read(struct smig_scan *s)
 {
 	struct smig_err e2 = SMIG_ERR_INIT;
 	char *regdir = NULL, *dataroot = NULL;
-	const char *roots[28];
-	size_t nroots = 0, i;
+	size_t nfacts = s->facts ? s->facts->nvms : 0;
+	const char **roots = NULL;
+	char **vmroots = NULL; /* the facts' per-VM data roots, resolved (owned) */
+	size_t nroots = 0, nvmroots = 0, i;
 	struct dirent **ents = NULL;
 	int n, k;
 
-	if (smig_hostfs_lookup(s->fs, SMIG_HYPERV_VMS_REL, &regdir, &e2) != 0) {
+	k = smig_hostfs_lookup(s->fs, SMIG_HYPERV_VMS_REL, &regdir, &e2);
+	if (k < 0 || (k == 1 && nfacts == 0)) {
 		if (e2.kind != SMIG_ERR_NONE)
 			smig_scan_note(s, "", SMIG_SEV_ERROR, "host", "%s", e2.msg);
 		return 0;
 	}
+	/* a share hiding the whole registration folder: the collector's VMs are still searched */
+	if (k == 1 && (regdir = smig_path_join(smig_hostfs_root(s->fs), SMIG_HYPERV_VMS_REL,
+					       s->e)) == NULL)
+		return -1;
 	s->inv->hyperv = true;
 	note_unmapped(s, s->inv->host.data_root, NULL);
 	note_unmapped(s, s->inv->host.vhd_path, NULL);
+	roots = calloc(28 + nfacts, sizeof(*roots));
+	vmroots = calloc(nfacts + 1, sizeof(*vmroots));
+	if (roots == NULL || vmroots == NULL) {
+		free(roots);
+		free(vmroots);
+		free(regdir);
+		return smig_err_nomem(s->e, "reading the VMs");
+	}
 	if (s->inv->host.data_root &&
 	    smig_hostfs_resolve(s->fs, s->inv->host.data_root, &dataroot, &e2) == 0)
 		roots[nroots++] = dataroot;
+	/* a running source: each VM's own data root, from the collector (facts.h) */
+	for (i = 0; i < nfacts; i++) {
+		const char *dr = s->facts->vms[i].data_root;
+		smig_err_clear(&e2);
+		if (dr && smig_hostfs_resolve(s->fs, dr, &vmroots[nvmroots], &e2) == 0)
+			roots[nroots++] = vmroots[nvmroots++];
+	}
 	for (k = 'A'; k <= 'Z'; k++) {
 		const char *d = smig_hostfs_drive_dir(s->fs, (char)k);
 		if (d)
 			roots[nroots++] = d;
 	}
 	n = scandir(regdir, &ents, NULL, alphasort);
-	if (n < 0) {
+	if (n < 0 && errno == ENOENT && nfacts) {
+		n = 0;
+	} else if (n < 0) {
 		smig_scan_note(s, "", SMIG_SEV_ERROR, "host", "cannot list '%s': %s",
 			       SMIG_HYPERV_VMS_REL, strerror(errno));
 		n = 0;
@@ -751,6 +855,10 @@ int smig_vmscan_read(struct smig_scan *s)
 	for (k = 0; k < n; k++)
 		free(ents[k]);
 	free(ents);
+	if (s->facts && s->e->kind == SMIG_ERR_NONE) {
+		scan_unlisted(s, regdir, roots, nroots);
+		apply_states(s);
+	}
 	if (s->inv->nvms > 1)
 		qsort(s->inv->vms, s->inv->nvms, sizeof(*s->inv->vms), cmp_vm);
 	find_stale_avhds(s);
@@ -767,5 +875,9 @@ int smig_vmscan_read(struct smig_scan *s)
 	}
 	free(regdir);
 	free(dataroot);
+	for (i = 0; i < nvmroots; i++)
+		free(vmroots[i]);
+	free(vmroots);
+	free(roots);
 	return s->e->kind == SMIG_ERR_NONE ? 0 : -1;
 }

@@ -122,6 +122,18 @@ seed manifest "$top"/manifests/*.xml
 seed archive "$w/full.smig" "$w/dc01.smig" "$w/test01.smig"
 seed destfacts "$w/dest-facts.json"
 seed age "$w/test01.smig.age" "$w/test01-pw.smig.age"
+# wmic tables of a facts folder as wmic writes them (fuzz_facts.c: byte 0 picks the table)
+python3 - "$w/facts" <<'PY'
+import os, sys
+d = sys.argv[1]; os.makedirs(d, exist_ok=True)
+g = "6F0B2E9A-41C3-4B8E-9E5B-1D2C3A4B5C01"
+vms = "\r\r\nNode,ElementName,EnabledState,Name\r\r\nHV,HV,2,HV\r\r\nHV,web, 01,32769,%s\r\r\n" % g
+roots = "\r\nNode,ExternalDataRoot,SystemName\r\nHV,D:\\Hyper-V\\web01,%s\r\n" % g
+for name, table, text in (("vms16", 0, vms), ("roots16", 1, roots)):
+    open(os.path.join(d, name), "wb").write(bytes([table]) + b"\xff\xfe" + text.encode("utf-16le"))
+open(os.path.join(d, "vms8"), "wb").write(b"\0" + vms.encode())
+PY
+seed facts "$w"/facts/*
 
 # signed payload lists (fuzzutil.h): descriptor and a configuration, a chain, a store, .reg
 vm=$(dirname "${configs[0]#"$w/x/"}")

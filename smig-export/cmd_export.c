@@ -42,6 +42,10 @@ static void help(void)
 	       "  --drive X=DIR          where drive X: of the host lives (repeatable)\n"
 	       "  --ipconfig FILE        'ipconfig /all' output (default ROOT/IPSettings.txt)\n"
 	       "  --systeminfo FILE      'systeminfo' output (default ROOT/systeminfo.txt)\n"
+	       "  --facts DIR            a running source: the folder collect.cmd wrote (hives,\n"
+	       "                         ipconfig, systeminfo, store, VM states); ROOT is then the\n"
+	       "                         volumes mounted read-only over SMB. A VM not off or\n"
+	       "                         saved is refused unless --type config\n"
 	       "  -s, --secret SEC       the signing key (from '%s keygen' or 'signify -G -n')\n"
 	       "  -o, --output ARCHIVE   the archive to write; '-' = standard output\n"
 	       "  --feature NAME         export this feature (repeatable; default all found)\n"
@@ -205,6 +209,7 @@ int cmd_export(int argc, char **argv)
 	    {"drive", required_argument, NULL, SMIG_OPT_DRIVE},
 	    {"ipconfig", required_argument, NULL, SMIG_OPT_IPCONFIG},
 	    {"systeminfo", required_argument, NULL, SMIG_OPT_SYSTEMINFO},
+	    {"facts", required_argument, NULL, SMIG_OPT_FACTS},
 	    {"help", no_argument, NULL, 'h'},
 	    SMIG_CLI_OPTIONS,
 	    SMIG_CLI_PROGRESS_OPTION,
@@ -307,6 +312,7 @@ int cmd_export(int argc, char **argv)
 		case SMIG_OPT_DRIVE:
 		case SMIG_OPT_IPCONFIG:
 		case SMIG_OPT_SYSTEMINFO:
+		case SMIG_OPT_FACTS:
 			if (smig_hostopts_add(&ho, c, optarg, &e) < 0) {
 				smig_age_keys_wipe(&enc);
 				return usage_error("export", "%s", e.msg);

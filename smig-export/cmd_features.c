@@ -15,10 +15,12 @@
 static void help(void)
 {
 	printf("usage: %s features --source ROOT [--format text|json] [--drive X=DIR]...\n"
-	       "                [--ipconfig FILE] [--systeminfo FILE]\n\n"
+	       "                [--ipconfig FILE] [--systeminfo FILE] [--facts DIR]\n\n"
 	       "Lists the migratable features found on the host (Hyper-V, IP configuration), each\n"
 	       "with its components, and says why an absent one is absent. The features and\n"
-	       "components are declared in manifests/*.xml.\n\n"
+	       "components are declared in manifests/*.xml. With --facts DIR (the folder\n"
+	       "collect.cmd wrote on a running source) the hives and command outputs come from\n"
+	       "DIR and ROOT holds the volumes mounted read-only over SMB.\n\n"
 	       "Exit codes: 0 success, 1 the host or a manifest cannot be read, 2 usage error.\n",
 	       PROG);
 	smig_cli_common_help(false);
@@ -32,6 +34,7 @@ int cmd_features(int argc, char **argv)
 		{"drive", required_argument, NULL, SMIG_OPT_DRIVE},
 		{"ipconfig", required_argument, NULL, SMIG_OPT_IPCONFIG},
 		{"systeminfo", required_argument, NULL, SMIG_OPT_SYSTEMINFO},
+		{"facts", required_argument, NULL, SMIG_OPT_FACTS},
 		{"help", no_argument, NULL, 'h'},
 		SMIG_CLI_OPTIONS,
 		{0, 0, 0, 0},
@@ -64,6 +67,7 @@ int cmd_features(int argc, char **argv)
 		case SMIG_OPT_DRIVE:
 		case SMIG_OPT_IPCONFIG:
 		case SMIG_OPT_SYSTEMINFO:
+		case SMIG_OPT_FACTS:
 			if (smig_hostopts_add(&ho, c, optarg, &e) < 0)
 				return usage_error("features", "%s", e.msg);
 			break;

@@ -16,7 +16,8 @@
 static void help(void)
 {
 	printf("usage: %s inventory --source ROOT [--format text|json|html] [-o FILE]\n"
-	       "                 [--drive X=DIR]... [--ipconfig FILE] [--systeminfo FILE]\n\n"
+	       "                 [--drive X=DIR]... [--ipconfig FILE] [--systeminfo FILE]\n"
+	       "                 [--facts DIR]\n\n"
 	       "Writes the pre-migration report of a Windows Server 2008 R2 Hyper-V host: VMs with\n"
 	       "memory, processors, disks, snapshot trees and saved state; virtual networks and\n"
 	       "their adapters; IP configuration; Hyper-V host settings and MAC range; VMQ; the\n"
@@ -26,6 +27,10 @@ static void help(void)
 	       "  --drive X=DIR       where drive X: of the host lives (repeatable)\n"
 	       "  --ipconfig FILE     'ipconfig /all' output (default ROOT/IPSettings.txt)\n"
 	       "  --systeminfo FILE   'systeminfo' output (default ROOT/systeminfo.txt)\n"
+	       "  --facts DIR         a running source: the folder collect.cmd wrote (hives,\n"
+	       "                      outputs, store, VM states); ROOT is then the volumes\n"
+	       "                      mounted read-only over SMB; VMs not off or saved are\n"
+	       "                      listed as to be shut down first\n"
 	       "  --format FORMAT     text (default), json or html\n"
 	       "  -o, --output FILE   write the report to FILE instead of standard output\n"
 	       "  -h, --help          show this help\n\n"
@@ -43,6 +48,7 @@ int cmd_inventory(int argc, char **argv)
 		{"drive", required_argument, NULL, SMIG_OPT_DRIVE},
 		{"ipconfig", required_argument, NULL, SMIG_OPT_IPCONFIG},
 		{"systeminfo", required_argument, NULL, SMIG_OPT_SYSTEMINFO},
+		{"facts", required_argument, NULL, SMIG_OPT_FACTS},
 		{"help", no_argument, NULL, 'h'},
 		SMIG_CLI_OPTIONS,
 		{0, 0, 0, 0},
@@ -76,6 +82,7 @@ int cmd_inventory(int argc, char **argv)
 		case SMIG_OPT_DRIVE:
 		case SMIG_OPT_IPCONFIG:
 		case SMIG_OPT_SYSTEMINFO:
+		case SMIG_OPT_FACTS:
 			if (smig_hostopts_add(&ho, c, optarg, &e) < 0)
 				return usage_error("inventory", "%s", e.msg);
 			break;

@@ -22,5 +22,6 @@ int cmd_features(int argc, char **argv);
 int cmd_inventory(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_collect(int argc, char **argv);
 
 #endif

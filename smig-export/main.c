@@ -12,12 +12,15 @@ static const struct smig_command commands[] = {
 	{"inventory", cmd_inventory, "write the pre-migration report of a source host"},
 	{"keygen", cmd_keygen, "make a signify-compatible key pair for signing archives"},
 	{"export", cmd_export, "write the signed migration archive of a source host"},
+	{"collect-script", cmd_collect,
+	 "write collect.cmd, which gathers a running source's facts folder (--facts)"},
 };
 
 static const struct smig_program program = {
 	PROG,
 	"Reads the on-disk state of a Windows Server 2008 R2 Hyper-V host (a copy or\n"
-	"read-only mount of its volumes) for migration to Windows Server 2012.\n",
+	"read-only mount of its volumes, or a running host's facts folder and its shares)\n"
+	"for migration to Windows Server 2012.\n",
 	commands,
 	sizeof(commands) / sizeof(commands[0]),
 };

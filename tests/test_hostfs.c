@@ -652,11 +652,64 @@ static void registration_search(void **state)
 	smig_err_clear(&e);
 	assert_int_equal(reg(f, fs, "G1.xml", NULL, 0, &t, &how, &e), -1);
 	assert_msg(&e, "was found");
+	/* a missing entry (a share hiding a reparse point) is searched for too */
 	smig_err_clear(&e);
 	assert_int_equal(reg(f, fs, "missing.xml", roots, 2, &t, &how, &e), -1);
-	assert_int_equal(e.sys_errno, ENOENT);
+	assert_msg(&e, "is missing and no 'Virtual Machines/missing.xml' was found");
+	smig_err_clear(&e);
+	put(f->host, "d/Store2/Virtual Machines/G4.xml", "<configuration/>");
+	assert_int_equal(reg(f, fs, "G4.xml", roots, 2, &t, &how, &e), 0);
+	assert_string_equal(how, "search");
+	assert_endswith(t, "/d/Store2/Virtual Machines/G4.xml");
+	free(t);
 	free(r1);
 	free(r2);
+	smig_hostfs_free(fs);
+}
+
+/* Overrides: a facts folder's files stand in for host files, for lookup and resolve alike. */
+static void overrides(void **state)
+{
+	struct fixture *f = *state;
+	struct smig_err e = SMIG_ERR_INIT;
+	struct smig_hostfs *fs = open_host(f);
+	char *p = NULL, *other = tu_fmt("%s/elsewhere.bin", f->tmp);
+
+	put(f->tmp, "elsewhere.bin", "x");
+	mkdirs(f->host, "C/Windows/System32/config");
+	put(f->host, "C/Windows/System32/config/SYSTEM", "locked");
+	put(f->host, "d/store.xml", "live");
+	assert_int_equal(smig_hostfs_lookup(fs, "Windows/System32/config/SYSTEM", &p, &e), 0);
+	assert_endswith(p, "/C/Windows/System32/config/SYSTEM");
+	free(p);
+	assert_int_equal(smig_hostfs_override(fs, "c:\\windows\\system32\\CONFIG\\system", other,
+	                                      &e), 0);
+	assert_int_equal(smig_hostfs_override(fs, "D:\\store.xml", NULL, &e), 0);
+	assert_int_equal(smig_hostfs_override(fs, "E:\\only-here.txt", other, &e), 0);
+	assert_int_equal(smig_hostfs_lookup(fs, "Windows/System32/config/SYSTEM", &p, &e), 0);
+	assert_string_equal(p, other);
+	free(p);
+	assert_int_equal(smig_hostfs_resolve(fs, "C:\\Windows\\System32\\config\\SYSTEM", &p, &e),
+	                 0);
+	assert_string_equal(p, other);
+	free(p);
+	/* an unmapped drive's overridden file is found; an override to "absent" hides one */
+	assert_int_equal(smig_hostfs_resolve(fs, "e:\\ONLY-HERE.txt", &p, &e), 0);
+	free(p);
+	assert_int_equal(smig_hostfs_resolve(fs, "D:\\store.xml", &p, &e), -1);
+	assert_int_equal(e.sys_errno, ENOENT);
+	assert_msg(&e, "cannot find 'D:\\store.xml'");
+	assert_null(p);
+	smig_err_clear(&e);
+	/* files still to be created are never overridden; other paths use the drive map */
+	assert_int_equal(smig_hostfs_resolve_new(fs, "D:\\store.xml", &p, &e), 0);
+	assert_endswith(p, "/d/store.xml");
+	free(p);
+	assert_int_equal(smig_hostfs_lookup(fs, "Windows/System32/config/SOFTWARE", &p, &e), 1);
+	/* only files on drives */
+	assert_int_equal(smig_hostfs_override(fs, "\\\\srv\\share\\x", other, &e), -1);
+	assert_msg(&e, "is not a file on a drive");
+	free(other);
 	smig_hostfs_free(fs);
 }
 
@@ -676,6 +729,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(registration_links, setup, teardown),
 	    cmocka_unit_test_setup_teardown(registration_escapes_and_loops, setup, teardown),
 	    cmocka_unit_test_setup_teardown(registration_search, setup, teardown),
+	    cmocka_unit_test_setup_teardown(overrides, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -66,7 +66,7 @@ static void destination_defaults(void **state)
 static void facts_options(void **state)
 {
 	char *dir = tu_mkdtemp(), *host = tu_fmt("%s/dst", dir), *junk = tu_fmt("%s/junk.txt", dir);
-	struct smig_inventory_opts o = {NULL, NULL, 8192};
+	struct smig_inventory_opts o = {NULL, NULL, 8192, NULL};
 	struct smig_err e = SMIG_ERR_INIT;
 	struct smig_hostfs *fs = NULL;
 	struct smig_inventory *inv = NULL;
