@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "regmap.h"
 #include "strbuf.h"
@@ -1974,31 +1975,51 @@ static json_t *jstr(const char *s)
 	return j;
 }
 
+/* A fact's key as a JSON key: the caller's words in snake_case ("archive id" -> archive_id,
+ * "source OS" -> source_os): ASCII letters lowercased, digits kept, every run of anything else
+ * one '_', none at either end; "fact" when nothing is left. malloc'd. */
+static char *snake_key(const char *key)
+{
+	size_t n = key ? strlen(key) : 0, o = 0;
+	char *s = malloc(n + sizeof("fact"));
+	bool gap = false;
+
+	if (s == NULL)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)key[i];
+
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z')) {
+			if (gap && o > 0)
+				s[o++] = '_';
+			s[o++] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+			gap = false;
+		} else {
+			gap = true;
+		}
+	}
+	if (o == 0)
+		memcpy(s, "fact", sizeof("fact"));
+	else
+		s[o] = '\0';
+	return s;
+}
+
 static char *items_json(const char *kind, const char *title, const struct smig_report_fact *facts,
                         size_t nfacts, const struct smig_problems *l, struct smig_err *e)
 {
 	json_t *root = NULL, *jfacts = json_object(), *items = json_array(),
 	       *summary = json_object();
-	char *out = NULL;
+	char *out = NULL, *schema = NULL, now[32];
 	size_t i, k;
 
 	if (jfacts == NULL || items == NULL || summary == NULL)
 		goto nomem;
 	for (i = 0; i < nfacts; i++) {
 		json_t *v = jstr(facts[i].value);
-		char *name = NULL;
+		char *name = snake_key(facts[i].key);
 
-		/* keys are the caller's words; a key that is not UTF-8 is made readable */
-		if (facts[i].key && !smig_utf8_valid(facts[i].key, strlen(facts[i].key))) {
-			json_t *tmp = jstr(facts[i].key);
-			name = tmp ? strdup(json_string_value(tmp)) : NULL;
-			json_decref(tmp);
-		}
-		if (v == NULL || json_object_set_new(jfacts,
-		                                     name           ? name
-		                                     : facts[i].key ? facts[i].key
-		                                                    : "",
-		                                     v) < 0) {
+		if (v == NULL || name == NULL || json_object_set_new(jfacts, name, v) < 0) {
 			free(name);
 			goto nomem;
 		}
@@ -2025,8 +2046,15 @@ static char *items_json(const char *kind, const char *title, const struct smig_r
 				goto nomem;
 		}
 	}
-	root = json_pack("{s:o,s:o,s:O,s:O,s:O}", "report", jstr(kind), "title", jstr(title),
-	                 "facts", jfacts, "items", items, "summary", summary);
+	/* schemas/smig-report.schema.json describes this object: a change of its keys is a new
+	 * schema version there and here */
+	schema = smig_asprintf(e, "smig-%s/%d", kind, SMIG_REPORT_SCHEMA_VERSION);
+	if (schema == NULL)
+		goto done;
+	smig_unix_to_iso8601((int64_t)time(NULL), now, sizeof(now));
+	root = json_pack("{s:o,s:s,s:o,s:o,s:O,s:O,s:O}", "schema", jstr(schema), "generated_utc",
+	                 now, "report", jstr(kind), "title", jstr(title), "facts", jfacts, "items",
+	                 items, "summary", summary);
 	if (root == NULL)
 		goto nomem;
 	out = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
@@ -2040,6 +2068,7 @@ done:
 	json_decref(jfacts);
 	json_decref(items);
 	json_decref(summary);
+	free(schema);
 	return out;
 }
 

@@ -612,6 +612,7 @@ static const struct smig_report_fact FACTS[] = {
     {"Archive", "hv01-20141109.smig"},
     {"Destination", "/srv/hosts/hv02"},
     {"Checked by", NULL},
+    {" Source OS (2008 R2)\xff-", "Windows Server 2008 R2"},
 };
 
 static void items_json(void **state)
@@ -629,19 +630,29 @@ static void items_json(void **state)
 	assert_int_equal(smig_problems_add(&l, "SMIG2008", SMIG_SEV_WARNING, "vm:bad\xff", NULL,
 	                                   NULL, &e, "version \xc3 unknown"),
 	                 0);
-	s = smig_report_items("preflight", "Compatibility of hv01 with hv02", FACTS, 3, &l,
+	s = smig_report_items("preflight", "Compatibility of hv01 with hv02", FACTS, 4, &l,
 	                      SMIG_FORMAT_JSON, &e);
 	assert_non_null(s);
 	assert_non_null(strstr(s, "\n  \"report\": \"preflight\"")); /* indented */
+	/* the schema version and the time come first */
+	assert_memory_equal(s, "{\n  \"schema\": \"smig-preflight/2\",\n  \"generated_utc\": \"",
+	                    strlen("{\n  \"schema\": \"smig-preflight/2\",\n  \"generated_utc\": \""));
 	j = json_loads(s, 0, &je);
 	assert_non_null(j);
 	assert_string_equal(json_string_value(json_object_get(j, "report")), "preflight");
 	assert_string_equal(json_string_value(json_object_get(j, "title")),
 	                    "Compatibility of hv01 with hv02");
+	assert_int_equal(strlen(json_string_value(json_object_get(j, "generated_utc"))), 20);
+	/* fact keys in snake_case */
+	assert_int_equal(json_object_size(json_object_get(j, "facts")), 4);
 	assert_string_equal(
-	    json_string_value(json_object_get(json_object_get(j, "facts"), "Destination")),
+	    json_string_value(json_object_get(json_object_get(j, "facts"), "destination")),
 	    "/srv/hosts/hv02");
-	assert_true(json_is_null(json_object_get(json_object_get(j, "facts"), "Checked by")));
+	assert_true(json_is_null(json_object_get(json_object_get(j, "facts"), "checked_by")));
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(j, "facts"), "source_os_2008_r2")),
+	    "Windows Server 2008 R2");
+	assert_null(json_object_get(json_object_get(j, "facts"), "Checked by"));
 	sum = json_object_get(j, "summary");
 	assert_int_equal(json_object_size(sum), 7);
 	assert_int_equal(json_integer_value(json_object_get(sum, "blocker")), 1);
@@ -674,6 +685,8 @@ static void items_json(void **state)
 	assert_non_null(s);
 	j = json_loads(s, 0, &je);
 	assert_non_null(j);
+	assert_string_equal(json_string_value(json_object_get(j, "schema")), "smig-verification/2");
+	assert_int_equal(json_object_size(json_object_get(j, "facts")), 0);
 	assert_int_equal(json_array_size(json_object_get(j, "items")), 0);
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "summary"), "fail")),
 	                 0);
