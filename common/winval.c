@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,8 @@
 #include <strings.h>
 #include <time.h>
 #include <wctype.h>
+
+#include <openssl/evp.h>
 
 /* Seconds between 1601-01-01 and 1970-01-01, and between 1970-01-01 and 2000-01-01. */
 #define FILETIME_UNIX_DELTA 11644473600LL
@@ -434,87 +437,77 @@ void smig_unix_to_iso8601(int64_t t, char *buf, size_t len)
 
 /* ---- base64 ---- */
 
-static int b64val(int c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
+/*
+ * OpenSSL's EVP_DecodeBlock does the decoding; its input rules differ from ours, so a pre-pass
+ * keeps ours: it takes whole 4-character groups only (we accept unpadded input, "QQ"), no
+ * whitespace inside (we skip it anywhere: XML values wrap), '=' anywhere that is not the end
+ * is taken as data (we refuse data after '='), and it counts the padding in its length. So the
+ * pre-pass drops whitespace and the padding, checks the padding (at the end, at most two),
+ * refuses a lone last character, pads the groups again and takes the real length.
+ */
 int smig_base64_decode(const char *s, size_t len, unsigned char **out, size_t *outlen,
 		       struct smig_err *e)
 {
-	unsigned char *d;
-	uint32_t acc = 0;
-	size_t i, o = 0;
-	int bits = 0, pad = 0;
+	unsigned char *d = NULL;
+	char *c = NULL;
+	size_t i, n = 0;
+	int pad = 0, r;
 
 	*out = NULL;
 	*outlen = 0;
-	d = malloc(len / 4 * 3 + 3);
-	if (d == NULL)
+	if (len > (size_t)INT_MAX / 2)
+		return smig_err_set(e, SMIG_ERR_FORMAT, "invalid base64 data: %zu bytes is too long",
+				    len);
+	c = malloc(len + 4);
+	d = malloc(len / 4 * 3 + 3 + 3);
+	if (c == NULL || d == NULL) {
+		free(c);
+		free(d);
 		return smig_err_nomem(e, "decoding base64");
+	}
 	for (i = 0; i < len; i++) {
-		int c = (unsigned char)s[i], v;
-		if (isspace(c))
+		int ch = (unsigned char)s[i];
+
+		if (isspace(ch))
 			continue;
-		if (c == '=') {
+		if (ch == '=') {
 			pad++;
 			continue;
 		}
-		v = b64val(c);
-		if (v < 0 || pad > 0)
+		if (pad > 0)
 			goto bad;
-		acc = acc << 6 | (uint32_t)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			d[o++] = (unsigned char)(acc >> bits & 0xFF);
-		}
+		c[n++] = (char)ch;
 	}
-	if (pad > 2 || bits >= 6)
+	if (pad > 2 || n % 4 == 1)
 		goto bad;
+	*outlen = n / 4 * 3 + (n % 4 == 3 ? 2 : n % 4 == 2 ? 1 : 0);
+	while (n % 4)
+		c[n++] = '=';
+	/* characters outside the alphabet make it fail */
+	r = n ? EVP_DecodeBlock(d, (const unsigned char *)c, (int)n) : 0;
+	if (r < 0 || (size_t)r < *outlen)
+		goto bad;
+	free(c);
 	*out = d;
-	*outlen = o;
 	return 0;
 bad:
+	free(c);
 	free(d);
+	*outlen = 0;
 	return smig_err_set(e, SMIG_ERR_FORMAT, "invalid base64 data");
 }
 
+/* EVP_EncodeBlock writes exactly this: padded groups, no line breaks, a NUL. */
 char *smig_base64_encode(const void *src, size_t len)
 {
-	static const char tbl[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	const unsigned char *p = src;
-	char *d = malloc((len + 2) / 3 * 4 + 1);
-	size_t i, o = 0;
+	char *d;
 
+	if (len > (size_t)INT_MAX / 4 * 3 - 3)
+		return NULL;
+	d = malloc((len + 2) / 3 * 4 + 1);
 	if (d == NULL)
 		return NULL;
-	for (i = 0; i + 2 < len; i += 3) {
-		uint32_t v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
-		d[o++] = tbl[v >> 18];
-		d[o++] = tbl[v >> 12 & 63];
-		d[o++] = tbl[v >> 6 & 63];
-		d[o++] = tbl[v & 63];
-	}
-	if (i < len) {
-		uint32_t v = (uint32_t)p[i] << 16 | (i + 1 < len ? (uint32_t)p[i + 1] << 8 : 0);
-		d[o++] = tbl[v >> 18];
-		d[o++] = tbl[v >> 12 & 63];
-		d[o++] = i + 1 < len ? tbl[v >> 6 & 63] : '=';
-		d[o++] = '=';
-	}
-	d[o] = '\0';
+	EVP_EncodeBlock((unsigned char *)d, src, (int)len);
 	return d;
 }
 

@@ -164,6 +164,29 @@ static void base64(void **state)
 	free(enc);
 	assert_int_equal(smig_base64_decode("j3i*", 4, &out, &n, &e), -1);
 	assert_int_equal(e.kind, SMIG_ERR_FORMAT);
+	/* the rules OpenSSL's decoder does not have: whitespace anywhere, padding optional */
+	assert_int_equal(smig_base64_decode(" j3iz\r\n29 77\tzwE", 16, &out, &n, &e), 0);
+	assert_int_equal(n, 8);
+	assert_memory_equal(out, ft, 8);
+	free(out);
+	assert_int_equal(smig_base64_decode("YWI", 3, &out, &n, &e), 0);
+	assert_int_equal(n, 2);
+	assert_memory_equal(out, "ab", 2);
+	free(out);
+	assert_int_equal(smig_base64_decode("YQ==", 4, &out, &n, &e), 0);
+	assert_int_equal(n, 1);
+	assert_memory_equal(out, "a", 1);
+	free(out);
+	assert_int_equal(smig_base64_decode(" \n", 2, &out, &n, &e), 0);
+	assert_int_equal(n, 0);
+	free(out);
+	/* and its rejecting twins: data after padding, three pads, a lone last character */
+	assert_int_equal(smig_base64_decode("YQ=A", 4, &out, &n, &e), -1);
+	assert_int_equal(smig_base64_decode("YQ===", 5, &out, &n, &e), -1);
+	assert_int_equal(smig_base64_decode("YWJjZ", 5, &out, &n, &e), -1);
+	assert_int_equal(smig_base64_decode("YW-j", 4, &out, &n, &e), -1);
+	assert_null(out);
+	assert_int_equal(n, 0);
 }
 
 /* NTFS's view of names (issue 10 item 5): trailing dots and spaces, Unicode case, devices. */
