@@ -14,6 +14,7 @@
 #include <time.h>
 #include <wctype.h>
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 /* Seconds between 1601-01-01 and 1970-01-01, and between 1970-01-01 and 2000-01-01. */
@@ -234,15 +235,12 @@ int smig_text_lines(const char *text, size_t len, size_t max, const char *what, 
 
 /* ---- GUIDs ---- */
 
+/* A hex digit of either case (OpenSSL's): 0-15, or -1. The writers below keep their loops:
+ * OPENSSL_buf2hexstr_ex writes upper case with one separator between every byte, where a GUID
+ * has its dashes after bytes 4, 6, 8 and 10 and comes in both cases. */
 static int hexval(int c)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
+	return OPENSSL_hexchar2int((unsigned char)c);
 }
 
 bool smig_guid_parse_n(const char *s, size_t len, struct smig_guid *g)
