@@ -1115,7 +1115,17 @@ void smig_vmconfig_free(struct smig_vmconfig *cfg)
 	free(cfg);
 }
 
-/* ---- the writer (§5.13 rule 1) ---- */
+/* ---- the writer (§5.13 rule 1) ----
+ *
+ * Hand-written on purpose, not xmlSaveFormatFileEnc/xmlDocDumpFormatMemoryEnc: a configuration
+ * must come out as Hyper-V writes it (docs/formats.md A18, reproduced byte for byte on real
+ * files), and libxml2 cannot be told to. Its formatter writes empty elements as <x/> (Hyper-V:
+ * <x type="string"></x>), indents with its own rule and stops indenting inside mixed content,
+ * writes LF line ends (Hyper-V: CRLF, also inside text) and a line end after the root (Hyper-V:
+ * none), escapes a raw CR in text as &#13; only in attributes, and its UTF-16 output goes
+ * through iconv with its own declaration. libxml2 still parses, and the tree walked here is
+ * its tree; only the bytes are ours.
+ */
 
 static void put_escaped(struct smig_strbuf *sb, const char *s, bool attr)
 {
