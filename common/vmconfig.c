@@ -1119,12 +1119,11 @@ void smig_vmconfig_free(struct smig_vmconfig *cfg)
  *
  * Hand-written on purpose, not xmlSaveFormatFileEnc/xmlDocDumpFormatMemoryEnc: a configuration
  * must come out as Hyper-V writes it (docs/formats.md A18, reproduced byte for byte on real
- * files), and libxml2 cannot be told to. Its formatter writes empty elements as <x/> (Hyper-V:
- * <x type="string"></x>), indents with its own rule and stops indenting inside mixed content,
- * writes LF line ends (Hyper-V: CRLF, also inside text) and a line end after the root (Hyper-V:
- * none), escapes a raw CR in text as &#13; only in attributes, and its UTF-16 output goes
- * through iconv with its own declaration. libxml2 still parses, and the tree walked here is
- * its tree; only the bytes are ours.
+ * files), and libxml2's serializer has no option for two of its rules: it writes LF line ends
+ * (Hyper-V: CRLF everywhere, inside text too) and a line end after the root element (Hyper-V:
+ * none after </configuration>); its indentation also follows its own rule for elements with
+ * text. Post-editing its output would mean telling markup line ends from text ones again.
+ * libxml2 still parses, and the tree walked here is its tree; only the bytes are ours.
  */
 
 static void put_escaped(struct smig_strbuf *sb, const char *s, bool attr)
