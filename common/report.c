@@ -3,12 +3,15 @@
 
 #include <inttypes.h>
 #include <jansson.h>
+#include <locale.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <wchar.h>
 
 #include "regmap.h"
 #include "strbuf.h"
@@ -145,19 +148,70 @@ static void put_esc(struct smig_strbuf *sb, const char *s, size_t n, bool html, 
 	}
 }
 
-/* Terminal columns put_esc() uses in text mode for `n` bytes of `s` (code points, not bytes). */
+/*
+ * Display columns: wcwidth(3) of each code point, 2 for East Asian wide ones, 0 for combining
+ * marks. It needs a UTF-8 LC_CTYPE, and the program's locale is whatever the user runs it in,
+ * so the C.UTF-8 locale (always there on Debian, libc-bin) is made once and used through
+ * uselocale(3) for this thread only while counting; the process's setlocale() is untouched.
+ * Without C.UTF-8, or for a code point wcwidth calls unprintable, a code point is 1 column.
+ */
+static locale_t utf8_locale;
+
+static void utf8_locale_init(void)
+{
+	utf8_locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+}
+
+/* Columns of n bytes of valid UTF-8 as put_esc() writes them in text: C0 controls and DEL are
+ * \xNN, 4 columns. */
+static size_t utf8_cols(const char *s, size_t n)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	locale_t old = (locale_t)0;
+	mbstate_t st;
+	size_t i = 0, w = 0;
+
+	pthread_once(&once, utf8_locale_init);
+	if (utf8_locale != (locale_t)0)
+		old = uselocale(utf8_locale);
+	memset(&st, 0, sizeof(st));
+	while (i < n) {
+		unsigned char c = (unsigned char)s[i];
+		wchar_t wc;
+		size_t k;
+		int cw;
+
+		if (c < 0x80) {
+			w += c < 0x20 || c == 0x7f ? 4 : 1;
+			i++;
+			continue;
+		}
+		k = utf8_locale != (locale_t)0 ? mbrtowc(&wc, s + i, n - i, &st) : (size_t)-1;
+		if (k == (size_t)-1 || k == (size_t)-2 || k == 0) {
+			/* no locale: a lead byte is one code point, one column */
+			memset(&st, 0, sizeof(st));
+			w += (c & 0xC0) != 0x80;
+			i++;
+			continue;
+		}
+		cw = wcwidth(wc);
+		w += cw < 0 ? 1 : (size_t)cw;
+		i += k;
+	}
+	if (utf8_locale != (locale_t)0)
+		uselocale(old);
+	return w;
+}
+
+/* Terminal columns put_esc() uses in text mode for `n` bytes of `s`. */
 static size_t esc_width(const char *s, size_t n, bool valid)
 {
 	size_t i, w = 0;
 
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c < 0x20 || c == 0x7f)
-			w += 4;
-		else if (c < 0x80 || !valid || (c & 0xC0) != 0x80)
-			w++;
-	}
+	if (valid)
+		return utf8_cols(s, n);
+	for (i = 0; i < n; i++) /* every byte >= 0x80 is a '?' */
+		w += (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? 4 : 1;
 	return w;
 }
 
@@ -220,7 +274,7 @@ static void spaces(struct w *w, size_t n)
 /*
  * Text: reflow what was written since `start` (at column `col`, no line breaks in it) into
  * lines of at most TEXT_COLUMNS, breaking at spaces; continuation lines start at `indent`.
- * The region is already escaped, so code points are columns.
+ * The region is already escaped (valid UTF-8, no controls).
  */
 static void wrap_from(struct w *w, size_t start, size_t col, size_t indent)
 {
@@ -232,8 +286,7 @@ static void wrap_from(struct w *w, size_t start, size_t col, size_t indent)
 	if (w->html || sb->failed || sb->len <= start)
 		return;
 	n = sb->len - start;
-	for (i = 0; i < n; i++)
-		width += ((unsigned char)sb->buf[start + i] & 0xC0) != 0x80;
+	width = utf8_cols(sb->buf + start, n);
 	if (col + width <= TEXT_COLUMNS || memchr(sb->buf + start, '\n', n))
 		return;
 	tail = malloc(n);
@@ -248,7 +301,8 @@ static void wrap_from(struct w *w, size_t start, size_t col, size_t indent)
 		size_t k = i, ww = 0;
 
 		while (k < n && tail[k] != ' ')
-			ww += ((unsigned char)tail[k++] & 0xC0) != 0x80;
+			k++;
+		ww = utf8_cols(tail + i, k - i);
 		if (!first && col + 1 + ww > TEXT_COLUMNS) {
 			smig_strbuf_putc(sb, '\n');
 			spaces(w, indent);
