@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <iconv.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,6 +24,37 @@
 
 /* ---- text ---- */
 
+/*
+ * `n` bytes of `in` from encoding `from` to `to` through iconv(3), into `out` (room for `cap`
+ * bytes, enough for any valid input); *outlen gets the bytes written. -1 with errno EILSEQ or
+ * EINVAL for invalid or truncated input (glibc: an unpaired surrogate is EILSEQ, or EINVAL at
+ * the end), E2BIG, or iconv_open's errno when the conversion does not exist.
+ */
+static int conv(const char *to, const char *from, const char *in, size_t n, char *out,
+		size_t cap, size_t *outlen)
+{
+	iconv_t cd = iconv_open(to, from);
+	char *ip = (char *)in, *op = out;
+	size_t il = n, ol = cap;
+	int rc = 0;
+
+	*outlen = 0;
+	if (cd == (iconv_t)-1)
+		return -1;
+	if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1 ||
+	    iconv(cd, NULL, NULL, &op, &ol) == (size_t)-1)
+		rc = -1;
+	*outlen = (size_t)(op - out);
+	iconv_close(cd);
+	return rc;
+}
+
+/*
+ * iconv does the conversion; two rules of ours it does not have are kept around it: decoding
+ * stops at the first NUL code unit (iconv converts NUL like any character), and an odd trailing
+ * byte is ignored (iconv would call it truncated input). With an explicit byte order iconv
+ * keeps a BOM as U+FEFF, as we do, and refuses unpaired surrogates, as we do.
+ */
 static int utf16_to_utf8(const unsigned char *p, size_t nbytes, bool be, char **out,
 			 struct smig_err *e)
 {
@@ -30,49 +62,25 @@ static int utf16_to_utf8(const unsigned char *p, size_t nbytes, bool be, char **
 	char *s;
 
 	*out = NULL;
+	for (i = 0; i < units && (p[2 * i] | p[2 * i + 1]) != 0; i++)
+		;
+	units = i;
 	s = malloc(units * 3 + 1); /* a BMP unit gives <= 3 bytes; a pair gives 4 for 2 units */
 	if (s == NULL)
 		return smig_err_nomem(e, "decoding UTF-16");
-	for (i = 0; i < units; i++) {
-		uint32_t c = be ? (uint32_t)(p[2 * i] << 8 | p[2 * i + 1])
-				: (uint32_t)(p[2 * i] | p[2 * i + 1] << 8);
-		if (c == 0)
-			break;
-		if (c >= 0xD800 && c <= 0xDBFF) {
-			uint32_t lo;
-			if (i + 1 >= units)
-				goto bad;
-			lo = be ? (uint32_t)(p[2 * i + 2] << 8 | p[2 * i + 3])
-				: (uint32_t)(p[2 * i + 2] | p[2 * i + 3] << 8);
-			if (lo < 0xDC00 || lo > 0xDFFF)
-				goto bad;
-			c = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00);
-			i++;
-		} else if (c >= 0xDC00 && c <= 0xDFFF) {
-			goto bad;
-		}
-		if (c < 0x80) {
-			s[o++] = (char)c;
-		} else if (c < 0x800) {
-			s[o++] = (char)(0xC0 | c >> 6);
-			s[o++] = (char)(0x80 | (c & 0x3F));
-		} else if (c < 0x10000) {
-			s[o++] = (char)(0xE0 | c >> 12);
-			s[o++] = (char)(0x80 | (c >> 6 & 0x3F));
-			s[o++] = (char)(0x80 | (c & 0x3F));
-		} else {
-			s[o++] = (char)(0xF0 | c >> 18);
-			s[o++] = (char)(0x80 | (c >> 12 & 0x3F));
-			s[o++] = (char)(0x80 | (c >> 6 & 0x3F));
-			s[o++] = (char)(0x80 | (c & 0x3F));
-		}
+	if (conv("UTF-8", be ? "UTF-16BE" : "UTF-16LE", (const char *)p, units * 2, s, units * 3,
+		 &o) < 0) {
+		int err = errno;
+
+		free(s);
+		if (err == EILSEQ || err == EINVAL)
+			return smig_err_set(e, SMIG_ERR_FORMAT,
+					    "UTF-16 text has an unpaired surrogate");
+		return smig_err_sys(e, err, "cannot decode UTF-16 with iconv");
 	}
 	s[o] = '\0';
 	*out = s;
 	return 0;
-bad:
-	free(s);
-	return smig_err_set(e, SMIG_ERR_FORMAT, "UTF-16 text has an unpaired surrogate");
 }
 
 int smig_utf16le_to_utf8(const void *src, size_t nbytes, char **out, struct smig_err *e)
@@ -133,39 +141,26 @@ bool smig_utf8_valid(const char *s, size_t len)
 	return true;
 }
 
+/* iconv's UTF-8 rules are ours (overlong forms, encoded surrogates and code points above
+ * U+10FFFF are refused, glibc), so no check is kept around it. */
 static int utf8_to_utf16(const char *src, size_t len, bool nul, bool be, unsigned char **out,
 			 size_t *nbytes, struct smig_err *e)
 {
-	const unsigned char *s = (const unsigned char *)src;
 	unsigned char *d;
-	size_t i = 0, o = 0;
+	size_t o = 0;
 
 	*out = NULL;
 	*nbytes = 0;
-	d = malloc(len * 4 + 2); /* each input byte gives at most 2 units... 4 bytes, + NUL */
+	d = malloc(len * 2 + 2); /* a byte gives at most one unit (4 bytes give 2), + NUL */
 	if (d == NULL)
 		return smig_err_nomem(e, "encoding UTF-16");
-	while (i < len) {
-		long cp = utf8_next(s, len, &i);
-		uint32_t u[2];
-		int nu = 1, k;
+	if (conv(be ? "UTF-16BE" : "UTF-16LE", "UTF-8", src, len, (char *)d, len * 2, &o) < 0) {
+		int err = errno;
 
-		if (cp < 0) {
-			free(d);
+		free(d);
+		if (err == EILSEQ || err == EINVAL)
 			return smig_err_set(e, SMIG_ERR_FORMAT, "text is not valid UTF-8");
-		}
-		if (cp >= 0x10000) {
-			cp -= 0x10000;
-			u[0] = 0xD800 + ((uint32_t)cp >> 10);
-			u[1] = 0xDC00 + ((uint32_t)cp & 0x3FF);
-			nu = 2;
-		} else {
-			u[0] = (uint32_t)cp;
-		}
-		for (k = 0; k < nu; k++) {
-			d[o++] = be ? (unsigned char)(u[k] >> 8) : (unsigned char)(u[k] & 0xFF);
-			d[o++] = be ? (unsigned char)(u[k] & 0xFF) : (unsigned char)(u[k] >> 8);
-		}
+		return smig_err_sys(e, err, "cannot encode UTF-16 with iconv");
 	}
 	if (nul) {
 		d[o++] = 0;
