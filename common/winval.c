@@ -131,6 +131,17 @@ static long utf8_next(const unsigned char *s, size_t len, size_t *i)
 	return cp;
 }
 
+size_t smig_utf8_decode(const char *s, size_t len, uint32_t *cp)
+{
+	size_t i = 0;
+	long c = len ? utf8_next((const unsigned char *)s, len, &i) : -1;
+
+	if (c < 0)
+		return 0;
+	*cp = (uint32_t)c;
+	return i;
+}
+
 bool smig_utf8_valid(const char *s, size_t len)
 {
 	size_t i = 0;
