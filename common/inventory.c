@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "facts.h"
@@ -645,6 +646,7 @@ json_t *smig_inventory_to_jansson(const struct smig_inventory *inv)
 	json_t *nics = json_array(), *sws = json_array(), *vms = json_array(),
 	       *fw = json_array(), *problems = json_array(), *host;
 	const struct smig_inv_hostsettings *h = &inv->host;
+	char now[32];
 	size_t i;
 
 	for (i = 0; i < inv->nnics; i++)
@@ -674,7 +676,11 @@ json_t *smig_inventory_to_jansson(const struct smig_inventory *inv)
 			 h->mac_range_default, "store_location", jstr(h->store_location),
 			 "service_application", jstr(h->service_application), "vmq", "tengig",
 			 jtri(h->vmq_tengig), "below_tengig", jtri(h->vmq_below_tengig));
-	return json_pack("{s:o,s:o,s:o,s:b,s:o,s:b,s:b,s:o,s:o,s:o,s:o,s:o,s:{s:I,s:o},s:{s:b,s:b,s:o,s:o},s:o,s:o,s:o}",
+	smig_unix_to_iso8601((int64_t)time(NULL), now, sizeof(now));
+	/* schemas/smig-inventory.schema.json describes this object: a change of its keys is a
+	 * new schema version there and here */
+	return json_pack("{s:s,s:s,s:o,s:o,s:o,s:b,s:o,s:b,s:b,s:o,s:o,s:o,s:o,s:o,s:{s:I,s:o},s:{s:b,s:b,s:o,s:o},s:o,s:o}",
+			 "schema", SMIG_INVENTORY_SCHEMA, "generated_utc", now,
 			 "root", jstr(inv->root), "facts", jstr(inv->facts), "os", os_json(&inv->os), "hyperv", inv->hyperv,
 			 "hyperv_reason", jstr(inv->hyperv_reason), "ipconfig", inv->ipconfig,
 			 "systeminfo", inv->systeminfo, "host_settings", host, "adapters", nics,
@@ -683,8 +689,7 @@ json_t *smig_inventory_to_jansson(const struct smig_inventory *inv)
 			 (json_int_t)inv->nfwrules_total, "rules", fw, "dcom", "present",
 			 inv->dcom.present, "customised", inv->dcom.customised, "sddl",
 			 jstr(inv->dcom.sddl), "aces", jstrv(inv->dcom.aces), "drive_letters",
-			 jstrv(inv->drive_letters), "problems", problems, "schema",
-			 json_string("smig-inventory/1"));
+			 jstrv(inv->drive_letters), "problems", problems);
 }
 
 char *smig_inventory_to_json(const struct smig_inventory *inv, struct smig_err *e)

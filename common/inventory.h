@@ -281,6 +281,11 @@ const struct smig_inv_switch *smig_inventory_find_switch(const struct smig_inven
 const struct smig_inv_nic *smig_inventory_find_nic(const struct smig_inventory *inv,
 						    const char *guid);
 
+/* The schema version of the inventory's JSON (schemas/smig-inventory.schema.json), its
+ * member "schema"; "generated_utc" is the time it was made (ISO 8601, UTC). Keys are
+ * snake_case. */
+#define SMIG_INVENTORY_SCHEMA "smig-inventory/2"
+
 /* The whole model as a jansson object (new reference), for embedding in other documents. */
 struct json_t;
 struct json_t *smig_inventory_to_jansson(const struct smig_inventory *inv);

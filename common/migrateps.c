@@ -20,36 +20,10 @@
 
 /* ---- text ---- */
 
-/* Length of the UTF-8 sequence at s and its code point, or 0 when it is not valid UTF-8
- * (overlong forms, surrogates and code points above U+10FFFF are invalid). */
-static size_t utf8_next(const unsigned char *s, uint32_t *cp)
+/* The UTF-8 sequence at u, before end: its length and code point, or 0 (winval.h). */
+static size_t utf8_next(const unsigned char *u, const unsigned char *end, uint32_t *cp)
 {
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xC2 && s[0] <= 0xDF) {
-		if ((s[1] & 0xC0) != 0x80)
-			return 0;
-		*cp = (uint32_t)(s[0] & 0x1F) << 6 | (s[1] & 0x3F);
-		return 2;
-	}
-	if (s[0] >= 0xE0 && s[0] <= 0xEF) {
-		if ((s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 ||
-		    (s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] >= 0xA0))
-			return 0;
-		*cp = (uint32_t)(s[0] & 0x0F) << 12 | (uint32_t)(s[1] & 0x3F) << 6 | (s[2] & 0x3F);
-		return 3;
-	}
-	if (s[0] >= 0xF0 && s[0] <= 0xF4) {
-		if ((s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 || (s[3] & 0xC0) != 0x80 ||
-		    (s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] >= 0x90))
-			return 0;
-		*cp = (uint32_t)(s[0] & 0x07) << 18 | (uint32_t)(s[1] & 0x3F) << 12 |
-		      (uint32_t)(s[2] & 0x3F) << 6 | (s[3] & 0x3F);
-		return 4;
-	}
-	return 0;
+	return smig_utf8_decode((const char *)u, (size_t)(end - u), cp);
 }
 
 /* The characters PowerShell's tokenizer takes as a single quote. */
@@ -67,7 +41,7 @@ static bool is_control(uint32_t cp)
 
 int smig_ps_put_quoted(struct smig_strbuf *sb, const char *s)
 {
-	const unsigned char *u = (const unsigned char *)s;
+	const unsigned char *u = (const unsigned char *)s, *end = u + strlen(s);
 	uint32_t cp;
 	size_t k;
 
@@ -75,7 +49,7 @@ int smig_ps_put_quoted(struct smig_strbuf *sb, const char *s)
 		return -1;
 	smig_strbuf_putc(sb, '\'');
 	for (; *u; u += k) {
-		k = utf8_next(u, &cp);
+		k = utf8_next(u, end, &cp);
 		if (k == 0)
 			return -1;
 		if (is_ps_quote(cp))
@@ -106,7 +80,7 @@ done:
 
 int smig_ps_put_value(struct smig_strbuf *sb, const char *s)
 {
-	const unsigned char *u = (const unsigned char *)s;
+	const unsigned char *u = (const unsigned char *)s, *end = u + strlen(s);
 	uint32_t cp;
 	size_t k;
 	bool open = false, any = false;
@@ -114,7 +88,7 @@ int smig_ps_put_value(struct smig_strbuf *sb, const char *s)
 	if (!smig_utf8_valid(s, strlen(s)))
 		return -1;
 	for (; *u; u += k) {
-		k = utf8_next(u, &cp);
+		k = utf8_next(u, end, &cp);
 		if (k == 0)
 			return -1;
 		if (is_control(cp))
@@ -125,7 +99,7 @@ int smig_ps_put_value(struct smig_strbuf *sb, const char *s)
 	/* ('a' + [char]0x0A + 'b'): every piece is a literal or a code, no line break */
 	smig_strbuf_putc(sb, '(');
 	for (u = (const unsigned char *)s; *u; u += k) {
-		k = utf8_next(u, &cp);
+		k = utf8_next(u, end, &cp);
 		if (is_control(cp)) {
 			if (open)
 				smig_strbuf_putc(sb, '\'');
@@ -158,10 +132,10 @@ static void put_clean(struct smig_strbuf *sb, const char *s, size_t n)
 	size_t k;
 
 	while (u < end) {
-		k = utf8_next(u, &cp);
-		if (k == 0 || u + k > end || is_control(cp)) {
+		k = utf8_next(u, end, &cp);
+		if (k == 0 || is_control(cp)) {
 			smig_strbuf_putc(sb, '?');
-			u += k == 0 || u + k > end ? 1 : k;
+			u += k == 0 ? 1 : k;
 			continue;
 		}
 		smig_strbuf_append(sb, u, k);

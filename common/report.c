@@ -3,11 +3,15 @@
 
 #include <inttypes.h>
 #include <jansson.h>
+#include <locale.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <wchar.h>
 
 #include "regmap.h"
 #include "strbuf.h"
@@ -144,19 +148,70 @@ static void put_esc(struct smig_strbuf *sb, const char *s, size_t n, bool html, 
 	}
 }
 
-/* Terminal columns put_esc() uses in text mode for `n` bytes of `s` (code points, not bytes). */
+/*
+ * Display columns: wcwidth(3) of each code point, 2 for East Asian wide ones, 0 for combining
+ * marks. It needs a UTF-8 LC_CTYPE, and the program's locale is whatever the user runs it in,
+ * so the C.UTF-8 locale (always there on Debian, libc-bin) is made once and used through
+ * uselocale(3) for this thread only while counting; the process's setlocale() is untouched.
+ * Without C.UTF-8, or for a code point wcwidth calls unprintable, a code point is 1 column.
+ */
+static locale_t utf8_locale;
+
+static void utf8_locale_init(void)
+{
+	utf8_locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+}
+
+/* Columns of n bytes of valid UTF-8 as put_esc() writes them in text: C0 controls and DEL are
+ * \xNN, 4 columns. */
+static size_t utf8_cols(const char *s, size_t n)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	locale_t old = (locale_t)0;
+	mbstate_t st;
+	size_t i = 0, w = 0;
+
+	pthread_once(&once, utf8_locale_init);
+	if (utf8_locale != (locale_t)0)
+		old = uselocale(utf8_locale);
+	memset(&st, 0, sizeof(st));
+	while (i < n) {
+		unsigned char c = (unsigned char)s[i];
+		wchar_t wc;
+		size_t k;
+		int cw;
+
+		if (c < 0x80) {
+			w += c < 0x20 || c == 0x7f ? 4 : 1;
+			i++;
+			continue;
+		}
+		k = utf8_locale != (locale_t)0 ? mbrtowc(&wc, s + i, n - i, &st) : (size_t)-1;
+		if (k == (size_t)-1 || k == (size_t)-2 || k == 0) {
+			/* no locale: a lead byte is one code point, one column */
+			memset(&st, 0, sizeof(st));
+			w += (c & 0xC0) != 0x80;
+			i++;
+			continue;
+		}
+		cw = wcwidth(wc);
+		w += cw < 0 ? 1 : (size_t)cw;
+		i += k;
+	}
+	if (utf8_locale != (locale_t)0)
+		uselocale(old);
+	return w;
+}
+
+/* Terminal columns put_esc() uses in text mode for `n` bytes of `s`. */
 static size_t esc_width(const char *s, size_t n, bool valid)
 {
 	size_t i, w = 0;
 
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c < 0x20 || c == 0x7f)
-			w += 4;
-		else if (c < 0x80 || !valid || (c & 0xC0) != 0x80)
-			w++;
-	}
+	if (valid)
+		return utf8_cols(s, n);
+	for (i = 0; i < n; i++) /* every byte >= 0x80 is a '?' */
+		w += (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? 4 : 1;
 	return w;
 }
 
@@ -219,7 +274,7 @@ static void spaces(struct w *w, size_t n)
 /*
  * Text: reflow what was written since `start` (at column `col`, no line breaks in it) into
  * lines of at most TEXT_COLUMNS, breaking at spaces; continuation lines start at `indent`.
- * The region is already escaped, so code points are columns.
+ * The region is already escaped (valid UTF-8, no controls).
  */
 static void wrap_from(struct w *w, size_t start, size_t col, size_t indent)
 {
@@ -231,8 +286,7 @@ static void wrap_from(struct w *w, size_t start, size_t col, size_t indent)
 	if (w->html || sb->failed || sb->len <= start)
 		return;
 	n = sb->len - start;
-	for (i = 0; i < n; i++)
-		width += ((unsigned char)sb->buf[start + i] & 0xC0) != 0x80;
+	width = utf8_cols(sb->buf + start, n);
 	if (col + width <= TEXT_COLUMNS || memchr(sb->buf + start, '\n', n))
 		return;
 	tail = malloc(n);
@@ -247,7 +301,8 @@ static void wrap_from(struct w *w, size_t start, size_t col, size_t indent)
 		size_t k = i, ww = 0;
 
 		while (k < n && tail[k] != ' ')
-			ww += ((unsigned char)tail[k++] & 0xC0) != 0x80;
+			k++;
+		ww = utf8_cols(tail + i, k - i);
 		if (!first && col + 1 + ww > TEXT_COLUMNS) {
 			smig_strbuf_putc(sb, '\n');
 			spaces(w, indent);
@@ -1983,31 +2038,51 @@ static json_t *jstr(const char *s)
 	return j;
 }
 
+/* A fact's key as a JSON key: the caller's words in snake_case ("archive id" -> archive_id,
+ * "source OS" -> source_os): ASCII letters lowercased, digits kept, every run of anything else
+ * one '_', none at either end; "fact" when nothing is left. malloc'd. */
+static char *snake_key(const char *key)
+{
+	size_t n = key ? strlen(key) : 0, o = 0;
+	char *s = malloc(n + sizeof("fact"));
+	bool gap = false;
+
+	if (s == NULL)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)key[i];
+
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z')) {
+			if (gap && o > 0)
+				s[o++] = '_';
+			s[o++] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+			gap = false;
+		} else {
+			gap = true;
+		}
+	}
+	if (o == 0)
+		memcpy(s, "fact", sizeof("fact"));
+	else
+		s[o] = '\0';
+	return s;
+}
+
 static char *items_json(const char *kind, const char *title, const struct smig_report_fact *facts,
                         size_t nfacts, const struct smig_problems *l, struct smig_err *e)
 {
 	json_t *root = NULL, *jfacts = json_object(), *items = json_array(),
 	       *summary = json_object();
-	char *out = NULL;
+	char *out = NULL, *schema = NULL, now[32];
 	size_t i, k;
 
 	if (jfacts == NULL || items == NULL || summary == NULL)
 		goto nomem;
 	for (i = 0; i < nfacts; i++) {
 		json_t *v = jstr(facts[i].value);
-		char *name = NULL;
+		char *name = snake_key(facts[i].key);
 
-		/* keys are the caller's words; a key that is not UTF-8 is made readable */
-		if (facts[i].key && !smig_utf8_valid(facts[i].key, strlen(facts[i].key))) {
-			json_t *tmp = jstr(facts[i].key);
-			name = tmp ? strdup(json_string_value(tmp)) : NULL;
-			json_decref(tmp);
-		}
-		if (v == NULL || json_object_set_new(jfacts,
-		                                     name           ? name
-		                                     : facts[i].key ? facts[i].key
-		                                                    : "",
-		                                     v) < 0) {
+		if (v == NULL || name == NULL || json_object_set_new(jfacts, name, v) < 0) {
 			free(name);
 			goto nomem;
 		}
@@ -2034,8 +2109,15 @@ static char *items_json(const char *kind, const char *title, const struct smig_r
 				goto nomem;
 		}
 	}
-	root = json_pack("{s:o,s:o,s:O,s:O,s:O}", "report", jstr(kind), "title", jstr(title),
-	                 "facts", jfacts, "items", items, "summary", summary);
+	/* schemas/smig-report.schema.json describes this object: a change of its keys is a new
+	 * schema version there and here */
+	schema = smig_asprintf(e, "smig-%s/%d", kind, SMIG_REPORT_SCHEMA_VERSION);
+	if (schema == NULL)
+		goto done;
+	smig_unix_to_iso8601((int64_t)time(NULL), now, sizeof(now));
+	root = json_pack("{s:o,s:s,s:o,s:o,s:O,s:O,s:O}", "schema", jstr(schema), "generated_utc",
+	                 now, "report", jstr(kind), "title", jstr(title), "facts", jfacts, "items",
+	                 items, "summary", summary);
 	if (root == NULL)
 		goto nomem;
 	out = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
@@ -2049,6 +2131,7 @@ done:
 	json_decref(jfacts);
 	json_decref(items);
 	json_decref(summary);
+	free(schema);
 	return out;
 }
 

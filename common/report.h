@@ -53,11 +53,14 @@ struct smig_report_fact {
 /*
  * A generic item report: `kind` ("preflight", "manual-steps", "verification"), a title, the
  * facts, then the items grouped by severity in the order blocker, fail, error, warning,
- * manual, pass, info (the order within a group is kept). JSON:
- * {"report": kind, "title": ..., "facts": {key: value}, "items": [{"id", "severity",
- * "subject", "message", "action", "powershell"}], "summary": {severity: count}} with items in
- * that group order and every severity in the summary (0 included). malloc'd.
+ * manual, pass, info (the order within a group is kept). JSON
+ * (schemas/smig-report.schema.json): {"schema": "smig-<kind>/2", "generated_utc":
+ * "YYYY-MM-DDTHH:MM:SSZ", "report": kind, "title": ..., "facts": {key: value}, "items":
+ * [{"id", "severity", "subject", "message", "action", "powershell"}], "summary": {severity:
+ * count}} with items in that group order and every severity in the summary (0 included); a
+ * fact's key is its words in snake_case ("archive id" is archive_id). malloc'd.
  */
+#define SMIG_REPORT_SCHEMA_VERSION 2
 char *smig_report_items(const char *kind, const char *title, const struct smig_report_fact *facts,
                         size_t nfacts, const struct smig_problems *items, enum smig_format f,
                         struct smig_err *e);

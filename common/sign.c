@@ -768,6 +768,8 @@ out:
 	return rc;
 }
 
+/* Not OPENSSL_buf2hexstr_ex: it writes upper case, and sha256sum, signify and the checksum
+ * list (whose reader below accepts lower case only, as signify -C writes it) want lower. */
 void smig_hex(const uint8_t *bin, size_t len, char *out)
 {
 	static const char digits[] = "0123456789abcdef";

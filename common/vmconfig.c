@@ -1115,7 +1115,16 @@ void smig_vmconfig_free(struct smig_vmconfig *cfg)
 	free(cfg);
 }
 
-/* ---- the writer (§5.13 rule 1) ---- */
+/* ---- the writer (§5.13 rule 1) ----
+ *
+ * Hand-written on purpose, not xmlSaveFormatFileEnc/xmlDocDumpFormatMemoryEnc: a configuration
+ * must come out as Hyper-V writes it (docs/formats.md A18, reproduced byte for byte on real
+ * files), and libxml2's serializer has no option for two of its rules: it writes LF line ends
+ * (Hyper-V: CRLF everywhere, inside text too) and a line end after the root element (Hyper-V:
+ * none after </configuration>); its indentation also follows its own rule for elements with
+ * text. Post-editing its output would mean telling markup line ends from text ones again.
+ * libxml2 still parses, and the tree walked here is its tree; only the bytes are ours.
+ */
 
 static void put_escaped(struct smig_strbuf *sb, const char *s, bool attr)
 {

@@ -3,6 +3,8 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <iconv.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,12 +15,46 @@
 #include <time.h>
 #include <wctype.h>
 
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
 /* Seconds between 1601-01-01 and 1970-01-01, and between 1970-01-01 and 2000-01-01. */
 #define FILETIME_UNIX_DELTA 11644473600LL
 #define VHD_EPOCH_UNIX 946684800LL
 
 /* ---- text ---- */
 
+/*
+ * `n` bytes of `in` from encoding `from` to `to` through iconv(3), into `out` (room for `cap`
+ * bytes, enough for any valid input); *outlen gets the bytes written. -1 with errno EILSEQ or
+ * EINVAL for invalid or truncated input (glibc: an unpaired surrogate is EILSEQ, or EINVAL at
+ * the end), E2BIG, or iconv_open's errno when the conversion does not exist.
+ */
+static int conv(const char *to, const char *from, const char *in, size_t n, char *out,
+		size_t cap, size_t *outlen)
+{
+	iconv_t cd = iconv_open(to, from);
+	char *ip = (char *)in, *op = out;
+	size_t il = n, ol = cap;
+	int rc = 0;
+
+	*outlen = 0;
+	if (cd == (iconv_t)-1)
+		return -1;
+	if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1 ||
+	    iconv(cd, NULL, NULL, &op, &ol) == (size_t)-1)
+		rc = -1;
+	*outlen = (size_t)(op - out);
+	iconv_close(cd);
+	return rc;
+}
+
+/*
+ * iconv does the conversion; two rules of ours it does not have are kept around it: decoding
+ * stops at the first NUL code unit (iconv converts NUL like any character), and an odd trailing
+ * byte is ignored (iconv would call it truncated input). With an explicit byte order iconv
+ * keeps a BOM as U+FEFF, as we do, and refuses unpaired surrogates, as we do.
+ */
 static int utf16_to_utf8(const unsigned char *p, size_t nbytes, bool be, char **out,
 			 struct smig_err *e)
 {
@@ -26,49 +62,25 @@ static int utf16_to_utf8(const unsigned char *p, size_t nbytes, bool be, char **
 	char *s;
 
 	*out = NULL;
+	for (i = 0; i < units && (p[2 * i] | p[2 * i + 1]) != 0; i++)
+		;
+	units = i;
 	s = malloc(units * 3 + 1); /* a BMP unit gives <= 3 bytes; a pair gives 4 for 2 units */
 	if (s == NULL)
 		return smig_err_nomem(e, "decoding UTF-16");
-	for (i = 0; i < units; i++) {
-		uint32_t c = be ? (uint32_t)(p[2 * i] << 8 | p[2 * i + 1])
-				: (uint32_t)(p[2 * i] | p[2 * i + 1] << 8);
-		if (c == 0)
-			break;
-		if (c >= 0xD800 && c <= 0xDBFF) {
-			uint32_t lo;
-			if (i + 1 >= units)
-				goto bad;
-			lo = be ? (uint32_t)(p[2 * i + 2] << 8 | p[2 * i + 3])
-				: (uint32_t)(p[2 * i + 2] | p[2 * i + 3] << 8);
-			if (lo < 0xDC00 || lo > 0xDFFF)
-				goto bad;
-			c = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00);
-			i++;
-		} else if (c >= 0xDC00 && c <= 0xDFFF) {
-			goto bad;
-		}
-		if (c < 0x80) {
-			s[o++] = (char)c;
-		} else if (c < 0x800) {
-			s[o++] = (char)(0xC0 | c >> 6);
-			s[o++] = (char)(0x80 | (c & 0x3F));
-		} else if (c < 0x10000) {
-			s[o++] = (char)(0xE0 | c >> 12);
-			s[o++] = (char)(0x80 | (c >> 6 & 0x3F));
-			s[o++] = (char)(0x80 | (c & 0x3F));
-		} else {
-			s[o++] = (char)(0xF0 | c >> 18);
-			s[o++] = (char)(0x80 | (c >> 12 & 0x3F));
-			s[o++] = (char)(0x80 | (c >> 6 & 0x3F));
-			s[o++] = (char)(0x80 | (c & 0x3F));
-		}
+	if (conv("UTF-8", be ? "UTF-16BE" : "UTF-16LE", (const char *)p, units * 2, s, units * 3,
+		 &o) < 0) {
+		int err = errno;
+
+		free(s);
+		if (err == EILSEQ || err == EINVAL)
+			return smig_err_set(e, SMIG_ERR_FORMAT,
+					    "UTF-16 text has an unpaired surrogate");
+		return smig_err_sys(e, err, "cannot decode UTF-16 with iconv");
 	}
 	s[o] = '\0';
 	*out = s;
 	return 0;
-bad:
-	free(s);
-	return smig_err_set(e, SMIG_ERR_FORMAT, "UTF-16 text has an unpaired surrogate");
 }
 
 int smig_utf16le_to_utf8(const void *src, size_t nbytes, char **out, struct smig_err *e)
@@ -119,6 +131,17 @@ static long utf8_next(const unsigned char *s, size_t len, size_t *i)
 	return cp;
 }
 
+size_t smig_utf8_decode(const char *s, size_t len, uint32_t *cp)
+{
+	size_t i = 0;
+	long c = len ? utf8_next((const unsigned char *)s, len, &i) : -1;
+
+	if (c < 0)
+		return 0;
+	*cp = (uint32_t)c;
+	return i;
+}
+
 bool smig_utf8_valid(const char *s, size_t len)
 {
 	size_t i = 0;
@@ -129,39 +152,26 @@ bool smig_utf8_valid(const char *s, size_t len)
 	return true;
 }
 
+/* iconv's UTF-8 rules are ours (overlong forms, encoded surrogates and code points above
+ * U+10FFFF are refused, glibc), so no check is kept around it. */
 static int utf8_to_utf16(const char *src, size_t len, bool nul, bool be, unsigned char **out,
 			 size_t *nbytes, struct smig_err *e)
 {
-	const unsigned char *s = (const unsigned char *)src;
 	unsigned char *d;
-	size_t i = 0, o = 0;
+	size_t o = 0;
 
 	*out = NULL;
 	*nbytes = 0;
-	d = malloc(len * 4 + 2); /* each input byte gives at most 2 units... 4 bytes, + NUL */
+	d = malloc(len * 2 + 2); /* a byte gives at most one unit (4 bytes give 2), + NUL */
 	if (d == NULL)
 		return smig_err_nomem(e, "encoding UTF-16");
-	while (i < len) {
-		long cp = utf8_next(s, len, &i);
-		uint32_t u[2];
-		int nu = 1, k;
+	if (conv(be ? "UTF-16BE" : "UTF-16LE", "UTF-8", src, len, (char *)d, len * 2, &o) < 0) {
+		int err = errno;
 
-		if (cp < 0) {
-			free(d);
+		free(d);
+		if (err == EILSEQ || err == EINVAL)
 			return smig_err_set(e, SMIG_ERR_FORMAT, "text is not valid UTF-8");
-		}
-		if (cp >= 0x10000) {
-			cp -= 0x10000;
-			u[0] = 0xD800 + ((uint32_t)cp >> 10);
-			u[1] = 0xDC00 + ((uint32_t)cp & 0x3FF);
-			nu = 2;
-		} else {
-			u[0] = (uint32_t)cp;
-		}
-		for (k = 0; k < nu; k++) {
-			d[o++] = be ? (unsigned char)(u[k] >> 8) : (unsigned char)(u[k] & 0xFF);
-			d[o++] = be ? (unsigned char)(u[k] & 0xFF) : (unsigned char)(u[k] >> 8);
-		}
+		return smig_err_sys(e, err, "cannot encode UTF-16 with iconv");
 	}
 	if (nul) {
 		d[o++] = 0;
@@ -231,15 +241,12 @@ int smig_text_lines(const char *text, size_t len, size_t max, const char *what, 
 
 /* ---- GUIDs ---- */
 
+/* A hex digit of either case (OpenSSL's): 0-15, or -1. The writers below keep their loops:
+ * OPENSSL_buf2hexstr_ex writes upper case with one separator between every byte, where a GUID
+ * has its dashes after bytes 4, 6, 8 and 10 and comes in both cases. */
 static int hexval(int c)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
+	return OPENSSL_hexchar2int((unsigned char)c);
 }
 
 bool smig_guid_parse_n(const char *s, size_t len, struct smig_guid *g)
@@ -434,87 +441,77 @@ void smig_unix_to_iso8601(int64_t t, char *buf, size_t len)
 
 /* ---- base64 ---- */
 
-static int b64val(int c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
+/*
+ * OpenSSL's EVP_DecodeBlock does the decoding; its input rules differ from ours, so a pre-pass
+ * keeps ours: it takes whole 4-character groups only (we accept unpadded input, "QQ"), no
+ * whitespace inside (we skip it anywhere: XML values wrap), '=' anywhere that is not the end
+ * is taken as data (we refuse data after '='), and it counts the padding in its length. So the
+ * pre-pass drops whitespace and the padding, checks the padding (at the end, at most two),
+ * refuses a lone last character, pads the groups again and takes the real length.
+ */
 int smig_base64_decode(const char *s, size_t len, unsigned char **out, size_t *outlen,
 		       struct smig_err *e)
 {
-	unsigned char *d;
-	uint32_t acc = 0;
-	size_t i, o = 0;
-	int bits = 0, pad = 0;
+	unsigned char *d = NULL;
+	char *c = NULL;
+	size_t i, n = 0;
+	int pad = 0, r;
 
 	*out = NULL;
 	*outlen = 0;
-	d = malloc(len / 4 * 3 + 3);
-	if (d == NULL)
+	if (len > (size_t)INT_MAX / 2)
+		return smig_err_set(e, SMIG_ERR_FORMAT, "invalid base64 data: %zu bytes is too long",
+				    len);
+	c = malloc(len + 4);
+	d = malloc(len / 4 * 3 + 3 + 3);
+	if (c == NULL || d == NULL) {
+		free(c);
+		free(d);
 		return smig_err_nomem(e, "decoding base64");
+	}
 	for (i = 0; i < len; i++) {
-		int c = (unsigned char)s[i], v;
-		if (isspace(c))
+		int ch = (unsigned char)s[i];
+
+		if (isspace(ch))
 			continue;
-		if (c == '=') {
+		if (ch == '=') {
 			pad++;
 			continue;
 		}
-		v = b64val(c);
-		if (v < 0 || pad > 0)
+		if (pad > 0)
 			goto bad;
-		acc = acc << 6 | (uint32_t)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			d[o++] = (unsigned char)(acc >> bits & 0xFF);
-		}
+		c[n++] = (char)ch;
 	}
-	if (pad > 2 || bits >= 6)
+	if (pad > 2 || n % 4 == 1)
 		goto bad;
+	*outlen = n / 4 * 3 + (n % 4 == 3 ? 2 : n % 4 == 2 ? 1 : 0);
+	while (n % 4)
+		c[n++] = '=';
+	/* characters outside the alphabet make it fail */
+	r = n ? EVP_DecodeBlock(d, (const unsigned char *)c, (int)n) : 0;
+	if (r < 0 || (size_t)r < *outlen)
+		goto bad;
+	free(c);
 	*out = d;
-	*outlen = o;
 	return 0;
 bad:
+	free(c);
 	free(d);
+	*outlen = 0;
 	return smig_err_set(e, SMIG_ERR_FORMAT, "invalid base64 data");
 }
 
+/* EVP_EncodeBlock writes exactly this: padded groups, no line breaks, a NUL. */
 char *smig_base64_encode(const void *src, size_t len)
 {
-	static const char tbl[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	const unsigned char *p = src;
-	char *d = malloc((len + 2) / 3 * 4 + 1);
-	size_t i, o = 0;
+	char *d;
 
+	if (len > (size_t)INT_MAX / 4 * 3 - 3)
+		return NULL;
+	d = malloc((len + 2) / 3 * 4 + 1);
 	if (d == NULL)
 		return NULL;
-	for (i = 0; i + 2 < len; i += 3) {
-		uint32_t v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
-		d[o++] = tbl[v >> 18];
-		d[o++] = tbl[v >> 12 & 63];
-		d[o++] = tbl[v >> 6 & 63];
-		d[o++] = tbl[v & 63];
-	}
-	if (i < len) {
-		uint32_t v = (uint32_t)p[i] << 16 | (i + 1 < len ? (uint32_t)p[i + 1] << 8 : 0);
-		d[o++] = tbl[v >> 18];
-		d[o++] = tbl[v >> 12 & 63];
-		d[o++] = i + 1 < len ? tbl[v >> 6 & 63] : '=';
-		d[o++] = '=';
-	}
-	d[o] = '\0';
+	EVP_EncodeBlock((unsigned char *)d, src, (int)len);
 	return d;
 }
 

@@ -32,6 +32,10 @@ int smig_utf8_to_utf16be(const char *src, size_t len, bool nul, unsigned char **
 			 size_t *nbytes, struct smig_err *e);
 /* Whether `s` (len bytes) is valid UTF-8. */
 bool smig_utf8_valid(const char *s, size_t len);
+/* The UTF-8 sequence at `s` (`len` bytes available): its length, with its code point in *cp,
+ * or 0 when it is not valid UTF-8 (overlong forms, surrogates and code points above U+10FFFF
+ * are invalid; so is a sequence cut by `len`). */
+size_t smig_utf8_decode(const char *s, size_t len, uint32_t *cp);
 
 /*
  * A text file as Windows writes it (formats.md §1.6): BOM FF FE / FE FF / EF BB BF, or none

@@ -256,6 +256,7 @@ static void json_form(void **state)
 	struct smig_inventory *inv = read_host(f->host, &e);
 	json_error_t je;
 	json_t *j, *vms;
+	const char *gen;
 	char *s;
 
 	assert_non_null(inv);
@@ -265,7 +266,11 @@ static void json_form(void **state)
 	assert_non_null(j);
 	vms = json_object_get(j, "virtual_machines");
 	assert_int_equal(json_array_size(vms), 4);
-	assert_string_equal(json_string_value(json_object_get(j, "schema")), "smig-inventory/1");
+	assert_string_equal(json_string_value(json_object_get(j, "schema")), "smig-inventory/2");
+	gen = json_string_value(json_object_get(j, "generated_utc"));
+	assert_non_null(gen);
+	assert_int_equal(strlen(gen), 20); /* 2026-01-02T03:04:05Z */
+	assert_true(gen[4] == '-' && gen[10] == 'T' && gen[19] == 'Z');
 	json_decref(j);
 	free(s);
 	smig_inventory_free(inv);

@@ -3,12 +3,14 @@
 #include "testutil.h"
 
 #include <jansson.h>
+#include <locale.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "hostfs.h"
 #include "report.h"
+#include "strbuf.h"
 
 /* ends the argument list of SV() */
 #define END ((const char *)NULL)
@@ -612,6 +614,7 @@ static const struct smig_report_fact FACTS[] = {
     {"Archive", "hv01-20141109.smig"},
     {"Destination", "/srv/hosts/hv02"},
     {"Checked by", NULL},
+    {" Source OS (2008 R2)\xff-", "Windows Server 2008 R2"},
 };
 
 static void items_json(void **state)
@@ -629,19 +632,29 @@ static void items_json(void **state)
 	assert_int_equal(smig_problems_add(&l, "SMIG2008", SMIG_SEV_WARNING, "vm:bad\xff", NULL,
 	                                   NULL, &e, "version \xc3 unknown"),
 	                 0);
-	s = smig_report_items("preflight", "Compatibility of hv01 with hv02", FACTS, 3, &l,
+	s = smig_report_items("preflight", "Compatibility of hv01 with hv02", FACTS, 4, &l,
 	                      SMIG_FORMAT_JSON, &e);
 	assert_non_null(s);
 	assert_non_null(strstr(s, "\n  \"report\": \"preflight\"")); /* indented */
+	/* the schema version and the time come first */
+	assert_memory_equal(s, "{\n  \"schema\": \"smig-preflight/2\",\n  \"generated_utc\": \"",
+	                    strlen("{\n  \"schema\": \"smig-preflight/2\",\n  \"generated_utc\": \""));
 	j = json_loads(s, 0, &je);
 	assert_non_null(j);
 	assert_string_equal(json_string_value(json_object_get(j, "report")), "preflight");
 	assert_string_equal(json_string_value(json_object_get(j, "title")),
 	                    "Compatibility of hv01 with hv02");
+	assert_int_equal(strlen(json_string_value(json_object_get(j, "generated_utc"))), 20);
+	/* fact keys in snake_case */
+	assert_int_equal(json_object_size(json_object_get(j, "facts")), 4);
 	assert_string_equal(
-	    json_string_value(json_object_get(json_object_get(j, "facts"), "Destination")),
+	    json_string_value(json_object_get(json_object_get(j, "facts"), "destination")),
 	    "/srv/hosts/hv02");
-	assert_true(json_is_null(json_object_get(json_object_get(j, "facts"), "Checked by")));
+	assert_true(json_is_null(json_object_get(json_object_get(j, "facts"), "checked_by")));
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(j, "facts"), "source_os_2008_r2")),
+	    "Windows Server 2008 R2");
+	assert_null(json_object_get(json_object_get(j, "facts"), "Checked by"));
 	sum = json_object_get(j, "summary");
 	assert_int_equal(json_object_size(sum), 7);
 	assert_int_equal(json_integer_value(json_object_get(sum, "blocker")), 1);
@@ -674,6 +687,8 @@ static void items_json(void **state)
 	assert_non_null(s);
 	j = json_loads(s, 0, &je);
 	assert_non_null(j);
+	assert_string_equal(json_string_value(json_object_get(j, "schema")), "smig-verification/2");
+	assert_int_equal(json_object_size(json_object_get(j, "facts")), 0);
 	assert_int_equal(json_array_size(json_object_get(j, "items")), 0);
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "summary"), "fail")),
 	                 0);
@@ -682,6 +697,93 @@ static void items_json(void **state)
 	assert_int_equal(e.kind, SMIG_ERR_NONE);
 	assert_null(smig_report_items(NULL, "x", NULL, 0, &l, SMIG_FORMAT_JSON, &e));
 	assert_int_equal(e.kind, SMIG_ERR_USAGE);
+}
+
+/* Display columns of UTF-8 text, the test's own count: CJK ideographs 2, combining acute 0. */
+static size_t test_cols(const char *s, size_t n)
+{
+	size_t i = 0, w = 0;
+
+	while (i < n) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x80) {
+			w++;
+			i++;
+		} else if (c >= 0xE4 && c <= 0xE9) { /* U+4000..U+9FFF: ideographs here */
+			w += 2;
+			i += 3;
+		} else if (c == 0xCC && (unsigned char)s[i + 1] == 0x81) { /* U+0301 */
+			i += 2;
+		} else {
+			fail_msg("unexpected byte 0x%02X in the test text", c);
+		}
+	}
+	return w;
+}
+
+/*
+ * A message of `count` words `word` wraps at 100 display columns: no line is wider, and no
+ * line could have taken the next word. The message lines are those made only of the word.
+ */
+static void check_wrap(const char *word, size_t count)
+{
+	struct smig_err e = SMIG_ERR_INIT;
+	struct smig_problems l = {0};
+	struct smig_strbuf msg = SMIG_STRBUF_INIT;
+	size_t i, ww = test_cols(word, strlen(word)), words = 0, lines = 0, prev = 0;
+	char *t, *line, *save = NULL;
+
+	for (i = 0; i < count; i++) {
+		if (i)
+			smig_strbuf_putc(&msg, ' ');
+		smig_strbuf_puts(&msg, word);
+	}
+	assert_int_equal(smig_problems_add(&l, "SMIG2008", SMIG_SEV_WARNING, "vm:wide", NULL,
+	                                   NULL, &e, "%s", smig_strbuf_cstr(&msg)),
+	                 0);
+	t = smig_report_items("preflight", "Wide text", NULL, 0, &l, SMIG_FORMAT_TEXT, &e);
+	assert_non_null(t);
+	for (line = strtok_r(t, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		const char *p = line + strspn(line, " ");
+		size_t n = 0, w;
+
+		while (strncmp(p, word, strlen(word)) == 0) {
+			n++;
+			p += strlen(word);
+			if (*p != ' ')
+				break;
+			p++;
+		}
+		if (n == 0 || *p != '\0')
+			continue;
+		w = test_cols(line, strlen(line));
+		assert_true(w <= 100);
+		if (lines)
+			assert_true(prev + 1 + ww > 100); /* the previous line was full */
+		prev = w;
+		words += n;
+		lines++;
+	}
+	assert_int_equal(words, count);
+	assert_true(lines > 1);
+	free(t);
+	smig_strbuf_release(&msg);
+	smig_problems_release(&l);
+}
+
+/* Text wraps at display columns (wcwidth), not code points: wide CJK and combining marks. */
+static void items_text_wide(void **state)
+{
+	locale_t loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+
+	(void)state;
+	if (loc == (locale_t)0)
+		skip(); /* the report counts code points then (report.c) */
+	freelocale(loc);
+	check_wrap("\xe6\xbc\xa2\xe5\xad\x97\xe6\xbc\xa2\xe5\xad\x97", 40); /* 漢字漢字: 8 columns */
+	check_wrap("e\xcc\x81" "e\xcc\x81" "e\xcc\x81" "e\xcc\x81", 60); /* e + U+0301, 4 times: 4 */
+	check_wrap("plain", 60);
 }
 
 static void items_text_html(void **state)
@@ -806,6 +908,7 @@ int main(void)
 	    cmocka_unit_test(inventory_text), cmocka_unit_test(inventory_html),
 	    cmocka_unit_test(inventory_json), cmocka_unit_test(empty_inventory),
 	    cmocka_unit_test(items_json),     cmocka_unit_test(items_text_html),
+	    cmocka_unit_test(items_text_wide),
 	    cmocka_unit_test(example_host),   cmocka_unit_test(formats),
 	};
 

@@ -47,9 +47,65 @@ static void utf16_rejects_unpaired_surrogate(void **state)
 	assert_null(out);
 	assert_int_equal(e.kind, SMIG_ERR_FORMAT);
 	assert_non_null(strstr(e.msg, "surrogate"));
+	/* a lone low surrogate, and a high one at the end */
+	{
+		const unsigned char low[] = {'a', 0, 0x00, 0xDC};
+		const unsigned char end[] = {'a', 0, 0x3D, 0xD8};
+
+		assert_int_equal(smig_utf16le_to_utf8(low, sizeof(low), &out, &e), -1);
+		assert_int_equal(smig_utf16le_to_utf8(end, sizeof(end), &out, &e), -1);
+		assert_null(out);
+	}
 	assert_false(smig_utf8_valid("\xc0\xaf", 2)); /* overlong '/' */
 	assert_false(smig_utf8_valid("\xed\xa0\x80", 3)); /* encoded surrogate */
 	assert_true(smig_utf8_valid("plain", 5));
+}
+
+/* The rules around the conversion (winval.h): the first NUL unit ends the text, an odd last
+ * byte is ignored, a BOM is U+FEFF; and UTF-8 that is not valid is refused. */
+static void utf16_rules(void **state)
+{
+	struct smig_err e = SMIG_ERR_INIT;
+	const unsigned char multi[] = {'a', 0, 'b', 0, 0, 0, 'c', 0, 0, 0, 0, 0};
+	const unsigned char odd[] = {'a', 0, 'b', 0, 'c'};
+	const unsigned char bom[] = {0xFF, 0xFE, 'a', 0};
+	const unsigned char after[] = {0, 0, 0x00, 0xDC}; /* the surrogate is after the NUL */
+	static const char *const bad8[] = {"\xed\xa0\x80", "\xc0\x80", "\xf4\x90\x80\x80",
+	                                   "\xe6\xbc", "\xff"};
+	unsigned char *u = NULL;
+	char *out = NULL;
+	size_t n = 0, i;
+
+	(void)state;
+	assert_int_equal(smig_utf16le_to_utf8(multi, sizeof(multi), &out, &e), 0);
+	assert_string_equal(out, "ab");
+	free(out);
+	assert_int_equal(smig_utf16le_to_utf8(odd, sizeof(odd), &out, &e), 0);
+	assert_string_equal(out, "ab");
+	free(out);
+	assert_int_equal(smig_utf16le_to_utf8(bom, sizeof(bom), &out, &e), 0);
+	assert_string_equal(out, "\xef\xbb\xbf" "a");
+	free(out);
+	assert_int_equal(smig_utf16le_to_utf8(after, sizeof(after), &out, &e), 0);
+	assert_string_equal(out, "");
+	free(out);
+	/* a NUL inside UTF-8 is a code unit like any other */
+	assert_int_equal(smig_utf8_to_utf16le("a\0b", 3, false, &u, &n, &e), 0);
+	assert_int_equal(n, 6);
+	assert_memory_equal(u, "a\0\0\0b\0", 6);
+	free(u);
+	assert_int_equal(smig_utf8_to_utf16le("", 0, true, &u, &n, &e), 0);
+	assert_int_equal(n, 2);
+	free(u);
+	for (i = 0; i < sizeof(bad8) / sizeof(bad8[0]); i++) {
+		struct smig_err e2 = SMIG_ERR_INIT;
+
+		assert_int_equal(smig_utf8_to_utf16be(bad8[i], strlen(bad8[i]), true, &u, &n, &e2),
+		                 -1);
+		assert_null(u);
+		assert_int_equal(e2.kind, SMIG_ERR_FORMAT);
+		assert_false(smig_utf8_valid(bad8[i], strlen(bad8[i])));
+	}
 }
 
 static void text_decode_boms(void **state)
@@ -164,6 +220,29 @@ static void base64(void **state)
 	free(enc);
 	assert_int_equal(smig_base64_decode("j3i*", 4, &out, &n, &e), -1);
 	assert_int_equal(e.kind, SMIG_ERR_FORMAT);
+	/* the rules OpenSSL's decoder does not have: whitespace anywhere, padding optional */
+	assert_int_equal(smig_base64_decode(" j3iz\r\n29 77\tzwE", 16, &out, &n, &e), 0);
+	assert_int_equal(n, 8);
+	assert_memory_equal(out, ft, 8);
+	free(out);
+	assert_int_equal(smig_base64_decode("YWI", 3, &out, &n, &e), 0);
+	assert_int_equal(n, 2);
+	assert_memory_equal(out, "ab", 2);
+	free(out);
+	assert_int_equal(smig_base64_decode("YQ==", 4, &out, &n, &e), 0);
+	assert_int_equal(n, 1);
+	assert_memory_equal(out, "a", 1);
+	free(out);
+	assert_int_equal(smig_base64_decode(" \n", 2, &out, &n, &e), 0);
+	assert_int_equal(n, 0);
+	free(out);
+	/* and its rejecting twins: data after padding, three pads, a lone last character */
+	assert_int_equal(smig_base64_decode("YQ=A", 4, &out, &n, &e), -1);
+	assert_int_equal(smig_base64_decode("YQ===", 5, &out, &n, &e), -1);
+	assert_int_equal(smig_base64_decode("YWJjZ", 5, &out, &n, &e), -1);
+	assert_int_equal(smig_base64_decode("YW-j", 4, &out, &n, &e), -1);
+	assert_null(out);
+	assert_int_equal(n, 0);
 }
 
 /* NTFS's view of names (issue 10 item 5): trailing dots and spaces, Unicode case, devices. */
@@ -220,6 +299,7 @@ int main(void)
 		cmocka_unit_test(winpath_ntfs),
 		cmocka_unit_test(utf16_roundtrip),
 		cmocka_unit_test(utf16_rejects_unpaired_surrogate),
+		cmocka_unit_test(utf16_rules),
 		cmocka_unit_test(text_decode_boms),
 		cmocka_unit_test(guid_forms),
 		cmocka_unit_test(mac_forms),

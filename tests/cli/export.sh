@@ -165,6 +165,13 @@ assert any(it["what"] == "disk" and it["member"] and it["member"].endswith("/web
 assert any(it["what"] == "iso" and it["member"] is None for it in items)
 assert all(it["success"] for it in items)
 EOF
+python3 "$SMIG_SOURCE_DIR/tests/cli/schema-check.py" --lines \
+  "$SMIG_SOURCE_DIR/schemas/smig-export-log.schema.json" export.log ||
+	fail "the log does not match schemas/smig-export-log.schema.json"
+sed '0,/"success":true/s//"success":"yes"/' export.log >export-bad.log
+! python3 "$SMIG_SOURCE_DIR/tests/cli/schema-check.py" --lines \
+  "$SMIG_SOURCE_DIR/schemas/smig-export-log.schema.json" export-bad.log 2>/dev/null ||
+	fail "the log schema accepts a success that is not a boolean"
 
 # ---- progress as JSON ----
 "$X" export --source host -s k.sec -o prog.smig --progress json 2>prog.json
@@ -181,6 +188,14 @@ for p in lines:
 assert lines[-1]["bytes"] == lines[-1]["total"] > 0, lines[-1]
 assert lines[-1]["member"] == "smig/SHA256.sig", lines[-1]
 EOF
+grep '^{' prog.json >prog.lines
+python3 "$SMIG_SOURCE_DIR/tests/cli/schema-check.py" --lines \
+  "$SMIG_SOURCE_DIR/schemas/smig-progress.schema.json" prog.lines ||
+	fail "--progress json does not match schemas/smig-progress.schema.json"
+sed '1s/"bytes":/"done":/' prog.lines >prog-bad.lines
+! python3 "$SMIG_SOURCE_DIR/tests/cli/schema-check.py" --lines \
+  "$SMIG_SOURCE_DIR/schemas/smig-progress.schema.json" prog-bad.lines 2>/dev/null ||
+	fail "the progress schema accepts a line without bytes"
 
 # ---- a C: root without its D: drive: the VMs on D: would be missing, so no archive; the
 # drive is named once, as the inventory names it ----

@@ -56,7 +56,8 @@ expect_exit 0 "preflight with --discard-saved-state" "$IMPORT" preflight -p "$T/
   "$T/a.smig" --dest "$T/dst0" --discard-saved-state "${MAPS[@]}"
 expect_exit 0 "preflight --format json" "$IMPORT" preflight -p "$T/k.pub" "$T/a.smig" \
   --dest "$T/dst0" --discard-saved-state --format json
-check "preflight JSON parses" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["report"]=="preflight"' "$T/out"
+check "preflight JSON parses" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["report"]=="preflight" and d["schema"]=="smig-preflight/2"' "$T/out"
+schema_check "preflight JSON matches schemas/smig-report.schema.json" smig-report "$T/out"
 expect_exit 0 "preflight with a too small destination" "$IMPORT" preflight -p "$T/k.pub" \
   "$T/a.smig" --dest "$T/dst0" --discard-saved-state --memory-mb 512 --force
 check "SMIG1002 when memory is short" grep -q "SMIG1002" "$T/out"
@@ -94,6 +95,7 @@ check "what-if changed nothing" same_as_orig "$T/d1"
 HIVES=$T/d1/C/Windows/System32/config
 HIVES_BEFORE=$(sha256sum "$HIVES/SYSTEM" "$HIVES/SOFTWARE" | cut -c1-64)
 expect_exit 0 "destination inventory before apply" "$EXPORT" inventory --source "$T/d1" --format json
+schema_check "the destination's inventory matches its schema" smig-inventory "$T/out"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(json.dumps({k: d[k] for k in ("virtual_machines","virtual_networks","host_settings") if k in d}, sort_keys=True))' "$T/out" >"$T/inv-before"
 expect_exit 0 "apply" "$IMPORT" apply -p "$T/k.pub" "$T/a.smig" --dest "$T/d1" \
   --discard-saved-state "${MAPS[@]}"
@@ -102,7 +104,19 @@ R=$T/d1/C/smig-reports/$ID
 check "apply prints the report folder" grep -q "reports: $R" "$T/apply.out"
 for f in compatibility manual-steps verification; do
   for x in txt json html; do check "report $f.$x" test -s "$R/$f.$x"; done
+  schema_check "$f.json matches schemas/smig-report.schema.json" smig-report "$R/$f.json"
 done
+check "the facts are snake_case: archive_id is the journal's" python3 -c '
+import json,sys; f=json.load(open(sys.argv[1]))["facts"]
+assert f["archive_id"]==sys.argv[2] and "archive id" not in f, f
+assert set(f) >= {"archive","exported","source","source_os","destination","destination_computer","destination_os"}, f' \
+  "$R/verification.json" "$ID"
+# the rejecting twin: the old key with a space
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["facts"]["archive id"]=d["facts"].pop("archive_id"); json.dump(d, open(sys.argv[2], "w"))' \
+  "$R/verification.json" "$T/verif-bad.json"
+check "the schema rejects a fact key with a space" \
+  bash -c '! python3 "$1/tests/cli/schema-check.py" "$1/schemas/smig-report.schema.json" "$2" 2>/dev/null' \
+  _ "$SMIG_SOURCE_DIR" "$T/verif-bad.json"
 check "migrate.ps1 written" test -s "$R/migrate.ps1"
 check "no finish.ps1 any more" test ! -e "$R/finish.ps1"
 check "the source's authorization store is staged for migrate.ps1" \
@@ -168,6 +182,7 @@ expect_exit 0 "report after apply" "$IMPORT" report --dest "$T/d1" -p "$T/k.pub"
 check "report leaves the networks to migrate.ps1" grep -q "SMIG4007" "$T/out"
 expect_exit 0 "report --format json" "$IMPORT" report --dest "$T/d1" -p "$T/k.pub" --against "$T/a.smig" --format json
 check "report JSON has no failure" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["summary"]["fail"]==0, d["summary"]' "$T/out"
+schema_check "report JSON matches schemas/smig-report.schema.json" smig-report "$T/out"
 check "report wrote nothing" test "$(tree_hash "$T/d1")" = "$H1"
 fresh "$T/d2"
 cp -a "$T/d1/." "$T/d2/"

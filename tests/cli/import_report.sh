@@ -46,6 +46,7 @@ R=$T/d1/C/smig-reports/$ID
 check "apply recorded the destination it planned for" test -s "$T/d1/smig-journal/$ID/dest-facts.json"
 expect_exit 0 "report on the untouched tree" report "$T/d1"
 cp "$T/out" "$T/r1.json"
+schema_check "report JSON matches schemas/smig-report.schema.json" smig-report "$T/r1.json"
 check "report: the same verdict as apply for every check" \
   diff <(verdicts "$R/verification.json") <(verdicts "$T/r1.json")
 check "report says the plan is apply's" python3 -c 'import json,sys
@@ -57,6 +58,7 @@ cp -a "$T/d1" "$T/d2"
 set_hive_value "$T/d2" SOFTWARE "$VIRT" DefaultVirtualHardDiskPath 'E:\Disks'
 expect_exit 5 "report after the VHD folder setting changed" report "$T/d2"
 cp "$T/out" "$T/r2.json"
+schema_check "a failing report's JSON matches its schema" smig-report "$T/r2.json"
 check "the changed setting is the only failure" test "$(failures "$T/r2.json")" = "SMIG4008 host"
 check "it names the setting, the new and the planned value" python3 -c 'import json,sys
 m = [i["message"] for i in json.load(open(sys.argv[1]))["items"] if i["severity"] == "fail"][0]

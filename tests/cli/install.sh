@@ -20,6 +20,9 @@ check "installed programs" test -x "$P/bin/smig-export" -a -x "$P/bin/smig-impor
 check "installed manifests" test -f "$P/share/smig/manifests/hyperv.xml"
 check "installed schemas" test -f "$P/share/smig/manifests/schema/descriptor.xsd" \
 	-a -f "$P/share/smig/manifests/schema/manifest.xsd"
+for s in "$SMIG_SOURCE_DIR"/schemas/*.schema.json; do
+	check "installed JSON schema $(basename "$s")" cmp -s "$s" "$P/share/smig/schemas/$(basename "$s")"
+done
 check "installed docs" test -f "$P/share/doc/smig/README.md"
 for page in man1/smig-export.1 man1/smig-import.1 man5/smig-archive.5; do
 	check "installed $page" test -f "$P/share/man/$page"

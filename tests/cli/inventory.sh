@@ -63,6 +63,16 @@ assert d["host_settings"]["vmq"]["tengig"]==1
 assert d["dcom"]["customised"] is True
 assert d["authorization_store"]["customised"] is True
 ' "$T/inv.json"
+schema_check "inventory json matches schemas/smig-inventory.schema.json" smig-inventory "$T/inv.json"
+# the rejecting twins: the old schema version, a key not in snake_case, a missing member
+for bad in 'd["schema"]="smig-inventory/1"' 'd["os"]["computer name"]=d["os"].pop("computer_name")' \
+  'del d["generated_utc"]' 'd["virtual_machines"][0]["disks"][0]["type"]="vhdx"'; do
+  python3 -c "import json,sys; d=json.load(open(sys.argv[1])); $bad; json.dump(d, open(sys.argv[2], 'w'))" \
+    "$T/inv.json" "$T/inv-bad.json"
+  check "the schema rejects the inventory with $bad" \
+    bash -c '! python3 "$1/tests/cli/schema-check.py" "$1/schemas/smig-inventory.schema.json" "$2" 2>/dev/null' \
+    _ "$SMIG_SOURCE_DIR" "$T/inv-bad.json"
+done
 expect_exit 0 "inventory html" "$EXPORT" inventory --source "$T/src" --format html -o "$T/inv.html"
 check "html is one self-contained page" bash -c "! grep -qiE '<script|<link |src=\"http' '$T/inv.html'"
 if command -v xmllint >/dev/null; then
@@ -101,6 +111,7 @@ d=json.load(open(sys.argv[1]))
 bad=[v for v in d["virtual_machines"] if v["error"]]
 assert len(bad)==1 and len(d["virtual_machines"])==4
 ' "$T/broken.json"
+schema_check "the inventory with a broken VM matches its schema" smig-inventory "$T/broken.json"
 # a symlink loop in the registration folder is a clean error for that VM
 ln -s loop "$T/src/C/ProgramData/Microsoft/Windows/Hyper-V/Virtual Machines/11111111-2222-3333-4444-555555555555.xml" 2>/dev/null || true
 ln -sf "11111111-2222-3333-4444-555555555555.xml" "$T/src/C/ProgramData/Microsoft/Windows/Hyper-V/Virtual Machines/loop"

@@ -44,3 +44,15 @@ ps2012_check() {
   if bash "$PS2012_CHECK" "$@" >"$T/ps2012.out" 2>&1; then ok; else bad "$what: $(head -c 600 "$T/ps2012.out")"; fi
 }
 build_example() { "$MKHOST" --force "$SMIG_SOURCE_DIR/examples/$1/host.json" "$2" >/dev/null; }
+# schema_check WHAT NAME FILE... / schema_check_lines WHAT NAME FILE...: FILE is valid against
+# schemas/NAME.schema.json (python3-jsonschema, draft 2020-12); _lines: each line of FILE is.
+schema_check() {
+  local what=$1 name=$2
+  shift 2
+  if python3 "$SMIG_SOURCE_DIR/tests/cli/schema-check.py" "$SMIG_SOURCE_DIR/schemas/$name.schema.json" "$@" >"$T/schema.out" 2>&1; then ok; else bad "$what: $(head -c 600 "$T/schema.out")"; fi
+}
+schema_check_lines() {
+  local what=$1 name=$2
+  shift 2
+  if python3 "$SMIG_SOURCE_DIR/tests/cli/schema-check.py" --lines "$SMIG_SOURCE_DIR/schemas/$name.schema.json" "$@" >"$T/schema.out" 2>&1; then ok; else bad "$what: $(head -c 600 "$T/schema.out")"; fi
+}
