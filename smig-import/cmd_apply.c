@@ -414,6 +414,7 @@ static int write_verification(struct import_session *s, const char *rdir, size_t
 				 "Post-migration verification", facts, nf, &verif, e) < 0)
 		goto out;
 	*failures = smig_postcheck_failures(&verif);
+	session_log_items("verification", &verif);
 	printf("verification: %zu passed, %zu flagged, %zu failed\n",
 	       smig_problems_count(&verif, SMIG_SEV_PASS),
 	       smig_problems_count(&verif, SMIG_SEV_WARNING), *failures);
@@ -544,6 +545,7 @@ static int apply_verified(struct apply_run *r, struct smig_err *e)
 	}
 	if (smig_preflight(s->plan, &r->compat, e) < 0)
 		return fail(e);
+	session_log_items("preflight", &r->compat);
 	hard = smig_preflight_hard_blockers(&r->compat);
 	if (hard || (smig_preflight_blockers(&r->compat) && !s->io.force)) {
 		char *text = smig_report_items("preflight", "Compatibility report (preflight)", NULL,
@@ -627,6 +629,8 @@ static int apply_verified(struct apply_run *r, struct smig_err *e)
 	}
 	if (smig_journal_complete(&r->j, e) < 0)
 		return fail(e);
+	for (size_t i = 0; i < r->j.nops; i++)
+		smig_cli_log("change", r->j.ops[i].what, NULL, NULL, 1, NULL);
 	printf("applied archive %s to %s: %zu change(s), journal %s\n", id, s->ho.root,
 	       r->j.nops, r->jdir);
 	printf("manual steps: %zu (see %s/manual-steps.txt); run migrate.ps1 from there on "

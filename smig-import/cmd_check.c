@@ -79,6 +79,7 @@ int cmd_preflight(int argc, char **argv)
 		code = fail(&e);
 		goto out;
 	}
+	session_log_items("preflight", &items);
 	code = smig_preflight_hard_blockers(&items) ||
 	       (smig_preflight_blockers(&items) && !s.io.force) ? 4 : 0;
 out:

@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -419,4 +420,18 @@ size_t session_facts(const struct import_session *s, struct smig_report_fact *fa
 			     : "rebuilt from the destination as it is now (no apply record)");
 #undef FACT
 	return n;
+}
+
+void session_log_items(const char *step, const struct smig_problems *items)
+{
+	for (size_t i = 0; items && i < items->count; i++) {
+		const struct smig_problem *it = &items->items[i];
+		bool bad = it->severity == SMIG_SEV_BLOCKER || it->severity == SMIG_SEV_FAIL ||
+			   it->severity == SMIG_SEV_ERROR;
+
+		if (it->severity == SMIG_SEV_PASS)
+			continue;
+		smig_cli_log(step, it->subject, NULL, it->id && *it->id ? it->id : NULL, !bad,
+			     it->message);
+	}
 }

@@ -85,4 +85,8 @@ int cmd_report(int argc, char **argv);
 int cmd_rollback(int argc, char **argv);
 int cmd_probe_script(int argc, char **argv);
 
+/* One --log line per finding of `items` (passes left out): step, subject as the item, the
+ * SMIG code, success false for blockers, failures and errors, the message. */
+void session_log_items(const char *step, const struct smig_problems *items);
+
 #endif

@@ -251,6 +251,11 @@ int import_archive_open(const char *path, const char *pubpath, const char *tmp_p
 		goto out;
 	rc = 0;
 out:
+	if (rc == 0)
+		smig_cli_log("verified", import_archive_label(path), NULL, NULL, 1,
+			     a->desc->archive_id);
+	else
+		smig_cli_log("verified", import_archive_label(path), NULL, NULL, 0, e->msg);
 	smig_age_keys_wipe(&keys);
 	if (rc < 0)
 		import_archive_close(a);

@@ -86,7 +86,16 @@ import json, sys
 lines = [json.loads(l) for l in open(sys.argv[1])]
 assert all(l["command"] == "apply" and "time" in l for l in lines), lines
 assert lines[0]["step"] == "start" and lines[-1]["step"] == "end" and lines[-1]["success"], lines
+steps = [l["step"] for l in lines]
+# as it goes: the archive verified, the findings, each change, then the verification
+assert steps.index("verified") < steps.index("change") < steps.index("end"), steps
+assert any(l["step"] == "preflight" and l.get("code", "").startswith("SMIG") for l in lines), lines
+changes = [l for l in lines if l["step"] == "change"]
+assert changes and all(l["success"] and l["item"] for l in changes), changes
+assert [l for l in lines if l["step"] == "verified"][0]["success"], lines
 PY
+check "apply --log matches the log schema" python3 "$SMIG_SOURCE_DIR/tests/cli/schema-check.py" --lines \
+  "$SMIG_SOURCE_DIR/schemas/smig-export-log.schema.json" apply.log
 expect_exit 1 "--log in a missing folder" "$EXPORT" features --source host --log no/such/dir.log
 check "--log error names the file" one_line_error smig-export
 check "--log error names the file" grep -q "no/such/dir.log" "$T/err"
