@@ -12,6 +12,8 @@
 
 #include <jansson.h>
 
+#include "i18n.h"
+
 /* The command being run: its program and name, -q/-v, the --log stream. */
 static struct {
 	const char *prog, *cmd;
@@ -24,7 +26,7 @@ int smig_cli_fail(const char *prog, const struct smig_err *e)
 {
 	int code = smig_err_exit_code(e);
 
-	fprintf(stderr, "%s: %s\n", prog, e->msg[0] ? e->msg : "unknown error");
+	fprintf(stderr, "%s: %s\n", prog, e->msg[0] ? e->msg : _("unknown error"));
 	return code ? code : 1;
 }
 
@@ -32,7 +34,7 @@ int smig_cli_usage_error(const char *prog, const char *cmd, const char *fmt, va_
 {
 	fprintf(stderr, "%s %s: ", prog, cmd);
 	vfprintf(stderr, fmt, ap);
-	fprintf(stderr, "\nTry '%s %s --help'.\n", prog, cmd);
+	fprintf(stderr, _("\nTry '%s %s --help'.\n"), prog, cmd);
 	return 2;
 }
 
@@ -91,13 +93,37 @@ static void help(const struct smig_program *p, FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: %s COMMAND [OPTIONS]\n\n%s\nCommands:\n", p->name, p->about);
+	fprintf(f, _("usage: %s COMMAND [OPTIONS]\n\n%s\nCommands:\n"), p->name, _(p->about));
 	for (i = 0; i < p->ncommands; i++)
-		fprintf(f, "  %-12s %s\n", p->commands[i].name, p->commands[i].summary);
-	fprintf(f, "\n'%s COMMAND --help' describes a command's options. Every command also takes\n"
-		   "-q/--quiet, -v/--verbose, --version and --log FILE.\n"
-		   "Exit codes: 0 success, 1 operational error, 2 usage error, 3 integrity failure,\n"
-		   "4 blocked, 5 verification differences.\n", p->name);
+		fprintf(f, "  %-12s %s\n", p->commands[i].name, _(p->commands[i].summary));
+	fprintf(f, _("\n'%s COMMAND --help' describes a command's options. Every command also takes\n"
+		     "-q/--quiet, -v/--verbose, --version, --log FILE and --lang LANG.\n"
+		     "Exit codes: 0 success, 1 operational error, 2 usage error, 3 integrity failure,\n"
+		     "4 blocked, 5 verification differences.\n"), p->name);
+}
+
+/*
+ * The language, before anything is said: --lang LANG or --lang=LANG anywhere before "--"
+ * (the commands accept and skip it: SMIG_CLI_OPTIONS), else the environment. -1 after a
+ * usage error.
+ */
+static int choose_language(const struct smig_program *p, int argc, char **argv)
+{
+	const char *lang = NULL;
+	int i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc)
+			lang = argv[++i];
+		else if (strncmp(argv[i], "--lang=", 7) == 0)
+			lang = argv[i] + 7;
+	}
+	if (smig_i18n_init(lang) == 0)
+		return 0;
+	smig_i18n_init(NULL);
+	fprintf(stderr, _("%s: unknown language '%s' for --lang (smig has: %s)\n"), p->name, lang,
+		smig_i18n_choices());
+	return -1;
 }
 
 int smig_cli_main(const struct smig_program *p, int argc, char **argv)
@@ -107,6 +133,19 @@ int smig_cli_main(const struct smig_program *p, int argc, char **argv)
 	int rc;
 
 	run.prog = p->name;
+	if (choose_language(p, argc, argv) < 0)
+		return 2;
+	/* "PROG --lang fr COMMAND ...": the program-level --lang is spent */
+	while (argc >= 2 && strncmp(argv[1], "--lang", 6) == 0 &&
+	       (argv[1][6] == '\0' || argv[1][6] == '=')) {
+		int n = argv[1][6] == '=' ? 1 : 2;
+
+		if (argc < 1 + n)
+			break;
+		argv[n] = argv[0];
+		argv += n;
+		argc -= n;
+	}
 	if (argc < 2) {
 		help(p, stderr);
 		return 2;
@@ -137,8 +176,12 @@ int smig_cli_main(const struct smig_program *p, int argc, char **argv)
 			return rc;
 		}
 	near = nearest(argv[1], &p->commands[0].name, p->ncommands, sizeof(p->commands[0]));
-	fprintf(stderr, "%s: unknown command '%s'%s%s%s\nTry '%s --help'.\n", p->name, argv[1],
-		near ? ": did you mean " : "", near ? near : "", near ? "?" : "", p->name);
+	if (near)
+		fprintf(stderr, _("%s: unknown command '%s': did you mean %s?\nTry '%s --help'.\n"),
+			p->name, argv[1], near, p->name);
+	else
+		fprintf(stderr, _("%s: unknown command '%s'\nTry '%s --help'.\n"), p->name, argv[1],
+			p->name);
 	return 2;
 }
 
@@ -178,20 +221,20 @@ static int bad_option(int c, const struct option *opts, int argc, char **argv)
 
 	if (c == ':') {
 		if (o)
-			return usage("option '--%s' needs an argument", o->name);
-		return usage("option '-%c' needs an argument", optopt);
+			return usage(_("option '--%s' needs an argument"), o->name);
+		return usage(_("option '-%c' needs an argument"), optopt);
 	}
 	if (o && strchr(word, '=') && o->has_arg == no_argument)
-		return usage("option '--%s' takes no argument", o->name);
+		return usage(_("option '--%s' takes no argument"), o->name);
 	if (optopt && strncmp(word, "--", 2) != 0)
-		return usage("unknown option '-%c'", optopt);
+		return usage(_("unknown option '-%c'"), optopt);
 	snprintf(name, sizeof(name), "%.*s", (int)strcspn(word + 2, "="), word + 2);
 	while (opts[n].name)
 		n++;
 	near = nearest(name, &opts[0].name, n, sizeof(opts[0]));
 	if (near)
-		return usage("unknown option '--%s': did you mean --%s?", name, near);
-	return usage("unknown option '--%s'", name);
+		return usage(_("unknown option '--%s': did you mean --%s?"), name, near);
+	return usage(_("unknown option '--%s'"), name);
 }
 
 static int open_log(const char *path)
@@ -199,12 +242,12 @@ static int open_log(const char *path)
 	int fd;
 
 	if (run.log) {
-		usage("--log given twice");
+		usage(_("--log given twice"));
 		return 2;
 	}
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0 || (run.log = fdopen(fd, "w")) == NULL) {
-		fprintf(stderr, "%s: cannot create the log '%s': %s\n", run.prog, path,
+		fprintf(stderr, _("%s: cannot create the log '%s': %s\n"), run.prog, path,
 			strerror(errno));
 		if (fd >= 0)
 			close(fd);
@@ -230,6 +273,8 @@ int smig_cli_option(int c, const struct option *opts, int argc, char **argv)
 		return 0;
 	case SMIG_CLI_OPT_LOG:
 		return open_log(optarg);
+	case SMIG_CLI_OPT_LANG:
+		return SMIG_CLI_NEXT; /* chosen before the command ran (smig_cli_main) */
 	case '?':
 	case ':':
 		return bad_option(c, opts, argc, argv);
@@ -237,7 +282,7 @@ int smig_cli_option(int c, const struct option *opts, int argc, char **argv)
 		char buf[64];
 
 		/* an option of the shared table that this command does not take */
-		return usage("%s is not an option of '%s'",
+		return usage(_("%s is not an option of '%s'"),
 			     smig_cli_option_name(opts, c, buf, sizeof(buf)), run.cmd);
 	}
 	}
@@ -245,15 +290,17 @@ int smig_cli_option(int c, const struct option *opts, int argc, char **argv)
 
 void smig_cli_common_help(bool progress)
 {
-	printf("\nEvery command also takes:\n"
-	       "  -q, --quiet            only errors (no summary line; no progress unless asked)\n"
-	       "  -v, --verbose          say each step on standard error\n"
-	       "  --log FILE             one JSON line per step and item, written as it goes\n"
-	       "  --version              print the version\n");
+	printf(_("\nEvery command also takes:\n"
+		 "  -q, --quiet            only errors (no summary line; no progress unless asked)\n"
+		 "  -v, --verbose          say each step on standard error\n"
+		 "  --log FILE             one JSON line per step and item, written as it goes\n"
+		 "  --lang LANG            the language of messages and reports: en or fr\n"
+		 "                         (default: from LANGUAGE, LC_ALL, LC_MESSAGES, LANG)\n"
+		 "  --version              print the version\n"));
 	if (progress)
-		printf("and, as a long command:\n"
-		       "  --progress MODE        auto (default: when stderr is a terminal), always,\n"
-		       "                         never or json\n");
+		printf(_("and, as a long command:\n"
+			 "  --progress MODE        auto (default: when stderr is a terminal), always,\n"
+			 "                         never or json\n"));
 }
 
 bool smig_cli_quiet(void)

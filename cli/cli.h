@@ -2,7 +2,7 @@
  * cli.h - what smig-export and smig-import share on the program side (linked into both
  * executables, not into common/, because it prints): the command dispatcher with --help and
  * --version, the one message style for errors and usage errors (docs/reference.md), the
- * options every command takes (-q, -v, --version, --log) and the streamed --log.
+ * options every command takes (-q, -v, --version, --log, --lang) and the streamed --log.
  */
 #ifndef SMIG_CLI_H
 #define SMIG_CLI_H
@@ -27,7 +27,9 @@ struct smig_program {
 	size_t ncommands;
 };
 
-/* Dispatch argv[1] to a command; --help (stdout, 0), --version, usage errors (stderr, 2). */
+/* Dispatch argv[1] to a command; --help (stdout, 0), --version, usage errors (stderr, 2).
+ * First the language (smig_i18n_init): --lang LANG anywhere before "--" (or first, before
+ * the command), else the environment; an unknown LANG is a usage error. */
 int smig_cli_main(const struct smig_program *p, int argc, char **argv);
 /* "PROG: <message>" on stderr; returns the error's exit code (1 when it has none). */
 int smig_cli_fail(const char *prog, const struct smig_err *e);
@@ -41,12 +43,13 @@ int smig_cli_usage_error(const char *prog, const char *cmd, const char *fmt, va_
  * SMIG_CLI_SHORT("p:h"), and its switch hands every case it does not know, '?' and ':'
  * included, to smig_cli_option().
  */
-enum { SMIG_CLI_OPT_VERSION = 1900, SMIG_CLI_OPT_LOG, SMIG_CLI_OPT_PROGRESS };
+enum { SMIG_CLI_OPT_VERSION = 1900, SMIG_CLI_OPT_LOG, SMIG_CLI_OPT_PROGRESS, SMIG_CLI_OPT_LANG };
 #define SMIG_CLI_SHORT(s) ":" s "qv"
 #define SMIG_CLI_OPTIONS                                                                   \
 	{"quiet", no_argument, NULL, 'q'}, {"verbose", no_argument, NULL, 'v'},             \
 	    {"version", no_argument, NULL, SMIG_CLI_OPT_VERSION},                           \
-	    {"log", required_argument, NULL, SMIG_CLI_OPT_LOG }
+	    {"log", required_argument, NULL, SMIG_CLI_OPT_LOG},                             \
+	    {"lang", required_argument, NULL, SMIG_CLI_OPT_LANG }
 #define SMIG_CLI_PROGRESS_OPTION {"progress", required_argument, NULL, SMIG_CLI_OPT_PROGRESS}
 /* Go on parsing. */
 #define SMIG_CLI_NEXT (-1)

@@ -65,3 +65,40 @@ const char *smig_datadir_manifests(void)
 	pthread_once(&once, find_once);
 	return found;
 }
+
+static char locale_buf[PATH_MAX + 64];
+static const char *locale_found;
+static pthread_once_t locale_once = PTHREAD_ONCE_INIT;
+
+static void find_locale_once(void)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	const char *slash;
+	struct stat st;
+	int m;
+
+	locale_found = SMIG_BUILD_TREE "/locale";
+	if (n <= 0)
+		return;
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	if (slash == NULL)
+		return;
+	m = snprintf(locale_buf, sizeof(locale_buf), "%.*s/%s", (int)(slash - exe), exe,
+		     SMIG_BIN_TO_LOCALE);
+	if (m < 0 || (size_t)m >= sizeof(locale_buf))
+		return;
+	if ((stat(locale_buf, &st) == 0 && S_ISDIR(st.st_mode)) || !inside(exe, SMIG_BUILD_TREE))
+		locale_found = locale_buf;
+}
+
+const char *smig_datadir_locale(void)
+{
+	const char *d = getenv("SMIG_LOCALEDIR");
+
+	if (d && *d)
+		return d;
+	pthread_once(&locale_once, find_locale_once);
+	return locale_found;
+}

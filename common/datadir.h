@@ -7,7 +7,7 @@
  * path from the binary directory to the data directory comes from GNUInstallDirs at
  * configure time: SMIG_BIN_TO_DATA). A program run from the build tree (SMIG_BUILD_TREE),
  * where no such directory exists, reads the source tree's manifests/ (SMIG_SOURCE_DIR).
- * $SMIG_MANIFESTS overrides both.
+ * $SMIG_MANIFESTS overrides both. The message catalogues are found the same way.
  */
 #ifndef SMIG_DATADIR_H
 #define SMIG_DATADIR_H
@@ -25,5 +25,13 @@ const char *smig_datadir_manifests(void);
  * (so that the error names where the data should be). The path is written to buf, or is a
  * constant; NULL only when it does not fit in `size`. */
 const char *smig_datadir_for(const char *exe, char *buf, size_t size);
+
+/*
+ * The message catalogues' directory (LOCALEDIR/<lang>/LC_MESSAGES/smig.mo): $SMIG_LOCALEDIR
+ * when set and not empty; else dirname(program)/SMIG_BIN_TO_LOCALE when that is a directory;
+ * else, for a program inside the build tree, SMIG_BUILD_TREE/locale (where the build puts
+ * the compiled po/ files); else that installed path. Never NULL.
+ */
+const char *smig_datadir_locale(void);
 
 #endif

@@ -74,7 +74,7 @@ for f in /usr/bin/smig-export /usr/bin/smig-import /usr/share/smig/manifests/hyp
   /usr/share/smig/schemas/smig-progress.schema.json /usr/share/man/man1/smig-export.1.gz \
   /usr/share/man/man1/smig-import.1.gz /usr/share/man/man5/smig-archive.5.gz \
   /usr/share/doc/smig/copyright /usr/share/bash-completion/completions/smig-export \
-  /usr/share/bash-completion/completions/smig-import; do
+  /usr/share/bash-completion/completions/smig-import /usr/share/locale/fr/LC_MESSAGES/smig.mo; do
   check "the package holds $f" grep -qx "$f" "$w/contents"
 done
 check "the package holds the README" grep -qE '^/usr/share/doc/smig/README\.md(\.gz)?$' "$w/contents"

@@ -5,22 +5,23 @@
 #include <stdarg.h>
 
 #include "cli.h"
+#include "i18n.h"
 #include "export.h"
 
 static const struct smig_command commands[] = {
-	{"features", cmd_features, "list the features and components found on a source host"},
-	{"inventory", cmd_inventory, "write the pre-migration report of a source host"},
-	{"keygen", cmd_keygen, "make a signify-compatible key pair for signing archives"},
-	{"export", cmd_export, "write the signed migration archive of a source host"},
+	{"features", cmd_features, N_("list the features and components found on a source host")},
+	{"inventory", cmd_inventory, N_("write the pre-migration report of a source host")},
+	{"keygen", cmd_keygen, N_("make a signify-compatible key pair for signing archives")},
+	{"export", cmd_export, N_("write the signed migration archive of a source host")},
 	{"collect-script", cmd_collect,
-	 "write collect.cmd, which gathers a running source's facts folder (--facts)"},
+	 N_("write collect.cmd, which gathers a running source's facts folder (--facts)")},
 };
 
 static const struct smig_program program = {
 	PROG,
-	"Reads the on-disk state of a Windows Server 2008 R2 Hyper-V host (a copy or\n"
-	"read-only mount of its volumes, or a running host's facts folder and its shares)\n"
-	"for migration to Windows Server 2012.\n",
+	N_("Reads the on-disk state of a Windows Server 2008 R2 Hyper-V host (a copy or\n"
+	   "read-only mount of its volumes, or a running host's facts folder and its shares)\n"
+	   "for migration to Windows Server 2012.\n"),
 	commands,
 	sizeof(commands) / sizeof(commands[0]),
 };

@@ -6,28 +6,29 @@
 #include <stdarg.h>
 
 #include "cli.h"
+#include "i18n.h"
 #include "import.h"
 #include "interrupt.h"
 #include "session.h"
 
 static const struct smig_command commands[] = {
-	{"verify", cmd_verify, "check an archive's structure, signature and every hash"},
-	{"features", cmd_features, "list an archive's features and what a destination can take"},
-	{"preflight", cmd_preflight, "the compatibility report: what will not work on a destination"},
-	{"apply", cmd_apply, "place the VMs' files on a destination (journaled), write migrate.ps1"},
-	{"report", cmd_report, "the post-migration verification: placed files, or --state the live host"},
-	{"rollback", cmd_rollback, "undo an apply from its journal"},
+	{"verify", cmd_verify, N_("check an archive's structure, signature and every hash")},
+	{"features", cmd_features, N_("list an archive's features and what a destination can take")},
+	{"preflight", cmd_preflight, N_("the compatibility report: what will not work on a destination")},
+	{"apply", cmd_apply, N_("place the VMs' files on a destination (journaled), write migrate.ps1")},
+	{"report", cmd_report, N_("the post-migration verification: placed files, or --state the live host")},
+	{"rollback", cmd_rollback, N_("undo an apply from its journal")},
 	{"probe-script", cmd_probe_script,
-	 "write probe.ps1, which describes a running destination in dest-facts.json"},
+	 N_("write probe.ps1, which describes a running destination in dest-facts.json")},
 };
 
 static const struct smig_program program = {
 	PROG,
-	"Checks a signed migration archive written by smig-export and compares it\n"
-	"with a Windows Server 2012 host (a copy or mount of its volumes). Nothing in\n"
-	"an archive is used before its signature and every hash have been checked.\n"
-	"A running destination, whose hives are locked, is its mounted admin shares\n"
-	"plus the dest-facts.json that probe.ps1 writes on it (--dest-facts FILE).\n",
+	N_("Checks a signed migration archive written by smig-export and compares it\n"
+	   "with a Windows Server 2012 host (a copy or mount of its volumes). Nothing in\n"
+	   "an archive is used before its signature and every hash have been checked.\n"
+	   "A running destination, whose hives are locked, is its mounted admin shares\n"
+	   "plus the dest-facts.json that probe.ps1 writes on it (--dest-facts FILE).\n"),
 	commands,
 	sizeof(commands) / sizeof(commands[0]),
 };

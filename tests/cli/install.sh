@@ -34,6 +34,9 @@ for prog in smig-export smig-import; do
 done
 check "completion of the installed smig-import" test "$(PATH=$P/bin:$PATH bash -c "source '$P/share/bash-completion/completions/smig-import'; COMP_WORDS=(smig-import pre); COMP_CWORD=1; _smig_import; echo \${COMPREPLY[@]}")" = preflight
 check "no test tool installed" test ! -e "$P/bin/smig-mkhost"
+check "installed French catalogue" test -f "$P/share/locale/fr/LC_MESSAGES/smig.mo"
+(unset LC_ALL LC_MESSAGES LANGUAGE; LANG=fr_FR.UTF-8 "$P/bin/smig-import" --help) >fr-help.txt
+check "the installed program reads the installed catalogue" grep -q '^Commandes' fr-help.txt
 # the installed copy is the one read: make it tell apart from the source tree's
 sed -i 's/name="IP configuration"/name="IP configuration (installed copy)"/' \
 	"$P/share/smig/manifests/ipconfig.xml"
