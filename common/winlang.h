@@ -128,6 +128,7 @@ struct smig_lang {
 	const char *ipc_marker; /* the line that opens the output */
 	/* a section header is ipc_header_prefix KIND ipc_header_infix NAME [" "]":" */
 	const char *ipc_header_prefix, *ipc_header_infix;
+	const char *ipc_header_colon; /* ":" or " :" (French typography), for the writer */
 	const struct smig_lang_kind *ipc_kinds; /* NULL-terminated; the first words after the
 						 * prefix when the infix is empty */
 	size_t ipc_cont_slack;   /* a continuation may start this many columns before the value */
