@@ -461,26 +461,35 @@ static bool has_marker(const char *text, const struct smig_lang *lang)
 	return false;
 }
 
-int smig_ipconfig_load(const char *path, struct smig_ipconfig **out, struct smig_err *e)
+int smig_ipconfig_parse_raw(const void *raw, size_t len, const char *what,
+			 struct smig_ipconfig **out, struct smig_err *e)
 {
 	struct smig_err tmp = SMIG_ERR_INIT;
 	struct smig_lang_text t = {0};
+	int rc;
+
+	*out = NULL;
+	if (len > IPC_MAX_BYTES)
+		return smig_err_set(e, SMIG_ERR_FORMAT, "'%s' is too large (%zu bytes)", what, len);
+	if (smig_lang_decode(raw, len, has_marker, &t, &tmp) < 0)
+		return smig_err_set(e, tmp.kind, "cannot read '%s': %s", what, tmp.msg);
+	rc = parse_named(t.text, strlen(t.text), what, out, e);
+	if (rc == 0)
+		(*out)->encoding = t.encoding;
+	free(t.text);
+	return rc;
+}
+
+int smig_ipconfig_load(const char *path, struct smig_ipconfig **out, struct smig_err *e)
+{
 	char *raw = NULL;
 	size_t len = 0;
-	int rc = -1;
+	int rc;
 
 	*out = NULL;
 	if (smig_file_read(path, IPC_MAX_BYTES, NULL, &raw, &len, e) < 0)
 		return -1;
-	if (smig_lang_decode(raw, len, has_marker, &t, &tmp) < 0) {
-		smig_err_set(e, tmp.kind, "cannot read '%s': %s", path, tmp.msg);
-		goto out;
-	}
-	rc = parse_named(t.text, strlen(t.text), path, out, e);
-	if (rc == 0)
-		(*out)->encoding = t.encoding;
-out:
-	free(t.text);
+	rc = smig_ipconfig_parse_raw(raw, len, path, out, e);
 	free(raw);
 	return rc;
 }

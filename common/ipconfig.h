@@ -59,6 +59,10 @@ struct smig_ipconfig {
 /* Parse UTF-8 text (LF or CRLF). */
 int smig_ipconfig_parse(const char *text, size_t len, struct smig_ipconfig **out,
                         struct smig_err *e);
+/* Decode bytes as a file holds them (BOMs per §1.6, UTF-8, else the OEM code page of the
+ * language the text is recognised in; 4 MiB cap), then parse; messages name `what`. */
+int smig_ipconfig_parse_raw(const void *raw, size_t len, const char *what,
+			 struct smig_ipconfig **out, struct smig_err *e);
 /* Read and decode a file (BOMs per §1.6, UTF-8, else the OEM code page of the language its
  * marker line is in; 4 MiB cap), then parse; messages name `path`. */
 int smig_ipconfig_load(const char *path, struct smig_ipconfig **out, struct smig_err *e);

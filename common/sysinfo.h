@@ -47,6 +47,10 @@ struct smig_sysinfo {
 
 /* Parse UTF-8 text (LF or CRLF). */
 int smig_sysinfo_parse(const char *text, size_t len, struct smig_sysinfo **out, struct smig_err *e);
+/* Decode bytes as a file holds them (BOMs per §1.6, UTF-8, else the OEM code page of the
+ * language the text is recognised in; 4 MiB cap), then parse; messages name `what`. */
+int smig_sysinfo_parse_raw(const void *raw, size_t len, const char *what,
+			 struct smig_sysinfo **out, struct smig_err *e);
 /* Read and decode a file (BOMs per §1.6, UTF-8, else the OEM code page of the language its
  * first label is in; 4 MiB cap), then parse; messages name `path`. */
 int smig_sysinfo_load(const char *path, struct smig_sysinfo **out, struct smig_err *e);
