@@ -184,6 +184,7 @@ static void french_host(void **state)
 	struct smig_err e = SMIG_ERR_INIT;
 	struct smig_sysinfo *s = NULL;
 	char *dir = tu_mkdtemp(), *path = tu_fmt("%s/systeminfo.txt", dir), *oem, *t, *nb;
+	const char *at;
 	size_t n;
 
 	(void)state;
@@ -221,6 +222,15 @@ static void french_host(void **state)
 	if (smig_sysinfo_parse(t, strlen(t), &s, &e) != 0)
 		fail_msg("%s", e.msg);
 	assert_int_equal(s->total_memory_mb, 98141);
+	smig_sysinfo_free(s);
+	free(t);
+
+	/* a decimal comma: systeminfo writes whole MB, the fraction is dropped, not grouped */
+	at = strstr(FRENCH_HOST, "98\xc2\xa0" "141 Mo");
+	t = tu_fmt("%.*s1\xc2\xa0" "024,5 Mo%s", (int)(at - FRENCH_HOST), FRENCH_HOST, at + 10);
+	if (smig_sysinfo_parse(t, strlen(t), &s, &e) != 0)
+		fail_msg("%s", e.msg);
+	assert_int_equal(s->total_memory_mb, 1024);
 	smig_sysinfo_free(s);
 	free(t);
 	free(path);
