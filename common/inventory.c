@@ -132,39 +132,70 @@ char **smig_scan_multi(struct smig_scan *s, struct smig_hive *h, smig_hive_node 
 
 /* ---- reading ---- */
 
+/* "French, OEM code page 850": how a facts file was read, for the report and one note. */
+static char *read_as(struct smig_scan *s, const char *subject, const char *file,
+		     const struct smig_lang *lang, const char *encoding)
+{
+	char *as = smig_asprintf(s->e, "%s, %s", lang ? lang->name : "unknown language",
+				 encoding ? encoding : "text");
+
+	if (as != NULL)
+		smig_scan_note(s, "", SMIG_SEV_INFO, subject, "%s read as %s output in %s", file,
+			       lang ? lang->name : "unknown-language", encoding ? encoding : "text");
+	return as;
+}
+
 static int open_facts(struct smig_scan *s, const char *root, const struct smig_inventory_opts *o)
 {
 	struct smig_err e2 = SMIG_ERR_INIT;
-	char *p = NULL;
+	char *p = NULL, *ipcfile = NULL, *sifile = NULL;
+	int rc = -1;
 
 	if (o && o->ipconfig) {
 		if (smig_ipconfig_load(o->ipconfig, &s->ipc, s->e) < 0)
 			return -1; /* the user named the file: it must be readable */
+		ipcfile = smig_asprintf(s->e, "'%s'", o->ipconfig);
 	} else if (smig_hostfs_lookup(s->fs, SMIG_IPSETTINGS_REL, &p, &e2) == 0) {
 		if (smig_ipconfig_load(p, &s->ipc, &e2) < 0)
 			smig_scan_note(s, "", SMIG_SEV_WARNING, "ipconfig",
 				       "C:\\%s is ignored: %s", SMIG_IPSETTINGS_REL, e2.msg);
+		ipcfile = smig_asprintf(s->e, "C:\\%s", SMIG_IPSETTINGS_REL);
 		free(p);
 		p = NULL;
 	}
 	smig_err_clear(&e2);
 	if (o && o->systeminfo) {
 		if (smig_sysinfo_load(o->systeminfo, &s->si, s->e) < 0)
-			return -1;
+			goto out;
+		sifile = smig_asprintf(s->e, "'%s'", o->systeminfo);
 	} else if (smig_hostfs_lookup(s->fs, SMIG_SYSTEMINFO_REL, &p, &e2) == 0) {
 		if (smig_sysinfo_load(p, &s->si, &e2) < 0)
 			smig_scan_note(s, "", SMIG_SEV_WARNING, "systeminfo",
 				       "C:\\%s is ignored: %s", SMIG_SYSTEMINFO_REL, e2.msg);
+		sifile = smig_asprintf(s->e, "C:\\%s", SMIG_SYSTEMINFO_REL);
 		free(p);
 	}
 	s->inv->ipconfig = s->ipc != NULL;
 	s->inv->systeminfo = s->si != NULL;
+	/* one line each: which language and code page the text was recognised in */
+	if (s->ipc && ipcfile &&
+	    (s->inv->ipconfig_as = read_as(s, "ipconfig", ipcfile, s->ipc->lang,
+					   s->ipc->encoding)) == NULL)
+		goto out;
+	if (s->si && sifile &&
+	    (s->inv->systeminfo_as = read_as(s, "systeminfo", sifile, s->si->lang,
+					     s->si->encoding)) == NULL)
+		goto out;
 	if (s->ipc)
 		for (size_t i = 0; i < s->ipc->nunparsed; i++)
 			smig_scan_note(s, "", SMIG_SEV_INFO, "ipconfig",
 				       "line not understood and ignored: '%s'", s->ipc->unparsed[i]);
 	(void)root;
-	return 0;
+	rc = 0;
+out:
+	free(ipcfile);
+	free(sifile);
+	return rc;
 }
 
 int smig_inventory_read(struct smig_hostfs *fs, const char *root,
@@ -324,6 +355,8 @@ void smig_inventory_free(struct smig_inventory *inv)
 	free(inv->root);
 	free(inv->facts);
 	free(inv->hyperv_reason);
+	free(inv->ipconfig_as);
+	free(inv->systeminfo_as);
 	free(inv->host.data_root);
 	free(inv->host.vhd_path);
 	free(inv->host.store_location);

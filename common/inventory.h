@@ -232,6 +232,7 @@ struct smig_inventory {
 	bool hyperv;          /* the Hyper-V role's state was found */
 	char *hyperv_reason;  /* why absent / what was found */
 	bool ipconfig, systeminfo; /* facts files read */
+	char *ipconfig_as, *systeminfo_as; /* how: "French, OEM code page 850" (NULL if unread) */
 	struct smig_inv_hostsettings host;
 	struct smig_inv_nic *nics;
 	size_t nnics;

@@ -2,11 +2,13 @@
 #include "ipconfig.h"
 
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "fileio.h"
+#include "winlang.h"
 
 /* A host has a handful of adapters and addresses; these bounds only stop abuse. */
 #define IPC_MAX_BYTES (4u << 20)
@@ -31,6 +33,8 @@ struct parser {
 	size_t value_col; /* column of the last field's value: continuations align with it */
 	size_t lineno;
 	bool seen_marker;
+	const struct smig_lang *lang; /* set by the marker line */
+	char first[80];               /* the first non-empty line, for the error */
 };
 
 static char *dup_or_null(const char *s, size_t n, struct smig_err *e, bool *failed)
@@ -119,6 +123,8 @@ static bool ipv4_value(const char *v, size_t len, size_t *addr_len)
 
 	if (paren != NULL && v[len - 1] != ')')
 		return false;
+	while (paren != NULL && n > 0 && v[n - 1] == ' ')
+		n--; /* "172.31.19.119 (préféré)" */
 	if (n == 0 || n >= sizeof(buf))
 		return false;
 	memcpy(buf, v, n);
@@ -129,19 +135,63 @@ static bool ipv4_value(const char *v, size_t len, size_t *addr_len)
 	return true;
 }
 
+/* "Ethernet adapter NAME:" (English), "Carte KIND NAME :" (French): kind and name. */
+static bool split_header(const struct smig_lang *l, const char *line, size_t len,
+			 const char **kind, size_t *klen, const char **name, size_t *nlen)
+{
+	size_t pl = strlen(l->ipc_header_prefix), il = strlen(l->ipc_header_infix), i;
+	const char *rest, *sep;
+
+	if (line[len - 1] != ':')
+		return false;
+	len--;
+	while (len > 0 && line[len - 1] == ' ')
+		len--; /* French typography puts a space before the colon */
+	if (len <= pl || strncasecmp(line, l->ipc_header_prefix, pl) != 0)
+		return false;
+	rest = line + pl;
+	len -= pl;
+	if (il > 0) {
+		sep = memmem(rest, len, l->ipc_header_infix, il);
+		if (sep == NULL || sep == rest)
+			return false;
+		*kind = rest;
+		*klen = (size_t)(sep - rest);
+		*name = sep + il;
+		*nlen = len - *klen - il;
+		return *nlen > 0;
+	}
+	/* no infix: a known kind, else the first word, then the name */
+	for (i = 0; l->ipc_kinds && l->ipc_kinds[i].local; i++) {
+		size_t kl = strlen(l->ipc_kinds[i].local);
+
+		if (len > kl + 1 && strncasecmp(rest, l->ipc_kinds[i].local, kl) == 0 &&
+		    rest[kl] == ' ') {
+			*kind = l->ipc_kinds[i].name;
+			*klen = strlen(*kind);
+			*name = rest + kl + 1;
+			*nlen = len - kl - 1;
+			return true;
+		}
+	}
+	sep = memchr(rest, ' ', len);
+	if (sep == NULL || sep == rest || (size_t)(sep - rest) + 1 >= len)
+		return false;
+	*kind = rest;
+	*klen = (size_t)(sep - rest);
+	*name = sep + 1;
+	*nlen = len - *klen - 1;
+	return true;
+}
+
 static int new_adapter(struct parser *p, const char *line, size_t len, struct smig_err *e)
 {
 	struct smig_ipconfig *c = p->c;
 	struct smig_ipc_adapter *na, *a;
-	const char *sep = memmem(line, len, " adapter ", 9);
-	const char *name;
-	size_t nlen;
+	const char *kind, *name;
+	size_t klen, nlen;
 
-	if (sep == NULL || sep == line || line[len - 1] != ':')
-		return report(p, line, len, e);
-	name = sep + 9;
-	nlen = (size_t)(line + len - 1 - name);
-	if (nlen == 0)
+	if (!split_header(p->lang, line, len, &kind, &klen, &name, &nlen))
 		return report(p, line, len, e);
 	if (c->nadapters >= IPC_MAX_ADAPTERS)
 		return smig_err_set(e, SMIG_ERR_FORMAT, "'%s' has more than %d adapters", p->what,
@@ -155,41 +205,40 @@ static int new_adapter(struct parser *p, const char *line, size_t len, struct sm
 	c->nadapters++;
 	p->cur = a;
 	p->cont = CONT_NONE;
-	if (set_str(&a->kind, line, (size_t)(sep - line), e) < 0 ||
-	    set_str(&a->name, name, nlen, e) < 0)
+	if (set_str(&a->kind, kind, klen, e) < 0 || set_str(&a->name, name, nlen, e) < 0)
 		return -1;
 	return 0;
 }
 
-static int global_field(struct parser *p, const char *label, const char *v, size_t vlen,
+static int global_field(struct parser *p, int field, const char *v, size_t vlen,
                         struct smig_err *e)
 {
 	struct smig_ipconfig *c = p->c;
 
 	p->cont = CONT_IGNORE;
-	if (strcasecmp(label, "Host Name") == 0) {
+	if (field == IPC_HOST_NAME) {
 		p->cont = CONT_NONE;
 		return set_str(&c->host_name, v, vlen, e);
 	}
-	if (strcasecmp(label, "Primary Dns Suffix") == 0) {
+	if (field == IPC_PRIMARY_DNS_SUFFIX) {
 		p->cont = CONT_NONE;
 		return set_str(&c->primary_dns_suffix, v, vlen, e);
 	}
 	return 0;
 }
 
-static int adapter_field(struct parser *p, const char *label, const char *line, size_t len,
+static int adapter_field(struct parser *p, int field, const char *line, size_t len,
                          const char *v, size_t vlen, struct smig_err *e)
 {
 	struct smig_ipc_adapter *a = p->cur;
 	size_t n;
 
 	p->cont = CONT_NONE;
-	if (strcasecmp(label, "Connection-specific DNS Suffix") == 0)
+	if (field == IPC_DNS_SUFFIX)
 		return set_str(&a->dns_suffix, v, vlen, e);
-	if (strcasecmp(label, "Description") == 0)
+	if (field == IPC_DESCRIPTION)
 		return set_str(&a->description, v, vlen, e);
-	if (strcasecmp(label, "Physical Address") == 0) {
+	if (field == IPC_PHYSICAL_ADDRESS) {
 		int groups = vlen ? mac_groups(v, vlen) : 0;
 
 		a->has_mac = false;
@@ -204,23 +253,21 @@ static int adapter_field(struct parser *p, const char *label, const char *line, 
 		}
 		return 0; /* empty, or 8 bytes of a tunnel pseudo-interface: no MAC */
 	}
-	if (strcasecmp(label, "Media State") == 0) {
-		a->media_disconnected = vlen == 18 && strncasecmp(v, "Media disconnected", 18) == 0;
+	if (field == IPC_MEDIA_STATE) {
+		a->media_disconnected = smig_lang_is(p->lang, W_MEDIA_DISCONNECTED, v, vlen);
 		return 0;
 	}
-	if (strcasecmp(label, "DHCP Enabled") == 0) {
-		if (vlen == 3 && strncasecmp(v, "Yes", 3) == 0)
+	if (field == IPC_DHCP_ENABLED) {
+		if (smig_lang_is(p->lang, W_YES, v, vlen))
 			a->dhcp = true;
-		else if (vlen == 2 && strncasecmp(v, "No", 2) == 0)
+		else if (smig_lang_is(p->lang, W_NO, v, vlen))
 			a->dhcp = false;
 		else
 			return report(p, line, len, e);
 		a->has_dhcp = true;
 		return 0;
 	}
-	if (strcasecmp(label, "IPv4 Address") == 0 || strcasecmp(label, "IP Address") == 0 ||
-	    strcasecmp(label, "Autoconfiguration IPv4 Address") == 0 ||
-	    strcasecmp(label, "Autoconfiguration IP Address") == 0) {
+	if (field == IPC_IPV4_ADDRESS || field == IPC_AUTOCONF_IPV4) {
 		struct smig_ipc_addr *na;
 
 		if (!ipv4_value(v, vlen, &n))
@@ -240,18 +287,18 @@ static int adapter_field(struct parser *p, const char *label, const char *line, 
 		a->nipv4++;
 		return 0;
 	}
-	if (strcasecmp(label, "Subnet Mask") == 0) {
+	if (field == IPC_SUBNET_MASK) {
 		struct smig_ipc_addr *last = a->nipv4 ? &a->ipv4[a->nipv4 - 1] : NULL;
 
 		if (last == NULL || last->mask != NULL || !ipv4_value(v, vlen, &n) || n != vlen)
 			return report(p, line, len, e);
 		return set_str(&last->mask, v, vlen, e);
 	}
-	if (strcasecmp(label, "Default Gateway") == 0) {
+	if (field == IPC_DEFAULT_GATEWAY) {
 		p->cont = CONT_APPEND;
 		p->list = &a->gateways;
 		p->nlist = &a->ngateways;
-	} else if (strcasecmp(label, "DNS Servers") == 0) {
+	} else if (field == IPC_DNS_SERVERS) {
 		p->cont = CONT_APPEND;
 		p->list = &a->dns;
 		p->nlist = &a->ndns;
@@ -271,33 +318,59 @@ static size_t trim_right(const char *s, size_t len)
 	return len;
 }
 
+/* The language whose marker line `line` is, or NULL. */
+static const struct smig_lang *marker_lang(const char *line, size_t len)
+{
+	size_t i;
+
+	for (i = 0; smig_langs[i] != NULL; i++)
+		if (len == strlen(smig_langs[i]->ipc_marker) &&
+		    memcmp(line, smig_langs[i]->ipc_marker, len) == 0)
+			return smig_langs[i];
+	return NULL;
+}
+
 static int parse_line(struct parser *p, const char *line, size_t len, struct smig_err *e)
 {
 	char label[128];
-	size_t indent = 0, i, lend, vstart;
+	size_t indent = 0, i, lend, vstart, cols;
 
 	len = trim_right(line, len);
 	if (len == 0) {
 		p->cont = CONT_NONE;
 		return 0;
 	}
-	if (len == 24 && memcmp(line, "Windows IP Configuration", 24) == 0 && !p->seen_marker) {
+	if (!p->seen_marker && (p->lang = marker_lang(line, len)) != NULL) {
 		p->seen_marker = true;
 		return 0;
 	}
-	if (!p->seen_marker)
+	if (!p->seen_marker) {
+		if (p->first[0] == '\0') {
+			size_t n = len < sizeof(p->first) - 1 ? len : sizeof(p->first) - 1;
+
+			while (n < len && n > 0 && ((unsigned char)line[n] & 0xC0) == 0x80)
+				n--; /* not in the middle of a character */
+			memcpy(p->first, line, n);
+			p->first[n] = '\0';
+		}
 		return report(p, line, len, e);
+	}
 	while (indent < len && line[indent] == ' ')
 		indent++;
 	if (indent == 0)
 		return new_adapter(p, line, len, e);
 
-	/* the first " :" that ends the line or is followed by a space ends the label */
-	for (i = indent; i + 1 < len; i++)
-		if (line[i] == ' ' && line[i + 1] == ':' && (i + 2 == len || line[i + 2] == ' '))
+	/* The label ends at the first colon after a space or a leader dot ("Adresse IPv4. .
+	 * .: ", French) that ends the line or is followed by a space; values (IPv6, times)
+	 * have colons of their own, never after a space or a dot. */
+	for (i = indent + 1; i < len; i++)
+		if (line[i] == ':' && (line[i - 1] == ' ' || line[i - 1] == '.') &&
+		    (i + 1 == len || line[i + 1] == ' '))
 			break;
-	if (i + 1 >= len) {
-		if (indent == p->value_col && p->cont != CONT_NONE) {
+	if (i >= len) {
+		/* columns, not bytes: a French label's accents take two bytes each */
+		if (p->cont != CONT_NONE && indent <= p->value_col &&
+		    indent + p->lang->ipc_cont_slack >= p->value_col) {
 			if (p->cont == CONT_IGNORE)
 				return 0;
 			return push_str(p, p->list, p->nlist, line + indent, len - indent,
@@ -312,13 +385,16 @@ static int parse_line(struct parser *p, const char *line, size_t len, struct smi
 		return report(p, line, len, e);
 	memcpy(label, line + indent, lend - indent);
 	label[lend - indent] = '\0';
-	vstart = i + 2 < len ? i + 3 : len;
-	p->value_col = i + 3;
+	vstart = i + 1 < len ? i + 2 : len;
+	cols = smig_lang_columns(line, i);
+	p->value_col = cols + 2;
 	while (vstart < len && line[vstart] == ' ')
 		vstart++;
 	if (p->cur == NULL)
-		return global_field(p, label, line + vstart, len - vstart, e);
-	return adapter_field(p, label, line, len, line + vstart, len - vstart, e);
+		return global_field(p, smig_lang_field(p->lang->ipc, label, lend - indent),
+		                    line + vstart, len - vstart, e);
+	return adapter_field(p, smig_lang_field(p->lang->ipc, label, lend - indent), line, len,
+	                     line + vstart, len - vstart, e);
 }
 
 static int parse_numbered(void *ctx, size_t lineno, const char *line, size_t len,
@@ -343,12 +419,20 @@ static int parse_named(const char *text, size_t len, const char *what, struct sm
 	if (smig_text_lines(text, len, IPC_MAX_BYTES, what, parse_numbered, &p, e) < 0)
 		goto fail;
 	if (!p.seen_marker) {
-		smig_err_set(e, SMIG_ERR_FORMAT,
-		             "'%s' is not ipconfig /all output (no 'Windows IP Configuration' "
-		             "line; only English output is supported)",
-		             what);
+		if (p.first[0] != '\0')
+			smig_err_set(e, SMIG_ERR_FORMAT,
+			             "'%s' is not ipconfig /all output in a language smig reads (%s): "
+			             "the first line, '%s', is not 'Windows IP Configuration' or its "
+			             "translation",
+			             what, smig_lang_names(), p.first);
+		else
+			smig_err_set(e, SMIG_ERR_FORMAT,
+			             "'%s' is not ipconfig /all output (no 'Windows IP Configuration' "
+			             "line)",
+			             what);
 		goto fail;
 	}
+	p.c->lang = p.lang;
 	*out = p.c;
 	return 0;
 fail:
@@ -362,16 +446,51 @@ int smig_ipconfig_parse(const char *text, size_t len, struct smig_ipconfig **out
 	return parse_named(text, len, "ipconfig /all output", out, e);
 }
 
-int smig_ipconfig_load(const char *path, struct smig_ipconfig **out, struct smig_err *e)
+/* Whether `text` has `lang`'s marker as a line of its own. */
+static bool has_marker(const char *text, const struct smig_lang *lang)
 {
-	char *text = NULL;
+	size_t n = strlen(lang->ipc_marker);
+	const char *s = text;
+
+	while ((s = strstr(s, lang->ipc_marker)) != NULL) {
+		if ((s == text || s[-1] == '\n') &&
+		    (s[n] == '\r' || s[n] == '\n' || s[n] == '\0'))
+			return true;
+		s += n;
+	}
+	return false;
+}
+
+int smig_ipconfig_parse_raw(const void *raw, size_t len, const char *what,
+			 struct smig_ipconfig **out, struct smig_err *e)
+{
+	struct smig_err tmp = SMIG_ERR_INIT;
+	struct smig_lang_text t = {0};
 	int rc;
 
 	*out = NULL;
-	if (smig_text_load(path, IPC_MAX_BYTES, &text, e) < 0)
+	if (len > IPC_MAX_BYTES)
+		return smig_err_set(e, SMIG_ERR_FORMAT, "'%s' is too large (%zu bytes)", what, len);
+	if (smig_lang_decode(raw, len, has_marker, &t, &tmp) < 0)
+		return smig_err_set(e, tmp.kind, "cannot read '%s': %s", what, tmp.msg);
+	rc = parse_named(t.text, strlen(t.text), what, out, e);
+	if (rc == 0)
+		(*out)->encoding = t.encoding;
+	free(t.text);
+	return rc;
+}
+
+int smig_ipconfig_load(const char *path, struct smig_ipconfig **out, struct smig_err *e)
+{
+	char *raw = NULL;
+	size_t len = 0;
+	int rc;
+
+	*out = NULL;
+	if (smig_file_read(path, IPC_MAX_BYTES, NULL, &raw, &len, e) < 0)
 		return -1;
-	rc = parse_named(text, strlen(text), path, out, e);
-	free(text);
+	rc = smig_ipconfig_parse_raw(raw, len, path, out, e);
+	free(raw);
 	return rc;
 }
 

@@ -185,9 +185,12 @@ static int det_ipconfig(const struct smig_inventory *inv, bool *present, char **
 			struct smig_err *e)
 {
 	*present = inv->ipconfig;
-	*detail = smig_strdup(inv->ipconfig ? "read (MAC addresses of the adapters)"
-					    : "absent: save 'ipconfig /all > IPSettings.txt' on the source, or pass --ipconfig",
-			      e);
+	if (inv->ipconfig)
+		*detail = smig_asprintf(e, "read (MAC addresses of the adapters; %s)",
+					inv->ipconfig_as ? inv->ipconfig_as : "text");
+	else
+		*detail = smig_strdup("not read: save 'ipconfig /all > IPSettings.txt' on the source, or pass --ipconfig (the inventory says why a file that is there was not understood)",
+				      e);
 	return *detail ? 0 : -1;
 }
 

@@ -1860,14 +1860,31 @@ static void facts_section(struct w *w)
 {
 	section(w, "facts", "IP configuration files");
 	key(w, "ipconfig /all output");
-	raw(w, w->inv->ipconfig ? "read"
-	                        : "not found: run 'ipconfig /all > IPSettings.txt' on the source "
-	                          "to migrate static IP settings");
+	if (w->inv->ipconfig) {
+		raw(w, "read");
+		if (w->inv->ipconfig_as) {
+			raw(w, " (");
+			str(w, w->inv->ipconfig_as);
+			raw(w, ")");
+		}
+	} else {
+		raw(w, "not read: run 'ipconfig /all > IPSettings.txt' on the source to migrate "
+		       "static IP settings (a file that is there but was not understood is a "
+		       "warning below)");
+	}
 	end(w);
 	key(w, "systeminfo output");
-	raw(w, w->inv->systeminfo ? "read"
-	                          : "not found: memory and locale come from other sources or "
-	                            "are unknown");
+	if (w->inv->systeminfo) {
+		raw(w, "read");
+		if (w->inv->systeminfo_as) {
+			raw(w, " (");
+			str(w, w->inv->systeminfo_as);
+			raw(w, ")");
+		}
+	} else {
+		raw(w, "not read: memory and locale come from other sources or are unknown (a "
+		       "file that is there but was not understood is a warning below)");
+	}
 	end(w);
 }
 

@@ -7,29 +7,30 @@
 #include <strings.h>
 
 #include "fileio.h"
+#include "winlang.h"
 #include "winval.h"
 
+/* The value and NIC detail columns are the language's (winlang.c): 27 and 33 in English. */
 #define SI_MAX_BYTES (4u << 20)
-#define SI_VALUE_COL 27 /* values and list items ("[01]: ...") */
-#define SI_NIC_COL 33   /* NIC details and NIC IP items */
+#define SI_MAX_LABEL 256
 #define SI_MAX_ITEMS 1024
 #define SI_MAX_REQ_LEN 4096
 #define SI_MAX_MB_DIGITS 12 /* 10^12 MiB is far beyond any host */
 
-/* The plain text fields smig keeps, by label (without the final colon). */
+/* The plain text fields smig keeps, by field (the labels are winlang.c's). */
 static const struct {
-	const char *label;
+	enum smig_si_field field;
 	size_t off;
 } text_fields[] = {
-    {"Host Name", offsetof(struct smig_sysinfo, host_name)},
-    {"OS Name", offsetof(struct smig_sysinfo, os_name)},
-    {"OS Version", offsetof(struct smig_sysinfo, os_version)},
-    {"OS Configuration", offsetof(struct smig_sysinfo, os_configuration)},
-    {"System Type", offsetof(struct smig_sysinfo, system_type)},
-    {"System Locale", offsetof(struct smig_sysinfo, system_locale)},
-    {"Input Locale", offsetof(struct smig_sysinfo, input_locale)},
-    {"Time Zone", offsetof(struct smig_sysinfo, time_zone)},
-    {"Domain", offsetof(struct smig_sysinfo, domain)},
+    {SI_HOST_NAME, offsetof(struct smig_sysinfo, host_name)},
+    {SI_OS_NAME, offsetof(struct smig_sysinfo, os_name)},
+    {SI_OS_VERSION, offsetof(struct smig_sysinfo, os_version)},
+    {SI_OS_CONFIGURATION, offsetof(struct smig_sysinfo, os_configuration)},
+    {SI_SYSTEM_TYPE, offsetof(struct smig_sysinfo, system_type)},
+    {SI_SYSTEM_LOCALE, offsetof(struct smig_sysinfo, system_locale)},
+    {SI_INPUT_LOCALE, offsetof(struct smig_sysinfo, input_locale)},
+    {SI_TIME_ZONE, offsetof(struct smig_sysinfo, time_zone)},
+    {SI_DOMAIN, offsetof(struct smig_sysinfo, domain)},
 };
 
 enum section {
@@ -45,6 +46,8 @@ struct parser {
 	enum section sec;
 	struct smig_sysinfo_nic *nic; /* the NIC being described, NULL before the first */
 	size_t lineno;
+	const struct smig_lang *lang; /* from the first line's label */
+	char first[80];               /* that label when no language has it */
 };
 
 static int set_str(char **dst, const char *v, size_t n, struct smig_err *e)
@@ -76,7 +79,7 @@ static int push_str(const struct parser *p, char ***arr, size_t *n, const char *
 	return 0;
 }
 
-/* "[01]: item" -> "item". False when the line is no list item; an item without a value
+/* "[01]: item" or "[01] : item" -> "item". False when the line is no list item; an item without a value
  * ("[246]", where Windows truncates the hotfix list) gives length 0. */
 static bool list_item(const char *s, size_t len, const char **v, size_t *vlen)
 {
@@ -89,6 +92,8 @@ static bool list_item(const char *s, size_t len, const char **v, size_t *vlen)
 	if (i == 1 || i >= len || s[i] != ']')
 		return false;
 	i++;
+	while (i < len && s[i] == ' ')
+		i++; /* French: "[01] : Intel64 ..." */
 	if (i < len && s[i] == ':')
 		i++;
 	while (i < len && s[i] == ' ')
@@ -98,30 +103,47 @@ static bool list_item(const char *s, size_t len, const char **v, size_t *vlen)
 	return true;
 }
 
-/* "8,075 MB": every non-digit before "MB" is a locale thousands separator. */
+/*
+ * "8,075 MB", "4 095 Mo" (a no-break space U+00A0 or U+202F, or a plain space), "8.075 MB":
+ * the grouping follows the host's regional format, not its display language, so any run of
+ * non-digits between digits separates groups. systeminfo writes whole MB; a last group that
+ * is not three digits long is a decimal fraction ("4,5") and is dropped.
+ */
 static int parse_memory(const struct parser *p, const char *v, size_t len, struct smig_err *e)
 {
-	uint64_t mb = 0;
-	size_t i, digits = 0;
+	const char *unit = p->lang->words[W_MB];
+	size_t ul = strlen(unit), n = len, i, digits = 0, group = 0;
+	uint64_t mb = 0, at_sep = 0;
+	bool sep = false;
 
-	if (len < 3 || memcmp(v + len - 3, " MB", 3) != 0)
+	if (len < ul + 2 || v[len - ul - 1] != ' ' || memcmp(v + len - ul, unit, ul) != 0)
 		goto bad;
-	for (i = 0; i + 3 < len; i++) {
-		if (v[i] < '0' || v[i] > '9')
+	n = len - ul - 1;
+	for (i = 0; i < n; i++) {
+		if (v[i] < '0' || v[i] > '9') {
+			if (group > 0) {
+				sep = true;
+				at_sep = mb;
+			}
+			group = 0;
 			continue;
+		}
 		if (++digits > SI_MAX_MB_DIGITS)
 			goto bad;
+		group++;
 		mb = mb * 10 + (uint64_t)(v[i] - '0');
 	}
 	if (digits == 0)
 		goto bad;
+	if (sep && group > 0 && group != 3)
+		mb = at_sep; /* a decimal fraction */
 	p->s->total_memory_mb = mb;
 	p->s->has_memory = true;
 	return 0;
 bad:
 	return smig_err_set(e, SMIG_ERR_FORMAT,
-	                    "'%s' line %zu: Total Physical Memory '%.*s' is not a size in MB",
-	                    p->what, p->lineno, (int)len, v);
+	                    "'%s' line %zu: Total Physical Memory '%.*s' is not a size in %s",
+	                    p->what, p->lineno, (int)len, v, unit);
 }
 
 static int append_requirement(struct parser *p, const char *v, size_t len, struct smig_err *e)
@@ -165,22 +187,22 @@ static int new_nic(struct parser *p, const char *v, size_t len, struct smig_err 
 	return set_str(&p->nic->description, v, len, e);
 }
 
-static int field(struct parser *p, const char *label, const char *v, size_t len, struct smig_err *e)
+static int field(struct parser *p, int f, const char *v, size_t len, struct smig_err *e)
 {
 	const char *item;
 	size_t i, ilen;
 
 	p->sec = SEC_OTHER;
 	for (i = 0; i < sizeof(text_fields) / sizeof(text_fields[0]); i++)
-		if (strcmp(label, text_fields[i].label) == 0)
+		if (f == (int)text_fields[i].field)
 			return set_str((char **)((char *)p->s + text_fields[i].off), v, len, e);
-	if (strcmp(label, "Total Physical Memory") == 0)
+	if (f == SI_TOTAL_MEMORY)
 		return parse_memory(p, v, len, e);
-	if (strcmp(label, "Processor(s)") == 0) {
+	if (f == SI_PROCESSORS) {
 		p->sec = SEC_PROCESSORS;
-	} else if (strcmp(label, "Network Card(s)") == 0) {
+	} else if (f == SI_NICS) {
 		p->sec = SEC_NICS;
-	} else if (strcmp(label, "Hyper-V Requirements") == 0) {
+	} else if (f == SI_HYPERV_REQUIREMENTS) {
 		p->sec = SEC_HYPERV;
 		return append_requirement(p, v, len, e);
 	}
@@ -192,18 +214,25 @@ static int field(struct parser *p, const char *label, const char *v, size_t len,
 	return 0;
 }
 
-/* Value of "Label:   value" (NIC detail lines), or NULL when the label differs. */
-static const char *detail(const char *s, size_t len, const char *label, size_t *vlen)
+/* "Label:   value" (English) or "Label :  value" (French) NIC detail lines: the field, and
+ * the value in *v; 0 when the line is no detail the language knows. */
+static int detail(const struct parser *p, const char *s, size_t len, const char **v,
+                  size_t *vlen)
 {
-	size_t n = strlen(label), i;
+	const char *colon = memchr(s, ':', len);
+	size_t n, i;
 
-	if (len <= n || strncasecmp(s, label, n) != 0 || s[n] != ':')
-		return NULL;
-	i = n + 1;
+	if (colon == NULL)
+		return 0;
+	n = (size_t)(colon - s);
+	while (n > 0 && s[n - 1] == ' ')
+		n--;
+	i = (size_t)(colon - s) + 1;
 	while (i < len && s[i] == ' ')
 		i++;
+	*v = s + i;
 	*vlen = len - i;
-	return s + i;
+	return smig_lang_field(p->lang->si, s, n);
 }
 
 static int nic_line(struct parser *p, const char *s, size_t len, struct smig_err *e)
@@ -214,53 +243,95 @@ static int nic_line(struct parser *p, const char *s, size_t len, struct smig_err
 
 	if (nic == NULL)
 		return 0;
-	if ((v = detail(s, len, "Connection Name", &vlen)) != NULL)
-		return set_str(&nic->connection_name, v, vlen, e);
-	if ((v = detail(s, len, "Status", &vlen)) != NULL)
-		return set_str(&nic->status, v, vlen, e);
-	if ((v = detail(s, len, "DHCP Enabled", &vlen)) != NULL) {
-		nic->dhcp = vlen == 3 && strncasecmp(v, "Yes", 3) == 0;
-		return 0;
-	}
-	if (list_item(s, len, &v, &vlen) && vlen > 0) {
-		if (nic->nips >= SI_MAX_ITEMS)
+	if (list_item(s, len, &v, &vlen)) {
+		if (vlen == 0 || nic->nips >= SI_MAX_ITEMS)
 			return 0;
 		return push_str(p, &nic->ips, &nic->nips, v, vlen, e);
 	}
-	return 0; /* DHCP Server, "IP address(es)" */
+	switch (detail(p, s, len, &v, &vlen)) {
+	case SI_NIC_CONNECTION_NAME:
+		return set_str(&nic->connection_name, v, vlen, e);
+	case SI_NIC_STATUS:
+		return set_str(&nic->status, v, vlen, e);
+	case SI_NIC_DHCP_ENABLED:
+		nic->dhcp = smig_lang_is(p->lang, W_YES, v, vlen);
+		return 0;
+	default:
+		return 0; /* DHCP Server, "IP address(es)" */
+	}
+}
+
+/* The label of a first-column line: the text before the last colon in the value column's
+ * width (labels may hold colons of their own). */
+static bool first_col_label(const struct smig_lang *l, const char *line, size_t len,
+                            size_t *label_len, size_t *value_off)
+{
+	size_t col = l->si_value_col, vo = smig_lang_column_offset(line, len, col), n = vo;
+
+	while (n > 0 && line[n - 1] == ' ')
+		n--;
+	if (n < 2 || line[n - 1] != ':' || (len > vo && line[vo - 1] != ' '))
+		return false;
+	*label_len = n - 1;
+	*value_off = vo;
+	return true;
+}
+
+/* The language whose Host Name label opens `line`, or NULL. */
+static const struct smig_lang *first_line_lang(const char *line, size_t len)
+{
+	size_t i, n, vo;
+
+	for (i = 0; smig_langs[i] != NULL; i++)
+		if (first_col_label(smig_langs[i], line, len, &n, &vo) &&
+		    smig_lang_field(smig_langs[i]->si, line, n) == SI_HOST_NAME)
+			return smig_langs[i];
+	return NULL;
 }
 
 static int parse_line(struct parser *p, const char *line, size_t len, struct smig_err *e)
 {
-	char label[SI_VALUE_COL + 1];
 	const char *v;
-	size_t indent = 0, n, vlen;
+	size_t indent = 0, n, vo, vlen, col;
 
 	while (len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\r' || line[len - 1] == '\t'))
 		len--;
 	if (len == 0)
 		return 0;
+	if (p->lang == NULL && (p->lang = first_line_lang(line, len)) == NULL &&
+	    p->first[0] == '\0') {
+		/* name the first label for the error: the text before its colon */
+		const char *colon = memchr(line, ':', len);
+
+		n = colon ? (size_t)(colon - line) : len;
+		while (n > 0 && line[n - 1] == ' ')
+			n--;
+		if (n > sizeof(p->first) - 1)
+			n = sizeof(p->first) - 1;
+		while (n > 0 && n < len && ((unsigned char)line[n] & 0xC0) == 0x80)
+			n--;
+		memcpy(p->first, line, n);
+		p->first[n] = '\0';
+		if (n == 0)
+			p->first[0] = ' ';
+	}
+	if (p->lang == NULL)
+		return 0;
 	while (indent < len && line[indent] == ' ')
 		indent++;
 	if (indent == 0) {
-		/* the label fills the first 27 columns; it may hold colons of its own */
-		n = len < SI_VALUE_COL ? len : SI_VALUE_COL;
-		while (n > 0 && line[n - 1] == ' ')
-			n--;
-		if (n < 2 || line[n - 1] != ':' ||
-		    (len > SI_VALUE_COL && line[SI_VALUE_COL - 1] != ' ')) {
+		if (!first_col_label(p->lang, line, len, &n, &vo)) {
 			p->sec = SEC_OTHER;
 			p->nic = NULL;
 			return 0; /* not a field of the known layout: ignored */
 		}
-		memcpy(label, line, n - 1);
-		label[n - 1] = '\0';
 		p->nic = NULL;
-		v = line + (len > SI_VALUE_COL ? SI_VALUE_COL : len);
+		v = line + (len > vo ? vo : len);
 		vlen = (size_t)(line + len - v);
-		return field(p, label, v, vlen, e);
+		return field(p, smig_lang_field(p->lang->si, line, n), v, vlen, e);
 	}
-	if (indent == SI_VALUE_COL) {
+	col = indent; /* leading spaces: bytes are columns */
+	if (col == p->lang->si_value_col) {
 		v = line + indent;
 		vlen = len - indent;
 		switch (p->sec) {
@@ -280,7 +351,7 @@ static int parse_line(struct parser *p, const char *line, size_t len, struct smi
 			return 0; /* hotfixes (possibly truncated), page files... */
 		}
 	}
-	if (indent == SI_NIC_COL && p->sec == SEC_NICS)
+	if (col == p->lang->si_nic_col && p->sec == SEC_NICS)
 		return nic_line(p, line + indent, len - indent, e);
 	return 0;
 }
@@ -298,13 +369,14 @@ static void free_nic(struct smig_sysinfo_nic *nic)
 }
 
 /* "Hardware not present" NICs are ghosts of removed hardware: drop them. */
-static void drop_ghosts(struct smig_sysinfo *s)
+static void drop_ghosts(struct smig_sysinfo *s, const struct smig_lang *l)
 {
 	size_t i, o = 0;
 
 	for (i = 0; i < s->nnics; i++) {
 		if (s->nics[i].status != NULL &&
-		    strcasecmp(s->nics[i].status, "Hardware not present") == 0)
+		    smig_lang_is(l, W_HARDWARE_NOT_PRESENT, s->nics[i].status,
+				 strlen(s->nics[i].status)))
 			free_nic(&s->nics[i]);
 		else
 			s->nics[o++] = s->nics[i];
@@ -333,14 +405,22 @@ static int parse_named(const char *text, size_t len, const char *what, struct sm
 	p.what = what;
 	if (smig_text_lines(text, len, SI_MAX_BYTES, what, parse_numbered, &p, e) < 0)
 		goto fail;
+	if (p.lang == NULL && p.first[0] != '\0' && p.first[0] != ' ') {
+		smig_err_set(e, SMIG_ERR_FORMAT,
+		             "'%s' is not systeminfo output in a language smig reads (%s): the first "
+		             "label, '%s', is not 'Host Name' or its translation at its column",
+		             what, smig_lang_names(), p.first);
+		goto fail;
+	}
 	if (p.s->host_name == NULL || p.s->os_name == NULL) {
 		smig_err_set(e, SMIG_ERR_FORMAT,
 		             "'%s' is not systeminfo output (no 'Host Name:' and 'OS Name:' "
-		             "fields; only English output is supported)",
+		             "fields, or their translation, at the layout's columns)",
 		             what);
 		goto fail;
 	}
-	drop_ghosts(p.s);
+	p.s->lang = p.lang;
+	drop_ghosts(p.s, p.lang);
 	*out = p.s;
 	return 0;
 fail:
@@ -353,16 +433,50 @@ int smig_sysinfo_parse(const char *text, size_t len, struct smig_sysinfo **out, 
 	return parse_named(text, len, "systeminfo output", out, e);
 }
 
-int smig_sysinfo_load(const char *path, struct smig_sysinfo **out, struct smig_err *e)
+/* Whether a line of `text` opens with `lang`'s Host Name label. */
+static bool opens_in(const char *text, const struct smig_lang *lang)
 {
-	char *text = NULL;
+	size_t n, vo, len;
+
+	for (; *text != '\0'; text += len + (text[len] != '\0')) {
+		len = strcspn(text, "\r\n");
+		if (first_col_label(lang, text, len, &n, &vo) &&
+		    smig_lang_field(lang->si, text, n) == SI_HOST_NAME)
+			return true;
+	}
+	return false;
+}
+
+int smig_sysinfo_parse_raw(const void *raw, size_t len, const char *what,
+			 struct smig_sysinfo **out, struct smig_err *e)
+{
+	struct smig_err tmp = SMIG_ERR_INIT;
+	struct smig_lang_text t = {0};
 	int rc;
 
 	*out = NULL;
-	if (smig_text_load(path, SI_MAX_BYTES, &text, e) < 0)
+	if (len > SI_MAX_BYTES)
+		return smig_err_set(e, SMIG_ERR_FORMAT, "'%s' is too large (%zu bytes)", what, len);
+	if (smig_lang_decode(raw, len, opens_in, &t, &tmp) < 0)
+		return smig_err_set(e, tmp.kind, "cannot read '%s': %s", what, tmp.msg);
+	rc = parse_named(t.text, strlen(t.text), what, out, e);
+	if (rc == 0)
+		(*out)->encoding = t.encoding;
+	free(t.text);
+	return rc;
+}
+
+int smig_sysinfo_load(const char *path, struct smig_sysinfo **out, struct smig_err *e)
+{
+	char *raw = NULL;
+	size_t len = 0;
+	int rc;
+
+	*out = NULL;
+	if (smig_file_read(path, SI_MAX_BYTES, NULL, &raw, &len, e) < 0)
 		return -1;
-	rc = parse_named(text, strlen(text), path, out, e);
-	free(text);
+	rc = smig_sysinfo_parse_raw(raw, len, path, out, e);
+	free(raw);
 	return rc;
 }
 

@@ -79,6 +79,7 @@ seed() { # seed TARGET FILE...: non-empty FILEs into TARGET's corpus
 {
   bin=$dir
   "$bin/smig-mkhost" --force "$top/examples/lab-2008r2/host.json" "$w/src"
+  "$bin/smig-mkhost" --force --language fr "$top/examples/lab-2008r2/host.json" "$w/src-fr"
   "$bin/smig-mkhost" --force --dest-facts "$w/dest-facts.json" \
     "$top/examples/lab-2012/host.json" "$w/dst"
   "$bin/smig-export" keygen -p "$w/k.pub" -s "$w/k.sec"
@@ -110,8 +111,8 @@ seed regfile "${regs[@]}"
 seed vmconfig "${configs[@]}" "$shared"/vm*.xml
 seed azman "$top"/examples/*/InitialStore.xml
 seed descriptor "$w/x/smig/descriptor.xml"
-seed ipconfig "$top"/examples/*/IPSettings.txt "$shared"/ipconfig*.txt
-seed sysinfo "$top"/examples/*/systeminfo.txt "$shared"/systeminfo*.txt
+seed ipconfig "$top"/examples/*/IPSettings.txt "$shared"/ipconfig*.txt "$w/src-fr/C/IPSettings.txt"
+seed sysinfo "$top"/examples/*/systeminfo.txt "$shared"/systeminfo*.txt "$w/src-fr/C/systeminfo.txt"
 python3 "$top/tests/fuzz/seeds.py" fwrule "$w/fwrule" "$top"/examples/*/host.json
 seed fwrule "$w"/fwrule/*
 python3 "$top/tests/fuzz/seeds.py" secdesc "$w/secdesc" "${regs[@]}" --sddl "$top"/examples/*/host.json

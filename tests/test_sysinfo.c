@@ -1,6 +1,7 @@
 /* test_sysinfo.c - `systeminfo` text (formats.md §9.2). */
 #include "testutil.h"
 
+#include <iconv.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,17 +54,63 @@ static const char HOST[] =
     "                           Second Level Address Translation: Yes\n"
     "                           Data Execution Prevention Available: Yes\n";
 
-static void synthetic_host(void **state)
-{
-	struct smig_err e = SMIG_ERR_INIT;
-	struct smig_sysinfo *s = NULL;
+/*
+ * The same host on a French Windows (formats.md A3): values at column 44 and NIC details at
+ * 50, as real French outputs have them; "Nom de la connexion :" with the space French puts
+ * before a colon; "[01] : " processor items; a label holding a colon ("Mémoire virtuelle :
+ * taille maximale"); sizes in "Mo" grouped with a no-break space (U+00A0). Values that are
+ * Windows' own words are French; host data (names, locale, time zone) stay as in HOST. The
+ * Hyper-V requirement lines are free text smig only joins (their French wording is not
+ * verified).
+ */
+static const char FRENCH_HOST[] =
+    "\n"
+    "Nom de l'h\xc3\xb4te:                              HV01\n"
+    "Nom du syst\xc3\xa8me d'exploitation:              Microsoft Windows Server 2008 R2 Enterprise \n"
+    "Version du syst\xc3\xa8me:                         6.1.7601 Service Pack 1 version 7601\n"
+    "Fabricant du syst\xc3\xa8me d'exploitation:        Microsoft Corporation\n"
+    "Configuration du syst\xc3\xa8me d'exploitation:    Serveur membre\n"
+    "Organisation enregistr\xc3\xa9" "e:                   \n"
+    "Type du syst\xc3\xa8me:                            x64-based PC\n"
+    "Processeur(s):                              2 processeur(s) install\xc3\xa9(s).\n"
+    "                                            [01] : Intel64 Family 6 Model 44 Stepping 2 GenuineIntel ~2400 Mhz\n"
+    "                                            [02] : Intel64 Family 6 Model 44 Stepping 2 GenuineIntel ~2400 Mhz\n"
+    "Option r\xc3\xa9gionale du syst\xc3\xa8me:                en-us;English (United States)\n"
+    "Param\xc3\xa8tres r\xc3\xa9gionaux d'entr\xc3\xa9" "e:              en-us;English (United States)\n"
+    "Fuseau horaire:                             (UTC+01:00) Amsterdam, Berlin, Bern, Rome, Stockholm, Vienna\n"
+    "M\xc3\xa9moire physique totale:                    98\xc2\xa0" "141 Mo\n"
+    "M\xc3\xa9moire physique disponible:                91\xc2\xa0" "002 Mo\n"
+    "M\xc3\xa9moire virtuelle : taille maximale:        196\xc2\xa0" "280 Mo\n"
+    "Domaine:                                    corp.example\n"
+    "Correctif(s):                               3 Corrections install\xc3\xa9" "es.\n"
+    "                                            [01]: KB976902\n"
+    "                                            [02]\n"
+    "Carte(s) r\xc3\xa9seau:                            3 carte(s) r\xc3\xa9seau install\xc3\xa9" "e(s).\n"
+    "                                            [01]: Broadcom BCM5709C NetXtreme II GigE (NDIS VBD Client)\n"
+    "                                                  Nom de la connexion : Local Area Connection\n"
+    "                                                  DHCP activ\xc3\xa9 :         Non\n"
+    "                                                  Adresse(s) IP\n"
+    "                                            [02]: Microsoft Virtual Network Switch Adapter\n"
+    "                                                  Nom de la connexion : Local Area Connection 3\n"
+    "                                                  DHCP activ\xc3\xa9 :         Non\n"
+    "                                                  Adresse(s) IP\n"
+    "                                                  [01]: 10.0.0.21\n"
+    "                                                  [02]: 10.0.1.21\n"
+    "                                                  [03]: fe80::8d4f:2fd1:5a3c:1b2e\n"
+    "                                            [03]: Intel(R) PRO/1000 MT Network Connection\n"
+    "                                                  Nom de la connexion : Local Area Connection 2\n"
+    "                                                  \xc3\x89tat :                Mat\xc3\xa9riel non pr\xc3\xa9sent\n"
+    "Configuration requise pour Hyper-V:         Extensions du mode Moniteur de VM : Oui\n"
+    "                                            Virtualisation activ\xc3\xa9" "e dans le microprogramme : Oui\n"
+    "                                            Traduction d'adresse de second niveau : Oui\n"
+    "                                            Pr\xc3\xa9vention de l'ex\xc3\xa9" "cution des donn\xc3\xa9" "es disponible : Oui\n"
+;
 
-	(void)state;
-	if (smig_sysinfo_parse(HOST, strlen(HOST), &s, &e) != 0)
-		fail_msg("%s", e.msg);
+static void check_host(const struct smig_sysinfo *s, bool french)
+{
 	assert_string_equal(s->host_name, "HV01");
 	assert_string_equal(s->os_name, "Microsoft Windows Server 2008 R2 Enterprise");
-	assert_string_equal(s->os_configuration, "Member Server");
+	assert_string_equal(s->os_configuration, french ? "Serveur membre" : "Member Server");
 	assert_int_equal(s->nprocessors, 2);
 	assert_string_equal(s->processors[1],
 	                    "Intel64 Family 6 Model 44 Stepping 2 GenuineIntel ~2400 Mhz");
@@ -83,11 +130,135 @@ static void synthetic_host(void **state)
 	assert_string_equal(s->nics[1].ips[0], "10.0.0.21");
 	assert_string_equal(s->nics[1].ips[2], "fe80::8d4f:2fd1:5a3c:1b2e");
 	assert_true(s->hyperv_requirements_present);
-	assert_string_equal(s->hyperv_requirements,
-	                    "VM Monitor Mode Extensions: Yes; Virtualization Enabled In Firmware: "
-	                    "Yes; Second Level Address Translation: Yes; Data Execution "
-	                    "Prevention Available: Yes");
+	if (french)
+		assert_non_null(strstr(s->hyperv_requirements, "Oui; Virtualisation"));
+	else
+		assert_string_equal(s->hyperv_requirements,
+		                    "VM Monitor Mode Extensions: Yes; Virtualization Enabled In "
+		                    "Firmware: Yes; Second Level Address Translation: Yes; Data "
+		                    "Execution Prevention Available: Yes");
+}
+
+static void synthetic_host(void **state)
+{
+	struct smig_err e = SMIG_ERR_INIT;
+	struct smig_sysinfo *s = NULL;
+
+	(void)state;
+	if (smig_sysinfo_parse(HOST, strlen(HOST), &s, &e) != 0)
+		fail_msg("%s", e.msg);
+	check_host(s, false);
+	assert_string_equal(s->lang->code, "en");
 	smig_sysinfo_free(s);
+}
+
+/* `text` in code page `cp` through iconv(3) directly (not smig's encoder), CRLF line ends. */
+static char *to_oem(const char *text, const char *cp, size_t *outlen)
+{
+	size_t n = strlen(text), i, o = 0, il, ol;
+	char *crlf = malloc(2 * n + 1), *out = malloc(2 * n + 1), *ip, *op;
+	iconv_t cd = iconv_open(cp, "UTF-8");
+
+	assert_non_null(crlf);
+	assert_non_null(out);
+	assert_true(cd != (iconv_t)-1);
+	for (i = 0; i < n; i++) {
+		if (text[i] == '\n')
+			crlf[o++] = '\r';
+		crlf[o++] = text[i];
+	}
+	ip = crlf;
+	il = o;
+	op = out;
+	ol = 2 * n + 1;
+	assert_true(iconv(cd, &ip, &il, &op, &ol) != (size_t)-1);
+	iconv_close(cd);
+	*outlen = (size_t)(op - out);
+	free(crlf);
+	return out;
+}
+
+/* The French host gives the English host's facts, from UTF-8 and from OEM code page 850. */
+static void french_host(void **state)
+{
+	struct smig_err e = SMIG_ERR_INIT;
+	struct smig_sysinfo *s = NULL;
+	char *dir = tu_mkdtemp(), *path = tu_fmt("%s/systeminfo.txt", dir), *oem, *t, *nb;
+	const char *at;
+	size_t n;
+
+	(void)state;
+	if (smig_sysinfo_parse(FRENCH_HOST, strlen(FRENCH_HOST), &s, &e) != 0)
+		fail_msg("%s", e.msg);
+	check_host(s, true);
+	assert_string_equal(s->lang->code, "fr");
+	smig_sysinfo_free(s);
+
+	oem = to_oem(FRENCH_HOST, "CP850", &n);
+	assert_non_null(memchr(oem, 0xFF, n)); /* the no-break space is one byte, 0xFF */
+	tu_write(path, oem, n);
+	if (smig_sysinfo_load(path, &s, &e) != 0)
+		fail_msg("%s", e.msg);
+	check_host(s, true);
+	assert_string_equal(s->encoding, "OEM code page 850");
+	smig_sysinfo_free(s);
+	free(oem);
+
+	/* U+202F (Windows 10's grouping space) and a plain space group the digits as well */
+	t = tu_fmt("%s", FRENCH_HOST);
+	nb = strstr(t, "98\xc2\xa0" "141 Mo");
+	assert_non_null(nb);
+	memmove(nb + 3, nb + 4, strlen(nb + 4) + 1);
+	nb[2] = ' ';
+	if (smig_sysinfo_parse(t, strlen(t), &s, &e) != 0)
+		fail_msg("%s", e.msg);
+	assert_int_equal(s->total_memory_mb, 98141);
+	smig_sysinfo_free(s);
+	free(t);
+	t = tu_fmt("%s", FRENCH_HOST);
+	nb = strstr(t, "98\xc2\xa0" "141 Mo");
+	memmove(nb + 5, nb + 4, strlen(nb + 4) + 1);
+	memcpy(nb + 2, "\xe2\x80\xaf", 3);
+	if (smig_sysinfo_parse(t, strlen(t), &s, &e) != 0)
+		fail_msg("%s", e.msg);
+	assert_int_equal(s->total_memory_mb, 98141);
+	smig_sysinfo_free(s);
+	free(t);
+
+	/* a decimal comma: systeminfo writes whole MB, the fraction is dropped, not grouped */
+	at = strstr(FRENCH_HOST, "98\xc2\xa0" "141 Mo");
+	t = tu_fmt("%.*s1\xc2\xa0" "024,5 Mo%s", (int)(at - FRENCH_HOST), FRENCH_HOST, at + 10);
+	if (smig_sysinfo_parse(t, strlen(t), &s, &e) != 0)
+		fail_msg("%s", e.msg);
+	assert_int_equal(s->total_memory_mb, 1024);
+	smig_sysinfo_free(s);
+	free(t);
+	free(path);
+	tu_rmtree(dir);
+	free(dir);
+}
+
+/* German output: refused, naming the file and its first label. */
+static void unknown_language(void **state)
+{
+	static const char german[] =
+	    "\nHostname:                                  HV01\n"
+	    "Betriebssystemname:                        Microsoft Windows Server 2008 R2 "
+	    "Enterprise\n";
+	struct smig_err e = SMIG_ERR_INIT;
+	struct smig_sysinfo *s = NULL;
+	char *dir = tu_mkdtemp(), *path = tu_fmt("%s/systeminfo.txt", dir);
+
+	(void)state;
+	tu_write(path, german, strlen(german));
+	assert_int_equal(smig_sysinfo_load(path, &s, &e), -1);
+	assert_null(s);
+	assert_int_equal(e.kind, SMIG_ERR_FORMAT);
+	assert_non_null(strstr(e.msg, path));
+	assert_non_null(strstr(e.msg, "the first label, 'Hostname'"));
+	free(path);
+	tu_rmtree(dir);
+	free(dir);
 }
 
 static void real_windows7(void **state)
@@ -183,9 +354,10 @@ static void rejects(void **state)
 
 	(void)state;
 	expect_reject("", "not systeminfo output");
-	expect_reject("\nNom de l'h\xc3\xb4te:              PC01\n"
+	/* French labels at the English columns */
+	expect_reject("\nNom de l'h\xc3\xb4te:             PC01\n"
 	              "Nom du syst\xc3\xa8me d'exploitation: Microsoft Windows 7\n",
-	              "not systeminfo output");
+	              "the first label, 'Nom de l'h\xc3\xb4te'");
 	/* labels not at the layout's columns */
 	expect_reject("Host Name: TEST\nOS Name: Windows\n", "not systeminfo output");
 	/* truncated after the host name */
@@ -227,6 +399,8 @@ int main(void)
 	    cmocka_unit_test(real_windows7),
 	    cmocka_unit_test(real_windows2012r2),
 	    cmocka_unit_test(rejects),
+	    cmocka_unit_test(french_host),
+	    cmocka_unit_test(unknown_language),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

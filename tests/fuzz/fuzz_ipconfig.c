@@ -1,6 +1,7 @@
 /*
  * fuzz_ipconfig.c - the reader of ipconfig /all output (ipconfig.h), over the raw and the
- * decoded bytes (fz_text_passes).
+ * decoded bytes (fz_text_passes), and as a file's bytes: language recognition and OEM code
+ * pages (smig_ipconfig_parse_raw; the French seeds come from smig-mkhost --language fr).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -23,6 +24,13 @@ static void parse(const char *text, size_t len)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	struct smig_err e = SMIG_ERR_INIT;
+	struct smig_ipconfig *c = NULL;
+
 	fz_text_passes(data, size, parse);
+	if (smig_ipconfig_parse_raw(data, size, "fuzz", &c, &e) == 0) {
+		smig_ipconfig_find(c, "Local Area Connection");
+		smig_ipconfig_free(c);
+	}
 	return 0;
 }

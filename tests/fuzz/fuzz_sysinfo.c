@@ -1,6 +1,7 @@
 /*
  * fuzz_sysinfo.c - the reader of systeminfo output (sysinfo.h), over the raw and the decoded
- * bytes (fz_text_passes).
+ * bytes (fz_text_passes), and as a file's bytes: language recognition and OEM code pages
+ * (smig_sysinfo_parse_raw; the French seeds come from smig-mkhost --language fr).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -21,6 +22,11 @@ static void parse(const char *text, size_t len)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	struct smig_err e = SMIG_ERR_INIT;
+	struct smig_sysinfo *c = NULL;
+
 	fz_text_passes(data, size, parse);
+	if (smig_sysinfo_parse_raw(data, size, "fuzz", &c, &e) == 0)
+		smig_sysinfo_free(c);
 	return 0;
 }

@@ -8,9 +8,12 @@
  * files are re-encoded as Windows writes them. The same description always gives
  * byte-identical files with the same mtimes (no clock, no randomness).
  *
- * Usage: smig-mkhost [--force] [--dest-facts FILE] DESCRIPTION.json OUTDIR
+ * Usage: smig-mkhost [--force] [--language CODE] [--dest-facts FILE] DESCRIPTION.json OUTDIR
  * --dest-facts also describes the built host in a dest-facts.json (docs/dest-facts.md), as
  * probe.ps1 would on a running host: the fixture of a destination reached through its shares.
+ * --language (or the description's "language") writes the files marked with a "tool" as that
+ * display language's Windows writes them: translated (translate.c) and, for "crlf", in its
+ * OEM code page; a French host is the English description built with --language fr.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -31,8 +34,10 @@
 #include "inventory.h"
 #include "secdesc.h"
 #include "strbuf.h"
+#include "translate.h"
 #include "vhd.h"
 #include "vmconfig.h"
+#include "winlang.h"
 #include "winval.h"
 
 struct mk {
@@ -43,6 +48,7 @@ struct mk {
 	char **written;      /* files written, for the final mtime pass */
 	size_t nwritten;
 	int64_t *mtimes;
+	const struct smig_lang *lang; /* of the tools' output files; English by default */
 };
 
 static void remember(struct mk *m, const char *path, int64_t mtime)
@@ -233,8 +239,10 @@ out:
 /* ---- text files ---- */
 
 /* Encodings: "utf8" (as given), "crlf" (ASCII/OEM with CRLF, what cmd.exe redirection
- * writes), "utf16" (UTF-16LE with BOM and CRLF, what PowerShell's > writes). */
-static int write_text(struct mk *m, const char *path, const char *text, const char *enc)
+ * writes: in OEM code page `cp` when it is not 0), "utf16" (UTF-16LE with BOM and CRLF, what
+ * PowerShell's > writes). */
+static int write_text(struct mk *m, const char *path, const char *text, const char *enc,
+		      unsigned cp)
 {
 	struct smig_strbuf sb = SMIG_STRBUF_INIT;
 	unsigned char *u = NULL;
@@ -260,6 +268,16 @@ static int write_text(struct mk *m, const char *path, const char *text, const ch
 		smig_strbuf_append(&sb, "\xFF\xFE", 2);
 		smig_strbuf_append(&sb, u, n);
 		free(u);
+	} else if (cp != 0) {
+		char *o = NULL;
+
+		if (smig_lang_encode_oem(sb.buf ? sb.buf : "", sb.len, cp, &o, &n, &m->e) < 0) {
+			smig_strbuf_release(&sb);
+			return -1;
+		}
+		smig_strbuf_release(&sb);
+		smig_strbuf_append(&sb, o, n);
+		free(o);
 	}
 	rc = smig_strbuf_check(&sb, &m->e) ? -1 :
 		smig_file_write_atomic(path, sb.buf ? sb.buf : "", sb.len, 0644, &m->e);
@@ -282,9 +300,21 @@ static int build_file(struct mk *m, json_t *f)
 		src = smig_path_join(m->descdir, from, &m->e);
 		if (src == NULL || smig_file_read(src, 64u << 20, NULL, &buf, &len, &m->e) < 0)
 			goto out;
-		rc = write_text(m, path, buf, jstr(f, "encoding"));
+		if (jstr(f, "tool") != NULL) {
+			/* a tool's output: in the host's display language and OEM code page */
+			char *tr = m->lang == smig_langs[0]
+					   ? smig_strdup(buf, &m->e)
+					   : mk_translate(buf, jstr(f, "tool"), m->lang, &m->e);
+
+			if (tr == NULL)
+				goto out;
+			rc = write_text(m, path, tr, jstr(f, "encoding"), m->lang->oem_cp);
+			free(tr);
+		} else {
+			rc = write_text(m, path, buf, jstr(f, "encoding"), 0);
+		}
 	} else if (text) {
-		rc = write_text(m, path, text, jstr(f, "encoding"));
+		rc = write_text(m, path, text, jstr(f, "encoding"), 0);
 	} else {
 		/* a placeholder of the given size filled with a recognisable line (ISO, VFD, state) */
 		uint64_t size = jsize(f, "size"), i;
@@ -612,6 +642,13 @@ static int build(struct mk *m, json_t *root)
 	size_t i;
 
 	m->mtime = smig_filetime_to_unix(ft);
+	if (m->lang == NULL && jstr(root, "language") != NULL &&
+	    (m->lang = smig_lang_find(jstr(root, "language"))) == NULL)
+		return smig_err_set(&m->e, SMIG_ERR_USAGE,
+				    "the description's \"language\" is '%s': smig-mkhost writes %s",
+				    jstr(root, "language"), smig_lang_names());
+	if (m->lang == NULL)
+		m->lang = smig_langs[0];
 	v = json_object_get(root, "drives");
 	for (i = 0; i < json_array_size(v); i++) {
 		char *d = smig_asprintf(&m->e, "%s/%s", m->out, json_string_value(json_array_get(v, i)));
@@ -687,8 +724,11 @@ out:
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: smig-mkhost [--force] [--dest-facts FILE] DESCRIPTION.json OUTDIR\n"
+	fprintf(f, "usage: smig-mkhost [--force] [--language CODE] [--dest-facts FILE] "
+		   "DESCRIPTION.json OUTDIR\n"
 		   "Builds a host folder (C/, D/, ...) from a host description (docs/fixtures.md).\n"
+		   "--language writes the ipconfig and systeminfo files in that display language\n"
+		   "(en, fr) and its OEM code page, as that Windows writes them.\n"
 		   "--dest-facts also writes the built host's dest-facts.json (docs/dest-facts.md).\n");
 }
 
@@ -696,7 +736,8 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"force", no_argument, NULL, 'f'}, {"dest-facts", required_argument, NULL, 'F'},
-		{"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
+		{"language", required_argument, NULL, 'L'}, {"help", no_argument, NULL, 'h'},
+		{0, 0, 0, 0}};
 	const char *facts = NULL;
 	struct mk m = {0};
 	json_error_t jerr;
@@ -712,6 +753,13 @@ int main(int argc, char **argv)
 			force = true;
 		} else if (c == 'F') {
 			facts = optarg;
+		} else if (c == 'L') {
+			m.lang = smig_lang_find(optarg);
+			if (m.lang == NULL) {
+				fprintf(stderr, "smig-mkhost: --language '%s': not one of %s\n",
+					optarg, smig_lang_names());
+				return 2;
+			}
 		} else if (c == 'h') {
 			usage(stdout);
 			return 0;
