@@ -236,11 +236,11 @@ static int get_list(struct rd *r, json_t *obj, const char *parent, const char *k
 		if (value == NULL || count == NULL || json_object_size(v) != 2 ||
 		    !(json_is_array(value) || json_is_null(value)))
 			return bad(r, name, _("looks like PowerShell's array wrapper but is not "
-				   "{\"value\": [...], \"Count\": n}"));
+					      "{\"value\": [...], \"Count\": n}"));
 		if (!json_is_integer(count) ||
 		    json_integer_value(count) != (json_int_t)json_array_size(value))
-			return bad(r, name, _("is PowerShell's array wrapper but its 'Count' is not "
-				   "the number of elements of its 'value'"));
+			return bad(r, name, _("is PowerShell's array wrapper but its 'Count' is "
+					      "not the number of elements of its 'value'"));
 		if (json_is_null(value))
 			return 0;
 		v = value;
@@ -474,10 +474,11 @@ static int adapter_note(struct rd *r, struct smig_inventory *inv, const struct s
 	return smig_problems_add(&inv->problems, "", SMIG_SEV_INFO,
 				 nic->connection_name ? nic->connection_name : name, NULL, NULL,
 				 r->e,
-				 no_guid ? _("member '%s' of '%s' has no interface GUID: it is kept, "
-					     "but no switch binding or host adapter can name it")
-					 : _("member '%s' of '%s' has no MAC address: it is kept, and "
-					     "matched by name, not by MAC"),
+				 no_guid ? _("member '%s' of '%s' has no interface GUID: it is "
+					     "kept, but no switch binding or host adapter can name "
+					     "it")
+					 : _("member '%s' of '%s' has no MAC address: it is kept, "
+					     "and matched by name, not by MAC"),
 				 name, r->label);
 }
 
@@ -518,7 +519,8 @@ static int read_adapters(struct rd *r, json_t *root, struct smig_inventory *inv)
 		 * they are kept, with a note (one without a GUID is never found by GUID) */
 		if (nic->guid == NULL && nic->connection_name == NULL) {
 			smig_strv_free(addrs);
-			return bad(r, name, _("has neither a name nor a guid: nothing can name it"));
+			return bad(r, name,
+				   _("has neither a name nor a guid: nothing can name it"));
 		}
 		if (adapter_note(r, inv, nic, name, nic->guid == NULL, true) < 0 ||
 		    adapter_note(r, inv, nic, name, !nic->has_mac, false) < 0) {
@@ -788,8 +790,9 @@ int smig_destfacts_parse(const char *text, size_t len, const char *label, const 
 		len -= 3;
 	}
 	if (len > SMIG_DESTFACTS_MAX)
-		return smig_err_set(e, SMIG_ERR_FORMAT, _("'%s' is too large (%zu bytes, limit %u)"),
-				    label, len, SMIG_DESTFACTS_MAX);
+		return smig_err_set(e, SMIG_ERR_FORMAT,
+				    _("'%s' is too large (%zu bytes, limit %u)"), label, len,
+				    SMIG_DESTFACTS_MAX);
 	if (!smig_utf8_valid(text, len))
 		return smig_err_set(e, SMIG_ERR_FORMAT, _("'%s' is not a valid %s file: not UTF-8"),
 				    label, SOURCE_NAME);
@@ -803,13 +806,14 @@ int smig_destfacts_parse(const char *text, size_t len, const char *label, const 
 		for (char *p = jerr.text; *p; p++)
 			if ((unsigned char)*p < 0x20 || *p == 0x7f)
 				*p = '?';
-		smig_err_set(e, SMIG_ERR_FORMAT, _("'%s' is not a valid %s file: line %d: %s"), label,
-			     SOURCE_NAME, jerr.line, jerr.text);
+		smig_err_set(e, SMIG_ERR_FORMAT, _("'%s' is not a valid %s file: line %d: %s"),
+			     label, SOURCE_NAME, jerr.line, jerr.text);
 		goto out;
 	}
 	if (!json_is_object(doc)) {
-		smig_err_set(e, SMIG_ERR_FORMAT, _("'%s' is not a valid %s file: not a JSON object"),
-			     label, SOURCE_NAME);
+		smig_err_set(e, SMIG_ERR_FORMAT,
+			     _("'%s' is not a valid %s file: not a JSON object"), label,
+			     SOURCE_NAME);
 		goto out;
 	}
 	if (get_str(&r, doc, "", "format", REQ, &format) < 0)
@@ -1152,7 +1156,8 @@ char *smig_destfacts_from_inventory(const struct smig_inventory *inv,
 out:
 	if (doc == NULL || w.failed)
 		smig_err_set(e, SMIG_ERR_NOMEM,
-			     _("cannot write %s: out of memory or a text that is not UTF-8"), SOURCE_NAME);
+			     _("cannot write %s: out of memory or a text that is not UTF-8"),
+			     SOURCE_NAME);
 	free(text);
 	json_decref(doc);
 	return out;
@@ -1472,9 +1477,10 @@ char *smig_destfacts_probe_script(size_t *len, struct smig_err *e)
 	int bad_text;
 
 	bad_text = probe_text(&text);
-	if (smig_strbuf_check(&text, e) < 0 ||
-	    (bad_text && smig_err_set(e, SMIG_ERR_FORMAT,
-				      _("probe.ps1: a translated message is not valid UTF-8")) < 0)) {
+	if (bad_text && !smig_strbuf_failed(&text))
+		smig_err_set(e, SMIG_ERR_FORMAT,
+			     _("probe.ps1: a translated message is not valid UTF-8"));
+	if (smig_strbuf_check(&text, e) < 0 || bad_text) {
 		smig_strbuf_release(&text);
 		return NULL;
 	}

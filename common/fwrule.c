@@ -47,8 +47,8 @@ int smig_fwrule_parse(const char *id, const char *text, struct smig_fwrule *r, s
 	memset(r, 0, sizeof(*r));
 	len = strlen(text);
 	if (len > FWRULE_MAX_LEN) {
-		smig_err_set(e, SMIG_ERR_FORMAT, _("firewall rule '%s' is too long (%zu bytes)"), id,
-		             len);
+		smig_err_set(e, SMIG_ERR_FORMAT, _("firewall rule '%s' is too long (%zu bytes)"),
+		             id, len);
 		goto fail;
 	}
 	rule.id = smig_strdup(id, e);
@@ -56,9 +56,9 @@ int smig_fwrule_parse(const char *id, const char *text, struct smig_fwrule *r, s
 		goto fail;
 	bar = strchr(text, '|');
 	if (text[0] != 'v' || bar == NULL || !version_valid(text + 1, (size_t)(bar - text - 1))) {
-		smig_err_set(e, SMIG_ERR_FORMAT,
-		             _("firewall rule '%s': does not start with a version such as 'v2.10|'"),
-		             id);
+		smig_err_set(
+		    e, SMIG_ERR_FORMAT,
+		    _("firewall rule '%s': does not start with a version such as 'v2.10|'"), id);
 		goto fail;
 	}
 	rule.version = smig_strndup(text + 1, (size_t)(bar - text - 1), e);
@@ -74,7 +74,8 @@ int smig_fwrule_parse(const char *id, const char *text, struct smig_fwrule *r, s
 		bar = strchr(p, '|');
 		if (bar == NULL) {
 			smig_err_set(e, SMIG_ERR_FORMAT,
-			             _("firewall rule '%s': field '%s' does not end with '|'"), id, p);
+			             _("firewall rule '%s': field '%s' does not end with '|'"), id,
+			             p);
 			goto fail;
 		}
 		if (eq == p || *eq != '=' || eq > bar) {

@@ -73,9 +73,9 @@ static int wrong(struct rd *r, const char *key, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(reason, sizeof(reason), fmt, ap); /* a cut reason still reads */
 	va_end(ap);
-	return smig_err_set(r->e, SMIG_ERR_FORMAT,
-	                    _("cannot read the live state '%s': member '%s%s%s' %s"), r->what, r->path,
-	                    key != NULL && r->len > 0 ? "." : "", key != NULL ? key : "", reason);
+	return smig_err_set(
+	    r->e, SMIG_ERR_FORMAT, _("cannot read the live state '%s': member '%s%s%s' %s"),
+	    r->what, r->path, key != NULL && r->len > 0 ? "." : "", key != NULL ? key : "", reason);
 }
 
 /* A member's value, or NULL when absent or null (live-state.md: both mean "none"). */
@@ -213,9 +213,10 @@ static int unwrap(struct rd *r, const char *key, json_t *v, json_t **inner)
 	if (!json_is_object(v) || (value == NULL && count == NULL))
 		return 0;
 	if (value == NULL || count == NULL || json_object_size(v) != 2)
-		return wrong(r, key,
-		             _("looks like PowerShell's array wrapper but is not {\"value\": [...], "
-		             "\"Count\": n}"));
+		return wrong(
+		    r, key,
+		    _("looks like PowerShell's array wrapper but is not {\"value\": [...], "
+		      "\"Count\": n}"));
 	if (json_is_null(value)) {
 		*inner = NULL;
 		n = 0;
@@ -223,13 +224,14 @@ static int unwrap(struct rd *r, const char *key, json_t *v, json_t **inner)
 		*inner = value;
 		n = json_array_size(value);
 	} else {
-		return wrong(r, key, _("is PowerShell's array wrapper but its 'value' is not a list"));
+		return wrong(r, key,
+		             _("is PowerShell's array wrapper but its 'value' is not a list"));
 	}
 	if (!json_is_integer(count) || json_integer_value(count) < 0 ||
 	    (size_t)json_integer_value(count) != n)
 		return wrong(r, key,
 		             _("is PowerShell's array wrapper but its 'Count' is not the %zu "
-		             "elements of its 'value'"),
+		               "elements of its 'value'"),
 		             n);
 	return 1;
 }
@@ -601,7 +603,7 @@ static int prescan(const char *s, size_t len, const char *what, struct smig_err 
 				return smig_err_set(
 				    e, SMIG_ERR_FORMAT,
 				    _("cannot read the live state '%s': it nests deeper "
-				    "than %d levels (byte %zu)"),
+				      "than %d levels (byte %zu)"),
 				    what, MAX_DEPTH, i);
 			values++;
 			break;
@@ -620,7 +622,7 @@ static int prescan(const char *s, size_t len, const char *what, struct smig_err 
 			return smig_err_set(
 			    e, SMIG_ERR_FORMAT,
 			    _("cannot read the live state '%s': it holds more than %d "
-			    "values (byte %zu)"),
+			      "values (byte %zu)"),
 			    what, MAX_VALUES, i);
 	}
 	return 0;
@@ -675,10 +677,11 @@ static int check_unique(struct rd *r, const struct smig_live *l)
 		first = (size_t)(a - l->vms);
 		dup = (size_t)(b - l->vms);
 		snprintf(key, sizeof(key), "vms[%zu].id", dup);
-		rc = wrong(r, key,
-		           _("repeats the id %s of vms[%zu]: a host cannot have two virtual machines "
-		           "with one id"),
-		           b->id, first);
+		rc = wrong(
+		    r, key,
+		    _("repeats the id %s of vms[%zu]: a host cannot have two virtual machines "
+		      "with one id"),
+		    b->id, first);
 	}
 	for (i = 0; i < l->nswitches && rc == 0; i++)
 		v[i] = &l->switches[i];
@@ -714,9 +717,10 @@ int smig_livecheck_parse(const void *buf, size_t len, const char *what, struct s
 
 	*out = NULL;
 	if (len > SMIG_LIVE_MAX_BYTES)
-		return smig_err_set(e, SMIG_ERR_FORMAT,
-		                    _("cannot read the live state '%s': it is larger than %zu bytes"),
-		                    what, SMIG_LIVE_MAX_BYTES);
+		return smig_err_set(
+		    e, SMIG_ERR_FORMAT,
+		    _("cannot read the live state '%s': it is larger than %zu bytes"), what,
+		    SMIG_LIVE_MAX_BYTES);
 	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
 		text += 3;
 		len -= 3;
@@ -724,7 +728,7 @@ int smig_livecheck_parse(const void *buf, size_t len, const char *what, struct s
 	           (memcmp(text, "\xFF\xFE", 2) == 0 || memcmp(text, "\xFE\xFF", 2) == 0)) {
 		return smig_err_set(e, SMIG_ERR_FORMAT,
 		                    _("cannot read the live state '%s': it is UTF-16, not UTF-8 "
-		                    "(save it with -Encoding UTF8)"),
+		                      "(save it with -Encoding UTF8)"),
 		                    what);
 	}
 	if (prescan(text, len, what, e) < 0)
@@ -732,9 +736,10 @@ int smig_livecheck_parse(const void *buf, size_t len, const char *what, struct s
 	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
 	if (root == NULL) {
 		/* jansson's text is one line; it names what is wrong and where */
-		smig_err_set(e, SMIG_ERR_FORMAT,
-		             _("cannot read the live state '%s': not JSON: %s (line %d, column %d)"),
-		             what, je.text, je.line, je.column);
+		smig_err_set(
+		    e, SMIG_ERR_FORMAT,
+		    _("cannot read the live state '%s': not JSON: %s (line %d, column %d)"), what,
+		    je.text, je.line, je.column);
 		goto out;
 	}
 	if (!json_is_object(root)) {
@@ -1116,10 +1121,10 @@ static int check_memory(struct lc *c, const char *subject, const struct smig_inv
 	char b1[64], b2[64], n1[32], n2[32], n3[32], n4[32];
 
 	if (a->memory_startup != want)
-		smig_verdict_bad(&v, _("startup memory is %s on the host but %s MB (%s) on the source"),
-		                 bytes_text(a->memory_startup, b1, sizeof(b1)),
-		                 count_text(s->memory_mb, n1, sizeof(n1)),
-		                 bytes_text(want, b2, sizeof(b2)));
+		smig_verdict_bad(
+		    &v, _("startup memory is %s on the host but %s MB (%s) on the source"),
+		    bytes_text(a->memory_startup, b1, sizeof(b1)),
+		    count_text(s->memory_mb, n1, sizeof(n1)), bytes_text(want, b2, sizeof(b2)));
 	if (a->dynamic_memory != (int)s->dynamic_memory)
 		smig_verdict_bad(&v, _("dynamic memory is %s on the host but %s on the source"),
 		                 onoff(a->dynamic_memory), onoff(s->dynamic_memory));
@@ -1133,13 +1138,13 @@ static int check_memory(struct lc *c, const char *subject, const struct smig_inv
 		                 bytes_text(a->memory_maximum, b1, sizeof(b1)),
 		                 count_text(s->memory_max_mb, n1, sizeof(n1)));
 	if (s->dynamic_memory)
-		smig_verdict_ok(&v,
-		                _("memory as on the source: startup %s MB (%s bytes), dynamic, range "
-		                  "%s-%s MB"),
-		                count_text(s->memory_mb, n1, sizeof(n1)),
-		                count_text(want, n2, sizeof(n2)),
-		                count_text(s->memory_min_mb, n3, sizeof(n3)),
-		                count_text(s->memory_max_mb, n4, sizeof(n4)));
+		smig_verdict_ok(
+		    &v,
+		    _("memory as on the source: startup %s MB (%s bytes), dynamic, range "
+		      "%s-%s MB"),
+		    count_text(s->memory_mb, n1, sizeof(n1)), count_text(want, n2, sizeof(n2)),
+		    count_text(s->memory_min_mb, n3, sizeof(n3)),
+		    count_text(s->memory_max_mb, n4, sizeof(n4)));
 	else
 		smig_verdict_ok(&v, _("memory as on the source: %s MB (%s bytes), static"),
 		                count_text(s->memory_mb, n1, sizeof(n1)),
@@ -1155,21 +1160,23 @@ static int check_cpu(struct lc *c, const char *subject, const struct smig_plan_v
 	if (a->processor_count != s->cpu_count) {
 		if (a->processor_count < 0)
 			smig_verdict_bad(
-			    &v, _("the processor count is not reported (%" PRId64 " on the source)"),
+			    &v,
+			    _("the processor count is not reported (%" PRId64 " on the source)"),
 			    s->cpu_count);
 		else
 			smig_verdict_bad(&v,
 			                 P_("%" PRId64 " virtual processor on the host but %" PRId64
 			                    " on the source",
-			                    "%" PRId64 " virtual processors on the host but %" PRId64
+			                    "%" PRId64
+			                    " virtual processors on the host but %" PRId64
 			                    " on the source",
 			                    (unsigned long)a->processor_count),
 			                 a->processor_count, s->cpu_count);
 	}
 	if (a->processor_compatibility != (int)pv->cpu_compat)
-		smig_verdict_bad(&v,
-		                 _("processor compatibility is %s on the host but the plan set it %s"),
-		                 onoff(a->processor_compatibility), onoff(pv->cpu_compat));
+		smig_verdict_bad(
+		    &v, _("processor compatibility is %s on the host but the plan set it %s"),
+		    onoff(a->processor_compatibility), onoff(pv->cpu_compat));
 	if (pv->cpu_compat == s->cpu_compat)
 		smig_verdict_ok(&v,
 		                P_("%" PRId64 " virtual processor, as on the source; processor "
@@ -1234,14 +1241,16 @@ static int check_snapshots(struct lc *c, const char *subject, const struct smig_
 	if (a->nsnapshots != s->nsnapshots)
 		smig_verdict_bad(&v,
 		                 P_("%zu snapshot on the host but %zu on the source",
-		                    "%zu snapshots on the host but %zu on the source", a->nsnapshots),
+		                    "%zu snapshots on the host but %zu on the source",
+		                    a->nsnapshots),
 		                 a->nsnapshots, s->nsnapshots);
 	for (k = 0; k < s->nsnapshots; k++) {
 		const struct smig_inv_snapshot *ss = &s->snapshots[k];
 		int m = live_snap(s, (int)k, a), want, have;
 
 		if (m < 0) {
-			smig_verdict_bad(&v, _("snapshot '%s' is missing"), src_snap_name(s, (int)k));
+			smig_verdict_bad(&v, _("snapshot '%s' is missing"),
+			                 src_snap_name(s, (int)k));
 			continue;
 		}
 		want = ss->parent < 0 ? -1 : live_snap(s, ss->parent, a);
@@ -1254,11 +1263,12 @@ static int check_snapshots(struct lc *c, const char *subject, const struct smig_
 	if (s->nsnapshots == 0)
 		smig_verdict_ok(&v, _("no snapshots, as on the source"));
 	else
-		smig_verdict_ok(&v,
-		                P_("%zu snapshot with the same tree (parent ids), as on the source",
-		                   "%zu snapshots with the same tree (parent ids), as on the source",
-		                   s->nsnapshots),
-		                s->nsnapshots);
+		smig_verdict_ok(
+		    &v,
+		    P_("%zu snapshot with the same tree (parent ids), as on the source",
+		       "%zu snapshots with the same tree (parent ids), as on the source",
+		       s->nsnapshots),
+		    s->nsnapshots);
 	return smig_verdict_emit(&v, c->out, "SMIG4004", subject, c->e);
 }
 
@@ -1318,11 +1328,11 @@ static int check_disk_drive(struct lc *c, const char *vsubject, const struct smi
 			                                      ? _("a pass-through disk")
 			                                      : _("nothing")));
 	} else if (slot.valid && !slot_is(&slot, found)) {
-		smig_verdict_bad(&v,
-		                 _("attached at %s %" PRId64 ":%" PRId64
-		                 " on the host but at %s on the source"),
-		                 str_or(found->controller_type, "?"), found->controller_number,
-		                 found->controller_location, sd->slot);
+		smig_verdict_bad(
+		    &v,
+		    _("attached at %s %" PRId64 ":%" PRId64 " on the host but at %s on the source"),
+		    str_or(found->controller_type, "?"), found->controller_number,
+		    found->controller_location, sd->slot);
 	}
 	smig_verdict_ok(&v, _("attached at %s, at '%s' as planned"), str_or(sd->slot, "?"),
 	                str_or(want, "?"));
@@ -1348,12 +1358,13 @@ static int check_placed_media(struct lc *c, const char *subject, const struct sm
 		if (list[i].path != NULL && smig_winpath_text_eq(list[i].path, mf->winpath))
 			found = &list[i];
 	if (found == NULL) {
-		smig_verdict_bad(&v,
-		                 iso ? _("no DVD drive on the host holds the ISO image '%s' that the "
-		                         "plan put on the destination (--copy-media)")
-		                     : _("no floppy drive on the host holds the virtual floppy '%s' "
-		                         "that the plan put on the destination (--copy-media)"),
-		                 mf->winpath);
+		smig_verdict_bad(
+		    &v,
+		    iso ? _("no DVD drive on the host holds the ISO image '%s' that the "
+		            "plan put on the destination (--copy-media)")
+		        : _("no floppy drive on the host holds the virtual floppy '%s' "
+		            "that the plan put on the destination (--copy-media)"),
+		    mf->winpath);
 		if (at != NULL && at->path != NULL)
 			smig_verdict_bad(&v, _("the drive at %s holds '%s'"), str_or(sd->slot, "?"),
 			                 at->path);
@@ -1396,15 +1407,15 @@ static int check_other_drive(struct lc *c, const char *vsubject, const struct sm
 			at = &list[i];
 	if (sd->kind == SMIG_INV_DRIVE_PASSTHROUGH) {
 		if (at != NULL && at->disk_number >= 0) {
-			smig_verdict_ok(&v,
-			                _("the pass-through disk is attached (host disk %" PRId64 ")"),
-			                at->disk_number);
+			smig_verdict_ok(
+			    &v, _("the pass-through disk is attached (host disk %" PRId64 ")"),
+			    at->disk_number);
 			rc = smig_verdict_emit(&v, c->out, "SMIG4005", subject, c->e);
 		} else {
 			rc = smig_verdict_info(
 			    c->out, "SMIG4005", subject, c->e,
 			    _("the source's pass-through disk is not attached: no destination "
-			    "disk number was given to migrate.ps1 (manual step SMIG3002)"));
+			      "disk number was given to migrate.ps1 (manual step SMIG3002)"));
 		}
 	} else if ((mf = smig_plan_media(pv, sd->pathname)) != NULL) {
 		rc = check_placed_media(c, subject, sd, mf, list, n, at);
@@ -1487,11 +1498,12 @@ static void check_vlan(struct smig_verdict *v, uint32_t want, const struct smig_
 			smig_verdict_bad(
 			    v,
 			    _("VLAN mode is %s on the host, not Access with VLAN %" PRIu32
-			    " as on the source"),
+			      " as on the source"),
 			    str_or(an->vlan_mode, _("not reported")), want);
 		else if (an->vlan_id != (int64_t)want)
 			smig_verdict_bad(
-			    v, _("access VLAN %" PRId64 " on the host but %" PRIu32 " on the source"),
+			    v,
+			    _("access VLAN %" PRId64 " on the host but %" PRIu32 " on the source"),
 			    an->vlan_id, want);
 		else
 			smig_verdict_ok(v, _("access VLAN %" PRIu32 ", as on the source"), want);
@@ -1530,7 +1542,8 @@ static int check_nic(struct lc *c, const char *vsubject, const struct smig_inv_n
 			    str_or(sn->mac, "?"));
 		else if (sn->mac == NULL || !smig_mac_parse(sn->mac, &sm) || !an->has_mac ||
 		         smig_mac_cmp(&sm, &an->mac) != 0)
-			smig_verdict_bad(&v, _("its static MAC address differs from the source's %s"),
+			smig_verdict_bad(&v,
+			                 _("its static MAC address differs from the source's %s"),
 			                 str_or(sn->mac, "?"));
 		else
 			smig_verdict_ok(&v, _("static MAC address %s"), sn->mac);
@@ -1538,24 +1551,23 @@ static int check_nic(struct lc *c, const char *vsubject, const struct smig_inv_n
 		smig_verdict_ok(&v, _("dynamic MAC address (not compared)"));
 	}
 	if (an->legacy >= 0 && an->legacy != (int)sn->legacy)
-		smig_verdict_bad(&v,
-		                 an->legacy ? _("it is legacy on the host but synthetic on the source")
-		                            : _("it is synthetic on the host but legacy on the source"));
-	if (!streq_opt_ci(an->switch_name, want_sw))
-	{
+		smig_verdict_bad(
+		    &v, an->legacy ? _("it is legacy on the host but synthetic on the source")
+		                   : _("it is synthetic on the host but legacy on the source"));
+	if (!streq_opt_ci(an->switch_name, want_sw)) {
 		if (an->switch_name != NULL && want_sw != NULL)
-			smig_verdict_bad(&v, _("connected to '%s' on the host but to '%s' as planned"),
+			smig_verdict_bad(&v,
+			                 _("connected to '%s' on the host but to '%s' as planned"),
 			                 an->switch_name, want_sw);
 		else if (an->switch_name != NULL)
-			smig_verdict_bad(&v,
-			                 _("connected to '%s' on the host but to nothing as planned"),
-			                 an->switch_name);
+			smig_verdict_bad(
+			    &v, _("connected to '%s' on the host but to nothing as planned"),
+			    an->switch_name);
 		else
-			smig_verdict_bad(&v,
-			                 _("connected to nothing on the host but to '%s' as planned"),
-			                 want_sw);
-	}
-	else if (want_sw == NULL)
+			smig_verdict_bad(
+			    &v, _("connected to nothing on the host but to '%s' as planned"),
+			    want_sw);
+	} else if (want_sw == NULL)
 		smig_verdict_ok(&v, _("not connected, as on the source"));
 	else
 		smig_verdict_ok(&v, _("connected to '%s'"), want_sw);
@@ -1577,7 +1589,8 @@ static int check_nics(struct lc *c, const char *subject, const struct smig_inv_v
 	if (a->nnics != s->nnics)
 		smig_verdict_bad(&v,
 		                 P_("%zu network adapter on the host but %zu on the source",
-		                    "%zu network adapters on the host but %zu on the source", a->nnics),
+		                    "%zu network adapters on the host but %zu on the source",
+		                    a->nnics),
 		                 a->nnics, s->nnics);
 	smig_verdict_ok(&v,
 	                P_("%zu network adapter, as on the source",
@@ -1631,8 +1644,8 @@ static int check_vm(struct lc *c, size_t i)
 		smig_verdict_ok(&v, _("registered with id %s, as on the source (state %s)"), a->id,
 		                str_or(a->state, _("not reported")));
 	else
-		smig_verdict_ok(&v, _("registered with the new id %s (source id %s; state %s)"), a->id,
-		                str_or(s->id, "?"), str_or(a->state, _("not reported")));
+		smig_verdict_ok(&v, _("registered with the new id %s (source id %s; state %s)"),
+		                a->id, str_or(s->id, "?"), str_or(a->state, _("not reported")));
 	if (smig_verdict_emit(&v, c->out, "SMIG4001", subject, c->e) < 0 ||
 	    check_memory(c, subject, s, a) < 0 || check_cpu(c, subject, pv, s, a) < 0 ||
 	    check_snapshots(c, subject, s, a) < 0 || check_drives(c, subject, pv, s, a) < 0 ||
@@ -1658,7 +1671,7 @@ static void check_binding(struct lc *c, struct smig_verdict *v, const struct smi
 		smig_verdict_bad(
 		    v,
 		    _("it is %s on the host, but the plan binds it as an external network to "
-		    "adapter '%s'"),
+		      "adapter '%s'"),
 		    type_name(as->type), str_or(n->connection_name, str_or(n->description, "?")));
 		return;
 	}
@@ -1666,10 +1679,10 @@ static void check_binding(struct lc *c, struct smig_verdict *v, const struct smi
 		smig_mac_format(&n->mac, want);
 		smig_mac_format(&as->adapter_mac, have);
 		if (smig_mac_cmp(&n->mac, &as->adapter_mac) != 0)
-			smig_verdict_bad(
-			    v,
-			    _("it is bound to the adapter with MAC %s, not to '%s' (%s) as planned"),
-			    have, str_or(n->connection_name, "?"), want);
+			smig_verdict_bad(v,
+			                 _("it is bound to the adapter with MAC %s, not to '%s' "
+			                   "(%s) as planned"),
+			                 have, str_or(n->connection_name, "?"), want);
 		else
 			smig_verdict_ok(v, _("external, bound to adapter '%s' (MAC %s) as planned"),
 			                str_or(n->connection_name, "?"), want);
@@ -1718,26 +1731,26 @@ static int check_switch(struct lc *c, size_t i)
 			smig_verdict_ok(
 			    &v,
 			    _("internal as planned (external on the source): flagged, not failed; "
-			    "bind it to a physical adapter (manual step SMIG3001)"));
+			      "bind it to a physical adapter (manual step SMIG3001)"));
 		} else if (as->type == SMIG_SWITCH_EXTERNAL) {
-			smig_verdict_ok(
-			    &v,
-			    _("external, bound on the host to '%s' (the plan recreated it internal)"),
-			    str_or(as->adapter_description, _("an adapter")));
+			smig_verdict_ok(&v,
+			                _("external, bound on the host to '%s' (the plan recreated "
+			                  "it internal)"),
+			                str_or(as->adapter_description, _("an adapter")));
 		} else {
 			smig_verdict_bad(
 			    &v,
 			    _("it is %s on the host but internal as planned (external on the "
-			    "source)"),
+			      "source)"),
 			    type_name(as->type));
 		}
 	} else if (as->type != (int)ps->type) {
-		smig_verdict_bad(&v, _("it is %s on the host but %s as planned"), type_name(as->type),
-		                 type_name((int)ps->type));
+		smig_verdict_bad(&v, _("it is %s on the host but %s as planned"),
+		                 type_name(as->type), type_name((int)ps->type));
 	} else {
-		smig_verdict_ok(&v,
-		                ps->type == ss->type ? _("%s, as on the source") : _("%s, as planned"),
-		                type_name((int)ps->type));
+		smig_verdict_ok(
+		    &v, ps->type == ss->type ? _("%s, as on the source") : _("%s, as planned"),
+		    type_name((int)ps->type));
 	}
 	rc = smig_verdict_emit(&v, c->out, "SMIG4007", subject, c->e);
 	free(subject);
@@ -1788,10 +1801,12 @@ static int check_host(struct lc *c)
 			if (h->has_mac_max)
 				smig_mac_format(&h->mac_max, a2);
 			smig_verdict_bad(
-			    &v, _("MAC address range is %s..%s on the host but %s..%s on the source"),
+			    &v,
+			    _("MAC address range is %s..%s on the host but %s..%s on the source"),
 			    a1, a2, s1, s2);
 		} else {
-			smig_verdict_ok(&v, _("MAC address range %s..%s, as on the source"), s1, s2);
+			smig_verdict_ok(&v, _("MAC address range %s..%s, as on the source"), s1,
+			                s2);
 		}
 		any = true;
 	}
@@ -1799,7 +1814,7 @@ static int check_host(struct lc *c)
 		return smig_verdict_info(
 		    c->out, "SMIG4008", "host", c->e,
 		    _("the plan set no host settings: the host keeps its own paths and MAC "
-		    "address range (not compared)"));
+		      "address range (not compared)"));
 	return smig_verdict_emit(&v, c->out, "SMIG4008", "host", c->e);
 }
 
@@ -1875,15 +1890,16 @@ static void extra_roles(struct smig_verdict *v, const struct smig_inv_azman *sz,
                         const char *scope, const struct smig_azman_role *roles, size_t n)
 {
 	for (size_t k = 0; k < n; k++)
-		if (!src_has_role(sz, app, scope, roles[k].name))
-		{
+		if (!src_has_role(sz, app, scope, roles[k].name)) {
 			if (scope != NULL)
-				smig_verdict_bad(v,
-				                 _("role assignment '%s' in scope '%s' exists only on the "
-				                   "host"),
-				                 roles[k].name, scope);
+				smig_verdict_bad(
+				    v,
+				    _("role assignment '%s' in scope '%s' exists only on the "
+				      "host"),
+				    roles[k].name, scope);
 			else
-				smig_verdict_bad(v, _("role assignment '%s' exists only on the host"),
+				smig_verdict_bad(v,
+				                 _("role assignment '%s' exists only on the host"),
 				                 roles[k].name);
 		}
 }
@@ -1899,17 +1915,18 @@ static void compare_store(struct smig_verdict *v, const struct smig_inv_azman *s
 		const char *sc = r->scope;
 
 		if (lr == NULL && sc != NULL)
-			smig_verdict_bad(v,
-			                 _("role assignment '%s' in scope '%s' is missing on the host"),
-			                 str_or(r->name, "?"), sc);
+			smig_verdict_bad(
+			    v, _("role assignment '%s' in scope '%s' is missing on the host"),
+			    str_or(r->name, "?"), sc);
 		else if (lr == NULL)
 			smig_verdict_bad(v, _("role assignment '%s' is missing on the host"),
 			                 str_or(r->name, "?"));
 		else if (!members_same(lr, r) && sc != NULL)
-			smig_verdict_bad(v,
-			                 _("role assignment '%s' in scope '%s' has other members on "
-			                   "the host"),
-			                 str_or(r->name, "?"), sc);
+			smig_verdict_bad(
+			    v,
+			    _("role assignment '%s' in scope '%s' has other members on "
+			      "the host"),
+			    str_or(r->name, "?"), sc);
 		else if (!members_same(lr, r))
 			smig_verdict_bad(v, _("role assignment '%s' has other members on the host"),
 			                 str_or(r->name, "?"));
@@ -1960,7 +1977,7 @@ static int check_azman(struct lc *c)
 		return smig_verdict_info(
 		    c->out, "SMIG4009", "azman", c->e,
 		    _("the authorization store lives in Active Directory: not compared "
-		    "(manual step SMIG3008)"));
+		      "(manual step SMIG3008)"));
 	if (!sz->present)
 		return smig_verdict_info(
 		    c->out, "SMIG4009", "azman", c->e,
@@ -1969,7 +1986,7 @@ static int check_azman(struct lc *c)
 		return smig_verdict_info(
 		    c->out, "SMIG4009", "azman", c->e,
 		    _("the plan did not copy the authorization store: the host keeps its own, "
-		    "not compared"));
+		      "not compared"));
 	if (c->l->authorization_xml == NULL) {
 		smig_verdict_bad(&v, _("the state carries no authorization store"));
 		return smig_verdict_emit(&v, c->out, "SMIG4009", "azman", c->e);
@@ -2027,14 +2044,14 @@ static int check_vmq(struct lc *c)
 		    c->l->vmq_below_tengig != sh->vmq_below_tengig)
 			smig_verdict_bad(&v,
 			                 _("TenGigVmqEnabled and BelowTenGigVmqEnabled are %" PRId64
-			                 " and %" PRId64
-			                 " on the host but %d and %d on the source (-1: absent)"),
+			                   " and %" PRId64
+			                   " on the host but %d and %d on the source (-1: absent)"),
 			                 c->l->vmq_tengig, c->l->vmq_below_tengig, sh->vmq_tengig,
 			                 sh->vmq_below_tengig);
 		smig_verdict_ok(
 		    &v,
 		    _("TenGigVmqEnabled %d and BelowTenGigVmqEnabled %d, as on the source (-1: "
-		    "absent)"),
+		      "absent)"),
 		    sh->vmq_tengig, sh->vmq_below_tengig);
 		if (smig_verdict_emit(&v, c->out, "SMIG4010", "host", c->e) < 0)
 			return -1;
@@ -2051,9 +2068,9 @@ static int check_vmq(struct lc *c)
 			smig_verdict_bad(&v, _("the host reports no adapter '%s'"),
 			                 str_or(m->dst->connection_name, "?"));
 		else if (m->src->vmq < 0)
-			smig_verdict_ok(&v,
-			                _("VMQ is not set on the source adapter '%s': not compared"),
-			                str_or(m->src->connection_name, "?"));
+			smig_verdict_ok(
+			    &v, _("VMQ is not set on the source adapter '%s': not compared"),
+			    str_or(m->src->connection_name, "?"));
 		else if (an->vmq_enabled != m->src->vmq)
 			smig_verdict_bad(
 			    &v, _("VMQ %s on the host but %s on the source adapter '%s'"),
@@ -2097,9 +2114,9 @@ static int check_ip(struct lc *c, const char *subject, const struct smig_inv_nic
 	int rc = -1;
 
 	if (ip == NULL) {
-		smig_verdict_bad(&v,
-		                 _("the host reports no IPv4 settings for it (source adapter '%s')"),
-		                 str_or(sn->connection_name, "?"));
+		smig_verdict_bad(
+		    &v, _("the host reports no IPv4 settings for it (source adapter '%s')"),
+		    str_or(sn->connection_name, "?"));
 		goto emit;
 	}
 	if (ip->dhcp != (int)sn->dhcp) {
@@ -2139,7 +2156,7 @@ static int check_ip(struct lc *c, const char *subject, const struct smig_inv_nic
 		smig_verdict_ok(
 		    &v,
 		    _("static address %s with the same gateways and DNS servers, as on the source "
-		    "adapter '%s'"),
+		      "adapter '%s'"),
 		    list, str_or(sn->connection_name, "?"));
 emit:
 	rc = smig_verdict_emit(&v, c->out, "SMIG4011", subject, c->e);
@@ -2161,7 +2178,7 @@ static int check_ipconfig(struct lc *c)
 		return smig_verdict_info(
 		    c->out, "SMIG4011", "host", c->e,
 		    _("adapter IP settings were not requested (--ipconfig-mode nic or all): "
-		    "not compared"));
+		      "not compared"));
 	for (k = 0; k < c->p->nnicmap; k++) {
 		const struct smig_plan_nicmap *m = &c->p->nicmap[k];
 
@@ -2215,11 +2232,11 @@ static int check_origin(struct lc *c)
 	const struct smig_live_host *h = &c->l->host;
 
 	if (want != NULL && c->l->archive_id != NULL && !smig_streq_ci(want, c->l->archive_id))
-		return smig_problems_add(c->out, "SMIG4001", SMIG_SEV_FAIL, "host", NULL, NULL,
-		                         c->e,
-		                         _("the state was written by the migrate.ps1 of archive %s, "
-		                         "not of this archive %s: nothing else was compared"),
-		                         c->l->archive_id, want) < 0
+		return smig_problems_add(
+		           c->out, "SMIG4001", SMIG_SEV_FAIL, "host", NULL, NULL, c->e,
+		           _("the state was written by the migrate.ps1 of archive %s, "
+		             "not of this archive %s: nothing else was compared"),
+		           c->l->archive_id, want) < 0
 		           ? -1
 		           : 1;
 	char when[64];
@@ -2247,8 +2264,9 @@ int smig_livecheck(const struct smig_plan *p, const struct smig_live *l, struct 
 	int rc;
 
 	if (p->src == NULL || l == NULL)
-		return smig_err_set(e, SMIG_ERR_USAGE,
-		                    _("cannot verify: the source model or the live state is missing"));
+		return smig_err_set(
+		    e, SMIG_ERR_USAGE,
+		    _("cannot verify: the source model or the live state is missing"));
 	if ((rc = check_origin(&c)) != 0)
 		return rc < 0 ? -1 : 0;
 	for (i = 0; i < p->nvms; i++)

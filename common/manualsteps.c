@@ -123,18 +123,19 @@ static int steps_switches(const struct smig_plan *p, const struct smig_migrate_p
 			continue;
 		step_init(&st, e);
 		smig_strbuf_printf(&st.subject, "switch:%s", name);
-		smig_strbuf_printf(&st.msg,
-		                   _("the external network '%s' has no destination adapter "
-		                   "(--bind-switch): migrate.ps1 creates it as an internal network "
-		                   "unless it is given one; on the source it was bound to "),
-		                   name);
+		smig_strbuf_printf(
+		    &st.msg,
+		    _("the external network '%s' has no destination adapter "
+		      "(--bind-switch): migrate.ps1 creates it as an internal network "
+		      "unless it is given one; on the source it was bound to "),
+		    name);
 		src_nic = smig_inventory_find_nic(p->src, ps->src->external_nic);
 		if (src_nic != NULL)
 			put_nic(&st.msg, src_nic);
 		else
 			smig_strbuf_printf(&st.msg,
 			                   _("adapter %s, which the source's adapter list "
-			                   "does not have"),
+			                     "does not have"),
 			                   ps->src->external_nic ? ps->src->external_nic
 			                                         : _("(none recorded)"));
 		smig_strbuf_puts(&st.action, _("bind it to a physical adapter of the destination"));
@@ -148,17 +149,17 @@ static int steps_switches(const struct smig_plan *p, const struct smig_migrate_p
 		}
 		if (ncand == 0)
 			smig_strbuf_puts(&st.action, _("; the destination has no free physical "
-			                             "adapter: add one first"));
+			                               "adapter: add one first"));
 		/* TRANSLATORS: the separator of two sentences of an action */
 		smig_strbuf_printf(
 		    &st.action, _("; %s"),
 		    ps->src_host_vnic
 		        ? _("the management OS keeps its adapter on the network, as on the "
-		          "source")
+		            "source")
 		        : _("the management OS gets no adapter on it, as on the source"));
 		smig_strbuf_printf(&st.action,
 		                   _("; migrate.ps1 does this when you give it the adapter "
-		                   "(-%s; run it again to bind a network it made internal)"),
+		                     "(-%s; run it again to bind a network it made internal)"),
 		                   prm->adapter[i] ? prm->adapter[i] : "?");
 		if (prm->adapter[i])
 			smig_strbuf_printf(&st.ps, ".\\migrate.ps1 -%s '%s'", prm->adapter[i],
@@ -178,18 +179,20 @@ static void drive_passthrough(struct step *st, const struct smig_plan_vm *v,
 
 	smig_strbuf_printf(&st->msg,
 	                   _("the pass-through disk at %s of VM '%s' (source disk '%s') was not "
-	                   "migrated: a physical disk does not travel in an archive"),
+	                     "migrated: a physical disk does not travel in an archive"),
 	                   slot, vm_name(v), d->pathname ? d->pathname : "");
-	smig_strbuf_puts(&st->action,
-	                 _("present the disk (the LUN) to the destination and keep it Offline on the "
-	                 "host (Set-Disk -Number N -IsOffline $true)"));
+	smig_strbuf_puts(
+	    &st->action,
+	    _("present the disk (the LUN) to the destination and keep it Offline on the "
+	      "host (Set-Disk -Number N -IsOffline $true)"));
 	if (prm == NULL) {
-		smig_strbuf_puts(&st->action, _("; its slot is not one Hyper-V has: attach it by hand"));
+		smig_strbuf_puts(&st->action,
+		                 _("; its slot is not one Hyper-V has: attach it by hand"));
 		return;
 	}
 	smig_strbuf_printf(&st->action,
 	                   _("; migrate.ps1 does this when you give it the number Get-Disk shows: "
-	                   "-%s N"),
+	                     "-%s N"),
 	                   prm);
 	smig_strbuf_printf(&st->ps, ".\\migrate.ps1 -%s %s", prm,
 	                   /* TRANSLATORS: a placeholder in a command line */
@@ -208,10 +211,11 @@ static void drive_media(struct step *st, const struct smig_plan_vm *v,
 	                       : _("the virtual floppy disk '%s' in %s of VM '%s' was not "
 	                           "migrated: the drive was left empty"),
 	                   d->pathname ? d->pathname : "", d->slot ? d->slot : "?", vm_name(v));
-	smig_strbuf_puts(&st->action,
-	                 _("copy the file to the destination at the same path; migrate.ps1 does the "
-	                 "rest: it reattaches the file when it is there (run it again after "
-	                 "copying)"));
+	smig_strbuf_puts(
+	    &st->action,
+	    _("copy the file to the destination at the same path; migrate.ps1 does the "
+	      "rest: it reattaches the file when it is there (run it again after "
+	      "copying)"));
 }
 
 /* SMIG3002-3004: drives the import emptied, of one kind, by VM then slot. */
@@ -273,15 +277,17 @@ static int steps_access(const struct smig_plan *p, struct smig_problems *out, st
 			return -1;
 		step_init(&st, e);
 		smig_strbuf_printf(&st.subject, "vm:%s", vm_name(v));
-		smig_strbuf_printf(&st.msg,
-		                   _("the files of VM '%s' were copied without their permissions: its "
-		                   "account 'NT VIRTUAL MACHINE\\%s' must have access to its "
-		                   "configuration, its folder and its disks"),
-		                   vm_name(v), guid);
-		smig_strbuf_puts(&st.action,
-		                 _("migrate.ps1 does this: after Import-VM it grants the account full "
-		                 "control (icacls) where it has no entry yet, and logs a manual item "
-		                 "for a path icacls cannot take safely"));
+		smig_strbuf_printf(
+		    &st.msg,
+		    _("the files of VM '%s' were copied without their permissions: its "
+		      "account 'NT VIRTUAL MACHINE\\%s' must have access to its "
+		      "configuration, its folder and its disks"),
+		    vm_name(v), guid);
+		smig_strbuf_puts(
+		    &st.action,
+		    _("migrate.ps1 does this: after Import-VM it grants the account full "
+		      "control (icacls) where it has no entry yet, and logs a manual item "
+		      "for a path icacls cannot take safely"));
 		if (step_add(out, "SMIG3009", &st) < 0)
 			return -1;
 	}
@@ -310,26 +316,29 @@ static int steps_firewall(const struct smig_plan *p, const struct smig_fwtexts *
 		if (smig_migrate_fw_recreated(fw, r, why, sizeof(why))) {
 			smig_strbuf_printf(&st.msg,
 			                   _("the source has a firewall rule made for Hyper-V by a "
-			                   "user or a policy: %s"),
+			                     "user or a policy: %s"),
 			                   what);
-			smig_strbuf_puts(&st.action,
-			                 _("migrate.ps1 does this: it recreates the rule with "
-			                 "New-NetFirewallRule from its text in the archive (left as "
-			                 "it is when this host has a rule of that name); if a policy "
-			                 "made it on the source, make it in the destination's policy "
-			                 "too"));
+			smig_strbuf_puts(
+			    &st.action,
+			    _("migrate.ps1 does this: it recreates the rule with "
+			      "New-NetFirewallRule from its text in the archive (left as "
+			      "it is when this host has a rule of that name); if a policy "
+			      "made it on the source, make it in the destination's policy "
+			      "too"));
 		} else {
-			smig_strbuf_printf(&st.msg,
-			                   _("the source has a firewall rule made for Hyper-V by a "
-			                   "user or a policy, which migrate.ps1 cannot recreate (%s): "
-			                   "%s"),
-			                   why, what);
+			smig_strbuf_printf(
+			    &st.msg,
+			    _("the source has a firewall rule made for Hyper-V by a "
+			      "user or a policy, which migrate.ps1 cannot recreate (%s): "
+			      "%s"),
+			    why, what);
 			smig_strbuf_puts(
 			    &st.action,
 			    _("recreate it on the destination with New-NetFirewallRule (or in a "
-			    "policy); read the full rule (remote addresses, program path) on the "
-			    "source with 'netsh advfirewall firewall show rule name=all verbose'; "
-			    "migrate.ps1 logs it as a manual item"));
+			      "policy); read the full rule (remote addresses, program path) on the "
+			      "source with 'netsh advfirewall firewall show rule name=all "
+			      "verbose'; "
+			      "migrate.ps1 logs it as a manual item"));
 		}
 		if (step_add(out, "SMIG3005", &st) < 0)
 			return -1;
@@ -350,7 +359,7 @@ static int steps_dcom(const struct smig_plan *p, struct smig_problems *out, stru
 	smig_strbuf_puts(&st.subject, "dcom");
 	smig_strbuf_printf(&st.msg,
 	                   _("the DCOM machine launch restriction was customised on the "
-	                   "source: %s"),
+	                     "source: %s"),
 	                   d->sddl ? d->sddl : _("(its SDDL could not be formed)"));
 	smig_strbuf_puts(&st.action, _("reapply it on the destination"));
 	for (i = 0; d->aces && d->aces[i]; i++)
@@ -359,9 +368,9 @@ static int steps_dcom(const struct smig_plan *p, struct smig_problems *out, stru
 		smig_strbuf_putc(&st.action, ')');
 	smig_strbuf_puts(&st.action,
 	                 _("; a local account's SID of the source means nothing on the "
-	                 "destination: check each entry; migrate.ps1 does this: it saves "
-	                 "HKLM\\SOFTWARE\\Microsoft\\Ole to ole-before-<time>.reg in the report "
-	                 "folder (reg import restores it), then sets MachineLaunchRestriction"));
+	                   "destination: check each entry; migrate.ps1 does this: it saves "
+	                   "HKLM\\SOFTWARE\\Microsoft\\Ole to ole-before-<time>.reg in the report "
+	                   "folder (reg import restores it), then sets MachineLaunchRestriction"));
 	return step_add(out, "SMIG3006", &st);
 }
 
@@ -373,11 +382,12 @@ static int steps_wmi(struct smig_problems *out, struct smig_err *e)
 	step_init(&st, e);
 	smig_strbuf_puts(&st.subject, "wmi:root\\virtualization");
 	smig_strbuf_puts(&st.msg, _("the security of the WMI namespace root\\virtualization is "
-	                          "kept in the WMI repository, which smig cannot read offline"));
-	smig_strbuf_puts(&st.action,
-	                 _("if it was changed on the source (wmimgmt.msc, WMI Control, "
-	                 "Properties, Security, Root\\virtualization), make the same change on the "
-	                 "destination to root\\virtualization and root\\virtualization\\v2"));
+	                            "kept in the WMI repository, which smig cannot read offline"));
+	smig_strbuf_puts(
+	    &st.action,
+	    _("if it was changed on the source (wmimgmt.msc, WMI Control, "
+	      "Properties, Security, Root\\virtualization), make the same change on the "
+	      "destination to root\\virtualization and root\\virtualization\\v2"));
 	return step_add(out, "SMIG3007", &st);
 }
 
@@ -393,13 +403,14 @@ static int steps_azman(const struct smig_plan *p, struct smig_problems *out, str
 	smig_strbuf_puts(&st.subject, "azman");
 	smig_strbuf_printf(&st.msg,
 	                   _("the Hyper-V authorization store lives in Active Directory "
-	                   "(%s): it is not copied"),
+	                     "(%s): it is not copied"),
 	                   url ? url : _("location not recorded"));
-	smig_strbuf_puts(&st.action,
-	                 _("make sure the destination's computer account may read the store; "
-	                 "migrate.ps1 does the rest: it points StoreLocation at the same store and "
-	                 "restarts the Hyper-V Virtual Machine Management service, which reads the "
-	                 "location when it starts"));
+	smig_strbuf_puts(
+	    &st.action,
+	    _("make sure the destination's computer account may read the store; "
+	      "migrate.ps1 does the rest: it points StoreLocation at the same store and "
+	      "restarts the Hyper-V Virtual Machine Management service, which reads the "
+	      "location when it starts"));
 	return step_add(out, "SMIG3008", &st);
 }
 
@@ -438,18 +449,19 @@ static int steps_saved_state(const struct smig_plan *p, struct smig_problems *ou
 			                           "after a power loss"),
 			                   vm_name(v));
 		else
-			smig_strbuf_printf(&st.msg,
-			                   _("saved state of VM '%s''s snapshots was discarded "
-			                   "(--discard-saved-state): the VM itself was not saved and "
-			                   "starts as before; applying such a snapshot leaves the VM "
-			                   "off, to cold boot from it as after a power loss"),
-			                   vm_name(v));
+			smig_strbuf_printf(
+			    &st.msg,
+			    _("saved state of VM '%s''s snapshots was discarded "
+			      "(--discard-saved-state): the VM itself was not saved and "
+			      "starts as before; applying such a snapshot leaves the VM "
+			      "off, to cold boot from it as after a power loss"),
+			    vm_name(v));
 		smig_strbuf_puts(&st.action,
 		                 v->src->saved_state
 		                     ? _("start it when you are ready for the guest to check "
-		                       "its disks; work it had not written to disk is lost")
+		                         "its disks; work it had not written to disk is lost")
 		                     : _("nothing to do unless you apply one of those snapshots: "
-		                       "the work it had not written to disk is lost"));
+		                         "the work it had not written to disk is lost"));
 		if (step_add(out, "SMIG3010", &st) < 0)
 			return -1;
 	}
@@ -472,7 +484,7 @@ static int steps_storage(const struct smig_plan *p, struct smig_problems *out,
 		smig_strbuf_printf(&st.subject, "vm:%s", vm_name(v));
 		smig_strbuf_printf(&st.msg,
 		                   _("the archive carries only the disks of VM '%s' (--type "
-		                   "storage): apply placed them at "),
+		                     "storage): apply placed them at "),
 		                   vm_name(v));
 		for (j = 0, n = 0; j < v->ndisks; j++)
 			if (v->disks[j].winpath)
@@ -483,9 +495,9 @@ static int steps_storage(const struct smig_plan *p, struct smig_problems *out,
 		smig_strbuf_puts(&st.msg, _("; no VM is registered"));
 		smig_strbuf_puts(&st.action,
 		                 _("import the VM's configuration from an archive exported with "
-		                 "--type config, with --map-path pointing its disks here (its "
-		                 "preflight checks they are), or attach the disks to a VM "
-		                 "(Add-VMHardDiskDrive)"));
+		                   "--type config, with --map-path pointing its disks here (its "
+		                   "preflight checks they are), or attach the disks to a VM "
+		                   "(Add-VMHardDiskDrive)"));
 		if (step_add(out, "SMIG3013", &st) < 0)
 			return -1;
 	}
@@ -504,12 +516,12 @@ static int steps_source(const struct smig_plan *p, struct smig_problems *out, st
 	smig_strbuf_printf(&st.subject, "source:%s", host);
 	smig_strbuf_printf(&st.msg,
 	                   _("the source host '%s' still has the VMs, with the same IDs "
-	                   "and MAC addresses"),
+	                     "and MAC addresses"),
 	                   host);
 	smig_strbuf_puts(&st.action, _("turn the source off or take it off the network before you "
-	                             "run migrate.ps1 and start the migrated VMs; migrate.ps1 "
-	                             "checks that its addresses do not answer (-SourceIsOff "
-	                             "skips the check)"));
+	                               "run migrate.ps1 and start the migrated VMs; migrate.ps1 "
+	                               "checks that its addresses do not answer (-SourceIsOff "
+	                               "skips the check)"));
 	if (step_add(out, "SMIG3011", &st) < 0)
 		return -1;
 	if (p->vms_only)
@@ -519,10 +531,10 @@ static int steps_source(const struct smig_plan *p, struct smig_problems *out, st
 	smig_strbuf_printf(&st.subject, "source:%s", host);
 	smig_strbuf_printf(&st.msg,
 	                   _("the Hyper-V role is still installed on the source host "
-	                   "'%s'"),
+	                     "'%s'"),
 	                   host);
 	smig_strbuf_puts(&st.action, _("after you have verified the migration, run the command on "
-	                             "the SOURCE host (not on the destination) and restart it"));
+	                               "the SOURCE host (not on the destination) and restart it"));
 	/* Windows Server 2008 (6.0) has no ServerManager module; 2008 R2 has no
 	 * Uninstall-WindowsFeature (2012 and later) but Remove-WindowsFeature. */
 	if (ver && strcmp(ver, "6.0") == 0)
@@ -547,7 +559,8 @@ int smig_manual_steps_fw(const struct smig_plan *p, const struct smig_fwtexts *f
 	int rc = -1;
 
 	if (p == NULL || p->src == NULL)
-		return smig_err_set(e, SMIG_ERR_USAGE, _("manual steps need a plan with its source"));
+		return smig_err_set(e, SMIG_ERR_USAGE,
+		                    _("manual steps need a plan with its source"));
 	if (smig_migrate_params_build(p, &prm, e) < 0)
 		return -1;
 	if (steps_switches(p, &prm, out, e) < 0 ||
@@ -578,36 +591,41 @@ int smig_manual_step_kept_store(const struct smig_plan *p, char *const *diffs, s
 	step_init(&st, e);
 	smig_strbuf_puts(&st.subject, "azman");
 	if (why)
-		smig_strbuf_printf(&st.msg, _("the destination's authorization store '%s' is "
-				   "customised and was kept; it could not be compared with the "
-				   "source's here: %s"), dpath, why);
-	else
 		smig_strbuf_printf(&st.msg,
-				   P_("the destination's authorization store '%s' is customised and "
-				      "was kept; the source's differs from it in %zu way:",
-				      "the destination's authorization store '%s' is customised and "
-				      "was kept; the source's differs from it in %zu ways:",
-				      total),
-				   dpath, total);
+		                   _("the destination's authorization store '%s' is "
+		                     "customised and was kept; it could not be compared with the "
+		                     "source's here: %s"),
+		                   dpath, why);
+	else
+		smig_strbuf_printf(
+		    &st.msg,
+		    P_("the destination's authorization store '%s' is customised and "
+		       "was kept; the source's differs from it in %zu way:",
+		       "the destination's authorization store '%s' is customised and "
+		       "was kept; the source's differs from it in %zu ways:",
+		       total),
+		    dpath, total);
 	for (i = 0; diffs && diffs[i]; i++)
 		smig_strbuf_printf(&st.msg, " (%zu) %s;", i + 1, diffs[i]);
 	if (diffs && i < total)
 		smig_strbuf_printf(&st.msg, _(" and %zu more"), total - i);
 	if (source_copy)
-		smig_strbuf_printf(&st.action,
-				   _("make the role assignments the source's VMs need in the "
-				     "destination's store (Authorization Manager, azman.msc), comparing "
-				     "with the source's store (copied to '%s'); or use the source's "
-				     "store instead: roll this apply back and apply again with --force "
-				     "(migrate.ps1 then backs up the destination's store before "
-				     "replacing it)"),
-				   source_copy);
+		smig_strbuf_printf(
+		    &st.action,
+		    _("make the role assignments the source's VMs need in the "
+		      "destination's store (Authorization Manager, azman.msc), comparing "
+		      "with the source's store (copied to '%s'); or use the source's "
+		      "store instead: roll this apply back and apply again with --force "
+		      "(migrate.ps1 then backs up the destination's store before "
+		      "replacing it)"),
+		    source_copy);
 	else
-		smig_strbuf_puts(&st.action,
-				 _("make the role assignments the source's VMs need in the "
-				   "destination's store (Authorization Manager, azman.msc), comparing "
-				   "with the source's store; or use the source's store instead: roll "
-				   "this apply back and apply again with --force (migrate.ps1 then backs "
-				   "up the destination's store before replacing it)"));
+		smig_strbuf_puts(
+		    &st.action,
+		    _("make the role assignments the source's VMs need in the "
+		      "destination's store (Authorization Manager, azman.msc), comparing "
+		      "with the source's store; or use the source's store instead: roll "
+		      "this apply back and apply again with --force (migrate.ps1 then backs "
+		      "up the destination's store before replacing it)"));
 	return step_add(out, "SMIG3014", &st);
 }

@@ -392,8 +392,8 @@ static void putf(struct gen *g, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0 || (size_t)n >= sizeof(buf)) {
 		if (g->rc == 0)
-			g->rc =
-			    smig_err_set(g->e, SMIG_ERR_USAGE, _("migrate.ps1: a line is too long"));
+			g->rc = smig_err_set(g->e, SMIG_ERR_USAGE,
+			                     _("migrate.ps1: a line is too long"));
 		return;
 	}
 	smig_strbuf_puts(&g->sb, buf);
@@ -403,9 +403,10 @@ static void putf(struct gen *g, const char *fmt, ...)
 static void val(struct gen *g, const char *s)
 {
 	if (g->rc == 0 && smig_ps_put_value(&g->sb, s ? s : "") < 0)
-		g->rc = smig_err_set(g->e, SMIG_ERR_FORMAT,
-		                     _("migrate.ps1: a name or path of the source is not valid UTF-8 "
-		                     "and cannot be quoted for PowerShell"));
+		g->rc =
+		    smig_err_set(g->e, SMIG_ERR_FORMAT,
+		                 _("migrate.ps1: a name or path of the source is not valid UTF-8 "
+		                   "and cannot be quoted for PowerShell"));
 }
 
 /*
@@ -622,705 +623,704 @@ static bool icacls_path_ok(const char *w)
 /* The helper functions: code, and the comments and messages in the language of the messages. */
 static void helpers(struct gen *g)
 {
-	put(g,
-    "function Write-SmigItem {\n"
-    "\tparam([string]$Step, [string]$Item, [string]$Id, [string]$Result, [string]$Message)\n"
-    "\n"
-    "\tif ($Result -eq 'failed') {\n"
-    "\t\t$script:smigFailed += 1\n"
-    "\t} elseif ($Result -eq 'whatif') {\n"
-    "\t\t$script:smigWhatIf += 1\n"
-    "\t} else {\n"
-    "\t\t$script:smigPassed += 1\n"
-    "\t}\n"
-    "\tif ($Result -eq 'warning') {\n"
-    "\t\t$script:smigWarnings += 1\n"
-    "\t}\n"
-    "\tif ($Result -eq 'manual') {\n"
-    "\t\t$script:smigManual += 1\n"
-    "\t}\n"
-    "\t$entry = [ordered]@{\n"
-    "\t\ttime = [DateTime]::UtcNow.ToString(\"yyyy-MM-dd'T'HH:mm:ss'Z'\", "
-    "[Globalization.CultureInfo]::InvariantCulture)\n"
-    "\t\tstep = $Step\n"
-    "\t\titem = $Item\n"
-    "\t\tid = $Id\n"
-    "\t\tsuccess = ($Result -ne 'failed')\n"
-    "\t\tresult = $Result\n"
-    "\t\tmessage = $Message\n"
-    "\t}\n"
-    "");
+	put(g, "function Write-SmigItem {\n"
+	       "\tparam([string]$Step, [string]$Item, [string]$Id, [string]$Result, "
+	       "[string]$Message)\n"
+	       "\n"
+	       "\tif ($Result -eq 'failed') {\n"
+	       "\t\t$script:smigFailed += 1\n"
+	       "\t} elseif ($Result -eq 'whatif') {\n"
+	       "\t\t$script:smigWhatIf += 1\n"
+	       "\t} else {\n"
+	       "\t\t$script:smigPassed += 1\n"
+	       "\t}\n"
+	       "\tif ($Result -eq 'warning') {\n"
+	       "\t\t$script:smigWarnings += 1\n"
+	       "\t}\n"
+	       "\tif ($Result -eq 'manual') {\n"
+	       "\t\t$script:smigManual += 1\n"
+	       "\t}\n"
+	       "\t$entry = [ordered]@{\n"
+	       "\t\ttime = [DateTime]::UtcNow.ToString(\"yyyy-MM-dd'T'HH:mm:ss'Z'\", "
+	       "[Globalization.CultureInfo]::InvariantCulture)\n"
+	       "\t\tstep = $Step\n"
+	       "\t\titem = $Item\n"
+	       "\t\tid = $Id\n"
+	       "\t\tsuccess = ($Result -ne 'failed')\n"
+	       "\t\tresult = $Result\n"
+	       "\t\tmessage = $Message\n"
+	       "\t}\n"
+	       "");
 	comment_at(g, "\t",
 	           _("never throws: it is called from catch blocks, and a log it cannot write must "
 	             "not end the script; no BOM (PowerShell 3.0 writes one for -Encoding UTF8): "
 	             "every line is JSON"));
-	put(g,
-    "\ttry {\n"
-    "\t\t$line = ConvertTo-Json -InputObject $entry -Compress\n"
-    "\t\t[IO.File]::AppendAllText($LogPath, $line + \"`r`n\", "
-    "(New-Object Text.UTF8Encoding($false)))\n"
-    "\t} catch {\n"
-    "\t\tWrite-Warning (");
+	put(g, "\ttry {\n"
+	       "\t\t$line = ConvertTo-Json -InputObject $entry -Compress\n"
+	       "\t\t[IO.File]::AppendAllText($LogPath, $line + \"`r`n\", "
+	       "(New-Object Text.UTF8Encoding($false)))\n"
+	       "\t} catch {\n"
+	       "\t\tWrite-Warning (");
 	/* TRANSLATORS: a PowerShell -f format: keep {0}, {1}... and write no other brace */
 	msg(g, _("migrate.ps1: cannot write to {0}: {1}"));
 	put(g, " -f $LogPath, $_.Exception.Message)\n"
-    "\t}\n"
-    "\t$text = '[' + $Step + '] ' + $Result + ': ' + $Item + ': ' + $Message\n"
-    "\tif ($Result -eq 'failed' -or $Result -eq 'warning' -or $Result -eq 'manual') {\n"
-    "\t\tWrite-Warning $text\n"
-    "\t} else {\n"
-    "\t\tWrite-Host $text\n"
-    "\t}\n"
-    "}\n"
-    "\n"
-    "");
+	       "\t}\n"
+	       "\t$text = '[' + $Step + '] ' + $Result + ': ' + $Item + ': ' + $Message\n"
+	       "\tif ($Result -eq 'failed' -or $Result -eq 'warning' -or $Result -eq 'manual') {\n"
+	       "\t\tWrite-Warning $text\n"
+	       "\t} else {\n"
+	       "\t\tWrite-Host $text\n"
+	       "\t}\n"
+	       "}\n"
+	       "\n"
+	       "");
 	comment(g, "",
 	        _("Run $Change unless -WhatIf (or a 'No' to -Confirm) says not to; log the item "
 	          "either way. $Change sees the caller's variables; it must not use $Step, $Item, "
 	          "$Id, $Action."));
-	put(g,
-    "function Invoke-SmigChange {\n"
-    "\tparam([string]$Step, [string]$Item, [string]$Id, [string]$Action, "
-    "[scriptblock]$Change)\n"
-    "\n"
-    "\tif (-not $smigCmdlet.ShouldProcess($Item, $Action)) {\n"
-    "\t\tWrite-SmigItem $Step $Item $Id 'whatif' $Action\n"
-    "\t\treturn\n"
-    "\t}\n"
-    "\t& $Change | Out-Null\n"
-    "\tWrite-SmigItem $Step $Item $Id 'done' $Action\n"
-    "}\n"
-    "\n"
-    "function Complete-Smig {\n"
-    "\tWrite-Host (");
+	put(g, "function Invoke-SmigChange {\n"
+	       "\tparam([string]$Step, [string]$Item, [string]$Id, [string]$Action, "
+	       "[scriptblock]$Change)\n"
+	       "\n"
+	       "\tif (-not $smigCmdlet.ShouldProcess($Item, $Action)) {\n"
+	       "\t\tWrite-SmigItem $Step $Item $Id 'whatif' $Action\n"
+	       "\t\treturn\n"
+	       "\t}\n"
+	       "\t& $Change | Out-Null\n"
+	       "\tWrite-SmigItem $Step $Item $Id 'done' $Action\n"
+	       "}\n"
+	       "\n"
+	       "function Complete-Smig {\n"
+	       "\tWrite-Host (");
 	msg(g, _("migrate.ps1: {0} items succeeded, {1} failed, {2} what-if ({3} warnings, {4} "
 	         "left to you)"));
 	put(g, " -f $script:smigPassed, $script:smigFailed, $script:smigWhatIf, "
-	    "$script:smigWarnings, $script:smigManual)\n"
-    "\ttry {\n"
-    "\t\tStop-Transcript | Out-Null\n"
-    "\t} catch {\n"
-    "\t}\n"
-    "\tif ($script:smigFailed -gt 0) {\n"
-    "\t\texit 1\n"
-    "\t}\n"
-    "\texit 0\n"
-    "}\n"
-    "\n"
-    "");
+	       "$script:smigWarnings, $script:smigManual)\n"
+	       "\ttry {\n"
+	       "\t\tStop-Transcript | Out-Null\n"
+	       "\t} catch {\n"
+	       "\t}\n"
+	       "\tif ($script:smigFailed -gt 0) {\n"
+	       "\t\texit 1\n"
+	       "\t}\n"
+	       "\texit 0\n"
+	       "}\n"
+	       "\n"
+	       "");
 	comment(g, "",
 	        _("A network adapter by connection name, interface description, {GUID} or MAC "
 	          "address. A MAC can be on two adapters (an external network's management-OS "
 	          "adapter may carry the bound physical adapter's MAC): physical adapters are "
 	          "preferred, virtual ones with -Virtual."));
-	put(g,
-    "function Find-SmigAdapter {\n"
-    "\tparam([string]$Spec, [switch]$Virtual)\n"
-    "\n"
-    "\t$all = @(Get-NetAdapter)\n"
-    "\tforeach ($a in $all) {\n"
-    "\t\tif ($a.Name -eq $Spec -or $a.InterfaceDescription -eq $Spec -or "
-    "$a.InterfaceGuid -eq $Spec) {\n"
-    "\t\t\treturn $a\n"
-    "\t\t}\n"
-    "\t}\n"
-    "\t$mac = $Spec -replace '[-:. ]', ''\n"
-    "\tif ($mac -match '^[0-9A-Fa-f]{12}$') {\n"
-    "\t\t$physical = @(Get-NetAdapter -Physical)\n"
-    "\t\t$second = $null\n"
-    "\t\tforeach ($a in $all) {\n"
-    "\t\t\tif (($a.MacAddress -replace '-', '') -ne $mac) {\n"
-    "\t\t\t\tcontinue\n"
-    "\t\t\t}\n"
-    "\t\t\t$isPhysical = $false\n"
-    "\t\t\tforeach ($p in $physical) {\n"
-    "\t\t\t\tif ($p.InterfaceGuid -eq $a.InterfaceGuid) {\n"
-    "\t\t\t\t\t$isPhysical = $true\n"
-    "\t\t\t\t}\n"
-    "\t\t\t}\n"
-    "\t\t\tif ($isPhysical -ne [bool]$Virtual) {\n"
-    "\t\t\t\treturn $a\n"
-    "\t\t\t}\n"
-    "\t\t\tif (-not $second) {\n"
-    "\t\t\t\t$second = $a\n"
-    "\t\t\t}\n"
-    "\t\t}\n"
-    "\t\treturn $second\n"
-    "\t}\n"
-    "\treturn $null\n"
-    "}\n"
-    "\n"
-    "");
+	put(g, "function Find-SmigAdapter {\n"
+	       "\tparam([string]$Spec, [switch]$Virtual)\n"
+	       "\n"
+	       "\t$all = @(Get-NetAdapter)\n"
+	       "\tforeach ($a in $all) {\n"
+	       "\t\tif ($a.Name -eq $Spec -or $a.InterfaceDescription -eq $Spec -or "
+	       "$a.InterfaceGuid -eq $Spec) {\n"
+	       "\t\t\treturn $a\n"
+	       "\t\t}\n"
+	       "\t}\n"
+	       "\t$mac = $Spec -replace '[-:. ]', ''\n"
+	       "\tif ($mac -match '^[0-9A-Fa-f]{12}$') {\n"
+	       "\t\t$physical = @(Get-NetAdapter -Physical)\n"
+	       "\t\t$second = $null\n"
+	       "\t\tforeach ($a in $all) {\n"
+	       "\t\t\tif (($a.MacAddress -replace '-', '') -ne $mac) {\n"
+	       "\t\t\t\tcontinue\n"
+	       "\t\t\t}\n"
+	       "\t\t\t$isPhysical = $false\n"
+	       "\t\t\tforeach ($p in $physical) {\n"
+	       "\t\t\t\tif ($p.InterfaceGuid -eq $a.InterfaceGuid) {\n"
+	       "\t\t\t\t\t$isPhysical = $true\n"
+	       "\t\t\t\t}\n"
+	       "\t\t\t}\n"
+	       "\t\t\tif ($isPhysical -ne [bool]$Virtual) {\n"
+	       "\t\t\t\treturn $a\n"
+	       "\t\t\t}\n"
+	       "\t\t\tif (-not $second) {\n"
+	       "\t\t\t\t$second = $a\n"
+	       "\t\t\t}\n"
+	       "\t\t}\n"
+	       "\t\treturn $second\n"
+	       "\t}\n"
+	       "\treturn $null\n"
+	       "}\n"
+	       "\n"
+	       "");
 	comment(g, "",
 	        _("A virtual switch by exact name, case included (-Name of the Hyper-V cmdlets "
 	          "matches wildcards; two source networks may differ only in case)."));
-	put(g,
-    "function Find-SmigSwitch {\n"
-    "\tparam([string]$Name)\n"
-    "\n"
-    "\tforeach ($s in @(Get-VMSwitch)) {\n"
-    "\t\tif ($s.Name -ceq $Name) {\n"
-    "\t\t\treturn $s\n"
-    "\t\t}\n"
-    "\t}\n"
-    "\treturn $null\n"
-    "}\n"
-    "\n"
-    "function Test-SmigSubnet {\n"
-    "\tparam([string]$A, [string]$B, [int]$Prefix)\n"
-    "\n"
-    "\t$x = ([Net.IPAddress]::Parse($A)).GetAddressBytes()\n"
-    "\t$y = ([Net.IPAddress]::Parse($B)).GetAddressBytes()\n"
-    "\tfor ($i = 0; $i -lt 4; $i++) {\n"
-    "\t\t$bits = [Math]::Min(8, [Math]::Max(0, $Prefix - 8 * $i))\n"
-    "\t\t$mask = (0xFF -shl (8 - $bits)) -band 0xFF\n"
-    "\t\tif (($x[$i] -band $mask) -ne ($y[$i] -band $mask)) {\n"
-    "\t\t\treturn $false\n"
-    "\t\t}\n"
-    "\t}\n"
-    "\treturn $true\n"
-    "}\n"
-    "\n"
-    "");
-	comment(g, "", _("IPv4 settings of one adapter of the management OS; what is there already "
-	                 "is kept."));
-	put(g,
-    "function Set-SmigIPv4 {\n"
-    "\tparam($Adapter, [string]$Label, [bool]$Dhcp, [string[]]$Address, [string[]]$Gateway, "
-    "[string[]]$Dns)\n"
-    "\n"
-    "\t$ifIndex = $Adapter.ifIndex\n"
-    "\t$ipif = Get-NetIPInterface -InterfaceIndex $ifIndex -AddressFamily IPv4\n"
-    "\tif ($Dhcp) {\n"
-    "\t\tif ([string]$ipif.Dhcp -eq 'Enabled') {\n"
-    "\t\t\tWrite-SmigItem 'ip' $Label '' 'skipped' ");
+	put(g, "function Find-SmigSwitch {\n"
+	       "\tparam([string]$Name)\n"
+	       "\n"
+	       "\tforeach ($s in @(Get-VMSwitch)) {\n"
+	       "\t\tif ($s.Name -ceq $Name) {\n"
+	       "\t\t\treturn $s\n"
+	       "\t\t}\n"
+	       "\t}\n"
+	       "\treturn $null\n"
+	       "}\n"
+	       "\n"
+	       "function Test-SmigSubnet {\n"
+	       "\tparam([string]$A, [string]$B, [int]$Prefix)\n"
+	       "\n"
+	       "\t$x = ([Net.IPAddress]::Parse($A)).GetAddressBytes()\n"
+	       "\t$y = ([Net.IPAddress]::Parse($B)).GetAddressBytes()\n"
+	       "\tfor ($i = 0; $i -lt 4; $i++) {\n"
+	       "\t\t$bits = [Math]::Min(8, [Math]::Max(0, $Prefix - 8 * $i))\n"
+	       "\t\t$mask = (0xFF -shl (8 - $bits)) -band 0xFF\n"
+	       "\t\tif (($x[$i] -band $mask) -ne ($y[$i] -band $mask)) {\n"
+	       "\t\t\treturn $false\n"
+	       "\t\t}\n"
+	       "\t}\n"
+	       "\treturn $true\n"
+	       "}\n"
+	       "\n"
+	       "");
+	comment(g, "",
+	        _("IPv4 settings of one adapter of the management OS; what is there already "
+	          "is kept."));
+	put(g, "function Set-SmigIPv4 {\n"
+	       "\tparam($Adapter, [string]$Label, [bool]$Dhcp, [string[]]$Address, "
+	       "[string[]]$Gateway, "
+	       "[string[]]$Dns)\n"
+	       "\n"
+	       "\t$ifIndex = $Adapter.ifIndex\n"
+	       "\t$ipif = Get-NetIPInterface -InterfaceIndex $ifIndex -AddressFamily IPv4\n"
+	       "\tif ($Dhcp) {\n"
+	       "\t\tif ([string]$ipif.Dhcp -eq 'Enabled') {\n"
+	       "\t\t\tWrite-SmigItem 'ip' $Label '' 'skipped' ");
 	msg(g, _("DHCP is enabled already"));
 	put(g, "\n"
-    "\t\t} else {\n"
-    "\t\t\tInvoke-SmigChange 'ip' $Label '' ");
+	       "\t\t} else {\n"
+	       "\t\t\tInvoke-SmigChange 'ip' $Label '' ");
 	msg(g, _("enable DHCP for IPv4"));
 	put(g, " {\n"
-    "\t\t\t\tSet-NetIPInterface -InterfaceIndex $ifIndex -AddressFamily IPv4 -Dhcp Enabled\n"
-    "\t\t\t}\n"
-    "\t\t}\n"
-    "\t\treturn\n"
-    "\t}\n"
-    "\t$have = @(Get-NetIPAddress -InterfaceIndex $ifIndex -AddressFamily IPv4 "
-    "-ErrorAction SilentlyContinue)\n"
-    "\tforeach ($cidr in $Address) {\n"
-    "\t\t$parts = $cidr.Split('/')\n"
-    "\t\t$addr = $parts[0]\n"
-    "\t\t$len = [int]$parts[1]\n"
-    "\t\t$present = $false\n"
-    "\t\t$same = $false\n"
-    "\t\t$others = @()\n"
-    "\t\tforeach ($h in $have) {\n"
-    "\t\t\tif ($h.IPAddress -eq $addr) {\n"
-    "\t\t\t\t$present = $true\n"
-    "\t\t\t}\n"
-    "\t\t\tif ([string]$h.PrefixOrigin -ne 'WellKnown') {\n"
-    "\t\t\t\t$others += $h.IPAddress\n"
-    "\t\t\t\tif (Test-SmigSubnet $h.IPAddress $addr $len) {\n"
-    "\t\t\t\t\t$same = $true\n"
-    "\t\t\t\t}\n"
-    "\t\t\t}\n"
-    "\t\t}\n"
-    "\t\tif ($present) {\n"
-    "\t\t\tWrite-SmigItem 'ip' $Label '' 'skipped' (");
+	       "\t\t\t\tSet-NetIPInterface -InterfaceIndex $ifIndex -AddressFamily IPv4 -Dhcp "
+	       "Enabled\n"
+	       "\t\t\t}\n"
+	       "\t\t}\n"
+	       "\t\treturn\n"
+	       "\t}\n"
+	       "\t$have = @(Get-NetIPAddress -InterfaceIndex $ifIndex -AddressFamily IPv4 "
+	       "-ErrorAction SilentlyContinue)\n"
+	       "\tforeach ($cidr in $Address) {\n"
+	       "\t\t$parts = $cidr.Split('/')\n"
+	       "\t\t$addr = $parts[0]\n"
+	       "\t\t$len = [int]$parts[1]\n"
+	       "\t\t$present = $false\n"
+	       "\t\t$same = $false\n"
+	       "\t\t$others = @()\n"
+	       "\t\tforeach ($h in $have) {\n"
+	       "\t\t\tif ($h.IPAddress -eq $addr) {\n"
+	       "\t\t\t\t$present = $true\n"
+	       "\t\t\t}\n"
+	       "\t\t\tif ([string]$h.PrefixOrigin -ne 'WellKnown') {\n"
+	       "\t\t\t\t$others += $h.IPAddress\n"
+	       "\t\t\t\tif (Test-SmigSubnet $h.IPAddress $addr $len) {\n"
+	       "\t\t\t\t\t$same = $true\n"
+	       "\t\t\t\t}\n"
+	       "\t\t\t}\n"
+	       "\t\t}\n"
+	       "\t\tif ($present) {\n"
+	       "\t\t\tWrite-SmigItem 'ip' $Label '' 'skipped' (");
 	msg(g, _("{0} is there already"));
 	put(g, " -f $cidr)\n"
-    "\t\t\tcontinue\n"
-    "\t\t}\n"
-    "\t\tif ($others.Count -gt 0 -and -not $same) {\n"
-    "\t\t\tWrite-SmigItem 'ip' $Label '' 'warning' (");
+	       "\t\t\tcontinue\n"
+	       "\t\t}\n"
+	       "\t\tif ($others.Count -gt 0 -and -not $same) {\n"
+	       "\t\t\tWrite-SmigItem 'ip' $Label '' 'warning' (");
 	msg(g, _("the adapter is on another subnet ({0}) than the source address {1}"));
-	put(g, " -f ($others -join ', '), $cidr)\n"
-    "\t\t}\n"
-    "\t\tInvoke-SmigChange 'ip' $Label '' ('New-NetIPAddress ' + $cidr) {\n"
-    "\t\t\tif ([string]$ipif.Dhcp -eq 'Enabled') {\n"
-    "\t\t\t\tSet-NetIPInterface -InterfaceIndex $ifIndex -AddressFamily IPv4 -Dhcp Disabled\n"
-    "\t\t\t}\n"
-    "\t\t\tNew-NetIPAddress -InterfaceIndex $ifIndex -AddressFamily IPv4 -IPAddress $addr "
-    "-PrefixLength $len\n"
-    "\t\t}\n"
-    "\t}\n"
-    "\t$routes = @(Get-NetRoute -InterfaceIndex $ifIndex -DestinationPrefix '0.0.0.0/0' "
-    "-ErrorAction SilentlyContinue)\n"
-    "\tforeach ($gw in $Gateway) {\n"
-    "\t\t$found = $false\n"
-    "\t\tforeach ($r in $routes) {\n"
-    "\t\t\tif ($r.NextHop -eq $gw) {\n"
-    "\t\t\t\t$found = $true\n"
-    "\t\t\t}\n"
-    "\t\t}\n"
-    "\t\tif ($found) {\n"
-    "\t\t\tWrite-SmigItem 'ip' $Label '' 'skipped' (");
+	put(g,
+	    " -f ($others -join ', '), $cidr)\n"
+	    "\t\t}\n"
+	    "\t\tInvoke-SmigChange 'ip' $Label '' ('New-NetIPAddress ' + $cidr) {\n"
+	    "\t\t\tif ([string]$ipif.Dhcp -eq 'Enabled') {\n"
+	    "\t\t\t\tSet-NetIPInterface -InterfaceIndex $ifIndex -AddressFamily IPv4 -Dhcp "
+	    "Disabled\n"
+	    "\t\t\t}\n"
+	    "\t\t\tNew-NetIPAddress -InterfaceIndex $ifIndex -AddressFamily IPv4 -IPAddress $addr "
+	    "-PrefixLength $len\n"
+	    "\t\t}\n"
+	    "\t}\n"
+	    "\t$routes = @(Get-NetRoute -InterfaceIndex $ifIndex -DestinationPrefix '0.0.0.0/0' "
+	    "-ErrorAction SilentlyContinue)\n"
+	    "\tforeach ($gw in $Gateway) {\n"
+	    "\t\t$found = $false\n"
+	    "\t\tforeach ($r in $routes) {\n"
+	    "\t\t\tif ($r.NextHop -eq $gw) {\n"
+	    "\t\t\t\t$found = $true\n"
+	    "\t\t\t}\n"
+	    "\t\t}\n"
+	    "\t\tif ($found) {\n"
+	    "\t\t\tWrite-SmigItem 'ip' $Label '' 'skipped' (");
 	msg(g, _("the default gateway {0} is there already"));
 	put(g, " -f $gw)\n"
-    "\t\t} else {\n"
-    "\t\t\tInvoke-SmigChange 'ip' $Label '' (");
+	       "\t\t} else {\n"
+	       "\t\t\tInvoke-SmigChange 'ip' $Label '' (");
 	msg(g, _("default gateway {0}"));
-	put(g, " -f $gw) {\n"
-    "\t\t\t\tNew-NetRoute -InterfaceIndex $ifIndex -DestinationPrefix '0.0.0.0/0' "
-    "-NextHop $gw\n"
-    "\t\t\t}\n"
-    "\t\t}\n"
-    "\t}\n"
-    "\tif ($Dns.Count -gt 0) {\n"
-    "\t\t$cur = @((Get-DnsClientServerAddress -InterfaceIndex $ifIndex -AddressFamily IPv4)"
-    ".ServerAddresses)\n"
-    "\t\tif (($cur -join ',') -eq ($Dns -join ',')) {\n"
-    "\t\t\tWrite-SmigItem 'ip' $Label '' 'skipped' (");
+	put(g,
+	    " -f $gw) {\n"
+	    "\t\t\t\tNew-NetRoute -InterfaceIndex $ifIndex -DestinationPrefix '0.0.0.0/0' "
+	    "-NextHop $gw\n"
+	    "\t\t\t}\n"
+	    "\t\t}\n"
+	    "\t}\n"
+	    "\tif ($Dns.Count -gt 0) {\n"
+	    "\t\t$cur = @((Get-DnsClientServerAddress -InterfaceIndex $ifIndex -AddressFamily IPv4)"
+	    ".ServerAddresses)\n"
+	    "\t\tif (($cur -join ',') -eq ($Dns -join ',')) {\n"
+	    "\t\t\tWrite-SmigItem 'ip' $Label '' 'skipped' (");
 	msg(g, _("DNS servers {0} already"));
 	put(g, " -f ($Dns -join ', '))\n"
-    "\t\t} else {\n"
-    "\t\t\tInvoke-SmigChange 'ip' $Label '' (");
+	       "\t\t} else {\n"
+	       "\t\t\tInvoke-SmigChange 'ip' $Label '' (");
 	msg(g, _("DNS servers {0}"));
 	put(g, " -f ($Dns -join ', ')) {\n"
-    "\t\t\t\tSet-DnsClientServerAddress -InterfaceIndex $ifIndex -ServerAddresses $Dns\n"
-    "\t\t\t}\n"
-    "\t\t}\n"
-    "\t}\n"
-    "}\n"
-    "\n"
-    "");
+	       "\t\t\t\tSet-DnsClientServerAddress -InterfaceIndex $ifIndex -ServerAddresses $Dns\n"
+	       "\t\t\t}\n"
+	       "\t\t}\n"
+	       "\t}\n"
+	       "}\n"
+	       "\n"
+	       "");
 	comment(g, "",
 	        _("Resolve what Compare-VM reports: network adapters are disconnected (connected "
 	          "again below), missing media detached; anything else fails the VM with the "
 	          "report's messages."));
-	put(g,
-    "function Resolve-SmigReport {\n"
-    "\tparam($Report, [string]$Label, [string]$VMId)\n"
-    "\n"
-    "\t$bad = @()\n"
-    "\tforeach ($inc in @($Report.Incompatibilities)) {\n"
-    "\t\tif (-not $inc) {\n"
-    "\t\t\tcontinue\n"
-    "\t\t}\n"
-    "\t\t$kind = ''\n"
-    "\t\tif ($inc.Source) {\n"
-    "\t\t\t$kind = $inc.Source.GetType().Name\n"
-    "\t\t}\n"
-    "\t\tif ($kind -like '*NetworkAdapter*') {\n"
-    "\t\t\tInvoke-SmigChange 'vms' $Label $VMId (");
+	put(g, "function Resolve-SmigReport {\n"
+	       "\tparam($Report, [string]$Label, [string]$VMId)\n"
+	       "\n"
+	       "\t$bad = @()\n"
+	       "\tforeach ($inc in @($Report.Incompatibilities)) {\n"
+	       "\t\tif (-not $inc) {\n"
+	       "\t\t\tcontinue\n"
+	       "\t\t}\n"
+	       "\t\t$kind = ''\n"
+	       "\t\tif ($inc.Source) {\n"
+	       "\t\t\t$kind = $inc.Source.GetType().Name\n"
+	       "\t\t}\n"
+	       "\t\tif ($kind -like '*NetworkAdapter*') {\n"
+	       "\t\t\tInvoke-SmigChange 'vms' $Label $VMId (");
 	msg(g, _("disconnect a network adapter for the import ({0})"));
 	put(g, " -f $inc.Message) {\n"
-    "\t\t\t\tDisconnect-VMNetworkAdapter -VMNetworkAdapter $inc.Source\n"
-    "\t\t\t}\n"
-    "\t\t} elseif ($kind -like '*DvdDrive*') {\n"
-    "\t\t\tif ($smigCmdlet.ShouldProcess($Label, ");
+	       "\t\t\t\tDisconnect-VMNetworkAdapter -VMNetworkAdapter $inc.Source\n"
+	       "\t\t\t}\n"
+	       "\t\t} elseif ($kind -like '*DvdDrive*') {\n"
+	       "\t\t\tif ($smigCmdlet.ShouldProcess($Label, ");
 	msg(g, _("empty a DVD drive"));
 	put(g, ")) {\n"
-    "\t\t\t\tSet-VMDvdDrive -VMDvdDrive $inc.Source -Path $null\n"
-    "\t\t\t\tWrite-SmigItem 'vms' $Label $VMId 'warning' (");
+	       "\t\t\t\tSet-VMDvdDrive -VMDvdDrive $inc.Source -Path $null\n"
+	       "\t\t\t\tWrite-SmigItem 'vms' $Label $VMId 'warning' (");
 	msg(g, _("DVD drive emptied: {0}"));
 	put(g, " -f $inc.Message)\n"
-    "\t\t\t} else {\n"
-    "\t\t\t\tWrite-SmigItem 'vms' $Label $VMId 'whatif' (");
+	       "\t\t\t} else {\n"
+	       "\t\t\t\tWrite-SmigItem 'vms' $Label $VMId 'whatif' (");
 	msg(g, _("empty a DVD drive: {0}"));
 	put(g, " -f $inc.Message)\n"
-    "\t\t\t}\n"
-    "\t\t} elseif ($kind -like '*Floppy*') {\n"
-    "\t\t\tif ($smigCmdlet.ShouldProcess($Label, ");
+	       "\t\t\t}\n"
+	       "\t\t} elseif ($kind -like '*Floppy*') {\n"
+	       "\t\t\tif ($smigCmdlet.ShouldProcess($Label, ");
 	msg(g, _("empty the floppy drive"));
 	put(g, ")) {\n"
-    "\t\t\t\tSet-VMFloppyDiskDrive -VMFloppyDiskDrive $inc.Source -Path $null\n"
-    "\t\t\t\tWrite-SmigItem 'vms' $Label $VMId 'warning' (");
+	       "\t\t\t\tSet-VMFloppyDiskDrive -VMFloppyDiskDrive $inc.Source -Path $null\n"
+	       "\t\t\t\tWrite-SmigItem 'vms' $Label $VMId 'warning' (");
 	msg(g, _("floppy drive emptied: {0}"));
 	put(g, " -f $inc.Message)\n"
-    "\t\t\t} else {\n"
-    "\t\t\t\tWrite-SmigItem 'vms' $Label $VMId 'whatif' (");
+	       "\t\t\t} else {\n"
+	       "\t\t\t\tWrite-SmigItem 'vms' $Label $VMId 'whatif' (");
 	msg(g, _("empty the floppy drive: {0}"));
 	put(g, " -f $inc.Message)\n"
-    "\t\t\t}\n"
-    "\t\t} else {\n"
-    "\t\t\t$bad += ([string]$inc.MessageId + ' ' + $inc.Message)\n"
-    "\t\t}\n"
-    "\t}\n"
-    "\tif ($bad.Count -gt 0) {\n"
-    "\t\tthrow (");
+	       "\t\t\t}\n"
+	       "\t\t} else {\n"
+	       "\t\t\t$bad += ([string]$inc.MessageId + ' ' + $inc.Message)\n"
+	       "\t\t}\n"
+	       "\t}\n"
+	       "\tif ($bad.Count -gt 0) {\n"
+	       "\t\tthrow (");
 	msg(g, _("Compare-VM reports what migrate.ps1 cannot resolve: {0}"));
 	put(g, " -f ($bad -join '; '))\n"
-    "\t}\n"
-    "}\n"
-    "\n"
-    "");
+	       "\t}\n"
+	       "}\n"
+	       "\n"
+	       "");
 	comment(g, "",
 	        _("The VM's adapter for one source adapter: by MAC, else (-ByOrder) the next "
 	          "unused one of the same kind (legacy or synthetic)."));
-	put(g,
-    "function Select-SmigVMAdapter {\n"
-    "\tparam([object[]]$Adapters, [hashtable]$Used, [string]$Mac, [bool]$Legacy, "
-    "[bool]$ByOrder)\n"
-    "\n"
-    "\tif ($Mac) {\n"
-    "\t\tforeach ($a in $Adapters) {\n"
-    "\t\t\tif (-not $Used.ContainsKey([string]$a.Id) -and "
-    "(($a.MacAddress -replace '[-:]', '') -eq $Mac)) {\n"
-    "\t\t\t\t$Used[[string]$a.Id] = $true\n"
-    "\t\t\t\treturn $a\n"
-    "\t\t\t}\n"
-    "\t\t}\n"
-    "\t}\n"
-    "\tif ($ByOrder) {\n"
-    "\t\tforeach ($a in $Adapters) {\n"
-    "\t\t\tif (-not $Used.ContainsKey([string]$a.Id) -and [bool]$a.IsLegacy -eq $Legacy) {\n"
-    "\t\t\t\t$Used[[string]$a.Id] = $true\n"
-    "\t\t\t\treturn $a\n"
-    "\t\t\t}\n"
-    "\t\t}\n"
-    "\t}\n"
-    "\treturn $null\n"
-    "}\n"
-    "\n"
-    "function Connect-SmigVMAdapter {\n"
-    "\tparam($Adapter, [string]$Label, [string]$VMId, [string]$Switch, [int]$Vlan)\n"
-    "\n"
-    "\tif ($Switch) {\n"
-    "\t\tif ($Adapter.SwitchName -ceq $Switch) {\n"
-    "\t\t\tWrite-SmigItem 'vms' $Label $VMId 'skipped' (");
+	put(g, "function Select-SmigVMAdapter {\n"
+	       "\tparam([object[]]$Adapters, [hashtable]$Used, [string]$Mac, [bool]$Legacy, "
+	       "[bool]$ByOrder)\n"
+	       "\n"
+	       "\tif ($Mac) {\n"
+	       "\t\tforeach ($a in $Adapters) {\n"
+	       "\t\t\tif (-not $Used.ContainsKey([string]$a.Id) -and "
+	       "(($a.MacAddress -replace '[-:]', '') -eq $Mac)) {\n"
+	       "\t\t\t\t$Used[[string]$a.Id] = $true\n"
+	       "\t\t\t\treturn $a\n"
+	       "\t\t\t}\n"
+	       "\t\t}\n"
+	       "\t}\n"
+	       "\tif ($ByOrder) {\n"
+	       "\t\tforeach ($a in $Adapters) {\n"
+	       "\t\t\tif (-not $Used.ContainsKey([string]$a.Id) -and [bool]$a.IsLegacy -eq "
+	       "$Legacy) {\n"
+	       "\t\t\t\t$Used[[string]$a.Id] = $true\n"
+	       "\t\t\t\treturn $a\n"
+	       "\t\t\t}\n"
+	       "\t\t}\n"
+	       "\t}\n"
+	       "\treturn $null\n"
+	       "}\n"
+	       "\n"
+	       "function Connect-SmigVMAdapter {\n"
+	       "\tparam($Adapter, [string]$Label, [string]$VMId, [string]$Switch, [int]$Vlan)\n"
+	       "\n"
+	       "\tif ($Switch) {\n"
+	       "\t\tif ($Adapter.SwitchName -ceq $Switch) {\n"
+	       "\t\t\tWrite-SmigItem 'vms' $Label $VMId 'skipped' (");
 	msg(g, _("connected to {0} already"));
 	put(g, " -f $Switch)\n"
-    "\t\t} else {\n"
-    "\t\t\t$sw = Find-SmigSwitch $Switch\n"
-    "\t\t\tif (-not $sw -and $WhatIfPreference) {\n"
-    "");
+	       "\t\t} else {\n"
+	       "\t\t\t$sw = Find-SmigSwitch $Switch\n"
+	       "\t\t\tif (-not $sw -and $WhatIfPreference) {\n"
+	       "");
 	comment_at(g, "\t\t\t\t", _("-WhatIf: phase 4 did not create it"));
 	put(g, "\t\t\t\tWrite-SmigItem 'vms' $Label $VMId 'whatif' (");
 	msg(g, _("connect to the virtual switch {0}"));
 	put(g, " -f $Switch)\n"
-    "\t\t\t} elseif (-not $sw) {\n"
-    "\t\t\t\tthrow (");
+	       "\t\t\t} elseif (-not $sw) {\n"
+	       "\t\t\t\tthrow (");
 	msg(g, _("there is no virtual switch named {0}"));
 	put(g, " -f $Switch)\n"
-    "\t\t\t} else {\n"
-    "\t\t\t\tInvoke-SmigChange 'vms' $Label $VMId (");
+	       "\t\t\t} else {\n"
+	       "\t\t\t\tInvoke-SmigChange 'vms' $Label $VMId (");
 	msg(g, _("connect to the virtual switch {0}"));
 	put(g, " -f $Switch) {\n"
-    "\t\t\t\t\tConnect-VMNetworkAdapter -VMNetworkAdapter $Adapter -VMSwitch $sw\n"
-    "\t\t\t\t}\n"
-    "\t\t\t}\n"
-    "\t\t}\n"
-    "\t}\n"
-    "\tif ($Vlan -gt 0) {\n"
-    "\t\t$v = Get-VMNetworkAdapterVlan -VMNetworkAdapter $Adapter\n"
-    "\t\tif ([string]$v.OperationMode -eq 'Access' -and $v.AccessVlanId -eq $Vlan) {\n"
-    "\t\t\tWrite-SmigItem 'vms' $Label $VMId 'skipped' (");
+	       "\t\t\t\t\tConnect-VMNetworkAdapter -VMNetworkAdapter $Adapter -VMSwitch $sw\n"
+	       "\t\t\t\t}\n"
+	       "\t\t\t}\n"
+	       "\t\t}\n"
+	       "\t}\n"
+	       "\tif ($Vlan -gt 0) {\n"
+	       "\t\t$v = Get-VMNetworkAdapterVlan -VMNetworkAdapter $Adapter\n"
+	       "\t\tif ([string]$v.OperationMode -eq 'Access' -and $v.AccessVlanId -eq $Vlan) {\n"
+	       "\t\t\tWrite-SmigItem 'vms' $Label $VMId 'skipped' (");
 	msg(g, _("VLAN {0} already"));
 	put(g, " -f $Vlan)\n"
-    "\t\t} else {\n"
-    "\t\t\tInvoke-SmigChange 'vms' $Label $VMId (");
+	       "\t\t} else {\n"
+	       "\t\t\tInvoke-SmigChange 'vms' $Label $VMId (");
 	msg(g, _("access VLAN {0}"));
 	put(g, " -f $Vlan) {\n"
-    "\t\t\t\tSet-VMNetworkAdapterVlan -VMNetworkAdapter $Adapter -Access -VlanId $Vlan\n"
-    "\t\t\t}\n"
-    "\t\t}\n"
-    "\t}\n"
-    "}\n"
-    "\n"
-    "");
-	comment(g, "", _("The VM's account gets $Perm on $Path unless it has an entry there "
-	                 "already."));
-	put(g,
-    "function Grant-SmigAccess {\n"
-    "\tparam([string]$Path, [string]$Perm, [string]$Label, [string]$VMId)\n"
-    "\n"
-    "\t$account = 'NT VIRTUAL MACHINE\\' + $VMId\n"
-    "\tif (-not (Test-Path -LiteralPath $Path)) {\n"
-    "\t\tWrite-SmigItem 'vms' $Label $VMId 'warning' (");
+	       "\t\t\t\tSet-VMNetworkAdapterVlan -VMNetworkAdapter $Adapter -Access -VlanId $Vlan\n"
+	       "\t\t\t}\n"
+	       "\t\t}\n"
+	       "\t}\n"
+	       "}\n"
+	       "\n"
+	       "");
+	comment(g, "",
+	        _("The VM's account gets $Perm on $Path unless it has an entry there "
+	          "already."));
+	put(g, "function Grant-SmigAccess {\n"
+	       "\tparam([string]$Path, [string]$Perm, [string]$Label, [string]$VMId)\n"
+	       "\n"
+	       "\t$account = 'NT VIRTUAL MACHINE\\' + $VMId\n"
+	       "\tif (-not (Test-Path -LiteralPath $Path)) {\n"
+	       "\t\tWrite-SmigItem 'vms' $Label $VMId 'warning' (");
 	msg(g, _("{0} is not there"));
 	put(g, " -f $Path)\n"
-    "\t\treturn\n"
-    "\t}\n"
-    "\tforeach ($rule in @((Get-Acl -LiteralPath $Path).Access)) {\n"
-    "\t\tif ([string]$rule.IdentityReference -eq $account) {\n"
-    "\t\t\tWrite-SmigItem 'vms' $Label $VMId 'skipped' (");
+	       "\t\treturn\n"
+	       "\t}\n"
+	       "\tforeach ($rule in @((Get-Acl -LiteralPath $Path).Access)) {\n"
+	       "\t\tif ([string]$rule.IdentityReference -eq $account) {\n"
+	       "\t\t\tWrite-SmigItem 'vms' $Label $VMId 'skipped' (");
 	msg(g, _("{0} has access to {1} already"));
 	put(g, " -f $account, $Path)\n"
-    "\t\t\treturn\n"
-    "\t\t}\n"
-    "\t}\n"
-    "\tInvoke-SmigChange 'vms' $Label $VMId (");
+	       "\t\t\treturn\n"
+	       "\t\t}\n"
+	       "\t}\n"
+	       "\tInvoke-SmigChange 'vms' $Label $VMId (");
 	msg(g, _("icacls: grant {0} {1} on {2}"));
 	put(g, " -f $account, $Perm, $Path) {\n"
-    "\t\ticacls $Path /grant ($account + ':' + $Perm) | Out-Null\n"
-    "\t\tif ($LASTEXITCODE -ne 0) {\n"
-    "\t\t\tthrow (");
+	       "\t\ticacls $Path /grant ($account + ':' + $Perm) | Out-Null\n"
+	       "\t\tif ($LASTEXITCODE -ne 0) {\n"
+	       "\t\t\tthrow (");
 	msg(g, _("icacls could not grant access to {0}"));
 	put(g, " -f $Path)\n"
-    "\t\t}\n"
-    "\t}\n"
-    "}\n"
-    "\n"
-    "function Test-SmigSameFile {\n"
-    "\tparam([string]$A, [string]$B)\n"
-    "\n"
-    "\t$sha = [Security.Cryptography.SHA256]::Create()\n"
-    "\ttry {\n"
-    "\t\t$ha = [BitConverter]::ToString($sha.ComputeHash([IO.File]::ReadAllBytes($A)))\n"
-    "\t\t$hb = [BitConverter]::ToString($sha.ComputeHash([IO.File]::ReadAllBytes($B)))\n"
-    "\t\treturn $ha -eq $hb\n"
-    "\t} finally {\n"
-    "\t\t$sha.Dispose()\n"
-    "\t}\n"
-    "}\n"
-    "\n"
-    "function Get-SmigMac {\n"
-    "\tparam($Mac)\n"
-    "\n"
-    "\tif ($Mac) {\n"
-    "\t\treturn ([string]$Mac -replace '[^0-9A-Fa-f]', '').ToUpper()\n"
-    "\t}\n"
-    "\treturn $null\n"
-    "}\n"
-    "\n"
-    "function Get-SmigValue {\n"
-    "\tparam($Value)\n"
-    "\n"
-    "\tif ($Value) {\n"
-    "\t\treturn [string]$Value\n"
-    "\t}\n"
-    "\treturn $null\n"
-    "}\n"
-    "\n"
-    "");
+	       "\t\t}\n"
+	       "\t}\n"
+	       "}\n"
+	       "\n"
+	       "function Test-SmigSameFile {\n"
+	       "\tparam([string]$A, [string]$B)\n"
+	       "\n"
+	       "\t$sha = [Security.Cryptography.SHA256]::Create()\n"
+	       "\ttry {\n"
+	       "\t\t$ha = [BitConverter]::ToString($sha.ComputeHash([IO.File]::ReadAllBytes($A)))\n"
+	       "\t\t$hb = [BitConverter]::ToString($sha.ComputeHash([IO.File]::ReadAllBytes($B)))\n"
+	       "\t\treturn $ha -eq $hb\n"
+	       "\t} finally {\n"
+	       "\t\t$sha.Dispose()\n"
+	       "\t}\n"
+	       "}\n"
+	       "\n"
+	       "function Get-SmigMac {\n"
+	       "\tparam($Mac)\n"
+	       "\n"
+	       "\tif ($Mac) {\n"
+	       "\t\treturn ([string]$Mac -replace '[^0-9A-Fa-f]', '').ToUpper()\n"
+	       "\t}\n"
+	       "\treturn $null\n"
+	       "}\n"
+	       "\n"
+	       "function Get-SmigValue {\n"
+	       "\tparam($Value)\n"
+	       "\n"
+	       "\tif ($Value) {\n"
+	       "\t\treturn [string]$Value\n"
+	       "\t}\n"
+	       "\treturn $null\n"
+	       "}\n"
+	       "\n"
+	       "");
 	comment(g, "", _("smig-state.json: what Hyper-V reports now (docs/live-state.md)."));
-	put(g,
-    "function Write-SmigState {\n"
-    "\tparam([string]$Path)\n"
-    "\n"
-    "\t$vmhost = Get-VMHost\n"
-    "\t$os = [Environment]::OSVersion.Version\n"
-    "\t$virt = Get-ItemProperty -Path "
-    "'HKLM:\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Virtualization' "
-    "-ErrorAction SilentlyContinue\n"
-    "\t$storeLocation = $null\n"
-    "\tif ($virt -and $virt.StoreLocation) {\n"
-    "\t\t$storeLocation = [string]$virt.StoreLocation\n"
-    "\t}\n"
-    "\t$hostInfo = [ordered]@{\n"
-    "\t\tcomputer_name = $env:COMPUTERNAME\n"
-    "\t\tos_version = ('{0}.{1}.{2}' -f $os.Major, $os.Minor, $os.Build)\n"
-    "\t\tvirtual_machine_path = [string]$vmhost.VirtualMachinePath\n"
-    "\t\tvirtual_hard_disk_path = [string]$vmhost.VirtualHardDiskPath\n"
-    "\t\tmac_address_minimum = [string]$vmhost.MacAddressMinimum\n"
-    "\t\tmac_address_maximum = [string]$vmhost.MacAddressMaximum\n"
-    "\t\tlogical_processors = [int]$vmhost.LogicalProcessorCount\n"
-    "\t\tmemory_bytes = [int64]$vmhost.MemoryCapacity\n"
-    "\t\tstore_location = $storeLocation\n"
-    "\t}\n"
-    "\t$vmsmp = Get-ItemProperty -Path "
-    "'HKLM:\\SYSTEM\\CurrentControlSet\\Services\\VMSMP\\Parameters' "
-    "-ErrorAction SilentlyContinue\n"
-    "\t$vmq = [ordered]@{\n"
-    "\t\tTenGigVmqEnabled = $null\n"
-    "\t\tBelowTenGigVmqEnabled = $null\n"
-    "\t}\n"
-    "\tif ($vmsmp -and $vmsmp.PSObject.Properties['TenGigVmqEnabled']) {\n"
-    "\t\t$vmq.TenGigVmqEnabled = [int]$vmsmp.TenGigVmqEnabled\n"
-    "\t}\n"
-    "\tif ($vmsmp -and $vmsmp.PSObject.Properties['BelowTenGigVmqEnabled']) {\n"
-    "\t\t$vmq.BelowTenGigVmqEnabled = [int]$vmsmp.BelowTenGigVmqEnabled\n"
-    "\t}\n"
-    "\t$netAdapters = @(Get-NetAdapter)\n"
-    "");
+	put(g, "function Write-SmigState {\n"
+	       "\tparam([string]$Path)\n"
+	       "\n"
+	       "\t$vmhost = Get-VMHost\n"
+	       "\t$os = [Environment]::OSVersion.Version\n"
+	       "\t$virt = Get-ItemProperty -Path "
+	       "'HKLM:\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Virtualization' "
+	       "-ErrorAction SilentlyContinue\n"
+	       "\t$storeLocation = $null\n"
+	       "\tif ($virt -and $virt.StoreLocation) {\n"
+	       "\t\t$storeLocation = [string]$virt.StoreLocation\n"
+	       "\t}\n"
+	       "\t$hostInfo = [ordered]@{\n"
+	       "\t\tcomputer_name = $env:COMPUTERNAME\n"
+	       "\t\tos_version = ('{0}.{1}.{2}' -f $os.Major, $os.Minor, $os.Build)\n"
+	       "\t\tvirtual_machine_path = [string]$vmhost.VirtualMachinePath\n"
+	       "\t\tvirtual_hard_disk_path = [string]$vmhost.VirtualHardDiskPath\n"
+	       "\t\tmac_address_minimum = [string]$vmhost.MacAddressMinimum\n"
+	       "\t\tmac_address_maximum = [string]$vmhost.MacAddressMaximum\n"
+	       "\t\tlogical_processors = [int]$vmhost.LogicalProcessorCount\n"
+	       "\t\tmemory_bytes = [int64]$vmhost.MemoryCapacity\n"
+	       "\t\tstore_location = $storeLocation\n"
+	       "\t}\n"
+	       "\t$vmsmp = Get-ItemProperty -Path "
+	       "'HKLM:\\SYSTEM\\CurrentControlSet\\Services\\VMSMP\\Parameters' "
+	       "-ErrorAction SilentlyContinue\n"
+	       "\t$vmq = [ordered]@{\n"
+	       "\t\tTenGigVmqEnabled = $null\n"
+	       "\t\tBelowTenGigVmqEnabled = $null\n"
+	       "\t}\n"
+	       "\tif ($vmsmp -and $vmsmp.PSObject.Properties['TenGigVmqEnabled']) {\n"
+	       "\t\t$vmq.TenGigVmqEnabled = [int]$vmsmp.TenGigVmqEnabled\n"
+	       "\t}\n"
+	       "\tif ($vmsmp -and $vmsmp.PSObject.Properties['BelowTenGigVmqEnabled']) {\n"
+	       "\t\t$vmq.BelowTenGigVmqEnabled = [int]$vmsmp.BelowTenGigVmqEnabled\n"
+	       "\t}\n"
+	       "\t$netAdapters = @(Get-NetAdapter)\n"
+	       "");
 	comment_at(g, "\t", _("the adapter an external switch is bound to is a physical one"));
 	put(g,
-    "\t$physicalAdapters = @(Get-NetAdapter -Physical)\n"
-    "\t$switches = @()\n"
-    "\tforeach ($s in @(Get-VMSwitch)) {\n"
-    "\t\t$desc = Get-SmigValue $s.NetAdapterInterfaceDescription\n"
-    "\t\t$mac = $null\n"
-    "\t\tforeach ($na in $physicalAdapters) {\n"
-    "\t\t\tif ($desc -and $na.InterfaceDescription -eq $desc) {\n"
-    "\t\t\t\t$mac = Get-SmigMac $na.MacAddress\n"
-    "\t\t\t}\n"
-    "\t\t}\n"
-    "\t\t$switches += [pscustomobject]@{\n"
-    "\t\t\tid = [string]$s.Id\n"
-    "\t\t\tname = [string]$s.Name\n"
-    "\t\t\ttype = [string]$s.SwitchType\n"
-    "\t\t\tallow_management_os = [bool]$s.AllowManagementOS\n"
-    "\t\t\tadapter_description = $desc\n"
-    "\t\t\tadapter_mac = $mac\n"
-    "\t\t}\n"
-    "\t}\n"
-    "\t$vmqs = @(Get-NetAdapterVmq -ErrorAction SilentlyContinue)\n"
-    "\t$adapters = @()\n"
-    "\tforeach ($na in $netAdapters) {\n"
-    "\t\t$vmqOn = $null\n"
-    "\t\tforeach ($q in $vmqs) {\n"
-    "\t\t\tif ($q.Name -eq $na.Name) {\n"
-    "\t\t\t\t$vmqOn = [bool]$q.Enabled\n"
-    "\t\t\t}\n"
-    "\t\t}\n"
-    "\t\t$adapters += [pscustomobject]@{\n"
-    "\t\t\tname = [string]$na.Name\n"
-    "\t\t\tdescription = [string]$na.InterfaceDescription\n"
-    "\t\t\tmac = Get-SmigMac $na.MacAddress\n"
-    "\t\t\tvirtual = ([bool]$na.Virtual -or $na.InterfaceDescription -like "
-    "'Hyper-V Virtual Ethernet Adapter*')\n"
-    "\t\t\tstatus = [string]$na.Status\n"
-    "\t\t\tlink_speed = [string]$na.LinkSpeed\n"
-    "\t\t\tvmq_enabled = $vmqOn\n"
-    "\t\t}\n"
-    "\t}\n"
-    "\t$ip = @()\n"
-    "\tforeach ($c in @(Get-NetIPConfiguration)) {\n"
-    "\t\tif (-not $c.IPv4Address) {\n"
-    "\t\t\tcontinue\n"
-    "\t\t}\n"
-    "\t\t$addrs = @()\n"
-    "\t\tforeach ($x in @($c.IPv4Address)) {\n"
-    "\t\t\t$addrs += ('{0}/{1}' -f $x.IPAddress, $x.PrefixLength)\n"
-    "\t\t}\n"
-    "\t\t$gws = @()\n"
-    "\t\tforeach ($gw in @($c.IPv4DefaultGateway)) {\n"
-    "\t\t\tif ($gw) {\n"
-    "\t\t\t\t$gws += [string]$gw.NextHop\n"
-    "\t\t\t}\n"
-    "\t\t}\n"
-    "\t\t$dns = @()\n"
-    "\t\tforeach ($d in @(Get-DnsClientServerAddress -InterfaceIndex $c.InterfaceIndex "
-    "-AddressFamily IPv4 -ErrorAction SilentlyContinue)) {\n"
-    "\t\t\tforeach ($server in @($d.ServerAddresses)) {\n"
-    "\t\t\t\t$dns += [string]$server\n"
-    "\t\t\t}\n"
-    "\t\t}\n"
-    "\t\t$ipif = Get-NetIPInterface -InterfaceIndex $c.InterfaceIndex -AddressFamily IPv4 "
-    "-ErrorAction SilentlyContinue\n"
-    "\t\t$ip += [pscustomobject]@{\n"
-    "\t\t\tinterface = [string]$c.InterfaceAlias\n"
-    "\t\t\tmac = Get-SmigMac $c.NetAdapter.MacAddress\n"
-    "\t\t\tdhcp = ($ipif -and [string]$ipif.Dhcp -eq 'Enabled')\n"
-    "\t\t\taddresses = $addrs\n"
-    "\t\t\tgateways = $gws\n"
-    "\t\t\tdns = $dns\n"
-    "\t\t}\n"
-    "\t}\n"
-    "\t$vms = @()\n"
-    "\tforeach ($vm in @(Get-VM)) {\n"
-    "\t\t$hd = @()\n"
-    "\t\tforeach ($d in @(Get-VMHardDiskDrive -VM $vm)) {\n"
-    "\t\t\t$hd += [pscustomobject]@{\n"
-    "\t\t\t\tcontroller_type = [string]$d.ControllerType\n"
-    "\t\t\t\tcontroller_number = [int]$d.ControllerNumber\n"
-    "\t\t\t\tcontroller_location = [int]$d.ControllerLocation\n"
-    "\t\t\t\tpath = Get-SmigValue $d.Path\n"
-    "\t\t\t\tdisk_number = $d.DiskNumber\n"
-    "\t\t\t}\n"
-    "\t\t}\n"
-    "\t\t$dvd = @()\n"
-    "\t\tforeach ($d in @(Get-VMDvdDrive -VM $vm)) {\n"
-    "\t\t\t$dvd += [pscustomobject]@{\n"
-    "\t\t\t\tcontroller_number = [int]$d.ControllerNumber\n"
-    "\t\t\t\tcontroller_location = [int]$d.ControllerLocation\n"
-    "\t\t\t\tpath = Get-SmigValue $d.Path\n"
-    "\t\t\t}\n"
-    "\t\t}\n"
-    "\t\t$fd = @()\n"
-    "\t\tforeach ($d in @(Get-VMFloppyDiskDrive -VM $vm)) {\n"
-    "\t\t\t$fd += [pscustomobject]@{\n"
-    "\t\t\t\tpath = Get-SmigValue $d.Path\n"
-    "\t\t\t}\n"
-    "\t\t}\n"
-    "\t\t$snaps = @()\n"
-    "\t\tforeach ($sn in @(Get-VMSnapshot -VM $vm)) {\n"
-    "\t\t\t$snaps += [pscustomobject]@{\n"
-    "\t\t\t\tid = [string]$sn.Id\n"
-    "\t\t\t\tname = [string]$sn.Name\n"
-    "\t\t\t\tparent_id = Get-SmigValue $sn.ParentSnapshotId\n"
-    "\t\t\t}\n"
-    "\t\t}\n"
-    "\t\t$nics = @()\n"
-    "\t\tforeach ($n in @(Get-VMNetworkAdapter -VM $vm)) {\n"
-    "\t\t\t$vlan = Get-VMNetworkAdapterVlan -VMNetworkAdapter $n\n"
-    "\t\t\t$vlanMode = $null\n"
-    "\t\t\t$vlanId = $null\n"
-    "\t\t\tif ($vlan) {\n"
-    "\t\t\t\t$vlanMode = [string]$vlan.OperationMode\n"
-    "\t\t\t\t$vlanId = [int]$vlan.AccessVlanId\n"
-    "\t\t\t}\n"
-    "\t\t\t$nics += [pscustomobject]@{\n"
-    "\t\t\t\tname = [string]$n.Name\n"
-    "\t\t\t\tmac = Get-SmigMac $n.MacAddress\n"
-    "\t\t\t\tmac_static = (-not $n.DynamicMacAddressEnabled)\n"
-    "\t\t\t\tlegacy = [bool]$n.IsLegacy\n"
-    "\t\t\t\tswitch_name = Get-SmigValue $n.SwitchName\n"
-    "\t\t\t\tvlan_mode = $vlanMode\n"
-    "\t\t\t\tvlan_id = $vlanId\n"
-    "\t\t\t}\n"
-    "\t\t}\n"
-    "\t\t$proc = Get-VMProcessor -VM $vm\n"
-    "\t\t$vms += [pscustomobject]@{\n"
-    "\t\t\tid = [string]$vm.VMId\n"
-    "\t\t\tname = [string]$vm.VMName\n"
-    "\t\t\tstate = [string]$vm.State\n"
-    "\t\t\tpath = [string]$vm.ConfigurationLocation\n"
-    "\t\t\tversion = Get-SmigValue $vm.Version\n"
-    "\t\t\tmemory_startup_bytes = [int64]$vm.MemoryStartup\n"
-    "\t\t\tmemory_minimum_bytes = [int64]$vm.MemoryMinimum\n"
-    "\t\t\tmemory_maximum_bytes = [int64]$vm.MemoryMaximum\n"
-    "\t\t\tdynamic_memory = [bool]$vm.DynamicMemoryEnabled\n"
-    "\t\t\tprocessor_count = [int]$vm.ProcessorCount\n"
-    "\t\t\tprocessor_compatibility = [bool]$proc.CompatibilityForMigrationEnabled\n"
-    "\t\t\thard_drives = $hd\n"
-    "\t\t\tdvd_drives = $dvd\n"
-    "\t\t\tfloppy_drives = $fd\n"
-    "\t\t\tsnapshots = $snaps\n"
-    "\t\t\tnetwork_adapters = $nics\n"
-    "\t\t}\n"
-    "\t}\n"
-    "\t$authorization = $null\n"
-    "\tif ($storeLocation -and $storeLocation.StartsWith('msxml://', "
-    "[StringComparison]::OrdinalIgnoreCase)) {\n"
-    "\t\t$storePath = $storeLocation.Substring(8)\n"
-    "\t\tif ((Test-Path -LiteralPath $storePath) -and "
-    "(Get-Item -LiteralPath $storePath).Length -le 16777216) {\n"
-    "\t\t\t$authorization = [ordered]@{\n"
-    "\t\t\t\tpath = $storePath\n"
-    "\t\t\t\txml_base64 = [Convert]::ToBase64String([IO.File]::ReadAllBytes($storePath))\n"
-    "\t\t\t}\n"
-    "\t\t}\n"
-    "\t}\n"
-    "\t$firewall = @()\n"
-    "\tforeach ($rule in @(Get-NetFirewallRule)) {\n"
-    "\t\tif ($rule.DisplayGroup -like 'Hyper-V*' -or $smigFirewallNames -contains $rule.Name) {\n"
-    "\t\t\t$firewall += [pscustomobject]@{\n"
-    "\t\t\t\tname = [string]$rule.Name\n"
-    "\t\t\t\tdisplay_name = [string]$rule.DisplayName\n"
-    "\t\t\t\tgroup = Get-SmigValue $rule.Group\n"
-    "\t\t\t\tenabled = ([string]$rule.Enabled -eq 'True')\n"
-    "\t\t\t}\n"
-    "\t\t}\n"
-    "\t}\n"
-    "\t$state = [ordered]@{\n"
-    "\t\tformat = 'smig-state'\n"
-    "\t\tversion = 1\n"
-    "\t\tarchive_id = $smigArchive\n"
-    "\t\twritten_utc = [DateTime]::UtcNow.ToString(\"yyyy-MM-dd'T'HH:mm:ss'Z'\", "
-    "[Globalization.CultureInfo]::InvariantCulture)\n"
-    "\t\thost = $hostInfo\n"
-    "\t\tvmq = $vmq\n"
-    "\t\tswitches = $switches\n"
-    "\t\tadapters = $adapters\n"
-    "\t\tip = $ip\n"
-    "\t\tvms = $vms\n"
-    "\t\tauthorization = $authorization\n"
-    "\t\tfirewall = $firewall\n"
-    "\t}\n"
-    "");
+	    "\t$physicalAdapters = @(Get-NetAdapter -Physical)\n"
+	    "\t$switches = @()\n"
+	    "\tforeach ($s in @(Get-VMSwitch)) {\n"
+	    "\t\t$desc = Get-SmigValue $s.NetAdapterInterfaceDescription\n"
+	    "\t\t$mac = $null\n"
+	    "\t\tforeach ($na in $physicalAdapters) {\n"
+	    "\t\t\tif ($desc -and $na.InterfaceDescription -eq $desc) {\n"
+	    "\t\t\t\t$mac = Get-SmigMac $na.MacAddress\n"
+	    "\t\t\t}\n"
+	    "\t\t}\n"
+	    "\t\t$switches += [pscustomobject]@{\n"
+	    "\t\t\tid = [string]$s.Id\n"
+	    "\t\t\tname = [string]$s.Name\n"
+	    "\t\t\ttype = [string]$s.SwitchType\n"
+	    "\t\t\tallow_management_os = [bool]$s.AllowManagementOS\n"
+	    "\t\t\tadapter_description = $desc\n"
+	    "\t\t\tadapter_mac = $mac\n"
+	    "\t\t}\n"
+	    "\t}\n"
+	    "\t$vmqs = @(Get-NetAdapterVmq -ErrorAction SilentlyContinue)\n"
+	    "\t$adapters = @()\n"
+	    "\tforeach ($na in $netAdapters) {\n"
+	    "\t\t$vmqOn = $null\n"
+	    "\t\tforeach ($q in $vmqs) {\n"
+	    "\t\t\tif ($q.Name -eq $na.Name) {\n"
+	    "\t\t\t\t$vmqOn = [bool]$q.Enabled\n"
+	    "\t\t\t}\n"
+	    "\t\t}\n"
+	    "\t\t$adapters += [pscustomobject]@{\n"
+	    "\t\t\tname = [string]$na.Name\n"
+	    "\t\t\tdescription = [string]$na.InterfaceDescription\n"
+	    "\t\t\tmac = Get-SmigMac $na.MacAddress\n"
+	    "\t\t\tvirtual = ([bool]$na.Virtual -or $na.InterfaceDescription -like "
+	    "'Hyper-V Virtual Ethernet Adapter*')\n"
+	    "\t\t\tstatus = [string]$na.Status\n"
+	    "\t\t\tlink_speed = [string]$na.LinkSpeed\n"
+	    "\t\t\tvmq_enabled = $vmqOn\n"
+	    "\t\t}\n"
+	    "\t}\n"
+	    "\t$ip = @()\n"
+	    "\tforeach ($c in @(Get-NetIPConfiguration)) {\n"
+	    "\t\tif (-not $c.IPv4Address) {\n"
+	    "\t\t\tcontinue\n"
+	    "\t\t}\n"
+	    "\t\t$addrs = @()\n"
+	    "\t\tforeach ($x in @($c.IPv4Address)) {\n"
+	    "\t\t\t$addrs += ('{0}/{1}' -f $x.IPAddress, $x.PrefixLength)\n"
+	    "\t\t}\n"
+	    "\t\t$gws = @()\n"
+	    "\t\tforeach ($gw in @($c.IPv4DefaultGateway)) {\n"
+	    "\t\t\tif ($gw) {\n"
+	    "\t\t\t\t$gws += [string]$gw.NextHop\n"
+	    "\t\t\t}\n"
+	    "\t\t}\n"
+	    "\t\t$dns = @()\n"
+	    "\t\tforeach ($d in @(Get-DnsClientServerAddress -InterfaceIndex $c.InterfaceIndex "
+	    "-AddressFamily IPv4 -ErrorAction SilentlyContinue)) {\n"
+	    "\t\t\tforeach ($server in @($d.ServerAddresses)) {\n"
+	    "\t\t\t\t$dns += [string]$server\n"
+	    "\t\t\t}\n"
+	    "\t\t}\n"
+	    "\t\t$ipif = Get-NetIPInterface -InterfaceIndex $c.InterfaceIndex -AddressFamily IPv4 "
+	    "-ErrorAction SilentlyContinue\n"
+	    "\t\t$ip += [pscustomobject]@{\n"
+	    "\t\t\tinterface = [string]$c.InterfaceAlias\n"
+	    "\t\t\tmac = Get-SmigMac $c.NetAdapter.MacAddress\n"
+	    "\t\t\tdhcp = ($ipif -and [string]$ipif.Dhcp -eq 'Enabled')\n"
+	    "\t\t\taddresses = $addrs\n"
+	    "\t\t\tgateways = $gws\n"
+	    "\t\t\tdns = $dns\n"
+	    "\t\t}\n"
+	    "\t}\n"
+	    "\t$vms = @()\n"
+	    "\tforeach ($vm in @(Get-VM)) {\n"
+	    "\t\t$hd = @()\n"
+	    "\t\tforeach ($d in @(Get-VMHardDiskDrive -VM $vm)) {\n"
+	    "\t\t\t$hd += [pscustomobject]@{\n"
+	    "\t\t\t\tcontroller_type = [string]$d.ControllerType\n"
+	    "\t\t\t\tcontroller_number = [int]$d.ControllerNumber\n"
+	    "\t\t\t\tcontroller_location = [int]$d.ControllerLocation\n"
+	    "\t\t\t\tpath = Get-SmigValue $d.Path\n"
+	    "\t\t\t\tdisk_number = $d.DiskNumber\n"
+	    "\t\t\t}\n"
+	    "\t\t}\n"
+	    "\t\t$dvd = @()\n"
+	    "\t\tforeach ($d in @(Get-VMDvdDrive -VM $vm)) {\n"
+	    "\t\t\t$dvd += [pscustomobject]@{\n"
+	    "\t\t\t\tcontroller_number = [int]$d.ControllerNumber\n"
+	    "\t\t\t\tcontroller_location = [int]$d.ControllerLocation\n"
+	    "\t\t\t\tpath = Get-SmigValue $d.Path\n"
+	    "\t\t\t}\n"
+	    "\t\t}\n"
+	    "\t\t$fd = @()\n"
+	    "\t\tforeach ($d in @(Get-VMFloppyDiskDrive -VM $vm)) {\n"
+	    "\t\t\t$fd += [pscustomobject]@{\n"
+	    "\t\t\t\tpath = Get-SmigValue $d.Path\n"
+	    "\t\t\t}\n"
+	    "\t\t}\n"
+	    "\t\t$snaps = @()\n"
+	    "\t\tforeach ($sn in @(Get-VMSnapshot -VM $vm)) {\n"
+	    "\t\t\t$snaps += [pscustomobject]@{\n"
+	    "\t\t\t\tid = [string]$sn.Id\n"
+	    "\t\t\t\tname = [string]$sn.Name\n"
+	    "\t\t\t\tparent_id = Get-SmigValue $sn.ParentSnapshotId\n"
+	    "\t\t\t}\n"
+	    "\t\t}\n"
+	    "\t\t$nics = @()\n"
+	    "\t\tforeach ($n in @(Get-VMNetworkAdapter -VM $vm)) {\n"
+	    "\t\t\t$vlan = Get-VMNetworkAdapterVlan -VMNetworkAdapter $n\n"
+	    "\t\t\t$vlanMode = $null\n"
+	    "\t\t\t$vlanId = $null\n"
+	    "\t\t\tif ($vlan) {\n"
+	    "\t\t\t\t$vlanMode = [string]$vlan.OperationMode\n"
+	    "\t\t\t\t$vlanId = [int]$vlan.AccessVlanId\n"
+	    "\t\t\t}\n"
+	    "\t\t\t$nics += [pscustomobject]@{\n"
+	    "\t\t\t\tname = [string]$n.Name\n"
+	    "\t\t\t\tmac = Get-SmigMac $n.MacAddress\n"
+	    "\t\t\t\tmac_static = (-not $n.DynamicMacAddressEnabled)\n"
+	    "\t\t\t\tlegacy = [bool]$n.IsLegacy\n"
+	    "\t\t\t\tswitch_name = Get-SmigValue $n.SwitchName\n"
+	    "\t\t\t\tvlan_mode = $vlanMode\n"
+	    "\t\t\t\tvlan_id = $vlanId\n"
+	    "\t\t\t}\n"
+	    "\t\t}\n"
+	    "\t\t$proc = Get-VMProcessor -VM $vm\n"
+	    "\t\t$vms += [pscustomobject]@{\n"
+	    "\t\t\tid = [string]$vm.VMId\n"
+	    "\t\t\tname = [string]$vm.VMName\n"
+	    "\t\t\tstate = [string]$vm.State\n"
+	    "\t\t\tpath = [string]$vm.ConfigurationLocation\n"
+	    "\t\t\tversion = Get-SmigValue $vm.Version\n"
+	    "\t\t\tmemory_startup_bytes = [int64]$vm.MemoryStartup\n"
+	    "\t\t\tmemory_minimum_bytes = [int64]$vm.MemoryMinimum\n"
+	    "\t\t\tmemory_maximum_bytes = [int64]$vm.MemoryMaximum\n"
+	    "\t\t\tdynamic_memory = [bool]$vm.DynamicMemoryEnabled\n"
+	    "\t\t\tprocessor_count = [int]$vm.ProcessorCount\n"
+	    "\t\t\tprocessor_compatibility = [bool]$proc.CompatibilityForMigrationEnabled\n"
+	    "\t\t\thard_drives = $hd\n"
+	    "\t\t\tdvd_drives = $dvd\n"
+	    "\t\t\tfloppy_drives = $fd\n"
+	    "\t\t\tsnapshots = $snaps\n"
+	    "\t\t\tnetwork_adapters = $nics\n"
+	    "\t\t}\n"
+	    "\t}\n"
+	    "\t$authorization = $null\n"
+	    "\tif ($storeLocation -and $storeLocation.StartsWith('msxml://', "
+	    "[StringComparison]::OrdinalIgnoreCase)) {\n"
+	    "\t\t$storePath = $storeLocation.Substring(8)\n"
+	    "\t\tif ((Test-Path -LiteralPath $storePath) -and "
+	    "(Get-Item -LiteralPath $storePath).Length -le 16777216) {\n"
+	    "\t\t\t$authorization = [ordered]@{\n"
+	    "\t\t\t\tpath = $storePath\n"
+	    "\t\t\t\txml_base64 = [Convert]::ToBase64String([IO.File]::ReadAllBytes($storePath))\n"
+	    "\t\t\t}\n"
+	    "\t\t}\n"
+	    "\t}\n"
+	    "\t$firewall = @()\n"
+	    "\tforeach ($rule in @(Get-NetFirewallRule)) {\n"
+	    "\t\tif ($rule.DisplayGroup -like 'Hyper-V*' -or $smigFirewallNames -contains "
+	    "$rule.Name) {\n"
+	    "\t\t\t$firewall += [pscustomobject]@{\n"
+	    "\t\t\t\tname = [string]$rule.Name\n"
+	    "\t\t\t\tdisplay_name = [string]$rule.DisplayName\n"
+	    "\t\t\t\tgroup = Get-SmigValue $rule.Group\n"
+	    "\t\t\t\tenabled = ([string]$rule.Enabled -eq 'True')\n"
+	    "\t\t\t}\n"
+	    "\t\t}\n"
+	    "\t}\n"
+	    "\t$state = [ordered]@{\n"
+	    "\t\tformat = 'smig-state'\n"
+	    "\t\tversion = 1\n"
+	    "\t\tarchive_id = $smigArchive\n"
+	    "\t\twritten_utc = [DateTime]::UtcNow.ToString(\"yyyy-MM-dd'T'HH:mm:ss'Z'\", "
+	    "[Globalization.CultureInfo]::InvariantCulture)\n"
+	    "\t\thost = $hostInfo\n"
+	    "\t\tvmq = $vmq\n"
+	    "\t\tswitches = $switches\n"
+	    "\t\tadapters = $adapters\n"
+	    "\t\tip = $ip\n"
+	    "\t\tvms = $vms\n"
+	    "\t\tauthorization = $authorization\n"
+	    "\t\tfirewall = $firewall\n"
+	    "\t}\n"
+	    "");
 	comment_at(g, "\t",
 	           _("PowerShell 3.0's type data gives arrays a Count property, which "
 	             "ConvertTo-Json writes as {\"value\": [...], \"Count\": n} for a wrapped "
 	             "array; this session drops it"));
-	put(g,
-    "\tif (Get-TypeData -TypeName System.Array) {\n"
-    "\t\tRemove-TypeData -TypeName System.Array -WhatIf:$false\n"
-    "\t}\n"
-    "\t$json = ConvertTo-Json -InputObject $state -Depth 8\n"
-    "\t[IO.File]::WriteAllText($Path, $json, (New-Object Text.UTF8Encoding($false)))\n"
-    "}\n");
+	put(g, "\tif (Get-TypeData -TypeName System.Array) {\n"
+	       "\t\tRemove-TypeData -TypeName System.Array -WhatIf:$false\n"
+	       "\t}\n"
+	       "\t$json = ConvertTo-Json -InputObject $state -Depth 8\n"
+	       "\t[IO.File]::WriteAllText($Path, $json, (New-Object Text.UTF8Encoding($false)))\n"
+	       "}\n");
 }
 
 /* ---- the phases ---- */
@@ -1341,14 +1341,15 @@ static void header(struct gen *g)
 	comment(g, _("Archive id: "), smig_strbuf_cstr(&line));
 	smig_strbuf_release(&line);
 	put(g, "#\n");
-	comment(g, "",
-	        _("Written by smig-import apply, which placed the VM files; run it elevated on the "
-	          "running destination: Hyper-V itself creates the virtual networks and registers "
-	          "the VMs in place (Compare-VM -Register, Import-VM), then the script writes "
-	          "smig-state.json for 'smig-import report --state'. Every step checks what is "
-	          "there first, so running it again is safe. Try it with -WhatIf first. Values only "
-	          "you know are parameters (below); do not edit the script. docs/migrate.md "
-	          "describes it."));
+	comment(
+	    g, "",
+	    _("Written by smig-import apply, which placed the VM files; run it elevated on the "
+	      "running destination: Hyper-V itself creates the virtual networks and registers "
+	      "the VMs in place (Compare-VM -Register, Import-VM), then the script writes "
+	      "smig-state.json for 'smig-import report --state'. Every step checks what is "
+	      "there first, so running it again is safe. Try it with -WhatIf first. Values only "
+	      "you know are parameters (below); do not edit the script. docs/migrate.md "
+	      "describes it."));
 	comment(g, "",
 	        _("Log: migrate-log.jsonl (one JSON object per item); transcript: "
 	          "migrate-transcript-*.txt."));
@@ -1385,17 +1386,17 @@ static void params(struct gen *g)
 	put(g, "[CmdletBinding(SupportsShouldProcess=$true)]\nparam(\n");
 	comment_at(g, "\t",
 	           _("-SourceIsOff: the source host is off or off the network; do not ping its "
-	           "addresses"));
+	             "addresses"));
 	put(g, "\t[switch]$SourceIsOff,\n");
 	comment_at(g, "\t", _("-StateOnly: write smig-state.json and change nothing"));
 	put(g, "\t[switch]$StateOnly,\n");
 	comment_at(g, "\t",
 	           _("-StatePath, -LogPath: default smig-state.json and migrate-log.jsonl next to "
-	           "the script"));
+	             "the script"));
 	put(g, "\t[string]$StatePath = '',\n\t[string]$LogPath = '',\n");
 	comment_at(g, "\t",
 	           _("-SourceAddress: the source host's IPv4 addresses, which must not answer "
-	           "before anything changes"));
+	             "before anything changes"));
 	put(g, "\t[string[]]$SourceAddress = @(");
 	for (i = 0, n = 0; i < p->src->nnics; i++) {
 		const struct smig_inv_nic *nic = &p->src->nics[i];
@@ -1424,7 +1425,7 @@ static void params(struct gen *g)
 		smig_strbuf_printf(
 		    &t,
 		    _("-%s: the destination adapter (name, MAC, description or {GUID}) "
-		    "for the external network '%s'; empty: it is created internal"),
+		      "for the external network '%s'; empty: it is created internal"),
 		    g->prm.adapter[i], ps->src->name ? ps->src->name : "?");
 		comment_at(g, "\t", smig_strbuf_cstr(&t));
 		smig_strbuf_release(&t);
@@ -1449,8 +1450,8 @@ static void params(struct gen *g)
 			smig_strbuf_printf(
 			    &t,
 			    _("-%s: the destination disk number (Get-Disk; the disk kept "
-			    "Offline) for the pass-through disk at %s of VM '%s' (source "
-			    "%s); -1: not attached"),
+			      "Offline) for the pass-through disk at %s of VM '%s' (source "
+			      "%s); -1: not attached"),
 			    g->prm.disk[i][j], v->src->drives[j].slot, vm_name(v),
 			    v->src->drives[j].pathname ? v->src->drives[j].pathname : "?");
 			comment_at(g, "\t", smig_strbuf_cstr(&t));
@@ -1513,19 +1514,19 @@ static void prologue(struct gen *g)
 	}
 	put(g, ")\n\n");
 	helpers(g);
-	put(g,
-	    "\n"
-	    "if ($StateOnly) {\n"
-	    "\ttry {\n"
-	    "\t\tImport-Module Hyper-V\n"
-	    "\t\tWrite-SmigState -Path $StatePath\n"
-	    "\t\tWrite-Host (");
+	put(g, "\n"
+	       "if ($StateOnly) {\n"
+	       "\ttry {\n"
+	       "\t\tImport-Module Hyper-V\n"
+	       "\t\tWrite-SmigState -Path $StatePath\n"
+	       "\t\tWrite-Host (");
 	msg(g, _("migrate.ps1: wrote {0}"));
 	put(g, " -f $StatePath)\n"
-	    "\t} catch {\n"
-	    "\t\tWrite-Warning (");
+	       "\t} catch {\n"
+	       "\t\tWrite-Warning (");
 	msg(g, _("migrate.ps1: cannot write the live state: {0}"));
-	put(g, " -f $_.Exception.Message)\n"
+	put(g,
+	    " -f $_.Exception.Message)\n"
 	    "\t\texit 1\n"
 	    "\t}\n"
 	    "\texit 0\n"
@@ -1571,68 +1572,68 @@ static void phase_prereq(struct gen *g)
 	    "\tWrite-SmigItem 'prerequisites' 'elevated' '' 'done' ");
 	msg(g, _("running elevated"));
 	put(g, "\n"
-	    "} else {\n"
-	    "\tWrite-SmigItem 'prerequisites' 'elevated' '' 'failed' ");
+	       "} else {\n"
+	       "\tWrite-SmigItem 'prerequisites' 'elevated' '' 'failed' ");
 	msg(g, _("run migrate.ps1 elevated (Run as administrator)"));
 	put(g, "\n"
-	    "}\n"
-	    "$smigOs = [Environment]::OSVersion.Version\n"
-	    "if ($smigOs.Major -eq 6 -and $smigOs.Minor -eq 2) {\n"
-	    "\tWrite-SmigItem 'prerequisites' 'os' '' 'done' ('Windows ' + $smigOs)\n"
-	    "} else {\n"
-	    "\tWrite-SmigItem 'prerequisites' 'os' '' 'failed' (");
+	       "}\n"
+	       "$smigOs = [Environment]::OSVersion.Version\n"
+	       "if ($smigOs.Major -eq 6 -and $smigOs.Minor -eq 2) {\n"
+	       "\tWrite-SmigItem 'prerequisites' 'os' '' 'done' ('Windows ' + $smigOs)\n"
+	       "} else {\n"
+	       "\tWrite-SmigItem 'prerequisites' 'os' '' 'failed' (");
 	msg(g, _("this is Windows {0}, not Windows Server 2012 (6.2)"));
 	put(g, " -f $smigOs)\n"
-	    "}\n"
-	    "try {\n"
-	    "\tif (Get-Module -ListAvailable -Name Hyper-V) {\n"
-	    "\t\tImport-Module Hyper-V\n"
-	    "\t\tWrite-SmigItem 'prerequisites' 'Hyper-V module' '' 'done' ");
+	       "}\n"
+	       "try {\n"
+	       "\tif (Get-Module -ListAvailable -Name Hyper-V) {\n"
+	       "\t\tImport-Module Hyper-V\n"
+	       "\t\tWrite-SmigItem 'prerequisites' 'Hyper-V module' '' 'done' ");
 	msg(g, _("available"));
 	put(g, "\n"
-	    "\t} else {\n"
-	    "\t\tWrite-SmigItem 'prerequisites' 'Hyper-V module' '' 'failed' ");
+	       "\t} else {\n"
+	       "\t\tWrite-SmigItem 'prerequisites' 'Hyper-V module' '' 'failed' ");
 	msg(g, _("the Hyper-V module is missing: install the Hyper-V role and its management "
 	         "tools"));
 	put(g, "\n"
-	    "\t}\n"
-	    "} catch {\n"
-	    "\tWrite-SmigItem 'prerequisites' 'Hyper-V module' '' 'failed' (");
+	       "\t}\n"
+	       "} catch {\n"
+	       "\tWrite-SmigItem 'prerequisites' 'Hyper-V module' '' 'failed' (");
 	msg(g, _("cannot load the Hyper-V module: {0}"));
 	put(g, " -f $_.Exception.Message)\n"
-	    "}\n"
-	    "$smigVmms = Get-Service -Name vmms -ErrorAction SilentlyContinue\n"
-	    "if ($smigVmms -and [string]$smigVmms.Status -eq 'Running') {\n"
-	    "\tWrite-SmigItem 'prerequisites' 'vmms' '' 'done' ");
+	       "}\n"
+	       "$smigVmms = Get-Service -Name vmms -ErrorAction SilentlyContinue\n"
+	       "if ($smigVmms -and [string]$smigVmms.Status -eq 'Running') {\n"
+	       "\tWrite-SmigItem 'prerequisites' 'vmms' '' 'done' ");
 	msg(g, _("running"));
 	put(g, "\n"
-	    "} else {\n"
-	    "\tWrite-SmigItem 'prerequisites' 'vmms' '' 'failed' ");
+	       "} else {\n"
+	       "\tWrite-SmigItem 'prerequisites' 'vmms' '' 'failed' ");
 	msg(g, _("the Hyper-V Virtual Machine Management service (vmms) is not running"));
 	put(g, "\n"
-	    "}\n"
-	    "if ($SourceIsOff) {\n"
-	    "\tWrite-SmigItem 'prerequisites' 'source' '' 'skipped' ");
+	       "}\n"
+	       "if ($SourceIsOff) {\n"
+	       "\tWrite-SmigItem 'prerequisites' 'source' '' 'skipped' ");
 	msg(g, _("-SourceIsOff: not pinged"));
 	put(g, "\n"
-	    "} else {\n"
-	    "\tforeach ($smigAddr in $SourceAddress) {\n"
-	    "\t\ttry {\n"
-	    "\t\t\tif (Get-NetIPAddress -IPAddress $smigAddr -ErrorAction SilentlyContinue) {\n"
-	    "\t\t\t\tWrite-SmigItem 'prerequisites' $smigAddr '' 'skipped' ");
+	       "} else {\n"
+	       "\tforeach ($smigAddr in $SourceAddress) {\n"
+	       "\t\ttry {\n"
+	       "\t\t\tif (Get-NetIPAddress -IPAddress $smigAddr -ErrorAction SilentlyContinue) {\n"
+	       "\t\t\t\tWrite-SmigItem 'prerequisites' $smigAddr '' 'skipped' ");
 	msg(g, _("this host has the address itself"));
 	put(g, "\n"
-	    "\t\t\t} elseif (Test-Connection -ComputerName $smigAddr -Count 1 -Quiet) {\n"
-	    "\t\t\t\tWrite-SmigItem 'prerequisites' $smigAddr '' 'failed' ");
+	       "\t\t\t} elseif (Test-Connection -ComputerName $smigAddr -Count 1 -Quiet) {\n"
+	       "\t\t\t\tWrite-SmigItem 'prerequisites' $smigAddr '' 'failed' ");
 	msg(g, _("the source host still answers at this address: turn it off or take it off the "
 	         "network (or run with -SourceIsOff)"));
 	put(g, "\n"
-	    "\t\t\t} else {\n"
-	    "\t\t\t\tWrite-SmigItem 'prerequisites' $smigAddr '' 'done' ");
+	       "\t\t\t} else {\n"
+	       "\t\t\t\tWrite-SmigItem 'prerequisites' $smigAddr '' 'done' ");
 	msg(g, _("the source does not answer"));
 	put(g, "\n"
-	    "\t\t\t}\n"
-	    "\t\t");
+	       "\t\t\t}\n"
+	       "\t\t");
 	catch_item(g, "prerequisites", "$smigAddr", "''");
 	put(g, "\t}\n}\n");
 	/* free space: a 2012 VM keeps a file as large as its memory beside its configuration */
@@ -1669,7 +1670,7 @@ static void phase_prereq(struct gen *g)
 		msgf(g, _("only {0} bytes free; the VMs there need %s for their memory files"),
 		     count_text(need[c - 'A'], num, sizeof(num)));
 		put(g, " -f $smigDrive.AvailableFreeSpace)\n"
-		     "\t}\n");
+		       "\t}\n");
 		putf(g,
 		     "} catch {\n"
 		     "\tWrite-SmigItem 'prerequisites' 'free space %c:' '' 'failed' "
@@ -1744,8 +1745,7 @@ static void phase_host(struct gen *g)
 		catch_item(g, "host", "'MAC address range'", "''");
 		any = true;
 	}
-	if (!any)
-	{
+	if (!any) {
 		put(g, "Write-SmigItem 'host' 'settings' '' 'skipped' ");
 		msg(g, p->vms_only ? _("the archive or the import is of some VMs, not of the host: "
 		                       "this host's settings are kept")
@@ -1786,25 +1786,25 @@ static void phase_store(struct gen *g)
 	if (p->store_copy && p->store_winpath) {
 		put(g, "$smigStore = ");
 		val(g, p->store_winpath);
-		put(g,
-		    "\n"
-		    "try {\n"
-		    "\t$smigStoreSrc = Join-Path $smigHere 'InitialStore.xml'\n"
-		    "\tif (-not (Test-Path -LiteralPath $smigStoreSrc)) {\n"
-		    "\t\tthrow ");
+		put(g, "\n"
+		       "try {\n"
+		       "\t$smigStoreSrc = Join-Path $smigHere 'InitialStore.xml'\n"
+		       "\tif (-not (Test-Path -LiteralPath $smigStoreSrc)) {\n"
+		       "\t\tthrow ");
 		msg(g, _("InitialStore.xml is not next to migrate.ps1 (apply stages the source's "
 		         "store there)"));
 		put(g, "\n"
-		    "\t}\n"
-		    "\tif ((Test-Path -LiteralPath $smigStore) -and "
-		    "(Test-SmigSameFile $smigStoreSrc $smigStore)) {\n"
-		    "\t\tWrite-SmigItem 'authorization' $smigStore '' 'skipped' ");
+		       "\t}\n"
+		       "\tif ((Test-Path -LiteralPath $smigStore) -and "
+		       "(Test-SmigSameFile $smigStoreSrc $smigStore)) {\n"
+		       "\t\tWrite-SmigItem 'authorization' $smigStore '' 'skipped' ");
 		msg(g, _("the store is the source's already"));
 		put(g, "\n"
-		    "\t} else {\n"
-		    "\t\tInvoke-SmigChange 'authorization' $smigStore '' ");
+		       "\t} else {\n"
+		       "\t\tInvoke-SmigChange 'authorization' $smigStore '' ");
 		msg(g, _("back up the current store (.<time>.bak) and copy the source's"));
-		put(g, " {\n"
+		put(g,
+		    " {\n"
 		    "\t\t\tif (Test-Path -LiteralPath $smigStore) {\n"
 		    "\t\t\t\t[IO.File]::Copy($smigStore, $smigStore + '.' + $smigStamp + '.bak', "
 		    "$true)\n"
@@ -1840,33 +1840,31 @@ static void phase_store(struct gen *g)
 		put(g, "\n");
 		return;
 	}
-	put(g,
-	    "if ($script:smigRestartVmms) {\n"
-	    "\ttry {\n"
-	    "\t\tInvoke-SmigChange 'authorization' 'vmms' '' ");
+	put(g, "if ($script:smigRestartVmms) {\n"
+	       "\ttry {\n"
+	       "\t\tInvoke-SmigChange 'authorization' 'vmms' '' ");
 	msg(g, _("Restart-Service vmms (it reads the store when it starts)"));
 	put(g, " {\n"
-	    "\t\t\tRestart-Service -Name vmms\n");
+	       "\t\t\tRestart-Service -Name vmms\n");
 	comment_at(g, "\t\t\t",
 	           _("the service runs before it answers: wait for Get-VMHost (phase 4 needs it)"));
-	put(g,
-	    "\t\t\t$smigDeadline = (Get-Date).AddSeconds(120)\n"
-	    "\t\t\t$smigUp = $false\n"
-	    "\t\t\twhile (-not $smigUp) {\n"
-	    "\t\t\t\ttry {\n"
-	    "\t\t\t\t\tGet-VMHost -ErrorAction Stop | Out-Null\n"
-	    "\t\t\t\t\t$smigUp = $true\n"
-	    "\t\t\t\t} catch {\n"
-	    "\t\t\t\t\tif ((Get-Date) -gt $smigDeadline) {\n"
-	    "\t\t\t\t\t\tthrow (");
+	put(g, "\t\t\t$smigDeadline = (Get-Date).AddSeconds(120)\n"
+	       "\t\t\t$smigUp = $false\n"
+	       "\t\t\twhile (-not $smigUp) {\n"
+	       "\t\t\t\ttry {\n"
+	       "\t\t\t\t\tGet-VMHost -ErrorAction Stop | Out-Null\n"
+	       "\t\t\t\t\t$smigUp = $true\n"
+	       "\t\t\t\t} catch {\n"
+	       "\t\t\t\t\tif ((Get-Date) -gt $smigDeadline) {\n"
+	       "\t\t\t\t\t\tthrow (");
 	msg(g, _("vmms was restarted but does not answer Get-VMHost after 120 seconds: {0}"));
 	put(g, " -f $_.Exception.Message)\n"
-	    "\t\t\t\t\t}\n"
-	    "\t\t\t\t\tStart-Sleep -Seconds 2\n"
-	    "\t\t\t\t}\n"
-	    "\t\t\t}\n"
-	    "\t\t}\n"
-	    "\t");
+	       "\t\t\t\t\t}\n"
+	       "\t\t\t\t\tStart-Sleep -Seconds 2\n"
+	       "\t\t\t\t}\n"
+	       "\t\t\t}\n"
+	       "\t\t}\n"
+	       "\t");
 	catch_item(g, "authorization", "'vmms'", "''");
 	put(g, "}\n");
 }
@@ -1878,8 +1876,7 @@ static void phase_networks(struct gen *g)
 	char guid[SMIG_GUID_BUFSZ];
 
 	phase(g, 4, _("virtual networks"), "network");
-	if (p->nswitches == 0)
-	{
+	if (p->nswitches == 0) {
 		put(g, "Write-SmigItem 'network' 'switches' '' 'skipped' ");
 		msg(g, p->vms_only ? _("no imported VM uses a virtual network of the source")
 		                   : _("the source has no virtual network"));
@@ -1894,13 +1891,14 @@ static void phase_networks(struct gen *g)
 
 		if (!guid_upper(s->guid, guid))
 			snprintf(guid, sizeof(guid), "%s", "");
-		smig_strbuf_printf(&t,
-		                   ps->src_host_vnic
-		                       ? _("-- virtual network '%s' (source %s, with a management-OS "
-		                           "adapter) --")
-		                       : _("-- virtual network '%s' (source %s, no management-OS "
-		                           "adapter) --"),
-		                   s->name ? s->name : "?", switch_type_text(s->type));
+		smig_strbuf_printf(
+		    &t,
+		    ps->src_host_vnic
+		        ? _("-- virtual network '%s' (source %s, with a management-OS "
+		            "adapter) --")
+		        : _("-- virtual network '%s' (source %s, no management-OS "
+		            "adapter) --"),
+		    s->name ? s->name : "?", switch_type_text(s->type));
 		comment(g, "", smig_strbuf_cstr(&t));
 		smig_strbuf_release(&t);
 		put(g, "$smigName = ");
@@ -1933,7 +1931,8 @@ static void phase_networks(struct gen *g)
 			putf(g,
 			     "\t} elseif ($smigHave -and $smigType -eq 'External' -and "
 			     "[string]$smigHave.SwitchType -eq 'Internal') {\n"
-			     "\t\tInvoke-SmigChange 'network' $smigName $smigSwitchId (%s", "");
+			     "\t\tInvoke-SmigChange 'network' $smigName $smigSwitchId (%s",
+			     "");
 		if (prm) {
 			msg(g, _("bind to the adapter {0}"));
 			putf(g,
@@ -1944,11 +1943,11 @@ static void phase_networks(struct gen *g)
 			     "\t\t}\n",
 			     ps->src_host_vnic ? "true" : "false");
 		}
-		put(g,
-		    "\t} elseif ($smigHave) {\n"
-		    "\t\tthrow (");
-		msg(g, _("a virtual switch of this name exists as {0}, not {1}: rename or remove it, "
-		         "then run migrate.ps1 again"));
+		put(g, "\t} elseif ($smigHave) {\n"
+		       "\t\tthrow (");
+		msg(g,
+		    _("a virtual switch of this name exists as {0}, not {1}: rename or remove it, "
+		      "then run migrate.ps1 again"));
 		put(g, " -f $smigHave.SwitchType, $smigType)\n");
 		if (prm) {
 			put(g, "\t} elseif ($smigType -eq 'External') {\n"
@@ -1963,9 +1962,10 @@ static void phase_networks(struct gen *g)
 			     "\t} else {\n"
 			     "\t\tWrite-SmigItem 'network' $smigName $smigSwitchId 'warning' (",
 			     ps->src_host_vnic ? "true" : "false");
-			msg(g, _("an external network with no destination adapter given (-{0}): "
-			         "created as an internal network; run migrate.ps1 again with -{0} to "
-			         "bind it"));
+			msg(g,
+			    _("an external network with no destination adapter given (-{0}): "
+			      "created as an internal network; run migrate.ps1 again with -{0} to "
+			      "bind it"));
 			putf(g, " -f '%s')\n", prm);
 		} else
 			put(g, "\t} else {\n");
@@ -2015,8 +2015,9 @@ static void phase_ip(struct gen *g)
 	phase(g, 5, _("management-OS IP settings"), "ip");
 	if (m != SMIG_IPMODE_NIC && m != SMIG_IPMODE_ALL) {
 		put(g, "Write-SmigItem 'ip' 'settings' '' 'skipped' ");
-		msg(g, _("apply ran without --ipconfig-mode nic or all: IP settings are left as they "
-		         "are"));
+		msg(g,
+		    _("apply ran without --ipconfig-mode nic or all: IP settings are left as they "
+		      "are"));
 		put(g, "\n");
 		return;
 	}
@@ -2052,11 +2053,12 @@ static void phase_ip(struct gen *g)
 			    "\t} elseif ($smigSw -and [string]$smigSw.SwitchType -ne 'External') "
 			    "{\n"
 			    "\t\tWrite-SmigItem 'ip' $smigIf '' 'warning' (");
-			msg(g, _("its virtual network is {0} here, not External: only the address is "
-			         "set; the source's default gateway and DNS servers are left out (a "
-			         "default route on an isolated adapter can cut this host off)"));
+			msg(g,
+			    _("its virtual network is {0} here, not External: only the address is "
+			      "set; the source's default gateway and DNS servers are left out (a "
+			      "default route on an isolated adapter can cut this host off)"));
 			put(g, " -f $smigSw.SwitchType)\n"
-			    "\t\tSet-SmigIPv4 -Adapter $smigNa -Label $smigIf ");
+			       "\t\tSet-SmigIPv4 -Adapter $smigNa -Label $smigIf ");
 			ip_args(g, n, false);
 		}
 		put(g, "\t} else {\n"
@@ -2117,14 +2119,14 @@ static void phase_vmq(struct gen *g)
 		    names[i], names[i], vals[i], names[i]);
 		msgf(g, _("%d already"), vals[i]);
 		putf(g,
-		    "\n"
-		    "\t} else {\n"
-		    "\t\tInvoke-SmigChange 'vmq' '%s' '' '%d (REG_DWORD)' {\n"
-		    "\t\t\tNew-ItemProperty -Path $smigKey -Name %s -PropertyType DWord -Value %d "
-		    "-Force\n"
-		    "\t\t}\n"
-		    "\t}\n",
-		    names[i], vals[i], names[i], vals[i]);
+		     "\n"
+		     "\t} else {\n"
+		     "\t\tInvoke-SmigChange 'vmq' '%s' '' '%d (REG_DWORD)' {\n"
+		     "\t\t\tNew-ItemProperty -Path $smigKey -Name %s -PropertyType DWord -Value %d "
+		     "-Force\n"
+		     "\t\t}\n"
+		     "\t}\n",
+		     names[i], vals[i], names[i], vals[i]);
 		putf(g,
 		     "} catch {\n\tWrite-SmigItem 'vmq' '%s' '' 'failed' $_.Exception.Message\n}\n",
 		     names[i]);
@@ -2136,14 +2138,13 @@ static void phase_vmq(struct gen *g)
 		if (!src || !dst || src->vmq < 0 || !dst->has_mac)
 			continue;
 		smig_mac_format_plain(&dst->mac, mac);
-		putf(
-		    g,
-		    "$smigIf = '%s'\n"
-		    "try {\n"
-		    "\t$smigNa = Find-SmigAdapter $smigIf\n"
-		    "\tif (-not $smigNa) {\n"
-		    "\t\tthrow ",
-		    mac);
+		putf(g,
+		     "$smigIf = '%s'\n"
+		     "try {\n"
+		     "\t$smigNa = Find-SmigAdapter $smigIf\n"
+		     "\tif (-not $smigNa) {\n"
+		     "\t\tthrow ",
+		     mac);
 		msg(g, _("no adapter has this MAC address (--map-mac)"));
 		put(g,
 		    "\n"
@@ -2158,26 +2159,25 @@ static void phase_vmq(struct gen *g)
 		    "\t\tWrite-SmigItem 'vmq' $smigIf '' 'warning' ");
 		msg(g, _("the adapter has no VMQ capability"));
 		putf(g,
-		    "\n"
-		    "\t} elseif ([bool]$smigQ.Enabled -eq $%s) {\n"
-		    "\t\tWrite-SmigItem 'vmq' $smigIf '' 'skipped' ",
-		    src->vmq ? "true" : "false");
+		     "\n"
+		     "\t} elseif ([bool]$smigQ.Enabled -eq $%s) {\n"
+		     "\t\tWrite-SmigItem 'vmq' $smigIf '' 'skipped' ",
+		     src->vmq ? "true" : "false");
 		msg(g, src->vmq ? _("VMQ enabled already") : _("VMQ disabled already"));
 		put(g, "\n"
-		    "\t} else {\n"
-		    "\t\tInvoke-SmigChange 'vmq' $smigIf '' ");
+		       "\t} else {\n"
+		       "\t\tInvoke-SmigChange 'vmq' $smigIf '' ");
 		msg(g, src->vmq ? _("VMQ enabled") : _("VMQ disabled"));
 		putf(g,
-		    " {\n"
-		    "\t\t\t%s-NetAdapterVmq -InputObject $smigQ\n"
-		    "\t\t}\n"
-		    "\t}\n",
-		    src->vmq ? "Enable" : "Disable");
+		     " {\n"
+		     "\t\t\t%s-NetAdapterVmq -InputObject $smigQ\n"
+		     "\t\t}\n"
+		     "\t}\n",
+		     src->vmq ? "Enable" : "Disable");
 		catch_item(g, "vmq", "$smigIf", "''");
 		any = true;
 	}
-	if (!any)
-	{
+	if (!any) {
 		put(g, "Write-SmigItem 'vmq' 'settings' '' 'skipped' ");
 		msg(g, _("the plan changes no VMQ setting"));
 		put(g, "\n");
@@ -2275,26 +2275,23 @@ static void vm_media(struct gen *g, const struct smig_plan_vm *v, const struct s
 		     ctl, loc);
 	else
 		put(g, "\t\t$smigDrive = Get-VMFloppyDiskDrive -VM $smigVm\n");
-	put(g,
-	    "\t\tif ($smigDrive -and $smigDrive.Path -eq $smigMedia) {\n"
-	    "\t\t\tWrite-SmigItem 'vms' $smigLabel $smigVmId 'skipped' (");
+	put(g, "\t\tif ($smigDrive -and $smigDrive.Path -eq $smigMedia) {\n"
+	       "\t\t\tWrite-SmigItem 'vms' $smigLabel $smigVmId 'skipped' (");
 	msg(g, _("{0} is attached already"));
 	put(g, " -f $smigMedia)\n"
-	    "\t\t} elseif (-not (Test-Path -LiteralPath $smigMedia)) {\n"
-	    "\t\t\tWrite-SmigItem 'vms' $smigLabel $smigVmId 'warning' (");
+	       "\t\t} elseif (-not (Test-Path -LiteralPath $smigMedia)) {\n"
+	       "\t\t\tWrite-SmigItem 'vms' $smigLabel $smigVmId 'warning' (");
 	msg(g, _("{0} is not on this host: copy it there and run migrate.ps1 again"));
 	put(g, " -f $smigMedia)\n");
-	put(g,
-	    "\t\t} elseif ($smigDrive) {\n"
-	    "\t\t\tInvoke-SmigChange 'vms' $smigLabel $smigVmId (");
+	put(g, "\t\t} elseif ($smigDrive) {\n"
+	       "\t\t\tInvoke-SmigChange 'vms' $smigLabel $smigVmId (");
 	msg(g, _("insert {0}"));
 	put(g, " -f $smigMedia) {\n");
 	if (iso) {
-		put(g,
-		    "\t\t\t\tSet-VMDvdDrive -VMDvdDrive $smigDrive -Path $smigMedia\n"
-		    "\t\t\t}\n"
-		    "\t\t} else {\n"
-		    "\t\t\tInvoke-SmigChange 'vms' $smigLabel $smigVmId (");
+		put(g, "\t\t\t\tSet-VMDvdDrive -VMDvdDrive $smigDrive -Path $smigMedia\n"
+		       "\t\t\t}\n"
+		       "\t\t} else {\n"
+		       "\t\t\tInvoke-SmigChange 'vms' $smigLabel $smigVmId (");
 		msg(g, _("add a DVD drive with {0}"));
 		putf(g,
 		     " -f $smigMedia) {\n"
@@ -2379,8 +2376,9 @@ static void vm_grant(struct gen *g, const char *ind, const char *winpath, const 
 {
 	if (!icacls_path_ok(winpath)) {
 		putf(g, "%sWrite-SmigItem 'vms' $smigVmName $smigVmId 'manual' (", ind);
-		msg(g, _("grant the VM's account access to {0} by hand: icacls cannot be given this "
-		         "path safely"));
+		msg(g,
+		    _("grant the VM's account access to {0} by hand: icacls cannot be given this "
+		      "path safely"));
 		put(g, " -f ");
 		val(g, winpath ? winpath : "");
 		put(g, ")\n");
@@ -2403,8 +2401,9 @@ static int phase_vms(struct gen *g)
 		/* a storage archive: the disks are placed, no VM is registered (seed type
 		 * Storage); the admin attaches them (manual step SMIG3013) */
 		put(g, "Write-SmigItem 'vms' 'VMs' '' 'skipped' ");
-		msg(g, _("the archive carries disks only (--type storage): apply placed them, no VM "
-		         "is registered"));
+		msg(g,
+		    _("the archive carries disks only (--type storage): apply placed them, no VM "
+		      "is registered"));
 		put(g, "\n");
 		return 0;
 	}
@@ -2416,9 +2415,10 @@ static int phase_vms(struct gen *g)
 		if (!v->selected)
 			continue;
 		if (!guid_upper(v->id, guid))
-			return smig_err_set(g->e, SMIG_ERR_USAGE,
-			                    _("VM '%s': the plan's destination id '%s' is not a GUID"),
-			                    vm_name(v), v->id ? v->id : "");
+			return smig_err_set(
+			    g->e, SMIG_ERR_USAGE,
+			    _("VM '%s': the plan's destination id '%s' is not a GUID"), vm_name(v),
+			    v->id ? v->id : "");
 		n++;
 		smig_strbuf_printf(&t, _("-- VM '%s' (%s) --"), vm_name(v), guid);
 		comment(g, "", smig_strbuf_cstr(&t));
@@ -2442,13 +2442,13 @@ static int phase_vms(struct gen *g)
 		       "\t\t}\n"
 		       "\t\t$smigReport = Compare-VM -Path ");
 		val(g, v->config_winpath ? v->config_winpath : "");
-		put(g,
-		    " -Register -WhatIf:$false\n"
-		    "\t\tResolve-SmigReport -Report $smigReport -Label $smigVmName -VMId "
-		    "$smigVmId\n"
-		    "\t\tInvoke-SmigChange 'vms' $smigVmName $smigVmId ");
+		put(g, " -Register -WhatIf:$false\n"
+		       "\t\tResolve-SmigReport -Report $smigReport -Label $smigVmName -VMId "
+		       "$smigVmId\n"
+		       "\t\tInvoke-SmigChange 'vms' $smigVmName $smigVmId ");
 		msg(g, _("Import-VM (registered in place, same ID)"));
-		put(g, " {\n"
+		put(g,
+		    " {\n"
 		    "\t\t\tImport-VM -CompatibilityReport $smigReport\n"
 		    "\t\t}\n"
 		    "\t\t$smigVm = Get-VM -Id $smigVmId -ErrorAction SilentlyContinue\n"
@@ -2475,7 +2475,8 @@ static int phase_vms(struct gen *g)
 		put(g, "\n"
 		       "\t\t} else {\n"
 		       "\t\t\tInvoke-SmigChange 'vms' $smigVmName $smigVmId ");
-		msg(g, v->cpu_compat ? _("processor compatibility on") : _("processor compatibility off"));
+		msg(g, v->cpu_compat ? _("processor compatibility on")
+		                     : _("processor compatibility off"));
 		putf(g,
 		     " {\n"
 		     "\t\t\t\tSet-VMProcessor -VM $smigVm -CompatibilityForMigrationEnabled $%s\n"
@@ -2493,8 +2494,9 @@ static int phase_vms(struct gen *g)
 				vm_passthrough(g, d, g->prm.disk[i][j]);
 			else if (d->kind == SMIG_INV_DRIVE_PASSTHROUGH) {
 				put(g, "\tWrite-SmigItem 'vms' $smigVmName $smigVmId 'manual' (");
-				msg(g, _("a pass-through disk in an unusable slot: attach it by hand: "
-				         "{0}"));
+				msg(g,
+				    _("a pass-through disk in an unusable slot: attach it by hand: "
+				      "{0}"));
 				put(g, " -f ");
 				val(g, d->slot ? d->slot : "?");
 				put(g, ")\n");
@@ -2525,17 +2527,18 @@ static int phase_vms(struct gen *g)
 		if (v->saved_state_dropped) {
 			put(g, "\tWrite-SmigItem 'vms' $smigVmName $smigVmId 'warning' ");
 			msg(g, v->src->saved_state
-			           ? _("its saved state was discarded (--discard-saved-state): it cold "
+			           ? _("its saved state was discarded (--discard-saved-state): it "
+			               "cold "
 			               "boots, as after a power loss")
 			           : _("the saved state of its snapshots was discarded "
-			               "(--discard-saved-state): applying such a snapshot leaves the VM "
+			               "(--discard-saved-state): applying such a snapshot leaves "
+			               "the VM "
 			               "off, to cold boot from it"));
 			put(g, "\n");
 		}
 		put(g, "}\n");
 	}
-	if (n == 0)
-	{
+	if (n == 0) {
 		put(g, "Write-SmigItem 'vms' 'VMs' '' 'skipped' ");
 		msg(g, _("the plan imports no VM"));
 		put(g, "\n");
@@ -2735,7 +2738,8 @@ bool smig_migrate_fw_recreated(const struct smig_fwtexts *fw, const struct smig_
 
 	memset(&m, 0, sizeof(m));
 	if (!text) {
-		snprintf(why, whylen, "%s", _("the archive carries only its summary, not its text"));
+		snprintf(why, whylen, "%s",
+		         _("the archive carries only its summary, not its text"));
 		return false;
 	}
 	if (smig_fwrule_parse(r->id, text, &fr, &e2) < 0) {
@@ -2806,7 +2810,8 @@ static int fw_recreate(struct gen *g, const struct smig_inv_fwrule *r)
 		put(g, " '' 'manual' (");
 		if (!text) {
 			msg(g, _("recreate this rule of the source with New-NetFirewallRule (the "
-			         "archive gave migrate.ps1 only its summary; netsh advfirewall firewall "
+			         "archive gave migrate.ps1 only its summary; netsh advfirewall "
+			         "firewall "
 			         "show rule name=all verbose on the source shows it all): {0}"));
 			put(g, " -f ");
 			val(g, r->description ? r->description : "");
@@ -2819,8 +2824,9 @@ static int fw_recreate(struct gen *g, const struct smig_inv_fwrule *r)
 			put(g, ", ");
 			val(g, text);
 		} else {
-			msg(g, _("recreate this rule of the source by hand: its text cannot be read: "
-			         "{0}"));
+			msg(g,
+			    _("recreate this rule of the source by hand: its text cannot be read: "
+			      "{0}"));
 			put(g, " -f ");
 			val(g, text);
 		}
@@ -2928,35 +2934,34 @@ static void phase_firewall(struct gen *g)
 		n++;
 		put(g, "$smigRuleName = ");
 		val(g, r->id);
-		put(g,
-		    "\n"
-		    "try {\n"
-		    "\t$smigRule = $null\n"
-		    "\tforeach ($smigOne in @(Get-NetFirewallRule)) {\n"
-		    "\t\tif ($smigOne.Name -eq $smigRuleName) {\n"
-		    "\t\t\t$smigRule = $smigOne\n"
-		    "\t\t}\n"
-		    "\t}\n"
-		    "\tif (-not $smigRule) {\n"
-		    "\t\tWrite-SmigItem 'firewall' $smigRuleName '' 'warning' ");
-		msg(g, _("the source had this built-in Hyper-V rule disabled; this host has no rule "
-		         "of that name"));
 		put(g, "\n"
-		    "\t} elseif ([string]$smigRule.Enabled -eq 'False') {\n"
-		    "\t\tWrite-SmigItem 'firewall' $smigRuleName '' 'skipped' ");
+		       "try {\n"
+		       "\t$smigRule = $null\n"
+		       "\tforeach ($smigOne in @(Get-NetFirewallRule)) {\n"
+		       "\t\tif ($smigOne.Name -eq $smigRuleName) {\n"
+		       "\t\t\t$smigRule = $smigOne\n"
+		       "\t\t}\n"
+		       "\t}\n"
+		       "\tif (-not $smigRule) {\n"
+		       "\t\tWrite-SmigItem 'firewall' $smigRuleName '' 'warning' ");
+		msg(g,
+		    _("the source had this built-in Hyper-V rule disabled; this host has no rule "
+		      "of that name"));
+		put(g, "\n"
+		       "\t} elseif ([string]$smigRule.Enabled -eq 'False') {\n"
+		       "\t\tWrite-SmigItem 'firewall' $smigRuleName '' 'skipped' ");
 		msg(g, _("disabled already"));
 		put(g, "\n"
-		    "\t} else {\n"
-		    "\t\tInvoke-SmigChange 'firewall' $smigRuleName '' ");
+		       "\t} else {\n"
+		       "\t\tInvoke-SmigChange 'firewall' $smigRuleName '' ");
 		msg(g, _("disable it, as on the source"));
 		put(g, " {\n"
-		    "\t\t\tDisable-NetFirewallRule -InputObject $smigRule\n"
-		    "\t\t}\n"
-		    "\t}\n");
+		       "\t\t\tDisable-NetFirewallRule -InputObject $smigRule\n"
+		       "\t\t}\n"
+		       "\t}\n");
 		catch_item(g, "firewall", "$smigRuleName", "''");
 	}
-	if (n == 0)
-	{
+	if (n == 0) {
 		put(g, "Write-SmigItem 'firewall' 'rules' '' 'skipped' ");
 		msg(g, _("the source has no user-defined or disabled Hyper-V rule"));
 		put(g, "\n");
@@ -2979,27 +2984,27 @@ static void phase_remote(struct gen *g)
 	if (d->customised && d->sddl && d->sddl[0]) {
 		put(g, "$smigSddl = ");
 		val(g, d->sddl);
-		put(g,
-		    "\n"
-		    "try {\n"
-		    "\t$smigHelper = [wmiclass]'Win32_SecurityDescriptorHelper'\n"
-		    "\t$smigOle = Get-ItemProperty -Path 'HKLM:\\SOFTWARE\\Microsoft\\Ole' "
-		    "-ErrorAction SilentlyContinue\n"
-		    "\t$smigCurSddl = ''\n"
-		    "\tif ($smigOle -and $smigOle.MachineLaunchRestriction) {\n"
-		    "\t\t$smigCurSddl = "
-		    "$smigHelper.BinarySDToSDDL($smigOle.MachineLaunchRestriction)"
-		    ".SDDL\n"
-		    "\t}\n"
-		    "\tif ($smigCurSddl -eq $smigSddl) {\n"
-		    "\t\tWrite-SmigItem 'remote-admin' 'DCOM launch restriction' '' 'skipped' ");
+		put(g, "\n"
+		       "try {\n"
+		       "\t$smigHelper = [wmiclass]'Win32_SecurityDescriptorHelper'\n"
+		       "\t$smigOle = Get-ItemProperty -Path 'HKLM:\\SOFTWARE\\Microsoft\\Ole' "
+		       "-ErrorAction SilentlyContinue\n"
+		       "\t$smigCurSddl = ''\n"
+		       "\tif ($smigOle -and $smigOle.MachineLaunchRestriction) {\n"
+		       "\t\t$smigCurSddl = "
+		       "$smigHelper.BinarySDToSDDL($smigOle.MachineLaunchRestriction)"
+		       ".SDDL\n"
+		       "\t}\n"
+		       "\tif ($smigCurSddl -eq $smigSddl) {\n"
+		       "\t\tWrite-SmigItem 'remote-admin' 'DCOM launch restriction' '' 'skipped' ");
 		msg(g, _("as on the source already"));
 		put(g, "\n"
-		    "\t} else {\n"
-		    "\t\tInvoke-SmigChange 'remote-admin' 'DCOM launch restriction' '' ");
+		       "\t} else {\n"
+		       "\t\tInvoke-SmigChange 'remote-admin' 'DCOM launch restriction' '' ");
 		msg(g, _("save HKLM\\SOFTWARE\\Microsoft\\Ole to ole-before-<time>.reg, then set "
 		         "MachineLaunchRestriction as on the source"));
-		put(g, " {\n"
+		put(g,
+		    " {\n"
 		    "\t\t\t$smigBackup = Join-Path $smigHere ('ole-before-' + $smigStamp + "
 		    "'.reg')\n"
 		    "\t\t\treg export 'HKLM\\SOFTWARE\\Microsoft\\Ole' $smigBackup /y | Out-Null\n"
@@ -3007,15 +3012,16 @@ static void phase_remote(struct gen *g)
 		    "\t\t\t\tthrow (");
 		msg(g, _("cannot save HKLM\\SOFTWARE\\Microsoft\\Ole to {0}"));
 		put(g, " -f $smigBackup)\n"
-		    "\t\t\t}\n"
-		    "\t\t\t$smigBinary = $smigHelper.SDDLToBinarySD($smigSddl).BinarySD\n"
-		    "\t\t\tSet-ItemProperty -Path 'HKLM:\\SOFTWARE\\Microsoft\\Ole' -Name "
-		    "MachineLaunchRestriction -Value $smigBinary\n"
-		    "\t\t}\n"
-		    "\t}\n");
+		       "\t\t\t}\n"
+		       "\t\t\t$smigBinary = $smigHelper.SDDLToBinarySD($smigSddl).BinarySD\n"
+		       "\t\t\tSet-ItemProperty -Path 'HKLM:\\SOFTWARE\\Microsoft\\Ole' -Name "
+		       "MachineLaunchRestriction -Value $smigBinary\n"
+		       "\t\t}\n"
+		       "\t}\n");
 		catch_item(g, "remote-admin", "'DCOM launch restriction'", "''");
 		put(g, "Write-SmigItem 'remote-admin' 'DCOM launch restriction' '' 'manual' (");
-		msg(g, _("check each entry: a local account of the source means nothing here: {0}"));
+		msg(g,
+		    _("check each entry: a local account of the source means nothing here: {0}"));
 		put(g, " -f (");
 		for (i = 0; d->aces && d->aces[i]; i++) {
 			val(g, d->aces[i]);
@@ -3063,7 +3069,8 @@ static char *to_crlf(const struct smig_strbuf *sb, size_t *len, struct smig_err 
 	smig_strbuf_append(&out, "\xEF\xBB\xBF", 3);
 	for (i = 0; i < sb->len; i++) {
 		if (sb->buf[i] == '\r') {
-			smig_err_set(e, SMIG_ERR_USAGE, _("migrate.ps1: a CR in the generated text"));
+			smig_err_set(e, SMIG_ERR_USAGE,
+			             _("migrate.ps1: a CR in the generated text"));
 			goto done;
 		}
 		if (sb->buf[i] != '\n')

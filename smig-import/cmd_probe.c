@@ -19,16 +19,17 @@
 static void help(void)
 {
 	printf(_("usage: %s probe-script [-o FILE]\n\n"
-	       "Writes probe.ps1 (UTF-8 with BOM, CRLF), the PowerShell 3.0 script that\n"
-	       "describes a running Windows Server 2012 destination whose registry hives are\n"
-	       "locked. Run it elevated on the destination; it only reads (Get-VMHost,\n"
-	       "Get-VMSwitch, Get-VM, Get-NetAdapter, WMI, registry values) and writes\n"
-	       "dest-facts.json. Copy that file to DEST/dest-facts.json, DEST being the host\n"
-	       "folder of the destination's mounted admin shares (C/, D/, ...), or name it with\n"
-	       "--dest-facts FILE; then run preflight and apply with --dest DEST.\n\n"
-	       "  -o, --output FILE   write the script to FILE (default standard output)\n"
-	       "  -h, --help          show this help\n\n"
-	       "Exit codes: 0 written, 1 the file cannot be written, 2 usage error.\n"), PROG);
+	         "Writes probe.ps1 (UTF-8 with BOM, CRLF), the PowerShell 3.0 script that\n"
+	         "describes a running Windows Server 2012 destination whose registry hives are\n"
+	         "locked. Run it elevated on the destination; it only reads (Get-VMHost,\n"
+	         "Get-VMSwitch, Get-VM, Get-NetAdapter, WMI, registry values) and writes\n"
+	         "dest-facts.json. Copy that file to DEST/dest-facts.json, DEST being the host\n"
+	         "folder of the destination's mounted admin shares (C/, D/, ...), or name it with\n"
+	         "--dest-facts FILE; then run preflight and apply with --dest DEST.\n\n"
+	         "  -o, --output FILE   write the script to FILE (default standard output)\n"
+	         "  -h, --help          show this help\n\n"
+	         "Exit codes: 0 written, 1 the file cannot be written, 2 usage error.\n"),
+	       PROG);
 	smig_cli_common_help(false);
 }
 

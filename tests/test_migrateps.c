@@ -757,8 +757,9 @@ static void test_whatif(void **state)
 	                            "\t\t$script:smigWhatIf += 1\r\n"
 	                            "\t} else {\r\n"
 	                            "\t\t$script:smigPassed += 1\r\n"));
-	assert_non_null(strstr(ps1, "{1} failed, {2} what-if ({3} warnings, {4} left to you)' -f "
-	                            "$script:smigPassed, $script:smigFailed, $script:smigWhatIf, "));
+	assert_non_null(strstr(ps1,
+	                       "{1} failed, {2} what-if ({3} warnings, {4} left to you)' -f "
+	                       "$script:smigPassed, $script:smigFailed, $script:smigWhatIf, "));
 	assert_non_null(strstr(ps1, "$script:smigWhatIf = 0\r\n"));
 	/* phase 5: a vEthernet adapter phase 4 did not create */
 	assert_int_equal(count(ps1,
@@ -848,11 +849,12 @@ static void test_firewall(void **state)
 	ps1 = smig_migrate_ps1_fw(&t.p, &fw1, &len, &e);
 	assert_non_null(ps1);
 	assert_null(strstr(ps1, "New-NetFirewallRule -Name"));
-	assert_non_null(strstr(ps1, "Write-SmigItem 'firewall' '" FW_ID "' '' 'manual' ('recreate "
-	                            "this rule of the source by hand: its field {0} has no faithful "
-	                            "New-NetFirewallRule parameter: {1}' -f 'RA4', 'v2.10|"
-	                            "Action=Allow|Dir=In|Protocol=6|LPort=2179|RA4=LocalSubnet|"
-	                            "Name=x|')\r\n"));
+	assert_non_null(strstr(ps1,
+	                       "Write-SmigItem 'firewall' '" FW_ID "' '' 'manual' ('recreate "
+	                       "this rule of the source by hand: its field {0} has no faithful "
+	                       "New-NetFirewallRule parameter: {1}' -f 'RA4', 'v2.10|"
+	                       "Action=Allow|Dir=In|Protocol=6|LPort=2179|RA4=LocalSubnet|"
+	                       "Name=x|')\r\n"));
 	free(ps1);
 
 	/* hostile text: a name and a field name that try to leave their literal */
