@@ -12,6 +12,8 @@
 
 #include "fileio.h"
 #include "hive.h"
+#include "i18n.h"
+#include "migrateps.h"
 #include "regmap.h"
 #include "scan.h"
 #include "strbuf.h"
@@ -51,7 +53,7 @@ static int bad(struct rd *r, const char *name, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
-	return smig_err_set(r->e, SMIG_ERR_FORMAT, "'%s' is not a valid %s file: member '%s' %s",
+	return smig_err_set(r->e, SMIG_ERR_FORMAT, _("'%s' is not a valid %s file: member '%s' %s"),
 			    r->label, SOURCE_NAME, name, why);
 }
 
@@ -66,7 +68,7 @@ static int get(struct rd *r, json_t *obj, const char *parent, const char *key, i
 
 	*out = NULL;
 	if (v == NULL && req)
-		return bad(r, member(name, sizeof(name), parent, key), "is missing");
+		return bad(r, member(name, sizeof(name), parent, key), _("is missing"));
 	if (v && !json_is_null(v))
 		*out = v;
 	return 0;
@@ -98,9 +100,9 @@ static int get_str(struct rd *r, json_t *obj, const char *parent, const char *ke
 	if ((rc = get_named(r, obj, parent, key, req, &v, name, sizeof(name))) <= 0)
 		return rc;
 	if (!json_is_string(v))
-		return bad(r, name, "is not a string");
+		return bad(r, name, _("is not a string"));
 	if (json_string_length(v) > MAX_STRING)
-		return bad(r, name, "is longer than %u bytes", MAX_STRING);
+		return bad(r, name, _("is longer than %u bytes"), MAX_STRING);
 	*out = smig_strdup(json_string_value(v), r->e);
 	return *out ? 0 : -1;
 }
@@ -123,7 +125,7 @@ static int need_str(struct rd *r, json_t *obj, const char *parent, const char *k
 	if (get_str(r, obj, parent, key, REQ, out) < 0)
 		return -1;
 	if (*out == NULL)
-		return bad(r, member(name, sizeof(name), parent, key), "is null");
+		return bad(r, member(name, sizeof(name), parent, key), _("is null"));
 	return 0;
 }
 
@@ -140,9 +142,9 @@ static int get_uint(struct rd *r, json_t *obj, const char *parent, const char *k
 	if ((rc = get_named(r, obj, parent, key, req, &v, name, sizeof(name))) <= 0)
 		return rc;
 	if (!json_is_integer(v))
-		return bad(r, name, "is not an integer");
+		return bad(r, name, _("is not an integer"));
 	if (json_integer_value(v) < 0 || (uint64_t)json_integer_value(v) > max)
-		return bad(r, name, "is out of range (0 to %llu)", (unsigned long long)max);
+		return bad(r, name, _("is out of range (0 to %llu)"), (unsigned long long)max);
 	*out = (uint64_t)json_integer_value(v);
 	if (present)
 		*present = true;
@@ -161,7 +163,7 @@ static int get_bool(struct rd *r, json_t *obj, const char *parent, const char *k
 	if ((rc = get_named(r, obj, parent, key, req, &v, name, sizeof(name))) <= 0)
 		return rc;
 	if (!json_is_boolean(v))
-		return bad(r, name, "is not true or false");
+		return bad(r, name, _("is not true or false"));
 	*out = json_is_true(v);
 	return 0;
 }
@@ -181,7 +183,7 @@ static int get_mac(struct rd *r, json_t *obj, const char *parent, const char *ke
 	*has = smig_mac_parse(s, mac);
 	free(s);
 	if (!*has)
-		return bad(r, member(name, sizeof(name), parent, key), "is not a MAC address");
+		return bad(r, member(name, sizeof(name), parent, key), _("is not a MAC address"));
 	return 0;
 }
 
@@ -201,12 +203,12 @@ static int get_guid(struct rd *r, json_t *obj, const char *parent, const char *k
 	}
 	if (!smig_guid_parse(s, &g)) {
 		free(s);
-		return bad(r, member(name, sizeof(name), parent, key), "is not a GUID");
+		return bad(r, member(name, sizeof(name), parent, key), _("is not a GUID"));
 	}
 	free(s);
 	*out = malloc(SMIG_GUID_BUFSZ);
 	if (*out == NULL)
-		return smig_err_nomem(r->e, "reading dest-facts.json");
+		return smig_err_nomem(r->e, _("reading dest-facts.json"));
 	smig_guid_format(&g, form, *out);
 	return 0;
 }
@@ -233,12 +235,12 @@ static int get_list(struct rd *r, json_t *obj, const char *parent, const char *k
 
 		if (value == NULL || count == NULL || json_object_size(v) != 2 ||
 		    !(json_is_array(value) || json_is_null(value)))
-			return bad(r, name, "looks like PowerShell's array wrapper but is not "
-				   "{\"value\": [...], \"Count\": n}");
+			return bad(r, name, _("looks like PowerShell's array wrapper but is not "
+					      "{\"value\": [...], \"Count\": n}"));
 		if (!json_is_integer(count) ||
 		    json_integer_value(count) != (json_int_t)json_array_size(value))
-			return bad(r, name, "is PowerShell's array wrapper but its 'Count' is not "
-				   "the number of elements of its 'value'");
+			return bad(r, name, _("is PowerShell's array wrapper but its 'Count' is "
+					      "not the number of elements of its 'value'"));
 		if (json_is_null(value))
 			return 0;
 		v = value;
@@ -248,10 +250,10 @@ static int get_list(struct rd *r, json_t *obj, const char *parent, const char *k
 	} else if (of_strings ? json_is_string(v) : json_is_object(v)) {
 		*n = 1;
 	} else {
-		return bad(r, name, "is not a list");
+		return bad(r, name, _("is not a list"));
 	}
 	if (*n > MAX_ITEMS)
-		return bad(r, name, "has more than %d elements", MAX_ITEMS);
+		return bad(r, name, _("has more than %d elements"), MAX_ITEMS);
 	*list = v;
 	return 0;
 }
@@ -269,7 +271,7 @@ static json_t *object_at(struct rd *r, json_t *list, size_t i, const char *key, 
 
 	snprintf(name, size, "%s[%zu]", key, i);
 	if (!json_is_object(o)) {
-		bad(r, name, "is not an object");
+		bad(r, name, _("is not an object"));
 		return NULL;
 	}
 	return o;
@@ -288,9 +290,9 @@ static int get_strv(struct rd *r, json_t *obj, const char *parent, const char *k
 		json_t *s = list_at(list, i);
 		snprintf(name, sizeof(name), "%s%s%s[%zu]", parent, parent[0] ? "." : "", key, i);
 		if (!json_is_string(s))
-			return bad(r, name, "is not a string");
+			return bad(r, name, _("is not a string"));
 		if (json_string_length(s) > MAX_STRING)
-			return bad(r, name, "is longer than %u bytes", MAX_STRING);
+			return bad(r, name, _("is longer than %u bytes"), MAX_STRING);
 		if (smig_strv_push(out, json_string_value(s), r->e) < 0)
 			return -1;
 	}
@@ -331,7 +333,7 @@ static int read_os(struct rd *r, json_t *root, struct smig_inventory *inv)
 	if (get(r, root, "", "os", REQ, &o) < 0)
 		return -1;
 	if (o == NULL || !json_is_object(o))
-		return bad(r, "os", "is not an object");
+		return bad(r, "os", _("is not an object"));
 	if (need_str(r, o, "os", "computer_name", &os->computer_name) < 0 ||
 	    get_str(r, o, "os", "dns_hostname", OPT, &os->dns_hostname) < 0 ||
 	    get_str(r, o, "os", "domain", OPT, &os->domain) < 0 ||
@@ -359,7 +361,7 @@ static int read_os(struct rd *r, json_t *root, struct smig_inventory *inv)
 	os->is_2012 = os->current_version && strcmp(os->current_version, "6.2") == 0;
 	os->software_hive = false;
 	/* a destination is not judged as a source (that is hostinfo.c's judge_source) */
-	os->support_reason = smig_strdup("a destination described by " SOURCE_NAME, r->e);
+	os->support_reason = smig_strdup(_("a destination described by dest-facts.json"), r->e);
 	return os->support_reason ? 0 : -1;
 }
 
@@ -371,7 +373,7 @@ static int read_hyperv(struct rd *r, json_t *root, struct smig_inventory *inv)
 	if (get(r, root, "", "hyperv", REQ, &o) < 0)
 		return -1;
 	if (o == NULL || !json_is_object(o))
-		return bad(r, "hyperv", "is not an object");
+		return bad(r, "hyperv", _("is not an object"));
 	if (get_bool(r, o, "hyperv", "role_installed", REQ, &role) < 0 ||
 	    get_bool(r, o, "hyperv", "vmms_present", REQ, &vmms) < 0)
 		return -1;
@@ -415,7 +417,7 @@ static int read_host(struct rd *r, json_t *root, struct smig_inventory *inv)
 	if (get(r, root, "", "host", REQ, &o) < 0)
 		return -1;
 	if (o == NULL || !json_is_object(o))
-		return bad(r, "host", "is not an object");
+		return bad(r, "host", _("is not an object"));
 	if (get_str(r, o, "host", "virtual_machine_path", REQ, &h->data_root) < 0 ||
 	    get_str(r, o, "host", "virtual_hard_disk_path", REQ, &h->vhd_path) < 0 ||
 	    get_mac(r, o, "host", "mac_address_minimum", &h->mac_min, &has_min) < 0 ||
@@ -432,7 +434,7 @@ static int read_host(struct rd *r, json_t *root, struct smig_inventory *inv)
 	if (get(r, root, "", "vmq", OPT, &o) < 0)
 		return -1;
 	if (o && !json_is_object(o))
-		return bad(r, "vmq", "is not an object");
+		return bad(r, "vmq", _("is not an object"));
 	if (o && (vmq_value(r, o, "TenGigVmqEnabled", &h->vmq_tengig) < 0 ||
 		  vmq_value(r, o, "BelowTenGigVmqEnabled", &h->vmq_below_tengig) < 0))
 		return -1;
@@ -450,7 +452,7 @@ static int read_authorization(struct rd *r, json_t *root, struct smig_inventory 
 	if (o == NULL)
 		return 0;
 	if (!json_is_object(o))
-		return bad(r, "authorization", "is not an object");
+		return bad(r, "authorization", _("is not an object"));
 	if (get_str(r, o, "authorization", "path", REQ, &az->path) < 0 ||
 	    get_bool(r, o, "authorization", "present", REQ, &present) < 0 ||
 	    get_bool(r, o, "authorization", "customised", REQ, &customised) < 0 ||
@@ -462,15 +464,22 @@ static int read_authorization(struct rd *r, json_t *root, struct smig_inventory 
 	return 0;
 }
 
-/* A note in the destination's problems about adapter `name` (when `cond`). */
+/* A note in the destination's problems about adapter `name` (when `cond`): it has no GUID
+ * (`no_guid`) or no MAC address. */
 static int adapter_note(struct rd *r, struct smig_inventory *inv, const struct smig_inv_nic *nic,
-			const char *name, bool cond, const char *what)
+			const char *name, bool cond, bool no_guid)
 {
 	if (!cond)
 		return 0;
 	return smig_problems_add(&inv->problems, "", SMIG_SEV_INFO,
 				 nic->connection_name ? nic->connection_name : name, NULL, NULL,
-				 r->e, "member '%s' of '%s' has %s", name, r->label, what);
+				 r->e,
+				 no_guid ? _("member '%s' of '%s' has no interface GUID: it is "
+					     "kept, but no switch binding or host adapter can name "
+					     "it")
+					 : _("member '%s' of '%s' has no MAC address: it is kept, "
+					     "and matched by name, not by MAC"),
+				 name, r->label);
 }
 
 static int read_adapters(struct rd *r, json_t *root, struct smig_inventory *inv)
@@ -510,14 +519,11 @@ static int read_adapters(struct rd *r, json_t *root, struct smig_inventory *inv)
 		 * they are kept, with a note (one without a GUID is never found by GUID) */
 		if (nic->guid == NULL && nic->connection_name == NULL) {
 			smig_strv_free(addrs);
-			return bad(r, name, "has neither a name nor a guid: nothing can name it");
+			return bad(r, name,
+				   _("has neither a name nor a guid: nothing can name it"));
 		}
-		if (adapter_note(r, inv, nic, name, nic->guid == NULL,
-				 "no interface GUID: it is kept, but no switch binding or host "
-				 "adapter can name it") < 0 ||
-		    adapter_note(r, inv, nic, name, !nic->has_mac,
-				 "no MAC address: it is kept, and matched by name, "
-				 "not by MAC") < 0) {
+		if (adapter_note(r, inv, nic, name, nic->guid == NULL, true) < 0 ||
+		    adapter_note(r, inv, nic, name, !nic->has_mac, false) < 0) {
 			smig_strv_free(addrs);
 			return -1;
 		}
@@ -544,8 +550,8 @@ static int read_adapters(struct rd *r, json_t *root, struct smig_inventory *inv)
 			bits = slash ? strtoul(slash + 1, &end, 10) : 99;
 			if (!slash || *end || end == slash + 1 || bits > 32) {
 				smig_strv_free(addrs);
-				return bad(r, sub, "is not an IPv4 address with a prefix "
-					   "length (a.b.c.d/n)");
+				return bad(r, sub, _("is not an IPv4 address with a prefix "
+					   "length (a.b.c.d/n)"));
 			}
 			*slash = '\0';
 			m = bits ? 0xffffffffu << (32 - bits) : 0;
@@ -571,7 +577,7 @@ static int switch_type(struct rd *r, const char *name, const char *s, enum smig_
 	else if (s && smig_streq_ci(s, "External"))
 		*t = SMIG_SWITCH_EXTERNAL;
 	else
-		return bad(r, name, "is not Private, Internal or External");
+		return bad(r, name, _("is not Private, Internal or External"));
 	return 0;
 }
 
@@ -608,7 +614,7 @@ static int read_switches(struct rd *r, json_t *root, struct smig_inventory *inv)
 		if (rc < 0)
 			return -1;
 		if (sw->guid == NULL)
-			return bad(r, name, "has a null id");
+			return bad(r, name, _("has a null id"));
 		/* the adapters carry the binding the hive reader takes from NicList */
 		for (size_t k = 0; k < inv->nnics; k++) {
 			struct smig_inv_nic *nic = &inv->nics[k];
@@ -701,7 +707,7 @@ static int read_vms(struct rd *r, json_t *root, struct smig_inventory *inv)
 		}
 		if (vm->id == NULL) {
 			free(state);
-			return bad(r, name, "has a null id");
+			return bad(r, name, _("has a null id"));
 		}
 		vm->saved_state = state && smig_streq_ci(state, "Saved");
 		free(state);
@@ -736,7 +742,7 @@ static int read_volumes(struct rd *r, json_t *root, struct smig_inventory *inv,
 		    !(letter[1] == '\0' || (letter[1] == ':' && letter[2] == '\0'))) {
 			free(letter);
 			return bad(r, member(lname, sizeof(lname), name, "letter"),
-				   "is not a drive letter");
+				   _("is not a drive letter"));
 		}
 		v.letter = (char)(letter[0] & ~0x20);
 		free(letter);
@@ -784,14 +790,15 @@ int smig_destfacts_parse(const char *text, size_t len, const char *label, const 
 		len -= 3;
 	}
 	if (len > SMIG_DESTFACTS_MAX)
-		return smig_err_set(e, SMIG_ERR_FORMAT, "'%s' is too large (%zu bytes, limit %u)",
-				    label, len, SMIG_DESTFACTS_MAX);
+		return smig_err_set(e, SMIG_ERR_FORMAT,
+				    _("'%s' is too large (%zu bytes, limit %u)"), label, len,
+				    SMIG_DESTFACTS_MAX);
 	if (!smig_utf8_valid(text, len))
-		return smig_err_set(e, SMIG_ERR_FORMAT, "'%s' is not a valid %s file: not UTF-8",
+		return smig_err_set(e, SMIG_ERR_FORMAT, _("'%s' is not a valid %s file: not UTF-8"),
 				    label, SOURCE_NAME);
 	if (!depth_ok(text, len, MAX_DEPTH))
 		return smig_err_set(e, SMIG_ERR_FORMAT,
-				    "'%s' is not a valid %s file: nested deeper than %d levels",
+				    _("'%s' is not a valid %s file: nested deeper than %d levels"),
 				    label, SOURCE_NAME, MAX_DEPTH);
 	doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (doc == NULL) {
@@ -799,36 +806,37 @@ int smig_destfacts_parse(const char *text, size_t len, const char *label, const 
 		for (char *p = jerr.text; *p; p++)
 			if ((unsigned char)*p < 0x20 || *p == 0x7f)
 				*p = '?';
-		smig_err_set(e, SMIG_ERR_FORMAT, "'%s' is not a valid %s file: line %d: %s", label,
-			     SOURCE_NAME, jerr.line, jerr.text);
+		smig_err_set(e, SMIG_ERR_FORMAT, _("'%s' is not a valid %s file: line %d: %s"),
+			     label, SOURCE_NAME, jerr.line, jerr.text);
 		goto out;
 	}
 	if (!json_is_object(doc)) {
-		smig_err_set(e, SMIG_ERR_FORMAT, "'%s' is not a valid %s file: not a JSON object",
-			     label, SOURCE_NAME);
+		smig_err_set(e, SMIG_ERR_FORMAT,
+			     _("'%s' is not a valid %s file: not a JSON object"), label,
+			     SOURCE_NAME);
 		goto out;
 	}
 	if (get_str(&r, doc, "", "format", REQ, &format) < 0)
 		goto out;
 	if (format == NULL || strcmp(format, SMIG_DESTFACTS_FORMAT) != 0) {
-		bad(&r, "format", "is not \"%s\"", SMIG_DESTFACTS_FORMAT);
+		bad(&r, "format", _("is not \"%s\""), SMIG_DESTFACTS_FORMAT);
 		goto out;
 	}
 	if (get_uint(&r, doc, "", "version", REQ, 1000, &version, NULL) < 0)
 		goto out;
 	if (version != SMIG_DESTFACTS_VERSION) {
-		bad(&r, "version", "is %llu: this smig reads version %d",
+		bad(&r, "version", _("is %llu: this smig reads version %d"),
 		    (unsigned long long)version, SMIG_DESTFACTS_VERSION);
 		goto out;
 	}
 	v = json_object_get(doc, "written_utc");
 	if (v && !json_is_null(v) && !json_is_string(v)) {
-		bad(&r, "written_utc", "is not a string");
+		bad(&r, "written_utc", _("is not a string"));
 		goto out;
 	}
 	inv = calloc(1, sizeof(*inv));
 	if (inv == NULL) {
-		smig_err_nomem(e, "reading dest-facts.json");
+		smig_err_nomem(e, _("reading dest-facts.json"));
 		goto out;
 	}
 	if (!(inv->root = smig_strdup(root ? root : "", e)))
@@ -1148,7 +1156,8 @@ char *smig_destfacts_from_inventory(const struct smig_inventory *inv,
 out:
 	if (doc == NULL || w.failed)
 		smig_err_set(e, SMIG_ERR_NOMEM,
-			     "cannot write %s: out of memory or a text that is not UTF-8", SOURCE_NAME);
+			     _("cannot write %s: out of memory or a text that is not UTF-8"),
+			     SOURCE_NAME);
 	free(text);
 	json_decref(doc);
 	return out;
@@ -1161,34 +1170,25 @@ out:
  * ../shared/tools/ps2012-check in tests/cli/import_facts.sh). Every member written here is
  * one the reader above takes; docs/dest-facts.md is the reference for both.
  */
-static const char probe_ps1[] =
-	"<#\n"
-	".SYNOPSIS\n"
-	"Writes dest-facts.json: what smig-import needs to know about this Windows Server 2012\n"
-	"Hyper-V host while its registry hives are locked.\n"
-	".DESCRIPTION\n"
-	"Written by 'smig-import probe-script'. Run it elevated on the destination host, then copy\n"
-	"dest-facts.json into the destination host folder (DEST/dest-facts.json) before\n"
-	"'smig-import preflight'. It changes nothing: it only reads Get-VMHost, Get-VMSwitch,\n"
-	"Get-VM, Get-NetAdapter, WMI and registry values.\n"
-	".PARAMETER Path\n"
-	"Where to write the facts (default: dest-facts.json in the current folder).\n"
-	"#>\n"
+static const char probe_code_param[] =
 	"[CmdletBinding()]\n"
 	"param(\n"
 	"    [string]$Path = (Join-Path -Path (Get-Location).Path -ChildPath 'dest-facts.json')\n"
 	")\n"
 	"\n"
 	"Set-StrictMode -Version 1\n"
-	"$ErrorActionPreference = 'Stop'\n"
-	"# .NET resolves a relative path against the process's directory\n"
-	"# (C:\\Windows\\System32 in an elevated shell), not PowerShell's location: resolve it\n"
+	"$ErrorActionPreference = 'Stop'\n";
+
+static const char probe_code_path[] =
 	"$Path = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($Path)\n"
 	"\n"
 	"$identity = [Security.Principal.WindowsIdentity]::GetCurrent()\n"
 	"$principal = New-Object -TypeName Security.Principal.WindowsPrincipal -ArgumentList $identity\n"
 	"if (-not $principal.IsInRole([Security.Principal.WindowsBuiltInRole]::Administrator)) {\n"
-	"    [Console]::Error.WriteLine('probe.ps1: run it elevated (Run as administrator): Hyper-V and the registry values it reads need it. Nothing was written.')\n"
+	"    [Console]::Error.WriteLine(";
+
+static const char probe_code_functions[] =
+	")\n"
 	"    exit 1\n"
 	"}\n"
 	"\n"
@@ -1223,8 +1223,9 @@ static const char probe_ps1[] =
 	"$feature = Get-WindowsFeature -Name Hyper-V\n"
 	"$vmms = Get-Service -Name vmms -ErrorAction SilentlyContinue\n"
 	"$hasModule = @(Get-Module -ListAvailable -Name Hyper-V).Count -gt 0\n"
-	"\n"
-	"# adapters: every connection Get-NetAdapter shows, physical ones marked\n"
+	"\n";
+
+static const char probe_code_adapters[] =
 	"$all = @(Get-NetAdapter)\n"
 	"$physical = @(Get-NetAdapter -Physical | ForEach-Object { [string]$_.InterfaceGuid })\n"
 	"$vmqs = @(Get-NetAdapterVmq -ErrorAction SilentlyContinue)\n"
@@ -1299,8 +1300,9 @@ static const char probe_ps1[] =
 	"        }\n"
 	"    })\n"
 	"}\n"
-	"\n"
-	"# the authorization store: customised unless it is the default one (docs/formats.md §6)\n"
+	"\n";
+
+static const char probe_code_store[] =
 	"$storeLocation = Get-SmigRegValue $virt 'StoreLocation'\n"
 	"$storePath = 'C:\\ProgramData\\Microsoft\\Windows\\Hyper-V\\InitialStore.xml'\n"
 	"if ($storeLocation -ne $null) {\n"
@@ -1380,27 +1382,115 @@ static const char probe_ps1[] =
 	"    vms = $vms\n"
 	"    volumes = $volumes\n"
 	"}\n"
-	"\n"
-	"# PowerShell 3.0's type data gives arrays a Count property, which ConvertTo-Json\n"
-	"# writes as {\"value\": [...], \"Count\": n} for a wrapped array: dropped first\n"
+	"\n";
+
+static const char probe_code_write[] =
 	"if (Get-TypeData -TypeName System.Array) {\n"
 	"    Remove-TypeData -TypeName System.Array -ErrorAction SilentlyContinue\n"
 	"}\n"
 	"$json = ConvertTo-Json -InputObject $facts -Depth 8\n"
 	"[IO.File]::WriteAllText($Path, $json, (New-Object -TypeName Text.UTF8Encoding -ArgumentList $false))\n"
-	"Write-Output \"probe.ps1: wrote $Path\"\n";
+	"Write-Output (";
+
+/* Every line of `text` (ending in a line end or not) as "# " comment lines. */
+static void put_comment_lines(struct smig_strbuf *sb, const char *text)
+{
+	const char *nl;
+
+	for (; *text; text = nl + 1) {
+		nl = strchr(text, '\n');
+		smig_strbuf_puts(sb, "# ");
+		smig_strbuf_append(sb, text, nl ? (size_t)(nl - text) : strlen(text));
+		smig_strbuf_putc(sb, '\n');
+		if (nl == NULL)
+			break;
+	}
+}
+
+/* `text` as lines of the comment-based help, with a final line end. */
+static void put_help_text(struct smig_strbuf *sb, const char *text)
+{
+	size_t n = strlen(text);
+
+	smig_strbuf_puts(sb, text);
+	if (n == 0 || text[n - 1] != '\n')
+		smig_strbuf_putc(sb, '\n');
+}
+
+/*
+ * The script in the language of the messages: its help, comments and messages are
+ * translated; its code never is (tests/cli/i18n_scripts.sh compares the French script with
+ * the English one, comments and strings left out), nor what it writes into dest-facts.json
+ * (the authorization store's differences are data smig reads back). A translated message is
+ * a single-quoted PowerShell string (smig_ps_put_quoted() doubles its quotes). The file is
+ * UTF-8 with a BOM and CRLF line ends: Windows PowerShell 3.0 reads a script without a BOM
+ * in the ANSI code page, which would garble the accented letters of a French script.
+ */
+static int probe_text(struct smig_strbuf *sb)
+{
+	int rc = 0;
+
+	smig_strbuf_puts(sb, "<#\n.SYNOPSIS\n");
+	put_help_text(sb, _("Writes dest-facts.json: what smig-import needs to know about this "
+			    "Windows Server 2012\nHyper-V host while its registry hives are "
+			    "locked.\n"));
+	smig_strbuf_puts(sb, ".DESCRIPTION\n");
+	put_help_text(sb, _("Written by 'smig-import probe-script'. Run it elevated on the "
+			    "destination host, then copy\ndest-facts.json into the destination "
+			    "host folder (DEST/dest-facts.json) before\n'smig-import preflight'. "
+			    "It changes nothing: it only reads Get-VMHost, Get-VMSwitch,\nGet-VM, "
+			    "Get-NetAdapter, WMI and registry values.\n"));
+	smig_strbuf_puts(sb, ".PARAMETER Path\n");
+	put_help_text(sb, _("Where to write the facts (default: dest-facts.json in the current "
+			    "folder).\n"));
+	smig_strbuf_puts(sb, "#>\n");
+	smig_strbuf_puts(sb, probe_code_param);
+	put_comment_lines(sb, _(".NET resolves a relative path against the process's "
+				"directory\n(C:\\Windows\\System32 in an elevated shell), not "
+				"PowerShell's location: resolve it"));
+	smig_strbuf_puts(sb, probe_code_path);
+	rc |= smig_ps_put_quoted(sb, _("probe.ps1: run it elevated (Run as administrator): "
+				       "Hyper-V and the registry values it reads need it. Nothing "
+				       "was written."));
+	smig_strbuf_puts(sb, probe_code_functions);
+	put_comment_lines(sb, _("adapters: every connection Get-NetAdapter shows, physical ones "
+				"marked"));
+	smig_strbuf_puts(sb, probe_code_adapters);
+	put_comment_lines(sb, _("the authorization store: customised unless it is the default "
+				"one (docs/formats.md §6)"));
+	smig_strbuf_puts(sb, probe_code_store);
+	put_comment_lines(sb, _("PowerShell 3.0's type data gives arrays a Count property, which "
+				"ConvertTo-Json\nwrites as {\"value\": [...], \"Count\": n} for a "
+				"wrapped array: dropped first"));
+	smig_strbuf_puts(sb, probe_code_write);
+	/* TRANSLATORS: a PowerShell -f format: {0} is the file written; keep it, and write no
+	 * other brace */
+	rc |= smig_ps_put_quoted(sb, _("probe.ps1: wrote {0}"));
+	smig_strbuf_puts(sb, " -f $Path)\n");
+	return rc;
+}
 
 char *smig_destfacts_probe_script(size_t *len, struct smig_err *e)
 {
-	struct smig_strbuf sb = SMIG_STRBUF_INIT;
+	struct smig_strbuf text = SMIG_STRBUF_INIT, sb = SMIG_STRBUF_INIT;
 	const char *p;
+	int bad_text;
 
+	bad_text = probe_text(&text);
+	if (bad_text && !smig_strbuf_failed(&text))
+		smig_err_set(e, SMIG_ERR_FORMAT,
+			     _("probe.ps1: a translated message is not valid UTF-8"));
+	if (smig_strbuf_check(&text, e) < 0 || bad_text) {
+		smig_strbuf_release(&text);
+		return NULL;
+	}
 	smig_strbuf_puts(&sb, "\xEF\xBB\xBF");
-	for (p = probe_ps1; *p; p++) {
+	for (p = smig_strbuf_cstr(&text); *p; p++) {
 		if (*p == '\n')
 			smig_strbuf_putc(&sb, '\r');
 		smig_strbuf_putc(&sb, *p);
 	}
+	smig_strbuf_release(&text);
 	if (smig_strbuf_check(&sb, e) < 0) {
 		smig_strbuf_release(&sb);
 		return NULL;

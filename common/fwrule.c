@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "strbuf.h"
 #include "winval.h"
 
@@ -46,8 +47,8 @@ int smig_fwrule_parse(const char *id, const char *text, struct smig_fwrule *r, s
 	memset(r, 0, sizeof(*r));
 	len = strlen(text);
 	if (len > FWRULE_MAX_LEN) {
-		smig_err_set(e, SMIG_ERR_FORMAT, "firewall rule '%s' is too long (%zu bytes)", id,
-		             len);
+		smig_err_set(e, SMIG_ERR_FORMAT, _("firewall rule '%s' is too long (%zu bytes)"),
+		             id, len);
 		goto fail;
 	}
 	rule.id = smig_strdup(id, e);
@@ -55,9 +56,9 @@ int smig_fwrule_parse(const char *id, const char *text, struct smig_fwrule *r, s
 		goto fail;
 	bar = strchr(text, '|');
 	if (text[0] != 'v' || bar == NULL || !version_valid(text + 1, (size_t)(bar - text - 1))) {
-		smig_err_set(e, SMIG_ERR_FORMAT,
-		             "firewall rule '%s': does not start with a version such as 'v2.10|'",
-		             id);
+		smig_err_set(
+		    e, SMIG_ERR_FORMAT,
+		    _("firewall rule '%s': does not start with a version such as 'v2.10|'"), id);
 		goto fail;
 	}
 	rule.version = smig_strndup(text + 1, (size_t)(bar - text - 1), e);
@@ -73,18 +74,19 @@ int smig_fwrule_parse(const char *id, const char *text, struct smig_fwrule *r, s
 		bar = strchr(p, '|');
 		if (bar == NULL) {
 			smig_err_set(e, SMIG_ERR_FORMAT,
-			             "firewall rule '%s': field '%s' does not end with '|'", id, p);
+			             _("firewall rule '%s': field '%s' does not end with '|'"), id,
+			             p);
 			goto fail;
 		}
 		if (eq == p || *eq != '=' || eq > bar) {
 			smig_err_set(e, SMIG_ERR_FORMAT,
-			             "firewall rule '%s': field '%.*s' is not NAME=VALUE", id,
+			             _("firewall rule '%s': field '%.*s' is not NAME=VALUE"), id,
 			             (int)(bar - p), p);
 			goto fail;
 		}
 		if (rule.nfields == FWRULE_MAX_FIELDS) {
 			smig_err_set(e, SMIG_ERR_FORMAT,
-			             "firewall rule '%s' has more than %d fields", id,
+			             _("firewall rule '%s' has more than %d fields"), id,
 			             FWRULE_MAX_FIELDS);
 			goto fail;
 		}
@@ -92,7 +94,7 @@ int smig_fwrule_parse(const char *id, const char *text, struct smig_fwrule *r, s
 			size_t ncap = cap ? cap * 2 : 16;
 			f = realloc(rule.fields, ncap * sizeof(*f));
 			if (f == NULL) {
-				smig_err_nomem(e, "parsing a firewall rule");
+				smig_err_nomem(e, _("parsing a firewall rule"));
 				goto fail;
 			}
 			rule.fields = f;
@@ -109,7 +111,7 @@ int smig_fwrule_parse(const char *id, const char *text, struct smig_fwrule *r, s
 		p = bar + 1;
 	}
 	if (rule.nfields == 0) {
-		smig_err_set(e, SMIG_ERR_FORMAT, "firewall rule '%s' has no fields", id);
+		smig_err_set(e, SMIG_ERR_FORMAT, _("firewall rule '%s' has no fields"), id);
 		goto fail;
 	}
 	*r = rule;
@@ -212,6 +214,11 @@ static size_t put_all(struct smig_strbuf *sb, const struct smig_fwrule *r, const
 	return n;
 }
 
+/*
+ * Not translated: the description is stored in the inventory (the archive) and read back
+ * by migrate.ps1's generator (fw_inactive() in migrateps.c looks for "' inactive, "), and the
+ * words it is made of are the rule's own (Allow, In, TCP, the profiles).
+ */
 char *smig_fwrule_describe(const struct smig_fwrule *r, struct smig_err *e)
 {
 	struct smig_strbuf sb = SMIG_STRBUF_INIT;
@@ -248,6 +255,6 @@ char *smig_fwrule_describe(const struct smig_fwrule *r, struct smig_err *e)
 	}
 	out = smig_strbuf_take(&sb, NULL);
 	if (out == NULL)
-		smig_err_nomem(e, "describing a firewall rule");
+		smig_err_nomem(e, _("describing a firewall rule"));
 	return out;
 }

@@ -13,6 +13,7 @@
 #include "azman.h"
 #include "fileio.h"
 #include "hive.h"
+#include "i18n.h"
 #include "strbuf.h"
 #include "verdict.h"
 
@@ -72,9 +73,9 @@ static int wrong(struct rd *r, const char *key, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(reason, sizeof(reason), fmt, ap); /* a cut reason still reads */
 	va_end(ap);
-	return smig_err_set(r->e, SMIG_ERR_FORMAT,
-	                    "cannot read the live state '%s': member '%s%s%s' %s", r->what, r->path,
-	                    key != NULL && r->len > 0 ? "." : "", key != NULL ? key : "", reason);
+	return smig_err_set(
+	    r->e, SMIG_ERR_FORMAT, _("cannot read the live state '%s': member '%s%s%s' %s"),
+	    r->what, r->path, key != NULL && r->len > 0 ? "." : "", key != NULL ? key : "", reason);
 }
 
 /* A member's value, or NULL when absent or null (live-state.md: both mean "none"). */
@@ -93,9 +94,9 @@ static int get_str(struct rd *r, json_t *o, const char *key, size_t max, char **
 	if (v == NULL)
 		return 0;
 	if (!json_is_string(v))
-		return wrong(r, key, "is not a string");
+		return wrong(r, key, _("is not a string"));
 	if (json_string_length(v) > max)
-		return wrong(r, key, "is longer than %zu bytes", max);
+		return wrong(r, key, _("is longer than %zu bytes"), max);
 	*out = smig_strndup(json_string_value(v), json_string_length(v), r->e);
 	return *out != NULL ? 0 : -1;
 }
@@ -110,10 +111,10 @@ static int get_int(struct rd *r, json_t *o, const char *key, int64_t min, int64_
 	if (v == NULL)
 		return 0;
 	if (!json_is_integer(v))
-		return wrong(r, key, "is not an integer");
+		return wrong(r, key, _("is not an integer"));
 	n = json_integer_value(v);
 	if (n < min || n > max)
-		return wrong(r, key, "is out of range (%" PRId64 " to %" PRId64 ")", min, max);
+		return wrong(r, key, _("is out of range (%" PRId64 " to %" PRId64 ")"), min, max);
 	*out = (int64_t)n;
 	return 0;
 }
@@ -127,7 +128,7 @@ static int get_bool(struct rd *r, json_t *o, const char *key, int *out)
 	if (v == NULL)
 		return 0;
 	if (!json_is_boolean(v))
-		return wrong(r, key, "is not true or false");
+		return wrong(r, key, _("is not true or false"));
 	*out = json_is_true(v) ? 1 : 0;
 	return 0;
 }
@@ -142,7 +143,7 @@ static int get_mac(struct rd *r, json_t *o, const char *key, struct smig_mac *m,
 	if ((rc = get_str(r, o, key, MAX_SHORT, &s)) < 0 || s == NULL || s[0] == '\0')
 		goto out;
 	if (!smig_mac_parse(s, m))
-		rc = wrong(r, key, "is not a MAC address");
+		rc = wrong(r, key, _("is not a MAC address"));
 	else
 		*has = true;
 out:
@@ -161,9 +162,9 @@ static int get_guid(struct rd *r, json_t *o, const char *key, bool required, cha
 	if ((rc = get_str(r, o, key, MAX_SHORT, &s)) < 0)
 		return -1;
 	if (s == NULL) {
-		rc = required ? wrong(r, key, "is missing") : 0;
+		rc = required ? wrong(r, key, _("is missing")) : 0;
 	} else if (!smig_guid_parse(s, &g)) {
-		rc = wrong(r, key, "is not a GUID");
+		rc = wrong(r, key, _("is not a GUID"));
 	} else {
 		smig_guid_format(&g, SMIG_GUID_UPPER, buf);
 		*out = smig_strdup(buf, r->e);
@@ -192,7 +193,7 @@ static int get_switch_type(struct rd *r, json_t *o, const char *key, int *out)
 		if (smig_streq_ci(s, types[i].name))
 			*out = (int)types[i].t;
 	if (*out < 0)
-		rc = wrong(r, key, "is not Private, Internal or External");
+		rc = wrong(r, key, _("is not Private, Internal or External"));
 out:
 	free(s);
 	return rc;
@@ -212,9 +213,10 @@ static int unwrap(struct rd *r, const char *key, json_t *v, json_t **inner)
 	if (!json_is_object(v) || (value == NULL && count == NULL))
 		return 0;
 	if (value == NULL || count == NULL || json_object_size(v) != 2)
-		return wrong(r, key,
-		             "looks like PowerShell's array wrapper but is not {\"value\": [...], "
-		             "\"Count\": n}");
+		return wrong(
+		    r, key,
+		    _("looks like PowerShell's array wrapper but is not {\"value\": [...], "
+		      "\"Count\": n}"));
 	if (json_is_null(value)) {
 		*inner = NULL;
 		n = 0;
@@ -222,13 +224,14 @@ static int unwrap(struct rd *r, const char *key, json_t *v, json_t **inner)
 		*inner = value;
 		n = json_array_size(value);
 	} else {
-		return wrong(r, key, "is PowerShell's array wrapper but its 'value' is not a list");
+		return wrong(r, key,
+		             _("is PowerShell's array wrapper but its 'value' is not a list"));
 	}
 	if (!json_is_integer(count) || json_integer_value(count) < 0 ||
 	    (size_t)json_integer_value(count) != n)
 		return wrong(r, key,
-		             "is PowerShell's array wrapper but its 'Count' is not the %zu "
-		             "elements of its 'value'",
+		             _("is PowerShell's array wrapper but its 'Count' is not the %zu "
+		               "elements of its 'value'"),
 		             n);
 	return 1;
 }
@@ -257,13 +260,13 @@ static int get_list(struct rd *r, json_t *o, const char *key, json_type single, 
 	}
 	if (json_is_array(v)) {
 		if (json_array_size(v) > MAX_LIST)
-			return wrong(r, key, "has more than %d elements", MAX_LIST);
+			return wrong(r, key, _("has more than %d elements"), MAX_LIST);
 		*list = v;
 		*n = json_array_size(v);
 		return 0;
 	}
 	if (json_typeof(v) != single)
-		return wrong(r, key, "is not a list");
+		return wrong(r, key, _("is not a list"));
 	*list = v;
 	*n = 1;
 	return 0;
@@ -287,14 +290,14 @@ static int get_strv(struct rd *r, json_t *o, const char *key, char ***out)
 	if (n == 0)
 		return 0;
 	if ((sv = calloc(n + 1, sizeof(*sv))) == NULL)
-		return smig_err_nomem(r->e, "reading the live state");
+		return smig_err_nomem(r->e, _("reading the live state"));
 	*out = sv;
 	for (i = 0; i < n; i++) {
 		v = list_at(list, i);
 		if (!json_is_string(v) || json_string_length(v) > MAX_SHORT) {
 			size_t mark = enter(r, key, i);
 
-			wrong(r, NULL, "is not a string of at most %d bytes", MAX_SHORT);
+			wrong(r, NULL, _("is not a string of at most %d bytes"), MAX_SHORT);
 			leave(r, mark);
 			return -1;
 		}
@@ -325,13 +328,13 @@ static int get_objects(struct rd *r, json_t *o, const char *key, size_t size, el
 	if (n == 0)
 		return 0;
 	if ((*parr = calloc(n, size)) == NULL)
-		return smig_err_nomem(r->e, "reading the live state");
+		return smig_err_nomem(r->e, _("reading the live state"));
 	*count = n;
 	for (i = 0; i < n && rc == 0; i++) {
 		v = list_at(list, i);
 		mark = enter(r, key, i);
 		if (!json_is_object(v))
-			rc = wrong(r, NULL, "is not an object");
+			rc = wrong(r, NULL, _("is not an object"));
 		else
 			rc = fn(r, v, (char *)*parr + i * size);
 		leave(r, mark);
@@ -351,7 +354,7 @@ static int read_switch(struct rd *r, json_t *o, void *elem)
 	    get_mac(r, o, "adapter_mac", &s->adapter_mac, &s->has_adapter_mac) < 0)
 		return -1;
 	if (s->name == NULL)
-		return wrong(r, "name", "is missing");
+		return wrong(r, "name", _("is missing"));
 	return 0;
 }
 
@@ -491,7 +494,7 @@ static int read_host(struct rd *r, json_t *root, struct smig_live_host *h)
 		return 0;
 	mark = enter(r, "host", SIZE_MAX);
 	if (!json_is_object(o)) {
-		wrong(r, NULL, "is not an object");
+		wrong(r, NULL, _("is not an object"));
 		goto out;
 	}
 	if (get_str(r, o, "computer_name", MAX_SHORT, &h->computer_name) < 0 ||
@@ -521,7 +524,7 @@ static int read_vmq(struct rd *r, json_t *root, struct smig_live *l)
 		return 0;
 	mark = enter(r, "vmq", SIZE_MAX);
 	if (!json_is_object(o))
-		wrong(r, NULL, "is not an object");
+		wrong(r, NULL, _("is not an object"));
 	else if (get_int(r, o, "TenGigVmqEnabled", 0, UINT32_MAX, &l->vmq_tengig) == 0 &&
 	         get_int(r, o, "BelowTenGigVmqEnabled", 0, UINT32_MAX, &l->vmq_below_tengig) == 0)
 		rc = 0;
@@ -540,7 +543,7 @@ static int read_authorization(struct rd *r, json_t *root, struct smig_live *l)
 		return 0;
 	mark = enter(r, "authorization", SIZE_MAX);
 	if (!json_is_object(o)) {
-		wrong(r, NULL, "is not an object");
+		wrong(r, NULL, _("is not an object"));
 		goto out;
 	}
 	l->has_authorization = true;
@@ -555,11 +558,11 @@ static int read_authorization(struct rd *r, json_t *root, struct smig_live *l)
 			if (de.kind == SMIG_ERR_NOMEM)
 				smig_err_set(r->e, de.kind, "%s", de.msg);
 			else
-				wrong(r, "xml_base64", "is not base64");
+				wrong(r, "xml_base64", _("is not base64"));
 			goto out;
 		}
 		if (l->authorization_len > SMIG_AZMAN_MAX_BYTES) {
-			wrong(r, "xml_base64", "decodes to more than %zu bytes",
+			wrong(r, "xml_base64", _("decodes to more than %zu bytes"),
 			      (size_t)SMIG_AZMAN_MAX_BYTES);
 			goto out;
 		}
@@ -599,8 +602,8 @@ static int prescan(const char *s, size_t len, const char *what, struct smig_err 
 			if (++depth > MAX_DEPTH)
 				return smig_err_set(
 				    e, SMIG_ERR_FORMAT,
-				    "cannot read the live state '%s': it nests deeper "
-				    "than %d levels (byte %zu)",
+				    _("cannot read the live state '%s': it nests deeper "
+				      "than %d levels (byte %zu)"),
 				    what, MAX_DEPTH, i);
 			values++;
 			break;
@@ -618,8 +621,8 @@ static int prescan(const char *s, size_t len, const char *what, struct smig_err 
 		if (values > MAX_VALUES)
 			return smig_err_set(
 			    e, SMIG_ERR_FORMAT,
-			    "cannot read the live state '%s': it holds more than %d "
-			    "values (byte %zu)",
+			    _("cannot read the live state '%s': it holds more than %d "
+			      "values (byte %zu)"),
 			    what, MAX_VALUES, i);
 	}
 	return 0;
@@ -662,7 +665,7 @@ static int check_unique(struct rd *r, const struct smig_live *l)
 	if (n < 2)
 		return 0;
 	if ((v = calloc(n, sizeof(*v))) == NULL)
-		return smig_err_nomem(r->e, "reading the live state");
+		return smig_err_nomem(r->e, _("reading the live state"));
 	for (i = 0; i < l->nvms; i++)
 		v[i] = &l->vms[i];
 	qsort(v, l->nvms, sizeof(*v), vm_order);
@@ -674,10 +677,11 @@ static int check_unique(struct rd *r, const struct smig_live *l)
 		first = (size_t)(a - l->vms);
 		dup = (size_t)(b - l->vms);
 		snprintf(key, sizeof(key), "vms[%zu].id", dup);
-		rc = wrong(r, key,
-		           "repeats the id %s of vms[%zu]: a host cannot have two virtual machines "
-		           "with one id",
-		           b->id, first);
+		rc = wrong(
+		    r, key,
+		    _("repeats the id %s of vms[%zu]: a host cannot have two virtual machines "
+		      "with one id"),
+		    b->id, first);
 	}
 	for (i = 0; i < l->nswitches && rc == 0; i++)
 		v[i] = &l->switches[i];
@@ -692,7 +696,7 @@ static int check_unique(struct rd *r, const struct smig_live *l)
 		dup = (size_t)(b - l->switches);
 		snprintf(key, sizeof(key), "switches[%zu].name", dup);
 		rc = wrong(r, key,
-		           "repeats the name '%s' of switches[%zu], a switch of the same type",
+		           _("repeats the name '%s' of switches[%zu], a switch of the same type"),
 		           b->name, first);
 	}
 	free(v);
@@ -713,17 +717,18 @@ int smig_livecheck_parse(const void *buf, size_t len, const char *what, struct s
 
 	*out = NULL;
 	if (len > SMIG_LIVE_MAX_BYTES)
-		return smig_err_set(e, SMIG_ERR_FORMAT,
-		                    "cannot read the live state '%s': it is larger than %zu bytes",
-		                    what, SMIG_LIVE_MAX_BYTES);
+		return smig_err_set(
+		    e, SMIG_ERR_FORMAT,
+		    _("cannot read the live state '%s': it is larger than %zu bytes"), what,
+		    SMIG_LIVE_MAX_BYTES);
 	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
 		text += 3;
 		len -= 3;
 	} else if (len >= 2 &&
 	           (memcmp(text, "\xFF\xFE", 2) == 0 || memcmp(text, "\xFE\xFF", 2) == 0)) {
 		return smig_err_set(e, SMIG_ERR_FORMAT,
-		                    "cannot read the live state '%s': it is UTF-16, not UTF-8 "
-		                    "(save it with -Encoding UTF8)",
+		                    _("cannot read the live state '%s': it is UTF-16, not UTF-8 "
+		                      "(save it with -Encoding UTF8)"),
 		                    what);
 	}
 	if (prescan(text, len, what, e) < 0)
@@ -731,37 +736,40 @@ int smig_livecheck_parse(const void *buf, size_t len, const char *what, struct s
 	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
 	if (root == NULL) {
 		/* jansson's text is one line; it names what is wrong and where */
-		smig_err_set(e, SMIG_ERR_FORMAT,
-		             "cannot read the live state '%s': not JSON: %s (line %d, column %d)",
-		             what, je.text, je.line, je.column);
+		smig_err_set(
+		    e, SMIG_ERR_FORMAT,
+		    _("cannot read the live state '%s': not JSON: %s (line %d, column %d)"), what,
+		    je.text, je.line, je.column);
 		goto out;
 	}
 	if (!json_is_object(root)) {
 		smig_err_set(e, SMIG_ERR_FORMAT,
-		             "cannot read the live state '%s': it is not a JSON object", what);
+		             _("cannot read the live state '%s': it is not a JSON object"), what);
 		goto out;
 	}
 	if (get_str(&r, root, "format", MAX_SHORT, &format) < 0)
 		goto out;
 	if (format == NULL || strcmp(format, SMIG_LIVE_FORMAT) != 0) {
-		wrong(&r, "format",
-		      format == NULL ? "is missing" : "is not \"" SMIG_LIVE_FORMAT "\"");
+		if (format == NULL)
+			wrong(&r, "format", _("is missing"));
+		else
+			wrong(&r, "format", _("is not \"%s\""), SMIG_LIVE_FORMAT);
 		goto out;
 	}
 	v = get(root, "version");
 	if (v == NULL) {
-		wrong(&r, "version", "is missing");
+		wrong(&r, "version", _("is missing"));
 		goto out;
 	}
 	if (get_int(&r, root, "version", 0, INT32_MAX, &version) < 0)
 		goto out;
 	if (version != SMIG_LIVE_VERSION) {
-		wrong(&r, "version", "is %" PRId64 ": only version %d is understood", version,
+		wrong(&r, "version", _("is %" PRId64 ": only version %d is understood"), version,
 		      SMIG_LIVE_VERSION);
 		goto out;
 	}
 	if ((l = calloc(1, sizeof(*l))) == NULL) {
-		smig_err_nomem(e, "reading the live state");
+		smig_err_nomem(e, _("reading the live state"));
 		goto out;
 	}
 	if ((l->file = smig_strdup(what, e)) == NULL ||
@@ -901,7 +909,8 @@ static const char *str_or(const char *s, const char *dflt)
 
 static const char *onoff(int b)
 {
-	return b < 0 ? "not reported" : b ? "on" : "off";
+	/* TRANSLATORS: said of dynamic memory and of processor compatibility */
+	return b < 0 ? _("not reported") : b ? _("on") : _("off");
 }
 
 static bool streq_opt_ci(const char *a, const char *b)
@@ -969,7 +978,7 @@ static char *strv_join(char *const *v, struct smig_err *e)
 		smig_strbuf_puts(&sb, v[i]);
 	}
 	if (i == 0)
-		smig_strbuf_puts(&sb, "none");
+		smig_strbuf_puts(&sb, _("none"));
 	if (smig_strbuf_check(&sb, e) < 0) {
 		smig_strbuf_release(&sb);
 		return NULL;
@@ -977,13 +986,40 @@ static char *strv_join(char *const *v, struct smig_err *e)
 	return smig_strbuf_take(&sb, NULL);
 }
 
+/* A count as people write it in the language: 1073741824 in English, 1 073 741 824 (no-break
+ * spaces) in French. */
+static const char *count_text(int64_t v, char *buf, size_t len)
+{
+	char digits[24];
+	size_t n, i, o = 0;
+
+	snprintf(digits, sizeof(digits), "%" PRId64, v);
+	if (smig_i18n_lang() != SMIG_LANG_FR || v < 0) {
+		snprintf(buf, len, "%s", digits);
+		return buf;
+	}
+	n = strlen(digits);
+	for (i = 0; i < n && o + 3 < len; i++) {
+		if (i > 0 && (n - i) % 3 == 0) {
+			buf[o++] = '\xC2'; /* U+00A0 */
+			buf[o++] = '\xA0';
+		}
+		buf[o++] = digits[i];
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
 /* Bytes as the messages show them ("absent" for -1). */
 static const char *bytes_text(int64_t v, char *buf, size_t len)
 {
+	char n[32];
+
 	if (v < 0)
-		snprintf(buf, len, "not reported");
+		snprintf(buf, len, "%s", _("not reported"));
 	else
-		snprintf(buf, len, "%" PRId64 " bytes", v);
+		snprintf(buf, len, P_("%s byte", "%s bytes", (unsigned long)v),
+		         count_text(v, n, sizeof(n)));
 	return buf;
 }
 
@@ -995,7 +1031,16 @@ static int64_t mb_bytes(int64_t mb)
 
 static const char *type_name(int t)
 {
-	return t < 0 ? "of unknown type" : smig_switch_type_name((enum smig_switch_type)t);
+	switch (t) {
+	case SMIG_SWITCH_PRIVATE:
+		return _("private");
+	case SMIG_SWITCH_INTERNAL:
+		return _("internal");
+	case SMIG_SWITCH_EXTERNAL:
+		return _("external");
+	default:
+		return _("of unknown type");
+	}
 }
 
 /* ---- lookups ---- */
@@ -1073,34 +1118,37 @@ static int check_memory(struct lc *c, const char *subject, const struct smig_inv
 	struct smig_verdict v = SMIG_VERDICT_INIT;
 	int64_t want = mb_bytes(s->memory_mb), wmin = mb_bytes(s->memory_min_mb),
 	        wmax = mb_bytes(s->memory_max_mb);
-	char b1[40], b2[40];
+	char b1[64], b2[64], n1[32], n2[32], n3[32], n4[32];
 
 	if (a->memory_startup != want)
 		smig_verdict_bad(
-		    &v, "startup memory is %s on the host but %" PRId64 " MB (%s) on the source",
-		    bytes_text(a->memory_startup, b1, sizeof(b1)), s->memory_mb,
-		    bytes_text(want, b2, sizeof(b2)));
+		    &v, _("startup memory is %s on the host but %s MB (%s) on the source"),
+		    bytes_text(a->memory_startup, b1, sizeof(b1)),
+		    count_text(s->memory_mb, n1, sizeof(n1)), bytes_text(want, b2, sizeof(b2)));
 	if (a->dynamic_memory != (int)s->dynamic_memory)
-		smig_verdict_bad(&v, "dynamic memory is %s on the host but %s on the source",
+		smig_verdict_bad(&v, _("dynamic memory is %s on the host but %s on the source"),
 		                 onoff(a->dynamic_memory), onoff(s->dynamic_memory));
 	/* a static VM's range is Hyper-V's default, not a setting: compared only when dynamic */
 	if (s->dynamic_memory && a->memory_minimum != wmin)
-		smig_verdict_bad(
-		    &v, "minimum memory is %s on the host but %" PRId64 " MB on the source",
-		    bytes_text(a->memory_minimum, b1, sizeof(b1)), s->memory_min_mb);
+		smig_verdict_bad(&v, _("minimum memory is %s on the host but %s MB on the source"),
+		                 bytes_text(a->memory_minimum, b1, sizeof(b1)),
+		                 count_text(s->memory_min_mb, n1, sizeof(n1)));
 	if (s->dynamic_memory && a->memory_maximum != wmax)
-		smig_verdict_bad(
-		    &v, "maximum memory is %s on the host but %" PRId64 " MB on the source",
-		    bytes_text(a->memory_maximum, b1, sizeof(b1)), s->memory_max_mb);
+		smig_verdict_bad(&v, _("maximum memory is %s on the host but %s MB on the source"),
+		                 bytes_text(a->memory_maximum, b1, sizeof(b1)),
+		                 count_text(s->memory_max_mb, n1, sizeof(n1)));
 	if (s->dynamic_memory)
-		smig_verdict_ok(&v,
-		                "memory as on the source: startup %" PRId64 " MB (%" PRId64
-		                " bytes), dynamic, range %" PRId64 "-%" PRId64 " MB",
-		                s->memory_mb, want, s->memory_min_mb, s->memory_max_mb);
-	else
 		smig_verdict_ok(
-		    &v, "memory as on the source: %" PRId64 " MB (%" PRId64 " bytes), static",
-		    s->memory_mb, want);
+		    &v,
+		    _("memory as on the source: startup %s MB (%s bytes), dynamic, range "
+		      "%s-%s MB"),
+		    count_text(s->memory_mb, n1, sizeof(n1)), count_text(want, n2, sizeof(n2)),
+		    count_text(s->memory_min_mb, n3, sizeof(n3)),
+		    count_text(s->memory_max_mb, n4, sizeof(n4)));
+	else
+		smig_verdict_ok(&v, _("memory as on the source: %s MB (%s bytes), static"),
+		                count_text(s->memory_mb, n1, sizeof(n1)),
+		                count_text(want, n2, sizeof(n2)));
 	return smig_verdict_emit(&v, c->out, "SMIG4002", subject, c->e);
 }
 
@@ -1112,24 +1160,39 @@ static int check_cpu(struct lc *c, const char *subject, const struct smig_plan_v
 	if (a->processor_count != s->cpu_count) {
 		if (a->processor_count < 0)
 			smig_verdict_bad(
-			    &v, "the processor count is not reported (%" PRId64 " on the source)",
+			    &v,
+			    _("the processor count is not reported (%" PRId64 " on the source)"),
 			    s->cpu_count);
 		else
 			smig_verdict_bad(&v,
-			                 "%" PRId64 " virtual processor%s on the host but %" PRId64
-			                 " on the source",
-			                 a->processor_count,
-			                 smig_verdict_plural(a->processor_count), s->cpu_count);
+			                 P_("%" PRId64 " virtual processor on the host but %" PRId64
+			                    " on the source",
+			                    "%" PRId64
+			                    " virtual processors on the host but %" PRId64
+			                    " on the source",
+			                    (unsigned long)a->processor_count),
+			                 a->processor_count, s->cpu_count);
 	}
 	if (a->processor_compatibility != (int)pv->cpu_compat)
-		smig_verdict_bad(&v,
-		                 "processor compatibility is %s on the host but the plan set it %s",
-		                 onoff(a->processor_compatibility), onoff(pv->cpu_compat));
-	smig_verdict_ok(
-	    &v, "%" PRId64 " virtual processor%s, as on the source; processor compatibility %s%s",
-	    s->cpu_count, smig_verdict_plural(s->cpu_count), onoff(pv->cpu_compat),
-	    pv->cpu_compat == s->cpu_compat ? ", as on the source"
-	                                    : " as planned (--set-processor-compatibility)");
+		smig_verdict_bad(
+		    &v, _("processor compatibility is %s on the host but the plan set it %s"),
+		    onoff(a->processor_compatibility), onoff(pv->cpu_compat));
+	if (pv->cpu_compat == s->cpu_compat)
+		smig_verdict_ok(&v,
+		                P_("%" PRId64 " virtual processor, as on the source; processor "
+		                   "compatibility %s, as on the source",
+		                   "%" PRId64 " virtual processors, as on the source; processor "
+		                   "compatibility %s, as on the source",
+		                   (unsigned long)s->cpu_count),
+		                s->cpu_count, onoff(pv->cpu_compat));
+	else
+		smig_verdict_ok(&v,
+		                P_("%" PRId64 " virtual processor, as on the source; processor "
+		                   "compatibility %s as planned (--set-processor-compatibility)",
+		                   "%" PRId64 " virtual processors, as on the source; processor "
+		                   "compatibility %s as planned (--set-processor-compatibility)",
+		                   (unsigned long)s->cpu_count),
+		                s->cpu_count, onoff(pv->cpu_compat));
 	return smig_verdict_emit(&v, c->out, "SMIG4003", subject, c->e);
 }
 
@@ -1165,7 +1228,7 @@ static int live_parent(const struct smig_live_vm *a, const char *parent_id)
 static const char *src_snap_name(const struct smig_inv_vm *s, int k)
 {
 	if (k < 0 || (size_t)k >= s->nsnapshots)
-		return "(none: a root)";
+		return _("(none: a root)");
 	return str_or(s->snapshots[k].name, str_or(s->snapshots[k].id, "?"));
 }
 
@@ -1176,30 +1239,36 @@ static int check_snapshots(struct lc *c, const char *subject, const struct smig_
 	size_t k;
 
 	if (a->nsnapshots != s->nsnapshots)
-		smig_verdict_bad(&v, "%zu snapshot%s on the host but %zu on the source",
-		                 a->nsnapshots, smig_verdict_plural((int64_t)a->nsnapshots),
-		                 s->nsnapshots);
+		smig_verdict_bad(&v,
+		                 P_("%zu snapshot on the host but %zu on the source",
+		                    "%zu snapshots on the host but %zu on the source",
+		                    a->nsnapshots),
+		                 a->nsnapshots, s->nsnapshots);
 	for (k = 0; k < s->nsnapshots; k++) {
 		const struct smig_inv_snapshot *ss = &s->snapshots[k];
 		int m = live_snap(s, (int)k, a), want, have;
 
 		if (m < 0) {
-			smig_verdict_bad(&v, "snapshot '%s' is missing", src_snap_name(s, (int)k));
+			smig_verdict_bad(&v, _("snapshot '%s' is missing"),
+			                 src_snap_name(s, (int)k));
 			continue;
 		}
 		want = ss->parent < 0 ? -1 : live_snap(s, ss->parent, a);
 		have = live_parent(a, a->snapshots[m].parent_id);
 		if (have != want || (ss->parent >= 0 && want < 0))
 			smig_verdict_bad(
-			    &v, "snapshot '%s' does not descend from '%s' as on the source",
+			    &v, _("snapshot '%s' does not descend from '%s' as on the source"),
 			    src_snap_name(s, (int)k), src_snap_name(s, ss->parent));
 	}
 	if (s->nsnapshots == 0)
-		smig_verdict_ok(&v, "no snapshots, as on the source");
+		smig_verdict_ok(&v, _("no snapshots, as on the source"));
 	else
-		smig_verdict_ok(&v,
-		                "%zu snapshot%s with the same tree (parent ids), as on the source",
-		                s->nsnapshots, smig_verdict_plural((int64_t)s->nsnapshots));
+		smig_verdict_ok(
+		    &v,
+		    P_("%zu snapshot with the same tree (parent ids), as on the source",
+		       "%zu snapshots with the same tree (parent ids), as on the source",
+		       s->nsnapshots),
+		    s->nsnapshots);
 	return smig_verdict_emit(&v, c->out, "SMIG4004", subject, c->e);
 }
 
@@ -1252,20 +1321,20 @@ static int check_disk_drive(struct lc *c, const char *vsubject, const struct smi
 			at = &a->hard_drives[i];
 	}
 	if (found == NULL) {
-		smig_verdict_bad(&v, "not attached at '%s' as planned", str_or(want, "?"));
+		smig_verdict_bad(&v, _("not attached at '%s' as planned"), str_or(want, "?"));
 		if (at != NULL)
-			smig_verdict_bad(&v, "the drive at %s holds '%s'", sd->slot,
+			smig_verdict_bad(&v, _("the drive at %s holds '%s'"), sd->slot,
 			                 str_or(at->path, at->disk_number >= 0
-			                                      ? "a pass-through disk"
-			                                      : "nothing"));
+			                                      ? _("a pass-through disk")
+			                                      : _("nothing")));
 	} else if (slot.valid && !slot_is(&slot, found)) {
-		smig_verdict_bad(&v,
-		                 "attached at %s %" PRId64 ":%" PRId64
-		                 " on the host but at %s on the source",
-		                 str_or(found->controller_type, "?"), found->controller_number,
-		                 found->controller_location, sd->slot);
+		smig_verdict_bad(
+		    &v,
+		    _("attached at %s %" PRId64 ":%" PRId64 " on the host but at %s on the source"),
+		    str_or(found->controller_type, "?"), found->controller_number,
+		    found->controller_location, sd->slot);
 	}
-	smig_verdict_ok(&v, "attached at %s, at '%s' as planned", str_or(sd->slot, "?"),
+	smig_verdict_ok(&v, _("attached at %s, at '%s' as planned"), str_or(sd->slot, "?"),
 	                str_or(want, "?"));
 	rc = smig_verdict_emit(&v, c->out, "SMIG4005", subject, c->e);
 	free(subject);
@@ -1282,8 +1351,7 @@ static int check_placed_media(struct lc *c, const char *subject, const struct sm
                               size_t n, const struct smig_live_drive *at)
 {
 	struct smig_verdict v = SMIG_VERDICT_INIT;
-	const char *what = sd->kind == SMIG_INV_DRIVE_ISO ? "ISO image" : "virtual floppy";
-	const char *kind = sd->kind == SMIG_INV_DRIVE_ISO ? "DVD" : "floppy";
+	bool iso = sd->kind == SMIG_INV_DRIVE_ISO;
 	const struct smig_live_drive *found = NULL;
 
 	for (size_t i = 0; i < n && found == NULL; i++)
@@ -1292,16 +1360,24 @@ static int check_placed_media(struct lc *c, const char *subject, const struct sm
 	if (found == NULL) {
 		smig_verdict_bad(
 		    &v,
-		    "no %s drive on the host holds the %s '%s' that the plan put on the "
-		    "destination (--copy-media)",
-		    kind, what, mf->winpath);
-		if (at != NULL)
-			smig_verdict_bad(&v, "the drive at %s holds %s%s%s", str_or(sd->slot, "?"),
-			                 at->path != NULL ? "'" : "", str_or(at->path, "nothing"),
-			                 at->path != NULL ? "'" : "");
+		    iso ? _("no DVD drive on the host holds the ISO image '%s' that the "
+		            "plan put on the destination (--copy-media)")
+		        : _("no floppy drive on the host holds the virtual floppy '%s' "
+		            "that the plan put on the destination (--copy-media)"),
+		    mf->winpath);
+		if (at != NULL && at->path != NULL)
+			smig_verdict_bad(&v, _("the drive at %s holds '%s'"), str_or(sd->slot, "?"),
+			                 at->path);
+		else if (at != NULL)
+			smig_verdict_bad(&v, _("the drive at %s holds nothing"),
+			                 str_or(sd->slot, "?"));
 	}
-	smig_verdict_ok(&v, "the %s '%s' is in its %s drive, where the plan put it (--copy-media)",
-	                what, mf->winpath, kind);
+	smig_verdict_ok(&v,
+	                iso ? _("the ISO image '%s' is in its DVD drive, where the plan put it "
+	                        "(--copy-media)")
+	                    : _("the virtual floppy '%s' is in its floppy drive, where the plan "
+	                        "put it (--copy-media)"),
+	                mf->winpath);
 	return smig_verdict_emit(&v, c->out, "SMIG4005", subject, c->e);
 }
 
@@ -1331,29 +1407,35 @@ static int check_other_drive(struct lc *c, const char *vsubject, const struct sm
 			at = &list[i];
 	if (sd->kind == SMIG_INV_DRIVE_PASSTHROUGH) {
 		if (at != NULL && at->disk_number >= 0) {
-			smig_verdict_ok(&v,
-			                "the pass-through disk is attached (host disk %" PRId64 ")",
-			                at->disk_number);
+			smig_verdict_ok(
+			    &v, _("the pass-through disk is attached (host disk %" PRId64 ")"),
+			    at->disk_number);
 			rc = smig_verdict_emit(&v, c->out, "SMIG4005", subject, c->e);
 		} else {
 			rc = smig_verdict_info(
 			    c->out, "SMIG4005", subject, c->e,
-			    "the source's pass-through disk is not attached: no destination "
-			    "disk number was given to migrate.ps1 (manual step SMIG3002)");
+			    _("the source's pass-through disk is not attached: no destination "
+			      "disk number was given to migrate.ps1 (manual step SMIG3002)"));
 		}
 	} else if ((mf = smig_plan_media(pv, sd->pathname)) != NULL) {
 		rc = check_placed_media(c, subject, sd, mf, list, n, at);
 	} else if (at != NULL && at->path != NULL) {
 		rc = smig_verdict_info(
 		    c->out, "SMIG4005", subject, c->e,
-		    "the source's %s '%s' is not compared; the host's drive holds '%s'",
-		    sd->kind == SMIG_INV_DRIVE_ISO ? "ISO image" : "virtual floppy",
+		    sd->kind == SMIG_INV_DRIVE_ISO
+		        ? _("the source's ISO image '%s' is not compared; the host's drive holds "
+		            "'%s'")
+		        : _("the source's virtual floppy '%s' is not compared; the host's drive "
+		            "holds '%s'"),
 		    str_or(sd->pathname, ""), at->path);
 	} else {
 		rc = smig_verdict_info(
 		    c->out, "SMIG4005", subject, c->e,
-		    "the source's %s '%s' is not compared; the host's drive is empty",
-		    sd->kind == SMIG_INV_DRIVE_ISO ? "ISO image" : "virtual floppy",
+		    sd->kind == SMIG_INV_DRIVE_ISO
+		        ? _("the source's ISO image '%s' is not compared; the host's drive is "
+		            "empty")
+		        : _("the source's virtual floppy '%s' is not compared; the host's drive "
+		            "is empty"),
 		    str_or(sd->pathname, ""));
 	}
 	smig_verdict_release(&v);
@@ -1415,20 +1497,21 @@ static void check_vlan(struct smig_verdict *v, uint32_t want, const struct smig_
 		if (!access)
 			smig_verdict_bad(
 			    v,
-			    "VLAN mode is %s on the host, not Access with VLAN %" PRIu32
-			    " as on the source",
-			    str_or(an->vlan_mode, "not reported"), want);
+			    _("VLAN mode is %s on the host, not Access with VLAN %" PRIu32
+			      " as on the source"),
+			    str_or(an->vlan_mode, _("not reported")), want);
 		else if (an->vlan_id != (int64_t)want)
 			smig_verdict_bad(
-			    v, "access VLAN %" PRId64 " on the host but %" PRIu32 " on the source",
+			    v,
+			    _("access VLAN %" PRId64 " on the host but %" PRIu32 " on the source"),
 			    an->vlan_id, want);
 		else
-			smig_verdict_ok(v, "access VLAN %" PRIu32 ", as on the source", want);
+			smig_verdict_ok(v, _("access VLAN %" PRIu32 ", as on the source"), want);
 	} else if (untagged || (access && an->vlan_id <= 0)) {
-		smig_verdict_ok(v, "untagged, as on the source");
+		smig_verdict_ok(v, _("untagged, as on the source"));
 	} else {
 		smig_verdict_bad(
-		    v, "VLAN mode %s (VLAN %" PRId64 ") on the host but untagged on the source",
+		    v, _("VLAN mode %s (VLAN %" PRId64 ") on the host but untagged on the source"),
 		    an->vlan_mode, an->vlan_id);
 	}
 }
@@ -1446,39 +1529,48 @@ static int check_nic(struct lc *c, const char *vsubject, const struct smig_inv_n
 	if (subject == NULL)
 		return -1;
 	if (an == NULL) {
-		smig_verdict_bad(&v, "missing on the host");
+		smig_verdict_bad(&v, _("missing on the host"));
 		goto emit;
 	}
 	if (sn->name != NULL && !streq_opt_ci(an->name, sn->name))
-		smig_verdict_bad(&v, "the adapter in its place on the host is '%s'",
-		                 str_or(an->name, "(unnamed)"));
+		smig_verdict_bad(&v, _("the adapter in its place on the host is '%s'"),
+		                 str_or(an->name, _("(unnamed)")));
 	if (sn->mac_static) {
 		if (an->mac_static != 1)
 			smig_verdict_bad(
-			    &v, "its MAC address is not static on the host (%s on the source)",
+			    &v, _("its MAC address is not static on the host (%s on the source)"),
 			    str_or(sn->mac, "?"));
 		else if (sn->mac == NULL || !smig_mac_parse(sn->mac, &sm) || !an->has_mac ||
 		         smig_mac_cmp(&sm, &an->mac) != 0)
-			smig_verdict_bad(&v, "its static MAC address differs from the source's %s",
+			smig_verdict_bad(&v,
+			                 _("its static MAC address differs from the source's %s"),
 			                 str_or(sn->mac, "?"));
 		else
-			smig_verdict_ok(&v, "static MAC address %s", sn->mac);
+			smig_verdict_ok(&v, _("static MAC address %s"), sn->mac);
 	} else {
-		smig_verdict_ok(&v, "dynamic MAC address (not compared)");
+		smig_verdict_ok(&v, _("dynamic MAC address (not compared)"));
 	}
 	if (an->legacy >= 0 && an->legacy != (int)sn->legacy)
-		smig_verdict_bad(&v, "it is %s on the host but %s on the source",
-		                 an->legacy ? "legacy" : "synthetic",
-		                 sn->legacy ? "legacy" : "synthetic");
-	if (!streq_opt_ci(an->switch_name, want_sw))
-		smig_verdict_bad(&v, "connected to %s%s%s on the host but to %s%s%s as planned",
-		                 an->switch_name ? "'" : "", str_or(an->switch_name, "nothing"),
-		                 an->switch_name ? "'" : "", want_sw ? "'" : "",
-		                 str_or(want_sw, "nothing"), want_sw ? "'" : "");
-	else if (want_sw == NULL)
-		smig_verdict_ok(&v, "not connected, as on the source");
+		smig_verdict_bad(
+		    &v, an->legacy ? _("it is legacy on the host but synthetic on the source")
+		                   : _("it is synthetic on the host but legacy on the source"));
+	if (!streq_opt_ci(an->switch_name, want_sw)) {
+		if (an->switch_name != NULL && want_sw != NULL)
+			smig_verdict_bad(&v,
+			                 _("connected to '%s' on the host but to '%s' as planned"),
+			                 an->switch_name, want_sw);
+		else if (an->switch_name != NULL)
+			smig_verdict_bad(
+			    &v, _("connected to '%s' on the host but to nothing as planned"),
+			    an->switch_name);
+		else
+			smig_verdict_bad(
+			    &v, _("connected to nothing on the host but to '%s' as planned"),
+			    want_sw);
+	} else if (want_sw == NULL)
+		smig_verdict_ok(&v, _("not connected, as on the source"));
 	else
-		smig_verdict_ok(&v, "connected to '%s'", want_sw);
+		smig_verdict_ok(&v, _("connected to '%s'"), want_sw);
 	if (want_sw != NULL)
 		check_vlan(&v, src_vlan(c->src, sn), an);
 emit:
@@ -1495,10 +1587,15 @@ static int check_nics(struct lc *c, const char *subject, const struct smig_inv_v
 	size_t k, i;
 
 	if (a->nnics != s->nnics)
-		smig_verdict_bad(&v, "%zu network adapter%s on the host but %zu on the source",
-		                 a->nnics, smig_verdict_plural((int64_t)a->nnics), s->nnics);
-	smig_verdict_ok(&v, "%zu network adapter%s, as on the source", s->nnics,
-	                smig_verdict_plural((int64_t)s->nnics));
+		smig_verdict_bad(&v,
+		                 P_("%zu network adapter on the host but %zu on the source",
+		                    "%zu network adapters on the host but %zu on the source",
+		                    a->nnics),
+		                 a->nnics, s->nnics);
+	smig_verdict_ok(&v,
+	                P_("%zu network adapter, as on the source",
+	                   "%zu network adapters, as on the source", s->nnics),
+	                s->nnics);
 	if (smig_verdict_emit(&v, c->out, "SMIG4006", subject, c->e) < 0)
 		return -1;
 	for (k = 0; k < s->nnics; k++) {
@@ -1535,20 +1632,20 @@ static int check_vm(struct lc *c, size_t i)
 		return -1;
 	a = live_vm(c->l, pv->id);
 	if (a == NULL) {
-		smig_verdict_bad(&v, "no virtual machine with id %s is registered on the host",
+		smig_verdict_bad(&v, _("no virtual machine with id %s is registered on the host"),
 		                 str_or(pv->id, "?"));
 		rc = smig_verdict_emit(&v, c->out, "SMIG4001", subject, c->e);
 		goto out;
 	}
 	if (s->name != NULL && (a->name == NULL || strcmp(a->name, s->name) != 0))
-		smig_verdict_bad(&v, "the host's virtual machine %s is named '%s'", a->id,
-		                 str_or(a->name, "(none)"));
+		smig_verdict_bad(&v, _("the host's virtual machine %s is named '%s'"), a->id,
+		                 str_or(a->name, _("(none)")));
 	if (s->id != NULL && smig_guid_str_equal(s->id, a->id))
-		smig_verdict_ok(&v, "registered with id %s, as on the source (state %s)", a->id,
-		                str_or(a->state, "not reported"));
+		smig_verdict_ok(&v, _("registered with id %s, as on the source (state %s)"), a->id,
+		                str_or(a->state, _("not reported")));
 	else
-		smig_verdict_ok(&v, "registered with the new id %s (source id %s; state %s)", a->id,
-		                str_or(s->id, "?"), str_or(a->state, "not reported"));
+		smig_verdict_ok(&v, _("registered with the new id %s (source id %s; state %s)"),
+		                a->id, str_or(s->id, "?"), str_or(a->state, _("not reported")));
 	if (smig_verdict_emit(&v, c->out, "SMIG4001", subject, c->e) < 0 ||
 	    check_memory(c, subject, s, a) < 0 || check_cpu(c, subject, pv, s, a) < 0 ||
 	    check_snapshots(c, subject, s, a) < 0 || check_drives(c, subject, pv, s, a) < 0 ||
@@ -1573,8 +1670,8 @@ static void check_binding(struct lc *c, struct smig_verdict *v, const struct smi
 	if (as->type != SMIG_SWITCH_EXTERNAL) {
 		smig_verdict_bad(
 		    v,
-		    "it is %s on the host, but the plan binds it as an external network to "
-		    "adapter '%s'",
+		    _("it is %s on the host, but the plan binds it as an external network to "
+		      "adapter '%s'"),
 		    type_name(as->type), str_or(n->connection_name, str_or(n->description, "?")));
 		return;
 	}
@@ -1582,29 +1679,30 @@ static void check_binding(struct lc *c, struct smig_verdict *v, const struct smi
 		smig_mac_format(&n->mac, want);
 		smig_mac_format(&as->adapter_mac, have);
 		if (smig_mac_cmp(&n->mac, &as->adapter_mac) != 0)
-			smig_verdict_bad(
-			    v,
-			    "it is bound to the adapter with MAC %s, not to '%s' (%s) as planned",
-			    have, str_or(n->connection_name, "?"), want);
+			smig_verdict_bad(v,
+			                 _("it is bound to the adapter with MAC %s, not to '%s' "
+			                   "(%s) as planned"),
+			                 have, str_or(n->connection_name, "?"), want);
 		else
-			smig_verdict_ok(v, "external, bound to adapter '%s' (MAC %s) as planned",
+			smig_verdict_ok(v, _("external, bound to adapter '%s' (MAC %s) as planned"),
 			                str_or(n->connection_name, "?"), want);
 	} else if (n->description != NULL && as->adapter_description != NULL) {
 		if (!smig_streq_ci(n->description, as->adapter_description))
-			smig_verdict_bad(v, "it is bound to '%s', not to '%s' as planned",
+			smig_verdict_bad(v, _("it is bound to '%s', not to '%s' as planned"),
 			                 as->adapter_description, n->description);
 		else
-			smig_verdict_ok(v, "external, bound to '%s' as planned", n->description);
+			smig_verdict_ok(v, _("external, bound to '%s' as planned"), n->description);
 	} else {
 		smig_verdict_bad(
-		    v, "the host does not report the adapter it is bound to (planned: '%s')",
+		    v, _("the host does not report the adapter it is bound to (planned: '%s')"),
 		    str_or(n->connection_name, str_or(n->description, "?")));
 	}
 	if (as->allow_management_os >= 0 && as->allow_management_os != (ss->host_vnic != NULL))
-		smig_verdict_bad(v,
-		                 "the management OS %s share it on the host but %s on the source",
-		                 as->allow_management_os ? "does" : "does not",
-		                 ss->host_vnic ? "did" : "did not");
+		smig_verdict_bad(v, as->allow_management_os
+		                        ? _("the management OS does share it on the host but did "
+		                            "not on the source")
+		                        : _("the management OS does not share it on the host but "
+		                            "did on the source"));
 }
 
 static int check_switch(struct lc *c, size_t i)
@@ -1623,7 +1721,7 @@ static int check_switch(struct lc *c, size_t i)
 		return -1;
 	as = live_switch(c->l, ss->name);
 	if (as == NULL) {
-		smig_verdict_bad(&v, "no virtual switch named '%s' on the host",
+		smig_verdict_bad(&v, _("no virtual switch named '%s' on the host"),
 		                 str_or(ss->name, "?"));
 	} else if (ps->bind_nic != NULL) {
 		check_binding(c, &v, ps, ss, as);
@@ -1632,26 +1730,27 @@ static int check_switch(struct lc *c, size_t i)
 			v.warning = true;
 			smig_verdict_ok(
 			    &v,
-			    "internal as planned (external on the source): flagged, not failed; "
-			    "bind it to a physical adapter (manual step SMIG3001)");
+			    _("internal as planned (external on the source): flagged, not failed; "
+			      "bind it to a physical adapter (manual step SMIG3001)"));
 		} else if (as->type == SMIG_SWITCH_EXTERNAL) {
-			smig_verdict_ok(
-			    &v,
-			    "external, bound on the host to '%s' (the plan recreated it internal)",
-			    str_or(as->adapter_description, "an adapter"));
+			smig_verdict_ok(&v,
+			                _("external, bound on the host to '%s' (the plan recreated "
+			                  "it internal)"),
+			                str_or(as->adapter_description, _("an adapter")));
 		} else {
 			smig_verdict_bad(
 			    &v,
-			    "it is %s on the host but internal as planned (external on the "
-			    "source)",
+			    _("it is %s on the host but internal as planned (external on the "
+			      "source)"),
 			    type_name(as->type));
 		}
 	} else if (as->type != (int)ps->type) {
-		smig_verdict_bad(&v, "it is %s on the host but %s as planned", type_name(as->type),
-		                 type_name((int)ps->type));
+		smig_verdict_bad(&v, _("it is %s on the host but %s as planned"),
+		                 type_name(as->type), type_name((int)ps->type));
 	} else {
-		smig_verdict_ok(&v, "%s, as %s", type_name((int)ps->type),
-		                ps->type == ss->type ? "on the source" : "planned");
+		smig_verdict_ok(
+		    &v, ps->type == ss->type ? _("%s, as on the source") : _("%s, as planned"),
+		    type_name((int)ps->type));
 	}
 	rc = smig_verdict_emit(&v, c->out, "SMIG4007", subject, c->e);
 	free(subject);
@@ -1663,10 +1762,10 @@ static int check_switch(struct lc *c, size_t i)
 static void check_path(struct smig_verdict *v, const char *what, const char *have, const char *want)
 {
 	if (!smig_winpath_text_eq(have, want))
-		smig_verdict_bad(v, "%s is '%s' on the host, not '%s' as planned", what,
-		                 str_or(have, "not reported"), want);
+		smig_verdict_bad(v, _("%s is '%s' on the host, not '%s' as planned"), what,
+		                 str_or(have, _("not reported")), want);
 	else
-		smig_verdict_ok(v, "%s '%s' as planned", what, want);
+		smig_verdict_ok(v, _("%s '%s' as planned"), what, want);
 }
 
 static int check_host(struct lc *c)
@@ -1692,25 +1791,30 @@ static int check_host(struct lc *c)
 		if (!h->has_mac_min || !h->has_mac_max ||
 		    smig_mac_cmp(&h->mac_min, &sh->mac_min) != 0 ||
 		    smig_mac_cmp(&h->mac_max, &sh->mac_max) != 0) {
-			char a1[18] = "not reported", a2[18] = "not reported";
+			char a1[40], a2[40];
+
+			snprintf(a1, sizeof(a1), "%s", _("not reported"));
+			snprintf(a2, sizeof(a2), "%s", _("not reported"));
 
 			if (h->has_mac_min)
 				smig_mac_format(&h->mac_min, a1);
 			if (h->has_mac_max)
 				smig_mac_format(&h->mac_max, a2);
 			smig_verdict_bad(
-			    &v, "MAC address range is %s..%s on the host but %s..%s on the source",
+			    &v,
+			    _("MAC address range is %s..%s on the host but %s..%s on the source"),
 			    a1, a2, s1, s2);
 		} else {
-			smig_verdict_ok(&v, "MAC address range %s..%s, as on the source", s1, s2);
+			smig_verdict_ok(&v, _("MAC address range %s..%s, as on the source"), s1,
+			                s2);
 		}
 		any = true;
 	}
 	if (!any)
 		return smig_verdict_info(
 		    c->out, "SMIG4008", "host", c->e,
-		    "the plan set no host settings: the host keeps its own paths and MAC "
-		    "address range (not compared)");
+		    _("the plan set no host settings: the host keeps its own paths and MAC "
+		      "address range (not compared)"));
 	return smig_verdict_emit(&v, c->out, "SMIG4008", "host", c->e);
 }
 
@@ -1786,10 +1890,18 @@ static void extra_roles(struct smig_verdict *v, const struct smig_inv_azman *sz,
                         const char *scope, const struct smig_azman_role *roles, size_t n)
 {
 	for (size_t k = 0; k < n; k++)
-		if (!src_has_role(sz, app, scope, roles[k].name))
-			smig_verdict_bad(v, "role assignment '%s'%s%s%s exists only on the host",
-			                 roles[k].name, scope ? " in scope '" : "",
-			                 scope ? scope : "", scope ? "'" : "");
+		if (!src_has_role(sz, app, scope, roles[k].name)) {
+			if (scope != NULL)
+				smig_verdict_bad(
+				    v,
+				    _("role assignment '%s' in scope '%s' exists only on the "
+				      "host"),
+				    roles[k].name, scope);
+			else
+				smig_verdict_bad(v,
+				                 _("role assignment '%s' exists only on the host"),
+				                 roles[k].name);
+		}
 }
 
 static void compare_store(struct smig_verdict *v, const struct smig_inv_azman *sz,
@@ -1802,15 +1914,22 @@ static void compare_store(struct smig_verdict *v, const struct smig_inv_azman *s
 		const struct smig_azman_role *lr = store_role(st, r);
 		const char *sc = r->scope;
 
-		if (lr == NULL)
-			smig_verdict_bad(v, "role assignment '%s'%s%s%s is missing on the host",
-			                 str_or(r->name, "?"), sc ? " in scope '" : "",
-			                 sc ? sc : "", sc ? "'" : "");
+		if (lr == NULL && sc != NULL)
+			smig_verdict_bad(
+			    v, _("role assignment '%s' in scope '%s' is missing on the host"),
+			    str_or(r->name, "?"), sc);
+		else if (lr == NULL)
+			smig_verdict_bad(v, _("role assignment '%s' is missing on the host"),
+			                 str_or(r->name, "?"));
+		else if (!members_same(lr, r) && sc != NULL)
+			smig_verdict_bad(
+			    v,
+			    _("role assignment '%s' in scope '%s' has other members on "
+			      "the host"),
+			    str_or(r->name, "?"), sc);
 		else if (!members_same(lr, r))
-			smig_verdict_bad(v,
-			                 "role assignment '%s'%s%s%s has other members on the host",
-			                 str_or(r->name, "?"), sc ? " in scope '" : "",
-			                 sc ? sc : "", sc ? "'" : "");
+			smig_verdict_bad(v, _("role assignment '%s' has other members on the host"),
+			                 str_or(r->name, "?"));
 	}
 	for (i = 0; i < st->napps; i++) {
 		const struct smig_azman_app *app = &st->apps[i];
@@ -1820,18 +1939,29 @@ static void compare_store(struct smig_verdict *v, const struct smig_inv_azman *s
 			extra_roles(v, sz, app->name, app->scopes[k].name, app->scopes[k].roles,
 			            app->scopes[k].nroles);
 			if (!strv_has(sz->scopes, app->scopes[k].name))
-				smig_verdict_bad(v, "scope '%s' exists only on the host",
+				smig_verdict_bad(v, _("scope '%s' exists only on the host"),
 				                 app->scopes[k].name);
 			nscopes++;
 		}
 	}
 	if (nscopes != strv_len(sz->scopes))
-		smig_verdict_bad(v, "%zu scope%s on the host but %zu on the source", nscopes,
-		                 smig_verdict_plural((int64_t)nscopes), strv_len(sz->scopes));
-	smig_verdict_ok(
-	    v, "%zu role assignment%s with the same members and %zu scope%s, as on the source",
-	    sz->nroles, smig_verdict_plural((int64_t)sz->nroles), strv_len(sz->scopes),
-	    smig_verdict_plural((int64_t)strv_len(sz->scopes)));
+		smig_verdict_bad(v,
+		                 P_("%zu scope on the host but %zu on the source",
+		                    "%zu scopes on the host but %zu on the source", nscopes),
+		                 nscopes, strv_len(sz->scopes));
+	{
+		/* two counts in one sentence: each part has its plural */
+		char roles[128], scopes[128];
+
+		snprintf(roles, sizeof(roles),
+		         P_("%zu role assignment with the same members",
+		            "%zu role assignments with the same members", sz->nroles),
+		         sz->nroles);
+		snprintf(scopes, sizeof(scopes),
+		         P_("%zu scope", "%zu scopes", strv_len(sz->scopes)), strv_len(sz->scopes));
+		/* TRANSLATORS: "3 role assignments with the same members and 1 scope, as on ..." */
+		smig_verdict_ok(v, _("%s and %s, as on the source"), roles, scopes);
+	}
 }
 
 static int check_azman(struct lc *c)
@@ -1846,19 +1976,19 @@ static int check_azman(struct lc *c)
 	if (sz->ad_store)
 		return smig_verdict_info(
 		    c->out, "SMIG4009", "azman", c->e,
-		    "the authorization store lives in Active Directory: not compared "
-		    "(manual step SMIG3008)");
+		    _("the authorization store lives in Active Directory: not compared "
+		      "(manual step SMIG3008)"));
 	if (!sz->present)
 		return smig_verdict_info(
 		    c->out, "SMIG4009", "azman", c->e,
-		    "the source has no authorization store file: nothing to compare");
+		    _("the source has no authorization store file: nothing to compare"));
 	if (!c->p->store_copy)
 		return smig_verdict_info(
 		    c->out, "SMIG4009", "azman", c->e,
-		    "the plan did not copy the authorization store: the host keeps its own, "
-		    "not compared");
+		    _("the plan did not copy the authorization store: the host keeps its own, "
+		      "not compared"));
 	if (c->l->authorization_xml == NULL) {
-		smig_verdict_bad(&v, "the state carries no authorization store");
+		smig_verdict_bad(&v, _("the state carries no authorization store"));
 		return smig_verdict_emit(&v, c->out, "SMIG4009", "azman", c->e);
 	}
 	what = smig_asprintf(c->e, "%s (authorization.xml_base64)", c->l->file);
@@ -1876,7 +2006,7 @@ static int check_azman(struct lc *c)
 	free(what);
 	compare_store(&v, sz, st);
 	if (c->l->authorization_path != NULL)
-		smig_verdict_ok(&v, "store '%s'", c->l->authorization_path);
+		smig_verdict_ok(&v, _("store '%s'"), c->l->authorization_path);
 	rc = smig_verdict_emit(&v, c->out, "SMIG4009", "azman", c->e);
 	smig_azman_free(st);
 	return rc;
@@ -1886,7 +2016,8 @@ static int check_azman(struct lc *c)
 
 static const char *vmq_name(int64_t vmq)
 {
-	return vmq < 0 ? "absent" : vmq == 0 ? "disabled" : "enabled";
+	/* TRANSLATORS: said of VMQ */
+	return vmq < 0 ? _("absent") : vmq == 0 ? _("disabled") : _("enabled");
 }
 
 static char *nic_subject(struct lc *c, const struct smig_inv_nic *dn)
@@ -1907,20 +2038,20 @@ static int check_vmq(struct lc *c)
 
 	if (!c->p->set_vmq && c->p->nnicmap == 0)
 		return smig_verdict_info(c->out, "SMIG4010", "host", c->e,
-		                         "the plan set no VMQ settings: the host keeps its own");
+		                         _("the plan set no VMQ settings: the host keeps its own"));
 	if (c->p->set_vmq) {
 		if (c->l->vmq_tengig != sh->vmq_tengig ||
 		    c->l->vmq_below_tengig != sh->vmq_below_tengig)
 			smig_verdict_bad(&v,
-			                 "TenGigVmqEnabled and BelowTenGigVmqEnabled are %" PRId64
-			                 " and %" PRId64
-			                 " on the host but %d and %d on the source (-1: absent)",
+			                 _("TenGigVmqEnabled and BelowTenGigVmqEnabled are %" PRId64
+			                   " and %" PRId64
+			                   " on the host but %d and %d on the source (-1: absent)"),
 			                 c->l->vmq_tengig, c->l->vmq_below_tengig, sh->vmq_tengig,
 			                 sh->vmq_below_tengig);
 		smig_verdict_ok(
 		    &v,
-		    "TenGigVmqEnabled %d and BelowTenGigVmqEnabled %d, as on the source (-1: "
-		    "absent)",
+		    _("TenGigVmqEnabled %d and BelowTenGigVmqEnabled %d, as on the source (-1: "
+		      "absent)"),
 		    sh->vmq_tengig, sh->vmq_below_tengig);
 		if (smig_verdict_emit(&v, c->out, "SMIG4010", "host", c->e) < 0)
 			return -1;
@@ -1934,19 +2065,19 @@ static int check_vmq(struct lc *c)
 			return -1;
 		an = live_adapter(c->l, m->dst);
 		if (an == NULL)
-			smig_verdict_bad(&v, "the host reports no adapter '%s'",
+			smig_verdict_bad(&v, _("the host reports no adapter '%s'"),
 			                 str_or(m->dst->connection_name, "?"));
 		else if (m->src->vmq < 0)
-			smig_verdict_ok(&v,
-			                "VMQ is not set on the source adapter '%s': not compared",
-			                str_or(m->src->connection_name, "?"));
+			smig_verdict_ok(
+			    &v, _("VMQ is not set on the source adapter '%s': not compared"),
+			    str_or(m->src->connection_name, "?"));
 		else if (an->vmq_enabled != m->src->vmq)
 			smig_verdict_bad(
-			    &v, "VMQ %s on the host but %s on the source adapter '%s'",
-			    an->vmq_enabled < 0 ? "not available" : vmq_name(an->vmq_enabled),
+			    &v, _("VMQ %s on the host but %s on the source adapter '%s'"),
+			    an->vmq_enabled < 0 ? _("not available") : vmq_name(an->vmq_enabled),
 			    vmq_name(m->src->vmq), str_or(m->src->connection_name, "?"));
 		else
-			smig_verdict_ok(&v, "VMQ %s, as on the source adapter '%s'",
+			smig_verdict_ok(&v, _("VMQ %s, as on the source adapter '%s'"),
 			                vmq_name(m->src->vmq),
 			                str_or(m->src->connection_name, "?"));
 		rc = smig_verdict_emit(&v, c->out, "SMIG4010", subject, c->e);
@@ -1983,23 +2114,23 @@ static int check_ip(struct lc *c, const char *subject, const struct smig_inv_nic
 	int rc = -1;
 
 	if (ip == NULL) {
-		smig_verdict_bad(&v,
-		                 "the host reports no IPv4 settings for it (source adapter '%s')",
-		                 str_or(sn->connection_name, "?"));
+		smig_verdict_bad(
+		    &v, _("the host reports no IPv4 settings for it (source adapter '%s')"),
+		    str_or(sn->connection_name, "?"));
 		goto emit;
 	}
 	if (ip->dhcp != (int)sn->dhcp) {
-		smig_verdict_bad(&v, "it uses %s on the host but %s on the source adapter '%s'",
-		                 ip->dhcp < 0 ? "(not reported)"
+		smig_verdict_bad(&v, _("it uses %s on the host but %s on the source adapter '%s'"),
+		                 ip->dhcp < 0 ? _("(not reported)")
 		                 : ip->dhcp   ? "DHCP"
-		                              : "static addresses",
-		                 sn->dhcp ? "DHCP" : "static addresses",
+		                              : _("static addresses"),
+		                 sn->dhcp ? "DHCP" : _("static addresses"),
 		                 str_or(sn->connection_name, "?"));
 		goto emit;
 	}
 	if (!sn->dhcp && n > 0) {
 		if ((want = calloc(n + 1, sizeof(*want))) == NULL) {
-			smig_err_nomem(c->e, "comparing addresses");
+			smig_err_nomem(c->e, _("comparing addresses"));
 			goto out;
 		}
 		for (i = 0; i < n; i++)
@@ -2011,21 +2142,21 @@ static int check_ip(struct lc *c, const char *subject, const struct smig_inv_nic
 		goto out;
 	/* with DHCP the addresses and gateways are leases, not settings */
 	if (!sn->dhcp && !strv_set_eq(ip->addresses, want))
-		smig_verdict_bad(&v, "its addresses differ from the source's %s", list);
+		smig_verdict_bad(&v, _("its addresses differ from the source's %s"), list);
 	if (!sn->dhcp && !strv_set_eq(ip->gateways, sn->gateway))
-		smig_verdict_bad(&v, "its gateways differ from the source adapter '%s'",
+		smig_verdict_bad(&v, _("its gateways differ from the source adapter '%s'"),
 		                 str_or(sn->connection_name, "?"));
 	if ((!sn->dhcp || strv_len(sn->dns) > 0) && !strv_eq(ip->dns, sn->dns))
-		smig_verdict_bad(&v, "its DNS servers differ from the source adapter '%s'",
+		smig_verdict_bad(&v, _("its DNS servers differ from the source adapter '%s'"),
 		                 str_or(sn->connection_name, "?"));
 	if (sn->dhcp)
-		smig_verdict_ok(&v, "DHCP, as on the source adapter '%s'",
+		smig_verdict_ok(&v, _("DHCP, as on the source adapter '%s'"),
 		                str_or(sn->connection_name, "?"));
 	else
 		smig_verdict_ok(
 		    &v,
-		    "static address %s with the same gateways and DNS servers, as on the source "
-		    "adapter '%s'",
+		    _("static address %s with the same gateways and DNS servers, as on the source "
+		      "adapter '%s'"),
 		    list, str_or(sn->connection_name, "?"));
 emit:
 	rc = smig_verdict_emit(&v, c->out, "SMIG4011", subject, c->e);
@@ -2046,8 +2177,8 @@ static int check_ipconfig(struct lc *c)
 	if (mode != SMIG_IPMODE_NIC && mode != SMIG_IPMODE_ALL)
 		return smig_verdict_info(
 		    c->out, "SMIG4011", "host", c->e,
-		    "adapter IP settings were not requested (--ipconfig-mode nic or all): "
-		    "not compared");
+		    _("adapter IP settings were not requested (--ipconfig-mode nic or all): "
+		      "not compared"));
 	for (k = 0; k < c->p->nnicmap; k++) {
 		const struct smig_plan_nicmap *m = &c->p->nicmap[k];
 
@@ -2086,7 +2217,7 @@ static int check_ipconfig(struct lc *c)
 	if (n == 0)
 		return smig_verdict_info(
 		    c->out, "SMIG4011", "host", c->e,
-		    "no adapters were mapped and no host virtual adapters recreated");
+		    _("no adapters were mapped and no host virtual adapters recreated"));
 	return 0;
 }
 
@@ -2101,17 +2232,28 @@ static int check_origin(struct lc *c)
 	const struct smig_live_host *h = &c->l->host;
 
 	if (want != NULL && c->l->archive_id != NULL && !smig_streq_ci(want, c->l->archive_id))
-		return smig_problems_add(c->out, "SMIG4001", SMIG_SEV_FAIL, "host", NULL, NULL,
-		                         c->e,
-		                         "the state was written by the migrate.ps1 of archive %s, "
-		                         "not of this archive %s: nothing else was compared",
-		                         c->l->archive_id, want) < 0
+		return smig_problems_add(
+		           c->out, "SMIG4001", SMIG_SEV_FAIL, "host", NULL, NULL, c->e,
+		           _("the state was written by the migrate.ps1 of archive %s, "
+		             "not of this archive %s: nothing else was compared"),
+		           c->l->archive_id, want) < 0
 		           ? -1
 		           : 1;
+	char when[64];
+	struct tm tm = {0};
+	const char *end = c->l->written_utc != NULL
+	                      ? strptime(c->l->written_utc, "%Y-%m-%dT%H:%M:%SZ", &tm)
+	                      : NULL;
+
+	/* the time as people read it in the language (smig_i18n_time); the file's text when it
+	 * is not the UTC time migrate.ps1 writes */
+	const char *shown = str_or(c->l->written_utc, _("at an unknown time"));
+
+	if (end != NULL && *end == '\0')
+		shown = smig_i18n_time(when, sizeof(when), timegm(&tm));
 	return smig_verdict_info(c->out, "SMIG4001", "host", c->e,
-	                         "live state of '%s' (Windows %s) written %s",
-	                         str_or(h->computer_name, "?"), str_or(h->os_version, "?"),
-	                         str_or(c->l->written_utc, "at an unknown time"));
+	                         _("live state of '%s' (Windows %s) written %s"),
+	                         str_or(h->computer_name, "?"), str_or(h->os_version, "?"), shown);
 }
 
 int smig_livecheck(const struct smig_plan *p, const struct smig_live *l, struct smig_problems *out,
@@ -2122,8 +2264,9 @@ int smig_livecheck(const struct smig_plan *p, const struct smig_live *l, struct 
 	int rc;
 
 	if (p->src == NULL || l == NULL)
-		return smig_err_set(e, SMIG_ERR_USAGE,
-		                    "cannot verify: the source model or the live state is missing");
+		return smig_err_set(
+		    e, SMIG_ERR_USAGE,
+		    _("cannot verify: the source model or the live state is missing"));
 	if ((rc = check_origin(&c)) != 0)
 		return rc < 0 ? -1 : 0;
 	for (i = 0; i < p->nvms; i++)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "migrateps.h"
 #include "strbuf.h"
 #include "winval.h"
@@ -70,7 +71,7 @@ static int vm_guid(const struct smig_plan_vm *v, char buf[SMIG_GUID_BUFSZ], stru
 {
 	if (!guid_upper(v->id, buf))
 		return smig_err_set(e, SMIG_ERR_USAGE,
-		                    "VM '%s': the plan's destination id '%s' is not a GUID",
+		                    _("VM '%s': the plan's destination id '%s' is not a GUID"),
 		                    vm_name(v), v->id ? v->id : "");
 	return 0;
 }
@@ -92,7 +93,8 @@ static void put_nic(struct smig_strbuf *sb, const struct smig_inv_nic *n)
 	char mac[18];
 	const char *name = n->connection_name ? n->connection_name : n->guid;
 
-	smig_strbuf_printf(sb, "'%s'", name ? name : "?");
+	/* TRANSLATORS: a network adapter's name */
+	smig_strbuf_printf(sb, _("'%s'"), name ? name : "?");
 	if (n->description == NULL && !n->has_mac)
 		return;
 	smig_strbuf_puts(sb, " (");
@@ -121,45 +123,48 @@ static int steps_switches(const struct smig_plan *p, const struct smig_migrate_p
 			continue;
 		step_init(&st, e);
 		smig_strbuf_printf(&st.subject, "switch:%s", name);
-		smig_strbuf_printf(&st.msg,
-		                   "the external network '%s' has no destination adapter "
-		                   "(--bind-switch): migrate.ps1 creates it as an internal network "
-		                   "unless it is given one; on the source it was bound to ",
-		                   name);
+		smig_strbuf_printf(
+		    &st.msg,
+		    _("the external network '%s' has no destination adapter "
+		      "(--bind-switch): migrate.ps1 creates it as an internal network "
+		      "unless it is given one; on the source it was bound to "),
+		    name);
 		src_nic = smig_inventory_find_nic(p->src, ps->src->external_nic);
 		if (src_nic != NULL)
 			put_nic(&st.msg, src_nic);
 		else
 			smig_strbuf_printf(&st.msg,
-			                   "adapter %s, which the source's adapter list "
-			                   "does not have",
+			                   _("adapter %s, which the source's adapter list "
+			                     "does not have"),
 			                   ps->src->external_nic ? ps->src->external_nic
-			                                         : "(none recorded)");
-		smig_strbuf_puts(&st.action, "bind it to a physical adapter of the destination");
+			                                         : _("(none recorded)"));
+		smig_strbuf_puts(&st.action, _("bind it to a physical adapter of the destination"));
 		for (j = 0, ncand = 0; p->dst && j < p->dst->nnics; j++) {
 			const struct smig_inv_nic *n = &p->dst->nics[j];
 
 			if (!n->physical || n->host_vnic || nic_bound_by_plan(p, n))
 				continue;
-			smig_strbuf_puts(&st.action, ncand++ ? ", " : "; candidates: ");
+			smig_strbuf_puts(&st.action, ncand++ ? ", " : _("; candidates: "));
 			put_nic(&st.action, n);
 		}
 		if (ncand == 0)
-			smig_strbuf_puts(&st.action, "; the destination has no free physical "
-			                             "adapter: add one first");
+			smig_strbuf_puts(&st.action, _("; the destination has no free physical "
+			                               "adapter: add one first"));
+		/* TRANSLATORS: the separator of two sentences of an action */
 		smig_strbuf_printf(
-		    &st.action, "; %s",
+		    &st.action, _("; %s"),
 		    ps->src_host_vnic
-		        ? "the management OS keeps its adapter on the network, as on the "
-		          "source"
-		        : "the management OS gets no adapter on it, as on the source");
+		        ? _("the management OS keeps its adapter on the network, as on the "
+		            "source")
+		        : _("the management OS gets no adapter on it, as on the source"));
 		smig_strbuf_printf(&st.action,
-		                   "; migrate.ps1 does this when you give it the adapter "
-		                   "(-%s; run it again to bind a network it made internal)",
+		                   _("; migrate.ps1 does this when you give it the adapter "
+		                     "(-%s; run it again to bind a network it made internal)"),
 		                   prm->adapter[i] ? prm->adapter[i] : "?");
 		if (prm->adapter[i])
-			smig_strbuf_printf(&st.ps, ".\\migrate.ps1 -%s '<destination adapter>'",
-			                   prm->adapter[i]);
+			smig_strbuf_printf(&st.ps, ".\\migrate.ps1 -%s '%s'", prm->adapter[i],
+			                   /* TRANSLATORS: a placeholder in a command line */
+			                   _("<destination adapter>"));
 		if (step_add(out, "SMIG3001", &st) < 0)
 			return -1;
 	}
@@ -173,21 +178,25 @@ static void drive_passthrough(struct step *st, const struct smig_plan_vm *v,
 	const char *slot = d->slot ? d->slot : "?";
 
 	smig_strbuf_printf(&st->msg,
-	                   "the pass-through disk at %s of VM '%s' (source disk '%s') was not "
-	                   "migrated: a physical disk does not travel in an archive",
+	                   _("the pass-through disk at %s of VM '%s' (source disk '%s') was not "
+	                     "migrated: a physical disk does not travel in an archive"),
 	                   slot, vm_name(v), d->pathname ? d->pathname : "");
-	smig_strbuf_puts(&st->action,
-	                 "present the disk (the LUN) to the destination and keep it Offline on the "
-	                 "host (Set-Disk -Number N -IsOffline $true)");
+	smig_strbuf_puts(
+	    &st->action,
+	    _("present the disk (the LUN) to the destination and keep it Offline on the "
+	      "host (Set-Disk -Number N -IsOffline $true)"));
 	if (prm == NULL) {
-		smig_strbuf_puts(&st->action, "; its slot is not one Hyper-V has: attach it by hand");
+		smig_strbuf_puts(&st->action,
+		                 _("; its slot is not one Hyper-V has: attach it by hand"));
 		return;
 	}
 	smig_strbuf_printf(&st->action,
-	                   "; migrate.ps1 does this when you give it the number Get-Disk shows: "
-	                   "-%s N",
+	                   _("; migrate.ps1 does this when you give it the number Get-Disk shows: "
+	                     "-%s N"),
 	                   prm);
-	smig_strbuf_printf(&st->ps, ".\\migrate.ps1 -%s <disk number>", prm);
+	smig_strbuf_printf(&st->ps, ".\\migrate.ps1 -%s %s", prm,
+	                   /* TRANSLATORS: a placeholder in a command line */
+	                   _("<disk number>"));
 }
 
 /* SMIG3003/3004: an ISO or VFD file, reattached by migrate.ps1 from the same path. */
@@ -197,14 +206,16 @@ static void drive_media(struct step *st, const struct smig_plan_vm *v,
 	bool iso = d->kind == SMIG_INV_DRIVE_ISO;
 
 	smig_strbuf_printf(&st->msg,
-	                   "the %s '%s' in %s of VM '%s' was not migrated: the drive was left "
-	                   "empty",
-	                   iso ? "ISO image" : "virtual floppy disk", d->pathname ? d->pathname : "",
-	                   d->slot ? d->slot : "?", vm_name(v));
-	smig_strbuf_puts(&st->action,
-	                 "copy the file to the destination at the same path; migrate.ps1 does the "
-	                 "rest: it reattaches the file when it is there (run it again after "
-	                 "copying)");
+	                   iso ? _("the ISO image '%s' in %s of VM '%s' was not migrated: the "
+	                           "drive was left empty")
+	                       : _("the virtual floppy disk '%s' in %s of VM '%s' was not "
+	                           "migrated: the drive was left empty"),
+	                   d->pathname ? d->pathname : "", d->slot ? d->slot : "?", vm_name(v));
+	smig_strbuf_puts(
+	    &st->action,
+	    _("copy the file to the destination at the same path; migrate.ps1 does the "
+	      "rest: it reattaches the file when it is there (run it again after "
+	      "copying)"));
 }
 
 /* SMIG3002-3004: drives the import emptied, of one kind, by VM then slot. */
@@ -266,15 +277,17 @@ static int steps_access(const struct smig_plan *p, struct smig_problems *out, st
 			return -1;
 		step_init(&st, e);
 		smig_strbuf_printf(&st.subject, "vm:%s", vm_name(v));
-		smig_strbuf_printf(&st.msg,
-		                   "the files of VM '%s' were copied without their permissions: its "
-		                   "account 'NT VIRTUAL MACHINE\\%s' must have access to its "
-		                   "configuration, its folder and its disks",
-		                   vm_name(v), guid);
-		smig_strbuf_puts(&st.action,
-		                 "migrate.ps1 does this: after Import-VM it grants the account full "
-		                 "control (icacls) where it has no entry yet, and logs a manual item "
-		                 "for a path icacls cannot take safely");
+		smig_strbuf_printf(
+		    &st.msg,
+		    _("the files of VM '%s' were copied without their permissions: its "
+		      "account 'NT VIRTUAL MACHINE\\%s' must have access to its "
+		      "configuration, its folder and its disks"),
+		    vm_name(v), guid);
+		smig_strbuf_puts(
+		    &st.action,
+		    _("migrate.ps1 does this: after Import-VM it grants the account full "
+		      "control (icacls) where it has no entry yet, and logs a manual item "
+		      "for a path icacls cannot take safely"));
 		if (step_add(out, "SMIG3009", &st) < 0)
 			return -1;
 	}
@@ -302,27 +315,30 @@ static int steps_firewall(const struct smig_plan *p, const struct smig_fwtexts *
 		smig_strbuf_printf(&st.subject, "firewall:%s", r->id ? r->id : "?");
 		if (smig_migrate_fw_recreated(fw, r, why, sizeof(why))) {
 			smig_strbuf_printf(&st.msg,
-			                   "the source has a firewall rule made for Hyper-V by a "
-			                   "user or a policy: %s",
+			                   _("the source has a firewall rule made for Hyper-V by a "
+			                     "user or a policy: %s"),
 			                   what);
-			smig_strbuf_puts(&st.action,
-			                 "migrate.ps1 does this: it recreates the rule with "
-			                 "New-NetFirewallRule from its text in the archive (left as "
-			                 "it is when this host has a rule of that name); if a policy "
-			                 "made it on the source, make it in the destination's policy "
-			                 "too");
-		} else {
-			smig_strbuf_printf(&st.msg,
-			                   "the source has a firewall rule made for Hyper-V by a "
-			                   "user or a policy, which migrate.ps1 cannot recreate (%s): "
-			                   "%s",
-			                   why, what);
 			smig_strbuf_puts(
 			    &st.action,
-			    "recreate it on the destination with New-NetFirewallRule (or in a "
-			    "policy); read the full rule (remote addresses, program path) on the "
-			    "source with 'netsh advfirewall firewall show rule name=all verbose'; "
-			    "migrate.ps1 logs it as a manual item");
+			    _("migrate.ps1 does this: it recreates the rule with "
+			      "New-NetFirewallRule from its text in the archive (left as "
+			      "it is when this host has a rule of that name); if a policy "
+			      "made it on the source, make it in the destination's policy "
+			      "too"));
+		} else {
+			smig_strbuf_printf(
+			    &st.msg,
+			    _("the source has a firewall rule made for Hyper-V by a "
+			      "user or a policy, which migrate.ps1 cannot recreate (%s): "
+			      "%s"),
+			    why, what);
+			smig_strbuf_puts(
+			    &st.action,
+			    _("recreate it on the destination with New-NetFirewallRule (or in a "
+			      "policy); read the full rule (remote addresses, program path) on the "
+			      "source with 'netsh advfirewall firewall show rule name=all "
+			      "verbose'; "
+			      "migrate.ps1 logs it as a manual item"));
 		}
 		if (step_add(out, "SMIG3005", &st) < 0)
 			return -1;
@@ -342,19 +358,19 @@ static int steps_dcom(const struct smig_plan *p, struct smig_problems *out, stru
 	step_init(&st, e);
 	smig_strbuf_puts(&st.subject, "dcom");
 	smig_strbuf_printf(&st.msg,
-	                   "the DCOM machine launch restriction was customised on the "
-	                   "source: %s",
-	                   d->sddl ? d->sddl : "(its SDDL could not be formed)");
-	smig_strbuf_puts(&st.action, "reapply it on the destination");
+	                   _("the DCOM machine launch restriction was customised on the "
+	                     "source: %s"),
+	                   d->sddl ? d->sddl : _("(its SDDL could not be formed)"));
+	smig_strbuf_puts(&st.action, _("reapply it on the destination"));
 	for (i = 0; d->aces && d->aces[i]; i++)
 		smig_strbuf_printf(&st.action, "%s%s", i ? "; " : " (", d->aces[i]);
 	if (i)
 		smig_strbuf_putc(&st.action, ')');
 	smig_strbuf_puts(&st.action,
-	                 "; a local account's SID of the source means nothing on the "
-	                 "destination: check each entry; migrate.ps1 does this: it saves "
-	                 "HKLM\\SOFTWARE\\Microsoft\\Ole to ole-before-<time>.reg in the report "
-	                 "folder (reg import restores it), then sets MachineLaunchRestriction");
+	                 _("; a local account's SID of the source means nothing on the "
+	                   "destination: check each entry; migrate.ps1 does this: it saves "
+	                   "HKLM\\SOFTWARE\\Microsoft\\Ole to ole-before-<time>.reg in the report "
+	                   "folder (reg import restores it), then sets MachineLaunchRestriction"));
 	return step_add(out, "SMIG3006", &st);
 }
 
@@ -365,12 +381,13 @@ static int steps_wmi(struct smig_problems *out, struct smig_err *e)
 
 	step_init(&st, e);
 	smig_strbuf_puts(&st.subject, "wmi:root\\virtualization");
-	smig_strbuf_puts(&st.msg, "the security of the WMI namespace root\\virtualization is "
-	                          "kept in the WMI repository, which smig cannot read offline");
-	smig_strbuf_puts(&st.action,
-	                 "if it was changed on the source (wmimgmt.msc, WMI Control, "
-	                 "Properties, Security, Root\\virtualization), make the same change on the "
-	                 "destination to root\\virtualization and root\\virtualization\\v2");
+	smig_strbuf_puts(&st.msg, _("the security of the WMI namespace root\\virtualization is "
+	                            "kept in the WMI repository, which smig cannot read offline"));
+	smig_strbuf_puts(
+	    &st.action,
+	    _("if it was changed on the source (wmimgmt.msc, WMI Control, "
+	      "Properties, Security, Root\\virtualization), make the same change on the "
+	      "destination to root\\virtualization and root\\virtualization\\v2"));
 	return step_add(out, "SMIG3007", &st);
 }
 
@@ -385,14 +402,15 @@ static int steps_azman(const struct smig_plan *p, struct smig_problems *out, str
 	step_init(&st, e);
 	smig_strbuf_puts(&st.subject, "azman");
 	smig_strbuf_printf(&st.msg,
-	                   "the Hyper-V authorization store lives in Active Directory "
-	                   "(%s): it is not copied",
-	                   url ? url : "location not recorded");
-	smig_strbuf_puts(&st.action,
-	                 "make sure the destination's computer account may read the store; "
-	                 "migrate.ps1 does the rest: it points StoreLocation at the same store and "
-	                 "restarts the Hyper-V Virtual Machine Management service, which reads the "
-	                 "location when it starts");
+	                   _("the Hyper-V authorization store lives in Active Directory "
+	                     "(%s): it is not copied"),
+	                   url ? url : _("location not recorded"));
+	smig_strbuf_puts(
+	    &st.action,
+	    _("make sure the destination's computer account may read the store; "
+	      "migrate.ps1 does the rest: it points StoreLocation at the same store and "
+	      "restarts the Hyper-V Virtual Machine Management service, which reads the "
+	      "location when it starts"));
 	return step_add(out, "SMIG3008", &st);
 }
 
@@ -421,27 +439,29 @@ static int steps_saved_state(const struct smig_plan *p, struct smig_problems *ou
 		smig_strbuf_printf(&st.subject, "vm:%s", vm_name(v));
 		if (v->src->saved_state)
 			smig_strbuf_printf(&st.msg,
-			                   "saved state of VM '%s' was discarded "
-			                   "(--discard-saved-state): it will cold boot, as after a "
-			                   "power loss%s",
-			                   vm_name(v),
 			                   snapshots_saved(v->src)
-			                       ? ", and so will its snapshots that had saved state "
-			                         "when applied"
-			                       : "");
-		else
-			smig_strbuf_printf(&st.msg,
-			                   "saved state of VM '%s''s snapshots was discarded "
-			                   "(--discard-saved-state): the VM itself was not saved and "
-			                   "starts as before; applying such a snapshot leaves the VM "
-			                   "off, to cold boot from it as after a power loss",
+			                       ? _("saved state of VM '%s' was discarded "
+			                           "(--discard-saved-state): it will cold boot, as "
+			                           "after a power loss, and so will its snapshots "
+			                           "that had saved state when applied")
+			                       : _("saved state of VM '%s' was discarded "
+			                           "(--discard-saved-state): it will cold boot, as "
+			                           "after a power loss"),
 			                   vm_name(v));
+		else
+			smig_strbuf_printf(
+			    &st.msg,
+			    _("saved state of VM '%s''s snapshots was discarded "
+			      "(--discard-saved-state): the VM itself was not saved and "
+			      "starts as before; applying such a snapshot leaves the VM "
+			      "off, to cold boot from it as after a power loss"),
+			    vm_name(v));
 		smig_strbuf_puts(&st.action,
 		                 v->src->saved_state
-		                     ? "start it when you are ready for the guest to check "
-		                       "its disks; work it had not written to disk is lost"
-		                     : "nothing to do unless you apply one of those snapshots: "
-		                       "the work it had not written to disk is lost");
+		                     ? _("start it when you are ready for the guest to check "
+		                         "its disks; work it had not written to disk is lost")
+		                     : _("nothing to do unless you apply one of those snapshots: "
+		                         "the work it had not written to disk is lost"));
 		if (step_add(out, "SMIG3010", &st) < 0)
 			return -1;
 	}
@@ -463,21 +483,21 @@ static int steps_storage(const struct smig_plan *p, struct smig_problems *out,
 		step_init(&st, e);
 		smig_strbuf_printf(&st.subject, "vm:%s", vm_name(v));
 		smig_strbuf_printf(&st.msg,
-		                   "the archive carries only the disks of VM '%s' (--type "
-		                   "storage): apply placed them at ",
+		                   _("the archive carries only the disks of VM '%s' (--type "
+		                     "storage): apply placed them at "),
 		                   vm_name(v));
 		for (j = 0, n = 0; j < v->ndisks; j++)
 			if (v->disks[j].winpath)
 				smig_strbuf_printf(&st.msg, "%s'%s'", n++ ? ", " : "",
 				                   v->disks[j].winpath);
 		if (n == 0)
-			smig_strbuf_puts(&st.msg, "(no path)");
-		smig_strbuf_puts(&st.msg, "; no VM is registered");
+			smig_strbuf_puts(&st.msg, _("(no path)"));
+		smig_strbuf_puts(&st.msg, _("; no VM is registered"));
 		smig_strbuf_puts(&st.action,
-		                 "import the VM's configuration from an archive exported with "
-		                 "--type config, with --map-path pointing its disks here (its "
-		                 "preflight checks they are), or attach the disks to a VM "
-		                 "(Add-VMHardDiskDrive)");
+		                 _("import the VM's configuration from an archive exported with "
+		                   "--type config, with --map-path pointing its disks here (its "
+		                   "preflight checks they are), or attach the disks to a VM "
+		                   "(Add-VMHardDiskDrive)"));
 		if (step_add(out, "SMIG3013", &st) < 0)
 			return -1;
 	}
@@ -495,13 +515,13 @@ static int steps_source(const struct smig_plan *p, struct smig_problems *out, st
 	step_init(&st, e);
 	smig_strbuf_printf(&st.subject, "source:%s", host);
 	smig_strbuf_printf(&st.msg,
-	                   "the source host '%s' still has the VMs, with the same IDs "
-	                   "and MAC addresses",
+	                   _("the source host '%s' still has the VMs, with the same IDs "
+	                     "and MAC addresses"),
 	                   host);
-	smig_strbuf_puts(&st.action, "turn the source off or take it off the network before you "
-	                             "run migrate.ps1 and start the migrated VMs; migrate.ps1 "
-	                             "checks that its addresses do not answer (-SourceIsOff "
-	                             "skips the check)");
+	smig_strbuf_puts(&st.action, _("turn the source off or take it off the network before you "
+	                               "run migrate.ps1 and start the migrated VMs; migrate.ps1 "
+	                               "checks that its addresses do not answer (-SourceIsOff "
+	                               "skips the check)"));
 	if (step_add(out, "SMIG3011", &st) < 0)
 		return -1;
 	if (p->vms_only)
@@ -510,11 +530,11 @@ static int steps_source(const struct smig_plan *p, struct smig_problems *out, st
 	step_init(&st, e);
 	smig_strbuf_printf(&st.subject, "source:%s", host);
 	smig_strbuf_printf(&st.msg,
-	                   "the Hyper-V role is still installed on the source host "
-	                   "'%s'",
+	                   _("the Hyper-V role is still installed on the source host "
+	                     "'%s'"),
 	                   host);
-	smig_strbuf_puts(&st.action, "after you have verified the migration, run the command on "
-	                             "the SOURCE host (not on the destination) and restart it");
+	smig_strbuf_puts(&st.action, _("after you have verified the migration, run the command on "
+	                               "the SOURCE host (not on the destination) and restart it"));
 	/* Windows Server 2008 (6.0) has no ServerManager module; 2008 R2 has no
 	 * Uninstall-WindowsFeature (2012 and later) but Remove-WindowsFeature. */
 	if (ver && strcmp(ver, "6.0") == 0)
@@ -539,7 +559,8 @@ int smig_manual_steps_fw(const struct smig_plan *p, const struct smig_fwtexts *f
 	int rc = -1;
 
 	if (p == NULL || p->src == NULL)
-		return smig_err_set(e, SMIG_ERR_USAGE, "manual steps need a plan with its source");
+		return smig_err_set(e, SMIG_ERR_USAGE,
+		                    _("manual steps need a plan with its source"));
 	if (smig_migrate_params_build(p, &prm, e) < 0)
 		return -1;
 	if (steps_switches(p, &prm, out, e) < 0 ||
@@ -570,23 +591,41 @@ int smig_manual_step_kept_store(const struct smig_plan *p, char *const *diffs, s
 	step_init(&st, e);
 	smig_strbuf_puts(&st.subject, "azman");
 	if (why)
-		smig_strbuf_printf(&st.msg, "the destination's authorization store '%s' is "
-				   "customised and was kept; it could not be compared with the "
-				   "source's here: %s", dpath, why);
+		smig_strbuf_printf(&st.msg,
+		                   _("the destination's authorization store '%s' is "
+		                     "customised and was kept; it could not be compared with the "
+		                     "source's here: %s"),
+		                   dpath, why);
 	else
-		smig_strbuf_printf(&st.msg, "the destination's authorization store '%s' is "
-				   "customised and was kept; the source's differs from it in %zu "
-				   "way%s:", dpath, total, total == 1 ? "" : "s");
+		smig_strbuf_printf(
+		    &st.msg,
+		    P_("the destination's authorization store '%s' is customised and "
+		       "was kept; the source's differs from it in %zu way:",
+		       "the destination's authorization store '%s' is customised and "
+		       "was kept; the source's differs from it in %zu ways:",
+		       total),
+		    dpath, total);
 	for (i = 0; diffs && diffs[i]; i++)
 		smig_strbuf_printf(&st.msg, " (%zu) %s;", i + 1, diffs[i]);
 	if (diffs && i < total)
-		smig_strbuf_printf(&st.msg, " and %zu more", total - i);
-	smig_strbuf_printf(&st.action, "make the role assignments the source's VMs need in the "
-			   "destination's store (Authorization Manager, azman.msc), comparing with "
-			   "the source's store%s%s%s; or use the source's store instead: roll this "
-			   "apply back and apply again with --force (migrate.ps1 then backs up the "
-			   "destination's store before replacing it)",
-			   source_copy ? " (copied to '" : "", source_copy ? source_copy : "",
-			   source_copy ? "')" : "");
+		smig_strbuf_printf(&st.msg, _(" and %zu more"), total - i);
+	if (source_copy)
+		smig_strbuf_printf(
+		    &st.action,
+		    _("make the role assignments the source's VMs need in the "
+		      "destination's store (Authorization Manager, azman.msc), comparing "
+		      "with the source's store (copied to '%s'); or use the source's "
+		      "store instead: roll this apply back and apply again with --force "
+		      "(migrate.ps1 then backs up the destination's store before "
+		      "replacing it)"),
+		    source_copy);
+	else
+		smig_strbuf_puts(
+		    &st.action,
+		    _("make the role assignments the source's VMs need in the "
+		      "destination's store (Authorization Manager, azman.msc), comparing "
+		      "with the source's store; or use the source's store instead: roll "
+		      "this apply back and apply again with --force (migrate.ps1 then backs "
+		      "up the destination's store before replacing it)"));
 	return step_add(out, "SMIG3014", &st);
 }

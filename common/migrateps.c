@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "fwrule.h"
+#include "i18n.h"
 #include "regfile.h"
 #include "regmap.h"
 #include "winval.h"
@@ -67,7 +68,7 @@ char *smig_ps_quote(const char *s, struct smig_err *e)
 
 	if (smig_ps_put_quoted(&sb, s) < 0) {
 		smig_err_set(e, SMIG_ERR_FORMAT,
-		             "cannot quote a value for PowerShell: not valid UTF-8");
+		             _("cannot quote a value for PowerShell: not valid UTF-8"));
 		goto done;
 	}
 	if (smig_strbuf_check(&sb, e) < 0)
@@ -305,7 +306,7 @@ int smig_migrate_params_build(const struct smig_plan *p, struct smig_migrate_par
 	m.disk = calloc(p->nvms + 1, sizeof(*m.disk));
 	m.ndrives = calloc(p->nvms + 1, sizeof(*m.ndrives));
 	if (!all || !m.adapter || !m.disk || !m.ndrives) {
-		smig_err_nomem(e, "naming migrate.ps1's parameters");
+		smig_err_nomem(e, _("naming migrate.ps1's parameters"));
 		goto done;
 	}
 	m.nswitches = p->nswitches;
@@ -328,7 +329,7 @@ int smig_migrate_params_build(const struct smig_plan *p, struct smig_migrate_par
 			continue;
 		m.disk[i] = calloc(v->src->ndrives + 1, sizeof(**m.disk));
 		if (!m.disk[i]) {
-			smig_err_nomem(e, "naming migrate.ps1's parameters");
+			smig_err_nomem(e, _("naming migrate.ps1's parameters"));
 			goto done;
 		}
 		m.ndrives[i] = v->src->ndrives;
@@ -391,8 +392,8 @@ static void putf(struct gen *g, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0 || (size_t)n >= sizeof(buf)) {
 		if (g->rc == 0)
-			g->rc =
-			    smig_err_set(g->e, SMIG_ERR_USAGE, "migrate.ps1: a line is too long");
+			g->rc = smig_err_set(g->e, SMIG_ERR_USAGE,
+			                     _("migrate.ps1: a line is too long"));
 		return;
 	}
 	smig_strbuf_puts(&g->sb, buf);
@@ -402,9 +403,46 @@ static void putf(struct gen *g, const char *fmt, ...)
 static void val(struct gen *g, const char *s)
 {
 	if (g->rc == 0 && smig_ps_put_value(&g->sb, s ? s : "") < 0)
+		g->rc =
+		    smig_err_set(g->e, SMIG_ERR_FORMAT,
+		                 _("migrate.ps1: a name or path of the source is not valid UTF-8 "
+		                   "and cannot be quoted for PowerShell"));
+}
+
+/*
+ * A message of the script, in the language of the messages, as a single-quoted PowerShell
+ * string (its quotes doubled: "l'hôte" is 'l''hôte'). A message with values is a -f format
+ * ("{0} is there already") whose arguments are PowerShell expressions, never text pasted in:
+ * a host's names stay out of the format, so neither their braces nor their quotes can change
+ * it. Only the comments and these strings differ between the languages
+ * (tests/cli/i18n_scripts.sh compares the code of an English and a French script).
+ */
+static void msg(struct gen *g, const char *text)
+{
+	if (g->rc == 0 && smig_ps_put_quoted(&g->sb, text) < 0)
 		g->rc = smig_err_set(g->e, SMIG_ERR_FORMAT,
-		                     "migrate.ps1: a name or path of the source is not valid UTF-8 "
-		                     "and cannot be quoted for PowerShell");
+		                     _("migrate.ps1: a translated message is not valid UTF-8"));
+}
+
+/* A message made from a translated C format with numbers or identifiers smig chose (never a
+ * host's names: those are -f arguments). */
+static void msgf(struct gen *g, const char *fmt, ...) SMIG_PRINTF(2, 3);
+static void msgf(struct gen *g, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(buf)) {
+		if (g->rc == 0)
+			g->rc = smig_err_set(g->e, SMIG_ERR_USAGE,
+			                     _("migrate.ps1: a message is too long"));
+		return;
+	}
+	msg(g, buf);
 }
 
 static void comment(struct gen *g, const char *label, const char *text)
@@ -460,12 +498,9 @@ static void phase_close(struct gen *g)
 			put(g, "\t");
 		smig_strbuf_append(&g->sb, s, (size_t)(nl - s) + 1);
 	}
-	putf(g,
-	     "} catch {\n"
-	     "\tWrite-SmigItem '%s' 'phase %d' '' 'failed' ('the phase stopped: ' + "
-	     "$_.Exception.Message)\n"
-	     "}\n",
-	     g->ph_step, g->ph_n);
+	putf(g, "} catch {\n\tWrite-SmigItem '%s' 'phase %d' '' 'failed' (", g->ph_step, g->ph_n);
+	msg(g, _("the phase stopped: {0}"));
+	put(g, " -f $_.Exception.Message)\n}\n");
 	smig_strbuf_release(&body);
 }
 
@@ -520,6 +555,44 @@ static int mask_prefix(const char *mask)
 	return n;
 }
 
+/* A count as people write it in the language: 1073741824 in English, 1 073 741 824 (no-break
+ * spaces) in French. */
+static const char *count_text(uint64_t v, char *buf, size_t len)
+{
+	char digits[24];
+	size_t n, i, o = 0;
+
+	snprintf(digits, sizeof(digits), "%llu", (unsigned long long)v);
+	if (smig_i18n_lang() != SMIG_LANG_FR) {
+		snprintf(buf, len, "%s", digits);
+		return buf;
+	}
+	n = strlen(digits);
+	for (i = 0; i < n && o + 3 < len; i++) {
+		if (i > 0 && (n - i) % 3 == 0) {
+			buf[o++] = '\xC2'; /* U+00A0 */
+			buf[o++] = '\xA0';
+		}
+		buf[o++] = digits[i];
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+/* A switch type in the comments (smig_switch_type_name() in the language of the messages). */
+static const char *switch_type_text(enum smig_switch_type t)
+{
+	switch (t) {
+	case SMIG_SWITCH_PRIVATE:
+		return _("private");
+	case SMIG_SWITCH_INTERNAL:
+		return _("internal");
+	case SMIG_SWITCH_EXTERNAL:
+		return _("external");
+	}
+	return "?";
+}
+
 static const char *vm_name(const struct smig_plan_vm *v)
 {
 	return v->src->name ? v->src->name : v->src->id ? v->src->id : "?";
@@ -547,627 +620,708 @@ static bool icacls_path_ok(const char *w)
 
 /* ---- fixed parts ---- */
 
-static const char helpers_ps[] =
-    "function Write-SmigItem {\n"
-    "\tparam([string]$Step, [string]$Item, [string]$Id, [string]$Result, [string]$Message)\n"
-    "\n"
-    "\tif ($Result -eq 'failed') {\n"
-    "\t\t$script:smigFailed += 1\n"
-    "\t} elseif ($Result -eq 'whatif') {\n"
-    "\t\t$script:smigWhatIf += 1\n"
-    "\t} else {\n"
-    "\t\t$script:smigPassed += 1\n"
-    "\t}\n"
-    "\tif ($Result -eq 'warning') {\n"
-    "\t\t$script:smigWarnings += 1\n"
-    "\t}\n"
-    "\tif ($Result -eq 'manual') {\n"
-    "\t\t$script:smigManual += 1\n"
-    "\t}\n"
-    "\t$entry = [ordered]@{\n"
-    "\t\ttime = [DateTime]::UtcNow.ToString(\"yyyy-MM-dd'T'HH:mm:ss'Z'\", "
-    "[Globalization.CultureInfo]::InvariantCulture)\n"
-    "\t\tstep = $Step\n"
-    "\t\titem = $Item\n"
-    "\t\tid = $Id\n"
-    "\t\tsuccess = ($Result -ne 'failed')\n"
-    "\t\tresult = $Result\n"
-    "\t\tmessage = $Message\n"
-    "\t}\n"
-    "\t# never throws: it is called from catch blocks, and a log it cannot write must not\n"
-    "\t# end the script; no BOM (PowerShell 3.0 writes one for -Encoding UTF8): every line\n"
-    "\t# is JSON\n"
-    "\ttry {\n"
-    "\t\t$line = ConvertTo-Json -InputObject $entry -Compress\n"
-    "\t\t[IO.File]::AppendAllText($LogPath, $line + \"`r`n\", "
-    "(New-Object Text.UTF8Encoding($false)))\n"
-    "\t} catch {\n"
-    "\t\tWrite-Warning ('migrate.ps1: cannot write to ' + $LogPath + ': ' + "
-    "$_.Exception.Message)\n"
-    "\t}\n"
-    "\t$text = '[' + $Step + '] ' + $Result + ': ' + $Item + ': ' + $Message\n"
-    "\tif ($Result -eq 'failed' -or $Result -eq 'warning' -or $Result -eq 'manual') {\n"
-    "\t\tWrite-Warning $text\n"
-    "\t} else {\n"
-    "\t\tWrite-Host $text\n"
-    "\t}\n"
-    "}\n"
-    "\n"
-    "# Run $Change unless -WhatIf (or a 'No' to -Confirm) says not to; log the item either way.\n"
-    "# $Change sees the caller's variables; it must not use $Step, $Item, $Id, $Action.\n"
-    "function Invoke-SmigChange {\n"
-    "\tparam([string]$Step, [string]$Item, [string]$Id, [string]$Action, "
-    "[scriptblock]$Change)\n"
-    "\n"
-    "\tif (-not $smigCmdlet.ShouldProcess($Item, $Action)) {\n"
-    "\t\tWrite-SmigItem $Step $Item $Id 'whatif' $Action\n"
-    "\t\treturn\n"
-    "\t}\n"
-    "\t& $Change | Out-Null\n"
-    "\tWrite-SmigItem $Step $Item $Id 'done' $Action\n"
-    "}\n"
-    "\n"
-    "function Complete-Smig {\n"
-    "\tWrite-Host ('migrate.ps1: ' + $script:smigPassed + ' items succeeded, ' + "
-    "$script:smigFailed + ' failed, ' + $script:smigWhatIf + ' what-if (' + "
-    "$script:smigWarnings + ' warnings, ' + $script:smigManual + ' left to you)')\n"
-    "\ttry {\n"
-    "\t\tStop-Transcript | Out-Null\n"
-    "\t} catch {\n"
-    "\t}\n"
-    "\tif ($script:smigFailed -gt 0) {\n"
-    "\t\texit 1\n"
-    "\t}\n"
-    "\texit 0\n"
-    "}\n"
-    "\n"
-    "# A network adapter by connection name, interface description, {GUID} or MAC address.\n"
-    "# A MAC can be on two adapters (an external network's management-OS adapter may carry the\n"
-    "# bound physical adapter's MAC): physical adapters are preferred, virtual ones with\n"
-    "# -Virtual.\n"
-    "function Find-SmigAdapter {\n"
-    "\tparam([string]$Spec, [switch]$Virtual)\n"
-    "\n"
-    "\t$all = @(Get-NetAdapter)\n"
-    "\tforeach ($a in $all) {\n"
-    "\t\tif ($a.Name -eq $Spec -or $a.InterfaceDescription -eq $Spec -or "
-    "$a.InterfaceGuid -eq $Spec) {\n"
-    "\t\t\treturn $a\n"
-    "\t\t}\n"
-    "\t}\n"
-    "\t$mac = $Spec -replace '[-:. ]', ''\n"
-    "\tif ($mac -match '^[0-9A-Fa-f]{12}$') {\n"
-    "\t\t$physical = @(Get-NetAdapter -Physical)\n"
-    "\t\t$second = $null\n"
-    "\t\tforeach ($a in $all) {\n"
-    "\t\t\tif (($a.MacAddress -replace '-', '') -ne $mac) {\n"
-    "\t\t\t\tcontinue\n"
-    "\t\t\t}\n"
-    "\t\t\t$isPhysical = $false\n"
-    "\t\t\tforeach ($p in $physical) {\n"
-    "\t\t\t\tif ($p.InterfaceGuid -eq $a.InterfaceGuid) {\n"
-    "\t\t\t\t\t$isPhysical = $true\n"
-    "\t\t\t\t}\n"
-    "\t\t\t}\n"
-    "\t\t\tif ($isPhysical -ne [bool]$Virtual) {\n"
-    "\t\t\t\treturn $a\n"
-    "\t\t\t}\n"
-    "\t\t\tif (-not $second) {\n"
-    "\t\t\t\t$second = $a\n"
-    "\t\t\t}\n"
-    "\t\t}\n"
-    "\t\treturn $second\n"
-    "\t}\n"
-    "\treturn $null\n"
-    "}\n"
-    "\n"
-    "# A virtual switch by exact name, case included (-Name of the Hyper-V cmdlets matches\n"
-    "# wildcards; two source networks may differ only in case).\n"
-    "function Find-SmigSwitch {\n"
-    "\tparam([string]$Name)\n"
-    "\n"
-    "\tforeach ($s in @(Get-VMSwitch)) {\n"
-    "\t\tif ($s.Name -ceq $Name) {\n"
-    "\t\t\treturn $s\n"
-    "\t\t}\n"
-    "\t}\n"
-    "\treturn $null\n"
-    "}\n"
-    "\n"
-    "function Test-SmigSubnet {\n"
-    "\tparam([string]$A, [string]$B, [int]$Prefix)\n"
-    "\n"
-    "\t$x = ([Net.IPAddress]::Parse($A)).GetAddressBytes()\n"
-    "\t$y = ([Net.IPAddress]::Parse($B)).GetAddressBytes()\n"
-    "\tfor ($i = 0; $i -lt 4; $i++) {\n"
-    "\t\t$bits = [Math]::Min(8, [Math]::Max(0, $Prefix - 8 * $i))\n"
-    "\t\t$mask = (0xFF -shl (8 - $bits)) -band 0xFF\n"
-    "\t\tif (($x[$i] -band $mask) -ne ($y[$i] -band $mask)) {\n"
-    "\t\t\treturn $false\n"
-    "\t\t}\n"
-    "\t}\n"
-    "\treturn $true\n"
-    "}\n"
-    "\n"
-    "# IPv4 settings of one adapter of the management OS; what is there already is kept.\n"
-    "function Set-SmigIPv4 {\n"
-    "\tparam($Adapter, [string]$Label, [bool]$Dhcp, [string[]]$Address, [string[]]$Gateway, "
-    "[string[]]$Dns)\n"
-    "\n"
-    "\t$ifIndex = $Adapter.ifIndex\n"
-    "\t$ipif = Get-NetIPInterface -InterfaceIndex $ifIndex -AddressFamily IPv4\n"
-    "\tif ($Dhcp) {\n"
-    "\t\tif ([string]$ipif.Dhcp -eq 'Enabled') {\n"
-    "\t\t\tWrite-SmigItem 'ip' $Label '' 'skipped' 'DHCP is enabled already'\n"
-    "\t\t} else {\n"
-    "\t\t\tInvoke-SmigChange 'ip' $Label '' 'enable DHCP for IPv4' {\n"
-    "\t\t\t\tSet-NetIPInterface -InterfaceIndex $ifIndex -AddressFamily IPv4 -Dhcp Enabled\n"
-    "\t\t\t}\n"
-    "\t\t}\n"
-    "\t\treturn\n"
-    "\t}\n"
-    "\t$have = @(Get-NetIPAddress -InterfaceIndex $ifIndex -AddressFamily IPv4 "
-    "-ErrorAction SilentlyContinue)\n"
-    "\tforeach ($cidr in $Address) {\n"
-    "\t\t$parts = $cidr.Split('/')\n"
-    "\t\t$addr = $parts[0]\n"
-    "\t\t$len = [int]$parts[1]\n"
-    "\t\t$present = $false\n"
-    "\t\t$same = $false\n"
-    "\t\t$others = @()\n"
-    "\t\tforeach ($h in $have) {\n"
-    "\t\t\tif ($h.IPAddress -eq $addr) {\n"
-    "\t\t\t\t$present = $true\n"
-    "\t\t\t}\n"
-    "\t\t\tif ([string]$h.PrefixOrigin -ne 'WellKnown') {\n"
-    "\t\t\t\t$others += $h.IPAddress\n"
-    "\t\t\t\tif (Test-SmigSubnet $h.IPAddress $addr $len) {\n"
-    "\t\t\t\t\t$same = $true\n"
-    "\t\t\t\t}\n"
-    "\t\t\t}\n"
-    "\t\t}\n"
-    "\t\tif ($present) {\n"
-    "\t\t\tWrite-SmigItem 'ip' $Label '' 'skipped' ($cidr + ' is there already')\n"
-    "\t\t\tcontinue\n"
-    "\t\t}\n"
-    "\t\tif ($others.Count -gt 0 -and -not $same) {\n"
-    "\t\t\tWrite-SmigItem 'ip' $Label '' 'warning' ('the adapter is on another subnet (' + "
-    "($others -join ', ') + ') than the source address ' + $cidr)\n"
-    "\t\t}\n"
-    "\t\tInvoke-SmigChange 'ip' $Label '' ('New-NetIPAddress ' + $cidr) {\n"
-    "\t\t\tif ([string]$ipif.Dhcp -eq 'Enabled') {\n"
-    "\t\t\t\tSet-NetIPInterface -InterfaceIndex $ifIndex -AddressFamily IPv4 -Dhcp Disabled\n"
-    "\t\t\t}\n"
-    "\t\t\tNew-NetIPAddress -InterfaceIndex $ifIndex -AddressFamily IPv4 -IPAddress $addr "
-    "-PrefixLength $len\n"
-    "\t\t}\n"
-    "\t}\n"
-    "\t$routes = @(Get-NetRoute -InterfaceIndex $ifIndex -DestinationPrefix '0.0.0.0/0' "
-    "-ErrorAction SilentlyContinue)\n"
-    "\tforeach ($gw in $Gateway) {\n"
-    "\t\t$found = $false\n"
-    "\t\tforeach ($r in $routes) {\n"
-    "\t\t\tif ($r.NextHop -eq $gw) {\n"
-    "\t\t\t\t$found = $true\n"
-    "\t\t\t}\n"
-    "\t\t}\n"
-    "\t\tif ($found) {\n"
-    "\t\t\tWrite-SmigItem 'ip' $Label '' 'skipped' ('the default gateway ' + $gw + "
-    "' is there already')\n"
-    "\t\t} else {\n"
-    "\t\t\tInvoke-SmigChange 'ip' $Label '' ('default gateway ' + $gw) {\n"
-    "\t\t\t\tNew-NetRoute -InterfaceIndex $ifIndex -DestinationPrefix '0.0.0.0/0' "
-    "-NextHop $gw\n"
-    "\t\t\t}\n"
-    "\t\t}\n"
-    "\t}\n"
-    "\tif ($Dns.Count -gt 0) {\n"
-    "\t\t$cur = @((Get-DnsClientServerAddress -InterfaceIndex $ifIndex -AddressFamily IPv4)"
-    ".ServerAddresses)\n"
-    "\t\tif (($cur -join ',') -eq ($Dns -join ',')) {\n"
-    "\t\t\tWrite-SmigItem 'ip' $Label '' 'skipped' ('DNS servers ' + ($Dns -join ', ') + "
-    "' already')\n"
-    "\t\t} else {\n"
-    "\t\t\tInvoke-SmigChange 'ip' $Label '' ('DNS servers ' + ($Dns -join ', ')) {\n"
-    "\t\t\t\tSet-DnsClientServerAddress -InterfaceIndex $ifIndex -ServerAddresses $Dns\n"
-    "\t\t\t}\n"
-    "\t\t}\n"
-    "\t}\n"
-    "}\n"
-    "\n"
-    "# Resolve what Compare-VM reports: network adapters are disconnected (connected again\n"
-    "# below), missing media detached; anything else fails the VM with the report's messages.\n"
-    "function Resolve-SmigReport {\n"
-    "\tparam($Report, [string]$Label, [string]$VMId)\n"
-    "\n"
-    "\t$bad = @()\n"
-    "\tforeach ($inc in @($Report.Incompatibilities)) {\n"
-    "\t\tif (-not $inc) {\n"
-    "\t\t\tcontinue\n"
-    "\t\t}\n"
-    "\t\t$kind = ''\n"
-    "\t\tif ($inc.Source) {\n"
-    "\t\t\t$kind = $inc.Source.GetType().Name\n"
-    "\t\t}\n"
-    "\t\tif ($kind -like '*NetworkAdapter*') {\n"
-    "\t\t\tInvoke-SmigChange 'vms' $Label $VMId ('disconnect a network adapter for the "
-    "import (' + $inc.Message + ')') {\n"
-    "\t\t\t\tDisconnect-VMNetworkAdapter -VMNetworkAdapter $inc.Source\n"
-    "\t\t\t}\n"
-    "\t\t} elseif ($kind -like '*DvdDrive*') {\n"
-    "\t\t\tif ($smigCmdlet.ShouldProcess($Label, 'empty a DVD drive')) {\n"
-    "\t\t\t\tSet-VMDvdDrive -VMDvdDrive $inc.Source -Path $null\n"
-    "\t\t\t\tWrite-SmigItem 'vms' $Label $VMId 'warning' ('DVD drive emptied: ' + "
-    "$inc.Message)\n"
-    "\t\t\t} else {\n"
-    "\t\t\t\tWrite-SmigItem 'vms' $Label $VMId 'whatif' ('empty a DVD drive: ' + "
-    "$inc.Message)\n"
-    "\t\t\t}\n"
-    "\t\t} elseif ($kind -like '*Floppy*') {\n"
-    "\t\t\tif ($smigCmdlet.ShouldProcess($Label, 'empty the floppy drive')) {\n"
-    "\t\t\t\tSet-VMFloppyDiskDrive -VMFloppyDiskDrive $inc.Source -Path $null\n"
-    "\t\t\t\tWrite-SmigItem 'vms' $Label $VMId 'warning' ('floppy drive emptied: ' + "
-    "$inc.Message)\n"
-    "\t\t\t} else {\n"
-    "\t\t\t\tWrite-SmigItem 'vms' $Label $VMId 'whatif' ('empty the floppy drive: ' + "
-    "$inc.Message)\n"
-    "\t\t\t}\n"
-    "\t\t} else {\n"
-    "\t\t\t$bad += ([string]$inc.MessageId + ' ' + $inc.Message)\n"
-    "\t\t}\n"
-    "\t}\n"
-    "\tif ($bad.Count -gt 0) {\n"
-    "\t\tthrow ('Compare-VM reports what migrate.ps1 cannot resolve: ' + ($bad -join '; '))\n"
-    "\t}\n"
-    "}\n"
-    "\n"
-    "# The VM's adapter for one source adapter: by MAC, else (-ByOrder) the next unused one of\n"
-    "# the same kind (legacy or synthetic).\n"
-    "function Select-SmigVMAdapter {\n"
-    "\tparam([object[]]$Adapters, [hashtable]$Used, [string]$Mac, [bool]$Legacy, "
-    "[bool]$ByOrder)\n"
-    "\n"
-    "\tif ($Mac) {\n"
-    "\t\tforeach ($a in $Adapters) {\n"
-    "\t\t\tif (-not $Used.ContainsKey([string]$a.Id) -and "
-    "(($a.MacAddress -replace '[-:]', '') -eq $Mac)) {\n"
-    "\t\t\t\t$Used[[string]$a.Id] = $true\n"
-    "\t\t\t\treturn $a\n"
-    "\t\t\t}\n"
-    "\t\t}\n"
-    "\t}\n"
-    "\tif ($ByOrder) {\n"
-    "\t\tforeach ($a in $Adapters) {\n"
-    "\t\t\tif (-not $Used.ContainsKey([string]$a.Id) -and [bool]$a.IsLegacy -eq $Legacy) {\n"
-    "\t\t\t\t$Used[[string]$a.Id] = $true\n"
-    "\t\t\t\treturn $a\n"
-    "\t\t\t}\n"
-    "\t\t}\n"
-    "\t}\n"
-    "\treturn $null\n"
-    "}\n"
-    "\n"
-    "function Connect-SmigVMAdapter {\n"
-    "\tparam($Adapter, [string]$Label, [string]$VMId, [string]$Switch, [int]$Vlan)\n"
-    "\n"
-    "\tif ($Switch) {\n"
-    "\t\tif ($Adapter.SwitchName -ceq $Switch) {\n"
-    "\t\t\tWrite-SmigItem 'vms' $Label $VMId 'skipped' ('connected to ' + $Switch + "
-    "' already')\n"
-    "\t\t} else {\n"
-    "\t\t\t$sw = Find-SmigSwitch $Switch\n"
-    "\t\t\tif (-not $sw -and $WhatIfPreference) {\n"
-    "\t\t\t\t# -WhatIf: phase 4 did not create it\n"
-    "\t\t\t\tWrite-SmigItem 'vms' $Label $VMId 'whatif' ('connect to the virtual switch ' "
-    "+ $Switch)\n"
-    "\t\t\t} elseif (-not $sw) {\n"
-    "\t\t\t\tthrow ('there is no virtual switch named ' + $Switch)\n"
-    "\t\t\t} else {\n"
-    "\t\t\t\tInvoke-SmigChange 'vms' $Label $VMId ('connect to the virtual switch ' + "
-    "$Switch) {\n"
-    "\t\t\t\t\tConnect-VMNetworkAdapter -VMNetworkAdapter $Adapter -VMSwitch $sw\n"
-    "\t\t\t\t}\n"
-    "\t\t\t}\n"
-    "\t\t}\n"
-    "\t}\n"
-    "\tif ($Vlan -gt 0) {\n"
-    "\t\t$v = Get-VMNetworkAdapterVlan -VMNetworkAdapter $Adapter\n"
-    "\t\tif ([string]$v.OperationMode -eq 'Access' -and $v.AccessVlanId -eq $Vlan) {\n"
-    "\t\t\tWrite-SmigItem 'vms' $Label $VMId 'skipped' ('VLAN ' + $Vlan + ' already')\n"
-    "\t\t} else {\n"
-    "\t\t\tInvoke-SmigChange 'vms' $Label $VMId ('access VLAN ' + $Vlan) {\n"
-    "\t\t\t\tSet-VMNetworkAdapterVlan -VMNetworkAdapter $Adapter -Access -VlanId $Vlan\n"
-    "\t\t\t}\n"
-    "\t\t}\n"
-    "\t}\n"
-    "}\n"
-    "\n"
-    "# The VM's account gets $Perm on $Path unless it has an entry there already.\n"
-    "function Grant-SmigAccess {\n"
-    "\tparam([string]$Path, [string]$Perm, [string]$Label, [string]$VMId)\n"
-    "\n"
-    "\t$account = 'NT VIRTUAL MACHINE\\' + $VMId\n"
-    "\tif (-not (Test-Path -LiteralPath $Path)) {\n"
-    "\t\tWrite-SmigItem 'vms' $Label $VMId 'warning' ($Path + ' is not there')\n"
-    "\t\treturn\n"
-    "\t}\n"
-    "\tforeach ($rule in @((Get-Acl -LiteralPath $Path).Access)) {\n"
-    "\t\tif ([string]$rule.IdentityReference -eq $account) {\n"
-    "\t\t\tWrite-SmigItem 'vms' $Label $VMId 'skipped' ($account + ' has access to ' + $Path "
-    "+ ' already')\n"
-    "\t\t\treturn\n"
-    "\t\t}\n"
-    "\t}\n"
-    "\tInvoke-SmigChange 'vms' $Label $VMId ('icacls: grant ' + $account + ' ' + $Perm + "
-    "' on ' + $Path) {\n"
-    "\t\ticacls $Path /grant ($account + ':' + $Perm) | Out-Null\n"
-    "\t\tif ($LASTEXITCODE -ne 0) {\n"
-    "\t\t\tthrow ('icacls could not grant access to ' + $Path)\n"
-    "\t\t}\n"
-    "\t}\n"
-    "}\n"
-    "\n"
-    "function Test-SmigSameFile {\n"
-    "\tparam([string]$A, [string]$B)\n"
-    "\n"
-    "\t$sha = [Security.Cryptography.SHA256]::Create()\n"
-    "\ttry {\n"
-    "\t\t$ha = [BitConverter]::ToString($sha.ComputeHash([IO.File]::ReadAllBytes($A)))\n"
-    "\t\t$hb = [BitConverter]::ToString($sha.ComputeHash([IO.File]::ReadAllBytes($B)))\n"
-    "\t\treturn $ha -eq $hb\n"
-    "\t} finally {\n"
-    "\t\t$sha.Dispose()\n"
-    "\t}\n"
-    "}\n"
-    "\n"
-    "function Get-SmigMac {\n"
-    "\tparam($Mac)\n"
-    "\n"
-    "\tif ($Mac) {\n"
-    "\t\treturn ([string]$Mac -replace '[^0-9A-Fa-f]', '').ToUpper()\n"
-    "\t}\n"
-    "\treturn $null\n"
-    "}\n"
-    "\n"
-    "function Get-SmigValue {\n"
-    "\tparam($Value)\n"
-    "\n"
-    "\tif ($Value) {\n"
-    "\t\treturn [string]$Value\n"
-    "\t}\n"
-    "\treturn $null\n"
-    "}\n"
-    "\n"
-    "# smig-state.json: what Hyper-V reports now (docs/live-state.md).\n"
-    "function Write-SmigState {\n"
-    "\tparam([string]$Path)\n"
-    "\n"
-    "\t$vmhost = Get-VMHost\n"
-    "\t$os = [Environment]::OSVersion.Version\n"
-    "\t$virt = Get-ItemProperty -Path "
-    "'HKLM:\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Virtualization' "
-    "-ErrorAction SilentlyContinue\n"
-    "\t$storeLocation = $null\n"
-    "\tif ($virt -and $virt.StoreLocation) {\n"
-    "\t\t$storeLocation = [string]$virt.StoreLocation\n"
-    "\t}\n"
-    "\t$hostInfo = [ordered]@{\n"
-    "\t\tcomputer_name = $env:COMPUTERNAME\n"
-    "\t\tos_version = ('{0}.{1}.{2}' -f $os.Major, $os.Minor, $os.Build)\n"
-    "\t\tvirtual_machine_path = [string]$vmhost.VirtualMachinePath\n"
-    "\t\tvirtual_hard_disk_path = [string]$vmhost.VirtualHardDiskPath\n"
-    "\t\tmac_address_minimum = [string]$vmhost.MacAddressMinimum\n"
-    "\t\tmac_address_maximum = [string]$vmhost.MacAddressMaximum\n"
-    "\t\tlogical_processors = [int]$vmhost.LogicalProcessorCount\n"
-    "\t\tmemory_bytes = [int64]$vmhost.MemoryCapacity\n"
-    "\t\tstore_location = $storeLocation\n"
-    "\t}\n"
-    "\t$vmsmp = Get-ItemProperty -Path "
-    "'HKLM:\\SYSTEM\\CurrentControlSet\\Services\\VMSMP\\Parameters' "
-    "-ErrorAction SilentlyContinue\n"
-    "\t$vmq = [ordered]@{\n"
-    "\t\tTenGigVmqEnabled = $null\n"
-    "\t\tBelowTenGigVmqEnabled = $null\n"
-    "\t}\n"
-    "\tif ($vmsmp -and $vmsmp.PSObject.Properties['TenGigVmqEnabled']) {\n"
-    "\t\t$vmq.TenGigVmqEnabled = [int]$vmsmp.TenGigVmqEnabled\n"
-    "\t}\n"
-    "\tif ($vmsmp -and $vmsmp.PSObject.Properties['BelowTenGigVmqEnabled']) {\n"
-    "\t\t$vmq.BelowTenGigVmqEnabled = [int]$vmsmp.BelowTenGigVmqEnabled\n"
-    "\t}\n"
-    "\t$netAdapters = @(Get-NetAdapter)\n"
-    "\t# the adapter an external switch is bound to is a physical one\n"
-    "\t$physicalAdapters = @(Get-NetAdapter -Physical)\n"
-    "\t$switches = @()\n"
-    "\tforeach ($s in @(Get-VMSwitch)) {\n"
-    "\t\t$desc = Get-SmigValue $s.NetAdapterInterfaceDescription\n"
-    "\t\t$mac = $null\n"
-    "\t\tforeach ($na in $physicalAdapters) {\n"
-    "\t\t\tif ($desc -and $na.InterfaceDescription -eq $desc) {\n"
-    "\t\t\t\t$mac = Get-SmigMac $na.MacAddress\n"
-    "\t\t\t}\n"
-    "\t\t}\n"
-    "\t\t$switches += [pscustomobject]@{\n"
-    "\t\t\tid = [string]$s.Id\n"
-    "\t\t\tname = [string]$s.Name\n"
-    "\t\t\ttype = [string]$s.SwitchType\n"
-    "\t\t\tallow_management_os = [bool]$s.AllowManagementOS\n"
-    "\t\t\tadapter_description = $desc\n"
-    "\t\t\tadapter_mac = $mac\n"
-    "\t\t}\n"
-    "\t}\n"
-    "\t$vmqs = @(Get-NetAdapterVmq -ErrorAction SilentlyContinue)\n"
-    "\t$adapters = @()\n"
-    "\tforeach ($na in $netAdapters) {\n"
-    "\t\t$vmqOn = $null\n"
-    "\t\tforeach ($q in $vmqs) {\n"
-    "\t\t\tif ($q.Name -eq $na.Name) {\n"
-    "\t\t\t\t$vmqOn = [bool]$q.Enabled\n"
-    "\t\t\t}\n"
-    "\t\t}\n"
-    "\t\t$adapters += [pscustomobject]@{\n"
-    "\t\t\tname = [string]$na.Name\n"
-    "\t\t\tdescription = [string]$na.InterfaceDescription\n"
-    "\t\t\tmac = Get-SmigMac $na.MacAddress\n"
-    "\t\t\tvirtual = ([bool]$na.Virtual -or $na.InterfaceDescription -like "
-    "'Hyper-V Virtual Ethernet Adapter*')\n"
-    "\t\t\tstatus = [string]$na.Status\n"
-    "\t\t\tlink_speed = [string]$na.LinkSpeed\n"
-    "\t\t\tvmq_enabled = $vmqOn\n"
-    "\t\t}\n"
-    "\t}\n"
-    "\t$ip = @()\n"
-    "\tforeach ($c in @(Get-NetIPConfiguration)) {\n"
-    "\t\tif (-not $c.IPv4Address) {\n"
-    "\t\t\tcontinue\n"
-    "\t\t}\n"
-    "\t\t$addrs = @()\n"
-    "\t\tforeach ($x in @($c.IPv4Address)) {\n"
-    "\t\t\t$addrs += ('{0}/{1}' -f $x.IPAddress, $x.PrefixLength)\n"
-    "\t\t}\n"
-    "\t\t$gws = @()\n"
-    "\t\tforeach ($gw in @($c.IPv4DefaultGateway)) {\n"
-    "\t\t\tif ($gw) {\n"
-    "\t\t\t\t$gws += [string]$gw.NextHop\n"
-    "\t\t\t}\n"
-    "\t\t}\n"
-    "\t\t$dns = @()\n"
-    "\t\tforeach ($d in @(Get-DnsClientServerAddress -InterfaceIndex $c.InterfaceIndex "
-    "-AddressFamily IPv4 -ErrorAction SilentlyContinue)) {\n"
-    "\t\t\tforeach ($server in @($d.ServerAddresses)) {\n"
-    "\t\t\t\t$dns += [string]$server\n"
-    "\t\t\t}\n"
-    "\t\t}\n"
-    "\t\t$ipif = Get-NetIPInterface -InterfaceIndex $c.InterfaceIndex -AddressFamily IPv4 "
-    "-ErrorAction SilentlyContinue\n"
-    "\t\t$ip += [pscustomobject]@{\n"
-    "\t\t\tinterface = [string]$c.InterfaceAlias\n"
-    "\t\t\tmac = Get-SmigMac $c.NetAdapter.MacAddress\n"
-    "\t\t\tdhcp = ($ipif -and [string]$ipif.Dhcp -eq 'Enabled')\n"
-    "\t\t\taddresses = $addrs\n"
-    "\t\t\tgateways = $gws\n"
-    "\t\t\tdns = $dns\n"
-    "\t\t}\n"
-    "\t}\n"
-    "\t$vms = @()\n"
-    "\tforeach ($vm in @(Get-VM)) {\n"
-    "\t\t$hd = @()\n"
-    "\t\tforeach ($d in @(Get-VMHardDiskDrive -VM $vm)) {\n"
-    "\t\t\t$hd += [pscustomobject]@{\n"
-    "\t\t\t\tcontroller_type = [string]$d.ControllerType\n"
-    "\t\t\t\tcontroller_number = [int]$d.ControllerNumber\n"
-    "\t\t\t\tcontroller_location = [int]$d.ControllerLocation\n"
-    "\t\t\t\tpath = Get-SmigValue $d.Path\n"
-    "\t\t\t\tdisk_number = $d.DiskNumber\n"
-    "\t\t\t}\n"
-    "\t\t}\n"
-    "\t\t$dvd = @()\n"
-    "\t\tforeach ($d in @(Get-VMDvdDrive -VM $vm)) {\n"
-    "\t\t\t$dvd += [pscustomobject]@{\n"
-    "\t\t\t\tcontroller_number = [int]$d.ControllerNumber\n"
-    "\t\t\t\tcontroller_location = [int]$d.ControllerLocation\n"
-    "\t\t\t\tpath = Get-SmigValue $d.Path\n"
-    "\t\t\t}\n"
-    "\t\t}\n"
-    "\t\t$fd = @()\n"
-    "\t\tforeach ($d in @(Get-VMFloppyDiskDrive -VM $vm)) {\n"
-    "\t\t\t$fd += [pscustomobject]@{\n"
-    "\t\t\t\tpath = Get-SmigValue $d.Path\n"
-    "\t\t\t}\n"
-    "\t\t}\n"
-    "\t\t$snaps = @()\n"
-    "\t\tforeach ($sn in @(Get-VMSnapshot -VM $vm)) {\n"
-    "\t\t\t$snaps += [pscustomobject]@{\n"
-    "\t\t\t\tid = [string]$sn.Id\n"
-    "\t\t\t\tname = [string]$sn.Name\n"
-    "\t\t\t\tparent_id = Get-SmigValue $sn.ParentSnapshotId\n"
-    "\t\t\t}\n"
-    "\t\t}\n"
-    "\t\t$nics = @()\n"
-    "\t\tforeach ($n in @(Get-VMNetworkAdapter -VM $vm)) {\n"
-    "\t\t\t$vlan = Get-VMNetworkAdapterVlan -VMNetworkAdapter $n\n"
-    "\t\t\t$vlanMode = $null\n"
-    "\t\t\t$vlanId = $null\n"
-    "\t\t\tif ($vlan) {\n"
-    "\t\t\t\t$vlanMode = [string]$vlan.OperationMode\n"
-    "\t\t\t\t$vlanId = [int]$vlan.AccessVlanId\n"
-    "\t\t\t}\n"
-    "\t\t\t$nics += [pscustomobject]@{\n"
-    "\t\t\t\tname = [string]$n.Name\n"
-    "\t\t\t\tmac = Get-SmigMac $n.MacAddress\n"
-    "\t\t\t\tmac_static = (-not $n.DynamicMacAddressEnabled)\n"
-    "\t\t\t\tlegacy = [bool]$n.IsLegacy\n"
-    "\t\t\t\tswitch_name = Get-SmigValue $n.SwitchName\n"
-    "\t\t\t\tvlan_mode = $vlanMode\n"
-    "\t\t\t\tvlan_id = $vlanId\n"
-    "\t\t\t}\n"
-    "\t\t}\n"
-    "\t\t$proc = Get-VMProcessor -VM $vm\n"
-    "\t\t$vms += [pscustomobject]@{\n"
-    "\t\t\tid = [string]$vm.VMId\n"
-    "\t\t\tname = [string]$vm.VMName\n"
-    "\t\t\tstate = [string]$vm.State\n"
-    "\t\t\tpath = [string]$vm.ConfigurationLocation\n"
-    "\t\t\tversion = Get-SmigValue $vm.Version\n"
-    "\t\t\tmemory_startup_bytes = [int64]$vm.MemoryStartup\n"
-    "\t\t\tmemory_minimum_bytes = [int64]$vm.MemoryMinimum\n"
-    "\t\t\tmemory_maximum_bytes = [int64]$vm.MemoryMaximum\n"
-    "\t\t\tdynamic_memory = [bool]$vm.DynamicMemoryEnabled\n"
-    "\t\t\tprocessor_count = [int]$vm.ProcessorCount\n"
-    "\t\t\tprocessor_compatibility = [bool]$proc.CompatibilityForMigrationEnabled\n"
-    "\t\t\thard_drives = $hd\n"
-    "\t\t\tdvd_drives = $dvd\n"
-    "\t\t\tfloppy_drives = $fd\n"
-    "\t\t\tsnapshots = $snaps\n"
-    "\t\t\tnetwork_adapters = $nics\n"
-    "\t\t}\n"
-    "\t}\n"
-    "\t$authorization = $null\n"
-    "\tif ($storeLocation -and $storeLocation.StartsWith('msxml://', "
-    "[StringComparison]::OrdinalIgnoreCase)) {\n"
-    "\t\t$storePath = $storeLocation.Substring(8)\n"
-    "\t\tif ((Test-Path -LiteralPath $storePath) -and "
-    "(Get-Item -LiteralPath $storePath).Length -le 16777216) {\n"
-    "\t\t\t$authorization = [ordered]@{\n"
-    "\t\t\t\tpath = $storePath\n"
-    "\t\t\t\txml_base64 = [Convert]::ToBase64String([IO.File]::ReadAllBytes($storePath))\n"
-    "\t\t\t}\n"
-    "\t\t}\n"
-    "\t}\n"
-    "\t$firewall = @()\n"
-    "\tforeach ($rule in @(Get-NetFirewallRule)) {\n"
-    "\t\tif ($rule.DisplayGroup -like 'Hyper-V*' -or $smigFirewallNames -contains $rule.Name) {\n"
-    "\t\t\t$firewall += [pscustomobject]@{\n"
-    "\t\t\t\tname = [string]$rule.Name\n"
-    "\t\t\t\tdisplay_name = [string]$rule.DisplayName\n"
-    "\t\t\t\tgroup = Get-SmigValue $rule.Group\n"
-    "\t\t\t\tenabled = ([string]$rule.Enabled -eq 'True')\n"
-    "\t\t\t}\n"
-    "\t\t}\n"
-    "\t}\n"
-    "\t$state = [ordered]@{\n"
-    "\t\tformat = 'smig-state'\n"
-    "\t\tversion = 1\n"
-    "\t\tarchive_id = $smigArchive\n"
-    "\t\twritten_utc = [DateTime]::UtcNow.ToString(\"yyyy-MM-dd'T'HH:mm:ss'Z'\", "
-    "[Globalization.CultureInfo]::InvariantCulture)\n"
-    "\t\thost = $hostInfo\n"
-    "\t\tvmq = $vmq\n"
-    "\t\tswitches = $switches\n"
-    "\t\tadapters = $adapters\n"
-    "\t\tip = $ip\n"
-    "\t\tvms = $vms\n"
-    "\t\tauthorization = $authorization\n"
-    "\t\tfirewall = $firewall\n"
-    "\t}\n"
-    "\t# PowerShell 3.0's type data gives arrays a Count property, which ConvertTo-Json\n"
-    "\t# writes as {\"value\": [...], \"Count\": n} for a wrapped array; this session drops it\n"
-    "\tif (Get-TypeData -TypeName System.Array) {\n"
-    "\t\tRemove-TypeData -TypeName System.Array -WhatIf:$false\n"
-    "\t}\n"
-    "\t$json = ConvertTo-Json -InputObject $state -Depth 8\n"
-    "\t[IO.File]::WriteAllText($Path, $json, (New-Object Text.UTF8Encoding($false)))\n"
-    "}\n";
+/* The helper functions: code, and the comments and messages in the language of the messages. */
+static void helpers(struct gen *g)
+{
+	put(g, "function Write-SmigItem {\n"
+	       "\tparam([string]$Step, [string]$Item, [string]$Id, [string]$Result, "
+	       "[string]$Message)\n"
+	       "\n"
+	       "\tif ($Result -eq 'failed') {\n"
+	       "\t\t$script:smigFailed += 1\n"
+	       "\t} elseif ($Result -eq 'whatif') {\n"
+	       "\t\t$script:smigWhatIf += 1\n"
+	       "\t} else {\n"
+	       "\t\t$script:smigPassed += 1\n"
+	       "\t}\n"
+	       "\tif ($Result -eq 'warning') {\n"
+	       "\t\t$script:smigWarnings += 1\n"
+	       "\t}\n"
+	       "\tif ($Result -eq 'manual') {\n"
+	       "\t\t$script:smigManual += 1\n"
+	       "\t}\n"
+	       "\t$entry = [ordered]@{\n"
+	       "\t\ttime = [DateTime]::UtcNow.ToString(\"yyyy-MM-dd'T'HH:mm:ss'Z'\", "
+	       "[Globalization.CultureInfo]::InvariantCulture)\n"
+	       "\t\tstep = $Step\n"
+	       "\t\titem = $Item\n"
+	       "\t\tid = $Id\n"
+	       "\t\tsuccess = ($Result -ne 'failed')\n"
+	       "\t\tresult = $Result\n"
+	       "\t\tmessage = $Message\n"
+	       "\t}\n"
+	       "");
+	comment_at(g, "\t",
+	           _("never throws: it is called from catch blocks, and a log it cannot write must "
+	             "not end the script; no BOM (PowerShell 3.0 writes one for -Encoding UTF8): "
+	             "every line is JSON"));
+	put(g, "\ttry {\n"
+	       "\t\t$line = ConvertTo-Json -InputObject $entry -Compress\n"
+	       "\t\t[IO.File]::AppendAllText($LogPath, $line + \"`r`n\", "
+	       "(New-Object Text.UTF8Encoding($false)))\n"
+	       "\t} catch {\n"
+	       "\t\tWrite-Warning (");
+	/* TRANSLATORS: a PowerShell -f format: keep {0}, {1}... and write no other brace */
+	msg(g, _("migrate.ps1: cannot write to {0}: {1}"));
+	put(g, " -f $LogPath, $_.Exception.Message)\n"
+	       "\t}\n"
+	       "\t$text = '[' + $Step + '] ' + $Result + ': ' + $Item + ': ' + $Message\n"
+	       "\tif ($Result -eq 'failed' -or $Result -eq 'warning' -or $Result -eq 'manual') {\n"
+	       "\t\tWrite-Warning $text\n"
+	       "\t} else {\n"
+	       "\t\tWrite-Host $text\n"
+	       "\t}\n"
+	       "}\n"
+	       "\n"
+	       "");
+	comment(g, "",
+	        _("Run $Change unless -WhatIf (or a 'No' to -Confirm) says not to; log the item "
+	          "either way. $Change sees the caller's variables; it must not use $Step, $Item, "
+	          "$Id, $Action."));
+	put(g, "function Invoke-SmigChange {\n"
+	       "\tparam([string]$Step, [string]$Item, [string]$Id, [string]$Action, "
+	       "[scriptblock]$Change)\n"
+	       "\n"
+	       "\tif (-not $smigCmdlet.ShouldProcess($Item, $Action)) {\n"
+	       "\t\tWrite-SmigItem $Step $Item $Id 'whatif' $Action\n"
+	       "\t\treturn\n"
+	       "\t}\n"
+	       "\t& $Change | Out-Null\n"
+	       "\tWrite-SmigItem $Step $Item $Id 'done' $Action\n"
+	       "}\n"
+	       "\n"
+	       "function Complete-Smig {\n"
+	       "\tWrite-Host (");
+	msg(g, _("migrate.ps1: {0} items succeeded, {1} failed, {2} what-if ({3} warnings, {4} "
+	         "left to you)"));
+	put(g, " -f $script:smigPassed, $script:smigFailed, $script:smigWhatIf, "
+	       "$script:smigWarnings, $script:smigManual)\n"
+	       "\ttry {\n"
+	       "\t\tStop-Transcript | Out-Null\n"
+	       "\t} catch {\n"
+	       "\t}\n"
+	       "\tif ($script:smigFailed -gt 0) {\n"
+	       "\t\texit 1\n"
+	       "\t}\n"
+	       "\texit 0\n"
+	       "}\n"
+	       "\n"
+	       "");
+	comment(g, "",
+	        _("A network adapter by connection name, interface description, {GUID} or MAC "
+	          "address. A MAC can be on two adapters (an external network's management-OS "
+	          "adapter may carry the bound physical adapter's MAC): physical adapters are "
+	          "preferred, virtual ones with -Virtual."));
+	put(g, "function Find-SmigAdapter {\n"
+	       "\tparam([string]$Spec, [switch]$Virtual)\n"
+	       "\n"
+	       "\t$all = @(Get-NetAdapter)\n"
+	       "\tforeach ($a in $all) {\n"
+	       "\t\tif ($a.Name -eq $Spec -or $a.InterfaceDescription -eq $Spec -or "
+	       "$a.InterfaceGuid -eq $Spec) {\n"
+	       "\t\t\treturn $a\n"
+	       "\t\t}\n"
+	       "\t}\n"
+	       "\t$mac = $Spec -replace '[-:. ]', ''\n"
+	       "\tif ($mac -match '^[0-9A-Fa-f]{12}$') {\n"
+	       "\t\t$physical = @(Get-NetAdapter -Physical)\n"
+	       "\t\t$second = $null\n"
+	       "\t\tforeach ($a in $all) {\n"
+	       "\t\t\tif (($a.MacAddress -replace '-', '') -ne $mac) {\n"
+	       "\t\t\t\tcontinue\n"
+	       "\t\t\t}\n"
+	       "\t\t\t$isPhysical = $false\n"
+	       "\t\t\tforeach ($p in $physical) {\n"
+	       "\t\t\t\tif ($p.InterfaceGuid -eq $a.InterfaceGuid) {\n"
+	       "\t\t\t\t\t$isPhysical = $true\n"
+	       "\t\t\t\t}\n"
+	       "\t\t\t}\n"
+	       "\t\t\tif ($isPhysical -ne [bool]$Virtual) {\n"
+	       "\t\t\t\treturn $a\n"
+	       "\t\t\t}\n"
+	       "\t\t\tif (-not $second) {\n"
+	       "\t\t\t\t$second = $a\n"
+	       "\t\t\t}\n"
+	       "\t\t}\n"
+	       "\t\treturn $second\n"
+	       "\t}\n"
+	       "\treturn $null\n"
+	       "}\n"
+	       "\n"
+	       "");
+	comment(g, "",
+	        _("A virtual switch by exact name, case included (-Name of the Hyper-V cmdlets "
+	          "matches wildcards; two source networks may differ only in case)."));
+	put(g, "function Find-SmigSwitch {\n"
+	       "\tparam([string]$Name)\n"
+	       "\n"
+	       "\tforeach ($s in @(Get-VMSwitch)) {\n"
+	       "\t\tif ($s.Name -ceq $Name) {\n"
+	       "\t\t\treturn $s\n"
+	       "\t\t}\n"
+	       "\t}\n"
+	       "\treturn $null\n"
+	       "}\n"
+	       "\n"
+	       "function Test-SmigSubnet {\n"
+	       "\tparam([string]$A, [string]$B, [int]$Prefix)\n"
+	       "\n"
+	       "\t$x = ([Net.IPAddress]::Parse($A)).GetAddressBytes()\n"
+	       "\t$y = ([Net.IPAddress]::Parse($B)).GetAddressBytes()\n"
+	       "\tfor ($i = 0; $i -lt 4; $i++) {\n"
+	       "\t\t$bits = [Math]::Min(8, [Math]::Max(0, $Prefix - 8 * $i))\n"
+	       "\t\t$mask = (0xFF -shl (8 - $bits)) -band 0xFF\n"
+	       "\t\tif (($x[$i] -band $mask) -ne ($y[$i] -band $mask)) {\n"
+	       "\t\t\treturn $false\n"
+	       "\t\t}\n"
+	       "\t}\n"
+	       "\treturn $true\n"
+	       "}\n"
+	       "\n"
+	       "");
+	comment(g, "",
+	        _("IPv4 settings of one adapter of the management OS; what is there already "
+	          "is kept."));
+	put(g, "function Set-SmigIPv4 {\n"
+	       "\tparam($Adapter, [string]$Label, [bool]$Dhcp, [string[]]$Address, "
+	       "[string[]]$Gateway, "
+	       "[string[]]$Dns)\n"
+	       "\n"
+	       "\t$ifIndex = $Adapter.ifIndex\n"
+	       "\t$ipif = Get-NetIPInterface -InterfaceIndex $ifIndex -AddressFamily IPv4\n"
+	       "\tif ($Dhcp) {\n"
+	       "\t\tif ([string]$ipif.Dhcp -eq 'Enabled') {\n"
+	       "\t\t\tWrite-SmigItem 'ip' $Label '' 'skipped' ");
+	msg(g, _("DHCP is enabled already"));
+	put(g, "\n"
+	       "\t\t} else {\n"
+	       "\t\t\tInvoke-SmigChange 'ip' $Label '' ");
+	msg(g, _("enable DHCP for IPv4"));
+	put(g, " {\n"
+	       "\t\t\t\tSet-NetIPInterface -InterfaceIndex $ifIndex -AddressFamily IPv4 -Dhcp "
+	       "Enabled\n"
+	       "\t\t\t}\n"
+	       "\t\t}\n"
+	       "\t\treturn\n"
+	       "\t}\n"
+	       "\t$have = @(Get-NetIPAddress -InterfaceIndex $ifIndex -AddressFamily IPv4 "
+	       "-ErrorAction SilentlyContinue)\n"
+	       "\tforeach ($cidr in $Address) {\n"
+	       "\t\t$parts = $cidr.Split('/')\n"
+	       "\t\t$addr = $parts[0]\n"
+	       "\t\t$len = [int]$parts[1]\n"
+	       "\t\t$present = $false\n"
+	       "\t\t$same = $false\n"
+	       "\t\t$others = @()\n"
+	       "\t\tforeach ($h in $have) {\n"
+	       "\t\t\tif ($h.IPAddress -eq $addr) {\n"
+	       "\t\t\t\t$present = $true\n"
+	       "\t\t\t}\n"
+	       "\t\t\tif ([string]$h.PrefixOrigin -ne 'WellKnown') {\n"
+	       "\t\t\t\t$others += $h.IPAddress\n"
+	       "\t\t\t\tif (Test-SmigSubnet $h.IPAddress $addr $len) {\n"
+	       "\t\t\t\t\t$same = $true\n"
+	       "\t\t\t\t}\n"
+	       "\t\t\t}\n"
+	       "\t\t}\n"
+	       "\t\tif ($present) {\n"
+	       "\t\t\tWrite-SmigItem 'ip' $Label '' 'skipped' (");
+	msg(g, _("{0} is there already"));
+	put(g, " -f $cidr)\n"
+	       "\t\t\tcontinue\n"
+	       "\t\t}\n"
+	       "\t\tif ($others.Count -gt 0 -and -not $same) {\n"
+	       "\t\t\tWrite-SmigItem 'ip' $Label '' 'warning' (");
+	msg(g, _("the adapter is on another subnet ({0}) than the source address {1}"));
+	put(g,
+	    " -f ($others -join ', '), $cidr)\n"
+	    "\t\t}\n"
+	    "\t\tInvoke-SmigChange 'ip' $Label '' ('New-NetIPAddress ' + $cidr) {\n"
+	    "\t\t\tif ([string]$ipif.Dhcp -eq 'Enabled') {\n"
+	    "\t\t\t\tSet-NetIPInterface -InterfaceIndex $ifIndex -AddressFamily IPv4 -Dhcp "
+	    "Disabled\n"
+	    "\t\t\t}\n"
+	    "\t\t\tNew-NetIPAddress -InterfaceIndex $ifIndex -AddressFamily IPv4 -IPAddress $addr "
+	    "-PrefixLength $len\n"
+	    "\t\t}\n"
+	    "\t}\n"
+	    "\t$routes = @(Get-NetRoute -InterfaceIndex $ifIndex -DestinationPrefix '0.0.0.0/0' "
+	    "-ErrorAction SilentlyContinue)\n"
+	    "\tforeach ($gw in $Gateway) {\n"
+	    "\t\t$found = $false\n"
+	    "\t\tforeach ($r in $routes) {\n"
+	    "\t\t\tif ($r.NextHop -eq $gw) {\n"
+	    "\t\t\t\t$found = $true\n"
+	    "\t\t\t}\n"
+	    "\t\t}\n"
+	    "\t\tif ($found) {\n"
+	    "\t\t\tWrite-SmigItem 'ip' $Label '' 'skipped' (");
+	msg(g, _("the default gateway {0} is there already"));
+	put(g, " -f $gw)\n"
+	       "\t\t} else {\n"
+	       "\t\t\tInvoke-SmigChange 'ip' $Label '' (");
+	msg(g, _("default gateway {0}"));
+	put(g,
+	    " -f $gw) {\n"
+	    "\t\t\t\tNew-NetRoute -InterfaceIndex $ifIndex -DestinationPrefix '0.0.0.0/0' "
+	    "-NextHop $gw\n"
+	    "\t\t\t}\n"
+	    "\t\t}\n"
+	    "\t}\n"
+	    "\tif ($Dns.Count -gt 0) {\n"
+	    "\t\t$cur = @((Get-DnsClientServerAddress -InterfaceIndex $ifIndex -AddressFamily IPv4)"
+	    ".ServerAddresses)\n"
+	    "\t\tif (($cur -join ',') -eq ($Dns -join ',')) {\n"
+	    "\t\t\tWrite-SmigItem 'ip' $Label '' 'skipped' (");
+	msg(g, _("DNS servers {0} already"));
+	put(g, " -f ($Dns -join ', '))\n"
+	       "\t\t} else {\n"
+	       "\t\t\tInvoke-SmigChange 'ip' $Label '' (");
+	msg(g, _("DNS servers {0}"));
+	put(g, " -f ($Dns -join ', ')) {\n"
+	       "\t\t\t\tSet-DnsClientServerAddress -InterfaceIndex $ifIndex -ServerAddresses $Dns\n"
+	       "\t\t\t}\n"
+	       "\t\t}\n"
+	       "\t}\n"
+	       "}\n"
+	       "\n"
+	       "");
+	comment(g, "",
+	        _("Resolve what Compare-VM reports: network adapters are disconnected (connected "
+	          "again below), missing media detached; anything else fails the VM with the "
+	          "report's messages."));
+	put(g, "function Resolve-SmigReport {\n"
+	       "\tparam($Report, [string]$Label, [string]$VMId)\n"
+	       "\n"
+	       "\t$bad = @()\n"
+	       "\tforeach ($inc in @($Report.Incompatibilities)) {\n"
+	       "\t\tif (-not $inc) {\n"
+	       "\t\t\tcontinue\n"
+	       "\t\t}\n"
+	       "\t\t$kind = ''\n"
+	       "\t\tif ($inc.Source) {\n"
+	       "\t\t\t$kind = $inc.Source.GetType().Name\n"
+	       "\t\t}\n"
+	       "\t\tif ($kind -like '*NetworkAdapter*') {\n"
+	       "\t\t\tInvoke-SmigChange 'vms' $Label $VMId (");
+	msg(g, _("disconnect a network adapter for the import ({0})"));
+	put(g, " -f $inc.Message) {\n"
+	       "\t\t\t\tDisconnect-VMNetworkAdapter -VMNetworkAdapter $inc.Source\n"
+	       "\t\t\t}\n"
+	       "\t\t} elseif ($kind -like '*DvdDrive*') {\n"
+	       "\t\t\tif ($smigCmdlet.ShouldProcess($Label, ");
+	msg(g, _("empty a DVD drive"));
+	put(g, ")) {\n"
+	       "\t\t\t\tSet-VMDvdDrive -VMDvdDrive $inc.Source -Path $null\n"
+	       "\t\t\t\tWrite-SmigItem 'vms' $Label $VMId 'warning' (");
+	msg(g, _("DVD drive emptied: {0}"));
+	put(g, " -f $inc.Message)\n"
+	       "\t\t\t} else {\n"
+	       "\t\t\t\tWrite-SmigItem 'vms' $Label $VMId 'whatif' (");
+	msg(g, _("empty a DVD drive: {0}"));
+	put(g, " -f $inc.Message)\n"
+	       "\t\t\t}\n"
+	       "\t\t} elseif ($kind -like '*Floppy*') {\n"
+	       "\t\t\tif ($smigCmdlet.ShouldProcess($Label, ");
+	msg(g, _("empty the floppy drive"));
+	put(g, ")) {\n"
+	       "\t\t\t\tSet-VMFloppyDiskDrive -VMFloppyDiskDrive $inc.Source -Path $null\n"
+	       "\t\t\t\tWrite-SmigItem 'vms' $Label $VMId 'warning' (");
+	msg(g, _("floppy drive emptied: {0}"));
+	put(g, " -f $inc.Message)\n"
+	       "\t\t\t} else {\n"
+	       "\t\t\t\tWrite-SmigItem 'vms' $Label $VMId 'whatif' (");
+	msg(g, _("empty the floppy drive: {0}"));
+	put(g, " -f $inc.Message)\n"
+	       "\t\t\t}\n"
+	       "\t\t} else {\n"
+	       "\t\t\t$bad += ([string]$inc.MessageId + ' ' + $inc.Message)\n"
+	       "\t\t}\n"
+	       "\t}\n"
+	       "\tif ($bad.Count -gt 0) {\n"
+	       "\t\tthrow (");
+	msg(g, _("Compare-VM reports what migrate.ps1 cannot resolve: {0}"));
+	put(g, " -f ($bad -join '; '))\n"
+	       "\t}\n"
+	       "}\n"
+	       "\n"
+	       "");
+	comment(g, "",
+	        _("The VM's adapter for one source adapter: by MAC, else (-ByOrder) the next "
+	          "unused one of the same kind (legacy or synthetic)."));
+	put(g, "function Select-SmigVMAdapter {\n"
+	       "\tparam([object[]]$Adapters, [hashtable]$Used, [string]$Mac, [bool]$Legacy, "
+	       "[bool]$ByOrder)\n"
+	       "\n"
+	       "\tif ($Mac) {\n"
+	       "\t\tforeach ($a in $Adapters) {\n"
+	       "\t\t\tif (-not $Used.ContainsKey([string]$a.Id) -and "
+	       "(($a.MacAddress -replace '[-:]', '') -eq $Mac)) {\n"
+	       "\t\t\t\t$Used[[string]$a.Id] = $true\n"
+	       "\t\t\t\treturn $a\n"
+	       "\t\t\t}\n"
+	       "\t\t}\n"
+	       "\t}\n"
+	       "\tif ($ByOrder) {\n"
+	       "\t\tforeach ($a in $Adapters) {\n"
+	       "\t\t\tif (-not $Used.ContainsKey([string]$a.Id) -and [bool]$a.IsLegacy -eq "
+	       "$Legacy) {\n"
+	       "\t\t\t\t$Used[[string]$a.Id] = $true\n"
+	       "\t\t\t\treturn $a\n"
+	       "\t\t\t}\n"
+	       "\t\t}\n"
+	       "\t}\n"
+	       "\treturn $null\n"
+	       "}\n"
+	       "\n"
+	       "function Connect-SmigVMAdapter {\n"
+	       "\tparam($Adapter, [string]$Label, [string]$VMId, [string]$Switch, [int]$Vlan)\n"
+	       "\n"
+	       "\tif ($Switch) {\n"
+	       "\t\tif ($Adapter.SwitchName -ceq $Switch) {\n"
+	       "\t\t\tWrite-SmigItem 'vms' $Label $VMId 'skipped' (");
+	msg(g, _("connected to {0} already"));
+	put(g, " -f $Switch)\n"
+	       "\t\t} else {\n"
+	       "\t\t\t$sw = Find-SmigSwitch $Switch\n"
+	       "\t\t\tif (-not $sw -and $WhatIfPreference) {\n"
+	       "");
+	comment_at(g, "\t\t\t\t", _("-WhatIf: phase 4 did not create it"));
+	put(g, "\t\t\t\tWrite-SmigItem 'vms' $Label $VMId 'whatif' (");
+	msg(g, _("connect to the virtual switch {0}"));
+	put(g, " -f $Switch)\n"
+	       "\t\t\t} elseif (-not $sw) {\n"
+	       "\t\t\t\tthrow (");
+	msg(g, _("there is no virtual switch named {0}"));
+	put(g, " -f $Switch)\n"
+	       "\t\t\t} else {\n"
+	       "\t\t\t\tInvoke-SmigChange 'vms' $Label $VMId (");
+	msg(g, _("connect to the virtual switch {0}"));
+	put(g, " -f $Switch) {\n"
+	       "\t\t\t\t\tConnect-VMNetworkAdapter -VMNetworkAdapter $Adapter -VMSwitch $sw\n"
+	       "\t\t\t\t}\n"
+	       "\t\t\t}\n"
+	       "\t\t}\n"
+	       "\t}\n"
+	       "\tif ($Vlan -gt 0) {\n"
+	       "\t\t$v = Get-VMNetworkAdapterVlan -VMNetworkAdapter $Adapter\n"
+	       "\t\tif ([string]$v.OperationMode -eq 'Access' -and $v.AccessVlanId -eq $Vlan) {\n"
+	       "\t\t\tWrite-SmigItem 'vms' $Label $VMId 'skipped' (");
+	msg(g, _("VLAN {0} already"));
+	put(g, " -f $Vlan)\n"
+	       "\t\t} else {\n"
+	       "\t\t\tInvoke-SmigChange 'vms' $Label $VMId (");
+	msg(g, _("access VLAN {0}"));
+	put(g, " -f $Vlan) {\n"
+	       "\t\t\t\tSet-VMNetworkAdapterVlan -VMNetworkAdapter $Adapter -Access -VlanId $Vlan\n"
+	       "\t\t\t}\n"
+	       "\t\t}\n"
+	       "\t}\n"
+	       "}\n"
+	       "\n"
+	       "");
+	comment(g, "",
+	        _("The VM's account gets $Perm on $Path unless it has an entry there "
+	          "already."));
+	put(g, "function Grant-SmigAccess {\n"
+	       "\tparam([string]$Path, [string]$Perm, [string]$Label, [string]$VMId)\n"
+	       "\n"
+	       "\t$account = 'NT VIRTUAL MACHINE\\' + $VMId\n"
+	       "\tif (-not (Test-Path -LiteralPath $Path)) {\n"
+	       "\t\tWrite-SmigItem 'vms' $Label $VMId 'warning' (");
+	msg(g, _("{0} is not there"));
+	put(g, " -f $Path)\n"
+	       "\t\treturn\n"
+	       "\t}\n"
+	       "\tforeach ($rule in @((Get-Acl -LiteralPath $Path).Access)) {\n"
+	       "\t\tif ([string]$rule.IdentityReference -eq $account) {\n"
+	       "\t\t\tWrite-SmigItem 'vms' $Label $VMId 'skipped' (");
+	msg(g, _("{0} has access to {1} already"));
+	put(g, " -f $account, $Path)\n"
+	       "\t\t\treturn\n"
+	       "\t\t}\n"
+	       "\t}\n"
+	       "\tInvoke-SmigChange 'vms' $Label $VMId (");
+	msg(g, _("icacls: grant {0} {1} on {2}"));
+	put(g, " -f $account, $Perm, $Path) {\n"
+	       "\t\ticacls $Path /grant ($account + ':' + $Perm) | Out-Null\n"
+	       "\t\tif ($LASTEXITCODE -ne 0) {\n"
+	       "\t\t\tthrow (");
+	msg(g, _("icacls could not grant access to {0}"));
+	put(g, " -f $Path)\n"
+	       "\t\t}\n"
+	       "\t}\n"
+	       "}\n"
+	       "\n"
+	       "function Test-SmigSameFile {\n"
+	       "\tparam([string]$A, [string]$B)\n"
+	       "\n"
+	       "\t$sha = [Security.Cryptography.SHA256]::Create()\n"
+	       "\ttry {\n"
+	       "\t\t$ha = [BitConverter]::ToString($sha.ComputeHash([IO.File]::ReadAllBytes($A)))\n"
+	       "\t\t$hb = [BitConverter]::ToString($sha.ComputeHash([IO.File]::ReadAllBytes($B)))\n"
+	       "\t\treturn $ha -eq $hb\n"
+	       "\t} finally {\n"
+	       "\t\t$sha.Dispose()\n"
+	       "\t}\n"
+	       "}\n"
+	       "\n"
+	       "function Get-SmigMac {\n"
+	       "\tparam($Mac)\n"
+	       "\n"
+	       "\tif ($Mac) {\n"
+	       "\t\treturn ([string]$Mac -replace '[^0-9A-Fa-f]', '').ToUpper()\n"
+	       "\t}\n"
+	       "\treturn $null\n"
+	       "}\n"
+	       "\n"
+	       "function Get-SmigValue {\n"
+	       "\tparam($Value)\n"
+	       "\n"
+	       "\tif ($Value) {\n"
+	       "\t\treturn [string]$Value\n"
+	       "\t}\n"
+	       "\treturn $null\n"
+	       "}\n"
+	       "\n"
+	       "");
+	comment(g, "", _("smig-state.json: what Hyper-V reports now (docs/live-state.md)."));
+	put(g, "function Write-SmigState {\n"
+	       "\tparam([string]$Path)\n"
+	       "\n"
+	       "\t$vmhost = Get-VMHost\n"
+	       "\t$os = [Environment]::OSVersion.Version\n"
+	       "\t$virt = Get-ItemProperty -Path "
+	       "'HKLM:\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Virtualization' "
+	       "-ErrorAction SilentlyContinue\n"
+	       "\t$storeLocation = $null\n"
+	       "\tif ($virt -and $virt.StoreLocation) {\n"
+	       "\t\t$storeLocation = [string]$virt.StoreLocation\n"
+	       "\t}\n"
+	       "\t$hostInfo = [ordered]@{\n"
+	       "\t\tcomputer_name = $env:COMPUTERNAME\n"
+	       "\t\tos_version = ('{0}.{1}.{2}' -f $os.Major, $os.Minor, $os.Build)\n"
+	       "\t\tvirtual_machine_path = [string]$vmhost.VirtualMachinePath\n"
+	       "\t\tvirtual_hard_disk_path = [string]$vmhost.VirtualHardDiskPath\n"
+	       "\t\tmac_address_minimum = [string]$vmhost.MacAddressMinimum\n"
+	       "\t\tmac_address_maximum = [string]$vmhost.MacAddressMaximum\n"
+	       "\t\tlogical_processors = [int]$vmhost.LogicalProcessorCount\n"
+	       "\t\tmemory_bytes = [int64]$vmhost.MemoryCapacity\n"
+	       "\t\tstore_location = $storeLocation\n"
+	       "\t}\n"
+	       "\t$vmsmp = Get-ItemProperty -Path "
+	       "'HKLM:\\SYSTEM\\CurrentControlSet\\Services\\VMSMP\\Parameters' "
+	       "-ErrorAction SilentlyContinue\n"
+	       "\t$vmq = [ordered]@{\n"
+	       "\t\tTenGigVmqEnabled = $null\n"
+	       "\t\tBelowTenGigVmqEnabled = $null\n"
+	       "\t}\n"
+	       "\tif ($vmsmp -and $vmsmp.PSObject.Properties['TenGigVmqEnabled']) {\n"
+	       "\t\t$vmq.TenGigVmqEnabled = [int]$vmsmp.TenGigVmqEnabled\n"
+	       "\t}\n"
+	       "\tif ($vmsmp -and $vmsmp.PSObject.Properties['BelowTenGigVmqEnabled']) {\n"
+	       "\t\t$vmq.BelowTenGigVmqEnabled = [int]$vmsmp.BelowTenGigVmqEnabled\n"
+	       "\t}\n"
+	       "\t$netAdapters = @(Get-NetAdapter)\n"
+	       "");
+	comment_at(g, "\t", _("the adapter an external switch is bound to is a physical one"));
+	put(g,
+	    "\t$physicalAdapters = @(Get-NetAdapter -Physical)\n"
+	    "\t$switches = @()\n"
+	    "\tforeach ($s in @(Get-VMSwitch)) {\n"
+	    "\t\t$desc = Get-SmigValue $s.NetAdapterInterfaceDescription\n"
+	    "\t\t$mac = $null\n"
+	    "\t\tforeach ($na in $physicalAdapters) {\n"
+	    "\t\t\tif ($desc -and $na.InterfaceDescription -eq $desc) {\n"
+	    "\t\t\t\t$mac = Get-SmigMac $na.MacAddress\n"
+	    "\t\t\t}\n"
+	    "\t\t}\n"
+	    "\t\t$switches += [pscustomobject]@{\n"
+	    "\t\t\tid = [string]$s.Id\n"
+	    "\t\t\tname = [string]$s.Name\n"
+	    "\t\t\ttype = [string]$s.SwitchType\n"
+	    "\t\t\tallow_management_os = [bool]$s.AllowManagementOS\n"
+	    "\t\t\tadapter_description = $desc\n"
+	    "\t\t\tadapter_mac = $mac\n"
+	    "\t\t}\n"
+	    "\t}\n"
+	    "\t$vmqs = @(Get-NetAdapterVmq -ErrorAction SilentlyContinue)\n"
+	    "\t$adapters = @()\n"
+	    "\tforeach ($na in $netAdapters) {\n"
+	    "\t\t$vmqOn = $null\n"
+	    "\t\tforeach ($q in $vmqs) {\n"
+	    "\t\t\tif ($q.Name -eq $na.Name) {\n"
+	    "\t\t\t\t$vmqOn = [bool]$q.Enabled\n"
+	    "\t\t\t}\n"
+	    "\t\t}\n"
+	    "\t\t$adapters += [pscustomobject]@{\n"
+	    "\t\t\tname = [string]$na.Name\n"
+	    "\t\t\tdescription = [string]$na.InterfaceDescription\n"
+	    "\t\t\tmac = Get-SmigMac $na.MacAddress\n"
+	    "\t\t\tvirtual = ([bool]$na.Virtual -or $na.InterfaceDescription -like "
+	    "'Hyper-V Virtual Ethernet Adapter*')\n"
+	    "\t\t\tstatus = [string]$na.Status\n"
+	    "\t\t\tlink_speed = [string]$na.LinkSpeed\n"
+	    "\t\t\tvmq_enabled = $vmqOn\n"
+	    "\t\t}\n"
+	    "\t}\n"
+	    "\t$ip = @()\n"
+	    "\tforeach ($c in @(Get-NetIPConfiguration)) {\n"
+	    "\t\tif (-not $c.IPv4Address) {\n"
+	    "\t\t\tcontinue\n"
+	    "\t\t}\n"
+	    "\t\t$addrs = @()\n"
+	    "\t\tforeach ($x in @($c.IPv4Address)) {\n"
+	    "\t\t\t$addrs += ('{0}/{1}' -f $x.IPAddress, $x.PrefixLength)\n"
+	    "\t\t}\n"
+	    "\t\t$gws = @()\n"
+	    "\t\tforeach ($gw in @($c.IPv4DefaultGateway)) {\n"
+	    "\t\t\tif ($gw) {\n"
+	    "\t\t\t\t$gws += [string]$gw.NextHop\n"
+	    "\t\t\t}\n"
+	    "\t\t}\n"
+	    "\t\t$dns = @()\n"
+	    "\t\tforeach ($d in @(Get-DnsClientServerAddress -InterfaceIndex $c.InterfaceIndex "
+	    "-AddressFamily IPv4 -ErrorAction SilentlyContinue)) {\n"
+	    "\t\t\tforeach ($server in @($d.ServerAddresses)) {\n"
+	    "\t\t\t\t$dns += [string]$server\n"
+	    "\t\t\t}\n"
+	    "\t\t}\n"
+	    "\t\t$ipif = Get-NetIPInterface -InterfaceIndex $c.InterfaceIndex -AddressFamily IPv4 "
+	    "-ErrorAction SilentlyContinue\n"
+	    "\t\t$ip += [pscustomobject]@{\n"
+	    "\t\t\tinterface = [string]$c.InterfaceAlias\n"
+	    "\t\t\tmac = Get-SmigMac $c.NetAdapter.MacAddress\n"
+	    "\t\t\tdhcp = ($ipif -and [string]$ipif.Dhcp -eq 'Enabled')\n"
+	    "\t\t\taddresses = $addrs\n"
+	    "\t\t\tgateways = $gws\n"
+	    "\t\t\tdns = $dns\n"
+	    "\t\t}\n"
+	    "\t}\n"
+	    "\t$vms = @()\n"
+	    "\tforeach ($vm in @(Get-VM)) {\n"
+	    "\t\t$hd = @()\n"
+	    "\t\tforeach ($d in @(Get-VMHardDiskDrive -VM $vm)) {\n"
+	    "\t\t\t$hd += [pscustomobject]@{\n"
+	    "\t\t\t\tcontroller_type = [string]$d.ControllerType\n"
+	    "\t\t\t\tcontroller_number = [int]$d.ControllerNumber\n"
+	    "\t\t\t\tcontroller_location = [int]$d.ControllerLocation\n"
+	    "\t\t\t\tpath = Get-SmigValue $d.Path\n"
+	    "\t\t\t\tdisk_number = $d.DiskNumber\n"
+	    "\t\t\t}\n"
+	    "\t\t}\n"
+	    "\t\t$dvd = @()\n"
+	    "\t\tforeach ($d in @(Get-VMDvdDrive -VM $vm)) {\n"
+	    "\t\t\t$dvd += [pscustomobject]@{\n"
+	    "\t\t\t\tcontroller_number = [int]$d.ControllerNumber\n"
+	    "\t\t\t\tcontroller_location = [int]$d.ControllerLocation\n"
+	    "\t\t\t\tpath = Get-SmigValue $d.Path\n"
+	    "\t\t\t}\n"
+	    "\t\t}\n"
+	    "\t\t$fd = @()\n"
+	    "\t\tforeach ($d in @(Get-VMFloppyDiskDrive -VM $vm)) {\n"
+	    "\t\t\t$fd += [pscustomobject]@{\n"
+	    "\t\t\t\tpath = Get-SmigValue $d.Path\n"
+	    "\t\t\t}\n"
+	    "\t\t}\n"
+	    "\t\t$snaps = @()\n"
+	    "\t\tforeach ($sn in @(Get-VMSnapshot -VM $vm)) {\n"
+	    "\t\t\t$snaps += [pscustomobject]@{\n"
+	    "\t\t\t\tid = [string]$sn.Id\n"
+	    "\t\t\t\tname = [string]$sn.Name\n"
+	    "\t\t\t\tparent_id = Get-SmigValue $sn.ParentSnapshotId\n"
+	    "\t\t\t}\n"
+	    "\t\t}\n"
+	    "\t\t$nics = @()\n"
+	    "\t\tforeach ($n in @(Get-VMNetworkAdapter -VM $vm)) {\n"
+	    "\t\t\t$vlan = Get-VMNetworkAdapterVlan -VMNetworkAdapter $n\n"
+	    "\t\t\t$vlanMode = $null\n"
+	    "\t\t\t$vlanId = $null\n"
+	    "\t\t\tif ($vlan) {\n"
+	    "\t\t\t\t$vlanMode = [string]$vlan.OperationMode\n"
+	    "\t\t\t\t$vlanId = [int]$vlan.AccessVlanId\n"
+	    "\t\t\t}\n"
+	    "\t\t\t$nics += [pscustomobject]@{\n"
+	    "\t\t\t\tname = [string]$n.Name\n"
+	    "\t\t\t\tmac = Get-SmigMac $n.MacAddress\n"
+	    "\t\t\t\tmac_static = (-not $n.DynamicMacAddressEnabled)\n"
+	    "\t\t\t\tlegacy = [bool]$n.IsLegacy\n"
+	    "\t\t\t\tswitch_name = Get-SmigValue $n.SwitchName\n"
+	    "\t\t\t\tvlan_mode = $vlanMode\n"
+	    "\t\t\t\tvlan_id = $vlanId\n"
+	    "\t\t\t}\n"
+	    "\t\t}\n"
+	    "\t\t$proc = Get-VMProcessor -VM $vm\n"
+	    "\t\t$vms += [pscustomobject]@{\n"
+	    "\t\t\tid = [string]$vm.VMId\n"
+	    "\t\t\tname = [string]$vm.VMName\n"
+	    "\t\t\tstate = [string]$vm.State\n"
+	    "\t\t\tpath = [string]$vm.ConfigurationLocation\n"
+	    "\t\t\tversion = Get-SmigValue $vm.Version\n"
+	    "\t\t\tmemory_startup_bytes = [int64]$vm.MemoryStartup\n"
+	    "\t\t\tmemory_minimum_bytes = [int64]$vm.MemoryMinimum\n"
+	    "\t\t\tmemory_maximum_bytes = [int64]$vm.MemoryMaximum\n"
+	    "\t\t\tdynamic_memory = [bool]$vm.DynamicMemoryEnabled\n"
+	    "\t\t\tprocessor_count = [int]$vm.ProcessorCount\n"
+	    "\t\t\tprocessor_compatibility = [bool]$proc.CompatibilityForMigrationEnabled\n"
+	    "\t\t\thard_drives = $hd\n"
+	    "\t\t\tdvd_drives = $dvd\n"
+	    "\t\t\tfloppy_drives = $fd\n"
+	    "\t\t\tsnapshots = $snaps\n"
+	    "\t\t\tnetwork_adapters = $nics\n"
+	    "\t\t}\n"
+	    "\t}\n"
+	    "\t$authorization = $null\n"
+	    "\tif ($storeLocation -and $storeLocation.StartsWith('msxml://', "
+	    "[StringComparison]::OrdinalIgnoreCase)) {\n"
+	    "\t\t$storePath = $storeLocation.Substring(8)\n"
+	    "\t\tif ((Test-Path -LiteralPath $storePath) -and "
+	    "(Get-Item -LiteralPath $storePath).Length -le 16777216) {\n"
+	    "\t\t\t$authorization = [ordered]@{\n"
+	    "\t\t\t\tpath = $storePath\n"
+	    "\t\t\t\txml_base64 = [Convert]::ToBase64String([IO.File]::ReadAllBytes($storePath))\n"
+	    "\t\t\t}\n"
+	    "\t\t}\n"
+	    "\t}\n"
+	    "\t$firewall = @()\n"
+	    "\tforeach ($rule in @(Get-NetFirewallRule)) {\n"
+	    "\t\tif ($rule.DisplayGroup -like 'Hyper-V*' -or $smigFirewallNames -contains "
+	    "$rule.Name) {\n"
+	    "\t\t\t$firewall += [pscustomobject]@{\n"
+	    "\t\t\t\tname = [string]$rule.Name\n"
+	    "\t\t\t\tdisplay_name = [string]$rule.DisplayName\n"
+	    "\t\t\t\tgroup = Get-SmigValue $rule.Group\n"
+	    "\t\t\t\tenabled = ([string]$rule.Enabled -eq 'True')\n"
+	    "\t\t\t}\n"
+	    "\t\t}\n"
+	    "\t}\n"
+	    "\t$state = [ordered]@{\n"
+	    "\t\tformat = 'smig-state'\n"
+	    "\t\tversion = 1\n"
+	    "\t\tarchive_id = $smigArchive\n"
+	    "\t\twritten_utc = [DateTime]::UtcNow.ToString(\"yyyy-MM-dd'T'HH:mm:ss'Z'\", "
+	    "[Globalization.CultureInfo]::InvariantCulture)\n"
+	    "\t\thost = $hostInfo\n"
+	    "\t\tvmq = $vmq\n"
+	    "\t\tswitches = $switches\n"
+	    "\t\tadapters = $adapters\n"
+	    "\t\tip = $ip\n"
+	    "\t\tvms = $vms\n"
+	    "\t\tauthorization = $authorization\n"
+	    "\t\tfirewall = $firewall\n"
+	    "\t}\n"
+	    "");
+	comment_at(g, "\t",
+	           _("PowerShell 3.0's type data gives arrays a Count property, which "
+	             "ConvertTo-Json writes as {\"value\": [...], \"Count\": n} for a wrapped "
+	             "array; this session drops it"));
+	put(g, "\tif (Get-TypeData -TypeName System.Array) {\n"
+	       "\t\tRemove-TypeData -TypeName System.Array -WhatIf:$false\n"
+	       "\t}\n"
+	       "\t$json = ConvertTo-Json -InputObject $state -Depth 8\n"
+	       "\t[IO.File]::WriteAllText($Path, $json, (New-Object Text.UTF8Encoding($false)))\n"
+	       "}\n");
+}
 
 /* ---- the phases ---- */
 
@@ -1178,22 +1332,32 @@ static void header(struct gen *g)
 	const char *dst = p->dst && p->dst->os.computer_name ? p->dst->os.computer_name : "?";
 	struct smig_strbuf line = SMIG_STRBUF_INIT;
 
-	put(g,
-	    "# migrate.ps1 - finishes the migration of a Hyper-V host on the Windows Server 2012 "
-	    "destination\n#\n");
-	smig_strbuf_printf(&line, "%s (source %s, destination %s)", p->desc->archive_id, src, dst);
-	comment(g, "Archive id: ", smig_strbuf_cstr(&line));
+	comment(g, "",
+	        _("migrate.ps1 - finishes the migration of a Hyper-V host on the Windows Server "
+	          "2012 destination"));
+	put(g, "#\n");
+	smig_strbuf_printf(&line, _("%s (source %s, destination %s)"), p->desc->archive_id, src,
+	                   dst);
+	comment(g, _("Archive id: "), smig_strbuf_cstr(&line));
 	smig_strbuf_release(&line);
-	put(g,
-	    "#\n"
-	    "# Written by smig-import apply, which placed the VM files; run it elevated on the\n"
-	    "# running destination: Hyper-V itself creates the virtual networks and registers the\n"
-	    "# VMs in place (Compare-VM -Register, Import-VM), then the script writes\n"
-	    "# smig-state.json for 'smig-import report --state'. Every step checks what is there\n"
-	    "# first, so running it again is safe. Try it with -WhatIf first. Values only you\n"
-	    "# know are parameters (below); do not edit the script. docs/migrate.md describes it.\n"
-	    "# Log: migrate-log.jsonl (one JSON object per item); transcript: "
-	    "migrate-transcript-*.txt.\n\n");
+	put(g, "#\n");
+	comment(
+	    g, "",
+	    _("Written by smig-import apply, which placed the VM files; run it elevated on the "
+	      "running destination: Hyper-V itself creates the virtual networks and registers "
+	      "the VMs in place (Compare-VM -Register, Import-VM), then the script writes "
+	      "smig-state.json for 'smig-import report --state'. Every step checks what is "
+	      "there first, so running it again is safe. Try it with -WhatIf first. Values only "
+	      "you know are parameters (below); do not edit the script. docs/migrate.md "
+	      "describes it."));
+	comment(g, "",
+	        _("Log: migrate-log.jsonl (one JSON object per item); transcript: "
+	          "migrate-transcript-*.txt."));
+	/* TRANSLATORS: a comment of the script, for whoever opens it in an editor */
+	comment(g, "",
+	        _("The file is UTF-8 with a byte order mark, so that Windows PowerShell reads its "
+	          "accented letters right whatever the code page."));
+	put(g, "\n");
 }
 
 /* Whether `nic`, a management-OS adapter of the source, is that of an external network. */
@@ -1221,18 +1385,18 @@ static void params(struct gen *g)
 
 	put(g, "[CmdletBinding(SupportsShouldProcess=$true)]\nparam(\n");
 	comment_at(g, "\t",
-	           "-SourceIsOff: the source host is off or off the network; do not ping its "
-	           "addresses");
+	           _("-SourceIsOff: the source host is off or off the network; do not ping its "
+	             "addresses"));
 	put(g, "\t[switch]$SourceIsOff,\n");
-	comment_at(g, "\t", "-StateOnly: write smig-state.json and change nothing");
+	comment_at(g, "\t", _("-StateOnly: write smig-state.json and change nothing"));
 	put(g, "\t[switch]$StateOnly,\n");
 	comment_at(g, "\t",
-	           "-StatePath, -LogPath: default smig-state.json and migrate-log.jsonl next to "
-	           "the script");
+	           _("-StatePath, -LogPath: default smig-state.json and migrate-log.jsonl next to "
+	             "the script"));
 	put(g, "\t[string]$StatePath = '',\n\t[string]$LogPath = '',\n");
 	comment_at(g, "\t",
-	           "-SourceAddress: the source host's IPv4 addresses, which must not answer "
-	           "before anything changes");
+	           _("-SourceAddress: the source host's IPv4 addresses, which must not answer "
+	             "before anything changes"));
 	put(g, "\t[string[]]$SourceAddress = @(");
 	for (i = 0, n = 0; i < p->src->nnics; i++) {
 		const struct smig_inv_nic *nic = &p->src->nics[i];
@@ -1260,8 +1424,8 @@ static void params(struct gen *g)
 		put(g, ",\n");
 		smig_strbuf_printf(
 		    &t,
-		    "-%s: the destination adapter (name, MAC, description or {GUID}) "
-		    "for the external network '%s'; empty: it is created internal",
+		    _("-%s: the destination adapter (name, MAC, description or {GUID}) "
+		      "for the external network '%s'; empty: it is created internal"),
 		    g->prm.adapter[i], ps->src->name ? ps->src->name : "?");
 		comment_at(g, "\t", smig_strbuf_cstr(&t));
 		smig_strbuf_release(&t);
@@ -1285,9 +1449,9 @@ static void params(struct gen *g)
 			put(g, ",\n");
 			smig_strbuf_printf(
 			    &t,
-			    "-%s: the destination disk number (Get-Disk; the disk kept "
-			    "Offline) for the pass-through disk at %s of VM '%s' (source "
-			    "%s); -1: not attached",
+			    _("-%s: the destination disk number (Get-Disk; the disk kept "
+			      "Offline) for the pass-through disk at %s of VM '%s' (source "
+			      "%s); -1: not attached"),
 			    g->prm.disk[i][j], v->src->drives[j].slot, vm_name(v),
 			    v->src->drives[j].pathname ? v->src->drives[j].pathname : "?");
 			comment_at(g, "\t", smig_strbuf_cstr(&t));
@@ -1313,14 +1477,17 @@ static void prologue(struct gen *g)
 	       "if (-not $LogPath) {\n"
 	       "\t$LogPath = Join-Path $smigHere 'migrate-log.jsonl'\n"
 	       "}\n"
-	       "# relative to the PowerShell location, not the process's directory ([IO.File] uses "
-	       "that)\n"
-	       "try {\n"
+	       "");
+	comment(g, "",
+	        _("relative to the PowerShell location, not the process's directory ([IO.File] "
+	          "uses that)"));
+	put(g, "try {\n"
 	       "\t$StatePath = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($StatePath)\n"
 	       "\t$LogPath = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($LogPath)\n"
 	       "} catch {\n"
-	       "\tWrite-Warning ('migrate.ps1: -StatePath or -LogPath is not a file system path: ' "
-	       "+ $_.Exception.Message)\n"
+	       "\tWrite-Warning (");
+	msg(g, _("migrate.ps1: -StatePath or -LogPath is not a file system path: {0}"));
+	put(g, " -f $_.Exception.Message)\n"
 	       "\texit 1\n"
 	       "}\n"
 	       "$smigStamp = (Get-Date).ToString('yyyyMMdd-HHmmss')\n"
@@ -1346,17 +1513,20 @@ static void prologue(struct gen *g)
 		}
 	}
 	put(g, ")\n\n");
-	put(g, helpers_ps);
+	helpers(g);
+	put(g, "\n"
+	       "if ($StateOnly) {\n"
+	       "\ttry {\n"
+	       "\t\tImport-Module Hyper-V\n"
+	       "\t\tWrite-SmigState -Path $StatePath\n"
+	       "\t\tWrite-Host (");
+	msg(g, _("migrate.ps1: wrote {0}"));
+	put(g, " -f $StatePath)\n"
+	       "\t} catch {\n"
+	       "\t\tWrite-Warning (");
+	msg(g, _("migrate.ps1: cannot write the live state: {0}"));
 	put(g,
-	    "\n"
-	    "if ($StateOnly) {\n"
-	    "\ttry {\n"
-	    "\t\tImport-Module Hyper-V\n"
-	    "\t\tWrite-SmigState -Path $StatePath\n"
-	    "\t\tWrite-Host ('migrate.ps1: wrote ' + $StatePath)\n"
-	    "\t} catch {\n"
-	    "\t\tWrite-Warning ('migrate.ps1: cannot write the live state: ' + "
-	    "$_.Exception.Message)\n"
+	    " -f $_.Exception.Message)\n"
 	    "\t\texit 1\n"
 	    "\t}\n"
 	    "\texit 0\n"
@@ -1365,8 +1535,9 @@ static void prologue(struct gen *g)
 	    "\tStart-Transcript -Path (Join-Path $smigHere ('migrate-transcript-' + $smigStamp + "
 	    "'.txt')) -WhatIf:$false | Out-Null\n"
 	    "} catch {\n"
-	    "\tWrite-Warning ('migrate.ps1: no transcript: ' + $_.Exception.Message)\n"
-	    "}\n");
+	    "\tWrite-Warning (");
+	msg(g, _("migrate.ps1: no transcript: {0}"));
+	put(g, " -f $_.Exception.Message)\n}\n");
 }
 
 /* "} catch { Write-SmigItem <step> <item> <id> 'failed' <message> }", the closing braces at the
@@ -1390,64 +1561,83 @@ static void phase_prereq(struct gen *g)
 	char letters[27] = {0};
 	uint64_t need[26] = {0};
 	size_t i, k, n = 0;
+	char num[40];
 
-	phase(g, 1, "prerequisites", "prerequisites");
+	phase(g, 1, _("prerequisites"), "prerequisites");
 	put(g,
 	    "$smigPrincipal = New-Object Security.Principal.WindowsPrincipal("
 	    "[Security.Principal.WindowsIdentity]::GetCurrent())\n"
 	    "if ($smigPrincipal.IsInRole([Security.Principal.WindowsBuiltInRole]::Administrator)) "
 	    "{\n"
-	    "\tWrite-SmigItem 'prerequisites' 'elevated' '' 'done' 'running elevated'\n"
-	    "} else {\n"
-	    "\tWrite-SmigItem 'prerequisites' 'elevated' '' 'failed' 'run migrate.ps1 elevated "
-	    "(Run as administrator)'\n"
-	    "}\n"
-	    "$smigOs = [Environment]::OSVersion.Version\n"
-	    "if ($smigOs.Major -eq 6 -and $smigOs.Minor -eq 2) {\n"
-	    "\tWrite-SmigItem 'prerequisites' 'os' '' 'done' ('Windows ' + $smigOs)\n"
-	    "} else {\n"
-	    "\tWrite-SmigItem 'prerequisites' 'os' '' 'failed' ('this is Windows ' + $smigOs + "
-	    "', not Windows Server 2012 (6.2)')\n"
-	    "}\n"
-	    "try {\n"
-	    "\tif (Get-Module -ListAvailable -Name Hyper-V) {\n"
-	    "\t\tImport-Module Hyper-V\n"
-	    "\t\tWrite-SmigItem 'prerequisites' 'Hyper-V module' '' 'done' 'available'\n"
-	    "\t} else {\n"
-	    "\t\tWrite-SmigItem 'prerequisites' 'Hyper-V module' '' 'failed' 'the Hyper-V module "
-	    "is missing: install the Hyper-V role and its management tools'\n"
-	    "\t}\n"
-	    "} catch {\n"
-	    "\tWrite-SmigItem 'prerequisites' 'Hyper-V module' '' 'failed' ('cannot load the "
-	    "Hyper-V module: ' + $_.Exception.Message)\n"
-	    "}\n"
-	    "$smigVmms = Get-Service -Name vmms -ErrorAction SilentlyContinue\n"
-	    "if ($smigVmms -and [string]$smigVmms.Status -eq 'Running') {\n"
-	    "\tWrite-SmigItem 'prerequisites' 'vmms' '' 'done' 'running'\n"
-	    "} else {\n"
-	    "\tWrite-SmigItem 'prerequisites' 'vmms' '' 'failed' 'the Hyper-V Virtual Machine "
-	    "Management service (vmms) is not running'\n"
-	    "}\n"
-	    "if ($SourceIsOff) {\n"
-	    "\tWrite-SmigItem 'prerequisites' 'source' '' 'skipped' '-SourceIsOff: not pinged'\n"
-	    "} else {\n"
-	    "\tforeach ($smigAddr in $SourceAddress) {\n"
-	    "\t\ttry {\n"
-	    "\t\t\tif (Get-NetIPAddress -IPAddress $smigAddr -ErrorAction SilentlyContinue) {\n"
-	    "\t\t\t\tWrite-SmigItem 'prerequisites' $smigAddr '' 'skipped' 'this host has the "
-	    "address itself'\n"
-	    "\t\t\t} elseif (Test-Connection -ComputerName $smigAddr -Count 1 -Quiet) {\n"
-	    "\t\t\t\tWrite-SmigItem 'prerequisites' $smigAddr '' 'failed' 'the source host still "
-	    "answers at this address: turn it off or take it off the network (or run with "
-	    "-SourceIsOff)'\n"
-	    "\t\t\t} else {\n"
-	    "\t\t\t\tWrite-SmigItem 'prerequisites' $smigAddr '' 'done' 'the source does not "
-	    "answer'\n"
-	    "\t\t\t}\n"
-	    "\t\t");
+	    "\tWrite-SmigItem 'prerequisites' 'elevated' '' 'done' ");
+	msg(g, _("running elevated"));
+	put(g, "\n"
+	       "} else {\n"
+	       "\tWrite-SmigItem 'prerequisites' 'elevated' '' 'failed' ");
+	msg(g, _("run migrate.ps1 elevated (Run as administrator)"));
+	put(g, "\n"
+	       "}\n"
+	       "$smigOs = [Environment]::OSVersion.Version\n"
+	       "if ($smigOs.Major -eq 6 -and $smigOs.Minor -eq 2) {\n"
+	       "\tWrite-SmigItem 'prerequisites' 'os' '' 'done' ('Windows ' + $smigOs)\n"
+	       "} else {\n"
+	       "\tWrite-SmigItem 'prerequisites' 'os' '' 'failed' (");
+	msg(g, _("this is Windows {0}, not Windows Server 2012 (6.2)"));
+	put(g, " -f $smigOs)\n"
+	       "}\n"
+	       "try {\n"
+	       "\tif (Get-Module -ListAvailable -Name Hyper-V) {\n"
+	       "\t\tImport-Module Hyper-V\n"
+	       "\t\tWrite-SmigItem 'prerequisites' 'Hyper-V module' '' 'done' ");
+	msg(g, _("available"));
+	put(g, "\n"
+	       "\t} else {\n"
+	       "\t\tWrite-SmigItem 'prerequisites' 'Hyper-V module' '' 'failed' ");
+	msg(g, _("the Hyper-V module is missing: install the Hyper-V role and its management "
+	         "tools"));
+	put(g, "\n"
+	       "\t}\n"
+	       "} catch {\n"
+	       "\tWrite-SmigItem 'prerequisites' 'Hyper-V module' '' 'failed' (");
+	msg(g, _("cannot load the Hyper-V module: {0}"));
+	put(g, " -f $_.Exception.Message)\n"
+	       "}\n"
+	       "$smigVmms = Get-Service -Name vmms -ErrorAction SilentlyContinue\n"
+	       "if ($smigVmms -and [string]$smigVmms.Status -eq 'Running') {\n"
+	       "\tWrite-SmigItem 'prerequisites' 'vmms' '' 'done' ");
+	msg(g, _("running"));
+	put(g, "\n"
+	       "} else {\n"
+	       "\tWrite-SmigItem 'prerequisites' 'vmms' '' 'failed' ");
+	msg(g, _("the Hyper-V Virtual Machine Management service (vmms) is not running"));
+	put(g, "\n"
+	       "}\n"
+	       "if ($SourceIsOff) {\n"
+	       "\tWrite-SmigItem 'prerequisites' 'source' '' 'skipped' ");
+	msg(g, _("-SourceIsOff: not pinged"));
+	put(g, "\n"
+	       "} else {\n"
+	       "\tforeach ($smigAddr in $SourceAddress) {\n"
+	       "\t\ttry {\n"
+	       "\t\t\tif (Get-NetIPAddress -IPAddress $smigAddr -ErrorAction SilentlyContinue) {\n"
+	       "\t\t\t\tWrite-SmigItem 'prerequisites' $smigAddr '' 'skipped' ");
+	msg(g, _("this host has the address itself"));
+	put(g, "\n"
+	       "\t\t\t} elseif (Test-Connection -ComputerName $smigAddr -Count 1 -Quiet) {\n"
+	       "\t\t\t\tWrite-SmigItem 'prerequisites' $smigAddr '' 'failed' ");
+	msg(g, _("the source host still answers at this address: turn it off or take it off the "
+	         "network (or run with -SourceIsOff)"));
+	put(g, "\n"
+	       "\t\t\t} else {\n"
+	       "\t\t\t\tWrite-SmigItem 'prerequisites' $smigAddr '' 'done' ");
+	msg(g, _("the source does not answer"));
+	put(g, "\n"
+	       "\t\t\t}\n"
+	       "\t\t");
 	catch_item(g, "prerequisites", "$smigAddr", "''");
 	put(g, "\t}\n}\n");
 	/* free space: a 2012 VM keeps a file as large as its memory beside its configuration */
+	/* TRANSLATORS: {0} in the free space messages is a number of bytes */
 	for (i = 0; i < p->nvms; i++) {
 		const struct smig_plan_vm *v = &p->vms[i];
 		char c;
@@ -1469,14 +1659,18 @@ static void phase_prereq(struct gen *g)
 		     "try {\n"
 		     "\t$smigDrive = New-Object IO.DriveInfo('%c')\n"
 		     "\tif ($smigDrive.AvailableFreeSpace -ge %llu) {\n"
-		     "\t\tWrite-SmigItem 'prerequisites' 'free space %c:' '' 'done' "
-		     "([string]$smigDrive.AvailableFreeSpace + ' bytes free')\n"
+		     "\t\tWrite-SmigItem 'prerequisites' 'free space %c:' '' 'done' (",
+		     c, (unsigned long long)need[c - 'A'], c);
+		msg(g, _("{0} bytes free"));
+		putf(g,
+		     " -f $smigDrive.AvailableFreeSpace)\n"
 		     "\t} else {\n"
-		     "\t\tWrite-SmigItem 'prerequisites' 'free space %c:' '' 'warning' "
-		     "('only ' + $smigDrive.AvailableFreeSpace + ' bytes free; the VMs there "
-		     "need %llu for their memory files')\n"
-		     "\t}\n",
-		     c, (unsigned long long)need[c - 'A'], c, c, (unsigned long long)need[c - 'A']);
+		     "\t\tWrite-SmigItem 'prerequisites' 'free space %c:' '' 'warning' (",
+		     c);
+		msgf(g, _("only {0} bytes free; the VMs there need %s for their memory files"),
+		     count_text(need[c - 'A'], num, sizeof(num)));
+		put(g, " -f $smigDrive.AvailableFreeSpace)\n"
+		       "\t}\n");
 		putf(g,
 		     "} catch {\n"
 		     "\tWrite-SmigItem 'prerequisites' 'free space %c:' '' 'failed' "
@@ -1485,7 +1679,9 @@ static void phase_prereq(struct gen *g)
 		     c);
 	}
 	put(g, "if ($script:smigFailed -gt 0) {\n"
-	       "\tWrite-Warning 'migrate.ps1: a prerequisite failed: nothing was changed'\n"
+	       "\tWrite-Warning ");
+	msg(g, _("migrate.ps1: a prerequisite failed: nothing was changed"));
+	put(g, "\n"
 	       "\tComplete-Smig\n"
 	       "}\n");
 }
@@ -1496,7 +1692,7 @@ static void phase_host(struct gen *g)
 	const struct smig_inv_hostsettings *h = &p->src->host;
 	bool any = false;
 
-	phase(g, 2, "host settings", "host");
+	phase(g, 2, _("host settings"), "host");
 	if (p->set_data_root && p->data_root) {
 		put(g, "try {\n\t$smigWant = ");
 		val(g, p->data_root);
@@ -1549,12 +1745,13 @@ static void phase_host(struct gen *g)
 		catch_item(g, "host", "'MAC address range'", "''");
 		any = true;
 	}
-	if (!any)
-		put(g, p->vms_only ? "Write-SmigItem 'host' 'settings' '' 'skipped' 'the archive or "
-				     "the import is of some VMs, not of the host: this host''s "
-				     "settings are kept'\n"
-				   : "Write-SmigItem 'host' 'settings' '' 'skipped' 'the plan keeps "
-				     "this host''s settings'\n");
+	if (!any) {
+		put(g, "Write-SmigItem 'host' 'settings' '' 'skipped' ");
+		msg(g, p->vms_only ? _("the archive or the import is of some VMs, not of the host: "
+		                       "this host's settings are kept")
+		                   : _("the plan keeps this host's settings"));
+		put(g, "\n");
+	}
 }
 
 /* StoreLocation := `url` when it differs; vmms is restarted after the phase. */
@@ -1585,26 +1782,29 @@ static void phase_store(struct gen *g)
 	const char *url = p->src->host.store_location;
 	bool any = false;
 
-	phase(g, 3, "authorization store", "authorization");
+	phase(g, 3, _("authorization store"), "authorization");
 	if (p->store_copy && p->store_winpath) {
 		put(g, "$smigStore = ");
 		val(g, p->store_winpath);
+		put(g, "\n"
+		       "try {\n"
+		       "\t$smigStoreSrc = Join-Path $smigHere 'InitialStore.xml'\n"
+		       "\tif (-not (Test-Path -LiteralPath $smigStoreSrc)) {\n"
+		       "\t\tthrow ");
+		msg(g, _("InitialStore.xml is not next to migrate.ps1 (apply stages the source's "
+		         "store there)"));
+		put(g, "\n"
+		       "\t}\n"
+		       "\tif ((Test-Path -LiteralPath $smigStore) -and "
+		       "(Test-SmigSameFile $smigStoreSrc $smigStore)) {\n"
+		       "\t\tWrite-SmigItem 'authorization' $smigStore '' 'skipped' ");
+		msg(g, _("the store is the source's already"));
+		put(g, "\n"
+		       "\t} else {\n"
+		       "\t\tInvoke-SmigChange 'authorization' $smigStore '' ");
+		msg(g, _("back up the current store (.<time>.bak) and copy the source's"));
 		put(g,
-		    "\n"
-		    "try {\n"
-		    "\t$smigStoreSrc = Join-Path $smigHere 'InitialStore.xml'\n"
-		    "\tif (-not (Test-Path -LiteralPath $smigStoreSrc)) {\n"
-		    "\t\tthrow 'InitialStore.xml is not next to migrate.ps1 (apply stages the "
-		    "source''s store there)'\n"
-		    "\t}\n"
-		    "\tif ((Test-Path -LiteralPath $smigStore) -and "
-		    "(Test-SmigSameFile $smigStoreSrc $smigStore)) {\n"
-		    "\t\tWrite-SmigItem 'authorization' $smigStore '' 'skipped' 'the store is the "
-		    "source''s already'\n"
-		    "\t} else {\n"
-		    "\t\tInvoke-SmigChange 'authorization' $smigStore '' 'back up the current "
-		    "store "
-		    "(.<time>.bak) and copy the source''s' {\n"
+		    " {\n"
 		    "\t\t\tif (Test-Path -LiteralPath $smigStore) {\n"
 		    "\t\t\t\t[IO.File]::Copy($smigStore, $smigStore + '.' + $smigStamp + '.bak', "
 		    "$true)\n"
@@ -1633,36 +1833,38 @@ static void phase_store(struct gen *g)
 		any = true;
 	}
 	if (!any) {
-		put(g, p->vms_only ? "Write-SmigItem 'authorization' 'store' '' 'skipped' 'the "
-				     "archive or the import is of some VMs, not of the host: this "
-				     "host''s authorization store is kept'\n"
-				   : "Write-SmigItem 'authorization' 'store' '' 'skipped' 'the plan "
-				     "keeps this host''s authorization store'\n");
+		put(g, "Write-SmigItem 'authorization' 'store' '' 'skipped' ");
+		msg(g, p->vms_only ? _("the archive or the import is of some VMs, not of the host: "
+		                       "this host's authorization store is kept")
+		                   : _("the plan keeps this host's authorization store"));
+		put(g, "\n");
 		return;
 	}
-	put(g,
-	    "if ($script:smigRestartVmms) {\n"
-	    "\ttry {\n"
-	    "\t\tInvoke-SmigChange 'authorization' 'vmms' '' 'Restart-Service vmms (it reads the "
-	    "store when it starts)' {\n"
-	    "\t\t\tRestart-Service -Name vmms\n"
-	    "\t\t\t# the service runs before it answers: wait for Get-VMHost (phase 4 needs it)\n"
-	    "\t\t\t$smigDeadline = (Get-Date).AddSeconds(120)\n"
-	    "\t\t\t$smigUp = $false\n"
-	    "\t\t\twhile (-not $smigUp) {\n"
-	    "\t\t\t\ttry {\n"
-	    "\t\t\t\t\tGet-VMHost -ErrorAction Stop | Out-Null\n"
-	    "\t\t\t\t\t$smigUp = $true\n"
-	    "\t\t\t\t} catch {\n"
-	    "\t\t\t\t\tif ((Get-Date) -gt $smigDeadline) {\n"
-	    "\t\t\t\t\t\tthrow ('vmms was restarted but does not answer Get-VMHost after 120 "
-	    "seconds: ' + $_.Exception.Message)\n"
-	    "\t\t\t\t\t}\n"
-	    "\t\t\t\t\tStart-Sleep -Seconds 2\n"
-	    "\t\t\t\t}\n"
-	    "\t\t\t}\n"
-	    "\t\t}\n"
-	    "\t");
+	put(g, "if ($script:smigRestartVmms) {\n"
+	       "\ttry {\n"
+	       "\t\tInvoke-SmigChange 'authorization' 'vmms' '' ");
+	msg(g, _("Restart-Service vmms (it reads the store when it starts)"));
+	put(g, " {\n"
+	       "\t\t\tRestart-Service -Name vmms\n");
+	comment_at(g, "\t\t\t",
+	           _("the service runs before it answers: wait for Get-VMHost (phase 4 needs it)"));
+	put(g, "\t\t\t$smigDeadline = (Get-Date).AddSeconds(120)\n"
+	       "\t\t\t$smigUp = $false\n"
+	       "\t\t\twhile (-not $smigUp) {\n"
+	       "\t\t\t\ttry {\n"
+	       "\t\t\t\t\tGet-VMHost -ErrorAction Stop | Out-Null\n"
+	       "\t\t\t\t\t$smigUp = $true\n"
+	       "\t\t\t\t} catch {\n"
+	       "\t\t\t\t\tif ((Get-Date) -gt $smigDeadline) {\n"
+	       "\t\t\t\t\t\tthrow (");
+	msg(g, _("vmms was restarted but does not answer Get-VMHost after 120 seconds: {0}"));
+	put(g, " -f $_.Exception.Message)\n"
+	       "\t\t\t\t\t}\n"
+	       "\t\t\t\t\tStart-Sleep -Seconds 2\n"
+	       "\t\t\t\t}\n"
+	       "\t\t\t}\n"
+	       "\t\t}\n"
+	       "\t");
 	catch_item(g, "authorization", "'vmms'", "''");
 	put(g, "}\n");
 }
@@ -1673,12 +1875,13 @@ static void phase_networks(struct gen *g)
 	size_t i;
 	char guid[SMIG_GUID_BUFSZ];
 
-	phase(g, 4, "virtual networks", "network");
-	if (p->nswitches == 0)
-		put(g, p->vms_only ? "Write-SmigItem 'network' 'switches' '' 'skipped' 'no "
-				     "imported VM uses a virtual network of the source'\n"
-				   : "Write-SmigItem 'network' 'switches' '' 'skipped' 'the source "
-				     "has no virtual network'\n");
+	phase(g, 4, _("virtual networks"), "network");
+	if (p->nswitches == 0) {
+		put(g, "Write-SmigItem 'network' 'switches' '' 'skipped' ");
+		msg(g, p->vms_only ? _("no imported VM uses a virtual network of the source")
+		                   : _("the source has no virtual network"));
+		put(g, "\n");
+	}
 	for (i = 0; i < p->nswitches; i++) {
 		const struct smig_plan_switch *ps = &p->switches[i];
 		const struct smig_inv_switch *s = ps->src;
@@ -1688,10 +1891,14 @@ static void phase_networks(struct gen *g)
 
 		if (!guid_upper(s->guid, guid))
 			snprintf(guid, sizeof(guid), "%s", "");
-		smig_strbuf_printf(&t, "-- virtual network '%s' (source %s, %s) --",
-		                   s->name ? s->name : "?", smig_switch_type_name(s->type),
-		                   ps->src_host_vnic ? "with a management-OS adapter"
-		                                     : "no management-OS adapter");
+		smig_strbuf_printf(
+		    &t,
+		    ps->src_host_vnic
+		        ? _("-- virtual network '%s' (source %s, with a management-OS "
+		            "adapter) --")
+		        : _("-- virtual network '%s' (source %s, no management-OS "
+		            "adapter) --"),
+		    s->name ? s->name : "?", switch_type_text(s->type));
 		comment(g, "", smig_strbuf_cstr(&t));
 		smig_strbuf_release(&t);
 		put(g, "$smigName = ");
@@ -1704,53 +1911,62 @@ static void phase_networks(struct gen *g)
 			     "\tif ($%s) {\n"
 			     "\t\t$smigAdapter = Find-SmigAdapter $%s\n"
 			     "\t\tif (-not $smigAdapter) {\n"
-			     "\t\t\tthrow ('no network adapter has the name, MAC, description or "
-			     "GUID ' + "
-			     "$%s)\n"
+			     "\t\t\tthrow (",
+			     prm, prm);
+			msg(g, _("no network adapter has the name, MAC, description or GUID {0}"));
+			putf(g,
+			     " -f $%s)\n"
 			     "\t\t}\n"
 			     "\t\t$smigType = 'External'\n"
 			     "\t}\n",
-			     prm, prm, prm);
+			     prm);
 		}
 		put(g, "\t$smigHave = Find-SmigSwitch $smigName\n"
 		       "\tif ($smigHave -and [string]$smigHave.SwitchType -eq $smigType) {\n"
-		       "\t\tWrite-SmigItem 'network' $smigName $smigSwitchId 'skipped' ('a ' + "
-		       "$smigType "
-		       "+ ' virtual switch of this name exists')\n");
+		       "\t\tWrite-SmigItem 'network' $smigName $smigSwitchId 'skipped' (");
+		/* TRANSLATORS: {0} is Private, Internal or External */
+		msg(g, _("a {0} virtual switch of this name exists"));
+		put(g, " -f $smigType)\n");
 		if (prm)
 			putf(g,
 			     "\t} elseif ($smigHave -and $smigType -eq 'External' -and "
 			     "[string]$smigHave.SwitchType -eq 'Internal') {\n"
-			     "\t\tInvoke-SmigChange 'network' $smigName $smigSwitchId ('bind to "
-			     "the adapter "
-			     "' + $smigAdapter.Name) {\n"
+			     "\t\tInvoke-SmigChange 'network' $smigName $smigSwitchId (%s",
+			     "");
+		if (prm) {
+			msg(g, _("bind to the adapter {0}"));
+			putf(g,
+			     " -f $smigAdapter.Name) {\n"
 			     "\t\t\tSet-VMSwitch -VMSwitch $smigHave -NetAdapterName "
 			     "$smigAdapter.Name "
 			     "-AllowManagementOS $%s\n"
 			     "\t\t}\n",
 			     ps->src_host_vnic ? "true" : "false");
-		put(g,
-		    "\t} elseif ($smigHave) {\n"
-		    "\t\tthrow ('a virtual switch of this name exists as ' + $smigHave.SwitchType "
-		    "+ ', "
-		    "not ' + $smigType + ': rename or remove it, then run migrate.ps1 again')\n");
+		}
+		put(g, "\t} elseif ($smigHave) {\n"
+		       "\t\tthrow (");
+		msg(g,
+		    _("a virtual switch of this name exists as {0}, not {1}: rename or remove it, "
+		      "then run migrate.ps1 again"));
+		put(g, " -f $smigHave.SwitchType, $smigType)\n");
 		if (prm) {
 			put(g, "\t} elseif ($smigType -eq 'External') {\n"
-			       "\t\tInvoke-SmigChange 'network' $smigName $smigSwitchId "
-			       "('New-VMSwitch "
-			       "bound to ' + $smigAdapter.Name) {\n"
+			       "\t\tInvoke-SmigChange 'network' $smigName $smigSwitchId (");
+			msg(g, _("New-VMSwitch bound to {0}"));
+			put(g, " -f $smigAdapter.Name) {\n"
 			       "\t\t\tNew-VMSwitch -Name ");
 			val(g, s->name ? s->name : s->guid);
 			putf(g,
 			     " -NetAdapterName $smigAdapter.Name -AllowManagementOS $%s\n"
 			     "\t\t}\n"
 			     "\t} else {\n"
-			     "\t\tWrite-SmigItem 'network' $smigName $smigSwitchId 'warning' 'an "
-			     "external "
-			     "network with no destination adapter given (-%s): created as an "
-			     "internal "
-			     "network; run migrate.ps1 again with -%s to bind it'\n",
-			     ps->src_host_vnic ? "true" : "false", prm, prm);
+			     "\t\tWrite-SmigItem 'network' $smigName $smigSwitchId 'warning' (",
+			     ps->src_host_vnic ? "true" : "false");
+			msg(g,
+			    _("an external network with no destination adapter given (-{0}): "
+			      "created as an internal network; run migrate.ps1 again with -{0} to "
+			      "bind it"));
+			putf(g, " -f '%s')\n", prm);
 		} else
 			put(g, "\t} else {\n");
 		put(g, "\t\tInvoke-SmigChange 'network' $smigName $smigSwitchId ('New-VMSwitch "
@@ -1796,10 +2012,13 @@ static void phase_ip(struct gen *g)
 	size_t i;
 	char mac[13];
 
-	phase(g, 5, "management-OS IP settings", "ip");
+	phase(g, 5, _("management-OS IP settings"), "ip");
 	if (m != SMIG_IPMODE_NIC && m != SMIG_IPMODE_ALL) {
-		put(g, "Write-SmigItem 'ip' 'settings' '' 'skipped' 'apply ran without "
-		       "--ipconfig-mode nic or all: IP settings are left as they are'\n");
+		put(g, "Write-SmigItem 'ip' 'settings' '' 'skipped' ");
+		msg(g,
+		    _("apply ran without --ipconfig-mode nic or all: IP settings are left as they "
+		      "are"));
+		put(g, "\n");
 		return;
 	}
 	for (i = 0; i < p->nswitches; i++) {
@@ -1818,24 +2037,28 @@ static void phase_ip(struct gen *g)
 			val(g, ps->src->name ? ps->src->name : ps->src->guid);
 			put(g, "\n");
 		}
-		put(g, "\tif (-not $smigNa -and $WhatIfPreference) {\n"
-		       "\t\t# -WhatIf: phase 4 did not create its virtual network\n"
-		       "\t\tWrite-SmigItem 'ip' $smigIf '' 'whatif' 'IP settings of the "
-		       "management-OS adapter its virtual network gets'\n"
+		put(g, "\tif (-not $smigNa -and $WhatIfPreference) {\n");
+		comment_at(g, "\t\t", _("-WhatIf: phase 4 did not create its virtual network"));
+		put(g, "\t\tWrite-SmigItem 'ip' $smigIf '' 'whatif' ");
+		msg(g, _("IP settings of the management-OS adapter its virtual network gets"));
+		put(g, "\n"
 		       "\t} elseif (-not $smigNa) {\n"
-		       "\t\tthrow 'no such adapter: its virtual network has no management-OS "
-		       "adapter'\n");
+		       "\t\tthrow ");
+		msg(g, _("no such adapter: its virtual network has no management-OS adapter"));
+		put(g, "\n");
 		if (ps->src->type == SMIG_SWITCH_EXTERNAL) {
 			/* created internal (no adapter given): a default route or DNS servers
 			 * on an isolated adapter can cut the host off */
 			put(g,
 			    "\t} elseif ($smigSw -and [string]$smigSw.SwitchType -ne 'External') "
 			    "{\n"
-			    "\t\tWrite-SmigItem 'ip' $smigIf '' 'warning' ('its virtual network is "
-			    "' + $smigSw.SwitchType + ' here, not External: only the address is "
-			    "set; the source''s default gateway and DNS servers are left out (a "
-			    "default route on an isolated adapter can cut this host off)')\n"
-			    "\t\tSet-SmigIPv4 -Adapter $smigNa -Label $smigIf ");
+			    "\t\tWrite-SmigItem 'ip' $smigIf '' 'warning' (");
+			msg(g,
+			    _("its virtual network is {0} here, not External: only the address is "
+			      "set; the source's default gateway and DNS servers are left out (a "
+			      "default route on an isolated adapter can cut this host off)"));
+			put(g, " -f $smigSw.SwitchType)\n"
+			       "\t\tSet-SmigIPv4 -Adapter $smigNa -Label $smigIf ");
 			ip_args(g, n, false);
 		}
 		put(g, "\t} else {\n"
@@ -1860,7 +2083,9 @@ static void phase_ip(struct gen *g)
 		       "try {\n"
 		       "\t$smigNa = Find-SmigAdapter $smigIf\n"
 		       "\tif (-not $smigNa) {\n"
-		       "\t\tthrow 'no adapter has this MAC address (--map-mac)'\n"
+		       "\t\tthrow ");
+		msg(g, _("no adapter has this MAC address (--map-mac)"));
+		put(g, "\n"
 		       "\t}\n"
 		       "\tSet-SmigIPv4 -Adapter $smigNa -Label $smigIf ");
 		ip_args(g, src, true);
@@ -1878,7 +2103,7 @@ static void phase_vmq(struct gen *g)
 	char mac[13];
 	bool any = false;
 
-	phase(g, 6, "VMQ", "vmq");
+	phase(g, 6, _("VMQ"), "vmq");
 	for (i = 0; p->set_vmq && i < 2; i++) {
 		if (vals[i] < 0)
 			continue;
@@ -1890,15 +2115,18 @@ static void phase_vmq(struct gen *g)
 		    "\tif ($smigCur -and $smigCur.PSObject.Properties['%s'] -and $smigCur.%s -eq "
 		    "%d) "
 		    "{\n"
-		    "\t\tWrite-SmigItem 'vmq' '%s' '' 'skipped' '%d already'\n"
-		    "\t} else {\n"
-		    "\t\tInvoke-SmigChange 'vmq' '%s' '' '%d (REG_DWORD)' {\n"
-		    "\t\t\tNew-ItemProperty -Path $smigKey -Name %s -PropertyType DWord -Value %d "
-		    "-Force\n"
-		    "\t\t}\n"
-		    "\t}\n",
-		    names[i], names[i], vals[i], names[i], vals[i], names[i], vals[i], names[i],
-		    vals[i]);
+		    "\t\tWrite-SmigItem 'vmq' '%s' '' 'skipped' ",
+		    names[i], names[i], vals[i], names[i]);
+		msgf(g, _("%d already"), vals[i]);
+		putf(g,
+		     "\n"
+		     "\t} else {\n"
+		     "\t\tInvoke-SmigChange 'vmq' '%s' '' '%d (REG_DWORD)' {\n"
+		     "\t\t\tNew-ItemProperty -Path $smigKey -Name %s -PropertyType DWord -Value %d "
+		     "-Force\n"
+		     "\t\t}\n"
+		     "\t}\n",
+		     names[i], vals[i], names[i], vals[i]);
 		putf(g,
 		     "} catch {\n\tWrite-SmigItem 'vmq' '%s' '' 'failed' $_.Exception.Message\n}\n",
 		     names[i]);
@@ -1910,13 +2138,16 @@ static void phase_vmq(struct gen *g)
 		if (!src || !dst || src->vmq < 0 || !dst->has_mac)
 			continue;
 		smig_mac_format_plain(&dst->mac, mac);
-		putf(
-		    g,
-		    "$smigIf = '%s'\n"
-		    "try {\n"
-		    "\t$smigNa = Find-SmigAdapter $smigIf\n"
-		    "\tif (-not $smigNa) {\n"
-		    "\t\tthrow 'no adapter has this MAC address (--map-mac)'\n"
+		putf(g,
+		     "$smigIf = '%s'\n"
+		     "try {\n"
+		     "\t$smigNa = Find-SmigAdapter $smigIf\n"
+		     "\tif (-not $smigNa) {\n"
+		     "\t\tthrow ",
+		     mac);
+		msg(g, _("no adapter has this MAC address (--map-mac)"));
+		put(g,
+		    "\n"
 		    "\t}\n"
 		    "\t$smigQ = $null\n"
 		    "\tforeach ($smigOne in @(Get-NetAdapterVmq -ErrorAction SilentlyContinue)) {\n"
@@ -1925,23 +2156,32 @@ static void phase_vmq(struct gen *g)
 		    "\t\t}\n"
 		    "\t}\n"
 		    "\tif (-not $smigQ) {\n"
-		    "\t\tWrite-SmigItem 'vmq' $smigIf '' 'warning' 'the adapter has no VMQ "
-		    "capability'\n"
-		    "\t} elseif ([bool]$smigQ.Enabled -eq $%s) {\n"
-		    "\t\tWrite-SmigItem 'vmq' $smigIf '' 'skipped' 'VMQ %s already'\n"
-		    "\t} else {\n"
-		    "\t\tInvoke-SmigChange 'vmq' $smigIf '' 'VMQ %s' {\n"
-		    "\t\t\t%s-NetAdapterVmq -InputObject $smigQ\n"
-		    "\t\t}\n"
-		    "\t}\n",
-		    mac, src->vmq ? "true" : "false", src->vmq ? "enabled" : "disabled",
-		    src->vmq ? "enabled" : "disabled", src->vmq ? "Enable" : "Disable");
+		    "\t\tWrite-SmigItem 'vmq' $smigIf '' 'warning' ");
+		msg(g, _("the adapter has no VMQ capability"));
+		putf(g,
+		     "\n"
+		     "\t} elseif ([bool]$smigQ.Enabled -eq $%s) {\n"
+		     "\t\tWrite-SmigItem 'vmq' $smigIf '' 'skipped' ",
+		     src->vmq ? "true" : "false");
+		msg(g, src->vmq ? _("VMQ enabled already") : _("VMQ disabled already"));
+		put(g, "\n"
+		       "\t} else {\n"
+		       "\t\tInvoke-SmigChange 'vmq' $smigIf '' ");
+		msg(g, src->vmq ? _("VMQ enabled") : _("VMQ disabled"));
+		putf(g,
+		     " {\n"
+		     "\t\t\t%s-NetAdapterVmq -InputObject $smigQ\n"
+		     "\t\t}\n"
+		     "\t}\n",
+		     src->vmq ? "Enable" : "Disable");
 		catch_item(g, "vmq", "$smigIf", "''");
 		any = true;
 	}
-	if (!any)
-		put(g, "Write-SmigItem 'vmq' 'settings' '' 'skipped' 'the plan changes no VMQ "
-		       "setting'\n");
+	if (!any) {
+		put(g, "Write-SmigItem 'vmq' 'settings' '' 'skipped' ");
+		msg(g, _("the plan changes no VMQ setting"));
+		put(g, "\n");
+	}
 }
 
 /* The access VLAN of a source VM adapter: its own, else its port's. */
@@ -1979,14 +2219,17 @@ static void vm_nic(struct gen *g, const struct smig_inv_nicvm *n, size_t idx, bo
 	     "\t\t$smigNic = Select-SmigVMAdapter -Adapters $smigNics -Used $smigUsed -Mac '%s' "
 	     "-Legacy $%s -ByOrder $%s\n"
 	     "\t\tif (-not $smigNic) {\n"
-	     "\t\t\tthrow 'the imported VM has no network adapter %s%s'\n"
-	     "\t\t}\n",
-	     mac, n->legacy ? "true" : "false", !have_mac || !n->mac_static ? "true" : "false",
-	     have_mac ? "with MAC " : "left for this one", mac);
+	     "\t\t\tthrow ",
+	     mac, n->legacy ? "true" : "false", !have_mac || !n->mac_static ? "true" : "false");
+	if (have_mac)
+		msgf(g, _("the imported VM has no network adapter with MAC %s"), mac);
+	else
+		msg(g, _("the imported VM has no network adapter left for this one"));
+	put(g, "\n\t\t}\n");
 	if (n->switch_guid && !ps) {
-		put(g,
-		    "\t\tWrite-SmigItem 'vms' $smigLabel $smigVmId 'warning' 'its virtual network "
-		    "is not in the archive: left unconnected'\n");
+		put(g, "\t\tWrite-SmigItem 'vms' $smigLabel $smigVmId 'warning' ");
+		msg(g, _("its virtual network is not in the archive: left unconnected"));
+		put(g, "\n");
 		put(g,
 		    "\t\tConnect-SmigVMAdapter -Adapter $smigNic -Label $smigLabel -VMId $smigVmId "
 		    "-Switch ''");
@@ -2013,9 +2256,11 @@ static void vm_media(struct gen *g, const struct smig_plan_vm *v, const struct s
 	if (!path || !path[0])
 		return;
 	if ((iso && t != SMIG_SLOT_IDE) || (!iso && t != SMIG_SLOT_FLOPPY)) {
-		put(g, "\tWrite-SmigItem 'vms' $smigVmName $smigVmId 'manual' ('reattach ' + ");
+		put(g, "\tWrite-SmigItem 'vms' $smigVmName $smigVmId 'manual' (");
+		msg(g, _("reattach {0} by hand: its slot is not one migrate.ps1 knows: {1}"));
+		put(g, " -f ");
 		val(g, path);
-		put(g, " + ' by hand: its slot is not one migrate.ps1 knows: ' + ");
+		put(g, ", ");
 		val(g, d->slot ? d->slot : "?");
 		put(g, ")\n");
 		return;
@@ -2030,40 +2275,41 @@ static void vm_media(struct gen *g, const struct smig_plan_vm *v, const struct s
 		     ctl, loc);
 	else
 		put(g, "\t\t$smigDrive = Get-VMFloppyDiskDrive -VM $smigVm\n");
-	put(g,
-	    "\t\tif ($smigDrive -and $smigDrive.Path -eq $smigMedia) {\n"
-	    "\t\t\tWrite-SmigItem 'vms' $smigLabel $smigVmId 'skipped' ($smigMedia + ' is "
-	    "attached already')\n"
-	    "\t\t} elseif (-not (Test-Path -LiteralPath $smigMedia)) {\n"
-	    "\t\t\tWrite-SmigItem 'vms' $smigLabel $smigVmId 'warning' ($smigMedia + ' is not on "
-	    "this host: copy it there and run migrate.ps1 again')\n");
-	if (iso)
-		putf(
-		    g,
-		    "\t\t} elseif ($smigDrive) {\n"
-		    "\t\t\tInvoke-SmigChange 'vms' $smigLabel $smigVmId ('insert ' + $smigMedia) "
-		    "{\n"
-		    "\t\t\t\tSet-VMDvdDrive -VMDvdDrive $smigDrive -Path $smigMedia\n"
-		    "\t\t\t}\n"
-		    "\t\t} else {\n"
-		    "\t\t\tInvoke-SmigChange 'vms' $smigLabel $smigVmId ('add a DVD drive with ' + "
-		    "$smigMedia) {\n"
-		    "\t\t\t\tAdd-VMDvdDrive -VM $smigVm -ControllerNumber %u -ControllerLocation "
-		    "%u "
-		    "-Path $smigMedia\n"
-		    "\t\t\t}\n"
-		    "\t\t}\n",
-		    ctl, loc);
-	else
+	put(g, "\t\tif ($smigDrive -and $smigDrive.Path -eq $smigMedia) {\n"
+	       "\t\t\tWrite-SmigItem 'vms' $smigLabel $smigVmId 'skipped' (");
+	msg(g, _("{0} is attached already"));
+	put(g, " -f $smigMedia)\n"
+	       "\t\t} elseif (-not (Test-Path -LiteralPath $smigMedia)) {\n"
+	       "\t\t\tWrite-SmigItem 'vms' $smigLabel $smigVmId 'warning' (");
+	msg(g, _("{0} is not on this host: copy it there and run migrate.ps1 again"));
+	put(g, " -f $smigMedia)\n");
+	put(g, "\t\t} elseif ($smigDrive) {\n"
+	       "\t\t\tInvoke-SmigChange 'vms' $smigLabel $smigVmId (");
+	msg(g, _("insert {0}"));
+	put(g, " -f $smigMedia) {\n");
+	if (iso) {
+		put(g, "\t\t\t\tSet-VMDvdDrive -VMDvdDrive $smigDrive -Path $smigMedia\n"
+		       "\t\t\t}\n"
+		       "\t\t} else {\n"
+		       "\t\t\tInvoke-SmigChange 'vms' $smigLabel $smigVmId (");
+		msg(g, _("add a DVD drive with {0}"));
+		putf(g,
+		     " -f $smigMedia) {\n"
+		     "\t\t\t\tAdd-VMDvdDrive -VM $smigVm -ControllerNumber %u -ControllerLocation "
+		     "%u "
+		     "-Path $smigMedia\n"
+		     "\t\t\t}\n"
+		     "\t\t}\n",
+		     ctl, loc);
+	} else {
 		put(g,
-		    "\t\t} elseif ($smigDrive) {\n"
-		    "\t\t\tInvoke-SmigChange 'vms' $smigLabel $smigVmId ('insert ' + $smigMedia) "
-		    "{\n"
 		    "\t\t\t\tSet-VMFloppyDiskDrive -VMFloppyDiskDrive $smigDrive -Path $smigMedia\n"
 		    "\t\t\t}\n"
 		    "\t\t} else {\n"
-		    "\t\t\tthrow 'the VM has no floppy drive'\n"
-		    "\t\t}\n");
+		    "\t\t\tthrow ");
+		msg(g, _("the VM has no floppy drive"));
+		put(g, "\n\t\t}\n");
+	}
 	put(g, "\t");
 	catch_item(g, "vms", "$smigLabel", "$smigVmId");
 }
@@ -2074,38 +2320,54 @@ static void vm_passthrough(struct gen *g, const struct smig_inv_drive *d, const 
 	enum smig_slot_type t = smig_slot_parse(d->slot, &ctl, &loc);
 	const char *type = t == SMIG_SLOT_IDE ? "IDE" : "SCSI";
 
-	putf(
-	    g,
-	    "\t$smigLabel = $smigVmName + ' / %s'\n"
-	    "\ttry {\n"
-	    "\t\t$smigHd = Get-VMHardDiskDrive -VM $smigVm -ControllerType %s -ControllerNumber %u "
-	    "-ControllerLocation %u\n"
-	    "\t\tif ($%s -lt 0) {\n"
-	    "\t\t\tWrite-SmigItem 'vms' $smigLabel $smigVmId 'warning' 'pass-through disk not "
-	    "attached: run migrate.ps1 again with -%s <disk number> (Get-Disk)'\n"
-	    "\t\t} elseif ($smigHd -and $smigHd.DiskNumber -eq $%s) {\n"
-	    "\t\t\tWrite-SmigItem 'vms' $smigLabel $smigVmId 'skipped' ('disk ' + $%s + ' is "
-	    "attached already')\n"
-	    "\t\t} elseif ($smigHd -and ($smigHd.Path -or $smigHd.DiskNumber -ne $null)) {\n"
-	    "\t\t\tthrow 'another disk is attached at this slot'\n"
-	    "\t\t} elseif (-not (Get-Disk -Number $%s).IsOffline) {\n"
-	    "\t\t\tthrow ('disk ' + $%s + ' is online on this host: take it offline first "
-	    "(Set-Disk -Number ' + $%s + ' -IsOffline $true)')\n"
-	    "\t\t} elseif ($smigHd) {\n"
-	    "\t\t\t# the drive apply emptied is still there: give it the disk\n"
-	    "\t\t\tInvoke-SmigChange 'vms' $smigLabel $smigVmId ('attach the pass-through disk ' + "
-	    "$%s) {\n"
-	    "\t\t\t\tSet-VMHardDiskDrive -VMHardDiskDrive $smigHd -DiskNumber $%s\n"
-	    "\t\t\t}\n"
-	    "\t\t} else {\n"
-	    "\t\t\tInvoke-SmigChange 'vms' $smigLabel $smigVmId ('attach the pass-through disk ' + "
-	    "$%s) {\n"
-	    "\t\t\t\tAdd-VMHardDiskDrive -VM $smigVm -ControllerType %s -ControllerNumber %u "
-	    "-ControllerLocation %u -DiskNumber $%s\n"
-	    "\t\t\t}\n"
-	    "\t\t}\n\t",
-	    d->slot, type, ctl, loc, prm, prm, prm, prm, prm, prm, prm, prm, prm, prm, type, ctl,
-	    loc, prm);
+	putf(g,
+	     "\t$smigLabel = $smigVmName + ' / %s'\n"
+	     "\ttry {\n"
+	     "\t\t$smigHd = Get-VMHardDiskDrive -VM $smigVm -ControllerType %s -ControllerNumber "
+	     "%u -ControllerLocation %u\n"
+	     "\t\tif ($%s -lt 0) {\n"
+	     "\t\t\tWrite-SmigItem 'vms' $smigLabel $smigVmId 'warning' (",
+	     d->slot, type, ctl, loc, prm);
+	msg(g, _("pass-through disk not attached: run migrate.ps1 again with -{0} <disk number> "
+	         "(Get-Disk)"));
+	putf(g,
+	     " -f '%s')\n"
+	     "\t\t} elseif ($smigHd -and $smigHd.DiskNumber -eq $%s) {\n"
+	     "\t\t\tWrite-SmigItem 'vms' $smigLabel $smigVmId 'skipped' (",
+	     prm, prm);
+	msg(g, _("disk {0} is attached already"));
+	putf(g,
+	     " -f $%s)\n"
+	     "\t\t} elseif ($smigHd -and ($smigHd.Path -or $smigHd.DiskNumber -ne $null)) {\n"
+	     "\t\t\tthrow ",
+	     prm);
+	msg(g, _("another disk is attached at this slot"));
+	putf(g,
+	     "\n"
+	     "\t\t} elseif (-not (Get-Disk -Number $%s).IsOffline) {\n"
+	     "\t\t\tthrow (",
+	     prm);
+	msg(g, _("disk {0} is online on this host: take it offline first (Set-Disk -Number {0} "
+	         "-IsOffline $true)"));
+	putf(g, " -f $%s)\n\t\t} elseif ($smigHd) {\n", prm);
+	comment_at(g, "\t\t\t", _("the drive apply emptied is still there: give it the disk"));
+	put(g, "\t\t\tInvoke-SmigChange 'vms' $smigLabel $smigVmId (");
+	msg(g, _("attach the pass-through disk {0}"));
+	putf(g,
+	     " -f $%s) {\n"
+	     "\t\t\t\tSet-VMHardDiskDrive -VMHardDiskDrive $smigHd -DiskNumber $%s\n"
+	     "\t\t\t}\n"
+	     "\t\t} else {\n"
+	     "\t\t\tInvoke-SmigChange 'vms' $smigLabel $smigVmId (",
+	     prm, prm);
+	msg(g, _("attach the pass-through disk {0}"));
+	putf(g,
+	     " -f $%s) {\n"
+	     "\t\t\t\tAdd-VMHardDiskDrive -VM $smigVm -ControllerType %s -ControllerNumber %u "
+	     "-ControllerLocation %u -DiskNumber $%s\n"
+	     "\t\t\t}\n"
+	     "\t\t}\n\t",
+	     prm, type, ctl, loc, prm);
 	catch_item(g, "vms", "$smigLabel", "$smigVmId");
 }
 
@@ -2113,12 +2375,13 @@ static void vm_passthrough(struct gen *g, const struct smig_inv_drive *d, const 
 static void vm_grant(struct gen *g, const char *ind, const char *winpath, const char *perm)
 {
 	if (!icacls_path_ok(winpath)) {
-		putf(g,
-		     "%sWrite-SmigItem 'vms' $smigVmName $smigVmId 'manual' ('grant the VM''s "
-		     "account access to ' + ",
-		     ind);
+		putf(g, "%sWrite-SmigItem 'vms' $smigVmName $smigVmId 'manual' (", ind);
+		msg(g,
+		    _("grant the VM's account access to {0} by hand: icacls cannot be given this "
+		      "path safely"));
+		put(g, " -f ");
 		val(g, winpath ? winpath : "");
-		put(g, " + ' by hand: icacls cannot be given this path safely')\n");
+		put(g, ")\n");
 		return;
 	}
 	putf(g, "%stry {\n%s\tGrant-SmigAccess -Path ", ind, ind);
@@ -2133,12 +2396,15 @@ static int phase_vms(struct gen *g)
 	size_t i, j, n;
 	char guid[SMIG_GUID_BUFSZ];
 
-	phase(g, 7, "virtual machines", "vms");
+	phase(g, 7, _("virtual machines"), "vms");
 	if (p->storage_only) {
 		/* a storage archive: the disks are placed, no VM is registered (seed type
 		 * Storage); the admin attaches them (manual step SMIG3013) */
-		put(g, "Write-SmigItem 'vms' 'VMs' '' 'skipped' 'the archive carries disks only "
-		       "(--type storage): apply placed them, no VM is registered'\n");
+		put(g, "Write-SmigItem 'vms' 'VMs' '' 'skipped' ");
+		msg(g,
+		    _("the archive carries disks only (--type storage): apply placed them, no VM "
+		      "is registered"));
+		put(g, "\n");
 		return 0;
 	}
 	for (i = 0, n = 0; i < p->nvms; i++) {
@@ -2149,11 +2415,12 @@ static int phase_vms(struct gen *g)
 		if (!v->selected)
 			continue;
 		if (!guid_upper(v->id, guid))
-			return smig_err_set(g->e, SMIG_ERR_USAGE,
-			                    "VM '%s': the plan's destination id '%s' is not a GUID",
-			                    vm_name(v), v->id ? v->id : "");
+			return smig_err_set(
+			    g->e, SMIG_ERR_USAGE,
+			    _("VM '%s': the plan's destination id '%s' is not a GUID"), vm_name(v),
+			    v->id ? v->id : "");
 		n++;
-		smig_strbuf_printf(&t, "-- VM '%s' (%s) --", vm_name(v), guid);
+		smig_strbuf_printf(&t, _("-- VM '%s' (%s) --"), vm_name(v), guid);
 		comment(g, "", smig_strbuf_cstr(&t));
 		smig_strbuf_release(&t);
 		putf(g, "$smigVmId = '%s'\n$smigVmName = ", guid);
@@ -2164,22 +2431,24 @@ static int phase_vms(struct gen *g)
 		       "try {\n"
 		       "\t$smigVm = Get-VM -Id $smigVmId -ErrorAction SilentlyContinue\n"
 		       "\tif ($smigVm) {\n"
-		       "\t\tWrite-SmigItem 'vms' $smigVmName $smigVmId 'skipped' 'a VM with this "
-		       "ID is "
-		       "registered already'\n"
+		       "\t\tWrite-SmigItem 'vms' $smigVmName $smigVmId 'skipped' ");
+		msg(g, _("a VM with this ID is registered already"));
+		put(g, "\n"
 		       "\t} else {\n"
 		       "\t\tif (-not (Test-Path -LiteralPath $smigConfig)) {\n"
-		       "\t\t\tthrow ('its configuration is not at ' + $smigConfig + ' (did apply "
-		       "finish?)')\n"
+		       "\t\t\tthrow (");
+		msg(g, _("its configuration is not at {0} (did apply finish?)"));
+		put(g, " -f $smigConfig)\n"
 		       "\t\t}\n"
 		       "\t\t$smigReport = Compare-VM -Path ");
 		val(g, v->config_winpath ? v->config_winpath : "");
+		put(g, " -Register -WhatIf:$false\n"
+		       "\t\tResolve-SmigReport -Report $smigReport -Label $smigVmName -VMId "
+		       "$smigVmId\n"
+		       "\t\tInvoke-SmigChange 'vms' $smigVmName $smigVmId ");
+		msg(g, _("Import-VM (registered in place, same ID)"));
 		put(g,
-		    " -Register -WhatIf:$false\n"
-		    "\t\tResolve-SmigReport -Report $smigReport -Label $smigVmName -VMId "
-		    "$smigVmId\n"
-		    "\t\tInvoke-SmigChange 'vms' $smigVmName $smigVmId 'Import-VM (registered in "
-		    "place, same ID)' {\n"
+		    " {\n"
 		    "\t\t\tImport-VM -CompatibilityReport $smigReport\n"
 		    "\t\t}\n"
 		    "\t\t$smigVm = Get-VM -Id $smigVmId -ErrorAction SilentlyContinue\n"
@@ -2199,17 +2468,21 @@ static int phase_vms(struct gen *g)
 		     "\ttry {\n"
 		     "\t\t$smigProc = Get-VMProcessor -VM $smigVm\n"
 		     "\t\tif ([bool]$smigProc.CompatibilityForMigrationEnabled -eq $%s) {\n"
-		     "\t\t\tWrite-SmigItem 'vms' $smigVmName $smigVmId 'skipped' 'processor "
-		     "compatibility %s already'\n"
-		     "\t\t} else {\n"
-		     "\t\t\tInvoke-SmigChange 'vms' $smigVmName $smigVmId 'processor compatibility "
-		     "%s' "
-		     "{\n"
+		     "\t\t\tWrite-SmigItem 'vms' $smigVmName $smigVmId 'skipped' ",
+		     v->cpu_compat ? "true" : "false");
+		msg(g, v->cpu_compat ? _("processor compatibility on already")
+		                     : _("processor compatibility off already"));
+		put(g, "\n"
+		       "\t\t} else {\n"
+		       "\t\t\tInvoke-SmigChange 'vms' $smigVmName $smigVmId ");
+		msg(g, v->cpu_compat ? _("processor compatibility on")
+		                     : _("processor compatibility off"));
+		putf(g,
+		     " {\n"
 		     "\t\t\t\tSet-VMProcessor -VM $smigVm -CompatibilityForMigrationEnabled $%s\n"
 		     "\t\t\t}\n"
 		     "\t\t}\n\t",
-		     v->cpu_compat ? "true" : "false", v->cpu_compat ? "on" : "off",
-		     v->cpu_compat ? "on" : "off", v->cpu_compat ? "true" : "false");
+		     v->cpu_compat ? "true" : "false");
 		catch_item(g, "vms", "$smigVmName", "$smigVmId");
 		for (j = 0; j < v->src->ndrives; j++) {
 			const struct smig_inv_drive *d = &v->src->drives[j];
@@ -2220,10 +2493,11 @@ static int phase_vms(struct gen *g)
 			         g->prm.disk[i][j])
 				vm_passthrough(g, d, g->prm.disk[i][j]);
 			else if (d->kind == SMIG_INV_DRIVE_PASSTHROUGH) {
-				put(g, "\tWrite-SmigItem 'vms' $smigVmName $smigVmId 'manual' "
-				       "('a pass-through disk in an unusable slot: attach it by "
-				       "hand: ' "
-				       "+ ");
+				put(g, "\tWrite-SmigItem 'vms' $smigVmName $smigVmId 'manual' (");
+				msg(g,
+				    _("a pass-through disk in an unusable slot: attach it by hand: "
+				      "{0}"));
+				put(g, " -f ");
 				val(g, d->slot ? d->slot : "?");
 				put(g, ")\n");
 			}
@@ -2250,18 +2524,25 @@ static int phase_vms(struct gen *g)
 		for (j = 0; j < v->ndisks; j++)
 			if (v->disks[j].winpath)
 				vm_grant(g, "\t", v->disks[j].winpath, "(F)");
-		if (v->saved_state_dropped && v->src->saved_state)
-			put(g, "\tWrite-SmigItem 'vms' $smigVmName $smigVmId 'warning' 'its saved "
-			       "state was discarded (--discard-saved-state): it cold boots, as after "
-			       "a power loss'\n");
-		else if (v->saved_state_dropped)
-			put(g, "\tWrite-SmigItem 'vms' $smigVmName $smigVmId 'warning' 'the saved "
-			       "state of its snapshots was discarded (--discard-saved-state): applying "
-			       "such a snapshot leaves the VM off, to cold boot from it'\n");
+		if (v->saved_state_dropped) {
+			put(g, "\tWrite-SmigItem 'vms' $smigVmName $smigVmId 'warning' ");
+			msg(g, v->src->saved_state
+			           ? _("its saved state was discarded (--discard-saved-state): it "
+			               "cold "
+			               "boots, as after a power loss")
+			           : _("the saved state of its snapshots was discarded "
+			               "(--discard-saved-state): applying such a snapshot leaves "
+			               "the VM "
+			               "off, to cold boot from it"));
+			put(g, "\n");
+		}
 		put(g, "}\n");
 	}
-	if (n == 0)
-		put(g, "Write-SmigItem 'vms' 'VMs' '' 'skipped' 'the plan imports no VM'\n");
+	if (n == 0) {
+		put(g, "Write-SmigItem 'vms' 'VMs' '' 'skipped' ");
+		msg(g, _("the plan imports no VM"));
+		put(g, "\n");
+	}
 	return 0;
 }
 
@@ -2457,11 +2738,12 @@ bool smig_migrate_fw_recreated(const struct smig_fwtexts *fw, const struct smig_
 
 	memset(&m, 0, sizeof(m));
 	if (!text) {
-		snprintf(why, whylen, "the archive carries only its summary, not its text");
+		snprintf(why, whylen, "%s",
+		         _("the archive carries only its summary, not its text"));
 		return false;
 	}
 	if (smig_fwrule_parse(r->id, text, &fr, &e2) < 0) {
-		snprintf(why, whylen, "its text cannot be read: %s", e2.msg);
+		snprintf(why, whylen, _("its text cannot be read: %s"), e2.msg);
 		return false;
 	}
 	slots = calloc(4 * (fr.nfields + 1), sizeof(*slots));
@@ -2472,10 +2754,11 @@ bool smig_migrate_fw_recreated(const struct smig_fwtexts *fw, const struct smig_
 		m.raddr = slots + 3 * (fr.nfields + 1);
 		ok = fw_map_rule(&fr, &m, &field);
 		if (!ok)
-			snprintf(why, whylen, "its field '%s' has no faithful New-NetFirewallRule "
-			         "parameter", field ? field : "?");
+			snprintf(why, whylen,
+			         _("its field '%s' has no faithful New-NetFirewallRule parameter"),
+			         field ? field : "?");
 	} else {
-		snprintf(why, whylen, "out of memory");
+		snprintf(why, whylen, "%s", _("out of memory"));
 	}
 	free(slots);
 	smig_fwrule_release(&fr);
@@ -2513,7 +2796,7 @@ static int fw_recreate(struct gen *g, const struct smig_inv_fwrule *r)
 		slots = calloc(4 * (fr.nfields + 1), sizeof(*slots));
 		if (!slots) {
 			smig_fwrule_release(&fr);
-			return smig_err_nomem(g->e, "writing migrate.ps1");
+			return smig_err_nomem(g->e, _("writing migrate.ps1"));
 		}
 		m.lport = slots;
 		m.rport = slots + (fr.nfields + 1);
@@ -2524,23 +2807,27 @@ static int fw_recreate(struct gen *g, const struct smig_inv_fwrule *r)
 	if (!ok) {
 		put(g, "Write-SmigItem 'firewall' ");
 		val(g, r->id);
+		put(g, " '' 'manual' (");
 		if (!text) {
-			put(g,
-			    " '' 'manual' ('recreate this rule of the source with "
-			    "New-NetFirewallRule (the archive gave migrate.ps1 only its summary; "
-			    "netsh advfirewall firewall show rule name=all verbose on the source "
-			    "shows it all): ' + ");
+			msg(g, _("recreate this rule of the source with New-NetFirewallRule (the "
+			         "archive gave migrate.ps1 only its summary; netsh advfirewall "
+			         "firewall "
+			         "show rule name=all verbose on the source shows it all): {0}"));
+			put(g, " -f ");
 			val(g, r->description ? r->description : "");
+		} else if (why) {
+			/* the field's name is the rule's: hostile, an argument */
+			msg(g, _("recreate this rule of the source by hand: its field {0} has no "
+			         "faithful New-NetFirewallRule parameter: {1}"));
+			put(g, " -f ");
+			val(g, why);
+			put(g, ", ");
+			val(g, text);
 		} else {
-			put(g, " '' 'manual' ('recreate this rule of the source by hand: ");
-			if (why) {
-				/* the field's name is the rule's: hostile */
-				put(g, "its field ' + ");
-				val(g, why);
-				put(g, " + ' has no faithful New-NetFirewallRule parameter: ' + ");
-			} else {
-				put(g, "its text cannot be read: ' + ");
-			}
+			msg(g,
+			    _("recreate this rule of the source by hand: its text cannot be read: "
+			      "{0}"));
+			put(g, " -f ");
 			val(g, text);
 		}
 		put(g, ")\n");
@@ -2557,11 +2844,13 @@ static int fw_recreate(struct gen *g, const struct smig_inv_fwrule *r)
 	       "\t\t}\n"
 	       "\t}\n"
 	       "\tif ($smigRule) {\n"
-	       "\t\tWrite-SmigItem 'firewall' $smigRuleName '' 'skipped' 'a rule with this name "
-	       "exists'\n"
+	       "\t\tWrite-SmigItem 'firewall' $smigRuleName '' 'skipped' ");
+	msg(g, _("a rule with this name exists"));
+	put(g, "\n"
 	       "\t} else {\n"
-	       "\t\tInvoke-SmigChange 'firewall' $smigRuleName '' ('New-NetFirewallRule, as on the "
-	       "source: ' + ");
+	       "\t\tInvoke-SmigChange 'firewall' $smigRuleName '' (");
+	msg(g, _("New-NetFirewallRule, as on the source: {0}"));
+	put(g, " -f ");
 	val(g, r->description ? r->description : "");
 	put(g, ") {\n\t\t\tNew-NetFirewallRule -Name $smigRuleName -DisplayName ");
 	val(g, m.name ? m.name : r->id);
@@ -2617,10 +2906,12 @@ static void phase_firewall(struct gen *g)
 	const struct smig_plan *p = g->p;
 	size_t i, n = 0;
 
-	phase(g, 8, "firewall", "firewall");
+	phase(g, 8, _("firewall"), "firewall");
 	if (p->vms_only) {
-		put(g, "Write-SmigItem 'firewall' 'rules' '' 'skipped' 'the archive or the import "
-		       "is of some VMs, not of the host: this host''s firewall is kept'\n");
+		put(g, "Write-SmigItem 'firewall' 'rules' '' 'skipped' ");
+		msg(g, _("the archive or the import is of some VMs, not of the host: this host's "
+		         "firewall is kept"));
+		put(g, "\n");
 		return;
 	}
 	for (i = 0; i < p->src->nfwrules; i++) {
@@ -2643,33 +2934,38 @@ static void phase_firewall(struct gen *g)
 		n++;
 		put(g, "$smigRuleName = ");
 		val(g, r->id);
-		put(g,
-		    "\n"
-		    "try {\n"
-		    "\t$smigRule = $null\n"
-		    "\tforeach ($smigOne in @(Get-NetFirewallRule)) {\n"
-		    "\t\tif ($smigOne.Name -eq $smigRuleName) {\n"
-		    "\t\t\t$smigRule = $smigOne\n"
-		    "\t\t}\n"
-		    "\t}\n"
-		    "\tif (-not $smigRule) {\n"
-		    "\t\tWrite-SmigItem 'firewall' $smigRuleName '' 'warning' 'the source had this "
-		    "built-in Hyper-V rule disabled; this host has no rule of that name'\n"
-		    "\t} elseif ([string]$smigRule.Enabled -eq 'False') {\n"
-		    "\t\tWrite-SmigItem 'firewall' $smigRuleName '' 'skipped' 'disabled already'\n"
-		    "\t} else {\n"
-		    "\t\tInvoke-SmigChange 'firewall' $smigRuleName '' 'disable it, as on the "
-		    "source' "
-		    "{\n"
-		    "\t\t\tDisable-NetFirewallRule -InputObject $smigRule\n"
-		    "\t\t}\n"
-		    "\t}\n");
+		put(g, "\n"
+		       "try {\n"
+		       "\t$smigRule = $null\n"
+		       "\tforeach ($smigOne in @(Get-NetFirewallRule)) {\n"
+		       "\t\tif ($smigOne.Name -eq $smigRuleName) {\n"
+		       "\t\t\t$smigRule = $smigOne\n"
+		       "\t\t}\n"
+		       "\t}\n"
+		       "\tif (-not $smigRule) {\n"
+		       "\t\tWrite-SmigItem 'firewall' $smigRuleName '' 'warning' ");
+		msg(g,
+		    _("the source had this built-in Hyper-V rule disabled; this host has no rule "
+		      "of that name"));
+		put(g, "\n"
+		       "\t} elseif ([string]$smigRule.Enabled -eq 'False') {\n"
+		       "\t\tWrite-SmigItem 'firewall' $smigRuleName '' 'skipped' ");
+		msg(g, _("disabled already"));
+		put(g, "\n"
+		       "\t} else {\n"
+		       "\t\tInvoke-SmigChange 'firewall' $smigRuleName '' ");
+		msg(g, _("disable it, as on the source"));
+		put(g, " {\n"
+		       "\t\t\tDisable-NetFirewallRule -InputObject $smigRule\n"
+		       "\t\t}\n"
+		       "\t}\n");
 		catch_item(g, "firewall", "$smigRuleName", "''");
 	}
-	if (n == 0)
-		put(g, "Write-SmigItem 'firewall' 'rules' '' 'skipped' 'the source has no "
-		       "user-defined "
-		       "or disabled Hyper-V rule'\n");
+	if (n == 0) {
+		put(g, "Write-SmigItem 'firewall' 'rules' '' 'skipped' ");
+		msg(g, _("the source has no user-defined or disabled Hyper-V rule"));
+		put(g, "\n");
+	}
 }
 
 static void phase_remote(struct gen *g)
@@ -2677,75 +2973,82 @@ static void phase_remote(struct gen *g)
 	const struct smig_inv_dcom *d = &g->p->src->dcom;
 	size_t i;
 
-	phase(g, 9, "remote administration", "remote-admin");
+	phase(g, 9, _("remote administration"), "remote-admin");
 	if (g->p->vms_only) {
-		put(g, "Write-SmigItem 'remote-admin' 'remote administration' '' 'skipped' 'the "
-		       "archive or the import is of some VMs, not of the host: this host''s DCOM "
-		       "and WMI security are kept'\n");
+		put(g, "Write-SmigItem 'remote-admin' 'remote administration' '' 'skipped' ");
+		msg(g, _("the archive or the import is of some VMs, not of the host: this host's "
+		         "DCOM and WMI security are kept"));
+		put(g, "\n");
 		return;
 	}
 	if (d->customised && d->sddl && d->sddl[0]) {
 		put(g, "$smigSddl = ");
 		val(g, d->sddl);
+		put(g, "\n"
+		       "try {\n"
+		       "\t$smigHelper = [wmiclass]'Win32_SecurityDescriptorHelper'\n"
+		       "\t$smigOle = Get-ItemProperty -Path 'HKLM:\\SOFTWARE\\Microsoft\\Ole' "
+		       "-ErrorAction SilentlyContinue\n"
+		       "\t$smigCurSddl = ''\n"
+		       "\tif ($smigOle -and $smigOle.MachineLaunchRestriction) {\n"
+		       "\t\t$smigCurSddl = "
+		       "$smigHelper.BinarySDToSDDL($smigOle.MachineLaunchRestriction)"
+		       ".SDDL\n"
+		       "\t}\n"
+		       "\tif ($smigCurSddl -eq $smigSddl) {\n"
+		       "\t\tWrite-SmigItem 'remote-admin' 'DCOM launch restriction' '' 'skipped' ");
+		msg(g, _("as on the source already"));
+		put(g, "\n"
+		       "\t} else {\n"
+		       "\t\tInvoke-SmigChange 'remote-admin' 'DCOM launch restriction' '' ");
+		msg(g, _("save HKLM\\SOFTWARE\\Microsoft\\Ole to ole-before-<time>.reg, then set "
+		         "MachineLaunchRestriction as on the source"));
 		put(g,
-		    "\n"
-		    "try {\n"
-		    "\t$smigHelper = [wmiclass]'Win32_SecurityDescriptorHelper'\n"
-		    "\t$smigOle = Get-ItemProperty -Path 'HKLM:\\SOFTWARE\\Microsoft\\Ole' "
-		    "-ErrorAction SilentlyContinue\n"
-		    "\t$smigCurSddl = ''\n"
-		    "\tif ($smigOle -and $smigOle.MachineLaunchRestriction) {\n"
-		    "\t\t$smigCurSddl = "
-		    "$smigHelper.BinarySDToSDDL($smigOle.MachineLaunchRestriction)"
-		    ".SDDL\n"
-		    "\t}\n"
-		    "\tif ($smigCurSddl -eq $smigSddl) {\n"
-		    "\t\tWrite-SmigItem 'remote-admin' 'DCOM launch restriction' '' 'skipped' 'as "
-		    "on "
-		    "the source already'\n"
-		    "\t} else {\n"
-		    "\t\tInvoke-SmigChange 'remote-admin' 'DCOM launch restriction' '' 'save "
-		    "HKLM\\SOFTWARE\\Microsoft\\Ole to ole-before-<time>.reg, then set "
-		    "MachineLaunchRestriction as on the source' {\n"
+		    " {\n"
 		    "\t\t\t$smigBackup = Join-Path $smigHere ('ole-before-' + $smigStamp + "
 		    "'.reg')\n"
 		    "\t\t\treg export 'HKLM\\SOFTWARE\\Microsoft\\Ole' $smigBackup /y | Out-Null\n"
 		    "\t\t\tif ($LASTEXITCODE -ne 0) {\n"
-		    "\t\t\t\tthrow ('cannot save HKLM\\SOFTWARE\\Microsoft\\Ole to ' + "
-		    "$smigBackup)\n"
-		    "\t\t\t}\n"
-		    "\t\t\t$smigBinary = $smigHelper.SDDLToBinarySD($smigSddl).BinarySD\n"
-		    "\t\t\tSet-ItemProperty -Path 'HKLM:\\SOFTWARE\\Microsoft\\Ole' -Name "
-		    "MachineLaunchRestriction -Value $smigBinary\n"
-		    "\t\t}\n"
-		    "\t}\n");
+		    "\t\t\t\tthrow (");
+		msg(g, _("cannot save HKLM\\SOFTWARE\\Microsoft\\Ole to {0}"));
+		put(g, " -f $smigBackup)\n"
+		       "\t\t\t}\n"
+		       "\t\t\t$smigBinary = $smigHelper.SDDLToBinarySD($smigSddl).BinarySD\n"
+		       "\t\t\tSet-ItemProperty -Path 'HKLM:\\SOFTWARE\\Microsoft\\Ole' -Name "
+		       "MachineLaunchRestriction -Value $smigBinary\n"
+		       "\t\t}\n"
+		       "\t}\n");
 		catch_item(g, "remote-admin", "'DCOM launch restriction'", "''");
-		put(g,
-		    "Write-SmigItem 'remote-admin' 'DCOM launch restriction' '' 'manual' ('check "
-		    "each entry: a local account of the source means nothing here: ' + ");
+		put(g, "Write-SmigItem 'remote-admin' 'DCOM launch restriction' '' 'manual' (");
+		msg(g,
+		    _("check each entry: a local account of the source means nothing here: {0}"));
+		put(g, " -f (");
 		for (i = 0; d->aces && d->aces[i]; i++) {
 			val(g, d->aces[i]);
 			put(g, d->aces[i + 1] ? " + '; ' + " : "");
 		}
 		if (i == 0)
 			val(g, d->sddl);
-		put(g, ")\n");
+		put(g, "))\n");
 	} else {
-		put(g, "Write-SmigItem 'remote-admin' 'DCOM launch restriction' '' 'skipped' 'not "
-		       "customised on the source'\n");
+		put(g, "Write-SmigItem 'remote-admin' 'DCOM launch restriction' '' 'skipped' ");
+		msg(g, _("not customised on the source"));
+		put(g, "\n");
 	}
-	put(g,
-	    "Write-SmigItem 'remote-admin' 'WMI root\\virtualization' '' 'manual' 'the security "
-	    "of the WMI namespace root\\virtualization is in the source''s WMI repository, which "
-	    "smig cannot read: if it was changed there (wmimgmt.msc), make the same change here "
-	    "to root\\virtualization and root\\virtualization\\v2'\n");
+	put(g, "Write-SmigItem 'remote-admin' 'WMI root\\virtualization' '' 'manual' ");
+	msg(g, _("the security of the WMI namespace root\\virtualization is in the source's WMI "
+	         "repository, which smig cannot read: if it was changed there (wmimgmt.msc), make "
+	         "the same change here to root\\virtualization and root\\virtualization\\v2"));
+	put(g, "\n");
 }
 
 static void phase_state(struct gen *g)
 {
-	phase(g, 10, "live state", "state");
+	phase(g, 10, _("live state"), "state");
 	put(g, "try {\n"
-	       "\tInvoke-SmigChange 'state' $StatePath '' 'write smig-state.json' {\n"
+	       "\tInvoke-SmigChange 'state' $StatePath '' ");
+	msg(g, _("write smig-state.json"));
+	put(g, " {\n"
 	       "\t\tWrite-SmigState -Path $StatePath\n"
 	       "\t}\n");
 	catch_item(g, "state", "$StatePath", "''");
@@ -2754,7 +3057,9 @@ static void phase_state(struct gen *g)
 }
 
 /* The text was built with LF line ends; the file has CRLF and a BOM. No CR can be in it:
- * values with control characters are written as [char] codes. */
+ * values with control characters are written as [char] codes. The BOM is what makes Windows
+ * PowerShell 3.0 read the file as UTF-8 (without one it uses the ANSI code page), so that the
+ * accented letters of a French script and of a host's names arrive intact. */
 static char *to_crlf(const struct smig_strbuf *sb, size_t *len, struct smig_err *e)
 {
 	struct smig_strbuf out = SMIG_STRBUF_INIT;
@@ -2764,7 +3069,8 @@ static char *to_crlf(const struct smig_strbuf *sb, size_t *len, struct smig_err 
 	smig_strbuf_append(&out, "\xEF\xBB\xBF", 3);
 	for (i = 0; i < sb->len; i++) {
 		if (sb->buf[i] == '\r') {
-			smig_err_set(e, SMIG_ERR_USAGE, "migrate.ps1: a CR in the generated text");
+			smig_err_set(e, SMIG_ERR_USAGE,
+			             _("migrate.ps1: a CR in the generated text"));
 			goto done;
 		}
 		if (sb->buf[i] != '\n')
@@ -2826,7 +3132,7 @@ int smig_fwtexts_from_reg(const void *buf, size_t len, struct smig_fwtexts *out,
 				struct smig_fwtext *nt = realloc(t.items, ncap * sizeof(*nt));
 
 				if (!nt) {
-					smig_err_nomem(e, "reading the firewall rules");
+					smig_err_nomem(e, _("reading the firewall rules"));
 					goto done;
 				}
 				t.items = nt;
@@ -2858,7 +3164,7 @@ char *smig_migrate_ps1_fw(const struct smig_plan *p, const struct smig_fwtexts *
 	char *out = NULL;
 
 	if (p == NULL || p->src == NULL || p->desc == NULL || p->desc->archive_id == NULL) {
-		smig_err_set(e, SMIG_ERR_USAGE, "migrate.ps1 needs a plan with its archive");
+		smig_err_set(e, SMIG_ERR_USAGE, _("migrate.ps1 needs a plan with its archive"));
 		return NULL;
 	}
 	if (smig_migrate_params_build(p, &g.prm, e) < 0)

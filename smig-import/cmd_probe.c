@@ -11,23 +11,25 @@
 #include "cli.h"
 #include "destfacts.h"
 #include "fileio.h"
+#include "i18n.h"
 #include "import.h"
 #include "session.h"
 
 
 static void help(void)
 {
-	printf("usage: %s probe-script [-o FILE]\n\n"
-	       "Writes probe.ps1 (UTF-8 with BOM, CRLF), the PowerShell 3.0 script that\n"
-	       "describes a running Windows Server 2012 destination whose registry hives are\n"
-	       "locked. Run it elevated on the destination; it only reads (Get-VMHost,\n"
-	       "Get-VMSwitch, Get-VM, Get-NetAdapter, WMI, registry values) and writes\n"
-	       "dest-facts.json. Copy that file to DEST/dest-facts.json, DEST being the host\n"
-	       "folder of the destination's mounted admin shares (C/, D/, ...), or name it with\n"
-	       "--dest-facts FILE; then run preflight and apply with --dest DEST.\n\n"
-	       "  -o, --output FILE   write the script to FILE (default standard output)\n"
-	       "  -h, --help          show this help\n\n"
-	       "Exit codes: 0 written, 1 the file cannot be written, 2 usage error.\n", PROG);
+	printf(_("usage: %s probe-script [-o FILE]\n\n"
+	         "Writes probe.ps1 (UTF-8 with BOM, CRLF), the PowerShell 3.0 script that\n"
+	         "describes a running Windows Server 2012 destination whose registry hives are\n"
+	         "locked. Run it elevated on the destination; it only reads (Get-VMHost,\n"
+	         "Get-VMSwitch, Get-VM, Get-NetAdapter, WMI, registry values) and writes\n"
+	         "dest-facts.json. Copy that file to DEST/dest-facts.json, DEST being the host\n"
+	         "folder of the destination's mounted admin shares (C/, D/, ...), or name it with\n"
+	         "--dest-facts FILE; then run preflight and apply with --dest DEST.\n\n"
+	         "  -o, --output FILE   write the script to FILE (default standard output)\n"
+	         "  -h, --help          show this help\n\n"
+	         "Exit codes: 0 written, 1 the file cannot be written, 2 usage error.\n"),
+	       PROG);
 	smig_cli_common_help(false);
 }
 
@@ -57,11 +59,12 @@ int cmd_probe_script(int argc, char **argv)
 		default:
 			if ((rc = smig_cli_option(c, opts, argc, argv)) != SMIG_CLI_NEXT)
 				return rc;
+			rc = 0; /* -q, -v, --lang: go on (SMIG_CLI_NEXT is not an exit code) */
 			break;
 		}
 	}
 	if (optind < argc)
-		return usage_error("probe-script", "unexpected argument '%s'", argv[optind]);
+		return usage_error("probe-script", _("unexpected argument '%s'"), argv[optind]);
 	text = smig_destfacts_probe_script(&len, &e);
 	if (text == NULL)
 		return fail(&e);
@@ -69,7 +72,7 @@ int cmd_probe_script(int argc, char **argv)
 		if (smig_output_write(out, text, len, 0644, &e) < 0)
 			rc = fail(&e);
 	} else if (fwrite(text, 1, len, stdout) != len || fflush(stdout) == EOF) {
-		smig_err_sys(&e, EIO, "cannot write to standard output");
+		smig_err_sys(&e, EIO, _("cannot write to standard output"));
 		rc = fail(&e);
 	}
 	free(text);

@@ -667,16 +667,17 @@ static void test_rejects(void **state)
 	t.p.vms[s].disks[0].winpath = strdup("D:\\VHD\\*");
 	ps1 = ps1_of(&t, &len);
 	assert_null(strstr(ps1, "Grant-SmigAccess -Path 'D:\\VHD\\*'"));
-	assert_non_null(strstr(ps1, "'manual' ('grant the VM''s account access to ' + "
-	                            "'D:\\VHD\\*' + "));
+	assert_non_null(strstr(ps1, "'manual' ('grant the VM''s account access to {0} by hand: "
+	                            "icacls cannot be given this path safely' -f 'D:\\VHD\\*')"));
 	free(ps1);
 
 	/* an ISO in a slot Hyper-V does not have: a manual item, no command */
 	web = &f->src->vms[w];
 	tu_set_str(&web->drives[tu_drive_index(web, SMIG_INV_DRIVE_ISO)].slot, "IDE 7:0");
 	ps1 = ps1_of(&t, &len);
-	assert_non_null(strstr(ps1, "'manual' ('reattach ' + 'D:\\ISO\\en_windows_server_2008_r2_"
-	                            "with_sp1_x64.iso' + ' by hand"));
+	assert_non_null(strstr(ps1, "'manual' ('reattach {0} by hand: its slot is not one "
+	                            "migrate.ps1 knows: {1}' -f 'D:\\ISO\\en_windows_server_2008_"
+	                            "r2_with_sp1_x64.iso', 'IDE 7:0')"));
 	assert_null(strstr(ps1, "' / IDE 7:0'"));
 	free(ps1);
 	tu_plan_free(&t);
@@ -725,8 +726,8 @@ static void test_ip_internal(void **state)
 	assert_non_null(at);
 	end = strstr(at, "} else {\r\n");
 	assert_non_null(end);
-	at = strstr(at, "'warning' ('its virtual network is ' + $smigSw.SwitchType + ' here, not "
-	                "External: only the address is set");
+	at = strstr(at, "'warning' ('its virtual network is {0} here, not External: only the "
+	                "address is set");
 	assert_true(at != NULL && at < end);
 	at = strstr(at, "Set-SmigIPv4 -Adapter $smigNa -Label $smigIf -Dhcp $false -Address "
 	                "@('192.168.10.20/24') -Gateway @() -Dns @()\r\n");
@@ -756,8 +757,9 @@ static void test_whatif(void **state)
 	                            "\t\t$script:smigWhatIf += 1\r\n"
 	                            "\t} else {\r\n"
 	                            "\t\t$script:smigPassed += 1\r\n"));
-	assert_non_null(strstr(ps1, "$script:smigFailed + ' failed, ' + $script:smigWhatIf + "
-	                            "' what-if ('"));
+	assert_non_null(strstr(ps1,
+	                       "{1} failed, {2} what-if ({3} warnings, {4} left to you)' -f "
+	                       "$script:smigPassed, $script:smigFailed, $script:smigWhatIf, "));
 	assert_non_null(strstr(ps1, "$script:smigWhatIf = 0\r\n"));
 	/* phase 5: a vEthernet adapter phase 4 did not create */
 	assert_int_equal(count(ps1,
@@ -768,7 +770,7 @@ static void test_whatif(void **state)
 	/* Resolve-SmigReport: no 'done' for a disconnect that did not happen */
 	assert_null(strstr(ps1, "'done' ('network adapter disconnected"));
 	assert_non_null(strstr(ps1, "\t\t\tInvoke-SmigChange 'vms' $Label $VMId ('disconnect a "
-	                            "network adapter for the import (' + $inc.Message + ')') {\r\n"
+	                            "network adapter for the import ({0})' -f $inc.Message) {\r\n"
 	                            "\t\t\t\tDisconnect-VMNetworkAdapter -VMNetworkAdapter "
 	                            "$inc.Source\r\n"));
 	assert_non_null(strstr(ps1, "\t\t\tif ($smigCmdlet.ShouldProcess($Label, 'empty a DVD "
@@ -847,11 +849,12 @@ static void test_firewall(void **state)
 	ps1 = smig_migrate_ps1_fw(&t.p, &fw1, &len, &e);
 	assert_non_null(ps1);
 	assert_null(strstr(ps1, "New-NetFirewallRule -Name"));
-	assert_non_null(strstr(ps1, "Write-SmigItem 'firewall' '" FW_ID "' '' 'manual' ('recreate "
-	                            "this rule of the source by hand: its field ' + 'RA4' + ' has "
-	                            "no faithful New-NetFirewallRule parameter: ' + 'v2.10|"
-	                            "Action=Allow|Dir=In|Protocol=6|LPort=2179|RA4=LocalSubnet|"
-	                            "Name=x|')\r\n"));
+	assert_non_null(strstr(ps1,
+	                       "Write-SmigItem 'firewall' '" FW_ID "' '' 'manual' ('recreate "
+	                       "this rule of the source by hand: its field {0} has no faithful "
+	                       "New-NetFirewallRule parameter: {1}' -f 'RA4', 'v2.10|"
+	                       "Action=Allow|Dir=In|Protocol=6|LPort=2179|RA4=LocalSubnet|"
+	                       "Name=x|')\r\n"));
 	free(ps1);
 
 	/* hostile text: a name and a field name that try to leave their literal */
@@ -868,7 +871,7 @@ static void test_firewall(void **state)
 	one.text = (char *)"v2.10|Action=Allow|Dir=In|Remove-Item $(Stop-Computer)'=1|";
 	ps1 = smig_migrate_ps1_fw(&t.p, &fw1, &len, &e);
 	assert_non_null(ps1);
-	assert_non_null(strstr(ps1, "by hand: its text cannot be read: ' + 'v2.10|Action=Allow|"
+	assert_non_null(strstr(ps1, "by hand: its text cannot be read: {0}' -f 'v2.10|Action=Allow|"
 	                            "Dir=In|Remove-Item $(Stop-Computer)''=1|')\r\n"));
 	assert_only_quoted(ps1, len, "Stop-Computer");
 	ps2012_check(f, ps1, len, "firewall-hostile2.ps1");
@@ -877,7 +880,7 @@ static void test_firewall(void **state)
 	one.text = (char *)"v2.10|Action=Allow|Dir=In|IFType=Wireless|Name=x|";
 	ps1 = smig_migrate_ps1_fw(&t.p, &fw1, &len, &e);
 	assert_non_null(ps1);
-	assert_non_null(strstr(ps1, "its field ' + 'IFType' + ' has no faithful"));
+	assert_non_null(strstr(ps1, "faithful New-NetFirewallRule parameter: {1}' -f 'IFType', "));
 	free(ps1);
 	tu_plan_free(&t);
 	smig_fwtexts_release(&fw);
@@ -948,7 +951,7 @@ static void test_robust(void **state)
 	assert_non_null(strstr(a, "$smigDeadline = (Get-Date).AddSeconds(120)\r\n"));
 	assert_non_null(strstr(a, "Start-Sleep -Seconds 2\r\n"));
 	assert_non_null(strstr(a, "throw ('vmms was restarted but does not answer Get-VMHost "
-	                          "after 120 seconds: '"));
+	                          "after 120 seconds: {0}' -f $_.Exception.Message)"));
 	/* every phase in a try block whose catch fails the phase */
 	for (i = 0; i < sizeof(phases) / sizeof(phases[0]); i++) {
 		want = tu_fmt("%stry {\r\n", phases[i]);
@@ -956,7 +959,7 @@ static void test_robust(void **state)
 		free(want);
 		want =
 		    tu_fmt("} catch {\r\n\tWrite-SmigItem '%s' 'phase %zu' '' 'failed' ('the phase "
-		           "stopped: ' + $_.Exception.Message)\r\n}\r\n",
+		           "stopped: {0}' -f $_.Exception.Message)\r\n}\r\n",
 		           steps[i], i + 1);
 		assert_int_equal(count(ps1, want), 1);
 		free(want);
@@ -970,7 +973,7 @@ static void test_robust(void **state)
 	                            "-Compress\r\n\t\t[IO.File]::AppendAllText($LogPath, $line + "
 	                            "\"`r`n\", (New-Object Text.UTF8Encoding($false)))\r\n"
 	                            "\t} catch {\r\n\t\tWrite-Warning ('migrate.ps1: cannot write "
-	                            "to ' + $LogPath + "));
+	                            "to {0}: {1}' -f $LogPath, $_.Exception.Message)\r\n"));
 	/* switch names compared with their case */
 	assert_non_null(strstr(ps1, "\t\tif ($s.Name -ceq $Name) {\r\n"));
 	assert_non_null(strstr(ps1, "\t\tif ($Adapter.SwitchName -ceq $Switch) {\r\n"));
