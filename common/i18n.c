@@ -10,7 +10,7 @@
 
 #define DOMAIN "smig"
 
-static enum smig_lang chosen = SMIG_LANG_EN;
+static enum smig_i18n_language chosen = SMIG_LANG_EN;
 
 static const char *first_set(const char *const *names, size_t n)
 {
@@ -31,7 +31,7 @@ static bool is_c_locale(const char *name)
 	return strcmp(name, "C") == 0 || strcmp(name, "POSIX") == 0;
 }
 
-static enum smig_lang from_environment(void)
+static enum smig_i18n_language from_environment(void)
 {
 	static const char *const vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
 	const char *locale = first_set(vars, sizeof(vars) / sizeof(vars[0]));
@@ -53,7 +53,7 @@ static void set_category(int category)
 
 int smig_i18n_init(const char *lang)
 {
-	enum smig_lang l;
+	enum smig_i18n_language l;
 
 	if (lang == NULL)
 		l = from_environment();
@@ -80,7 +80,7 @@ int smig_i18n_init(const char *lang)
 	return 0;
 }
 
-enum smig_lang smig_i18n_lang(void)
+enum smig_i18n_language smig_i18n_lang(void)
 {
 	return chosen;
 }

@@ -27,7 +27,7 @@
 #define N_(s) s
 #define P_(one, many, n) ngettext(one, many, n)
 
-enum smig_lang {
+enum smig_i18n_language {
 	SMIG_LANG_EN,
 	SMIG_LANG_FR,
 };
@@ -46,7 +46,7 @@ enum smig_lang {
  */
 int smig_i18n_init(const char *lang);
 /* The language chosen (English before smig_i18n_init). */
-enum smig_lang smig_i18n_lang(void);
+enum smig_i18n_language smig_i18n_lang(void);
 /* Its code: "en" or "fr" (the HTML reports' lang attribute). */
 const char *smig_i18n_code(void);
 /* The languages --lang takes, for messages: "en, fr". */

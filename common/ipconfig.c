@@ -1,5 +1,6 @@
 /* ipconfig.c - `ipconfig /all` text (see ipconfig.h, formats.md §9.1). */
 #include "ipconfig.h"
+#include "i18n.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -64,11 +65,11 @@ static int push_str(struct parser *p, char ***arr, size_t *n, const char *s, siz
 	char **na;
 
 	if (*n >= IPC_MAX_LIST)
-		return smig_err_set(e, SMIG_ERR_FORMAT, "'%s' line %zu: more than %d %s", p->what,
+		return smig_err_set(e, SMIG_ERR_FORMAT, _("'%s' line %zu: more than %d %s"), p->what,
 		                    p->lineno, IPC_MAX_LIST, what_list);
 	na = realloc(*arr, (*n + 1) * sizeof(*na));
 	if (na == NULL)
-		return smig_err_nomem(e, "parsing ipconfig output");
+		return smig_err_nomem(e, _("parsing ipconfig output"));
 	*arr = na;
 	na[*n] = smig_strndup(s, len, e);
 	if (na[*n] == NULL)
@@ -86,7 +87,7 @@ static int report(struct parser *p, const char *line, size_t len, struct smig_er
 		return 0; /* enough to show that the file is not what it should be */
 	nu = realloc(c->unparsed, (c->nunparsed + 1) * sizeof(*nu));
 	if (nu == NULL)
-		return smig_err_nomem(e, "parsing ipconfig output");
+		return smig_err_nomem(e, _("parsing ipconfig output"));
 	c->unparsed = nu;
 	if (len > IPC_UNPARSED_SHOWN)
 		len = IPC_UNPARSED_SHOWN;
@@ -194,11 +195,11 @@ static int new_adapter(struct parser *p, const char *line, size_t len, struct sm
 	if (!split_header(p->lang, line, len, &kind, &klen, &name, &nlen))
 		return report(p, line, len, e);
 	if (c->nadapters >= IPC_MAX_ADAPTERS)
-		return smig_err_set(e, SMIG_ERR_FORMAT, "'%s' has more than %d adapters", p->what,
+		return smig_err_set(e, SMIG_ERR_FORMAT, _("'%s' has more than %d adapters"), p->what,
 		                    IPC_MAX_ADAPTERS);
 	na = realloc(c->adapters, (c->nadapters + 1) * sizeof(*na));
 	if (na == NULL)
-		return smig_err_nomem(e, "parsing ipconfig output");
+		return smig_err_nomem(e, _("parsing ipconfig output"));
 	c->adapters = na;
 	a = &na[c->nadapters];
 	memset(a, 0, sizeof(*a));
@@ -274,11 +275,11 @@ static int adapter_field(struct parser *p, int field, const char *line, size_t l
 			return report(p, line, len, e);
 		if (a->nipv4 >= IPC_MAX_LIST)
 			return smig_err_set(e, SMIG_ERR_FORMAT,
-			                    "'%s' line %zu: more than %d IPv4 addresses", p->what,
+			                    _("'%s' line %zu: more than %d IPv4 addresses"), p->what,
 			                    p->lineno, IPC_MAX_LIST);
 		na = realloc(a->ipv4, (a->nipv4 + 1) * sizeof(*na));
 		if (na == NULL)
-			return smig_err_nomem(e, "parsing ipconfig output");
+			return smig_err_nomem(e, _("parsing ipconfig output"));
 		a->ipv4 = na;
 		na[a->nipv4].mask = NULL;
 		na[a->nipv4].addr = smig_strndup(v, n, e);
@@ -414,21 +415,21 @@ static int parse_named(const char *text, size_t len, const char *what, struct sm
 	*out = NULL;
 	p.c = calloc(1, sizeof(*p.c));
 	if (p.c == NULL)
-		return smig_err_nomem(e, "parsing ipconfig output");
+		return smig_err_nomem(e, _("parsing ipconfig output"));
 	p.what = what;
 	if (smig_text_lines(text, len, IPC_MAX_BYTES, what, parse_numbered, &p, e) < 0)
 		goto fail;
 	if (!p.seen_marker) {
 		if (p.first[0] != '\0')
 			smig_err_set(e, SMIG_ERR_FORMAT,
-			             "'%s' is not ipconfig /all output in a language smig reads (%s): "
+			             _("'%s' is not ipconfig /all output in a language smig reads (%s): "
 			             "the first line, '%s', is not 'Windows IP Configuration' or its "
-			             "translation",
+			             "translation"),
 			             what, smig_lang_names(), p.first);
 		else
 			smig_err_set(e, SMIG_ERR_FORMAT,
-			             "'%s' is not ipconfig /all output (no 'Windows IP Configuration' "
-			             "line)",
+			             _("'%s' is not ipconfig /all output (no 'Windows IP Configuration' "
+			             "line)"),
 			             what);
 		goto fail;
 	}
@@ -470,9 +471,9 @@ int smig_ipconfig_parse_raw(const void *raw, size_t len, const char *what,
 
 	*out = NULL;
 	if (len > IPC_MAX_BYTES)
-		return smig_err_set(e, SMIG_ERR_FORMAT, "'%s' is too large (%zu bytes)", what, len);
+		return smig_err_set(e, SMIG_ERR_FORMAT, _("'%s' is too large (%zu bytes)"), what, len);
 	if (smig_lang_decode(raw, len, has_marker, &t, &tmp) < 0)
-		return smig_err_set(e, tmp.kind, "cannot read '%s': %s", what, tmp.msg);
+		return smig_err_set(e, tmp.kind, _("cannot read '%s': %s"), what, tmp.msg);
 	rc = parse_named(t.text, strlen(t.text), what, out, e);
 	if (rc == 0)
 		(*out)->encoding = t.encoding;

@@ -1,5 +1,6 @@
 /* sysinfo.c - `systeminfo` text (see sysinfo.h, formats.md §9.2). */
 #include "sysinfo.h"
+#include "i18n.h"
 
 #include <stddef.h>
 #include <stdlib.h>
@@ -66,11 +67,11 @@ static int push_str(const struct parser *p, char ***arr, size_t *n, const char *
 	char **na;
 
 	if (*n >= SI_MAX_ITEMS)
-		return smig_err_set(e, SMIG_ERR_FORMAT, "'%s' line %zu: more than %d list items",
+		return smig_err_set(e, SMIG_ERR_FORMAT, _("'%s' line %zu: more than %d list items"),
 		                    p->what, p->lineno, SI_MAX_ITEMS);
 	na = realloc(*arr, (*n + 1) * sizeof(*na));
 	if (na == NULL)
-		return smig_err_nomem(e, "parsing systeminfo output");
+		return smig_err_nomem(e, _("parsing systeminfo output"));
 	*arr = na;
 	na[*n] = smig_strndup(v, len, e);
 	if (na[*n] == NULL)
@@ -142,7 +143,7 @@ static int parse_memory(const struct parser *p, const char *v, size_t len, struc
 	return 0;
 bad:
 	return smig_err_set(e, SMIG_ERR_FORMAT,
-	                    "'%s' line %zu: Total Physical Memory '%.*s' is not a size in %s",
+	                    _("'%s' line %zu: Total Physical Memory '%.*s' is not a size in %s"),
 	                    p->what, p->lineno, (int)len, v, unit);
 }
 
@@ -158,8 +159,8 @@ static int append_requirement(struct parser *p, const char *v, size_t len, struc
 		return set_str(&s->hyperv_requirements, v, len, e);
 	if (strlen(s->hyperv_requirements) + len > SI_MAX_REQ_LEN)
 		return smig_err_set(e, SMIG_ERR_FORMAT,
-		                    "'%s' line %zu: Hyper-V Requirements is "
-		                    "too long",
+		                    _("'%s' line %zu: Hyper-V Requirements is "
+		                    "too long"),
 		                    p->what, p->lineno);
 	joined = smig_asprintf(e, "%s; %.*s", s->hyperv_requirements, (int)len, v);
 	if (joined == NULL)
@@ -175,11 +176,11 @@ static int new_nic(struct parser *p, const char *v, size_t len, struct smig_err 
 	struct smig_sysinfo_nic *nn;
 
 	if (s->nnics >= SI_MAX_ITEMS)
-		return smig_err_set(e, SMIG_ERR_FORMAT, "'%s' line %zu: more than %d NICs", p->what,
+		return smig_err_set(e, SMIG_ERR_FORMAT, _("'%s' line %zu: more than %d NICs"), p->what,
 		                    p->lineno, SI_MAX_ITEMS);
 	nn = realloc(s->nics, (s->nnics + 1) * sizeof(*nn));
 	if (nn == NULL)
-		return smig_err_nomem(e, "parsing systeminfo output");
+		return smig_err_nomem(e, _("parsing systeminfo output"));
 	s->nics = nn;
 	p->nic = &nn[s->nnics];
 	memset(p->nic, 0, sizeof(*p->nic));
@@ -401,21 +402,21 @@ static int parse_named(const char *text, size_t len, const char *what, struct sm
 	*out = NULL;
 	p.s = calloc(1, sizeof(*p.s));
 	if (p.s == NULL)
-		return smig_err_nomem(e, "parsing systeminfo output");
+		return smig_err_nomem(e, _("parsing systeminfo output"));
 	p.what = what;
 	if (smig_text_lines(text, len, SI_MAX_BYTES, what, parse_numbered, &p, e) < 0)
 		goto fail;
 	if (p.lang == NULL && p.first[0] != '\0' && p.first[0] != ' ') {
 		smig_err_set(e, SMIG_ERR_FORMAT,
-		             "'%s' is not systeminfo output in a language smig reads (%s): the first "
-		             "label, '%s', is not 'Host Name' or its translation at its column",
+		             _("'%s' is not systeminfo output in a language smig reads (%s): the first "
+		             "label, '%s', is not 'Host Name' or its translation at its column"),
 		             what, smig_lang_names(), p.first);
 		goto fail;
 	}
 	if (p.s->host_name == NULL || p.s->os_name == NULL) {
 		smig_err_set(e, SMIG_ERR_FORMAT,
-		             "'%s' is not systeminfo output (no 'Host Name:' and 'OS Name:' "
-		             "fields, or their translation, at the layout's columns)",
+		             _("'%s' is not systeminfo output (no 'Host Name:' and 'OS Name:' "
+		             "fields, or their translation, at the layout's columns)"),
 		             what);
 		goto fail;
 	}
@@ -456,9 +457,9 @@ int smig_sysinfo_parse_raw(const void *raw, size_t len, const char *what,
 
 	*out = NULL;
 	if (len > SI_MAX_BYTES)
-		return smig_err_set(e, SMIG_ERR_FORMAT, "'%s' is too large (%zu bytes)", what, len);
+		return smig_err_set(e, SMIG_ERR_FORMAT, _("'%s' is too large (%zu bytes)"), what, len);
 	if (smig_lang_decode(raw, len, opens_in, &t, &tmp) < 0)
-		return smig_err_set(e, tmp.kind, "cannot read '%s': %s", what, tmp.msg);
+		return smig_err_set(e, tmp.kind, _("cannot read '%s': %s"), what, tmp.msg);
 	rc = parse_named(t.text, strlen(t.text), what, out, e);
 	if (rc == 0)
 		(*out)->encoding = t.encoding;

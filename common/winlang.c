@@ -1,6 +1,7 @@
 /* winlang.c - the language tables of ipconfig and systeminfo output (see winlang.h, formats.md
  * "Text files"). Each label says where it was seen; the evidence is in formats.md A3. */
 #include "winlang.h"
+#include "i18n.h"
 
 #include <errno.h>
 #include <iconv.h>
@@ -90,7 +91,7 @@ static const struct smig_lang_label en_si[] = {
 
 static const struct smig_lang english = {
     .code = "en",
-    .name = "English",
+    .name = N_("English"),
     .oem_cp = 437,
     .ipc_marker = "Windows IP Configuration",
     .ipc_header_prefix = "",
@@ -212,7 +213,7 @@ static const struct smig_lang_kind fr_kinds[] = {
 
 static const struct smig_lang french = {
     .code = "fr",
-    .name = "French",
+    .name = N_("French"),
     .oem_cp = 850,
     .ipc_marker = "Configuration IP de Windows",
     .ipc_header_prefix = "Carte ",
@@ -250,7 +251,7 @@ const struct smig_lang *const smig_langs[] = {&english, &french, NULL};
 
 const char *smig_lang_names(void)
 {
-	return "English, French";
+	return _("English, French");
 }
 
 const struct smig_lang *smig_lang_find(const char *code)
@@ -321,11 +322,11 @@ static int oem_to_utf8(const char *in, size_t n, unsigned cp, char **out, struct
 	snprintf(name, sizeof(name), "CP%u", cp);
 	cd = iconv_open("UTF-8", name);
 	if (cd == (iconv_t)-1)
-		return smig_err_sys(e, errno, "cannot decode OEM code page %u with iconv", cp);
+		return smig_err_sys(e, errno, _("cannot decode OEM code page %u with iconv"), cp);
 	o = malloc(ol + 1);
 	if (o == NULL) {
 		iconv_close(cd);
-		return smig_err_nomem(e, "decoding an OEM code page");
+		return smig_err_nomem(e, _("decoding an OEM code page"));
 	}
 	op = o;
 	if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1) {
@@ -334,7 +335,7 @@ static int oem_to_utf8(const char *in, size_t n, unsigned cp, char **out, struct
 		iconv_close(cd);
 		free(o);
 		return smig_err_set(e, SMIG_ERR_FORMAT,
-				    "byte 0x%02X at offset %zu is not a character of OEM code page %u (%s)",
+				    _("byte 0x%02X at offset %zu is not a character of OEM code page %u (%s)"),
 				    (unsigned char)*ip, (size_t)(ip - in), cp, strerror(err));
 	}
 	iconv_close(cd);
@@ -362,7 +363,7 @@ int smig_lang_decode(const void *src, size_t nbytes, smig_lang_recognise_fn reco
 		return smig_text_decode(src, nbytes, &out->text, e);
 	if (memchr(p, '\0', nbytes) != NULL)
 		return smig_err_set(e, SMIG_ERR_FORMAT,
-				    "text contains NUL bytes but has no UTF-16 byte order mark");
+				    _("text contains NUL bytes but has no UTF-16 byte order mark"));
 	if (smig_utf8_valid((const char *)p, nbytes)) {
 		for (i = 0; i < nbytes && p[i] < 0x80; i++)
 			;
@@ -384,11 +385,11 @@ int smig_lang_decode(const void *src, size_t nbytes, smig_lang_recognise_fn reco
 		free(t);
 	}
 	if (out->oem_cp == 850)
-		out->encoding = "OEM code page 850";
+		out->encoding = N_("OEM code page 850");
 	else if (out->oem_cp == 437)
-		out->encoding = "OEM code page 437";
+		out->encoding = N_("OEM code page 437");
 	else
-		out->encoding = "an OEM code page";
+		out->encoding = N_("an OEM code page");
 	return 0;
 }
 
@@ -405,18 +406,18 @@ int smig_lang_encode_oem(const char *text, size_t len, unsigned cp, char **out, 
 	snprintf(name, sizeof(name), "CP%u", cp);
 	cd = iconv_open(name, "UTF-8");
 	if (cd == (iconv_t)-1)
-		return smig_err_sys(e, errno, "cannot encode OEM code page %u with iconv", cp);
+		return smig_err_sys(e, errno, _("cannot encode OEM code page %u with iconv"), cp);
 	o = malloc(ol + 1);
 	if (o == NULL) {
 		iconv_close(cd);
-		return smig_err_nomem(e, "encoding an OEM code page");
+		return smig_err_nomem(e, _("encoding an OEM code page"));
 	}
 	op = o;
 	if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1) {
 		iconv_close(cd);
 		free(o);
 		return smig_err_set(e, SMIG_ERR_FORMAT,
-				    "text at offset %zu has no character in OEM code page %u",
+				    _("text at offset %zu has no character in OEM code page %u"),
 				    (size_t)(ip - text), cp);
 	}
 	iconv_close(cd);

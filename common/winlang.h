@@ -122,7 +122,7 @@ struct smig_lang_kind {
 
 struct smig_lang {
 	const char *code;  /* "en", "fr" */
-	const char *name;  /* "English", "French" */
+	const char *name;  /* "English", "French" (N_(): shown as _(name)) */
 	unsigned oem_cp;   /* the console's OEM code page on such a host: 437, 850 */
 	/* ipconfig /all */
 	const char *ipc_marker; /* the line that opens the output */
