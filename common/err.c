@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "i18n.h"
+
 int smig_err_vset(struct smig_err *e, enum smig_err_kind kind, const char *fmt, va_list ap)
 {
 	if (e == NULL || e->kind != SMIG_ERR_NONE)
@@ -37,13 +39,14 @@ int smig_err_sys(struct smig_err *e, int errnum, const char *fmt, ...)
 	e->sys_errno = errnum;
 	n = strlen(e->msg);
 	if (n < sizeof(e->msg))
-		snprintf(e->msg + n, sizeof(e->msg) - n, ": %s", strerror(errnum));
+		/* TRANSLATORS: after a message, the reason the OS gave */
+		snprintf(e->msg + n, sizeof(e->msg) - n, _(": %s"), strerror(errnum));
 	return -1;
 }
 
 int smig_err_nomem(struct smig_err *e, const char *what)
 {
-	return smig_err_set(e, SMIG_ERR_NOMEM, "out of memory while %s", what);
+	return smig_err_set(e, SMIG_ERR_NOMEM, _("out of memory while %s"), what);
 }
 
 void smig_err_clear(struct smig_err *e)

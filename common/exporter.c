@@ -15,6 +15,7 @@
 
 #include "descriptor.h"
 #include "hive.h"
+#include "i18n.h"
 #include "regfile.h"
 #include "strbuf.h"
 #include "winval.h"
@@ -102,7 +103,7 @@ const char *smig_export_type_name(enum smig_export_type t)
 int smig_export_new(struct smig_export **out, struct smig_err *e)
 {
 	*out = calloc(1, sizeof(**out));
-	return *out ? 0 : smig_err_nomem(e, "starting an export");
+	return *out ? 0 : smig_err_nomem(e, _("starting an export"));
 }
 
 static void strv_free(char **v)
@@ -172,7 +173,7 @@ static int log_item(struct smig_export *x, const char *what, const char *source,
 		size_t cap = x->caplog ? 2 * x->caplog : 32;
 		struct item *p = realloc(x->log, cap * sizeof(*p));
 		if (p == NULL)
-			return smig_err_nomem(e, "recording the export log");
+			return smig_err_nomem(e, _("recording the export log"));
 		x->log = p;
 		x->caplog = cap;
 	}
@@ -190,7 +191,7 @@ static int log_item(struct smig_export *x, const char *what, const char *source,
 	x->nlog++;
 	if (it->what == NULL || (source && it->source == NULL) || (member && it->member == NULL) ||
 	    it->details == NULL)
-		return smig_err_nomem(e, "recording the export log");
+		return smig_err_nomem(e, _("recording the export log"));
 	if (x->logfn)
 		x->logfn(x->logctx, it->what, it->source, it->member, it->success, it->details);
 	return 0;
@@ -217,7 +218,7 @@ char *smig_export_log_json(const struct smig_export *x, size_t *len, struct smig
 		json_decref(o);
 		if (s == NULL) {
 			smig_strbuf_release(&sb);
-			smig_err_nomem(e, "writing the export log");
+			smig_err_nomem(e, _("writing the export log"));
 			return NULL;
 		}
 		smig_strbuf_puts(&sb, s);
@@ -246,7 +247,7 @@ char *smig_export_member_component(const char *winname, struct smig_err *e)
 	char *out = malloc(len + 2);
 
 	if (out == NULL) {
-		smig_err_nomem(e, "naming an archive member");
+		smig_err_nomem(e, _("naming an archive member"));
 		return NULL;
 	}
 	for (i = 0; i < len; i++) {
@@ -316,7 +317,7 @@ static char *unique_name(const struct smig_export *x, const char *dir, const cha
 		room = SMIG_ARCHIVE_NAME_MAX - dlen - 1 - strlen(suffix) - ext;
 		if (dlen + 1 + strlen(suffix) + ext >= SMIG_ARCHIVE_NAME_MAX) {
 			smig_err_set(e, SMIG_ERR_UNSUPPORTED,
-			             "'%s': the file name is too long for an archive member", base);
+			             _("'%s': the file name is too long for an archive member"), base);
 			break;
 		}
 		if (s > room)
@@ -329,7 +330,7 @@ static char *unique_name(const struct smig_export *x, const char *dir, const cha
 	}
 	free(comp);
 	if (name && !smig_archive_name_ok(name)) {
-		smig_err_set(e, SMIG_ERR_UNSUPPORTED, "'%s' cannot be named in the archive", base);
+		smig_err_set(e, SMIG_ERR_UNSUPPORTED, _("'%s' cannot be named in the archive"), base);
 		free(name);
 		name = NULL;
 	}
@@ -354,7 +355,7 @@ static struct member *add_member(struct smig_export *x, struct smig_err *e)
 		size_t cap = x->cap ? 2 * x->cap : 32;
 		struct member *p = realloc(x->m, cap * sizeof(*p));
 		if (p == NULL) {
-			smig_err_nomem(e, "planning the archive");
+			smig_err_nomem(e, _("planning the archive"));
 			return NULL;
 		}
 		x->m = p;
@@ -378,11 +379,11 @@ static int plan_file(struct smig_export *x, const char *dir, const char *local, 
 	char *name = NULL;
 
 	if (stat(local, &st) < 0) {
-		smig_err_sys(e, errno, "cannot read '%s'", winpath);
+		smig_err_sys(e, errno, _("cannot read '%s'"), winpath);
 		goto fail;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		smig_err_set(e, SMIG_ERR_FORMAT, "'%s' is not a regular file", winpath);
+		smig_err_set(e, SMIG_ERR_FORMAT, _("'%s' is not a regular file"), winpath);
 		goto fail;
 	}
 	name = unique_name(x, dir, path_base(winpath), e);
@@ -417,7 +418,7 @@ static int strv_add(char ***v, size_t *n, const char *s, struct smig_err *e)
 	char **p = realloc(*v, (*n + 2) * sizeof(*p));
 
 	if (p == NULL)
-		return smig_err_nomem(e, "planning the archive");
+		return smig_err_nomem(e, _("planning the archive"));
 	*v = p;
 	p[*n] = smig_strdup(s, e);
 	p[*n + 1] = NULL;
@@ -456,11 +457,11 @@ static int select_features(struct smig_export *x, const struct smig_features *ft
 			if (smig_streq_ci(ft->items[i].id, o->features[k]))
 				f = &ft->items[i];
 		if (f == NULL)
-			return smig_err_set(e, SMIG_ERR_USAGE, "unknown feature '%s' (see '%s')",
+			return smig_err_set(e, SMIG_ERR_USAGE, _("unknown feature '%s' (see '%s')"),
 			                    o->features[k], "smig-export features");
 		if (!smig_manifest_feature_present(f, x->inv))
 			return smig_err_set(e, SMIG_ERR_UNSUPPORTED,
-			                    "feature '%s' is not present on the host", f->id);
+			                    _("feature '%s' is not present on the host"), f->id);
 	}
 	/* manifest order, whatever the order of the options */
 	for (i = 0; i < ft->count; i++)
@@ -497,10 +498,11 @@ static int no_such_vm(const struct smig_inventory *inv, const char *name, struct
 	size_t i;
 
 	for (i = 0; i < inv->nvms; i++)
-		smig_strbuf_printf(&sb, "%s'%s'", i ? ", " : "",
+		/* TRANSLATORS: one VM name of a list, quoted: "%s" is ", " or nothing */
+		smig_strbuf_printf(&sb, _("%s'%s'"), i ? ", " : "",
 		                   inv->vms[i].name ? inv->vms[i].name : inv->vms[i].id);
-	smig_err_set(e, SMIG_ERR_USAGE, "no VM named '%s' on the host (it has: %s)", name,
-	             inv->nvms ? (smig_strbuf_failed(&sb) ? "?" : smig_strbuf_cstr(&sb)) : "none");
+	smig_err_set(e, SMIG_ERR_USAGE, _("no VM named '%s' on the host (it has: %s)"), name,
+	             inv->nvms ? (smig_strbuf_failed(&sb) ? "?" : smig_strbuf_cstr(&sb)) : _("none"));
 	smig_strbuf_release(&sb);
 	return -1;
 }
@@ -537,7 +539,7 @@ static int select_vms(struct smig_export *x, const struct smig_export_opts *o, b
 			return no_such_vm(inv, o->vms[k], e);
 		if (hits > 1)
 			return smig_err_set(e, SMIG_ERR_USAGE,
-			                    "%zu VMs are named '%s': select them by GUID", hits,
+			                    _("%zu VMs are named '%s': select them by GUID"), hits,
 			                    o->vms[k]);
 		sel[hit] = true;
 	}
@@ -606,7 +608,7 @@ static int plan_registry(struct smig_export *x, const struct smig_feature *f,
 		if (disp == NULL)
 			goto out;
 		if (idx < 0) {
-			smig_err_set(e, SMIG_ERR_FORMAT, "%s/%s: unknown hive '%s'", f->id, c->id,
+			smig_err_set(e, SMIG_ERR_FORMAT, _("%s/%s: unknown hive '%s'"), f->id, c->id,
 			             r->hive);
 			log_item(x, "registry", disp, NULL, false, e, "%s", e->msg);
 			goto out;
@@ -658,7 +660,7 @@ static int plan_registry(struct smig_export *x, const struct smig_feature *f,
 	m->role = "registry";
 	m->what = "registry";
 	x->total += len;
-	rc = m->winpath ? 0 : smig_err_nomem(e, "planning the archive");
+	rc = m->winpath ? 0 : smig_err_nomem(e, _("planning the archive"));
 out:
 	free(disp);
 	free(name);
@@ -924,7 +926,7 @@ int smig_export_plan(struct smig_export *x, struct smig_hostfs *fs,
 	int rc = -1;
 
 	if (x->planned)
-		return smig_err_set(e, SMIG_ERR_USAGE, "an export is planned only once");
+		return smig_err_set(e, SMIG_ERR_USAGE, _("an export is planned only once"));
 	x->planned = true;
 	x->fs = fs;
 	x->inv = inv;
@@ -944,12 +946,12 @@ int smig_export_plan(struct smig_export *x, struct smig_hostfs *fs,
 	}
 	if (o->nvms && vmc == NULL) {
 		smig_err_set(e, SMIG_ERR_USAGE,
-		             "--vm selects virtual machines, but no selected feature holds them");
+		             _("--vm selects virtual machines, but no selected feature holds them"));
 		goto out;
 	}
 	sel = calloc(inv->nvms + 1, sizeof(*sel));
 	if (sel == NULL) {
-		smig_err_nomem(e, "planning the archive");
+		smig_err_nomem(e, _("planning the archive"));
 		goto out;
 	}
 	if (vmc && select_vms(x, o, sel, e) < 0)
@@ -977,8 +979,8 @@ int smig_export_plan(struct smig_export *x, struct smig_hostfs *fs,
 				goto out;
 			}
 		smig_err_set(e, SMIG_ERR_FORMAT,
-		             "VM '%s' (%s) cannot be exported: %s (select the other VMs with --vm "
-		             "to leave it out)",
+		             _("VM '%s' (%s) cannot be exported: %s (select the other VMs with --vm "
+		             "to leave it out)"),
 		             vm->name ? vm->name : vm->id, vm->id, vm_cause(inv, vm));
 		log_item(x, "vm", vm->config_winpath, NULL, false, e, "%s", e->msg);
 		goto out;
@@ -989,14 +991,14 @@ int smig_export_plan(struct smig_export *x, struct smig_hostfs *fs,
 		if (!sel[i] || !vm->must_shut_down)
 			continue;
 		smig_err_set(e, SMIG_ERR_FORMAT,
-		             "VM '%s' (%s) cannot be exported: it is %s on the source, so its disks "
+		             _("VM '%s' (%s) cannot be exported: it is %s on the source, so its disks "
 		             "are changing; shut it down (or save it), run collect.cmd again and "
 		             "use the new facts folder (select the other VMs with --vm to leave it "
-		             "out)",
+		             "out)"),
 		             vm->name ? vm->name : vm->id, vm->id,
 		             vm->power_state && strcmp(vm->power_state, "not listed") != 0
 		                 ? vm->power_state
-		                 : "not in the collector's list");
+		                 : _("not in the collector's list"));
 		log_item(x, "vm", vm->config_winpath, NULL, false, e, "%s", e->msg);
 		goto out;
 	}
@@ -1043,7 +1045,7 @@ static int build_descriptor(const struct smig_export *x, const char *id, const c
 
 	dm = calloc(x->n + 1, sizeof(*dm));
 	if (dm == NULL)
-		return smig_err_nomem(e, "writing the descriptor");
+		return smig_err_nomem(e, _("writing the descriptor"));
 	for (i = 0; i < x->n; i++) {
 		const struct member *m = &x->m[i];
 		/* the descriptor only reads these strings; its writer takes const */
@@ -1094,7 +1096,7 @@ static int signed_tail(const struct smig_export *x, const struct smig_seckey *se
 	int rc = -1;
 
 	if (sums == NULL)
-		return smig_err_nomem(e, "writing the archive");
+		return smig_err_nomem(e, _("writing the archive"));
 	sums[0].name = DESCRIPTOR_NAME;
 	for (i = 0; i < x->n; i++)
 		sums[i + 1].name = x->m[i].name;
@@ -1125,10 +1127,10 @@ int smig_export_write(struct smig_export *x, const char *path, enum smig_compres
 	int rc = -1;
 
 	if (!x->planned)
-		return smig_err_set(e, SMIG_ERR_USAGE, "the export was not planned");
+		return smig_err_set(e, SMIG_ERR_USAGE, _("the export was not planned"));
 	if (strcmp(path, "-") != 0 && !force && lstat(path, &st) == 0) {
 		smig_err_set(e, SMIG_ERR_IO,
-		             "'%s' already exists; refusing to overwrite it (use --force)", path);
+		             _("'%s' already exists; refusing to overwrite it (use --force)"), path);
 		e->sys_errno = EEXIST;
 		log_item(x, "archive", NULL, path, false, e, "%s", e->msg);
 		return -1;
@@ -1142,7 +1144,7 @@ int smig_export_write(struct smig_export *x, const char *path, enum smig_compres
 	}
 	sums = calloc(x->n + 1, sizeof(*sums));
 	if (sums == NULL) {
-		smig_err_nomem(e, "writing the archive");
+		smig_err_nomem(e, _("writing the archive"));
 		goto out;
 	}
 	x->fn = fn;
@@ -1183,7 +1185,7 @@ int smig_export_write(struct smig_export *x, const char *path, enum smig_compres
 		if (r == 0 && size != m->size)
 			r = smig_err_set(
 			    e, SMIG_ERR_IO,
-			    "'%s' changed size while exporting (%llu bytes planned, %llu read)",
+			    _("'%s' changed size while exporting (%llu bytes planned, %llu read)"),
 			    m->winpath, (unsigned long long)m->size, (unsigned long long)size);
 		if (r < 0) {
 			log_item(x, m->what, m->winpath, m->name, false, e, "%s", e->msg);

@@ -14,6 +14,7 @@
 
 #include "fileio.h"
 #include "hive.h"
+#include "i18n.h"
 #include "regmap.h"
 #include "strbuf.h"
 #include "winval.h"
@@ -189,7 +190,7 @@ static int csv_header(struct csv *c, size_t lineno, const char **f, const size_t
 	int i;
 
 	if (n < 0)
-		return smig_err_set(e, SMIG_ERR_FORMAT, "'%s' line %zu: too many columns", c->what,
+		return smig_err_set(e, SMIG_ERR_FORMAT, _("'%s' line %zu: too many columns"), c->what,
 				    lineno);
 	c->ncols = n;
 	c->col_key = c->col_text = c->col_num = -1;
@@ -203,8 +204,8 @@ static int csv_header(struct csv *c, size_t lineno, const char **f, const size_t
 	}
 	if (c->col_key < 0 || c->col_text < 0 || (c->t->num && c->col_num < 0))
 		return smig_err_set(e, SMIG_ERR_FORMAT,
-				    "'%s' is not the output of 'wmic ... %s /format:csv' (line %zu "
-				    "lacks its columns)",
+				    _("'%s' is not the output of 'wmic ... %s /format:csv' (line %zu "
+				    "lacks its columns)"),
 				    c->what, c->t->query, lineno);
 	return 0;
 }
@@ -229,8 +230,10 @@ static int csv_line(void *ctx, size_t lineno, const char *line, size_t len, stru
 	if (c->ncols == 0)
 		return csv_header(c, lineno, f, flen, n, e);
 	if (n < 0 || n < c->ncols)
-		return smig_err_set(e, SMIG_ERR_FORMAT, "'%s' line %zu has %s fields than its header",
-				    c->what, lineno, n < 0 ? "more" : "fewer");
+		return smig_err_set(e, SMIG_ERR_FORMAT,
+				    n < 0 ? _("'%s' line %zu has more fields than its header")
+					  : _("'%s' line %zu has fewer fields than its header"),
+				    c->what, lineno);
 	/* surplus commas belong to the free-text column: columns left of it are counted from
 	 * the left, columns right of it from the right */
 	extra = n - c->ncols;
@@ -246,7 +249,7 @@ static int csv_line(void *ctx, size_t lineno, const char *line, size_t len, stru
 		char num[16], *end;
 
 		if (flen[ni] == 0 || flen[ni] >= sizeof(num))
-			return smig_err_set(e, SMIG_ERR_FORMAT, "'%s' line %zu: %s is not a number",
+			return smig_err_set(e, SMIG_ERR_FORMAT, _("'%s' line %zu: %s is not a number"),
 					    c->what, lineno, c->t->num);
 		memcpy(num, f[ni], flen[ni]);
 		num[flen[ni]] = '\0';
@@ -254,22 +257,22 @@ static int csv_line(void *ctx, size_t lineno, const char *line, size_t len, stru
 		v = strtoul(num, &end, 10);
 		if (errno || *end || num[0] == '-' || num[0] == '+' || v > 0xFFFF)
 			return smig_err_set(e, SMIG_ERR_FORMAT,
-					    "'%s' line %zu: %s '%s' is not a number", c->what, lineno,
+					    _("'%s' line %zu: %s '%s' is not a number"), c->what, lineno,
 					    c->t->num, num);
 	}
 	if (c->nvms >= SMIG_FACTS_MAX_VMS)
-		return smig_err_set(e, SMIG_ERR_FORMAT, "'%s' lists more than %d VMs", c->what,
+		return smig_err_set(e, SMIG_ERR_FORMAT, _("'%s' lists more than %d VMs"), c->what,
 				    SMIG_FACTS_MAX_VMS);
 	vm = realloc(c->vms, (c->nvms + 1) * sizeof(*vm));
 	if (vm == NULL)
-		return smig_err_nomem(e, "reading the VM list");
+		return smig_err_nomem(e, _("reading the VM list"));
 	c->vms = vm;
 	vm = &c->vms[c->nvms];
 	memset(vm, 0, sizeof(*vm));
 	smig_guid_format(&g, SMIG_GUID_UPPER, vm->id);
 	for (k = 0; k < c->nvms; k++)
 		if (strcmp(c->vms[k].id, vm->id) == 0)
-			return smig_err_set(e, SMIG_ERR_FORMAT, "'%s' lists VM %s twice", c->what,
+			return smig_err_set(e, SMIG_ERR_FORMAT, _("'%s' lists VM %s twice"), c->what,
 					    vm->id);
 	vm->state = (uint32_t)v;
 	if (c->t->num) /* vms.csv: the name */
@@ -308,15 +311,15 @@ int smig_facts_parse_csv(enum smig_facts_table t, const void *buf, size_t len, c
 	*vms = NULL;
 	*n = 0;
 	if (len > SMIG_FACTS_MAX_CSV)
-		return smig_err_set(e, SMIG_ERR_FORMAT, "'%s' is too large (%zu bytes)", what, len);
+		return smig_err_set(e, SMIG_ERR_FORMAT, _("'%s' is too large (%zu bytes)"), what, len);
 	if (smig_text_decode(buf, len, &text, &e2) < 0) {
 		bool bom = len >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF));
 		if (bom || memchr(buf, '\0', len) != NULL)
-			return smig_err_set(e, SMIG_ERR_FORMAT, "'%s': %s", what, e2.msg);
+			return smig_err_set(e, SMIG_ERR_FORMAT, _("'%s': %s"), what, e2.msg);
 		/* ANSI in a code page other than UTF-8: such bytes only occur in free text */
 		text = malloc(len + 1);
 		if (text == NULL)
-			return smig_err_nomem(e, "reading the VM list");
+			return smig_err_nomem(e, _("reading the VM list"));
 		for (i = 0; i < len; i++)
 			text[i] = b[i] < 0x80 ? (char)b[i] : '?';
 		text[len] = '\0';
@@ -444,7 +447,7 @@ static int read_table(const char *dir, enum smig_facts_table t, struct smig_fact
 
 	if (p == NULL) {
 		if (e->kind == SMIG_ERR_NONE)
-			smig_err_set(e, SMIG_ERR_FORMAT, "the facts folder '%s' has no %s file", dir,
+			smig_err_set(e, SMIG_ERR_FORMAT, _("the facts folder '%s' has no %s file"), dir,
 				     name);
 		return -1;
 	}
@@ -477,12 +480,12 @@ int smig_facts_open(const char *dir, struct smig_hostfs *fs, struct smig_facts *
 
 	*out = NULL;
 	if (stat(dir, &st) != 0)
-		return smig_err_sys(e, errno, "cannot open the facts folder '%s'", dir);
+		return smig_err_sys(e, errno, _("cannot open the facts folder '%s'"), dir);
 	if (!S_ISDIR(st.st_mode))
-		return smig_err_set(e, SMIG_ERR_USAGE, "the facts folder '%s' is not a folder", dir);
+		return smig_err_set(e, SMIG_ERR_USAGE, _("the facts folder '%s' is not a folder"), dir);
 	f = calloc(1, sizeof(*f));
 	if (f == NULL || (f->dir = smig_strdup(dir, e)) == NULL) {
-		smig_err_nomem(e, "reading the facts folder");
+		smig_err_nomem(e, _("reading the facts folder"));
 		goto out;
 	}
 	/* the marker: written last by collect.cmd, so the folder is complete */
@@ -490,8 +493,8 @@ int smig_facts_open(const char *dir, struct smig_hostfs *fs, struct smig_facts *
 	if (p == NULL) {
 		if (e->kind == SMIG_ERR_NONE)
 			smig_err_set(e, SMIG_ERR_FORMAT,
-				     "'%s' is not a complete facts folder: it has no %s (collect.cmd "
-				     "writes it last)",
+				     _("'%s' is not a complete facts folder: it has no %s (collect.cmd "
+				     "writes it last)"),
 				     dir, SMIG_FACTS_MARKER);
 		goto out;
 	}
@@ -502,8 +505,8 @@ int smig_facts_open(const char *dir, struct smig_hostfs *fs, struct smig_facts *
 		goto out;
 	if (strcmp(first, "smig-facts 1") != 0) {
 		smig_err_set(e, SMIG_ERR_FORMAT,
-			     "'%s' does not start with 'smig-facts 1': this facts folder was not "
-			     "written by this smig's collect.cmd",
+			     _("'%s' does not start with 'smig-facts 1': this facts folder was not "
+			     "written by this smig's collect.cmd"),
 			     p);
 		goto out;
 	}
@@ -513,7 +516,7 @@ int smig_facts_open(const char *dir, struct smig_hostfs *fs, struct smig_facts *
 		if (p == NULL && e->kind != SMIG_ERR_NONE)
 			goto out;
 		if (p == NULL && files[i].required) {
-			smig_err_set(e, SMIG_ERR_FORMAT, "the facts folder '%s' has no %s file", dir,
+			smig_err_set(e, SMIG_ERR_FORMAT, _("the facts folder '%s' has no %s file"), dir,
 				     files[i].file);
 			goto out;
 		}
@@ -525,7 +528,7 @@ int smig_facts_open(const char *dir, struct smig_hostfs *fs, struct smig_facts *
 	}
 	/* the authorization store, at the path SOFTWARE names */
 	if (store_winpath(software, &store, &e2) < 0) {
-		smig_err_set(e, e2.kind, "the facts folder's SOFTWARE hive: %s", e2.msg);
+		smig_err_set(e, e2.kind, _("the facts folder's SOFTWARE hive: %s"), e2.msg);
 		goto out;
 	}
 	if (store) {

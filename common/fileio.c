@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "winval.h"
 
 int smig_file_read(const char *path, size_t max, const char *what, char **buf, size_t *len,
@@ -27,23 +28,23 @@ int smig_file_read(const char *path, size_t max, const char *what, char **buf, s
 	/* O_NONBLOCK: a FIFO put where a file belongs is refused below, not waited on */
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
-		return smig_err_sys(e, errno, "cannot open '%s'", what);
+		return smig_err_sys(e, errno, _("cannot open '%s'"), what);
 	if (fstat(fd, &st) < 0) {
-		smig_err_sys(e, errno, "cannot stat '%s'", what);
+		smig_err_sys(e, errno, _("cannot stat '%s'"), what);
 		goto fail;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		smig_err_set(e, SMIG_ERR_FORMAT, "'%s' is not a regular file", what);
+		smig_err_set(e, SMIG_ERR_FORMAT, _("'%s' is not a regular file"), what);
 		goto fail;
 	}
 	if ((unsigned long long)st.st_size > max) {
-		smig_err_set(e, SMIG_ERR_FORMAT, "'%s' is too large (%lld bytes, limit %zu)", what,
+		smig_err_set(e, SMIG_ERR_FORMAT, _("'%s' is too large (%lld bytes, limit %zu)"), what,
 			     (long long)st.st_size, max);
 		goto fail;
 	}
 	p = malloc((size_t)st.st_size + 1);
 	if (p == NULL) {
-		smig_err_nomem(e, "reading a file");
+		smig_err_nomem(e, _("reading a file"));
 		goto fail;
 	}
 	while (got < (size_t)st.st_size) {
@@ -51,7 +52,7 @@ int smig_file_read(const char *path, size_t max, const char *what, char **buf, s
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			smig_err_sys(e, errno, "cannot read '%s'", what);
+			smig_err_sys(e, errno, _("cannot read '%s'"), what);
 			goto fail;
 		}
 		if (n == 0)
@@ -80,7 +81,7 @@ int smig_text_load(const char *path, size_t max, char **text, struct smig_err *e
 	if (smig_file_read(path, max, NULL, &raw, &len, e) < 0)
 		return -1;
 	if (smig_text_decode(raw, len, text, &tmp) < 0)
-		rc = smig_err_set(e, tmp.kind, "cannot read '%s': %s", path, tmp.msg);
+		rc = smig_err_set(e, tmp.kind, _("cannot read '%s': %s"), path, tmp.msg);
 	free(raw);
 	return rc;
 }
@@ -96,7 +97,7 @@ static int write_all(int fd, const char *path, const void *data, size_t len, str
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			return smig_err_sys(e, errno, "cannot write '%s'", path);
+			return smig_err_sys(e, errno, _("cannot write '%s'"), path);
 		done += (size_t)n;
 	}
 	return 0;
@@ -113,23 +114,23 @@ int smig_file_write_atomic(const char *path, const void *data, size_t len, mode_
 		return -1;
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
 	if (fd < 0) {
-		smig_err_sys(e, errno, "cannot create '%s'", tmp);
+		smig_err_sys(e, errno, _("cannot create '%s'"), tmp);
 		goto fail;
 	}
 	if (write_all(fd, path, data, len, e) < 0)
 		goto fail;
 	if (fsync(fd) < 0) {
-		smig_err_sys(e, errno, "cannot flush '%s'", path);
+		smig_err_sys(e, errno, _("cannot flush '%s'"), path);
 		goto fail;
 	}
 	if (close(fd) < 0) {
 		fd = -1;
-		smig_err_sys(e, errno, "cannot write '%s'", path);
+		smig_err_sys(e, errno, _("cannot write '%s'"), path);
 		goto fail;
 	}
 	fd = -1;
 	if (rename(tmp, path) < 0) {
-		smig_err_sys(e, errno, "cannot rename '%s' to '%s'", tmp, path);
+		smig_err_sys(e, errno, _("cannot rename '%s' to '%s'"), tmp, path);
 		goto fail;
 	}
 	free(tmp);
@@ -151,10 +152,10 @@ static int write_in_place(const char *path, const void *data, size_t len, struct
 	struct stat st;
 
 	if (fd < 0)
-		return smig_err_sys(e, errno, "cannot open '%s' for writing", path);
+		return smig_err_sys(e, errno, _("cannot open '%s' for writing"), path);
 	/* a regular file reached through /dev/stdout: the shell's redirection; start it over */
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && ftruncate(fd, 0) < 0) {
-		smig_err_sys(e, errno, "cannot truncate '%s'", path);
+		smig_err_sys(e, errno, _("cannot truncate '%s'"), path);
 		close(fd);
 		return -1;
 	}
@@ -163,7 +164,7 @@ static int write_in_place(const char *path, const void *data, size_t len, struct
 		return -1;
 	}
 	if (close(fd) < 0)
-		return smig_err_sys(e, errno, "cannot write '%s'", path);
+		return smig_err_sys(e, errno, _("cannot write '%s'"), path);
 	return 0;
 }
 
@@ -173,28 +174,28 @@ int smig_output_write(const char *path, const void *data, size_t len, mode_t mod
 	struct stat st;
 
 	if (strcmp(path, "-") == 0) {
-		if (write_all(STDOUT_FILENO, "standard output", data, len, e) < 0)
+		if (write_all(STDOUT_FILENO, _("standard output"), data, len, e) < 0)
 			return -1;
 		return 0;
 	}
 	if (lstat(path, &st) < 0) {
 		if (errno == ENOENT)
 			return smig_file_write_atomic(path, data, len, mode, e);
-		return smig_err_sys(e, errno, "cannot write '%s'", path);
+		return smig_err_sys(e, errno, _("cannot write '%s'"), path);
 	}
 	if (S_ISLNK(st.st_mode)) {
 		if (strncmp(path, "/dev/", 5) && strncmp(path, "/proc/", 6))
-			return smig_err_set(e, SMIG_ERR_USAGE, "'%s' is a symbolic link: smig does "
-					    "not write through or replace links (name its target)",
+			return smig_err_set(e, SMIG_ERR_USAGE, _("'%s' is a symbolic link: smig does "
+					    "not write through or replace links (name its target)"),
 					    path);
 		if (stat(path, &st) < 0)
-			return smig_err_sys(e, errno, "cannot write '%s'", path);
+			return smig_err_sys(e, errno, _("cannot write '%s'"), path);
 		if (S_ISDIR(st.st_mode))
-			return smig_err_set(e, SMIG_ERR_USAGE, "'%s' leads to a directory", path);
+			return smig_err_set(e, SMIG_ERR_USAGE, _("'%s' leads to a directory"), path);
 		return write_in_place(path, data, len, e);
 	}
 	if (S_ISDIR(st.st_mode))
-		return smig_err_set(e, SMIG_ERR_USAGE, "'%s' is a directory", path);
+		return smig_err_set(e, SMIG_ERR_USAGE, _("'%s' is a directory"), path);
 	if (S_ISREG(st.st_mode))
 		return smig_file_write_atomic(path, data, len, mode, e);
 	return write_in_place(path, data, len, e);
@@ -211,7 +212,7 @@ int smig_mkdir_p(const char *path, mode_t mode, struct smig_err *e)
 			char c = *s;
 			*s = '\0';
 			if (mkdir(p, mode) < 0 && errno != EEXIST) {
-				smig_err_sys(e, errno, "cannot create directory '%s'", p);
+				smig_err_sys(e, errno, _("cannot create directory '%s'"), p);
 				free(p);
 				return -1;
 			}
@@ -236,9 +237,9 @@ int smig_rm_rf(const char *path, struct smig_err *e)
 	struct stat st;
 
 	if (lstat(path, &st) < 0)
-		return errno == ENOENT ? 0 : smig_err_sys(e, errno, "cannot remove '%s'", path);
+		return errno == ENOENT ? 0 : smig_err_sys(e, errno, _("cannot remove '%s'"), path);
 	if (nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS) != 0)
-		return smig_err_sys(e, errno, "cannot remove '%s'", path);
+		return smig_err_sys(e, errno, _("cannot remove '%s'"), path);
 	return 0;
 }
 

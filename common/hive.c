@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "regf.h"
 #include "strbuf.h"
 #include "winval.h"
@@ -99,7 +100,7 @@ static int val_err(struct smig_hive *h, smig_hive_node n, const char *name, stru
 	va_start(ap, fmt);
 	vsnprintf(reason, sizeof(reason), fmt, ap); /* a cut reason still reads */
 	va_end(ap);
-	smig_err_set(e, kind, "value '%s' of key '%s' in '%s': %s", *name ? name : "(default)",
+	smig_err_set(e, kind, _("value '%s' of key '%s' in '%s': %s"), *name ? name : _("(default)"),
 	             key ? key : "?", h->what, reason);
 	free(key);
 	return -1;
@@ -114,11 +115,11 @@ static int hx_err(struct smig_hive *h, smig_hive_node n, int err, const char *do
 	if (err == ENOMEM)
 		smig_err_nomem(e, doing);
 	else if (format_errno(err) || err == 0)
-		smig_err_set(e, SMIG_ERR_FORMAT, "cannot %s '%s' in '%s': the hive is damaged (%s)",
+		smig_err_set(e, SMIG_ERR_FORMAT, _("cannot %s '%s' in '%s': the hive is damaged (%s)"),
 		             doing, key ? key : "\\", h->what,
-		             err ? strerror(err) : "hivex gave no reason");
+		             err ? strerror(err) : _("hivex gave no reason"));
 	else
-		smig_err_sys(e, err, "cannot %s '%s' in '%s'", doing, key ? key : "\\", h->what);
+		smig_err_sys(e, err, _("cannot %s '%s' in '%s'"), doing, key ? key : "\\", h->what);
 	free(key);
 	return -1;
 }
@@ -142,7 +143,7 @@ int smig_hive_open(const char *path, const char *what, bool write, bool *dirty,
 		return -1;
 	h = calloc(1, sizeof(*h));
 	if (h == NULL)
-		return smig_err_nomem(e, "opening a hive");
+		return smig_err_nomem(e, _("opening a hive"));
 	h->write = write;
 	h->path = smig_strdup(path, e);
 	h->what = smig_strdup(what, e);
@@ -154,14 +155,14 @@ int smig_hive_open(const char *path, const char *what, bool write, bool *dirty,
 	if (h->hx == NULL) {
 		err = errno;
 		if (err == ENOMEM)
-			smig_err_nomem(e, "opening a hive");
+			smig_err_nomem(e, _("opening a hive"));
 		else if (format_errno(err) || err == 0)
 			smig_err_set(e, SMIG_ERR_FORMAT,
-			             "cannot open registry hive '%s': its hive bins or key cells "
-			             "are damaged or truncated (hivex: %s)",
-			             what, err ? strerror(err) : "no reason given");
+			             _("cannot open registry hive '%s': its hive bins or key cells "
+			             "are damaged or truncated (hivex: %s)"),
+			             what, err ? strerror(err) : _("no reason given"));
 		else
-			smig_err_sys(e, err, "cannot open registry hive '%s'", what);
+			smig_err_sys(e, err, _("cannot open registry hive '%s'"), what);
 		goto fail;
 	}
 	if (dirty)
@@ -196,7 +197,7 @@ int smig_hive_create(const char *path, const char *name, uint64_t filetime, stru
 		goto out;
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0644);
 	if (fd < 0) {
-		smig_err_sys(e, errno, "cannot create hive '%s'", path);
+		smig_err_sys(e, errno, _("cannot create hive '%s'"), path);
 		goto out;
 	}
 	created = true;
@@ -206,19 +207,19 @@ int smig_hive_create(const char *path, const char *name, uint64_t filetime, stru
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			smig_err_sys(e, errno, "cannot write '%s'", path);
+			smig_err_sys(e, errno, _("cannot write '%s'"), path);
 			goto out;
 		}
 		done += (size_t)n;
 	}
 	if (fsync(fd) < 0) {
-		smig_err_sys(e, errno, "cannot sync '%s'", path);
+		smig_err_sys(e, errno, _("cannot sync '%s'"), path);
 		goto out;
 	}
 	rc = 0;
 out:
 	if (fd >= 0 && close(fd) < 0 && rc == 0)
-		rc = smig_err_sys(e, errno, "cannot close '%s'", path);
+		rc = smig_err_sys(e, errno, _("cannot close '%s'"), path);
 	if (rc < 0 && created)
 		unlink(path);
 	free(buf);
@@ -241,7 +242,7 @@ static int get_child(struct smig_hive *h, smig_hive_node n, const char *name, sm
 	if (*out != 0)
 		return 0;
 	if (errno != 0)
-		return hx_err(h, n, errno, "read the subkeys of", e);
+		return hx_err(h, n, errno, _("read the subkeys of"), e);
 	return 1;
 }
 
@@ -254,7 +255,7 @@ static int get_value(struct smig_hive *h, smig_hive_node n, const char *name, hi
 	if (*v != 0)
 		return 0;
 	if (errno != 0)
-		return hx_err(h, n, errno, "read the values of", e);
+		return hx_err(h, n, errno, _("read the values of"), e);
 	return 1;
 }
 
@@ -268,8 +269,8 @@ static int value_bytes(struct smig_hive *h, smig_hive_node n, const char *name, 
 	errno = 0;
 	p = hivex_value_value(h->hx, v, &t, len);
 	if (p == NULL)
-		return val_err(h, n, name, e, SMIG_ERR_FORMAT, "cannot read its data (%s)",
-		               errno ? strerror(errno) : "no reason given");
+		return val_err(h, n, name, e, SMIG_ERR_FORMAT, _("cannot read its data (%s)"),
+		               errno ? strerror(errno) : _("no reason given"));
 	*type = (uint32_t)t;
 	*data = (unsigned char *)p;
 	return 0;
@@ -306,15 +307,15 @@ int smig_hive_control_set(struct smig_hive *h, const char **name, struct smig_er
 		return -1;
 	if (r > 0)
 		return smig_err_set(e, SMIG_ERR_FORMAT,
-		                    "'%s' has no Select key, so the current control set is unknown",
+		                    _("'%s' has no Select key, so the current control set is unknown"),
 		                    h->what);
 	r = smig_hive_get_dword(h, sel, "Current", &current, e);
 	if (r < 0)
 		return -1;
 	if (r > 0 || current == 0 || current > 999)
 		return smig_err_set(e, SMIG_ERR_FORMAT,
-		                    "'%s': Select\\Current is %s, so the current control set is "
-		                    "unknown",
+		                    _("'%s': Select\\Current is %s, so the current control set is "
+		                    "unknown"),
 		                    h->what,
 		                    r > 0     ? "missing"
 		                    : current ? "over 999"
@@ -325,7 +326,7 @@ int smig_hive_control_set(struct smig_hive *h, const char **name, struct smig_er
 		return -1;
 	if (r > 0)
 		return smig_err_set(e, SMIG_ERR_FORMAT,
-		                    "'%s': Select\\Current names %s, which does not exist", h->what,
+		                    _("'%s': Select\\Current names %s, which does not exist"), h->what,
 		                    buf);
 	h->cs = smig_strdup(buf, e);
 	if (h->cs == NULL)
@@ -370,7 +371,7 @@ static int walk(struct smig_hive *h, smig_hive_node from, const char *path, bool
 			errno = 0;
 			next = hivex_node_add_child(h->hx, n, name);
 			if (next == 0) {
-				hx_err(h, n, errno, "add a subkey to", e);
+				hx_err(h, n, errno, _("add a subkey to"), e);
 				goto done;
 			}
 		}
@@ -405,7 +406,7 @@ static int decode_utf16(struct smig_hive *h, smig_hive_node n, const char *name,
 	if (smig_utf16le_to_utf8(d, len, out, &e2) == 0)
 		return 0;
 	if (e2.kind == SMIG_ERR_NOMEM)
-		return smig_err_nomem(e, "decoding a registry string");
+		return smig_err_nomem(e, _("decoding a registry string"));
 	return val_err(h, n, name, e, SMIG_ERR_FORMAT, "%s", e2.msg);
 }
 
@@ -420,7 +421,7 @@ int smig_hive_get_sz(struct smig_hive *h, smig_hive_node n, const char *name, ch
 	*out = NULL;
 	r = get_bytes(h, n, name, &t, &d, &len, e);
 	if (r == 0 && !is_string_type(t))
-		r = val_err(h, n, name, e, SMIG_ERR_FORMAT, "it is %s, not a string",
+		r = val_err(h, n, name, e, SMIG_ERR_FORMAT, _("it is %s, not a string"),
 		            smig_hive_type_name(t));
 	if (r == 0)
 		r = decode_utf16(h, n, name, d, len, out, e);
@@ -467,7 +468,7 @@ static int get_number(struct smig_hive *h, smig_hive_node n, const char *name, b
 		goto done;
 	if (t == SMIG_REG_DWORD || t == SMIG_REG_DWORD_BIG_ENDIAN) {
 		if (len != 4) {
-			r = val_err(h, n, name, e, SMIG_ERR_FORMAT, "%s has %zu bytes, not 4",
+			r = val_err(h, n, name, e, SMIG_ERR_FORMAT, _("%s has %zu bytes, not 4"),
 			            smig_hive_type_name(t), len);
 			goto done;
 		}
@@ -480,7 +481,7 @@ static int get_number(struct smig_hive *h, smig_hive_node n, const char *name, b
 	} else if (t == SMIG_REG_QWORD && qword) {
 		if (len != 8) {
 			r = val_err(h, n, name, e, SMIG_ERR_FORMAT,
-			            "REG_QWORD has %zu bytes, not 8", len);
+			            _("REG_QWORD has %zu bytes, not 8"), len);
 			goto done;
 		}
 		*out = 0;
@@ -492,10 +493,11 @@ static int get_number(struct smig_hive *h, smig_hive_node n, const char *name, b
 			goto done;
 		if (!parse_decimal(s, qword ? UINT64_MAX : UINT32_MAX, out))
 			r = val_err(h, n, name, e, SMIG_ERR_FORMAT,
-			            "the string '%.64s' is not a decimal number%s", s,
-			            qword ? "" : " up to 4294967295");
+			            qword ? _("the string '%.64s' is not a decimal number")
+			                  : _("the string '%.64s' is not a decimal number up to 4294967295"),
+			            s);
 	} else {
-		r = val_err(h, n, name, e, SMIG_ERR_FORMAT, "it is %s, not a number",
+		r = val_err(h, n, name, e, SMIG_ERR_FORMAT, _("it is %s, not a number"),
 		            smig_hive_type_name(t));
 	}
 done:
@@ -545,7 +547,7 @@ int smig_hive_get_multi_sz(struct smig_hive *h, smig_hive_node n, const char *na
 	if (r != 0)
 		goto done;
 	if (t != SMIG_REG_MULTI_SZ && t != SMIG_REG_SZ && t != SMIG_REG_EXPAND_SZ) {
-		r = val_err(h, n, name, e, SMIG_ERR_FORMAT, "it is %s, not a string list",
+		r = val_err(h, n, name, e, SMIG_ERR_FORMAT, _("it is %s, not a string list"),
 		            smig_hive_type_name(t));
 		goto done;
 	}
@@ -553,7 +555,7 @@ int smig_hive_get_multi_sz(struct smig_hive *h, smig_hive_node n, const char *na
 	/* At most units/2 + 1 non-empty strings fit; +1 for the NULL. */
 	v = calloc(units / 2 + 2, sizeof(*v));
 	if (v == NULL) {
-		r = smig_err_nomem(e, "reading a string list");
+		r = smig_err_nomem(e, _("reading a string list"));
 		goto done;
 	}
 	while (i < units) {
@@ -599,7 +601,7 @@ int smig_hive_children(struct smig_hive *h, smig_hive_node n, smig_hive_node **k
 	errno = 0;
 	k = hivex_node_children(h->hx, n);
 	if (k == NULL)
-		return hx_err(h, n, errno, "list the subkeys of", e);
+		return hx_err(h, n, errno, _("list the subkeys of"), e);
 	while (k[c] != 0)
 		c++;
 	*kids = k;
@@ -614,7 +616,7 @@ char *smig_hive_node_name(struct smig_hive *h, smig_hive_node n, struct smig_err
 	errno = 0;
 	name = hivex_node_name(h->hx, n);
 	if (name == NULL)
-		hx_err(h, n, errno, "read the name of", e);
+		hx_err(h, n, errno, _("read the name of"), e);
 	return name;
 }
 
@@ -642,21 +644,21 @@ int smig_hive_values(struct smig_hive *h, smig_hive_node n, struct smig_regval *
 	errno = 0;
 	hv = hivex_node_values(h->hx, n);
 	if (hv == NULL) {
-		hx_err(h, n, errno, "list the values of", e);
+		hx_err(h, n, errno, _("list the values of"), e);
 		goto done;
 	}
 	while (hv[c] != 0)
 		c++;
 	v = calloc(c ? c : 1, sizeof(*v));
 	if (v == NULL) {
-		smig_err_nomem(e, "listing registry values");
+		smig_err_nomem(e, _("listing registry values"));
 		goto done;
 	}
 	for (i = 0; i < c; i++) {
 		errno = 0;
 		v[i].name = hivex_value_key(h->hx, hv[i]);
 		if (v[i].name == NULL) {
-			hx_err(h, n, errno, "read a value name of", e);
+			hx_err(h, n, errno, _("read a value name of"), e);
 			goto done;
 		}
 		if (value_bytes(h, n, v[i].name, hv[i], &v[i].type, &v[i].data, &v[i].len, e) < 0)
@@ -677,7 +679,7 @@ done:
 static int check_writable(struct smig_hive *h, struct smig_err *e)
 {
 	if (!h->write)
-		return smig_err_set(e, SMIG_ERR_USAGE, "'%s' was opened read-only", h->what);
+		return smig_err_set(e, SMIG_ERR_USAGE, _("'%s' was opened read-only"), h->what);
 	return 0;
 }
 
@@ -699,13 +701,13 @@ int smig_hive_set_raw(struct smig_hive *h, smig_hive_node n, const char *name, u
 		return -1;
 	if (len > SMIG_HIVE_MAX_VALUE)
 		return val_err(h, n, name, e, SMIG_ERR_USAGE,
-		               "%zu bytes is more than the %d smig writes in one cell", len,
+		               _("%zu bytes is more than the %d smig writes in one cell"), len,
 		               SMIG_HIVE_MAX_VALUE);
 	/* hivex takes non-const pointers; hand it copies rather than casting const away. */
 	v.key = smig_strdup(name, e);
 	v.value = malloc(len ? len : 1);
 	if (v.key == NULL || v.value == NULL) {
-		smig_err_nomem(e, "setting a registry value");
+		smig_err_nomem(e, _("setting a registry value"));
 		goto done;
 	}
 	if (len)
@@ -713,7 +715,7 @@ int smig_hive_set_raw(struct smig_hive *h, smig_hive_node n, const char *name, u
 	errno = 0;
 	if (hivex_node_set_value(h->hx, n, &v, 0) < 0) {
 		val_err(h, n, name, e, errno == ENOMEM ? SMIG_ERR_NOMEM : SMIG_ERR_FORMAT,
-		        "cannot set it (%s)", errno ? strerror(errno) : "no reason given");
+		        _("cannot set it (%s)"), errno ? strerror(errno) : _("no reason given"));
 		goto done;
 	}
 	rc = 0;
@@ -780,7 +782,7 @@ int smig_hive_set_multi_sz(struct smig_hive *h, smig_hive_node n, const char *na
 	for (size_t i = 0; i < count; i++) {
 		if (strs[i][0] == '\0') {
 			val_err(h, n, name, e, SMIG_ERR_USAGE,
-			        "string %zu is empty, which REG_MULTI_SZ cannot hold", i + 1);
+			        _("string %zu is empty, which REG_MULTI_SZ cannot hold"), i + 1);
 			goto done;
 		}
 		if (smig_utf8_to_utf16le(strs[i], strlen(strs[i]), true, &u, &len, e) < 0)
@@ -814,7 +816,7 @@ int smig_hive_delete_value(struct smig_hive *h, smig_hive_node n, const char *na
 		goto done;
 	keep = calloc(count ? count : 1, sizeof(*keep));
 	if (keep == NULL) {
-		smig_err_nomem(e, "deleting a registry value");
+		smig_err_nomem(e, _("deleting a registry value"));
 		goto done;
 	}
 	for (size_t i = 0; i < count; i++) {
@@ -833,7 +835,7 @@ int smig_hive_delete_value(struct smig_hive *h, smig_hive_node n, const char *na
 	errno = 0;
 	if (hivex_node_set_values(h->hx, n, nkeep, keep, 0) < 0) {
 		val_err(h, n, name, e, errno == ENOMEM ? SMIG_ERR_NOMEM : SMIG_ERR_FORMAT,
-		        "cannot delete it (%s)", errno ? strerror(errno) : "no reason given");
+		        _("cannot delete it (%s)"), errno ? strerror(errno) : _("no reason given"));
 		goto done;
 	}
 	rc = 0;
@@ -848,11 +850,11 @@ int smig_hive_delete_key(struct smig_hive *h, smig_hive_node n, struct smig_err 
 	if (check_writable(h, e) < 0)
 		return -1;
 	if (n == hivex_root(h->hx))
-		return smig_err_set(e, SMIG_ERR_USAGE, "cannot delete the root key of '%s'",
+		return smig_err_set(e, SMIG_ERR_USAGE, _("cannot delete the root key of '%s'"),
 		                    h->what);
 	errno = 0;
 	if (hivex_node_delete_child(h->hx, n) < 0)
-		return hx_err(h, n, errno, "delete key", e);
+		return hx_err(h, n, errno, _("delete key"), e);
 	return 0;
 }
 
@@ -873,30 +875,30 @@ int smig_hive_commit(struct smig_hive *h, const char *path, struct smig_err *e)
 		goto done;
 	fd = mkstemp(tmp);
 	if (fd < 0) {
-		smig_err_sys(e, errno, "cannot create a temporary file next to '%s'", target);
+		smig_err_sys(e, errno, _("cannot create a temporary file next to '%s'"), target);
 		free(tmp);
 		tmp = NULL;
 		goto done;
 	}
 	if (fchmod(fd, mode) < 0) {
-		smig_err_sys(e, errno, "cannot set the mode of '%s'", tmp);
+		smig_err_sys(e, errno, _("cannot set the mode of '%s'"), tmp);
 		goto done;
 	}
 	/* hivex rewrites the file in place and is not atomic: commit to the temporary file. */
 	errno = 0;
 	if (hivex_commit(h->hx, tmp, 0) < 0) {
 		if (errno == ENOMEM)
-			smig_err_nomem(e, "writing a hive");
+			smig_err_nomem(e, _("writing a hive"));
 		else
-			smig_err_sys(e, errno ? errno : EIO, "cannot write hive '%s'", target);
+			smig_err_sys(e, errno ? errno : EIO, _("cannot write hive '%s'"), target);
 		goto done;
 	}
 	if (fsync(fd) < 0) {
-		smig_err_sys(e, errno, "cannot sync '%s'", target);
+		smig_err_sys(e, errno, _("cannot sync '%s'"), target);
 		goto done;
 	}
 	if (rename(tmp, target) < 0) {
-		smig_err_sys(e, errno, "cannot rename '%s' to '%s'", tmp, target);
+		smig_err_sys(e, errno, _("cannot rename '%s' to '%s'"), tmp, target);
 		goto done;
 	}
 	rc = 0;

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "fileio.h"
+#include "i18n.h"
 #include "strbuf.h"
 #include "winval.h"
 
@@ -57,10 +58,10 @@ static int real_dir(const char *dir, char **out, struct smig_err *e)
 	*out = NULL;
 	real = realpath(dir, NULL);
 	if (real == NULL)
-		return smig_err_sys(e, errno, "cannot open '%s'", dir);
+		return smig_err_sys(e, errno, _("cannot open '%s'"), dir);
 	if (!is_dir(real)) {
 		free(real);
-		return smig_err_sys(e, ENOTDIR, "cannot use '%s'", dir);
+		return smig_err_sys(e, ENOTDIR, _("cannot use '%s'"), dir);
 	}
 	*out = real;
 	return 0;
@@ -106,7 +107,7 @@ int smig_ci_lookup(const char *dir, const char *name, char **out, struct smig_er
 	*out = NULL;
 	if (name[0] == '\0' || strchr(name, '/') != NULL || strcmp(name, ".") == 0 ||
 	    strcmp(name, "..") == 0)
-		return smig_err_set(e, SMIG_ERR_FORMAT, "invalid file name '%s' in '%s'", name,
+		return smig_err_set(e, SMIG_ERR_FORMAT, _("invalid file name '%s' in '%s'"), name,
 		                    dir);
 	path = smig_path_join(dir, name, e);
 	if (path == NULL)
@@ -120,7 +121,7 @@ int smig_ci_lookup(const char *dir, const char *name, char **out, struct smig_er
 		goto done;
 	}
 	if (errno != ENOENT) {
-		smig_err_sys(e, errno, "cannot look up '%s'", path);
+		smig_err_sys(e, errno, _("cannot look up '%s'"), path);
 		goto done;
 	}
 	d = opendir(dir);
@@ -128,7 +129,7 @@ int smig_ci_lookup(const char *dir, const char *name, char **out, struct smig_er
 		if (errno == ENOENT || errno == ENOTDIR)
 			rc = 1;
 		else
-			smig_err_sys(e, errno, "cannot list '%s'", dir);
+			smig_err_sys(e, errno, _("cannot list '%s'"), dir);
 		goto done;
 	}
 	for (;;) {
@@ -141,7 +142,7 @@ int smig_ci_lookup(const char *dir, const char *name, char **out, struct smig_er
 			continue;
 		if (found != NULL) {
 			smig_err_set(e, SMIG_ERR_FORMAT,
-			             "ambiguous path '%s/%s': '%s' and '%s' differ only in case",
+			             _("ambiguous path '%s/%s': '%s' and '%s' differ only in case"),
 			             dir, name, found, de->d_name);
 			goto done;
 		}
@@ -150,7 +151,7 @@ int smig_ci_lookup(const char *dir, const char *name, char **out, struct smig_er
 			goto done;
 	}
 	if (errno != 0) {
-		smig_err_sys(e, errno, "cannot list '%s'", dir);
+		smig_err_sys(e, errno, _("cannot list '%s'"), dir);
 		goto done;
 	}
 	if (found == NULL) {
@@ -178,7 +179,7 @@ static int scan_host_folder(struct smig_hostfs *fs, const char *real, struct smi
 
 	d = opendir(real);
 	if (d == NULL)
-		return smig_err_sys(e, errno, "cannot list '%s'", real);
+		return smig_err_sys(e, errno, _("cannot list '%s'"), real);
 	for (;;) {
 		int i;
 
@@ -199,7 +200,7 @@ static int scan_host_folder(struct smig_hostfs *fs, const char *real, struct smi
 		}
 		if (fs->drive[i] != NULL) {
 			smig_err_set(e, SMIG_ERR_FORMAT,
-			             "ambiguous host folder '%s': two folders for drive %c:", real,
+			             _("ambiguous host folder '%s': two folders for drive %c:"), real,
 			             'A' + i);
 			goto done;
 		}
@@ -209,7 +210,7 @@ static int scan_host_folder(struct smig_hostfs *fs, const char *real, struct smi
 		sub = NULL;
 	}
 	if (errno != 0) {
-		smig_err_sys(e, errno, "cannot list '%s'", real);
+		smig_err_sys(e, errno, _("cannot list '%s'"), real);
 		goto done;
 	}
 	rc = 0;
@@ -228,7 +229,7 @@ int smig_hostfs_open(const char *root, struct smig_hostfs **out, struct smig_err
 	*out = NULL;
 	fs = calloc(1, sizeof(*fs));
 	if (fs == NULL)
-		return smig_err_nomem(e, "opening a host");
+		return smig_err_nomem(e, _("opening a host"));
 	if (real_dir(root, &real, e) < 0)
 		goto fail;
 	r = smig_ci_lookup(real, "Windows", &win, e);
@@ -242,8 +243,8 @@ int smig_hostfs_open(const char *root, struct smig_hostfs **out, struct smig_err
 			goto fail;
 		if (fs->drive['C' - 'A'] == NULL) {
 			smig_err_set(e, SMIG_ERR_FORMAT,
-			             "'%s' is neither a C: root (no Windows folder) nor a host "
-			             "folder (no C folder)",
+			             _("'%s' is neither a C: root (no Windows folder) nor a host "
+			             "folder (no C folder)"),
 			             root);
 			goto fail;
 		}
@@ -265,7 +266,7 @@ int smig_hostfs_map_drive(struct smig_hostfs *fs, char letter, const char *dir, 
 	char *real = NULL;
 
 	if (i < 0)
-		return smig_err_set(e, SMIG_ERR_USAGE, "invalid drive letter '%c'", letter);
+		return smig_err_set(e, SMIG_ERR_USAGE, _("invalid drive letter '%c'"), letter);
 	if (real_dir(dir, &real, e) < 0)
 		return -1;
 	free(fs->drive[i]);
@@ -276,7 +277,7 @@ int smig_hostfs_map_drive(struct smig_hostfs *fs, char letter, const char *dir, 
 int smig_hostfs_map_drive_arg(struct smig_hostfs *fs, const char *arg, struct smig_err *e)
 {
 	if (drive_index(arg[0]) < 0 || arg[1] != '=' || arg[2] == '\0')
-		return smig_err_set(e, SMIG_ERR_USAGE, "invalid --drive '%s': expected X=DIR", arg);
+		return smig_err_set(e, SMIG_ERR_USAGE, _("invalid --drive '%s': expected X=DIR"), arg);
 	return smig_hostfs_map_drive(fs, arg[0], arg + 2, e);
 }
 
@@ -302,13 +303,13 @@ int smig_hostfs_override(struct smig_hostfs *fs, const char *winpath, const char
 	struct override o = {0};
 
 	if (fs->nov >= MAX_OVERRIDES)
-		return smig_err_set(e, SMIG_ERR_USAGE, "too many replaced host files ('%s')",
+		return smig_err_set(e, SMIG_ERR_USAGE, _("too many replaced host files ('%s')"),
 		                    winpath);
 	if (smig_winpath_parse(winpath, &wp, e) < 0)
 		return -1;
 	if (wp.kind != SMIG_WINPATH_DRIVE || wp.nparts == 0) {
 		smig_winpath_release(&wp);
-		return smig_err_set(e, SMIG_ERR_FORMAT, "'%s' is not a file on a drive", winpath);
+		return smig_err_set(e, SMIG_ERR_FORMAT, _("'%s' is not a file on a drive"), winpath);
 	}
 	o.win = smig_winpath_format(&wp, e);
 	smig_winpath_release(&wp);
@@ -371,11 +372,11 @@ static int push_part(struct smig_winpath *wp, const char *s, size_t n, struct sm
 	char **np;
 
 	if (wp->nparts == WINPATH_MAX_PARTS)
-		return smig_err_set(e, SMIG_ERR_FORMAT, "Windows path has more than %d components",
+		return smig_err_set(e, SMIG_ERR_FORMAT, _("Windows path has more than %d components"),
 		                    WINPATH_MAX_PARTS);
 	np = realloc(wp->parts, (wp->nparts + 1) * sizeof(*np));
 	if (np == NULL)
-		return smig_err_nomem(e, "parsing a Windows path");
+		return smig_err_nomem(e, _("parsing a Windows path"));
 	wp->parts = np;
 	np[wp->nparts] = smig_strndup(s, n, e);
 	if (np[wp->nparts] == NULL)
@@ -402,9 +403,9 @@ int smig_winpath_parse(const char *s, struct smig_winpath *wp, struct smig_err *
 	memset(wp, 0, sizeof(*wp));
 	wp->kind = SMIG_WINPATH_INVALID;
 	if (len == 0)
-		return smig_err_set(e, SMIG_ERR_FORMAT, "empty Windows path");
+		return smig_err_set(e, SMIG_ERR_FORMAT, _("empty Windows path"));
 	if (len > WINPATH_MAX_LEN)
-		return smig_err_set(e, SMIG_ERR_FORMAT, "Windows path is too long (%zu bytes)",
+		return smig_err_set(e, SMIG_ERR_FORMAT, _("Windows path is too long (%zu bytes)"),
 		                    len);
 	buf = smig_strdup(s, e);
 	if (buf == NULL)
@@ -426,14 +427,14 @@ int smig_winpath_parse(const char *s, struct smig_winpath *wp, struct smig_err *
 		base = 1;
 	} else if (drive_index(p[0]) >= 0 && p[1] == ':') {
 		if (p[2] != '\\' && p[2] != '\0') {
-			why = "is relative to the current directory of a drive";
+			why = _("is relative to the current directory of a drive");
 			goto fail;
 		}
 		kind = SMIG_WINPATH_DRIVE;
 		wp->drive = (char)('A' + drive_index(p[0]));
 		p += 2;
 	} else if (prefixed) {
-		why = "has an unsupported \\\\?\\ or \\??\\ form";
+		why = _("has an unsupported \\\\?\\ or \\??\\ form");
 		goto fail;
 	} else if (strncmp(p, "\\\\.\\", 4) == 0) {
 		kind = SMIG_WINPATH_DEVICE;
@@ -444,7 +445,7 @@ int smig_winpath_parse(const char *s, struct smig_winpath *wp, struct smig_err *
 		p += 2;
 		base = 2;
 	} else if (p[0] == '\\') {
-		why = "has no drive letter";
+		why = _("has no drive letter");
 		goto fail;
 	}
 
@@ -461,7 +462,7 @@ int smig_winpath_parse(const char *s, struct smig_winpath *wp, struct smig_err *
 				if (push_part(wp, p, n, e) < 0)
 					goto fail;
 			} else {
-				why = "climbs above its root with '..'";
+				why = _("climbs above its root with '..'");
 				goto fail;
 			}
 		} else {
@@ -470,7 +471,7 @@ int smig_winpath_parse(const char *s, struct smig_winpath *wp, struct smig_err *
 				              ? (unsigned char)p[i] >= 0x20
 				              : name_char_ok((unsigned char)p[i]);
 				if (!ok) {
-					why = "contains a character Windows forbids in names";
+					why = _("contains a character Windows forbids in names");
 					goto fail;
 				}
 			}
@@ -482,11 +483,11 @@ int smig_winpath_parse(const char *s, struct smig_winpath *wp, struct smig_err *
 			p++;
 	}
 	if (kind == SMIG_WINPATH_UNC && wp->nparts < 2)
-		why = "is a UNC path without a server and a share";
+		why = _("is a UNC path without a server and a share");
 	else if (kind == SMIG_WINPATH_VOLUME && (wp->nparts < 1 || !volume_part_ok(wp->parts[0])))
-		why = "has a malformed volume GUID";
+		why = _("has a malformed volume GUID");
 	else if (kind == SMIG_WINPATH_DEVICE && wp->nparts < 1)
-		why = "names no device";
+		why = _("names no device");
 	if (why != NULL)
 		goto fail;
 	wp->kind = kind;
@@ -494,7 +495,7 @@ int smig_winpath_parse(const char *s, struct smig_winpath *wp, struct smig_err *
 	return 0;
 fail:
 	if (why != NULL)
-		smig_err_set(e, SMIG_ERR_FORMAT, "Windows path '%s' %s", s, why);
+		smig_err_set(e, SMIG_ERR_FORMAT, _("Windows path '%s' %s"), s, why);
 	free(buf);
 	smig_winpath_release(wp);
 	return -1;
@@ -538,7 +539,7 @@ char *smig_winpath_format(const struct smig_winpath *wp, struct smig_err *e)
 		break;
 	case SMIG_WINPATH_INVALID:
 	default:
-		smig_err_set(e, SMIG_ERR_USAGE, "cannot format an invalid Windows path");
+		smig_err_set(e, SMIG_ERR_USAGE, _("cannot format an invalid Windows path"));
 		return NULL;
 	}
 	for (i = 0; i < wp->nparts; i++) {
@@ -552,7 +553,7 @@ char *smig_winpath_format(const struct smig_winpath *wp, struct smig_err *e)
 	}
 	out = smig_strbuf_take(&sb, NULL);
 	if (out == NULL)
-		smig_err_nomem(e, "formatting a Windows path");
+		smig_err_nomem(e, _("formatting a Windows path"));
 	return out;
 }
 
@@ -567,10 +568,10 @@ static int check_inside(const struct smig_hostfs *fs, const char *local, const c
 	int rc = 0;
 
 	if (real == NULL)
-		return smig_err_sys(e, errno, "cannot resolve '%s'", what);
+		return smig_err_sys(e, errno, _("cannot resolve '%s'"), what);
 	if (drive_containing(fs, real) < 0)
 		rc = smig_err_set(e, SMIG_ERR_FORMAT,
-		                  "'%s' leads outside the mapped drives (to '%s')", what, real);
+		                  _("'%s' leads outside the mapped drives (to '%s')"), what, real);
 	free(real);
 	return rc;
 }
@@ -605,13 +606,13 @@ static int walk(const struct smig_hostfs *fs, const char *start, char *const *pa
 		if (last && last_new) {
 			if (check_inside(fs, cur, what, e) < 0 || !is_dir(cur)) {
 				if (e == NULL || e->kind == SMIG_ERR_NONE)
-					smig_err_sys(e, ENOTDIR, "cannot create '%s'", what);
+					smig_err_sys(e, ENOTDIR, _("cannot create '%s'"), what);
 				goto done;
 			}
 			if (r == 0 && lstat(next, &st) == 0 && S_ISLNK(st.st_mode)) {
 				smig_err_set(e, SMIG_ERR_FORMAT,
-				             "'%s' is a symbolic link; smig does not write through "
-				             "links",
+				             _("'%s' is a symbolic link; smig does not write through "
+				             "links"),
 				             what);
 				goto done;
 			}
@@ -644,26 +645,26 @@ static int unresolvable(const struct smig_winpath *wp, const char *what, struct 
 	switch (wp->kind) {
 	case SMIG_WINPATH_DRIVE:
 		return smig_err_set(e, SMIG_ERR_FORMAT,
-		                    "'%s': drive %c: is not mapped (use --drive %c=DIR)", what,
+		                    _("'%s': drive %c: is not mapped (use --drive %c=DIR)"), what,
 		                    wp->drive, wp->drive);
 	case SMIG_WINPATH_UNC:
 		return smig_err_set(e, SMIG_ERR_FORMAT,
-		                    "'%s': UNC path (remote storage) cannot be resolved", what);
+		                    _("'%s': UNC path (remote storage) cannot be resolved"), what);
 	case SMIG_WINPATH_VOLUME:
 		return smig_err_set(e, SMIG_ERR_FORMAT,
-		                    "'%s': volume GUID path cannot be resolved without a volume "
-		                    "map",
+		                    _("'%s': volume GUID path cannot be resolved without a volume "
+		                    "map"),
 		                    what);
 	case SMIG_WINPATH_DEVICE:
 		return smig_err_set(e, SMIG_ERR_FORMAT,
-		                    "'%s': device path (pass-through disk) is not a file", what);
+		                    _("'%s': device path (pass-through disk) is not a file"), what);
 	case SMIG_WINPATH_RELATIVE:
 		return smig_err_set(e, SMIG_ERR_FORMAT,
-		                    "'%s': relative path has no directory to resolve against",
+		                    _("'%s': relative path has no directory to resolve against"),
 		                    what);
 	case SMIG_WINPATH_INVALID:
 	default:
-		return smig_err_set(e, SMIG_ERR_FORMAT, "'%s': invalid Windows path", what);
+		return smig_err_set(e, SMIG_ERR_FORMAT, _("'%s': invalid Windows path"), what);
 	}
 }
 
@@ -697,17 +698,17 @@ static int resolve_parsed(const struct smig_hostfs *fs, const struct smig_winpat
 	if (!last_new) {
 		r = overridden(fs, wp, local, e);
 		if (r == 1)
-			return smig_err_sys(e, ENOENT, "cannot find '%s'", what);
+			return smig_err_sys(e, ENOENT, _("cannot find '%s'"), what);
 		if (r != 2)
 			return r;
 	}
 	if (!mapped(fs, wp))
 		return unresolvable(wp, what, e);
 	if (last_new && wp->nparts == 0)
-		return smig_err_set(e, SMIG_ERR_FORMAT, "'%s' is a drive root, not a file", what);
+		return smig_err_set(e, SMIG_ERR_FORMAT, _("'%s' is a drive root, not a file"), what);
 	r = walk(fs, fs->drive[wp->drive - 'A'], wp->parts, wp->nparts, last_new, what, local, e);
 	if (r == 1)
-		return smig_err_sys(e, ENOENT, "cannot find '%s'", what);
+		return smig_err_sys(e, ENOENT, _("cannot find '%s'"), what);
 	return r;
 }
 
@@ -754,13 +755,13 @@ int smig_hostfs_resolve_relative(const struct smig_hostfs *fs, const char *local
 	}
 	real = realpath(local_dir, NULL);
 	if (real == NULL) {
-		smig_err_sys(e, errno, "cannot resolve '%s'", local_dir);
+		smig_err_sys(e, errno, _("cannot resolve '%s'"), local_dir);
 		goto done;
 	}
 	d = drive_containing(fs, real);
 	if (d < 0) {
 		smig_err_set(e, SMIG_ERR_FORMAT,
-		             "cannot resolve '%s': '%s' is not inside a mapped drive", relwin,
+		             _("cannot resolve '%s': '%s' is not inside a mapped drive"), relwin,
 		             local_dir);
 		goto done;
 	}
@@ -790,7 +791,7 @@ int smig_hostfs_resolve_relative(const struct smig_hostfs *fs, const char *local
 			free(abs.parts[--abs.nparts]);
 		} else {
 			smig_err_set(e, SMIG_ERR_FORMAT,
-			             "'%s' climbs above the root of drive %c: from '%s'", relwin,
+			             _("'%s' climbs above the root of drive %c: from '%s'"), relwin,
 			             abs.drive, local_dir);
 			goto done;
 		}
@@ -824,7 +825,7 @@ int smig_hostfs_lookup(const struct smig_hostfs *fs, const char *rel, char **loc
 
 		if ((n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.')) {
 			smig_err_set(e, SMIG_ERR_USAGE,
-			             "host path '%s' has a '.' or '..' component", rel);
+			             _("host path '%s' has a '.' or '..' component"), rel);
 			goto done;
 		}
 		if (n > 0 && push_part(&wp, p, n, e) < 0)
@@ -872,7 +873,7 @@ char *smig_hostfs_to_winpath(const struct smig_hostfs *fs, const char *local, st
 		}
 	}
 	if (real == NULL) {
-		smig_err_sys(e, errno, "cannot resolve '%s'", local);
+		smig_err_sys(e, errno, _("cannot resolve '%s'"), local);
 		goto done;
 	}
 	d = drive_containing(fs, real);
@@ -890,7 +891,7 @@ char *smig_hostfs_to_winpath(const struct smig_hostfs *fs, const char *local, st
 		goto done;
 	out = smig_strbuf_take(&sb, NULL);
 	if (out == NULL)
-		smig_err_nomem(e, "formatting a Windows path");
+		smig_err_nomem(e, _("formatting a Windows path"));
 done:
 	smig_strbuf_release(&sb);
 	free(parent);
@@ -936,7 +937,7 @@ static int link_target(const struct smig_hostfs *fs, const char *local, const ch
 		return -1;
 	if (looks_windows(text)) {
 		if (smig_winpath_parse(text, &wp, &tmp) < 0) {
-			smig_err_set(e, tmp.kind, "registration link '%s': %s", local, tmp.msg);
+			smig_err_set(e, tmp.kind, _("registration link '%s': %s"), local, tmp.msg);
 			goto done;
 		}
 		if (wp.kind != SMIG_WINPATH_RELATIVE && !mapped(fs, &wp)) {
@@ -948,7 +949,7 @@ static int link_target(const struct smig_hostfs *fs, const char *local, const ch
 		} else if (tmp.kind == SMIG_ERR_IO && tmp.sys_errno == ENOENT) {
 			rc = 1;
 		} else {
-			smig_err_set(e, tmp.kind, "registration link '%s': %s", local, tmp.msg);
+			smig_err_set(e, tmp.kind, _("registration link '%s': %s"), local, tmp.msg);
 			if (e != NULL)
 				e->sys_errno = tmp.sys_errno;
 		}
@@ -962,13 +963,13 @@ static int link_target(const struct smig_hostfs *fs, const char *local, const ch
 		if (errno == ENOENT)
 			rc = 1;
 		else
-			smig_err_sys(e, errno, "cannot resolve registration link '%s' -> '%s'",
+			smig_err_sys(e, errno, _("cannot resolve registration link '%s' -> '%s'"),
 			             local, text);
 		goto done;
 	}
 	if (drive_containing(fs, real) < 0) {
 		smig_err_set(e, SMIG_ERR_FORMAT,
-		             "registration link '%s' points outside the mapped drives ('%s')",
+		             _("registration link '%s' points outside the mapped drives ('%s')"),
 		             local, text);
 		goto done;
 	}
@@ -1012,7 +1013,7 @@ static int search_roots_for(const char *local, const char *name, const char *con
 			goto next;
 		real = realpath(cand, NULL);
 		if (real == NULL) {
-			smig_err_sys(e, errno, "cannot resolve '%s'", cand);
+			smig_err_sys(e, errno, _("cannot resolve '%s'"), cand);
 			goto done;
 		}
 		if ((self != NULL && strcmp(real, self) == 0) ||
@@ -1021,7 +1022,7 @@ static int search_roots_for(const char *local, const char *name, const char *con
 		if (found != NULL) {
 			smig_err_set(
 			    e, SMIG_ERR_FORMAT,
-			    "registration entry '%s' is ambiguous: both '%s' and '%s' match", local,
+			    _("registration entry '%s' is ambiguous: both '%s' and '%s' match"), local,
 			    found, cand);
 			goto done;
 		}
@@ -1076,7 +1077,7 @@ int smig_hostfs_registration_target(const struct smig_hostfs *fs, const char *lo
 {
 	char text[PATH_MAX], unmapped;
 	char *name = NULL, *found = NULL, *why = NULL;
-	const char *base, *reason = "empty";
+	const char *base, *reason = _("empty");
 	struct stat st;
 	ssize_t n;
 	size_t blen;
@@ -1086,16 +1087,16 @@ int smig_hostfs_registration_target(const struct smig_hostfs *fs, const char *lo
 	*how = NULL;
 	if (lstat(local, &st) != 0) {
 		if (errno != ENOENT)
-			return smig_err_sys(e, errno, "cannot stat '%s'", local);
+			return smig_err_sys(e, errno, _("cannot stat '%s'"), local);
 		/* a share can hide a link (reparse point) entirely: search as for 0 bytes */
-		reason = "missing";
+		reason = _("missing");
 	} else if (S_ISLNK(st.st_mode)) {
 		n = readlink(local, text, sizeof(text));
 		if (n < 0)
-			return smig_err_sys(e, errno, "cannot read link '%s'", local);
+			return smig_err_sys(e, errno, _("cannot read link '%s'"), local);
 		if ((size_t)n >= sizeof(text) || n == 0)
 			return smig_err_set(e, SMIG_ERR_FORMAT,
-			                    "registration link '%s' has an unusable target", local);
+			                    _("registration link '%s' has an unusable target"), local);
 		text[n] = '\0';
 		r = link_target(fs, local, text, &found, e);
 		if (r < 0)
@@ -1103,7 +1104,7 @@ int smig_hostfs_registration_target(const struct smig_hostfs *fs, const char *lo
 		if (r == 0) {
 			if (stat(found, &st) != 0 || !S_ISREG(st.st_mode)) {
 				smig_err_set(e, SMIG_ERR_FORMAT,
-				             "registration link '%s' -> '%s' is not a regular file",
+				             _("registration link '%s' -> '%s' is not a regular file"),
 				             local, text);
 				goto done;
 			}
@@ -1114,17 +1115,17 @@ int smig_hostfs_registration_target(const struct smig_hostfs *fs, const char *lo
 		unmapped = smig_hostfs_unmapped_drive(fs, text);
 		if (unmapped) {
 			free(why);
-			why = smig_asprintf(e, "a link to '%s' on unmapped drive %c:",
+			why = smig_asprintf(e, _("a link to '%s' on unmapped drive %c:"),
 			                    text, unmapped);
 			if (why == NULL)
 				goto done;
 			reason = why;
 		} else {
-			reason = "a link to an unresolvable target";
+			reason = _("a link to an unresolvable target");
 		}
 	} else if (!S_ISREG(st.st_mode)) {
 		return smig_err_set(e, SMIG_ERR_FORMAT,
-		                    "registration entry '%s' is neither a file nor a link", local);
+		                    _("registration entry '%s' is neither a file nor a link"), local);
 	} else if (st.st_size > 0) {
 		*target = smig_strdup(local, e);
 		if (*target == NULL)
@@ -1146,8 +1147,8 @@ int smig_hostfs_registration_target(const struct smig_hostfs *fs, const char *lo
 		goto done;
 	if (r == 1) {
 		smig_err_set(e, SMIG_ERR_FORMAT,
-		             "registration entry '%s' is %s and no 'Virtual Machines/%s' was found "
-		             "in the data roots",
+		             _("registration entry '%s' is %s and no 'Virtual Machines/%s' was found "
+		             "in the data roots"),
 		             local, reason, name);
 		goto done;
 	}

@@ -8,6 +8,7 @@
 #include "destfacts.h"
 #include "facts.h"
 #include "fileio.h"
+#include "i18n.h"
 #include "regmap.h"
 
 int smig_hostopts_add(struct smig_hostopts *o, int id, const char *arg, struct smig_err *e)
@@ -18,7 +19,7 @@ int smig_hostopts_add(struct smig_hostopts *o, int id, const char *arg, struct s
 	switch (id) {
 	case SMIG_OPT_DRIVE:
 		if (o->ndrives >= SMIG_HOSTOPTS_MAX_DRIVES)
-			return smig_err_set(e, SMIG_ERR_USAGE, "too many --drive options");
+			return smig_err_set(e, SMIG_ERR_USAGE, _("too many --drive options"));
 		o->drives[o->ndrives++] = arg;
 		return 0;
 	case SMIG_OPT_IPCONFIG:
@@ -38,11 +39,11 @@ int smig_hostopts_add(struct smig_hostopts *o, int id, const char *arg, struct s
 		v = strtoull(arg, &end, 10);
 		if (errno || *end || end == arg || v == 0 || v > (1ULL << 32))
 			return smig_err_set(e, SMIG_ERR_USAGE,
-					    "invalid --memory-mb '%s': expected a number of MiB", arg);
+					    _("invalid --memory-mb '%s': expected a number of MiB"), arg);
 		o->memory_mb = v;
 		return 0;
 	}
-	return smig_err_set(e, SMIG_ERR_USAGE, "unknown host option");
+	return smig_err_set(e, SMIG_ERR_USAGE, _("unknown host option"));
 }
 
 /*
@@ -88,7 +89,7 @@ int smig_hostopts_read(const struct smig_hostopts *o, struct smig_hostfs **fs,
 	*fs = NULL;
 	*inv = NULL;
 	if (o->root == NULL)
-		return smig_err_set(e, SMIG_ERR_USAGE, "no host given (--source ROOT)");
+		return smig_err_set(e, SMIG_ERR_USAGE, _("no host given (--source ROOT)"));
 	if (smig_hostfs_open(o->root, fs, e) < 0)
 		return -1;
 	for (i = 0; i < o->ndrives; i++)
@@ -97,8 +98,8 @@ int smig_hostopts_read(const struct smig_hostopts *o, struct smig_hostfs **fs,
 	if (o->facts) { /* a running source: its facts folder stands in for its locked files */
 		if (o->ipconfig || o->systeminfo || o->dest_facts) {
 			smig_err_set(e, SMIG_ERR_USAGE,
-				     "--facts '%s' already holds the host's ipconfig and systeminfo "
-				     "output; drop --ipconfig, --systeminfo and --dest-facts",
+				     _("--facts '%s' already holds the host's ipconfig and systeminfo "
+				     "output; drop --ipconfig, --systeminfo and --dest-facts"),
 				     o->facts);
 			goto fail;
 		}
@@ -119,8 +120,8 @@ int smig_hostopts_read(const struct smig_hostopts *o, struct smig_hostfs **fs,
 	}
 	if (o->ipconfig || o->systeminfo) {
 		smig_err_set(e, SMIG_ERR_USAGE,
-			     "--ipconfig and --systeminfo describe a host read from its hives; "
-			     "the destination is described by '%s'", facts);
+			     _("--ipconfig and --systeminfo describe a host read from its hives; "
+			     "the destination is described by '%s'"), facts);
 		goto fail;
 	}
 	/* free space is not taken from the facts: the plan measures the mounted shares */

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "interrupt.h"
 
 static volatile sig_atomic_t received;
@@ -31,7 +32,7 @@ int smig_interrupt_check(struct smig_err *e)
 
 	if (!sig)
 		return 0;
-	return smig_err_set(e, SMIG_ERR_IO, "interrupted by signal %d (%s)", sig, strsignal(sig));
+	return smig_err_set(e, SMIG_ERR_IO, _("interrupted by signal %d (%s)"), sig, strsignal(sig));
 }
 
 int smig_interrupt_signal(void)

@@ -13,6 +13,7 @@
 
 #include "datadir.h"
 #include "fileio.h"
+#include "i18n.h"
 #include "strbuf.h"
 #include "winval.h"
 #include "xmlschema.h"
@@ -36,8 +37,8 @@ static int det_host_settings(const struct smig_inventory *inv, bool *present, ch
 	*present = h->data_root || h->vhd_path || h->has_mac_range;
 	if (!*present) {
 		*detail = smig_strdup(inv->os.software_hive
-					      ? "no Virtualization key in the SOFTWARE hive"
-					      : "no SOFTWARE hive",
+					      ? _("no Virtualization key in the SOFTWARE hive")
+					      : _("no SOFTWARE hive"),
 				      e);
 		return *detail ? 0 : -1;
 	}
@@ -45,10 +46,10 @@ static int det_host_settings(const struct smig_inventory *inv, bool *present, ch
 		smig_mac_format(&h->mac_min, lo);
 		smig_mac_format(&h->mac_max, hi);
 	}
-	*detail = smig_asprintf(e, "VMs in %s, VHDs in %s, MAC range %s..%s%s",
-				h->data_root ? h->data_root : "(default)",
-				h->vhd_path ? h->vhd_path : "(default)", lo, hi,
-				h->has_mac_range && !h->mac_range_default ? " (customised)" : "");
+	*detail = smig_asprintf(e, _("VMs in %s, VHDs in %s, MAC range %s..%s%s"),
+				h->data_root ? h->data_root : _("(default)"),
+				h->vhd_path ? h->vhd_path : _("(default)"), lo, hi,
+				h->has_mac_range && !h->mac_range_default ? _(" (customised)") : "");
 	return *detail ? 0 : -1;
 }
 
@@ -59,14 +60,18 @@ static int det_azman(const struct smig_inventory *inv, bool *present, char **det
 
 	*present = az->present || az->ad_store;
 	if (az->ad_store)
-		*detail = smig_asprintf(e, "in Active Directory (%s): a manual step", az->path);
+		*detail = smig_asprintf(e, _("in Active Directory (%s): a manual step"), az->path);
 	else if (az->present)
-		*detail = smig_asprintf(e, "%s, %zu role assignment%s%s", az->path, az->nroles,
-					az->nroles == 1 ? "" : "s",
-					az->customised ? ", customised" : ", default");
+		*detail = smig_asprintf(e,
+					az->customised
+					    ? P_("%s, %zu role assignment, customised",
+						 "%s, %zu role assignments, customised", az->nroles)
+					    : P_("%s, %zu role assignment, default",
+						 "%s, %zu role assignments, default", az->nroles),
+					az->path, az->nroles);
 	else
-		*detail = smig_asprintf(e, "no store file at %s",
-					az->path ? az->path : "the default location");
+		*detail = smig_asprintf(e, _("no store file at %s"),
+					az->path ? az->path : _("the default location"));
 	return *detail ? 0 : -1;
 }
 
@@ -78,16 +83,16 @@ static int det_vnets(const struct smig_inventory *inv, bool *present, char **det
 	for (i = 0; i < inv->nswitches; i++)
 		n[inv->switches[i].type]++;
 	*present = inv->nswitches > 0;
-	*detail = *present ? smig_asprintf(e, "%zu (%zu external, %zu internal, %zu private)",
+	*detail = *present ? smig_asprintf(e, _("%zu (%zu external, %zu internal, %zu private)"),
 					   inv->nswitches, n[SMIG_SWITCH_EXTERNAL],
 					   n[SMIG_SWITCH_INTERNAL], n[SMIG_SWITCH_PRIVATE])
-			   : smig_strdup("no virtual networks (no VMSMP SwitchList entries)", e);
+			   : smig_strdup(_("no virtual networks (no VMSMP SwitchList entries)"), e);
 	return *detail ? 0 : -1;
 }
 
 static const char *vmq_word(int v)
 {
-	return v < 0 ? "not set" : v == 1 ? "enabled" : v == 2 ? "disabled" : "default";
+	return v < 0 ? _("not set") : v == 1 ? _("enabled") : v == 2 ? _("disabled") : _("default");
 }
 
 static int det_vmq(const struct smig_inventory *inv, bool *present, char **detail,
@@ -98,11 +103,12 @@ static int det_vmq(const struct smig_inventory *inv, bool *present, char **detai
 	for (i = 0; i < inv->nnics; i++)
 		nics += inv->nics[i].vmq >= 0;
 	*present = inv->host.vmq_tengig >= 0 || inv->host.vmq_below_tengig >= 0 || nics > 0;
-	*detail = *present ? smig_asprintf(e, "10 Gb: %s, below 10 Gb: %s; %zu adapter%s with *VMQ",
+	*detail = *present ? smig_asprintf(e,
+					   P_("10 Gb: %s, below 10 Gb: %s; %zu adapter with *VMQ",
+					      "10 Gb: %s, below 10 Gb: %s; %zu adapters with *VMQ", nics),
 					   vmq_word(inv->host.vmq_tengig),
-					   vmq_word(inv->host.vmq_below_tengig), nics,
-					   nics == 1 ? "" : "s")
-			   : smig_strdup("no VMQ settings", e);
+					   vmq_word(inv->host.vmq_below_tengig), nics)
+			   : smig_strdup(_("no VMQ settings"), e);
 	return *detail ? 0 : -1;
 }
 
@@ -114,9 +120,11 @@ static int det_host_vnics(const struct smig_inventory *inv, bool *present, char 
 	for (i = 0; i < inv->nnics; i++)
 		n += inv->nics[i].host_vnic;
 	*present = n > 0;
-	*detail = n ? smig_asprintf(e, "%zu virtual adapter%s of the management OS", n,
-				    n == 1 ? "" : "s")
-		    : smig_strdup("no Microsoft Virtual Network Switch Adapter in the registry", e);
+	*detail = n ? smig_asprintf(e,
+				    P_("%zu virtual adapter of the management OS",
+				       "%zu virtual adapters of the management OS", n),
+				    n)
+		    : smig_strdup(_("no Microsoft Virtual Network Switch Adapter in the registry"), e);
 	return *detail ? 0 : -1;
 }
 
@@ -130,9 +138,12 @@ static int det_firewall(const struct smig_inventory *inv, bool *present, char **
 		user += inv->fwrules[i].user_defined;
 	}
 	*present = inv->nfwrules_total > 0;
-	*detail = *present ? smig_asprintf(e, "%zu rules, %zu for Hyper-V, %zu user-defined (report only)",
+	*detail = *present ? smig_asprintf(e,
+					   P_("%zu rule, %zu for Hyper-V, %zu user-defined (report only)",
+					      "%zu rules, %zu for Hyper-V, %zu user-defined (report only)",
+					      inv->nfwrules_total),
 					   inv->nfwrules_total, hv, user)
-			   : smig_strdup("no firewall rules in the SYSTEM hive", e);
+			   : smig_strdup(_("no firewall rules in the SYSTEM hive"), e);
 	return *detail ? 0 : -1;
 }
 
@@ -140,9 +151,11 @@ static int det_dcom(const struct smig_inventory *inv, bool *present, char **deta
 		    struct smig_err *e)
 {
 	*present = inv->dcom.present;
-	*detail = *present ? smig_asprintf(e, "MachineLaunchRestriction %s (report only)",
-					   inv->dcom.customised ? "customised" : "default")
-			   : smig_strdup("no MachineLaunchRestriction value (Windows defaults)", e);
+	*detail = *present ? smig_strdup(inv->dcom.customised
+						 ? _("MachineLaunchRestriction customised (report only)")
+						 : _("MachineLaunchRestriction default (report only)"),
+					 e)
+			   : smig_strdup(_("no MachineLaunchRestriction value (Windows defaults)"), e);
 	return *detail ? 0 : -1;
 }
 
@@ -156,12 +169,24 @@ static int det_vms(const struct smig_inventory *inv, bool *present, char **detai
 		snaps += inv->vms[i].nsnapshots;
 	}
 	*present = inv->nvms > 0;
-	if (*present)
-		*detail = smig_asprintf(e, "%zu VM%s, %zu snapshot%s%s", inv->nvms,
-					inv->nvms == 1 ? "" : "s", snaps, snaps == 1 ? "" : "s",
-					bad ? ", some with errors (see the inventory)" : "");
-	else
-		*detail = smig_strdup("no registered VMs under C:\\ProgramData\\Microsoft\\Windows\\Hyper-V\\Virtual Machines", e);
+	if (*present) {
+		/* two counts, each with its plural: the VMs, then the snapshots */
+		struct smig_strbuf sb = SMIG_STRBUF_INIT;
+
+		smig_strbuf_printf(&sb, P_("%zu VM", "%zu VMs", inv->nvms), inv->nvms);
+		smig_strbuf_printf(&sb, P_(", %zu snapshot", ", %zu snapshots", snaps), snaps);
+		if (bad)
+			smig_strbuf_puts(&sb, _(", some with errors (see the inventory)"));
+		if (smig_strbuf_check(&sb, e) < 0) {
+			smig_strbuf_release(&sb);
+			return -1;
+		}
+		*detail = smig_strbuf_take(&sb, NULL);
+	} else {
+		*detail = smig_strdup(_("no registered VMs under "
+		                        "C:\\ProgramData\\Microsoft\\Windows\\Hyper-V\\Virtual Machines"),
+		                      e);
+	}
 	return *detail ? 0 : -1;
 }
 
@@ -175,9 +200,11 @@ static int det_tcpip(const struct smig_inventory *inv, bool *present, char **det
 		st += inv->nics[i].has_tcpip && !inv->nics[i].dhcp && inv->nics[i].ip;
 	}
 	*present = n > 0;
-	*detail = n ? smig_asprintf(e, "%zu adapter%s with TCP/IP settings, %zu static", n,
-				    n == 1 ? "" : "s", st)
-		    : smig_strdup("no TCP/IP interface settings in the SYSTEM hive", e);
+	*detail = n ? smig_asprintf(e,
+				    P_("%zu adapter with TCP/IP settings, %zu static",
+				       "%zu adapters with TCP/IP settings, %zu static", n),
+				    n, st)
+		    : smig_strdup(_("no TCP/IP interface settings in the SYSTEM hive"), e);
 	return *detail ? 0 : -1;
 }
 
@@ -186,10 +213,10 @@ static int det_ipconfig(const struct smig_inventory *inv, bool *present, char **
 {
 	*present = inv->ipconfig;
 	if (inv->ipconfig)
-		*detail = smig_asprintf(e, "read (MAC addresses of the adapters; %s)",
-					inv->ipconfig_as ? inv->ipconfig_as : "text");
+		*detail = smig_asprintf(e, _("read (MAC addresses of the adapters; %s)"),
+					inv->ipconfig_as ? inv->ipconfig_as : _("text"));
 	else
-		*detail = smig_strdup("not read: save 'ipconfig /all > IPSettings.txt' on the source, or pass --ipconfig (the inventory says why a file that is there was not understood)",
+		*detail = smig_strdup(_("not read: save 'ipconfig /all > IPSettings.txt' on the source, or pass --ipconfig (the inventory says why a file that is there was not understood)"),
 				      e);
 	return *detail ? 0 : -1;
 }
@@ -273,7 +300,7 @@ static bool is_el(xmlNodePtr n, const char *name)
 static int validate(xmlDocPtr doc, const char *path, struct smig_err *e)
 {
 	char *xsd = smig_asprintf(e, "%s/schema/manifest.xsd", smig_manifest_dir());
-	char *what = smig_asprintf(e, "manifest '%s'", path);
+	char *what = smig_asprintf(e, _("manifest '%s'"), path);
 	int rc = xsd && what ? smig_xmlschema_validate(doc, xsd, what, e) : -1;
 
 	free(xsd);
@@ -330,7 +357,7 @@ static int load_component(xmlNodePtr n, const char *path, struct smig_component 
 	c->handler = find_handler(c->kind);
 	if (c->handler == NULL)
 		return smig_err_set(e, SMIG_ERR_FORMAT,
-				    "manifest '%s': component '%s' has unknown kind '%s'", path,
+				    _("manifest '%s': component '%s' has unknown kind '%s'"), path,
 				    c->id, c->kind);
 	for (k = n->children; k; k = k->next) {
 		if (is_el(k, "description")) {
@@ -338,7 +365,7 @@ static int load_component(xmlNodePtr n, const char *path, struct smig_component 
 		} else if (is_el(k, "registry")) {
 			struct smig_regcap *r = realloc(c->regs, (c->nregs + 1) * sizeof(*r));
 			if (r == NULL)
-				return smig_err_nomem(e, "loading a manifest");
+				return smig_err_nomem(e, _("loading a manifest"));
 			c->regs = r;
 			r = &c->regs[c->nregs++];
 			r->hive = xattr(k, "hive", e);
@@ -348,7 +375,7 @@ static int load_component(xmlNodePtr n, const char *path, struct smig_component 
 		} else if (is_el(k, "file")) {
 			struct smig_filecap *f = realloc(c->files, (c->nfiles + 1) * sizeof(*f));
 			if (f == NULL)
-				return smig_err_nomem(e, "loading a manifest");
+				return smig_err_nomem(e, _("loading a manifest"));
 			c->files = f;
 			f = &c->files[c->nfiles++];
 			f->path = xattr(k, "path", e);
@@ -356,7 +383,7 @@ static int load_component(xmlNodePtr n, const char *path, struct smig_component 
 			f->dflt = xattr(k, "default", e);
 			if (f->path == NULL && f->path_from == NULL)
 				return smig_err_set(e, SMIG_ERR_FORMAT,
-						    "manifest '%s': a file of component '%s' has neither path nor path-from",
+						    _("manifest '%s': a file of component '%s' has neither path nor path-from"),
 						    path, c->id);
 		}
 	}
@@ -378,12 +405,12 @@ int smig_manifest_load_file(const char *path, struct smig_feature *out, struct s
 			    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	if (doc == NULL) {
 		const xmlError *xe = xmlGetLastError();
-		smig_err_set(e, SMIG_ERR_FORMAT, "manifest '%s' is not well-formed XML: line %d",
+		smig_err_set(e, SMIG_ERR_FORMAT, _("manifest '%s' is not well-formed XML: line %d"),
 			     path, xe ? xe->line : 0);
 		goto out;
 	}
 	if (doc->intSubset != NULL) {
-		smig_err_set(e, SMIG_ERR_FORMAT, "manifest '%s' has a DOCTYPE", path);
+		smig_err_set(e, SMIG_ERR_FORMAT, _("manifest '%s' has a DOCTYPE"), path);
 		goto out;
 	}
 	if (validate(doc, path, e) < 0)
@@ -397,7 +424,7 @@ int smig_manifest_load_file(const char *path, struct smig_feature *out, struct s
 		free(v);
 	}
 	if (out->version != 1) {
-		smig_err_set(e, SMIG_ERR_UNSUPPORTED, "manifest '%s' has version %d; smig reads version 1",
+		smig_err_set(e, SMIG_ERR_UNSUPPORTED, _("manifest '%s' has version %d; smig reads version 1"),
 			     path, out->version);
 		goto out;
 	}
@@ -407,7 +434,7 @@ int smig_manifest_load_file(const char *path, struct smig_feature *out, struct s
 		} else if (is_el(n, "component")) {
 			struct smig_component *c = realloc(out->comps, (out->ncomps + 1) * sizeof(*c));
 			if (c == NULL) {
-				smig_err_nomem(e, "loading a manifest");
+				smig_err_nomem(e, _("loading a manifest"));
 				goto out;
 			}
 			out->comps = c;
@@ -442,14 +469,14 @@ int smig_manifest_load(const char *dir, struct smig_features **out, struct smig_
 
 	*out = NULL;
 	if (fs == NULL)
-		return smig_err_nomem(e, "loading manifests");
+		return smig_err_nomem(e, _("loading manifests"));
 	if (dir == NULL)
 		dir = smig_manifest_dir();
 	d = opendir(dir);
 	if (d == NULL) {
 		smig_err_sys(e, errno,
-			     "cannot open the manifest directory '%s' (an installed smig reads "
-			     "PREFIX/share/smig/manifests; SMIG_MANIFESTS names another)",
+			     _("cannot open the manifest directory '%s' (an installed smig reads "
+			     "PREFIX/share/smig/manifests; SMIG_MANIFESTS names another)"),
 			     dir);
 		goto fail;
 	}
@@ -475,7 +502,7 @@ int smig_manifest_load(const char *dir, struct smig_features **out, struct smig_
 			goto fail;
 		for (k = 0; k < fs->count; k++)
 			if (strcmp(fs->items[k].id, fs->items[fs->count].id) == 0) {
-				smig_err_set(e, SMIG_ERR_FORMAT, "two manifests declare feature '%s'",
+				smig_err_set(e, SMIG_ERR_FORMAT, _("two manifests declare feature '%s'"),
 					     fs->items[k].id);
 				fs->count++;
 				goto fail;
@@ -483,7 +510,7 @@ int smig_manifest_load(const char *dir, struct smig_features **out, struct smig_
 		fs->count++;
 	}
 	if (fs->count == 0) {
-		smig_err_set(e, SMIG_ERR_FORMAT, "no feature manifests in '%s'", dir);
+		smig_err_set(e, SMIG_ERR_FORMAT, _("no feature manifests in '%s'"), dir);
 		goto fail;
 	}
 	closedir(d);
@@ -493,7 +520,7 @@ int smig_manifest_load(const char *dir, struct smig_features **out, struct smig_
 	*out = fs;
 	return 0;
 nomem:
-	smig_err_nomem(e, "loading manifests");
+	smig_err_nomem(e, _("loading manifests"));
 fail:
 	if (d)
 		closedir(d);
@@ -562,10 +589,10 @@ char *smig_manifest_text(const struct smig_features *f, const struct smig_invent
 		const struct smig_feature *ft = &f->items[i];
 		bool present = smig_manifest_feature_present(ft, inv);
 
-		smig_strbuf_printf(&sb, "%s (%s): %s\n", ft->name, ft->id,
-				   present ? "present" : "absent");
+		smig_strbuf_printf(&sb, present ? _("%s (%s): present\n") : _("%s (%s): absent\n"),
+				   ft->name, ft->id);
 		if (ft->id && strcmp(ft->id, "hyperv") == 0 && !present && inv->hyperv_reason)
-			smig_strbuf_printf(&sb, "  why: %s\n", inv->hyperv_reason);
+			smig_strbuf_printf(&sb, _("  why: %s\n"), inv->hyperv_reason);
 		for (k = 0; k < ft->ncomps; k++) {
 			const struct smig_component *c = &ft->comps[k];
 			bool p = false;
@@ -574,7 +601,7 @@ char *smig_manifest_text(const struct smig_features *f, const struct smig_invent
 				smig_strbuf_release(&sb);
 				return NULL;
 			}
-			smig_strbuf_printf(&sb, "  %-24s %-6s %s\n", c->id, p ? "found" : "absent",
+			smig_strbuf_printf(&sb, "  %-24s %-6s %s\n", c->id, p ? _("found") : _("absent"),
 					   d ? d : "");
 			free(d);
 		}
@@ -618,6 +645,6 @@ char *smig_manifest_json(const struct smig_features *f, const struct smig_invent
 	s = root ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
 	json_decref(root);
 	if (s == NULL)
-		smig_err_nomem(e, "building JSON");
+		smig_err_nomem(e, _("building JSON"));
 	return s;
 }

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "secdesc.h"
 #include "winval.h"
 
@@ -86,7 +87,7 @@ int smig_regf_empty(const char *name, uint64_t filetime, unsigned char **out, si
 	if (smig_utf8_to_utf16le(name, strlen(name), false, &u16, &u16len, e) < 0)
 		goto done;
 	if (u16len >= BB_NAME_LEN) { /* keep one NUL unit */
-		smig_err_set(e, SMIG_ERR_USAGE, "hive name '%s' is longer than 31 characters",
+		smig_err_set(e, SMIG_ERR_USAGE, _("hive name '%s' is longer than 31 characters"),
 		             name);
 		goto done;
 	}
@@ -97,12 +98,12 @@ int smig_regf_empty(const char *name, uint64_t filetime, unsigned char **out, si
 	sk_size = align8(4 + SK_FIXED + sdlen);
 	free_off = sk_off + sk_size;
 	if (free_off + 8 > HBIN_SIZE) { /* cannot happen with the fixed SD; keeps the bin sane */
-		smig_err_set(e, SMIG_ERR_USAGE, "the root security descriptor is too large");
+		smig_err_set(e, SMIG_ERR_USAGE, _("the root security descriptor is too large"));
 		goto done;
 	}
 	f = calloc(1, SMIG_REGF_MIN_SIZE);
 	if (f == NULL) {
-		smig_err_nomem(e, "building an empty hive");
+		smig_err_nomem(e, _("building an empty hive"));
 		goto done;
 	}
 
@@ -184,21 +185,21 @@ int smig_regf_read_info(const char *path, const char *what, struct smig_regf_inf
 	/* O_NONBLOCK: a FIFO put where a file belongs is refused below, not waited on */
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
-		smig_err_sys(e, errno, "cannot open '%s'", what);
+		smig_err_sys(e, errno, _("cannot open '%s'"), what);
 		goto done;
 	}
 	if (fstat(fd, &st) < 0) {
-		smig_err_sys(e, errno, "cannot stat '%s'", what);
+		smig_err_sys(e, errno, _("cannot stat '%s'"), what);
 		goto done;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		smig_err_set(e, SMIG_ERR_FORMAT, "'%s' is not a regular file", what);
+		smig_err_set(e, SMIG_ERR_FORMAT, _("'%s' is not a regular file"), what);
 		goto done;
 	}
 	if (st.st_size < SMIG_REGF_MIN_SIZE) {
 		smig_err_set(e, SMIG_ERR_FORMAT,
-		             "'%s' is not a registry hive: %lld bytes is shorter than the %d a "
-		             "hive needs",
+		             _("'%s' is not a registry hive: %lld bytes is shorter than the %d a "
+		             "hive needs"),
 		             what, (long long)st.st_size, SMIG_REGF_MIN_SIZE);
 		goto done;
 	}
@@ -208,18 +209,18 @@ int smig_regf_read_info(const char *path, const char *what, struct smig_regf_inf
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			smig_err_sys(e, errno, "cannot read '%s'", what);
+			smig_err_sys(e, errno, _("cannot read '%s'"), what);
 			goto done;
 		}
 		if (n == 0) {
-			smig_err_set(e, SMIG_ERR_FORMAT, "'%s' ends inside its base block", what);
+			smig_err_set(e, SMIG_ERR_FORMAT, _("'%s' ends inside its base block"), what);
 			goto done;
 		}
 		got += (size_t)n;
 	}
 	if (memcmp(bb, "regf", 4) != 0) {
 		smig_err_set(e, SMIG_ERR_FORMAT,
-		             "'%s' is not a registry hive: the signature is not 'regf'", what);
+		             _("'%s' is not a registry hive: the signature is not 'regf'"), what);
 		goto done;
 	}
 	info->seq_primary = get32(bb + BB_SEQ1);
@@ -233,15 +234,15 @@ int smig_regf_read_info(const char *path, const char *what, struct smig_regf_inf
 	info->dirty = info->seq_primary != info->seq_secondary;
 	if (info->major != 1) {
 		smig_err_set(e, SMIG_ERR_UNSUPPORTED,
-		             "'%s': registry hive format version %u.%u is not supported (major "
-		             "version 1 expected)",
+		             _("'%s': registry hive format version %u.%u is not supported (major "
+		             "version 1 expected)"),
 		             what, info->major, info->minor);
 		goto done;
 	}
 	if (info->checksum_stored != info->checksum_computed) {
 		smig_err_set(e, SMIG_ERR_FORMAT,
-		             "'%s': hive base block checksum is 0x%08X but the block sums to "
-		             "0x%08X",
+		             _("'%s': hive base block checksum is 0x%08X but the block sums to "
+		             "0x%08X"),
 		             what, info->checksum_stored, info->checksum_computed);
 		goto done;
 	}

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "strbuf.h"
 #include "winval.h"
 
@@ -34,7 +35,7 @@ int smig_regfile_new(struct smig_regfile **out, struct smig_err *e)
 	*out = NULL;
 	rf = calloc(1, sizeof(*rf));
 	if (rf == NULL)
-		return smig_err_nomem(e, "starting a .reg file");
+		return smig_err_nomem(e, _("starting a .reg file"));
 	smig_strbuf_puts(&rf->text, HEADER "\r\n\r\n");
 	if (smig_strbuf_check(&rf->text, e) < 0) {
 		smig_regfile_free(rf);
@@ -148,14 +149,14 @@ static int put_value(struct smig_regfile *rf, const char *key, const char *name,
 
 	if (has_line_break(name))
 		return smig_err_set(e, SMIG_ERR_UNSUPPORTED,
-		                    "cannot export value '%s' of key '%s': a .reg file cannot hold "
-		                    "a line break in a value name",
+		                    _("cannot export value '%s' of key '%s': a .reg file cannot hold "
+		                    "a line break in a value name"),
 		                    name, key);
 	if (len > SMIG_REGFILE_MAX_VALUE)
 		return smig_err_set(
 		    e, SMIG_ERR_UNSUPPORTED,
-		    "cannot export value '%s' of key '%s': it holds %zu bytes, more "
-		    "than the %u a .reg value may hold",
+		    _("cannot export value '%s' of key '%s': it holds %zu bytes, more "
+		    "than the %u a .reg value may hold"),
 		    name, key, len, SMIG_REGFILE_MAX_VALUE);
 	if (name[0] == '\0') {
 		smig_strbuf_puts(sb, "@=");
@@ -239,7 +240,7 @@ static int sorted_kids(struct smig_hive *h, smig_hive_node n, const char *shown,
 		goto done;
 	k = calloc(c ? c : 1, sizeof(*k));
 	if (k == NULL) {
-		smig_err_nomem(e, "listing subkeys");
+		smig_err_nomem(e, _("listing subkeys"));
 		goto done;
 	}
 	for (i = 0; i < c; i++) {
@@ -251,8 +252,8 @@ static int sorted_kids(struct smig_hive *h, smig_hive_node n, const char *shown,
 		    has_line_break(k[i].name)) {
 			smig_err_set(
 			    e, SMIG_ERR_UNSUPPORTED,
-			    "cannot export a subkey of '%s': its name '%s' is empty or holds "
-			    "a backslash or a line break",
+			    _("cannot export a subkey of '%s': its name '%s' is empty or holds "
+			    "a backslash or a line break"),
 			    shown, k[i].name);
 			goto done;
 		}
@@ -279,7 +280,7 @@ static int put_key(struct smig_regfile *rf, struct smig_hive *h, smig_hive_node 
 
 	if (depth > SMIG_REGFILE_MAX_DEPTH) {
 		smig_err_set(e, SMIG_ERR_FORMAT,
-		             "cannot export key '%s': it is nested more than %d levels deep", shown,
+		             _("cannot export key '%s': it is nested more than %d levels deep"), shown,
 		             SMIG_REGFILE_MAX_DEPTH);
 		goto done;
 	}
@@ -295,7 +296,7 @@ static int put_key(struct smig_regfile *rf, struct smig_hive *h, smig_hive_node 
 	/* also stops a hostile hive whose subkey lists loop back on themselves */
 	if (rf->text.len > MAX_TEXT) {
 		smig_err_set(e, SMIG_ERR_UNSUPPORTED,
-		             "cannot export key '%s': the .reg file would exceed %u bytes", shown,
+		             _("cannot export key '%s': the .reg file would exceed %u bytes"), shown,
 		             SMIG_REGFILE_MAX_FILE);
 		goto done;
 	}
@@ -357,7 +358,7 @@ int smig_regfile_add(struct smig_regfile *rf, struct smig_hive *h, const char *d
 
 	if (display_root[0] == '\0' || display_root[0] == '-' || has_line_break(display_root) ||
 	    display_root[strlen(display_root) - 1] == '\\') {
-		smig_err_set(e, SMIG_ERR_USAGE, "cannot use '%s' as the root of a .reg file",
+		smig_err_set(e, SMIG_ERR_USAGE, _("cannot use '%s' as the root of a .reg file"),
 		             display_root);
 		goto done;
 	}
@@ -417,7 +418,7 @@ int smig_regfile_finish(struct smig_regfile *rf, unsigned char **out, size_t *le
 	file = malloc(n + 2);
 	if (file == NULL) {
 		free(u);
-		return smig_err_nomem(e, "finishing a .reg file");
+		return smig_err_nomem(e, _("finishing a .reg file"));
 	}
 	file[0] = 0xFF;
 	file[1] = 0xFE;
@@ -449,7 +450,7 @@ static int perr(struct parser *p, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(reason, sizeof(reason), fmt, ap); /* a cut reason still reads well */
 	va_end(ap);
-	return smig_err_set(p->e, SMIG_ERR_FORMAT, "'%s' line %zu: %s", p->what, p->line, reason);
+	return smig_err_set(p->e, SMIG_ERR_FORMAT, _("'%s' line %zu: %s"), p->what, p->line, reason);
 }
 
 static void value_release(struct smig_regfile_value *v)
@@ -481,10 +482,10 @@ static int grow(void **arr, size_t *cap, size_t used, size_t size, struct smig_e
 		return 0;
 	ncap = *cap ? *cap * 2 : 8;
 	if (ncap > (size_t)-1 / size)
-		return smig_err_nomem(e, "parsing a .reg file");
+		return smig_err_nomem(e, _("parsing a .reg file"));
 	p = realloc(*arr, ncap * size);
 	if (p == NULL)
-		return smig_err_nomem(e, "parsing a .reg file");
+		return smig_err_nomem(e, _("parsing a .reg file"));
 	*arr = p;
 	*cap = ncap;
 	return 0;
@@ -507,25 +508,25 @@ static int decode(struct parser *p, const unsigned char *b, size_t len, char **o
 	*out = NULL;
 	if (len > SMIG_REGFILE_MAX_FILE)
 		return smig_err_set(p->e, SMIG_ERR_FORMAT,
-		                    "'%s': %zu bytes is more than the %u a .reg file may have",
+		                    _("'%s': %zu bytes is more than the %u a .reg file may have"),
 		                    p->what, len, SMIG_REGFILE_MAX_FILE);
 	if (len >= 2 && b[0] == 0xFF && b[1] == 0xFE) {
 		struct smig_err e2 = SMIG_ERR_INIT;
 
 		if (len % 2 != 0)
 			return smig_err_set(p->e, SMIG_ERR_FORMAT,
-			                    "'%s': UTF-16 text with an odd number of bytes",
+			                    _("'%s': UTF-16 text with an odd number of bytes"),
 			                    p->what);
 		p->line = 1;
 		for (size_t i = 2; i < len; i += 2) {
 			if (b[i] == '\n' && b[i + 1] == 0)
 				p->line++;
 			if (b[i] == 0 && b[i + 1] == 0)
-				return perr(p, "a NUL character");
+				return perr(p, _("a NUL character"));
 		}
 		p->line = 0;
 		if (smig_utf16le_to_utf8(b + 2, len - 2, out, &e2) < 0)
-			return smig_err_set(p->e, e2.kind, "'%s': %s", p->what, e2.msg);
+			return smig_err_set(p->e, e2.kind, _("'%s': %s"), p->what, e2.msg);
 		return 0;
 	}
 	if (len >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF) {
@@ -534,8 +535,8 @@ static int decode(struct parser *p, const unsigned char *b, size_t len, char **o
 	}
 	if (memchr(b, '\0', len) != NULL || !smig_utf8_valid((const char *)b, len))
 		return smig_err_set(p->e, SMIG_ERR_FORMAT,
-		                    "'%s': the text is neither UTF-16LE with a byte order mark nor "
-		                    "UTF-8",
+		                    _("'%s': the text is neither UTF-16LE with a byte order mark nor "
+		                    "UTF-8"),
 		                    p->what);
 	*out = smig_strndup((const char *)b, len, p->e);
 	return *out ? 0 : -1;
@@ -570,15 +571,15 @@ static int quoted(struct parser *p, const char **s, struct smig_strbuf *out)
 
 	for (;; q++) {
 		if (*q == '\0')
-			return perr(p, "unterminated string");
+			return perr(p, _("unterminated string"));
 		if (*q == '"')
 			break;
 		if (*q == '\\') {
 			q++;
 			if (*q != '\\' && *q != '"')
 				return perr(p,
-				            "unknown escape '\\%c' in a string (only \\\\ and \\\" "
-				            "are allowed)",
+				            _("unknown escape '\\%c' in a string (only \\\\ and \\\" "
+				            "are allowed)"),
 				            *q ? *q : ' ');
 		}
 		smig_strbuf_putc(out, *q);
@@ -598,24 +599,24 @@ static int hex_list(struct parser *p, const char *s, unsigned char **data, size_
 		char c;
 
 		if (hi < 0 || lo < 0) {
-			perr(p, "bad hex byte '%.2s'", s);
+			perr(p, _("bad hex byte '%.2s'"), s);
 			goto done;
 		}
 		if (sb.len >= SMIG_REGFILE_MAX_VALUE) {
-			perr(p, "value data is larger than %u bytes", SMIG_REGFILE_MAX_VALUE);
+			perr(p, _("value data is larger than %u bytes"), SMIG_REGFILE_MAX_VALUE);
 			goto done;
 		}
 		c = (char)(hi << 4 | lo);
 		smig_strbuf_append(&sb, &c, 1);
 		s += 2;
 		if (*s == ',' && s[1] == '\0') {
-			perr(p, "a ',' ends the hex bytes");
+			perr(p, _("a ',' ends the hex bytes"));
 			goto done;
 		}
 		if (*s == ',') {
 			s++;
 		} else if (*s != '\0') {
-			perr(p, "expected ',' between hex bytes, found '%.10s'", s);
+			perr(p, _("expected ',' between hex bytes, found '%.10s'"), s);
 			goto done;
 		}
 	}
@@ -641,7 +642,7 @@ static int value_data(struct parser *p, const char *s, struct smig_regfile_value
 		if (quoted(p, &s, &sb) < 0)
 			goto done;
 		if (*s != '\0') {
-			perr(p, "unexpected '%.10s' after a string", s);
+			perr(p, _("unexpected '%.10s' after a string"), s);
 			goto done;
 		}
 		v->type = SMIG_REG_SZ;
@@ -649,7 +650,7 @@ static int value_data(struct parser *p, const char *s, struct smig_regfile_value
 		                         p->e) < 0)
 			goto done;
 		if (v->len > SMIG_REGFILE_MAX_VALUE) {
-			perr(p, "value data is larger than %u bytes", SMIG_REGFILE_MAX_VALUE);
+			perr(p, _("value data is larger than %u bytes"), SMIG_REGFILE_MAX_VALUE);
 			goto done;
 		}
 	} else if (strcmp(s, "-") == 0) {
@@ -660,19 +661,19 @@ static int value_data(struct parser *p, const char *s, struct smig_regfile_value
 		s += 6;
 		for (i = 0; s[i] != '\0'; i++) {
 			if (hexdigit(s[i]) < 0 || i == 8) {
-				perr(p, "dword: wants 1 to 8 hex digits, not '%.12s'", s);
+				perr(p, _("dword: wants 1 to 8 hex digits, not '%.12s'"), s);
 				goto done;
 			}
 			d = d << 4 | (uint32_t)hexdigit(s[i]);
 		}
 		if (i == 0) {
-			perr(p, "dword: without digits");
+			perr(p, _("dword: without digits"));
 			goto done;
 		}
 		v->type = SMIG_REG_DWORD;
 		v->data = malloc(4);
 		if (v->data == NULL) {
-			smig_err_nomem(p->e, "parsing a .reg file");
+			smig_err_nomem(p->e, _("parsing a .reg file"));
 			goto done;
 		}
 		for (i = 0; i < 4; i++)
@@ -687,19 +688,19 @@ static int value_data(struct parser *p, const char *s, struct smig_regfile_value
 		for (i = 0; i < 8 && hexdigit(s[i]) >= 0; i++)
 			type = type << 4 | (unsigned long)hexdigit(s[i]);
 		if (i == 0 || s[i] != ')' || s[i + 1] != ':') {
-			perr(p, "hex( wants 1 to 8 hex digits then '):', not '%.12s'", s);
+			perr(p, _("hex( wants 1 to 8 hex digits then '):', not '%.12s'"), s);
 			goto done;
 		}
 		/* 0xFFFFFFFF is this module's deletion marker, not a type a hive can use here */
 		if (type == SMIG_REGFILE_DELETE) {
-			perr(p, "value type hex(%lx) is not supported", type);
+			perr(p, _("value type hex(%lx) is not supported"), type);
 			goto done;
 		}
 		v->type = (uint32_t)type;
 		if (hex_list(p, s + i + 2, &v->data, &v->len) < 0)
 			goto done;
 	} else {
-		perr(p, "expected \"string\", dword:, hex:, hex(N): or -, found '%.20s'", s);
+		perr(p, _("expected \"string\", dword:, hex:, hex(N): or -, found '%.20s'"), s);
 		goto done;
 	}
 	rc = 0;
@@ -716,24 +717,24 @@ static int value_line(struct parser *p, const char *s)
 	int rc = -1;
 
 	if (p->nkeys == 0) {
-		perr(p, "a value before any [key] line");
+		perr(p, _("a value before any [key] line"));
 		goto done;
 	}
 	k = &p->keys[p->nkeys - 1];
 	if (k->deleted) {
-		perr(p, "a value under a deleted key [-%s]", k->path);
+		perr(p, _("a value under a deleted key [-%s]"), k->path);
 		goto done;
 	}
 	if (*s == '@') {
 		s++;
 	} else if (*s != '"') {
-		perr(p, "expected [key], \"name\"=, @= or a ';' comment, found '%.20s'", s);
+		perr(p, _("expected [key], \"name\"=, @= or a ';' comment, found '%.20s'"), s);
 		goto done;
 	} else if (quoted(p, &s, &name) < 0) {
 		goto done;
 	}
 	if (*s != '=') {
-		perr(p, "expected '=' after the value name");
+		perr(p, _("expected '=' after the value name"));
 		goto done;
 	}
 	v.name = smig_strdup(smig_strbuf_cstr(&name), p->e);
@@ -756,7 +757,7 @@ static int key_line(struct parser *p, const char *s, size_t n)
 	const char *c;
 
 	if (n < 2 || s[n - 1] != ']')
-		return perr(p, "a key line must end with ']'");
+		return perr(p, _("a key line must end with ']'"));
 	s++;
 	n -= 2;
 	if (n > 0 && *s == '-') {
@@ -769,7 +770,7 @@ static int key_line(struct parser *p, const char *s, size_t n)
 		if (*c == '\\' && (c == s || c + 1 == s + n || c[1] == '\\'))
 			break;
 	if (n == 0 || c < s + n)
-		return perr(p, "empty key name in '[%.*s]'", (int)n, s);
+		return perr(p, _("empty key name in '[%.*s]'"), (int)n, s);
 	if (grow((void **)&p->keys, &p->capkeys, p->nkeys, sizeof(*p->keys), p->e) < 0)
 		return -1;
 	k.path = smig_strndup(s, n, p->e);
@@ -783,7 +784,7 @@ static int key_line(struct parser *p, const char *s, size_t n)
 int smig_regfile_parse(const void *buf, size_t len, const char *what,
                        struct smig_regfile_key **keys, size_t *nkeys, struct smig_err *e)
 {
-	struct parser p = {what ? what : "(.reg file)", 0, NULL, 0, 0, 0, e};
+	struct parser p = {what ? what : _("(.reg file)"), 0, NULL, 0, 0, 0, e};
 	struct smig_strbuf joined = SMIG_STRBUF_INIT;
 	char *text = NULL, *line = NULL;
 	size_t tlen, pos = 0, n = 0;
@@ -797,13 +798,13 @@ int smig_regfile_parse(const void *buf, size_t len, const char *what,
 	tlen = strlen(text);
 	p.line = 1;
 	if (!next_line(text, tlen, &pos, &line, &n, &bad_cr) || strcmp(line, HEADER) != 0) {
-		perr(&p, "the first line is not '" HEADER "'");
+		perr(&p, _("the first line is not '%s'"), HEADER);
 		goto done;
 	}
 	for (size_t num = 2; next_line(text, tlen, &pos, &line, &n, &bad_cr); num++) {
 		p.line = num;
 		if (bad_cr) {
-			perr(&p, "a carriage return inside the line");
+			perr(&p, _("a carriage return inside the line"));
 			goto done;
 		}
 		if (n == 0 || line[0] == ';')
@@ -819,13 +820,13 @@ int smig_regfile_parse(const void *buf, size_t len, const char *what,
 		while (joined.len > 0 && joined.buf[joined.len - 1] == '\\') {
 			joined.buf[--joined.len] = '\0';
 			if (!next_line(text, tlen, &pos, &line, &n, &bad_cr)) {
-				perr(&p, "the file ends inside a continued line");
+				perr(&p, _("the file ends inside a continued line"));
 				goto done;
 			}
 			num++;
 			if (bad_cr) {
 				p.line = num;
-				perr(&p, "a carriage return inside the line");
+				perr(&p, _("a carriage return inside the line"));
 				goto done;
 			}
 			line += strspn(line, " \t");
@@ -870,11 +871,11 @@ int smig_regfile_apply(const struct smig_regfile_key *keys, size_t nkeys, const 
 		const char *rel = below(keys[i].path, display_root);
 
 		if (rel == NULL)
-			return smig_err_set(e, SMIG_ERR_FORMAT, "key '%s' is outside '%s'",
+			return smig_err_set(e, SMIG_ERR_FORMAT, _("key '%s' is outside '%s'"),
 			                    keys[i].path, display_root);
 		if (keys[i].deleted && rel[0] == '\0')
 			return smig_err_set(e, SMIG_ERR_FORMAT,
-			                    "cannot delete key '%s': it is the hive's root",
+			                    _("cannot delete key '%s': it is the hive's root"),
 			                    keys[i].path);
 	}
 	for (i = 0; i < nkeys; i++) {

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "strbuf.h"
 #include "winval.h"
 
@@ -197,24 +198,24 @@ static int parse_sid(const unsigned char *data, size_t len, size_t off, const ch
 
 	if (off > len || len - off < SID_MIN_LEN)
 		return smig_err_set(e, SMIG_ERR_FORMAT,
-		                    "security descriptor: %s SID at offset %zu runs past the end "
-		                    "(%zu bytes)",
+		                    _("security descriptor: %s SID at offset %zu runs past the end "
+		                    "(%zu bytes)"),
 		                    what, off, len);
 	p = data + off;
 	if (p[0] != 1)
 		return smig_err_set(e, SMIG_ERR_FORMAT,
-		                    "security descriptor: %s SID has revision %u, not 1", what,
+		                    _("security descriptor: %s SID has revision %u, not 1"), what,
 		                    p[0]);
 	if (p[1] > SMIG_SID_MAX_SUB)
 		return smig_err_set(
 		    e, SMIG_ERR_FORMAT,
-		    "security descriptor: %s SID has %u sub-authorities (at most %d)", what, p[1],
+		    _("security descriptor: %s SID has %u sub-authorities (at most %d)"), what, p[1],
 		    SMIG_SID_MAX_SUB);
 	need = SID_MIN_LEN + 4u * p[1];
 	if (len - off < need)
 		return smig_err_set(e, SMIG_ERR_FORMAT,
-		                    "security descriptor: %s SID at offset %zu runs past the end "
-		                    "(%zu bytes)",
+		                    _("security descriptor: %s SID at offset %zu runs past the end "
+		                    "(%zu bytes)"),
 		                    what, off, len);
 	memset(sid, 0, sizeof(*sid));
 	sid->revision = p[0];
@@ -250,20 +251,20 @@ static int check_acl(const unsigned char *d, size_t len, size_t off, const char 
 {
 	if (off > len || len - off < ACL_HEADER_LEN)
 		return smig_err_set(e, SMIG_ERR_FORMAT,
-		                    "security descriptor: %s at offset %zu runs past the end "
-		                    "(%zu bytes)",
+		                    _("security descriptor: %s at offset %zu runs past the end "
+		                    "(%zu bytes)"),
 		                    what, off, len);
 	*acl_size = get16(d + off + 2);
 	*count = get16(d + off + 4);
 	if (*acl_size < ACL_HEADER_LEN || *acl_size > len - off)
 		return smig_err_set(e, SMIG_ERR_FORMAT,
-		                    "security descriptor: %s size %zu does not fit in %zu bytes "
-		                    "from offset %zu",
+		                    _("security descriptor: %s size %zu does not fit in %zu bytes "
+		                    "from offset %zu"),
 		                    what, *acl_size, len, off);
 	/* Every ACE takes at least a header plus a minimal SID: a count cannot lie past that. */
 	if (*count > (*acl_size - ACL_HEADER_LEN) / (ACE_HEADER_LEN + SID_MIN_LEN))
 		return smig_err_set(e, SMIG_ERR_FORMAT,
-		                    "security descriptor: %s claims %zu ACEs in %zu bytes", what,
+		                    _("security descriptor: %s claims %zu ACEs in %zu bytes"), what,
 		                    *count, *acl_size);
 	return 0;
 }
@@ -278,7 +279,7 @@ static int parse_dacl(const unsigned char *d, size_t len, size_t off, struct smi
 	if (count > 0) {
 		sd->dacl = calloc(count, sizeof(*sd->dacl));
 		if (sd->dacl == NULL)
-			return smig_err_nomem(e, "parsing a security descriptor");
+			return smig_err_nomem(e, _("parsing a security descriptor"));
 	}
 	pos = off + ACL_HEADER_LEN;
 	for (size_t i = 0; i < count; i++) {
@@ -287,14 +288,14 @@ static int parse_dacl(const unsigned char *d, size_t len, size_t off, struct smi
 
 		if (end - pos < ACE_HEADER_LEN)
 			return smig_err_set(e, SMIG_ERR_FORMAT,
-			                    "security descriptor: DACL ACE %zu of %zu runs past "
-			                    "the ACL",
+			                    _("security descriptor: DACL ACE %zu of %zu runs past "
+			                    "the ACL"),
 			                    i + 1, count);
 		ace_size = get16(d + pos + 2);
 		if (ace_size < ACE_HEADER_LEN + SID_MIN_LEN || ace_size > end - pos)
 			return smig_err_set(e, SMIG_ERR_FORMAT,
-			                    "security descriptor: DACL ACE %zu has size %zu, "
-			                    "outside the ACL",
+			                    _("security descriptor: DACL ACE %zu has size %zu, "
+			                    "outside the ACL"),
 			                    i + 1, ace_size);
 		a->type = d[pos];
 		a->flags = d[pos + 1];
@@ -302,8 +303,8 @@ static int parse_dacl(const unsigned char *d, size_t len, size_t off, struct smi
 		if (a->type != SMIG_ACE_ALLOWED && a->type != SMIG_ACE_DENIED &&
 		    a->type != SMIG_ACE_AUDIT)
 			return smig_err_set(e, SMIG_ERR_UNSUPPORTED,
-			                    "security descriptor: DACL ACE %zu has type %u, which "
-			                    "smig does not decode",
+			                    _("security descriptor: DACL ACE %zu has type %u, which "
+			                    "smig does not decode"),
 			                    i + 1, a->type);
 		/* The SID must lie inside the ACE, not merely inside the descriptor. */
 		if (parse_sid(d, pos + ace_size, pos + ACE_HEADER_LEN, "ACE", &a->sid, &used, e) <
@@ -324,27 +325,28 @@ int smig_secdesc_parse(const void *data, size_t len, struct smig_secdesc *sd, st
 	memset(sd, 0, sizeof(*sd));
 	if (len < SD_HEADER_LEN)
 		return smig_err_set(e, SMIG_ERR_FORMAT,
-		                    "security descriptor: %zu bytes is shorter than its header",
+		                    _("security descriptor: %zu bytes is shorter than its header"),
 		                    len);
 	if (d[0] != 1)
 		return smig_err_set(e, SMIG_ERR_FORMAT,
-		                    "security descriptor: revision is %u, not 1", d[0]);
+		                    _("security descriptor: revision is %u, not 1"), d[0]);
 	sd->control = get16(d + 2);
 	if (!(sd->control & SMIG_SD_SELF_RELATIVE))
 		return smig_err_set(e, SMIG_ERR_FORMAT,
-		                    "security descriptor: control 0x%04X lacks SELF_RELATIVE",
+		                    _("security descriptor: control 0x%04X lacks SELF_RELATIVE"),
 		                    sd->control);
 	owner = get32(d + 4);
 	group = get32(d + 8);
 	sacl = get32(d + 12);
 	dacl = get32(d + 16);
 	if (owner != 0) {
-		if (parse_sid(d, len, owner, "owner", &sd->owner, &used, e) < 0)
+		/* TRANSLATORS: whose SID, in "security descriptor: %s SID ..." */
+		if (parse_sid(d, len, owner, _("owner"), &sd->owner, &used, e) < 0)
 			goto fail;
 		sd->has_owner = true;
 	}
 	if (group != 0) {
-		if (parse_sid(d, len, group, "group", &sd->group, &used, e) < 0)
+		if (parse_sid(d, len, group, _("group"), &sd->group, &used, e) < 0)
 			goto fail;
 		sd->has_group = true;
 	}
@@ -506,7 +508,7 @@ int smig_secdesc_to_sddl(const struct smig_secdesc *sd, char **out, struct smig_
 	}
 	*out = smig_strbuf_take(&sb, NULL);
 	if (*out == NULL)
-		return smig_err_nomem(e, "formatting SDDL");
+		return smig_err_nomem(e, _("formatting SDDL"));
 	return 0;
 }
 
@@ -629,7 +631,7 @@ static int sddl_encode(const struct smig_secdesc *sd, unsigned char **out, size_
 	for (size_t i = 0; i < sd->dacl_count; i++)
 		acl_size += ACE_HEADER_LEN + sid_len(&sd->dacl[i].sid);
 	if (acl_size > UINT16_MAX)
-		return smig_err_set(e, SMIG_ERR_USAGE, "SDDL: the DACL is too large (%zu bytes)",
+		return smig_err_set(e, SMIG_ERR_USAGE, _("SDDL: the DACL is too large (%zu bytes)"),
 		                    acl_size);
 	if (sd->has_dacl)
 		total += acl_size;
@@ -639,7 +641,7 @@ static int sddl_encode(const struct smig_secdesc *sd, unsigned char **out, size_
 		total += sid_len(&sd->group);
 	b = calloc(1, total);
 	if (b == NULL)
-		return smig_err_nomem(e, "encoding a security descriptor");
+		return smig_err_nomem(e, _("encoding a security descriptor"));
 	b[0] = 1;
 	put16(b + 2, sd->control);
 	pos = SD_HEADER_LEN;
@@ -692,7 +694,7 @@ int smig_secdesc_from_sddl(const char *sddl, unsigned char **out, size_t *len, s
 
 		if (p[1] != ':' || strchr("OGD", sect) == NULL) {
 			smig_err_set(e, SMIG_ERR_USAGE,
-			             "cannot parse SDDL '%s': unexpected text at '%s'", sddl, p);
+			             _("cannot parse SDDL '%s': unexpected text at '%s'"), sddl, p);
 			goto done;
 		}
 		p += 2;
@@ -702,7 +704,7 @@ int smig_secdesc_from_sddl(const char *sddl, unsigned char **out, size_t *len, s
 			n = sddl_token_len(p);
 			if (!sddl_parse_sid(p, n, sid)) {
 				smig_err_set(e, SMIG_ERR_USAGE,
-				             "cannot parse SDDL '%s': bad SID in %c:", sddl, sect);
+				             _("cannot parse SDDL '%s': bad SID in %c:"), sddl, sect);
 				goto done;
 			}
 			*(sect == 'O' ? &sd.has_owner : &sd.has_group) = true;
@@ -730,7 +732,7 @@ int smig_secdesc_from_sddl(const char *sddl, unsigned char **out, size_t *len, s
 
 			if (close == NULL) {
 				smig_err_set(e, SMIG_ERR_USAGE,
-				             "cannot parse SDDL '%s': unclosed ACE", sddl);
+				             _("cannot parse SDDL '%s': unclosed ACE"), sddl);
 				goto done;
 			}
 			if (sd.dacl_count == cap) {
@@ -738,7 +740,7 @@ int smig_secdesc_from_sddl(const char *sddl, unsigned char **out, size_t *len, s
 				struct smig_ace *nd = reallocarray(sd.dacl, ncap, sizeof(*nd));
 
 				if (nd == NULL) {
-					smig_err_nomem(e, "parsing SDDL");
+					smig_err_nomem(e, _("parsing SDDL"));
 					goto done;
 				}
 				sd.dacl = nd;
@@ -747,7 +749,7 @@ int smig_secdesc_from_sddl(const char *sddl, unsigned char **out, size_t *len, s
 			if (!sddl_parse_ace(p + 1, (size_t)(close - p - 1),
 			                    &sd.dacl[sd.dacl_count])) {
 				smig_err_set(e, SMIG_ERR_USAGE,
-				             "cannot parse SDDL '%s': bad ACE '%.*s'", sddl,
+				             _("cannot parse SDDL '%s': bad ACE '%.*s'"), sddl,
 				             (int)(close - p + 1), p);
 				goto done;
 			}
@@ -769,11 +771,11 @@ int smig_com_rights_describe(uint32_t mask, char *buf, size_t len)
 		uint32_t bit;
 		const char *word;
 	} words[] = {
-	    {SMIG_COM_RIGHTS_EXECUTE, "execute"},
-	    {SMIG_COM_RIGHTS_EXECUTE_LOCAL, "local launch"},
-	    {SMIG_COM_RIGHTS_EXECUTE_REMOTE, "remote launch"},
-	    {SMIG_COM_RIGHTS_ACTIVATE_LOCAL, "local activation"},
-	    {SMIG_COM_RIGHTS_ACTIVATE_REMOTE, "remote activation"},
+	    {SMIG_COM_RIGHTS_EXECUTE, N_("execute")},
+	    {SMIG_COM_RIGHTS_EXECUTE_LOCAL, N_("local launch")},
+	    {SMIG_COM_RIGHTS_EXECUTE_REMOTE, N_("remote launch")},
+	    {SMIG_COM_RIGHTS_ACTIVATE_LOCAL, N_("local activation")},
+	    {SMIG_COM_RIGHTS_ACTIVATE_REMOTE, N_("remote activation")},
 	};
 	uint32_t rest = mask;
 	size_t n = 0;
@@ -783,20 +785,21 @@ int smig_com_rights_describe(uint32_t mask, char *buf, size_t len)
 		return -1;
 	buf[0] = '\0';
 	if (mask == 0) {
-		r = snprintf(buf, len, "none");
+		r = snprintf(buf, len, "%s", _("none"));
 		return r < 0 || (size_t)r >= len ? -1 : 0;
 	}
 	for (size_t i = 0; i < NELEM(words); i++) {
 		if (!(mask & words[i].bit))
 			continue;
 		rest &= ~words[i].bit;
-		r = snprintf(buf + n, len - n, "%s%s", n ? ", " : "", words[i].word);
+		r = snprintf(buf + n, len - n, "%s%s", n ? ", " : "", _(words[i].word));
 		if (r < 0 || (size_t)r >= len - n)
 			return -1;
 		n += (size_t)r;
 	}
 	if (rest != 0) {
-		r = snprintf(buf + n, len - n, "%sother 0x%" PRIx32, n ? ", " : "", rest);
+		/* TRANSLATORS: rights bits smig has no word for, in hexadecimal */
+		r = snprintf(buf + n, len - n, _("%sother 0x%lx"), n ? ", " : "", (unsigned long)rest);
 		if (r < 0 || (size_t)r >= len - n)
 			return -1;
 	}

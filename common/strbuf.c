@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
+
 static bool grow(struct smig_strbuf *sb, size_t extra)
 {
 	size_t need, cap;
@@ -111,5 +113,5 @@ void smig_strbuf_release(struct smig_strbuf *sb)
 
 int smig_strbuf_check(const struct smig_strbuf *sb, struct smig_err *e)
 {
-	return sb->failed ? smig_err_nomem(e, "building text") : 0;
+	return sb->failed ? smig_err_nomem(e, _("building text")) : 0;
 }

@@ -11,6 +11,7 @@
 
 #include "hostfs.h"
 #include "fileio.h"
+#include "i18n.h"
 #include "sign.h"
 #include "strbuf.h"
 
@@ -90,10 +91,10 @@ static int read_at(int fd, void *buf, size_t len, uint64_t off, const char *what
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			return smig_err_sys(e, errno, "cannot read '%s'", what);
+			return smig_err_sys(e, errno, _("cannot read '%s'"), what);
 		if (n == 0)
 			return smig_err_set(e, SMIG_ERR_FORMAT,
-					    "'%s': unexpected end of file at offset %llu", what,
+					    _("'%s': unexpected end of file at offset %llu"), what,
 					    (unsigned long long)(off + done));
 		done += (size_t)n;
 	}
@@ -111,7 +112,7 @@ static int write_at(int fd, const void *buf, size_t len, uint64_t off, const cha
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			return smig_err_sys(e, errno, "cannot write '%s'", what);
+			return smig_err_sys(e, errno, _("cannot write '%s'"), what);
 		done += (size_t)n;
 	}
 	return 0;
@@ -152,15 +153,15 @@ static int parse_footer(const uint8_t *f, const char *what, struct smig_vhd_info
 
 	if (stored != sum)
 		return smig_err_set(e, SMIG_ERR_FORMAT,
-				    "'%s': footer checksum is 0x%08x but the footer sums to 0x%08x",
+				    _("'%s': footer checksum is 0x%08x but the footer sums to 0x%08x"),
 				    what, stored, sum);
 	if (version >> 16 != 1)
-		return smig_err_set(e, SMIG_ERR_FORMAT, "'%s': unsupported footer version 0x%08x",
+		return smig_err_set(e, SMIG_ERR_FORMAT, _("'%s': unsupported footer version 0x%08x"),
 				    what, version);
 	if (type != SMIG_VHD_FIXED && type != SMIG_VHD_DYNAMIC && type != SMIG_VHD_DIFFERENCING)
 		return smig_err_set(e, SMIG_ERR_FORMAT,
-				    "'%s': disk type %u is not fixed (2), dynamic (3) or "
-				    "differencing (4)", what, type);
+				    _("'%s': disk type %u is not fixed (2), dynamic (3) or "
+				    "differencing (4)"), what, type);
 	info->type = (enum smig_vhd_type)type;
 	info->timestamp = get_be32(f + 24);
 	for (int i = 0; i < 4; i++)
@@ -178,7 +179,7 @@ static int parse_footer(const uint8_t *f, const char *what, struct smig_vhd_info
 	info->header_offset = get_be64(f + 16);
 	if (info->current_size % SECTOR != 0)
 		return smig_err_set(e, SMIG_ERR_FORMAT,
-				    "'%s': current size %llu is not a multiple of 512 bytes", what,
+				    _("'%s': current size %llu is not a multiple of 512 bytes"), what,
 				    (unsigned long long)info->current_size);
 	return 0;
 }
@@ -191,7 +192,7 @@ static int load_footer(int fd, const char *what, uint64_t size, uint8_t f[FOOTER
 
 	if (size < FOOTER_SIZE - 1)
 		return smig_err_set(e, SMIG_ERR_FORMAT,
-				    "'%s': file is too small for a VHD (%llu bytes)", what,
+				    _("'%s': file is too small for a VHD (%llu bytes)"), what,
 				    (unsigned long long)size);
 	memset(f, 0, FOOTER_SIZE);
 	if (size >= FOOTER_SIZE) {
@@ -211,10 +212,10 @@ static int load_footer(int fd, const char *what, uint64_t size, uint8_t f[FOOTER
 	if (size >= FOOTER_SIZE && read_at(fd, head, sizeof(head), 0, what, e) == 0 &&
 	    memcmp(head, "conectix", 8) == 0)
 		return smig_err_set(e, SMIG_ERR_FORMAT,
-				    "'%s': no footer at the end of the file, only the copy at "
-				    "offset 0 (truncated file?)", what);
+				    _("'%s': no footer at the end of the file, only the copy at "
+				    "offset 0 (truncated file?)"), what);
 	return smig_err_set(e, SMIG_ERR_FORMAT,
-			    "'%s': not a VHD: no 'conectix' footer at the end of the file", what);
+			    _("'%s': not a VHD: no 'conectix' footer at the end of the file"), what);
 }
 
 /* Decode the data of one path locator (length already bounded by its space). */
@@ -230,20 +231,20 @@ static int load_locator_path(int fd, const char *what, int idx, struct smig_vhd_
 		return 0;
 	if (l->length > MAX_LOCATOR_PATH) {
 		smig_err_set(e, SMIG_ERR_FORMAT,
-			     "'%s': parent locator %d (%s) holds %u bytes, too long for a path",
+			     _("'%s': parent locator %d (%s) holds %u bytes, too long for a path"),
 			     what, idx, name, l->length);
 		goto out;
 	}
 	data = malloc(l->length);
 	if (data == NULL) {
-		smig_err_nomem(e, "reading a parent locator");
+		smig_err_nomem(e, _("reading a parent locator"));
 		goto out;
 	}
 	if (read_at(fd, data, l->length, l->offset, what, e) < 0)
 		goto out;
 	if (l->code == SMIG_VHD_LOC_W2KU || l->code == SMIG_VHD_LOC_W2RU) {
 		if (smig_utf16le_to_utf8(data, l->length, &l->path, &sub) < 0) {
-			smig_err_set(e, SMIG_ERR_FORMAT, "'%s': parent locator %d (%s): %s",
+			smig_err_set(e, SMIG_ERR_FORMAT, _("'%s': parent locator %d (%s): %s"),
 				     what, idx, name, sub.msg);
 			goto out;
 		}
@@ -253,7 +254,7 @@ static int load_locator_path(int fd, const char *what, int idx, struct smig_vhd_
 		while (n < l->length && data[n] != 0) {
 			if (data[n] >= 0x80) {
 				smig_err_set(e, SMIG_ERR_FORMAT,
-					     "'%s': parent locator %d (%s) is not ASCII", what,
+					     _("'%s': parent locator %d (%s) is not ASCII"), what,
 					     idx, name);
 				goto out;
 			}
@@ -264,7 +265,7 @@ static int load_locator_path(int fd, const char *what, int idx, struct smig_vhd_
 			goto out;
 	}
 	if (l->path[0] == '\0') {
-		smig_err_set(e, SMIG_ERR_FORMAT, "'%s': parent locator %d (%s) holds an empty path",
+		smig_err_set(e, SMIG_ERR_FORMAT, _("'%s': parent locator %d (%s) holds an empty path"),
 			     what, idx, name);
 		goto out;
 	}
@@ -288,8 +289,8 @@ static int load_locators(int fd, const char *what, const uint8_t *h, struct regi
 			continue;
 		if (name == NULL)
 			return smig_err_set(e, SMIG_ERR_FORMAT,
-					    "'%s': parent locator %d has unknown platform code "
-					    "0x%08x", what, i, code);
+					    _("'%s': parent locator %d has unknown platform code "
+					    "0x%08x"), what, i, code);
 		l->code = code;
 		l->length = get_be32(p + 8);
 		l->offset = get_be64(p + 16);
@@ -298,35 +299,35 @@ static int load_locators(int fd, const char *what, const uint8_t *h, struct regi
 			space *= SECTOR;
 		else if (space % SECTOR != 0)
 			return smig_err_set(e, SMIG_ERR_FORMAT,
-					    "'%s': parent locator %d (%s) data space %u is neither "
-					    "sectors nor a multiple of 512 bytes", what, i, name,
+					    _("'%s': parent locator %d (%s) data space %u is neither "
+					    "sectors nor a multiple of 512 bytes"), what, i, name,
 					    space);
 		l->space = space;
 		info->nlocators++;
 		if (l->offset == 0 || l->space == 0 || l->length == 0)
 			return smig_err_set(e, SMIG_ERR_FORMAT,
-					    "'%s': parent locator %d (%s) has a zero offset, space "
-					    "or length", what, i, name);
+					    _("'%s': parent locator %d (%s) has a zero offset, space "
+					    "or length"), what, i, name);
 		if (get_be32(p + 12) != 0)
 			return smig_err_set(e, SMIG_ERR_FORMAT,
-					    "'%s': parent locator %d (%s) reserved field is not "
-					    "zero", what, i, name);
+					    _("'%s': parent locator %d (%s) reserved field is not "
+					    "zero"), what, i, name);
 		if (l->length > l->space)
 			return smig_err_set(e, SMIG_ERR_FORMAT,
-					    "'%s': parent locator %d (%s) uses %u bytes of a "
-					    "%u-byte space", what, i, name, l->length, l->space);
+					    _("'%s': parent locator %d (%s) uses %u bytes of a "
+					    "%u-byte space"), what, i, name, l->length, l->space);
 		if (l->offset > info->footer_offset ||
 		    l->space > info->footer_offset - l->offset)
 			return smig_err_set(e, SMIG_ERR_FORMAT,
-					    "'%s': parent locator %d (%s) data at offset %llu "
-					    "(+%u) runs past the end of the data at %llu", what, i,
+					    _("'%s': parent locator %d (%s) data at offset %llu "
+					    "(+%u) runs past the end of the data at %llu"), what, i,
 					    name, (unsigned long long)l->offset, l->space,
 					    (unsigned long long)info->footer_offset);
 		for (size_t m = 0; m < nmeta; m++)
 			if (overlaps(l->offset, l->offset + l->space, meta[m].start, meta[m].end))
 				return smig_err_set(e, SMIG_ERR_FORMAT,
-						    "'%s': parent locator %d (%s) data at offset "
-						    "%llu overlaps the %s", what, i, name,
+						    _("'%s': parent locator %d (%s) data at offset "
+						    "%llu overlaps the %s"), what, i, name,
 						    (unsigned long long)l->offset, meta[m].name);
 		for (size_t k = 0; k + 1 < info->nlocators; k++) {
 			const struct smig_vhd_locator *o = &info->locators[k];
@@ -334,7 +335,7 @@ static int load_locators(int fd, const char *what, const uint8_t *h, struct regi
 			if (overlaps(l->offset, l->offset + l->space, o->offset,
 				     o->offset + o->space))
 				return smig_err_set(e, SMIG_ERR_FORMAT,
-						    "'%s': parent locators %s and %s overlap", what,
+						    _("'%s': parent locators %s and %s overlap"), what,
 						    code_name(o->code), name);
 		}
 		if (load_locator_path(fd, what, i, l, e) < 0)
@@ -369,7 +370,7 @@ static int check_blocks(const char *what, const struct region *meta, size_t nmet
 			n++;
 	a = malloc((n ? n : 1) * sizeof(*a));
 	if (a == NULL)
-		return smig_err_nomem(e, "checking the BAT");
+		return smig_err_nomem(e, _("checking the BAT"));
 	n = 0;
 	for (uint32_t i = 0; i < info->max_table_entries; i++) {
 		uint64_t start = (uint64_t)info->bat[i] * SECTOR;
@@ -378,8 +379,8 @@ static int check_blocks(const char *what, const struct region *meta, size_t nmet
 			continue;
 		if (start + span > info->footer_offset) {
 			smig_err_set(e, SMIG_ERR_FORMAT,
-				     "'%s': block %u at offset %llu ends at %llu, past the end of "
-				     "the data at %llu (truncated file?)", what, i,
+				     _("'%s': block %u at offset %llu ends at %llu, past the end of "
+				     "the data at %llu (truncated file?)"), what, i,
 				     (unsigned long long)start, (unsigned long long)(start + span),
 				     (unsigned long long)info->footer_offset);
 			goto out;
@@ -387,7 +388,7 @@ static int check_blocks(const char *what, const struct region *meta, size_t nmet
 		for (size_t m = 0; m < nmeta; m++)
 			if (overlaps(start, start + span, meta[m].start, meta[m].end)) {
 				smig_err_set(e, SMIG_ERR_FORMAT,
-					     "'%s': block %u at offset %llu overlaps the %s", what,
+					     _("'%s': block %u at offset %llu overlaps the %s"), what,
 					     i, (unsigned long long)start, meta[m].name);
 				goto out;
 			}
@@ -396,8 +397,8 @@ static int check_blocks(const char *what, const struct region *meta, size_t nmet
 
 			if (overlaps(start, start + span, l->offset, l->offset + l->space)) {
 				smig_err_set(e, SMIG_ERR_FORMAT,
-					     "'%s': block %u at offset %llu overlaps the %s "
-					     "locator data", what, i, (unsigned long long)start,
+					     _("'%s': block %u at offset %llu overlaps the %s "
+					     "locator data"), what, i, (unsigned long long)start,
 					     code_name(l->code));
 				goto out;
 			}
@@ -409,7 +410,7 @@ static int check_blocks(const char *what, const struct region *meta, size_t nmet
 	qsort(a, n, sizeof(*a), alloc_cmp);
 	for (size_t k = 1; k < n; k++)
 		if ((uint64_t)a[k - 1].sector * SECTOR + span > (uint64_t)a[k].sector * SECTOR) {
-			smig_err_set(e, SMIG_ERR_FORMAT, "'%s': blocks %u and %u overlap", what,
+			smig_err_set(e, SMIG_ERR_FORMAT, _("'%s': blocks %u and %u overlap"), what,
 				     a[k - 1].index, a[k].index);
 			goto out;
 		}
@@ -438,7 +439,7 @@ static int load_dynamic(int fd, const char *what, const uint8_t *footer,
 	if (hoff < FOOTER_SIZE || hoff > info->footer_offset ||
 	    info->footer_offset - hoff < HEADER_SIZE) {
 		smig_err_set(e, SMIG_ERR_FORMAT,
-			     "'%s': dynamic header offset %llu is outside the file", what,
+			     _("'%s': dynamic header offset %llu is outside the file"), what,
 			     (unsigned long long)hoff);
 		goto out;
 	}
@@ -446,7 +447,7 @@ static int load_dynamic(int fd, const char *what, const uint8_t *footer,
 		goto out;
 	if (memcmp(h, "cxsparse", 8) != 0) {
 		smig_err_set(e, SMIG_ERR_FORMAT,
-			     "'%s': no 'cxsparse' cookie in the dynamic header at offset %llu",
+			     _("'%s': no 'cxsparse' cookie in the dynamic header at offset %llu"),
 			     what, (unsigned long long)hoff);
 		goto out;
 	}
@@ -454,12 +455,12 @@ static int load_dynamic(int fd, const char *what, const uint8_t *footer,
 	sum = vhd_checksum(h, HEADER_SIZE, 36);
 	if (stored != sum) {
 		smig_err_set(e, SMIG_ERR_FORMAT,
-			     "'%s': dynamic header checksum is 0x%08x but the header sums to "
-			     "0x%08x", what, stored, sum);
+			     _("'%s': dynamic header checksum is 0x%08x but the header sums to "
+			     "0x%08x"), what, stored, sum);
 		goto out;
 	}
 	if (get_be32(h + 24) >> 16 != 1) {
-		smig_err_set(e, SMIG_ERR_FORMAT, "'%s': unsupported dynamic header version 0x%08x",
+		smig_err_set(e, SMIG_ERR_FORMAT, _("'%s': unsupported dynamic header version 0x%08x"),
 			     what, get_be32(h + 24));
 		goto out;
 	}
@@ -468,8 +469,8 @@ static int load_dynamic(int fd, const char *what, const uint8_t *footer,
 	bs = info->block_size = get_be32(h + 32);
 	if (bs < SECTOR || (bs & (bs - 1)) != 0 || bs > MAX_BLOCK) {
 		smig_err_set(e, SMIG_ERR_FORMAT,
-			     "'%s': block size %u is not a power of two between 512 bytes and "
-			     "256 MiB", what, bs);
+			     _("'%s': block size %u is not a power of two between 512 bytes and "
+			     "256 MiB"), what, bs);
 		goto out;
 	}
 	/* bitmap: one bit per sector, rounded up to whole sectors */
@@ -477,7 +478,7 @@ static int load_dynamic(int fd, const char *what, const uint8_t *footer,
 	need = (info->current_size + bs - 1) / bs;
 	if ((uint64_t)info->max_table_entries < need) {
 		smig_err_set(e, SMIG_ERR_FORMAT,
-			     "'%s': %u BAT entries of %u bytes cannot hold the current size %llu",
+			     _("'%s': %u BAT entries of %u bytes cannot hold the current size %llu"),
 			     what, info->max_table_entries, bs,
 			     (unsigned long long)info->current_size);
 		goto out;
@@ -485,8 +486,8 @@ static int load_dynamic(int fd, const char *what, const uint8_t *footer,
 	limit = MAX_TABLE_SPAN / bs > need ? MAX_TABLE_SPAN / bs : need;
 	if (info->max_table_entries > limit || info->max_table_entries > MAX_BAT_ENTRIES) {
 		smig_err_set(e, SMIG_ERR_FORMAT,
-			     "'%s': %u BAT entries is absurd for a disk of %llu bytes in %u-byte "
-			     "blocks", what, info->max_table_entries,
+			     _("'%s': %u BAT entries is absurd for a disk of %llu bytes in %u-byte "
+			     "blocks"), what, info->max_table_entries,
 			     (unsigned long long)info->current_size, bs);
 		goto out;
 	}
@@ -494,25 +495,25 @@ static int load_dynamic(int fd, const char *what, const uint8_t *footer,
 	if (info->bat_offset < FOOTER_SIZE || info->bat_offset > info->footer_offset ||
 	    info->footer_offset - info->bat_offset < bat_bytes) {
 		smig_err_set(e, SMIG_ERR_FORMAT,
-			     "'%s': BAT at offset %llu (%llu bytes) is outside the data before the "
-			     "footer at %llu", what, (unsigned long long)info->bat_offset,
+			     _("'%s': BAT at offset %llu (%llu bytes) is outside the data before the "
+			     "footer at %llu"), what, (unsigned long long)info->bat_offset,
 			     (unsigned long long)bat_bytes,
 			     (unsigned long long)info->footer_offset);
 		goto out;
 	}
-	meta[0] = (struct region){0, FOOTER_SIZE, "footer copy"};
-	meta[1] = (struct region){hoff, hoff + HEADER_SIZE, "dynamic header"};
+	meta[0] = (struct region){0, FOOTER_SIZE, _("footer copy")};
+	meta[1] = (struct region){hoff, hoff + HEADER_SIZE, _("dynamic header")};
 	meta[2] = (struct region){info->bat_offset,
 				  info->bat_offset + (bat_bytes + SECTOR - 1) / SECTOR * SECTOR,
 				  "BAT"};
 	if (overlaps(meta[1].start, meta[1].end, meta[2].start, meta[2].end)) {
-		smig_err_set(e, SMIG_ERR_FORMAT, "'%s': the BAT overlaps the dynamic header", what);
+		smig_err_set(e, SMIG_ERR_FORMAT, _("'%s': the BAT overlaps the dynamic header"), what);
 		goto out;
 	}
 	raw = malloc(bat_bytes ? bat_bytes : 1);
 	info->bat = malloc(bat_bytes ? bat_bytes : 1);
 	if (raw == NULL || info->bat == NULL) {
-		smig_err_nomem(e, "reading the BAT");
+		smig_err_nomem(e, _("reading the BAT"));
 		goto out;
 	}
 	if (read_at(fd, raw, bat_bytes, info->bat_offset, what, e) < 0)
@@ -526,13 +527,13 @@ static int load_dynamic(int fd, const char *what, const uint8_t *footer,
 		memcpy(info->parent_id.b, h + 40, 16);
 		if (smig_guid_is_zero(&info->parent_id)) {
 			smig_err_set(e, SMIG_ERR_FORMAT,
-				     "'%s': differencing disk has no parent unique id", what);
+				     _("'%s': differencing disk has no parent unique id"), what);
 			goto out;
 		}
 		info->parent_timestamp = get_be32(h + 56);
 		if (smig_utf16be_to_utf8(h + PARENT_NAME_OFF, PARENT_NAME_SIZE, &info->parent_name,
 					 &sub) < 0) {
-			smig_err_set(e, SMIG_ERR_FORMAT, "'%s': header parent name: %s", what,
+			smig_err_set(e, SMIG_ERR_FORMAT, _("'%s': header parent name: %s"), what,
 				     sub.msg);
 			goto out;
 		}
@@ -560,8 +561,8 @@ static int vhd_load(int fd, const char *what, uint64_t size, struct smig_vhd_inf
 	if (info->type == SMIG_VHD_FIXED) {
 		if (info->current_size > info->footer_offset)
 			return smig_err_set(e, SMIG_ERR_FORMAT,
-					    "'%s': the footer says %llu bytes but only %llu bytes "
-					    "precede it (truncated file?)", what,
+					    _("'%s': the footer says %llu bytes but only %llu bytes "
+					    "precede it (truncated file?)"), what,
 					    (unsigned long long)info->current_size,
 					    (unsigned long long)info->footer_offset);
 		info->header_offset = 0;
@@ -580,14 +581,14 @@ static int open_fd(const char *path, const char *what, int flags, struct smig_vh
 	/* O_NONBLOCK: a FIFO put where a file belongs is refused below, not waited on */
 	fd = open(path, flags | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
-		return smig_err_sys(e, errno, "cannot open '%s'", what);
+		return smig_err_sys(e, errno, _("cannot open '%s'"), what);
 	if (fstat(fd, &st) < 0) {
-		smig_err_sys(e, errno, "cannot stat '%s'", what);
+		smig_err_sys(e, errno, _("cannot stat '%s'"), what);
 		close(fd);
 		return -1;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		smig_err_set(e, SMIG_ERR_FORMAT, "'%s': not a regular file", what);
+		smig_err_set(e, SMIG_ERR_FORMAT, _("'%s': not a regular file"), what);
 		close(fd);
 		return -1;
 	}
@@ -712,8 +713,8 @@ void smig_vhd_chain_release(struct smig_vhd_chain *chain)
 
 static const char *kind_name(enum smig_vhd_ref kind)
 {
-	return kind == SMIG_VHD_REF_RELATIVE ? "relative" : kind == SMIG_VHD_REF_ABSOLUTE ?
-		"absolute" : "parent name";
+	return kind == SMIG_VHD_REF_RELATIVE ? _("relative") : kind == SMIG_VHD_REF_ABSOLUTE ?
+		_("absolute") : _("parent name");
 }
 
 static bool looks_absolute(const char *s)
@@ -782,27 +783,29 @@ static int try_candidate(smig_vhd_resolver resolve, void *ctx, const char *child
 	char want[SMIG_GUID_BUFSZ], got[SMIG_GUID_BUFSZ];
 	int r;
 
+	/* TRANSLATORS: between two parents tried */
 	if (tried->len > 0)
-		smig_strbuf_puts(tried, "; ");
-	smig_strbuf_printf(tried, "'%s' (%s)", c->ref, kind_name(c->kind));
+		smig_strbuf_puts(tried, _("; "));
+	/* TRANSLATORS: a parent path tried, then its kind (relative, absolute, parent name) */
+	smig_strbuf_printf(tried, _("'%s' (%s)"), c->ref, kind_name(c->kind));
 	r = resolve(ctx, child_path, c->kind, c->ref, &local, e);
 	if (r < 0)
 		return -1;
 	if (r > 0 || local == NULL) {
 		free(local);
-		smig_strbuf_puts(tried, ": not found");
+		smig_strbuf_puts(tried, _(": not found"));
 		return 0;
 	}
-	smig_strbuf_printf(tried, " as '%s'", local);
+	smig_strbuf_printf(tried, _(" as '%s'"), local);
 	if (smig_vhd_open(local, local, pinfo, &sub) < 0) {
-		smig_strbuf_printf(tried, ": %s", sub.msg);
+		smig_strbuf_printf(tried, _(": %s"), sub.msg);
 		free(local);
 		return 0;
 	}
 	if (!smig_guid_equal(&pinfo->unique_id, &child->parent_id)) {
 		smig_guid_format(&child->parent_id, SMIG_GUID_LOWER, want);
 		smig_guid_format(&pinfo->unique_id, SMIG_GUID_LOWER, got);
-		smig_strbuf_printf(tried, ": unique id %s is not the parent id %s", got, want);
+		smig_strbuf_printf(tried, _(": unique id %s is not the parent id %s"), got, want);
 		*mismatch = true;
 		smig_vhd_info_release(pinfo);
 		free(local);
@@ -873,14 +876,14 @@ static int chain_add_parent(struct smig_vhd_chain *chain, const char *what,
 	if (r == 0) {
 		if (nc == 0)
 			smig_err_set(e, SMIG_ERR_FORMAT,
-				     "'%s': parent %s not found: the disk names no parent path",
+				     _("'%s': parent %s not found: the disk names no parent path"),
 				     cname, want);
 		else if (mismatch)
 			smig_err_set(e, SMIG_ERR_FORMAT,
-				     "'%s': parent unique id mismatch: tried %s", cname,
+				     _("'%s': parent unique id mismatch: tried %s"), cname,
 				     smig_strbuf_cstr(&tried));
 		else
-			smig_err_set(e, SMIG_ERR_IO, "'%s': parent %s not found: tried %s", cname,
+			smig_err_set(e, SMIG_ERR_IO, _("'%s': parent %s not found: tried %s"), cname,
 				     want, smig_strbuf_cstr(&tried));
 		goto out;
 	}
@@ -890,12 +893,12 @@ static int chain_add_parent(struct smig_vhd_chain *chain, const char *what,
 	for (size_t k = 0; k < chain->n; k++)
 		if (smig_guid_equal(&chain->info[k].unique_id, &pinfo.unique_id)) {
 			smig_err_set(e, SMIG_ERR_FORMAT,
-				     "'%s': differencing chain loops: parent '%s' has the "
-				     "unique id of '%s'", cname, pname, chain->names[k]);
+				     _("'%s': differencing chain loops: parent '%s' has the "
+				     "unique id of '%s'"), cname, pname, chain->names[k]);
 			goto out;
 		}
 	if (chain->n >= SMIG_VHD_MAX_DEPTH) {
-		smig_err_set(e, SMIG_ERR_FORMAT, "'%s': differencing chain is deeper than %d disks",
+		smig_err_set(e, SMIG_ERR_FORMAT, _("'%s': differencing chain is deeper than %d disks"),
 			     what, SMIG_VHD_MAX_DEPTH);
 		goto out;
 	}
@@ -931,7 +934,7 @@ int smig_vhd_chain_open(const char *path, const char *what, smig_vhd_resolver re
 	chain->names = calloc(SMIG_VHD_MAX_DEPTH + 1, sizeof(*chain->names));
 	chain->info = calloc(SMIG_VHD_MAX_DEPTH + 1, sizeof(*chain->info));
 	if (chain->paths == NULL || chain->names == NULL || chain->info == NULL) {
-		smig_err_nomem(e, "opening a VHD chain");
+		smig_err_nomem(e, _("opening a VHD chain"));
 		goto fail;
 	}
 	chain->paths[0] = smig_strdup(path, e);
@@ -997,7 +1000,7 @@ static int layer_read(const struct smig_vhd_chain *chain, const int *fds, size_t
 		if (bitmap == NULL) {
 			bitmap = malloc(in->bitmap_size);
 			if (bitmap == NULL) {
-				smig_err_nomem(e, "reading a sector bitmap");
+				smig_err_nomem(e, _("reading a sector bitmap"));
 				goto out;
 			}
 		}
@@ -1049,13 +1052,13 @@ int smig_vhd_chain_read(const struct smig_vhd_chain *chain, uint64_t offset, voi
 	if (chain->n == 0 || offset > chain->info[0].current_size ||
 	    len > chain->info[0].current_size - offset)
 		return smig_err_set(e, SMIG_ERR_USAGE,
-				    "'%s': read of %zu bytes at %llu is outside the virtual disk",
+				    _("'%s': read of %zu bytes at %llu is outside the virtual disk"),
 				    chain->n ? chain->paths[0] : "", len,
 				    (unsigned long long)offset);
 	for (; nopen < chain->n; nopen++) {
 		fds[nopen] = open(chain->paths[nopen], O_RDONLY | O_CLOEXEC);
 		if (fds[nopen] < 0) {
-			smig_err_sys(e, errno, "cannot open '%s'", chain->paths[nopen]);
+			smig_err_sys(e, errno, _("cannot open '%s'"), chain->paths[nopen]);
 			goto out;
 		}
 	}
@@ -1075,11 +1078,11 @@ int smig_vhd_chain_sha256(const struct smig_vhd_chain *chain, uint8_t out[32],
 	unsigned char *buf;
 
 	if (chain->n == 0)
-		return smig_err_set(e, SMIG_ERR_USAGE, "no disk to digest");
+		return smig_err_set(e, SMIG_ERR_USAGE, _("no disk to digest"));
 	size = chain->info[0].current_size;
 	buf = malloc(step);
 	if (!buf)
-		return smig_err_nomem(e, "digesting a virtual disk");
+		return smig_err_nomem(e, _("digesting a virtual disk"));
 	if (smig_sha256_init(&h, e) < 0) {
 		free(buf);
 		return -1;
@@ -1169,12 +1172,12 @@ static int encode_locator(uint32_t code, const char *s, unsigned char **out, siz
 	for (const char *p = s; *p; p++)
 		if ((unsigned char)*p >= 0x80)
 			return smig_err_set(e, SMIG_ERR_FORMAT,
-					    "'%s': path '%s' is not ASCII, which a %s locator "
-					    "needs", what, s, code_name(code));
+					    _("'%s': path '%s' is not ASCII, which a %s locator "
+					    "needs"), what, s, code_name(code));
 	*n = strlen(s);
 	*out = malloc(*n ? *n : 1);
 	if (*out == NULL)
-		return smig_err_nomem(e, "encoding a parent locator");
+		return smig_err_nomem(e, _("encoding a parent locator"));
 	memcpy(*out, s, *n);
 	return 0;
 }
@@ -1191,7 +1194,7 @@ static int encode_parent_name(const char *name, uint8_t field[PARENT_NAME_SIZE],
 	if (n > PARENT_NAME_SIZE) {
 		free(u);
 		return smig_err_set(e, SMIG_ERR_FORMAT,
-				    "'%s': parent name '%s' is longer than 256 UTF-16 code units",
+				    _("'%s': parent name '%s' is longer than 256 UTF-16 code units"),
 				    what, name);
 	}
 	memset(field, 0, PARENT_NAME_SIZE);
@@ -1216,7 +1219,7 @@ static int create_fixed(int fd, const char *path, const struct smig_vhd_spec *sp
 		     spec->timestamp);
 	/* the data region stays a hole: a mostly-empty fixture costs no disk space */
 	if (ftruncate(fd, (off_t)spec->size) < 0)
-		return smig_err_sys(e, errno, "cannot extend '%s'", path);
+		return smig_err_sys(e, errno, _("cannot extend '%s'"), path);
 	return write_at(fd, f, FOOTER_SIZE, spec->size, path, e);
 }
 
@@ -1242,12 +1245,12 @@ static int build_sparse(const char *path, const struct smig_vhd_spec *spec, uint
 	refs[0] = spec->parent_w2ku;
 	refs[1] = spec->parent_w2ru;
 	if (bs < SECTOR || (bs & (bs - 1)) != 0 || bs > MAX_BLOCK) {
-		smig_err_set(e, SMIG_ERR_USAGE, "'%s': block size %u is not a power of two "
-			     "between 512 bytes and 256 MiB", path, bs);
+		smig_err_set(e, SMIG_ERR_USAGE, _("'%s': block size %u is not a power of two "
+			     "between 512 bytes and 256 MiB"), path, bs);
 		goto out;
 	}
 	if (space % SECTOR != 0) {
-		smig_err_set(e, SMIG_ERR_USAGE, "'%s': locator space %u is not a multiple of 512",
+		smig_err_set(e, SMIG_ERR_USAGE, _("'%s': locator space %u is not a multiple of 512"),
 			     path, space);
 		goto out;
 	}
@@ -1255,14 +1258,14 @@ static int build_sparse(const char *path, const struct smig_vhd_spec *spec, uint
 		struct stat st;
 
 		if (spec->parent_path == NULL) {
-			smig_err_set(e, SMIG_ERR_USAGE, "'%s': a differencing disk needs a parent",
+			smig_err_set(e, SMIG_ERR_USAGE, _("'%s': a differencing disk needs a parent"),
 				     path);
 			goto out;
 		}
 		if (smig_vhd_open(spec->parent_path, NULL, &parent, e) < 0)
 			goto out;
 		if (stat(spec->parent_path, &st) < 0) {
-			smig_err_sys(e, errno, "cannot stat '%s'", spec->parent_path);
+			smig_err_sys(e, errno, _("cannot stat '%s'"), spec->parent_path);
 			goto out;
 		}
 		if (parent_time == 0)
@@ -1273,7 +1276,7 @@ static int build_sparse(const char *path, const struct smig_vhd_spec *spec, uint
 	}
 	entries = (size + bs - 1) / bs;
 	if (entries > MAX_BAT_ENTRIES) {
-		smig_err_set(e, SMIG_ERR_USAGE, "'%s': %llu bytes need too many %u-byte blocks",
+		smig_err_set(e, SMIG_ERR_USAGE, _("'%s': %llu bytes need too many %u-byte blocks"),
 			     path, (unsigned long long)size, bs);
 		goto out;
 	}
@@ -1282,7 +1285,7 @@ static int build_sparse(const char *path, const struct smig_vhd_spec *spec, uint
 	total = loc_off + nloc * space + FOOTER_SIZE;
 	img = calloc(1, total);
 	if (img == NULL) {
-		smig_err_nomem(e, "building a VHD");
+		smig_err_nomem(e, _("building a VHD"));
 		goto out;
 	}
 	build_footer(img, spec->type, size, FOOTER_SIZE, &spec->unique_id, spec->timestamp);
@@ -1314,8 +1317,8 @@ static int build_sparse(const char *path, const struct smig_vhd_spec *spec, uint
 				goto out;
 			if (nenc == 0 || nenc > space) {
 				smig_err_set(e, SMIG_ERR_USAGE,
-					     "'%s': %s path '%s' needs %zu bytes but the locator "
-					     "space is %u", path, code_name(codes[k]), refs[k],
+					     _("'%s': %s path '%s' needs %zu bytes but the locator "
+					     "space is %u"), path, code_name(codes[k]), refs[k],
 					     nenc, space);
 				goto out;
 			}
@@ -1349,17 +1352,17 @@ int smig_vhd_create(const char *path, const struct smig_vhd_spec *spec, struct s
 
 	if (spec->type != SMIG_VHD_FIXED && spec->type != SMIG_VHD_DYNAMIC &&
 	    spec->type != SMIG_VHD_DIFFERENCING)
-		return smig_err_set(e, SMIG_ERR_USAGE, "'%s': unknown VHD type %d", path,
+		return smig_err_set(e, SMIG_ERR_USAGE, _("'%s': unknown VHD type %d"), path,
 				    (int)spec->type);
 	if (spec->type != SMIG_VHD_DIFFERENCING && spec->size % SECTOR != 0)
 		return smig_err_set(e, SMIG_ERR_USAGE,
-				    "'%s': size %llu is not a multiple of 512 bytes", path,
+				    _("'%s': size %llu is not a multiple of 512 bytes"), path,
 				    (unsigned long long)spec->size);
 	if (spec->type != SMIG_VHD_FIXED && build_sparse(path, spec, &img, &len, e) < 0)
 		return -1;
 	fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0) {
-		smig_err_sys(e, errno, "cannot create '%s'", path);
+		smig_err_sys(e, errno, _("cannot create '%s'"), path);
 		goto out;
 	}
 	if (spec->type == SMIG_VHD_FIXED)
@@ -1367,9 +1370,9 @@ int smig_vhd_create(const char *path, const struct smig_vhd_spec *spec, struct s
 	else
 		rc = write_at(fd, img, len, 0, path, e);
 	if (rc == 0 && fsync(fd) < 0)
-		rc = smig_err_sys(e, errno, "cannot sync '%s'", path);
+		rc = smig_err_sys(e, errno, _("cannot sync '%s'"), path);
 	if (close(fd) < 0 && rc == 0)
-		rc = smig_err_sys(e, errno, "cannot close '%s'", path);
+		rc = smig_err_sys(e, errno, _("cannot close '%s'"), path);
 out:
 	free(img);
 	return rc;
@@ -1390,12 +1393,12 @@ static int write_block_piece(int fd, const char *path, struct smig_vhd_info *inf
 
 	bitmap = calloc(1, info->bitmap_size);
 	if (bitmap == NULL)
-		return smig_err_nomem(e, "writing a VHD block");
+		return smig_err_nomem(e, _("writing a VHD block"));
 	if (info->bat[blk] == NO_BLOCK) {
 		uint64_t fo = info->footer_offset, end;
 
 		if (fo / SECTOR >= NO_BLOCK || fo % SECTOR != 0) {
-			smig_err_set(e, SMIG_ERR_FORMAT, "'%s': no room for a new block at %llu",
+			smig_err_set(e, SMIG_ERR_FORMAT, _("'%s': no room for a new block at %llu"),
 				     path, (unsigned long long)fo);
 			goto out;
 		}
@@ -1407,7 +1410,7 @@ static int write_block_piece(int fd, const char *path, struct smig_vhd_info *inf
 		if (!diff)
 			memset(bitmap, 0xFF, info->bitmap_size);
 		if (ftruncate(fd, (off_t)fo) < 0 || ftruncate(fd, (off_t)(end + FOOTER_SIZE)) < 0) {
-			smig_err_sys(e, errno, "cannot extend '%s'", path);
+			smig_err_sys(e, errno, _("cannot extend '%s'"), path);
 			goto out;
 		}
 		if (write_at(fd, bitmap, info->bitmap_size, fo, path, e) < 0 ||
@@ -1449,7 +1452,7 @@ int smig_vhd_write(const char *path, uint64_t offset, const void *buf, size_t le
 		return -1;
 	if (offset > info.current_size || len > info.current_size - offset) {
 		smig_err_set(e, SMIG_ERR_USAGE,
-			     "'%s': write of %zu bytes at %llu is outside the virtual disk", path,
+			     _("'%s': write of %zu bytes at %llu is outside the virtual disk"), path,
 			     len, (unsigned long long)offset);
 		goto out;
 	}
@@ -1459,7 +1462,7 @@ int smig_vhd_write(const char *path, uint64_t offset, const void *buf, size_t le
 	} else {
 		if (info.type == SMIG_VHD_DIFFERENCING && (offset % SECTOR || len % SECTOR)) {
 			smig_err_set(e, SMIG_ERR_USAGE,
-				     "'%s': writes to a differencing disk must be whole sectors",
+				     _("'%s': writes to a differencing disk must be whole sectors"),
 				     path);
 			goto out;
 		}
@@ -1475,7 +1478,7 @@ int smig_vhd_write(const char *path, uint64_t offset, const void *buf, size_t le
 		}
 	}
 	if (fsync(fd) < 0) {
-		smig_err_sys(e, errno, "cannot sync '%s'", path);
+		smig_err_sys(e, errno, _("cannot sync '%s'"), path);
 		goto out;
 	}
 	rc = 0;
@@ -1503,12 +1506,12 @@ int smig_vhd_reparent(const char *path, const char *new_parent_local, const char
 	if (fd < 0)
 		return -1;
 	if (info.type != SMIG_VHD_DIFFERENCING) {
-		smig_err_set(e, SMIG_ERR_USAGE, "'%s': not a differencing disk", path);
+		smig_err_set(e, SMIG_ERR_USAGE, _("'%s': not a differencing disk"), path);
 		goto out;
 	}
 	if (info.footer_copy_differs) {
 		smig_err_set(e, SMIG_ERR_FORMAT,
-			     "'%s': the footer copy at offset 0 differs from the trailing footer",
+			     _("'%s': the footer copy at offset 0 differs from the trailing footer"),
 			     path);
 		goto out;
 	}
@@ -1521,7 +1524,7 @@ int smig_vhd_reparent(const char *path, const char *new_parent_local, const char
 			smig_guid_format(&info.parent_id, SMIG_GUID_LOWER, want);
 			smig_guid_format(&parent.unique_id, SMIG_GUID_LOWER, got);
 			smig_err_set(e, SMIG_ERR_FORMAT,
-				     "'%s': new parent '%s' has unique id %s, not the parent id %s",
+				     _("'%s': new parent '%s' has unique id %s, not the parent id %s"),
 				     path, new_parent_local, got, want);
 			goto out;
 		}
@@ -1544,13 +1547,13 @@ int smig_vhd_reparent(const char *path, const char *new_parent_local, const char
 			goto out;
 		if (nenc == 0 || nenc > l->space) {
 			smig_err_set(e, SMIG_ERR_FORMAT,
-				     "'%s': new %s path '%s' needs %zu bytes but the locator holds "
-				     "%u", path, code_name(l->code), s, nenc, l->space);
+				     _("'%s': new %s path '%s' needs %zu bytes but the locator holds "
+				     "%u"), path, code_name(l->code), s, nenc, l->space);
 			goto out;
 		}
 		data[k] = calloc(1, l->space);
 		if (data[k] == NULL) {
-			smig_err_nomem(e, "re-parenting a VHD");
+			smig_err_nomem(e, _("re-parenting a VHD"));
 			goto out;
 		}
 		memcpy(data[k], enc, nenc);
@@ -1564,8 +1567,8 @@ int smig_vhd_reparent(const char *path, const char *new_parent_local, const char
 				le = c;
 		}
 		if (le == NULL) {
-			smig_err_set(e, SMIG_ERR_FORMAT, "'%s': locator table changed while "
-				     "re-parenting", path);
+			smig_err_set(e, SMIG_ERR_FORMAT, _("'%s': locator table changed while "
+				     "re-parenting"), path);
 			goto out;
 		}
 		put_be32(le + 8, (uint32_t)nenc);
@@ -1573,9 +1576,11 @@ int smig_vhd_reparent(const char *path, const char *new_parent_local, const char
 		relative_done |= rel;
 	}
 	if ((w2ku && !absolute_done) || (w2ru && !relative_done)) {
-		smig_err_set(e, SMIG_ERR_FORMAT, "'%s': the disk has no %s parent locator to hold "
-			     "'%s'", path, w2ku && !absolute_done ? "absolute" : "relative",
-			     w2ku && !absolute_done ? w2ku : w2ru);
+		smig_err_set(e, SMIG_ERR_FORMAT,
+			     w2ku && !absolute_done
+				 ? _("'%s': the disk has no absolute parent locator to hold '%s'")
+				 : _("'%s': the disk has no relative parent locator to hold '%s'"),
+			     path, w2ku && !absolute_done ? w2ku : w2ru);
 		goto out;
 	}
 	put_be32(h + 36, vhd_checksum(h, HEADER_SIZE, 36));
@@ -1584,14 +1589,14 @@ int smig_vhd_reparent(const char *path, const char *new_parent_local, const char
 					info.locators[k].offset, path, e) < 0)
 			goto out;
 	if (fsync(fd) < 0) {
-		smig_err_sys(e, errno, "cannot sync '%s'", path);
+		smig_err_sys(e, errno, _("cannot sync '%s'"), path);
 		goto out;
 	}
 	/* the header last, in one write: its checksum covers the new lengths */
 	if (write_at(fd, h, HEADER_SIZE, info.header_offset, path, e) < 0)
 		goto out;
 	if (fsync(fd) < 0) {
-		smig_err_sys(e, errno, "cannot sync '%s'", path);
+		smig_err_sys(e, errno, _("cannot sync '%s'"), path);
 		goto out;
 	}
 	rc = 0;

@@ -10,6 +10,7 @@
 #include <libxml/xmlerror.h>
 
 #include "fileio.h"
+#include "i18n.h"
 #include "strbuf.h"
 #include "winval.h"
 
@@ -89,16 +90,16 @@ static int utf16_decode(const unsigned char *p, size_t n, bool be, const char *w
 	int r;
 
 	if (n % 2 != 0)
-		return smig_err_set(e, SMIG_ERR_FORMAT, "'%s': UTF-16 text has an odd length",
+		return smig_err_set(e, SMIG_ERR_FORMAT, _("'%s': UTF-16 text has an odd length"),
 				    what);
 	/* the converter stops at a NUL unit; refuse one so nothing after it is dropped */
 	for (i = 0; i < n; i += 2)
 		if (p[i] == 0 && p[i + 1] == 0)
-			return smig_err_set(e, SMIG_ERR_FORMAT, "'%s': contains a NUL character",
+			return smig_err_set(e, SMIG_ERR_FORMAT, _("'%s': contains a NUL character"),
 					    what);
 	r = be ? smig_utf16be_to_utf8(p, n, out, &sub) : smig_utf16le_to_utf8(p, n, out, &sub);
 	if (r < 0)
-		return smig_err_set(e, sub.kind, "'%s': %s", what, sub.msg);
+		return smig_err_set(e, sub.kind, _("'%s': %s"), what, sub.msg);
 	return 0;
 }
 
@@ -120,9 +121,9 @@ static int xml_decode(const unsigned char *p, size_t n, const char *what, char *
 	}
 	if (memchr(p, '\0', n) != NULL)
 		return smig_err_set(e, SMIG_ERR_FORMAT,
-				    "'%s': contains NUL bytes but is not UTF-16", what);
+				    _("'%s': contains NUL bytes but is not UTF-16"), what);
 	if (!smig_utf8_valid((const char *)p, n))
-		return smig_err_set(e, SMIG_ERR_FORMAT, "'%s': is neither UTF-16 nor UTF-8", what);
+		return smig_err_set(e, SMIG_ERR_FORMAT, _("'%s': is neither UTF-16 nor UTF-8"), what);
 	*out = smig_strndup((const char *)p, n, e);
 	return *out ? 0 : -1;
 }
@@ -139,7 +140,7 @@ xmlDocPtr smig_vmconfig_xml_read(const void *buf, size_t len, size_t max, const 
 	size_t tlen;
 
 	if (len > max || len > INT_MAX) {
-		smig_err_set(e, SMIG_ERR_FORMAT, "'%s': %zu bytes is more than the %zu-byte limit",
+		smig_err_set(e, SMIG_ERR_FORMAT, _("'%s': %zu bytes is more than the %zu-byte limit"),
 			     what, len, max);
 		goto out;
 	}
@@ -149,31 +150,31 @@ xmlDocPtr smig_vmconfig_xml_read(const void *buf, size_t len, size_t max, const 
 	 * libxml2 sees it keeps every DTD and entity feature out of reach. */
 	if (strstr(text, "<!DOCTYPE") != NULL) {
 		smig_err_set(e, SMIG_ERR_FORMAT,
-			     "'%s': has a DOCTYPE, which smig refuses (no DTDs or entities)", what);
+			     _("'%s': has a DOCTYPE, which smig refuses (no DTDs or entities)"), what);
 		goto out;
 	}
 	tlen = strlen(text);
 	ctxt = xmlNewParserCtxt();
 	if (ctxt == NULL) {
-		smig_err_nomem(e, "parsing XML");
+		smig_err_nomem(e, _("parsing XML"));
 		goto out;
 	}
 	doc = xmlCtxtReadMemory(ctxt, text, (int)tlen, NULL, NULL, opts);
 	if (doc == NULL) {
 		const xmlError *xe = xmlCtxtGetLastError(ctxt);
-		const char *m = xe && xe->message ? xe->message : "unknown error";
+		const char *m = xe && xe->message ? xe->message : _("unknown error");
 		size_t ml = strlen(m);
 
 		while (ml > 0 && (m[ml - 1] == '\n' || m[ml - 1] == ' '))
 			ml--;
-		smig_err_set(e, SMIG_ERR_FORMAT, "'%s': not well-formed XML (line %d: %.*s)", what,
+		smig_err_set(e, SMIG_ERR_FORMAT, _("'%s': not well-formed XML (line %d: %.*s)"), what,
 			     xe ? xe->line : 0, (int)ml, m);
 		goto out;
 	}
 	if (doc->intSubset != NULL || doc->extSubset != NULL) {
 		xmlFreeDoc(doc);
 		doc = NULL;
-		smig_err_set(e, SMIG_ERR_FORMAT, "'%s': has a DOCTYPE, which smig refuses", what);
+		smig_err_set(e, SMIG_ERR_FORMAT, _("'%s': has a DOCTYPE, which smig refuses"), what);
 	}
 out:
 	if (ctxt)
@@ -373,11 +374,11 @@ static int add_warning(struct pctx *c, const char *fmt, ...)
 		msg = NULL;
 	va_end(ap);
 	if (msg == NULL)
-		return smig_err_nomem(c->e, "recording a warning");
+		return smig_err_nomem(c->e, _("recording a warning"));
 	w = realloc(cfg->warnings, (cfg->nwarnings + 1) * sizeof(*w));
 	if (w == NULL) {
 		free(msg);
-		return smig_err_nomem(c->e, "recording a warning");
+		return smig_err_nomem(c->e, _("recording a warning"));
 	}
 	cfg->warnings = w;
 	w[cfg->nwarnings++] = msg;
@@ -400,7 +401,7 @@ static int check_value(struct pctx *c, xmlNodePtr n, enum ltype lt, const char *
 	switch (lt) {
 	case LT_INTEGER:
 		if (!parse_i64(text, &iv)) {
-			smig_err_set(c->e, SMIG_ERR_FORMAT, "'%s': %s: '%.40s' is not an integer",
+			smig_err_set(c->e, SMIG_ERR_FORMAT, _("'%s': %s: '%.40s' is not an integer"),
 				     c->what, path, text);
 			goto out;
 		}
@@ -408,7 +409,7 @@ static int check_value(struct pctx *c, xmlNodePtr n, enum ltype lt, const char *
 	case LT_BOOL:
 		if (!parse_bool(text, &bv)) {
 			smig_err_set(c->e, SMIG_ERR_FORMAT,
-				     "'%s': %s: '%.40s' is not a bool (True or False)", c->what,
+				     _("'%s': %s: '%.40s' is not a bool (True or False)"), c->what,
 				     path, text);
 			goto out;
 		}
@@ -419,14 +420,14 @@ static int check_value(struct pctx *c, xmlNodePtr n, enum ltype lt, const char *
 		size_t nb;
 
 		if (smig_base64_decode(text, strlen(text), &bytes, &nb, &sub) < 0) {
-			smig_err_set(c->e, SMIG_ERR_FORMAT, "'%s': %s: %s", c->what, path, sub.msg);
+			smig_err_set(c->e, SMIG_ERR_FORMAT, _("'%s': %s: %s"), c->what, path, sub.msg);
 			goto out;
 		}
 		free(bytes);
 		break;
 	}
 	case LT_OTHER:
-		if (add_warning(c, "'%s': %s has unknown type '%s'; kept as is", c->what, path,
+		if (add_warning(c, _("'%s': %s has unknown type '%s'; kept as is"), c->what, path,
 				rawtype) < 0)
 			goto out;
 		break;
@@ -447,23 +448,23 @@ static int validate(struct pctx *c, xmlNodePtr n, int depth)
 	xmlNodePtr ch;
 
 	if (depth > MAX_DEPTH)
-		return smig_err_set(c->e, SMIG_ERR_FORMAT, "'%s': elements nest deeper than %d",
+		return smig_err_set(c->e, SMIG_ERR_FORMAT, _("'%s': elements nest deeper than %d"),
 				    c->what, MAX_DEPTH);
 	if (!has_elem_children(n))
 		return check_value(c, n, lt, rawtype);
 	node_path(n, path, sizeof(path));
 	if (lt != LT_NONE)
 		return smig_err_set(c->e, SMIG_ERR_FORMAT,
-				    "'%s': %s has type '%s' but holds elements", c->what, path,
+				    _("'%s': %s has type '%s' but holds elements"), c->what, path,
 				    rawtype);
 	for (ch = n->children; ch; ch = ch->next) {
 		if ((ch->type == XML_TEXT_NODE || ch->type == XML_CDATA_SECTION_NODE) &&
 		    !is_blank((const char *)ch->content))
 			return smig_err_set(c->e, SMIG_ERR_FORMAT,
-					    "'%s': %s mixes text and elements", c->what, path);
+					    _("'%s': %s mixes text and elements"), c->what, path);
 		if (ch->type == XML_ENTITY_REF_NODE)
 			return smig_err_set(c->e, SMIG_ERR_FORMAT,
-					    "'%s': %s holds an entity reference", c->what, path);
+					    _("'%s': %s holds an entity reference"), c->what, path);
 		if (is_elem(ch) && validate(c, ch, depth + 1) < 0)
 			return -1;
 	}
@@ -485,12 +486,12 @@ static int get_leaf(struct pctx *c, xmlNodePtr base, const char *path, enum ltyp
 	node_path(n, where, sizeof(where));
 	if (has_elem_children(n))
 		return smig_err_set(c->e, SMIG_ERR_FORMAT,
-				    "'%s': %s holds elements where a %s value is expected", c->what,
+				    _("'%s': %s holds elements where a %s value is expected"), c->what,
 				    where, ltype_names[want]);
 	lt = leaf_type(n, rawtype, sizeof(rawtype));
 	if (lt != LT_NONE && lt != want)
 		return smig_err_set(c->e, SMIG_ERR_FORMAT,
-				    "'%s': %s has type '%s' where '%s' is expected", c->what, where,
+				    _("'%s': %s has type '%s' where '%s' is expected"), c->what, where,
 				    rawtype, ltype_names[want]);
 	*text = leaf_text(n, c->e);
 	return *text ? 1 : -1;
@@ -520,7 +521,7 @@ static int bad_value(struct pctx *c, xmlNodePtr base, const char *path, const ch
 	char where[512];
 
 	node_path(elem_path(base, path), where, sizeof(where));
-	return smig_err_set(c->e, SMIG_ERR_FORMAT, "'%s': %s: '%.40s' is not %s", c->what, where,
+	return smig_err_set(c->e, SMIG_ERR_FORMAT, _("'%s': %s: '%.40s' is not %s"), c->what, where,
 			    text, expected);
 }
 
@@ -530,7 +531,7 @@ static int get_int(struct pctx *c, xmlNodePtr base, const char *path, int64_t *o
 	int r = get_leaf(c, base, path, LT_INTEGER, &t);
 
 	if (r == 1 && !parse_i64(t, out))
-		r = bad_value(c, base, path, t, "an integer");
+		r = bad_value(c, base, path, t, _("an integer"));
 	free(t);
 	return r;
 }
@@ -541,7 +542,7 @@ static int get_bool(struct pctx *c, xmlNodePtr base, const char *path, bool *out
 	int r = get_leaf(c, base, path, LT_BOOL, &t);
 
 	if (r == 1 && !parse_bool(t, out))
-		r = bad_value(c, base, path, t, "a bool (True or False)");
+		r = bad_value(c, base, path, t, _("a bool (True or False)"));
 	free(t);
 	return r;
 }
@@ -621,15 +622,15 @@ static int read_drive(struct pctx *c, xmlNodePtr drv, enum smig_ctrl_kind kind, 
 	xmlNodePtr *nn;
 
 	if (cfg->ndrives >= MAX_DRIVES)
-		return smig_err_set(c->e, SMIG_ERR_FORMAT, "'%s': has more than %d drives", c->what,
+		return smig_err_set(c->e, SMIG_ERR_FORMAT, _("'%s': has more than %d drives"), c->what,
 				    MAX_DRIVES);
 	nd = realloc(cfg->drives, (cfg->ndrives + 1) * sizeof(*nd));
 	if (nd == NULL)
-		return smig_err_nomem(c->e, "reading drives");
+		return smig_err_nomem(c->e, _("reading drives"));
 	cfg->drives = nd;
 	nn = realloc(c->priv->drive_nodes, (cfg->ndrives + 1) * sizeof(*nn));
 	if (nn == NULL)
-		return smig_err_nomem(c->e, "reading drives");
+		return smig_err_nomem(c->e, _("reading drives"));
 	c->priv->drive_nodes = nn;
 	d = &cfg->drives[cfg->ndrives];
 	memset(d, 0, sizeof(*d));
@@ -681,14 +682,14 @@ static int read_nic(struct pctx *c, xmlNodePtr dev, bool legacy, const char *nod
 
 	if (cfg->nnics >= MAX_NICS)
 		return smig_err_set(c->e, SMIG_ERR_FORMAT,
-				    "'%s': has more than %d network adapters", c->what, MAX_NICS);
+				    _("'%s': has more than %d network adapters"), c->what, MAX_NICS);
 	nv = realloc(cfg->nics, (cfg->nnics + 1) * sizeof(*nv));
 	if (nv == NULL)
-		return smig_err_nomem(c->e, "reading network adapters");
+		return smig_err_nomem(c->e, _("reading network adapters"));
 	cfg->nics = nv;
 	nn = realloc(c->priv->nic_nodes, (cfg->nnics + 1) * sizeof(*nn));
 	if (nn == NULL)
-		return smig_err_nomem(c->e, "reading network adapters");
+		return smig_err_nomem(c->e, _("reading network adapters"));
 	c->priv->nic_nodes = nn;
 	nic = &cfg->nics[cfg->nnics];
 	memset(nic, 0, sizeof(*nic));
@@ -720,8 +721,8 @@ static int read_nic(struct pctx *c, xmlNodePtr dev, bool legacy, const char *nod
 		if (nic->mac == NULL)
 			return -1;
 		nic->mac_valid = true;
-	} else if (add_warning(c, "'%s': network adapter _%s_ has an unreadable MAC address "
-			       "'%.40s'", c->what, node, nic->mac) < 0) {
+	} else if (add_warning(c, _("'%s': network adapter _%s_ has an unreadable MAC address "
+			       "'%.40s'"), c->what, node, nic->mac) < 0) {
 		return -1;
 	}
 	return 0;
@@ -751,20 +752,20 @@ static int read_manifest(struct pctx *c, xmlNodePtr root, struct manifest_ent **
 		free(inst);
 		free(dev);
 		if (!ok) {
-			if (add_warning(c, "'%s': manifest/%s has no valid instance and device "
-					"GUIDs", c->what, ename(v)) < 0)
+			if (add_warning(c, _("'%s': manifest/%s has no valid instance and device "
+					"GUIDs"), c->what, ename(v)) < 0)
 				goto out;
 			continue;
 		}
 		if (*n >= MAX_DRIVES) {
 			smig_err_set(c->e, SMIG_ERR_FORMAT,
-				     "'%s': manifest has more than %d entries", c->what,
+				     _("'%s': manifest has more than %d entries"), c->what,
 				     MAX_DRIVES);
 			goto out;
 		}
 		na = realloc(arr, (*n + 1) * sizeof(*na));
 		if (na == NULL) {
-			smig_err_nomem(c->e, "reading the manifest");
+			smig_err_nomem(c->e, _("reading the manifest"));
 			goto out;
 		}
 		arr = na;
@@ -839,7 +840,7 @@ static int read_devices(struct pctx *c, xmlNodePtr root)
 		else if (elem_child(n, "MacAddress") && elem_child(n, "SwitchName"))
 			r = read_nic(c, n, true, node); /* §5.7 legacy NIC convention [ASSUMED] */
 		else if (!known)
-			r = add_warning(c, "'%s': device node _%s_ has an unknown type; kept as is",
+			r = add_warning(c, _("'%s': device node _%s_ has an unknown type; kept as is"),
 					c->what, node);
 		if (r < 0)
 			goto out;
@@ -857,11 +858,11 @@ static int add_snapshot(struct pctx *c, const struct smig_guid *g)
 	char **ns;
 
 	if (cfg->nsnapshots >= MAX_SNAPSHOTS)
-		return smig_err_set(c->e, SMIG_ERR_FORMAT, "'%s': lists more than %d snapshots",
+		return smig_err_set(c->e, SMIG_ERR_FORMAT, _("'%s': lists more than %d snapshots"),
 				    c->what, MAX_SNAPSHOTS);
 	ns = realloc(cfg->snapshot_ids, (cfg->nsnapshots + 1) * sizeof(*ns));
 	if (ns == NULL)
-		return smig_err_nomem(c->e, "reading the snapshot list");
+		return smig_err_nomem(c->e, _("reading the snapshot list"));
 	cfg->snapshot_ids = ns;
 	smig_guid_format(g, SMIG_GUID_UPPER, buf);
 	ns[cfg->nsnapshots] = smig_strdup(buf, c->e);
@@ -899,13 +900,13 @@ static int read_snapshots(struct pctx *c, xmlNodePtr root)
 			if (add_snapshot(c, &g) < 0)
 				return -1;
 		} else if (numbered(ename(s), "snapshot") >= 0 &&
-			   add_warning(c, "'%s': global_settings/snapshots/list/%s is not a GUID",
+			   add_warning(c, _("'%s': global_settings/snapshots/list/%s is not a GUID"),
 				       c->what, ename(s)) < 0) {
 			return -1;
 		}
 	}
 	if (r == 1 && (size < 0 || (uint64_t)size != c->cfg->nsnapshots) &&
-	    add_warning(c, "'%s': snapshot list size is %lld but it names %zu snapshots", c->what,
+	    add_warning(c, _("'%s': snapshot list size is %lld but it names %zu snapshots"), c->what,
 			(long long)size, c->cfg->nsnapshots) < 0)
 		return -1;
 	return 0;
@@ -925,12 +926,12 @@ static int read_properties(struct pctx *c, xmlNodePtr root)
 	if (r < 0)
 		goto out;
 	if (r == 0) {
-		smig_err_set(c->e, SMIG_ERR_FORMAT, "'%s': has no properties/global_id", c->what);
+		smig_err_set(c->e, SMIG_ERR_FORMAT, _("'%s': has no properties/global_id"), c->what);
 		goto out;
 	}
 	if (!smig_guid_parse(gid, &g)) {
 		smig_err_set(c->e, SMIG_ERR_FORMAT,
-			     "'%s': properties/global_id '%.40s' is not a GUID", c->what, gid);
+			     _("'%s': properties/global_id '%.40s' is not a GUID"), c->what, gid);
 		goto out;
 	}
 	smig_guid_format(&g, SMIG_GUID_UPPER, buf);
@@ -948,13 +949,15 @@ static int read_properties(struct pctx *c, xmlNodePtr root)
 	/* §5.4: read 256-1280, warn on values no known release writes, refuse vmcx-era ones */
 	if (cfg->version > 1280) {
 		smig_err_set(c->e, SMIG_ERR_UNSUPPORTED,
-			     "'%s': configuration version %lld is newer than 1280 (2012 R2)",
+			     _("'%s': configuration version %lld is newer than 1280 (2012 R2)"),
 			     c->what, (long long)cfg->version);
 		goto out;
 	}
 	if ((r == 0 || cfg->version < 256 || cfg->version % 256 != 0) &&
-	    add_warning(c, "'%s': configuration version %s%lld is not one smig knows", c->what,
-			r == 0 ? "(absent) " : "", (long long)cfg->version) < 0)
+	    add_warning(c,
+			r == 0 ? _("'%s': configuration version (absent) %lld is not one smig knows")
+			       : _("'%s': configuration version %lld is not one smig knows"),
+			c->what, (long long)cfg->version) < 0)
 		goto out;
 	r = get_bytes(c, root, "properties/creation_time", &ct, &nct);
 	if (r < 0)
@@ -965,8 +968,8 @@ static int read_properties(struct pctx *c, xmlNodePtr root)
 
 		if (nct != 8) {
 			smig_err_set(c->e, SMIG_ERR_FORMAT,
-				     "'%s': properties/creation_time holds %zu bytes, not an "
-				     "8-byte FILETIME", c->what, nct);
+				     _("'%s': properties/creation_time holds %zu bytes, not an "
+				     "8-byte FILETIME"), c->what, nct);
 			goto out;
 		}
 		for (i = 0; i < 8; i++)
@@ -1017,7 +1020,7 @@ int smig_vmconfig_parse(const void *buf, size_t len, const char *what, struct sm
 			struct smig_err *e)
 {
 	struct smig_vmconfig *cfg = NULL;
-	struct pctx c = {what ? what : "configuration", e, NULL, NULL};
+	struct pctx c = {what ? what : _("configuration"), e, NULL, NULL};
 	xmlNodePtr root;
 	int rc = -1;
 
@@ -1026,7 +1029,7 @@ int smig_vmconfig_parse(const void *buf, size_t len, const char *what, struct sm
 	c.priv = calloc(1, sizeof(*c.priv));
 	if (cfg == NULL || c.priv == NULL) {
 		free(c.priv);
-		smig_err_nomem(e, "parsing a VM configuration");
+		smig_err_nomem(e, _("parsing a VM configuration"));
 		goto out;
 	}
 	cfg->doc = c.priv;
@@ -1037,7 +1040,7 @@ int smig_vmconfig_parse(const void *buf, size_t len, const char *what, struct sm
 		goto out;
 	root = xmlDocGetRootElement(c.priv->doc);
 	if (root == NULL || root->ns != NULL || strcmp(ename(root), "configuration") != 0) {
-		smig_err_set(e, SMIG_ERR_FORMAT, "'%s': root element is <%s>, not <configuration>",
+		smig_err_set(e, SMIG_ERR_FORMAT, _("'%s': root element is <%s>, not <configuration>"),
 			     c.what, root ? ename(root) : "");
 		goto out;
 	}
@@ -1292,7 +1295,7 @@ static int put_elem(struct smig_strbuf *sb, xmlNodePtr n, int depth, struct smig
 	}
 	kids = calloc(nkids, sizeof(*kids));
 	if (kids == NULL) {
-		smig_err_nomem(e, "writing a VM configuration");
+		smig_err_nomem(e, _("writing a VM configuration"));
 		goto out;
 	}
 	for (c = n->children, i = 0; c; c = c->next)
@@ -1350,7 +1353,7 @@ static int serialize_doc(xmlDocPtr doc, unsigned char **out, size_t *len, struct
 		goto out;
 	res = malloc(n16 + 2);
 	if (res == NULL) {
-		smig_err_nomem(e, "writing a VM configuration");
+		smig_err_nomem(e, _("writing a VM configuration"));
 		goto out;
 	}
 	res[0] = 0xFF;
@@ -1382,11 +1385,11 @@ static int check_text(const char *what, const char *s, struct smig_err *e)
 	const unsigned char *p;
 
 	if (!smig_utf8_valid(s, strlen(s)))
-		return smig_err_set(e, SMIG_ERR_USAGE, "%s '%.60s' is not valid UTF-8", what, s);
+		return smig_err_set(e, SMIG_ERR_USAGE, _("%s '%.60s' is not valid UTF-8"), what, s);
 	for (p = (const unsigned char *)s; *p; p++)
 		if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
 			return smig_err_set(e, SMIG_ERR_USAGE,
-					    "%s '%.60s' holds a control character", what, s);
+					    _("%s '%.60s' holds a control character"), what, s);
 	return 0;
 }
 
@@ -1403,7 +1406,7 @@ static xmlNodePtr set_leaf(xmlNodePtr base, const char *path, const char *type, 
 		xmlNodePtr ch;
 
 		if (l == 0 || l >= sizeof(seg)) {
-			smig_err_set(e, SMIG_ERR_USAGE, "bad element path '%s'", path);
+			smig_err_set(e, SMIG_ERR_USAGE, _("bad element path '%s'"), path);
 			return NULL;
 		}
 		memcpy(seg, path, l);
@@ -1412,7 +1415,7 @@ static xmlNodePtr set_leaf(xmlNodePtr base, const char *path, const char *type, 
 		if (ch == NULL) {
 			ch = xmlNewChild(n, NULL, (const xmlChar *)seg, NULL);
 			if (ch == NULL) {
-				smig_err_nomem(e, "editing a VM configuration");
+				smig_err_nomem(e, _("editing a VM configuration"));
 				return NULL;
 			}
 			created = true;
@@ -1429,12 +1432,12 @@ static xmlNodePtr set_leaf(xmlNodePtr base, const char *path, const char *type, 
 		char where[512];
 
 		node_path(leaf, where, sizeof(where));
-		smig_err_set(e, SMIG_ERR_FORMAT, "%s holds elements where a value is expected",
+		smig_err_set(e, SMIG_ERR_FORMAT, _("%s holds elements where a value is expected"),
 			     where);
 		return NULL;
 	}
 	if (created && xmlNewProp(leaf, (const xmlChar *)"type", (const xmlChar *)type) == NULL) {
-		smig_err_nomem(e, "editing a VM configuration");
+		smig_err_nomem(e, _("editing a VM configuration"));
 		return NULL;
 	}
 	xmlNodeSetContent(leaf, NULL);
@@ -1444,7 +1447,7 @@ static xmlNodePtr set_leaf(xmlNodePtr base, const char *path, const char *type, 
 
 		if (t == NULL || xmlAddChild(leaf, t) == NULL) {
 			xmlFreeNode(t);
-			smig_err_nomem(e, "editing a VM configuration");
+			smig_err_nomem(e, _("editing a VM configuration"));
 			return NULL;
 		}
 	}
@@ -1472,7 +1475,7 @@ static int check_drive_index(const struct smig_vmconfig *cfg, size_t i, struct s
 {
 	if (i >= cfg->ndrives)
 		return smig_err_set(e, SMIG_ERR_USAGE,
-				    "drive %zu does not exist (the configuration has %zu)", i,
+				    _("drive %zu does not exist (the configuration has %zu)"), i,
 				    cfg->ndrives);
 	return 0;
 }
@@ -1483,7 +1486,7 @@ int smig_vmconfig_set_drive_path(struct smig_vmconfig *cfg, size_t drive_index,
 	struct vm_priv *priv = cfg->doc;
 	struct smig_vm_drive *d;
 
-	if (check_drive_index(cfg, drive_index, e) < 0 || check_text("pathname", pathname, e) < 0)
+	if (check_drive_index(cfg, drive_index, e) < 0 || check_text(_("pathname"), pathname, e) < 0)
 		return -1;
 	d = &cfg->drives[drive_index];
 	if (set_leaf(priv->drive_nodes[drive_index], "pathname", "string", pathname, e) == NULL ||
@@ -1519,8 +1522,8 @@ int smig_vmconfig_empty_drive(struct smig_vmconfig *cfg, size_t drive_index, str
 		return 0;
 	case SMIG_DRIVE_VHD:
 		return smig_err_set(e, SMIG_ERR_USAGE,
-				    "drive %s %d:%d holds the virtual hard disk '%s'; smig "
-				    "does not empty it", smig_vmconfig_ctrl_name(d->ctrl_kind), d->controller,
+				    _("drive %s %d:%d holds the virtual hard disk '%s'; smig "
+				    "does not empty it"), smig_vmconfig_ctrl_name(d->ctrl_kind), d->controller,
 				    d->slot, d->pathname);
 	case SMIG_DRIVE_PASSTHROUGH:
 		if (set_leaf(priv->drive_nodes[drive_index], "type", "string", "NONE", e) == NULL ||
@@ -1546,13 +1549,13 @@ int smig_vmconfig_set_nic_switch(struct smig_vmconfig *cfg, size_t nic_index,
 
 	if (nic_index >= cfg->nnics)
 		return smig_err_set(e, SMIG_ERR_USAGE,
-				    "network adapter %zu does not exist (the configuration has "
-				    "%zu)", nic_index, cfg->nnics);
+				    _("network adapter %zu does not exist (the configuration has "
+				    "%zu)"), nic_index, cfg->nnics);
 	if (switch_id == NULL || *switch_id == '\0')
 		switch_id = port_id = "";
 	if (port_id == NULL)
 		port_id = "";
-	if (check_text("switch name", switch_id, e) < 0 || check_text("port name", port_id, e) < 0)
+	if (check_text(_("switch name"), switch_id, e) < 0 || check_text(_("port name"), port_id, e) < 0)
 		return -1;
 	nic = &cfg->nics[nic_index];
 	if (set_leaf(priv->nic_nodes[nic_index], "SwitchName", "string", switch_id, e) == NULL ||
@@ -1569,7 +1572,7 @@ int smig_vmconfig_set_version(struct smig_vmconfig *cfg, int64_t version, struct
 
 	if (version < 256 || version > 1280)
 		return smig_err_set(e, SMIG_ERR_USAGE,
-				    "configuration version %lld is outside 256-1280",
+				    _("configuration version %lld is outside 256-1280"),
 				    (long long)version);
 	snprintf(buf, sizeof(buf), "%lld", (long long)version);
 	if (set_leaf(doc_root(cfg), "properties/version", "integer", buf, e) == NULL)
@@ -1584,7 +1587,7 @@ int smig_vmconfig_set_id(struct smig_vmconfig *cfg, const char *guid, struct smi
 	struct smig_guid g;
 
 	if (!smig_guid_parse(guid, &g))
-		return smig_err_set(e, SMIG_ERR_USAGE, "'%.60s' is not a GUID", guid);
+		return smig_err_set(e, SMIG_ERR_USAGE, _("'%.60s' is not a GUID"), guid);
 	smig_guid_format(&g, SMIG_GUID_UPPER, buf);
 	if (set_leaf(doc_root(cfg), "properties/global_id", "string", buf, e) == NULL ||
 	    set_leaf(doc_root(cfg), "settings/global/logical_id", "string", buf, e) == NULL)
@@ -1647,7 +1650,7 @@ static xmlNodePtr b_node(struct bctx *b, const struct smig_guid *g, int64_t vdev
 	snprintf(name, sizeof(name), "_%s_", lower);
 	n = xmlNewChild(b->root, NULL, (const xmlChar *)name, NULL);
 	if (n == NULL) {
-		smig_err_nomem(b->e, "building a VM configuration");
+		smig_err_nomem(b->e, _("building a VM configuration"));
 		b->failed = true;
 		return NULL;
 	}
@@ -1712,13 +1715,13 @@ static int check_spec(const struct smig_vmspec *s, struct smig_err *e)
 	size_t i, k;
 
 	if (s->global_id == NULL || !smig_guid_parse(s->global_id, &g))
-		return smig_err_set(e, SMIG_ERR_USAGE, "VM spec: global_id is not a GUID");
+		return smig_err_set(e, SMIG_ERR_USAGE, _("VM spec: global_id is not a GUID"));
 	if (s->scsi_instance_id && !smig_guid_parse(s->scsi_instance_id, &g))
-		return smig_err_set(e, SMIG_ERR_USAGE, "VM spec: SCSI instance is not a GUID");
-	if (check_text("VM name", s->name ? s->name : "", e) < 0 ||
-	    check_text("notes", s->notes ? s->notes : "", e) < 0 ||
-	    check_text("BIOS GUID", s->bios_guid ? s->bios_guid : "", e) < 0 ||
-	    check_text("generation ID", s->generation_id ? s->generation_id : "", e) < 0)
+		return smig_err_set(e, SMIG_ERR_USAGE, _("VM spec: SCSI instance is not a GUID"));
+	if (check_text(_("VM name"), s->name ? s->name : "", e) < 0 ||
+	    check_text(_("notes"), s->notes ? s->notes : "", e) < 0 ||
+	    check_text(_("BIOS GUID"), s->bios_guid ? s->bios_guid : "", e) < 0 ||
+	    check_text(_("generation ID"), s->generation_id ? s->generation_id : "", e) < 0)
 		return -1;
 	for (i = 0; i < s->ndrives; i++) {
 		const struct smig_vmspec_drive *d = &s->drives[i];
@@ -1727,7 +1730,7 @@ static int check_spec(const struct smig_vmspec *s, struct smig_err *e)
 		for (k = 0; k < sizeof(types) / sizeof(types[0]); k++)
 			ok = ok || (d->type && strcmp(d->type, types[k]) == 0);
 		if (!ok)
-			return smig_err_set(e, SMIG_ERR_USAGE, "VM spec: drive %zu has type '%s'",
+			return smig_err_set(e, SMIG_ERR_USAGE, _("VM spec: drive %zu has type '%s'"),
 					    i, d->type ? d->type : "(null)");
 		if (d->ctrl_kind == SMIG_CTRL_IDE)
 			ok = d->controller >= 0 && d->controller <= 1 && d->slot >= 0 &&
@@ -1739,9 +1742,9 @@ static int check_spec(const struct smig_vmspec *s, struct smig_err *e)
 			ok = d->controller == 0 && d->slot == 0;
 		if (!ok)
 			return smig_err_set(e, SMIG_ERR_USAGE,
-					    "VM spec: drive %zu is in an impossible slot %s %d:%d",
+					    _("VM spec: drive %zu is in an impossible slot %s %d:%d"),
 					    i, smig_vmconfig_ctrl_name(d->ctrl_kind), d->controller, d->slot);
-		if (check_text("pathname", d->pathname ? d->pathname : "", e) < 0)
+		if (check_text(_("pathname"), d->pathname ? d->pathname : "", e) < 0)
 			return -1;
 	}
 	for (i = 0; i < s->nnics; i++) {
@@ -1749,17 +1752,17 @@ static int check_spec(const struct smig_vmspec *s, struct smig_err *e)
 
 		if (n->instance_id == NULL || !smig_guid_parse(n->instance_id, &g))
 			return smig_err_set(e, SMIG_ERR_USAGE,
-					    "VM spec: network adapter %zu has no instance GUID", i);
-		if (check_text("adapter name", n->friendly_name ? n->friendly_name : "", e) < 0 ||
-		    check_text("MAC address", n->mac ? n->mac : "", e) < 0 ||
-		    check_text("switch", n->switch_id ? n->switch_id : "", e) < 0 ||
-		    check_text("port", n->port_id ? n->port_id : "", e) < 0)
+					    _("VM spec: network adapter %zu has no instance GUID"), i);
+		if (check_text(_("adapter name"), n->friendly_name ? n->friendly_name : "", e) < 0 ||
+		    check_text(_("MAC address"), n->mac ? n->mac : "", e) < 0 ||
+		    check_text(_("switch"), n->switch_id ? n->switch_id : "", e) < 0 ||
+		    check_text(_("port"), n->port_id ? n->port_id : "", e) < 0)
 			return -1;
 	}
 	for (i = 0; i < s->nsnapshots; i++)
 		if (s->snapshot_ids[i] == NULL || !smig_guid_parse(s->snapshot_ids[i], &g))
 			return smig_err_set(e, SMIG_ERR_USAGE,
-					    "VM spec: snapshot %zu is not a GUID", i);
+					    _("VM spec: snapshot %zu is not a GUID"), i);
 	return 0;
 }
 
@@ -1813,7 +1816,7 @@ int smig_vmconfig_build(const struct smig_vmspec *spec, unsigned char **out, siz
 	doc = xmlNewDoc((const xmlChar *)"1.0");
 	root = doc ? xmlNewDocNode(doc, NULL, (const xmlChar *)"configuration", NULL) : NULL;
 	if (root == NULL) {
-		smig_err_nomem(e, "building a VM configuration");
+		smig_err_nomem(e, _("building a VM configuration"));
 		goto out;
 	}
 	xmlDocSetRootElement(doc, root);
@@ -1821,7 +1824,7 @@ int smig_vmconfig_build(const struct smig_vmspec *spec, unsigned char **out, siz
 	man = xmlNewChild(root, NULL, (const xmlChar *)"manifest", NULL);
 	if (c == NULL || xmlAddPrevSibling(root, c) == NULL || man == NULL) {
 		xmlFreeNode(c);
-		smig_err_nomem(e, "building a VM configuration");
+		smig_err_nomem(e, _("building a VM configuration"));
 		goto out;
 	}
 	b.root = root;
@@ -1915,7 +1918,7 @@ int smig_vmconfig_build(const struct smig_vmspec *spec, unsigned char **out, siz
 		ft[i] = (unsigned char)(spec->creation_filetime >> (8 * i));
 	ct = smig_base64_encode(ft, sizeof(ft));
 	if (ct == NULL) {
-		smig_err_nomem(e, "building a VM configuration");
+		smig_err_nomem(e, _("building a VM configuration"));
 		goto out;
 	}
 	smig_guid_parse(spec->global_id, &g);

@@ -15,6 +15,7 @@
 
 #include "facts.h"
 #include "fileio.h"
+#include "i18n.h"
 #include "regmap.h"
 #include "strbuf.h"
 #include "scan.h"
@@ -71,14 +72,14 @@ static int say_unmapped(struct smig_scan *s)
 			smig_strbuf_printf(&what, "%s%s", k ? ", " : "", u->paths[k]);
 		if (k == 0 && nvm)
 			smig_strbuf_printf(&what, "%s%s", u->vm_paths[0],
-					   nvm > 1 ? " and other VM files" : "");
+					   nvm > 1 ? _(" and other VM files") : "");
 		if (smig_strbuf_check(&what, s->e) < 0) {
 			smig_strbuf_release(&what);
 			return -1;
 		}
 		u->message = smig_asprintf(s->e,
-					   "drive %c: is used by the host (%s) but not mapped: pass "
-					   "--drive %c=DIR",
+					   _("drive %c: is used by the host (%s) but not mapped: pass "
+					   "--drive %c=DIR"),
 					   u->letter, what.buf ? what.buf : "", u->letter);
 		smig_strbuf_release(&what);
 		if (u->message == NULL ||
@@ -103,7 +104,7 @@ static int resolve_parent(void *ctx, const char *child_path, enum smig_vhd_ref k
 	*local = NULL;
 	tmp = strdup(child_path);
 	if (tmp == NULL)
-		return smig_err_nomem(e, "resolving a parent disk");
+		return smig_err_nomem(e, _("resolving a parent disk"));
 	dir = dirname(tmp);
 	switch (kind) {
 	case SMIG_VHD_REF_ABSOLUTE:
@@ -263,8 +264,8 @@ static int scan_drives(struct smig_scan *s, struct smig_inv_vm *vm, const struct
 			/* Hyper-V writes no '.' or '..' (the file would be placed elsewhere than
 			 * named) and NTFS holds no file named as a device */
 			smig_scan_note(s, "", SMIG_SEV_ERROR, subject,
-				       "drive %s %d:%d names '%s', a path with a '.' or '..' "
-				       "component or a reserved device name: refused",
+				       _("drive %s %d:%d names '%s', a path with a '.' or '..' "
+				       "component or a reserved device name: refused"),
 				       smig_vmconfig_ctrl_name(dr->ctrl_kind), dr->controller, dr->slot,
 				       dr->pathname);
 			*fatal = true;
@@ -282,7 +283,7 @@ static int scan_drives(struct smig_scan *s, struct smig_inv_vm *vm, const struct
 			continue;
 		if (dr->pathname == NULL || dr->pathname[0] == '\0') {
 			smig_scan_note(s, "", SMIG_SEV_WARNING, subject,
-				       "hard disk drive %s %d:%d has no path", smig_vmconfig_ctrl_name(dr->ctrl_kind),
+				       _("hard disk drive %s %d:%d has no path"), smig_vmconfig_ctrl_name(dr->ctrl_kind),
 				       dr->controller, dr->slot);
 			continue;
 		}
@@ -292,19 +293,19 @@ static int scan_drives(struct smig_scan *s, struct smig_inv_vm *vm, const struct
 			/* an unmapped drive is said once for the host (say_unmapped) */
 			if (letter)
 				smig_scan_note(s, "", SMIG_SEV_ERROR, subject,
-					       "virtual hard disk '%s' is on drive %c:, which is not "
-					       "mapped",
+					       _("virtual hard disk '%s' is on drive %c:, which is not "
+					       "mapped"),
 					       dr->pathname, letter);
 			else
 				smig_scan_note(s, "", SMIG_SEV_ERROR, subject,
-					       "virtual hard disk: %s", e2.msg);
+					       _("virtual hard disk: %s"), e2.msg);
 			*fatal = true;
 			continue;
 		}
 		leaf = add_chain(s, vm, local, dr->pathname, &why);
 		if (leaf < 0) {
 			smig_scan_note(s, "SMIG1010", SMIG_SEV_ERROR, subject, "%s",
-				       why ? why : "the differencing chain cannot be read");
+				       why ? why : _("the differencing chain cannot be read"));
 			*fatal = true;
 		}
 		free(why);
@@ -339,7 +340,7 @@ static void scan_nics(struct smig_scan *s, struct smig_inv_vm *vm, const struct 
 		snprintf(subject, sizeof(subject), "vm:%s/nic:%s", vm->name, n->name);
 		if (!c->mac_valid)
 			smig_scan_note(s, "", SMIG_SEV_WARNING, subject,
-				       "MAC address '%s' is not 12 hexadecimal digits",
+				       _("MAC address '%s' is not 12 hexadecimal digits"),
 				       c->mac ? c->mac : "");
 		if (c->switch_id && c->switch_id[0]) {
 			n->switch_guid = smig_strdup(c->switch_id, s->e);
@@ -361,11 +362,11 @@ static void scan_nics(struct smig_scan *s, struct smig_inv_vm *vm, const struct 
 			/* the name the configuration kept says which network it was */
 			if (n->switch_name == NULL && n->switch_alt_name)
 				smig_scan_note(s, "", SMIG_SEV_WARNING, subject,
-					       "connected to virtual network '%s' (%s), which does not exist on the host",
+					       _("connected to virtual network '%s' (%s), which does not exist on the host"),
 					       n->switch_alt_name, c->switch_id);
 			else if (n->switch_name == NULL)
 				smig_scan_note(s, "", SMIG_SEV_WARNING, subject,
-					       "connected to virtual network %s, which does not exist on the host",
+					       _("connected to virtual network %s, which does not exist on the host"),
 					       c->switch_id);
 		}
 		if (c->port_id && c->port_id[0])
@@ -414,7 +415,7 @@ static void scan_snapshot(struct smig_scan *s, struct smig_inv_vm *vm, const cha
 	snprintf(subject, sizeof(subject), "vm:%s/snapshot:%s", vm->name, id);
 	if (name == NULL || smig_ci_lookup(snapdir, name, &local, &e2) != 0) {
 		smig_scan_note(s, "", SMIG_SEV_WARNING, subject,
-			       "the configuration lists snapshot %s but its file is missing", id);
+			       _("the configuration lists snapshot %s but its file is missing"), id);
 		free(name);
 		return;
 	}
@@ -585,7 +586,8 @@ static void find_stale_avhds(struct smig_scan *s)
 			snprintf(subject, sizeof(subject), "host");
 		}
 		smig_scan_note(s, "", SMIG_SEV_INFO, subject,
-			       "'%s' is a differencing disk no configuration uses (a deleted snapshot waiting for its merge?); it is not migrated",
+			       _("'%s' is a differencing disk no configuration uses (a deleted "
+			         "snapshot waiting for its merge?); it is not migrated"),
 			       win ? win : stale[i]);
 		free(win);
 	}
@@ -640,14 +642,14 @@ static void scan_vm(struct smig_scan *s, const char *reg_local, const char *stem
 	snprintf(subject, sizeof(subject), "vm:%s", vm->name);
 	if (cfg->global_id && !smig_guid_str_equal(cfg->global_id, stem))
 		smig_scan_note(s, "", SMIG_SEV_WARNING, subject,
-			       "the configuration's global_id %s differs from its file name %s",
+			       _("the configuration's global_id %s differs from its file name %s"),
 			       cfg->global_id, stem);
 	for (i = 0; i < cfg->nwarnings; i++)
 		smig_scan_note(s, "", SMIG_SEV_WARNING, subject, "%s", cfg->warnings[i]);
 	vm->version = cfg->version;
 	if (cfg->version && (cfg->version < 256 || cfg->version > 1280))
 		smig_scan_note(s, "SMIG2008", SMIG_SEV_WARNING, subject,
-			       "configuration version %lld is not one smig knows (256-1280)",
+			       _("configuration version %lld is not one smig knows (256-1280)"),
 			       (long long)cfg->version);
 	vm->memory_mb = cfg->memory_mb;
 	vm->memory_min_mb = cfg->memory_min_mb;
@@ -681,7 +683,7 @@ static void scan_vm(struct smig_scan *s, const char *reg_local, const char *stem
 	for (i = 0; i < cfg->nsnapshots; i++) {
 		if (snapdir == NULL) {
 			smig_scan_note(s, "", SMIG_SEV_WARNING, subject,
-				       "the configuration lists %zu snapshots but there is no Snapshots folder",
+				       _("the configuration lists %zu snapshots but there is no Snapshots folder"),
 				       cfg->nsnapshots);
 			break;
 		}
@@ -689,7 +691,7 @@ static void scan_vm(struct smig_scan *s, const char *reg_local, const char *stem
 	}
 	derive_tree(vm, running);
 	if (fatal)
-		vm->error = smig_strdup("one or more virtual hard disks cannot be read", s->e);
+		vm->error = smig_strdup(_("one or more virtual hard disks cannot be read"), s->e);
 	free(vmdir);
 	free(rootdir);
 	free(snapdir);
@@ -732,9 +734,12 @@ static void scan_unlisted(struct smig_scan *s, const char *regdir, const char *c
 	}
 	if (n && smig_strbuf_check(&names, s->e) == 0)
 		smig_scan_note(s, "", SMIG_SEV_INFO, "host",
-			       "the share shows no registration entry for %zu VM%s the collector "
-			       "lists (%s): their configurations were searched for in the data roots",
-			       n, n == 1 ? "" : "s", names.buf);
+			       P_("the share shows no registration entry for %zu VM the collector "
+			          "lists (%s): its configuration was searched for in the data roots",
+			          "the share shows no registration entry for %zu VMs the collector "
+			          "lists (%s): their configurations were searched for in the data roots",
+			          n),
+			       n, names.buf);
 	smig_strbuf_release(&names);
 }
 
@@ -757,19 +762,19 @@ static void apply_states(struct smig_scan *s)
 		snprintf(subject, sizeof(subject), "vm:%s", vm->name ? vm->name : vm->id);
 		if (fv)
 			smig_problems_add(&s->inv->problems, "", SMIG_SEV_BLOCKER, subject,
-					  "Shut the VM down (or save it) in Hyper-V Manager, run "
-					  "collect.cmd again and copy the new facts folder",
+					  _("Shut the VM down (or save it) in Hyper-V Manager, run "
+					    "collect.cmd again and copy the new facts folder"),
 					  NULL, s->e,
-					  "the VM is %s on the source (EnabledState %u in %s): its disks "
-					  "change while they are read; it must be shut down first",
+					  _("the VM is %s on the source (EnabledState %u in %s): its disks "
+					    "change while they are read; it must be shut down first"),
 					  st, (unsigned)fv->state, SMIG_FACTS_VMS);
 		else
 			smig_problems_add(&s->inv->problems, "", SMIG_SEV_BLOCKER, subject,
-					  "Check that the VM is registered and off, run collect.cmd "
-					  "again and copy the new facts folder",
+					  _("Check that the VM is registered and off, run collect.cmd "
+					    "again and copy the new facts folder"),
 					  NULL, s->e,
-					  "the VM is not in the collector's list of VMs (%s): its state "
-					  "is unknown, so its disks may be changing",
+					  _("the VM is not in the collector's list of VMs (%s): its state "
+					    "is unknown, so its disks may be changing"),
 					  SMIG_FACTS_VMS);
 	}
 }
@@ -811,7 +816,7 @@ int smig_vmscan_read(struct smig_scan *s)
 		free(roots);
 		free(vmroots);
 		free(regdir);
-		return smig_err_nomem(s->e, "reading the VMs");
+		return smig_err_nomem(s->e, _("reading the VMs"));
 	}
 	if (s->inv->host.data_root &&
 	    smig_hostfs_resolve(s->fs, s->inv->host.data_root, &dataroot, &e2) == 0)
@@ -832,7 +837,7 @@ int smig_vmscan_read(struct smig_scan *s)
 	if (n < 0 && errno == ENOENT && nfacts) {
 		n = 0;
 	} else if (n < 0) {
-		smig_scan_note(s, "", SMIG_SEV_ERROR, "host", "cannot list '%s': %s",
+		smig_scan_note(s, "", SMIG_SEV_ERROR, "host", _("cannot list '%s': %s"),
 			       SMIG_HYPERV_VMS_REL, strerror(errno));
 		n = 0;
 	}
@@ -870,7 +875,7 @@ int smig_vmscan_read(struct smig_scan *s)
 		for (p = 0; p < sw->nports; p++)
 			if (sw->ports[p].vm_id == NULL && !sw->ports[p].host)
 				smig_scan_note(s, "", SMIG_SEV_INFO, sw->name,
-					       "port '%s' is used by no virtual machine; it is not migrated",
+					       _("port '%s' is used by no virtual machine; it is not migrated"),
 					       sw->ports[p].name ? sw->ports[p].name : sw->ports[p].guid);
 	}
 	free(regdir);

@@ -18,6 +18,8 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include "i18n.h"
+
 /* Seconds between 1601-01-01 and 1970-01-01, and between 1970-01-01 and 2000-01-01. */
 #define FILETIME_UNIX_DELTA 11644473600LL
 #define VHD_EPOCH_UNIX 946684800LL
@@ -67,7 +69,7 @@ static int utf16_to_utf8(const unsigned char *p, size_t nbytes, bool be, char **
 	units = i;
 	s = malloc(units * 3 + 1); /* a BMP unit gives <= 3 bytes; a pair gives 4 for 2 units */
 	if (s == NULL)
-		return smig_err_nomem(e, "decoding UTF-16");
+		return smig_err_nomem(e, _("decoding UTF-16"));
 	if (conv("UTF-8", be ? "UTF-16BE" : "UTF-16LE", (const char *)p, units * 2, s, units * 3,
 		 &o) < 0) {
 		int err = errno;
@@ -75,8 +77,8 @@ static int utf16_to_utf8(const unsigned char *p, size_t nbytes, bool be, char **
 		free(s);
 		if (err == EILSEQ || err == EINVAL)
 			return smig_err_set(e, SMIG_ERR_FORMAT,
-					    "UTF-16 text has an unpaired surrogate");
-		return smig_err_sys(e, err, "cannot decode UTF-16 with iconv");
+					    _("UTF-16 text has an unpaired surrogate"));
+		return smig_err_sys(e, err, _("cannot decode UTF-16 with iconv"));
 	}
 	s[o] = '\0';
 	*out = s;
@@ -164,14 +166,14 @@ static int utf8_to_utf16(const char *src, size_t len, bool nul, bool be, unsigne
 	*nbytes = 0;
 	d = malloc(len * 2 + 2); /* a byte gives at most one unit (4 bytes give 2), + NUL */
 	if (d == NULL)
-		return smig_err_nomem(e, "encoding UTF-16");
+		return smig_err_nomem(e, _("encoding UTF-16"));
 	if (conv(be ? "UTF-16BE" : "UTF-16LE", "UTF-8", src, len, (char *)d, len * 2, &o) < 0) {
 		int err = errno;
 
 		free(d);
 		if (err == EILSEQ || err == EINVAL)
-			return smig_err_set(e, SMIG_ERR_FORMAT, "text is not valid UTF-8");
-		return smig_err_sys(e, err, "cannot encode UTF-16 with iconv");
+			return smig_err_set(e, SMIG_ERR_FORMAT, _("text is not valid UTF-8"));
+		return smig_err_sys(e, err, _("cannot encode UTF-16 with iconv"));
 	}
 	if (nul) {
 		d[o++] = 0;
@@ -209,10 +211,10 @@ int smig_text_decode(const void *src, size_t nbytes, char **out, struct smig_err
 	}
 	if (memchr(p, '\0', nbytes) != NULL)
 		return smig_err_set(e, SMIG_ERR_FORMAT,
-				    "text contains NUL bytes but has no UTF-16 byte order mark");
+				    _("text contains NUL bytes but has no UTF-16 byte order mark"));
 	if (!smig_utf8_valid((const char *)p, nbytes))
 		return smig_err_set(e, SMIG_ERR_FORMAT,
-				    "text is neither UTF-16 with a byte order mark nor UTF-8");
+				    _("text is neither UTF-16 with a byte order mark nor UTF-8"));
 	*out = smig_strndup((const char *)p, nbytes, e);
 	return *out ? 0 : -1;
 }
@@ -224,9 +226,9 @@ int smig_text_lines(const char *text, size_t len, size_t max, const char *what, 
 	size_t lineno = 0;
 
 	if (len > max)
-		return smig_err_set(e, SMIG_ERR_FORMAT, "'%s' is too large (%zu bytes)", what, len);
+		return smig_err_set(e, SMIG_ERR_FORMAT, _("'%s' is too large (%zu bytes)"), what, len);
 	if (memchr(text, '\0', len) != NULL)
-		return smig_err_set(e, SMIG_ERR_FORMAT, "'%s' is not text (it holds NUL bytes)",
+		return smig_err_set(e, SMIG_ERR_FORMAT, _("'%s' is not text (it holds NUL bytes)"),
 				    what);
 	while (s < end) {
 		const char *nl = memchr(s, '\n', (size_t)(end - s));
@@ -460,14 +462,14 @@ int smig_base64_decode(const char *s, size_t len, unsigned char **out, size_t *o
 	*out = NULL;
 	*outlen = 0;
 	if (len > (size_t)INT_MAX / 2)
-		return smig_err_set(e, SMIG_ERR_FORMAT, "invalid base64 data: %zu bytes is too long",
+		return smig_err_set(e, SMIG_ERR_FORMAT, _("invalid base64 data: %zu bytes is too long"),
 				    len);
 	c = malloc(len + 4);
 	d = malloc(len / 4 * 3 + 3 + 3);
 	if (c == NULL || d == NULL) {
 		free(c);
 		free(d);
-		return smig_err_nomem(e, "decoding base64");
+		return smig_err_nomem(e, _("decoding base64"));
 	}
 	for (i = 0; i < len; i++) {
 		int ch = (unsigned char)s[i];
@@ -498,7 +500,7 @@ bad:
 	free(c);
 	free(d);
 	*outlen = 0;
-	return smig_err_set(e, SMIG_ERR_FORMAT, "invalid base64 data");
+	return smig_err_set(e, SMIG_ERR_FORMAT, _("invalid base64 data"));
 }
 
 /* EVP_EncodeBlock writes exactly this: padded groups, no line breaks, a NUL. */
@@ -566,7 +568,7 @@ char *smig_strndup(const char *s, size_t n, struct smig_err *e)
 	char *d = malloc(n + 1);
 
 	if (d == NULL) {
-		smig_err_nomem(e, "copying a string");
+		smig_err_nomem(e, _("copying a string"));
 		return NULL;
 	}
 	memcpy(d, s, n);
@@ -589,7 +591,7 @@ char *smig_asprintf(struct smig_err *e, const char *fmt, ...)
 	n = vasprintf(&s, fmt, ap);
 	va_end(ap);
 	if (n < 0) {
-		smig_err_nomem(e, "formatting a string");
+		smig_err_nomem(e, _("formatting a string"));
 		return NULL;
 	}
 	return s;

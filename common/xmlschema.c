@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "i18n.h"
+
 struct first_error {
 	int line;
 	char msg[512];
@@ -43,25 +45,25 @@ int smig_xmlschema_validate(xmlDocPtr doc, const char *xsd, const char *what, st
 	int rc = -1;
 
 	if (access(xsd, R_OK) != 0)
-		return smig_err_sys(e, errno, "cannot read the schema '%s'", xsd);
+		return smig_err_sys(e, errno, _("cannot read the schema '%s'"), xsd);
 	pc = xmlSchemaNewParserCtxt(xsd);
 	if (pc == NULL)
-		return smig_err_nomem(e, "loading a schema");
+		return smig_err_nomem(e, _("loading a schema"));
 	xmlSchemaSetParserStructuredErrors(pc, keep_first_error, &fe);
 	schema = xmlSchemaParse(pc);
 	if (schema == NULL) {
-		smig_err_set(e, SMIG_ERR_FORMAT, "cannot load the schema '%s': line %d: %s", xsd,
-			     fe.line, fe.set ? fe.msg : "invalid schema");
+		smig_err_set(e, SMIG_ERR_FORMAT, _("cannot load the schema '%s': line %d: %s"), xsd,
+			     fe.line, fe.set ? fe.msg : _("invalid schema"));
 		goto out;
 	}
 	vc = xmlSchemaNewValidCtxt(schema);
 	if (vc == NULL) {
-		smig_err_nomem(e, "validating a document");
+		smig_err_nomem(e, _("validating a document"));
 		goto out;
 	}
 	xmlSchemaSetValidStructuredErrors(vc, keep_first_error, &fe);
 	if (xmlSchemaValidateDoc(vc, doc) != 0) {
-		smig_err_set(e, SMIG_ERR_FORMAT, "%s does not match its schema: line %d: %s", what,
+		smig_err_set(e, SMIG_ERR_FORMAT, _("%s does not match its schema: line %d: %s"), what,
 			     fe.line, fe.set ? fe.msg : "invalid");
 		goto out;
 	}

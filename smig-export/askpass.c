@@ -15,6 +15,7 @@
 
 #include "age.h"
 #include "export.h"
+#include "i18n.h"
 
 #define LINE_MAX_BYTES (SMIG_AGE_PASSPHRASE_MAX + 2)
 
@@ -25,19 +26,19 @@ static int ask(int fd, const char *prompt, char *buf, size_t *len, struct smig_e
 	char c;
 
 	if (write(fd, prompt, strlen(prompt)) < 0)
-		return smig_err_sys(e, errno, "cannot write to the terminal");
+		return smig_err_sys(e, errno, _("cannot write to the terminal"));
 	for (;;) {
 		ssize_t r = read(fd, &c, 1);
 
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0)
-			return smig_err_sys(e, errno, "cannot read the passphrase from the terminal");
+			return smig_err_sys(e, errno, _("cannot read the passphrase from the terminal"));
 		if (r == 0 || c == '\n' || c == '\r')
 			break;
 		if (n == LINE_MAX_BYTES)
-			return smig_err_set(e, SMIG_ERR_USAGE, "the passphrase is longer than %d "
-					    "bytes", SMIG_AGE_PASSPHRASE_MAX);
+			return smig_err_set(e, SMIG_ERR_USAGE, _("the passphrase is longer than %d "
+					    "bytes"), SMIG_AGE_PASSPHRASE_MAX);
 		buf[n++] = c;
 	}
 	buf[n] = '\0';
@@ -55,27 +56,27 @@ int export_ask_passphrase(struct smig_age_keys *k, struct smig_err *e)
 	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY), rc = -1;
 
 	if (a == NULL) {
-		smig_err_nomem(e, "asking for the passphrase");
+		smig_err_nomem(e, _("asking for the passphrase"));
 		goto out;
 	}
 	if (fd < 0 || tcgetattr(fd, &old) < 0) {
-		smig_err_set(e, SMIG_ERR_USAGE, "--ask-passphrase needs a terminal; use "
-			     "--passphrase-file FILE");
+		smig_err_set(e, SMIG_ERR_USAGE, _("--ask-passphrase needs a terminal; use "
+			     "--passphrase-file FILE"));
 		goto out;
 	}
 	quiet = old;
 	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
 	quiet.c_lflag |= ICANON;
 	if (tcsetattr(fd, TCSAFLUSH, &quiet) < 0) {
-		smig_err_sys(e, errno, "cannot turn off the terminal's echo");
+		smig_err_sys(e, errno, _("cannot turn off the terminal's echo"));
 		goto out;
 	}
 	restore = true;
-	if (ask(fd, "Passphrase for the archive: ", a, &la, e) < 0 ||
-	    ask(fd, "Passphrase again: ", b, &lb, e) < 0)
+	if (ask(fd, _("Passphrase for the archive: "), a, &la, e) < 0 ||
+	    ask(fd, _("Passphrase again: "), b, &lb, e) < 0)
 		goto out;
 	if (la != lb || CRYPTO_memcmp(a, b, la) != 0) {
-		smig_err_set(e, SMIG_ERR_USAGE, "the two passphrases differ");
+		smig_err_set(e, SMIG_ERR_USAGE, _("the two passphrases differ"));
 		goto out;
 	}
 	rc = smig_age_set_passphrase(k, a, la, e);

@@ -23,13 +23,14 @@
 #include "exporter.h"
 #include "fileio.h"
 #include "hostopts.h"
+#include "i18n.h"
 #include "progress.h"
 
 #define MAX_SELECT 1024
 
 static void help(void)
 {
-	printf("usage: %s export --source ROOT -s SEC -o ARCHIVE|- [OPTIONS]\n\n"
+	printf(_("usage: %s export --source ROOT -s SEC -o ARCHIVE|- [OPTIONS]\n\n"
 	       "Writes the signed migration archive of a Windows Server 2008 R2 Hyper-V host: the\n"
 	       "descriptor (the whole inventory), each feature's registry data as .reg files and\n"
 	       "its files, every selected VM's configuration, snapshots and virtual hard disks\n"
@@ -72,7 +73,7 @@ static void help(void)
 	       "(or ARCHIVE exists), 2 usage error (also a passphrase-protected key, a\n"
 	       "selected VM on a drive the host uses but --drive does not map, a bad\n"
 	       "recipient, a passphrase file readable by others, a passphrase mixed with\n"
-	       "recipients), 3 the key file is corrupt.\n",
+	       "recipients), 3 the key file is corrupt.\n"),
 	       PROG, PROG);
 	smig_cli_common_help(true);
 }
@@ -147,6 +148,28 @@ static void log_item(void *ctx, const char *what, const char *source, const char
 	json_decref(f);
 }
 
+/* A byte count for people: digits grouped by three with a no-break space in French
+ * ("1 234 567"), as they are written there; plain in English, as the tests read it. */
+static const char *size_text(long long v, char *buf, size_t len)
+{
+	char digits[24];
+	int n = snprintf(digits, sizeof(digits), "%lld", v);
+	size_t i, o = 0;
+
+	if (n < 0 || (size_t)n >= sizeof(digits) || (size_t)n * 3 >= len)
+		return "?";
+	for (i = 0; i < (size_t)n; i++) {
+		if (smig_i18n_lang() == SMIG_LANG_FR && i > 0 && digits[i - 1] != '-' &&
+		    ((size_t)n - i) % 3 == 0) {
+			buf[o++] = '\xc2'; /* U+00A0 in UTF-8 */
+			buf[o++] = '\xa0';
+		}
+		buf[o++] = digits[i];
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
 /* --progress: the VM being worked on rather than the member path. */
 struct export_progress {
 	struct progress p;
@@ -160,7 +183,7 @@ static void show_progress(void *ctx, uint64_t done, uint64_t total, const char *
 	char what[300];
 
 	if (vm)
-		snprintf(what, sizeof(what), "VM %s", vm);
+		snprintf(what, sizeof(what), _("VM %s"), vm);
 	else
 		snprintf(what, sizeof(what), "%s", member ? member : "");
 	progress_update(&ep->p, done, total, what);
@@ -235,6 +258,7 @@ int cmd_export(int argc, char **argv)
 	bool force = false, ask = false;
 	size_t members = 0;
 	struct stat st;
+	char size[72];
 	int c, rc;
 
 	memset(&sec, 0, sizeof(sec));
@@ -254,28 +278,28 @@ int cmd_export(int argc, char **argv)
 			break;
 		case OPT_FEATURE:
 			if (eo.nfeatures == MAX_SELECT)
-				return usage_error("export", "too many --feature options");
+				return usage_error("export", _("too many --feature options"));
 			features[eo.nfeatures++] = optarg;
 			break;
 		case OPT_VM:
 			if (eo.nvms == MAX_SELECT)
-				return usage_error("export", "too many --vm options");
+				return usage_error("export", _("too many --vm options"));
 			vms[eo.nvms++] = optarg;
 			break;
 		case OPT_TYPE:
 			if (smig_export_type_parse(optarg, &eo.type) < 0)
 				return usage_error(
-				    "export", "unknown type '%s' (config, storage or all)", optarg);
+				    "export", _("unknown type '%s' (config, storage or all)"), optarg);
 			break;
 		case OPT_COMPRESS:
 			if (smig_compress_parse(optarg, &comp) < 0)
 				return usage_error("export",
-				                   "unknown compression '%s' (zstd, gzip or none)",
+				                   _("unknown compression '%s' (zstd, gzip or none)"),
 				                   optarg);
 			break;
 		case OPT_THREADS:
 			if (parse_threads(optarg, &threads) < 0)
-				return usage_error("export", "invalid --threads '%s' (0 to 256)",
+				return usage_error("export", _("invalid --threads '%s' (0 to 256)"),
 				                   optarg);
 			break;
 		case OPT_SAVED_STATE:
@@ -288,7 +312,7 @@ int cmd_export(int argc, char **argv)
 			if (progress_mode_parse(optarg, &pmode) < 0)
 				return usage_error(
 				    "export",
-				    "unknown progress mode '%s' (auto, always, never or json)",
+				    _("unknown progress mode '%s' (auto, always, never or json)"),
 				    optarg);
 			break;
 		case OPT_FORCE:
@@ -329,20 +353,20 @@ int cmd_export(int argc, char **argv)
 	/* age forbids a passphrase beside other recipients (a recipient could then learn the
 	 * passphrase's key by brute force) */
 	if (ask && !smig_age_keys_empty(&enc)) {
-		smig_err_set(&e, SMIG_ERR_USAGE, "--ask-passphrase cannot be combined with "
-			     "--encrypt-to or --passphrase-file");
+		smig_err_set(&e, SMIG_ERR_USAGE, _("--ask-passphrase cannot be combined with "
+			     "--encrypt-to or --passphrase-file"));
 		goto fail;
 	}
 	if (optind < argc)
-		rc = usage_error("export", "unexpected argument '%s'", argv[optind]);
+		rc = usage_error("export", _("unexpected argument '%s'"), argv[optind]);
 	else if (ho.root == NULL)
-		rc = usage_error("export", "--source ROOT is required");
+		rc = usage_error("export", _("--source ROOT is required"));
 	else if (secpath == NULL)
-		rc = usage_error("export", "-s SEC (the signing key) is required");
+		rc = usage_error("export", _("-s SEC (the signing key) is required"));
 	else if (out == NULL)
-		rc = usage_error("export", "-o ARCHIVE (or '-' for standard output) is required");
+		rc = usage_error("export", _("-o ARCHIVE (or '-' for standard output) is required"));
 	else if (strcmp(out, "-") == 0 && isatty(STDOUT_FILENO))
-		rc = usage_error("export", "refusing to write an archive to a terminal");
+		rc = usage_error("export", _("refusing to write an archive to a terminal"));
 	else
 		rc = 0;
 	if (rc != 0) {
@@ -369,10 +393,10 @@ int cmd_export(int argc, char **argv)
 	pr.inv = inv;
 	smig_export_set_log(x, log_item, inv);
 	catch_signals(); /* from here on an interrupt ends the log with an "interrupted" line */
-	smig_cli_verbose("planning the archive of '%s'", ho.root);
+	smig_cli_verbose(_("planning the archive of '%s'"), ho.root);
 	if (smig_export_plan(x, fs, inv, ft, &eo, &e) < 0)
 		goto fail;
-	smig_cli_verbose("writing %zu members, %llu bytes, to '%s'", smig_export_member_count(x),
+	smig_cli_verbose(_("writing %zu members, %llu bytes, to '%s'"), smig_export_member_count(x),
 	                 (unsigned long long)smig_export_total(x), out);
 	if (!smig_age_keys_empty(&enc))
 		smig_export_set_encryption(x, &enc);
@@ -383,8 +407,10 @@ int cmd_export(int argc, char **argv)
 	if (rc < 0)
 		goto fail;
 	if (strcmp(out, "-") != 0 && stat(out, &st) == 0 && !smig_cli_quiet())
-		fprintf(stderr, "%s: wrote '%s': %lld bytes, %zu members\n", PROG, out,
-		        (long long)st.st_size, members);
+		fprintf(stderr,
+		        P_("%s: wrote '%s': %s bytes, %zu member\n",
+		           "%s: wrote '%s': %s bytes, %zu members\n", members),
+		        PROG, out, size_text((long long)st.st_size, size, sizeof(size)), members);
 	rc = 0;
 	goto out;
 fail:

@@ -9,19 +9,20 @@
 
 #include "cli.h"
 #include "export.h"
+#include "i18n.h"
 #include "manifest.h"
 #include "hostopts.h"
 
 static void help(void)
 {
-	printf("usage: %s features --source ROOT [--format text|json] [--drive X=DIR]...\n"
+	printf(_("usage: %s features --source ROOT [--format text|json] [--drive X=DIR]...\n"
 	       "                [--ipconfig FILE] [--systeminfo FILE] [--facts DIR]\n\n"
 	       "Lists the migratable features found on the host (Hyper-V, IP configuration), each\n"
 	       "with its components, and says why an absent one is absent. The features and\n"
 	       "components are declared in manifests/*.xml. With --facts DIR (the folder\n"
 	       "collect.cmd wrote on a running source) the hives and command outputs come from\n"
 	       "DIR and ROOT holds the volumes mounted read-only over SMB.\n\n"
-	       "Exit codes: 0 success, 1 the host or a manifest cannot be read, 2 usage error.\n",
+	       "Exit codes: 0 success, 1 the host or a manifest cannot be read, 2 usage error.\n"),
 	       PROG);
 	smig_cli_common_help(false);
 }
@@ -58,7 +59,7 @@ int cmd_features(int argc, char **argv)
 			if (strcmp(optarg, "json") == 0)
 				json = true;
 			else if (strcmp(optarg, "text") != 0)
-				return usage_error("features", "unknown format '%s' (text or json)",
+				return usage_error("features", _("unknown format '%s' (text or json)"),
 						   optarg);
 			break;
 		case 'h':
@@ -78,9 +79,9 @@ int cmd_features(int argc, char **argv)
 		}
 	}
 	if (optind < argc)
-		return usage_error("features", "unexpected argument '%s'", argv[optind]);
+		return usage_error("features", _("unexpected argument '%s'"), argv[optind]);
 	if (ho.root == NULL)
-		return usage_error("features", "--source ROOT is required");
+		return usage_error("features", _("--source ROOT is required"));
 	if (smig_manifest_load(NULL, &ft, &e) < 0 || smig_hostopts_read(&ho, &fs, &inv, &e) < 0)
 		goto fail;
 	if (inv->ipconfig_as)

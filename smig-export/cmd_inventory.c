@@ -11,11 +11,12 @@
 #include "export.h"
 #include "fileio.h"
 #include "hostopts.h"
+#include "i18n.h"
 #include "report.h"
 
 static void help(void)
 {
-	printf("usage: %s inventory --source ROOT [--format text|json|html] [-o FILE]\n"
+	printf(_("usage: %s inventory --source ROOT [--format text|json|html] [-o FILE]\n"
 	       "                 [--drive X=DIR]... [--ipconfig FILE] [--systeminfo FILE]\n"
 	       "                 [--facts DIR]\n\n"
 	       "Writes the pre-migration report of a Windows Server 2008 R2 Hyper-V host: VMs with\n"
@@ -35,7 +36,7 @@ static void help(void)
 	       "  -o, --output FILE   write the report to FILE instead of standard output\n"
 	       "  -h, --help          show this help\n\n"
 	       "Exit codes: 0 success (problems are in the report), 1 the host cannot be read,\n"
-	       "2 usage error.\n", PROG);
+	       "2 usage error.\n"), PROG);
 	smig_cli_common_help(false);
 }
 
@@ -70,7 +71,7 @@ int cmd_inventory(int argc, char **argv)
 			break;
 		case 'f':
 			if (smig_format_parse(optarg, &fmt) < 0)
-				return usage_error("inventory", "unknown format '%s' (text, json or html)",
+				return usage_error("inventory", _("unknown format '%s' (text, json or html)"),
 						   optarg);
 			break;
 		case 'o':
@@ -93,9 +94,9 @@ int cmd_inventory(int argc, char **argv)
 		}
 	}
 	if (optind < argc)
-		return usage_error("inventory", "unexpected argument '%s'", argv[optind]);
+		return usage_error("inventory", _("unexpected argument '%s'"), argv[optind]);
 	if (ho.root == NULL)
-		return usage_error("inventory", "--source ROOT is required");
+		return usage_error("inventory", _("--source ROOT is required"));
 	if (smig_hostopts_read(&ho, &fs, &inv, &e) < 0)
 		return fail(&e);
 	if (inv->ipconfig_as)
@@ -104,7 +105,7 @@ int cmd_inventory(int argc, char **argv)
 		smig_cli_verbose("systeminfo output read as %s", inv->systeminfo_as);
 	/* the report lists what could not be read; the cause, once, where the admin looks */
 	for (size_t i = 0; i < inv->nunmapped; i++)
-		fprintf(stderr, "%s: warning: %s\n", PROG, inv->unmapped[i].message);
+		fprintf(stderr, _("%s: warning: %s\n"), PROG, inv->unmapped[i].message);
 	text = smig_report_inventory(inv, fmt, &e);
 	if (text == NULL)
 		goto fail;
@@ -112,7 +113,7 @@ int cmd_inventory(int argc, char **argv)
 		if (smig_output_write(out, text, strlen(text), 0644, &e) < 0)
 			goto fail;
 	} else if (fputs(text, stdout) == EOF || fflush(stdout) == EOF) {
-		smig_err_sys(&e, 5 /* EIO */, "cannot write the report to standard output");
+		smig_err_sys(&e, 5 /* EIO */, _("cannot write the report to standard output"));
 		goto fail;
 	}
 	rc = 0;

@@ -8,12 +8,13 @@
 
 #include "cli.h"
 #include "export.h"
+#include "i18n.h"
 #include "sign.h"
 
 static void help(void)
 {
 	printf(
-	    "usage: %s keygen -p PUB -s SEC [-c COMMENT]\n\n"
+	    _("usage: %s keygen -p PUB -s SEC [-c COMMENT]\n\n"
 	    "Makes the Ed25519 key pair that signs migration archives, in OpenBSD signify's\n"
 	    "format: keys made here work with 'signify -V/-C', and keys made by\n"
 	    "'signify -G -n' work with '%s export'. The secret key is written unencrypted\n"
@@ -22,7 +23,7 @@ static void help(void)
 	    "  -s, --secret SEC     the secret key file to create\n"
 	    "  -c, --comment TEXT   the keys' comment (default \"smig\")\n"
 	    "  -h, --help           show this help\n\n"
-	    "Exit codes: 0 success, 1 a key file exists or cannot be written, 2 usage error.\n",
+	    "Exit codes: 0 success, 1 a key file exists or cannot be written, 2 usage error.\n"),
 	    PROG, PROG);
 	smig_cli_common_help(false);
 }
@@ -34,7 +35,7 @@ static int refuse_existing(const char *path, struct smig_err *e)
 
 	if (lstat(path, &st) == 0)
 		return smig_err_set(e, SMIG_ERR_IO,
-		                    "'%s' already exists; refusing to overwrite a key file", path);
+		                    _("'%s' already exists; refusing to overwrite a key file"), path);
 	return 0;
 }
 
@@ -76,9 +77,9 @@ int cmd_keygen(int argc, char **argv)
 		}
 	}
 	if (optind < argc)
-		return usage_error("keygen", "unexpected argument '%s'", argv[optind]);
+		return usage_error("keygen", _("unexpected argument '%s'"), argv[optind]);
 	if (pubpath == NULL || secpath == NULL)
-		return usage_error("keygen", "both -p PUB and -s SEC are required");
+		return usage_error("keygen", _("both -p PUB and -s SEC are required"));
 	if (refuse_existing(secpath, &e) < 0 || refuse_existing(pubpath, &e) < 0)
 		return fail(&e);
 	rc = smig_sign_keygen(&pub, &sec, comment, &e);
