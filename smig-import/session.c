@@ -40,6 +40,7 @@ static unsigned option_commands(int c)
 	case 'v':
 	case SMIG_CLI_OPT_VERSION:
 	case SMIG_CLI_OPT_LOG:
+	case SMIG_CLI_OPT_LANG:
 		return PLANNING | ROLLBACK;
 	case SMIG_CLI_OPT_PROGRESS:
 		return PLANNING;
