@@ -125,6 +125,9 @@ expect_exit 0 "features (French)" "$IMPORT" features -p "$T/k.pub" "$T/a.smig" -
   --lang fr
 check "features (French): the header line" grep -q "^Archive${NB}: .*créée le [0-3][0-9]/[01][0-9]/20" \
   "$T/out"
+check "features (French): sizes grouped by thousands" \
+  grep -q "^Hyper-V (hyperv)${NB}: [0-9]* membres, [0-9]*${NB}[0-9][0-9][0-9]${NB}[0-9][0-9][0-9]${NB}octets$" \
+  "$T/out"
 check "features (French): the destination's answer" grep -q "destination${NB}: peut la recevoir" \
   "$T/out"
 expect_exit 0 "features --format json (French)" "$IMPORT" features -p "$T/k.pub" "$T/a.smig" \
