@@ -8,6 +8,8 @@
 
 #include <jansson.h>
 
+#include "i18n.h"
+
 /* Redraw at most every 250 ms: enough to look alive, cheap on a slow terminal. */
 #define REDRAW_NS 250000000LL
 
@@ -57,7 +59,8 @@ static long long ns_between(const struct timespec *a, const struct timespec *b)
 /* "1.5 GiB" into buf. */
 static void human(uint64_t n, char *buf, size_t len)
 {
-	static const char *const unit[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+	/* TRANSLATORS: byte units of the progress line (French: o, Kio, Mio, Gio, Tio) */
+	static const char *const unit[] = {N_("B"), N_("KiB"), N_("MiB"), N_("GiB"), N_("TiB")};
 	double v = (double)n;
 	int u = 0;
 
@@ -66,9 +69,12 @@ static void human(uint64_t n, char *buf, size_t len)
 		u++;
 	}
 	if (u == 0)
-		snprintf(buf, len, "%llu B", (unsigned long long)n);
+		snprintf(buf, len, _("%llu %s"), (unsigned long long)n, _(unit[0]));
 	else
-		snprintf(buf, len, "%.1f %s", v, unit[u]);
+		snprintf(buf, len, _("%.1f %s"), v, _(unit[u]));
+	/* LC_NUMERIC stays "C" (i18n.h): the decimal comma of French text is put here */
+	if (u != 0 && smig_i18n_lang() == SMIG_LANG_FR && strchr(buf, '.'))
+		*strchr(buf, '.') = ',';
 }
 
 static void draw(struct progress *p, const struct timespec *now)
@@ -97,7 +103,8 @@ static void draw(struct progress *p, const struct timespec *now)
 		unsigned long long s = (unsigned long long)((double)(p->total - done) / rate);
 		snprintf(eta, sizeof(eta), "%llu:%02llu:%02llu", s / 3600, s / 60 % 60, s % 60);
 	}
-	n = snprintf(line, sizeof(line), "%s / %s %3d%% %s/s ETA %s ", d, t,
+	/* TRANSLATORS: done / total, percent, rate per second, the time left (h:mm:ss) */
+	n = snprintf(line, sizeof(line), _("%s / %s %3d%% %s/s ETA %s "), d, t,
 	             p->total ? (int)(done * 100 / p->total) : 100, r, eta);
 	if (n < 0 || n >= (int)sizeof(line))
 		return;

@@ -21,6 +21,7 @@
 #include <openssl/rand.h>
 
 #include "fileio.h"
+#include "i18n.h"
 #include "interrupt.h"
 
 #define PT_CHUNK ((size_t)64 << 10)  /* plaintext bytes of a whole payload chunk */
@@ -171,23 +172,23 @@ static int bech32_decode32(const char *s, const char *hrp, uint8_t out[32], cons
 		unsigned char c = (unsigned char)s[i];
 
 		if (c < 33 || c > 126) {
-			*why = "a character outside printable ASCII";
+			*why = _("a character outside printable ASCII");
 			return -1;
 		}
 		upper |= c >= 'A' && c <= 'Z';
 		lower |= c >= 'a' && c <= 'z';
 	}
 	if (upper && lower) {
-		*why = "mixed case";
+		*why = _("mixed case");
 		return -1;
 	}
 	if (len < hlen + 1 + 6 || s[hlen] != '1') {
-		*why = "not the expected prefix";
+		*why = _("not the expected prefix");
 		return -1;
 	}
 	for (i = 0; i < hlen; i++)
 		if (ascii_lower(s[i]) != hrp[i]) {
-			*why = "not the expected prefix";
+			*why = _("not the expected prefix");
 			return -1;
 		}
 	chk = bech32_hrp(hrp, hlen);
@@ -196,7 +197,7 @@ static int bech32_decode32(const char *s, const char *hrp, uint8_t out[32], cons
 		const char *p = strchr(bech32_chars, ascii_lower(s[hlen + 1 + i]));
 
 		if (p == NULL || *p == '\0') {
-			*why = "a character outside the bech32 alphabet";
+			*why = _("a character outside the bech32 alphabet");
 			return -1;
 		}
 		chk = bech32_polymod(chk, (unsigned)(p - bech32_chars));
@@ -207,7 +208,7 @@ static int bech32_decode32(const char *s, const char *hrp, uint8_t out[32], cons
 		if (bits >= 8) {
 			bits -= 8;
 			if (o == 32) {
-				*why = "the wrong length";
+				*why = _("the wrong length");
 				return -1;
 			}
 			out[o++] = (uint8_t)(acc >> bits);
@@ -215,11 +216,11 @@ static int bech32_decode32(const char *s, const char *hrp, uint8_t out[32], cons
 		}
 	}
 	if (chk != 1) {
-		*why = "a bad checksum";
+		*why = _("a bad checksum");
 		return -1;
 	}
 	if (o != 32 || bits >= 5 || acc != 0) {
-		*why = "the wrong length";
+		*why = _("the wrong length");
 		return -1;
 	}
 	return 0;
@@ -442,19 +443,19 @@ bool smig_age_keys_empty(const struct smig_age_keys *k)
 static uint8_t *key_slot(struct smig_age_keys *k, const char *what, struct smig_err *e)
 {
 	if (k->passphrase != NULL) {
-		smig_err_set(e, SMIG_ERR_USAGE, "%s: age cannot mix a passphrase with other "
-			     "recipients or identities", what);
+		smig_err_set(e, SMIG_ERR_USAGE, _("%s: age cannot mix a passphrase with other "
+			       "recipients or identities"), what);
 		return NULL;
 	}
 	if (k->x25519 == NULL) {
 		k->x25519 = calloc(SMIG_AGE_RECIPIENTS_MAX, sizeof(*k->x25519));
 		if (k->x25519 == NULL) {
-			smig_err_nomem(e, "reading age keys");
+			smig_err_nomem(e, _("reading age keys"));
 			return NULL;
 		}
 	}
 	if (k->nx25519 == SMIG_AGE_RECIPIENTS_MAX) {
-		smig_err_set(e, SMIG_ERR_USAGE, "%s: more than %d age keys", what,
+		smig_err_set(e, SMIG_ERR_USAGE, _("%s: more than %d age keys"), what,
 			     SMIG_AGE_RECIPIENTS_MAX);
 		return NULL;
 	}
@@ -467,11 +468,11 @@ int smig_age_parse_recipient(const char *s, uint8_t pk[32], struct smig_err *e)
 
 	if (bech32_decode32(s, "age", pk, &why) < 0)
 		return smig_err_set(e, SMIG_ERR_FORMAT,
-				    "'%.80s' is not an age recipient (age1...): %s", s, why);
+				    _("'%.80s' is not an age recipient (age1...): %s"), s, why);
 	for (const char *p = s; *p; p++)
 		if (*p >= 'A' && *p <= 'Z')
-			return smig_err_set(e, SMIG_ERR_FORMAT, "'%.80s' is not an age recipient "
-					    "(age1...): upper case", s);
+			return smig_err_set(e, SMIG_ERR_FORMAT, _("'%.80s' is not an age recipient "
+					      "(age1...): upper case"), s);
 	return 0;
 }
 
@@ -483,13 +484,13 @@ int smig_age_parse_identity(const char *s, uint8_t sk[32], struct smig_err *e)
 		OPENSSL_cleanse(sk, 32);
 		/* never quote the line: it may be most of a secret key */
 		return smig_err_set(e, SMIG_ERR_FORMAT,
-				    "not an age identity (AGE-SECRET-KEY-1...): %s", why);
+				    _("not an age identity (AGE-SECRET-KEY-1...): %s"), why);
 	}
 	for (const char *p = s; *p; p++)
 		if (*p >= 'a' && *p <= 'z') {
 			OPENSSL_cleanse(sk, 32);
-			return smig_err_set(e, SMIG_ERR_FORMAT, "not an age identity "
-					    "(AGE-SECRET-KEY-1...): lower case");
+			return smig_err_set(e, SMIG_ERR_FORMAT, _("not an age identity "
+					      "(AGE-SECRET-KEY-1...): lower case"));
 		}
 	return 0;
 }
@@ -499,7 +500,7 @@ int smig_age_identity_recipient(const uint8_t sk[32], char *out, struct smig_err
 	uint8_t pk[32];
 
 	if (x25519_public(sk, pk) < 0)
-		return smig_err_set(e, SMIG_ERR_IO, "cannot compute an X25519 public key");
+		return smig_err_set(e, SMIG_ERR_IO, _("cannot compute an X25519 public key"));
 	bech32_encode32("age", pk, out);
 	return 0;
 }
@@ -515,7 +516,7 @@ static int each_line(char *buf, size_t len, const char *path,
 	char *p = buf, *end = buf + len;
 
 	if (memchr(buf, '\0', len) != NULL)
-		return smig_err_set(e, SMIG_ERR_FORMAT, "'%s' holds a NUL byte", path);
+		return smig_err_set(e, SMIG_ERR_FORMAT, _("'%s' holds a NUL byte"), path);
 	while (p < end) {
 		char *nl = memchr(p, '\n', (size_t)(end - p));
 		char *stop = nl ? nl : end;
@@ -542,7 +543,7 @@ static int add_recipient_line(struct smig_age_keys *k, const char *line, const c
 	if (slot == NULL)
 		return -1;
 	if (smig_age_parse_recipient(line, slot, &tmp) < 0)
-		return smig_err_set(e, SMIG_ERR_USAGE, "'%s' line %zu: %s", path, lineno, tmp.msg);
+		return smig_err_set(e, SMIG_ERR_USAGE, _("'%s' line %zu: %s"), path, lineno, tmp.msg);
 	k->nx25519++;
 	return 0;
 }
@@ -588,29 +589,29 @@ static int read_secret_file(const char *path, const char *what, size_t max, char
 	*len = 0;
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
-		return smig_err_sys(e, errno, "cannot open the %s '%s'", what, path);
+		return smig_err_sys(e, errno, _("cannot open the %s '%s'"), what, path);
 	if (fstat(fd, &st) < 0) {
-		smig_err_sys(e, errno, "cannot stat the %s '%s'", what, path);
+		smig_err_sys(e, errno, _("cannot stat the %s '%s'"), what, path);
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		smig_err_set(e, SMIG_ERR_USAGE, "the %s '%s' is not a regular file", what, path);
+		smig_err_set(e, SMIG_ERR_USAGE, _("the %s '%s' is not a regular file"), what, path);
 		goto out;
 	}
 	if (st.st_mode & 077) {
-		smig_err_set(e, SMIG_ERR_USAGE, "the %s '%s' has mode %04o: it must not be "
-			     "accessible to group or others (chmod 600 '%s')", what, path,
+		smig_err_set(e, SMIG_ERR_USAGE, _("the %s '%s' has mode %04o: it must not be "
+			       "accessible to group or others (chmod 600 '%s')"), what, path,
 			     (unsigned)(st.st_mode & 07777), path);
 		goto out;
 	}
 	if ((unsigned long long)st.st_size > max) {
-		smig_err_set(e, SMIG_ERR_USAGE, "the %s '%s' is too large (%lld bytes, limit %zu)",
+		smig_err_set(e, SMIG_ERR_USAGE, _("the %s '%s' is too large (%lld bytes, limit %zu)"),
 			     what, path, (long long)st.st_size, max);
 		goto out;
 	}
 	p = malloc(max + 1);
 	if (p == NULL) {
-		smig_err_nomem(e, "reading a secret");
+		smig_err_nomem(e, _("reading a secret"));
 		goto out;
 	}
 	for (;;) {
@@ -619,14 +620,14 @@ static int read_secret_file(const char *path, const char *what, size_t max, char
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			smig_err_sys(e, errno, "cannot read the %s '%s'", what, path);
+			smig_err_sys(e, errno, _("cannot read the %s '%s'"), what, path);
 			goto out;
 		}
 		if (n == 0)
 			break;
 		got += (size_t)n;
 		if (got > max) {
-			smig_err_set(e, SMIG_ERR_USAGE, "the %s '%s' is too large (limit %zu bytes)",
+			smig_err_set(e, SMIG_ERR_USAGE, _("the %s '%s' is too large (limit %zu bytes)"),
 				     what, path, max);
 			goto out;
 		}
@@ -654,7 +655,7 @@ static int add_identity_line(struct smig_age_keys *k, const char *line, const ch
 	if (slot == NULL)
 		return -1;
 	if (smig_age_parse_identity(line, slot, &tmp) < 0)
-		return smig_err_set(e, SMIG_ERR_USAGE, "the identity file '%s' line %zu: %s", path,
+		return smig_err_set(e, SMIG_ERR_USAGE, _("the identity file '%s' line %zu: %s"), path,
 				    lineno, tmp.msg);
 	k->nx25519++;
 	return 0;
@@ -666,12 +667,12 @@ int smig_age_add_identity_file(struct smig_age_keys *k, const char *path, struct
 	size_t len = 0, before = k->nx25519;
 	int rc;
 
-	if (read_secret_file(path, "identity file", IDENTITY_FILE_MAX, &buf, &len, e) < 0)
+	if (read_secret_file(path, _("identity file"), IDENTITY_FILE_MAX, &buf, &len, e) < 0)
 		return -1;
 	rc = each_line(buf, len, path, add_identity_line, k, e);
 	if (rc == 0 && k->nx25519 == before)
-		rc = smig_err_set(e, SMIG_ERR_USAGE, "the identity file '%s' holds no identity "
-				  "(AGE-SECRET-KEY-1...)", path);
+		rc = smig_err_set(e, SMIG_ERR_USAGE, _("the identity file '%s' holds no identity "
+				    "(AGE-SECRET-KEY-1...)"), path);
 	OPENSSL_cleanse(buf, IDENTITY_FILE_MAX + 1);
 	free(buf);
 	return rc;
@@ -681,16 +682,16 @@ int smig_age_set_passphrase(struct smig_age_keys *k, const char *pass, size_t le
 			    struct smig_err *e)
 {
 	if (k->nx25519 > 0 || k->passphrase != NULL)
-		return smig_err_set(e, SMIG_ERR_USAGE, "age cannot mix a passphrase with other "
-				    "recipients or identities");
+		return smig_err_set(e, SMIG_ERR_USAGE, _("age cannot mix a passphrase with other "
+				      "recipients or identities"));
 	if (len == 0)
-		return smig_err_set(e, SMIG_ERR_USAGE, "the passphrase is empty");
+		return smig_err_set(e, SMIG_ERR_USAGE, _("the passphrase is empty"));
 	if (len > SMIG_AGE_PASSPHRASE_MAX)
-		return smig_err_set(e, SMIG_ERR_USAGE, "the passphrase is longer than %d bytes",
+		return smig_err_set(e, SMIG_ERR_USAGE, _("the passphrase is longer than %d bytes"),
 				    SMIG_AGE_PASSPHRASE_MAX);
 	k->passphrase = malloc(len + 1);
 	if (k->passphrase == NULL)
-		return smig_err_nomem(e, "keeping the passphrase");
+		return smig_err_nomem(e, _("keeping the passphrase"));
 	memcpy(k->passphrase, pass, len);
 	k->passphrase[len] = '\0';
 	k->passlen = len;
@@ -703,19 +704,19 @@ int smig_age_set_passphrase_file(struct smig_age_keys *k, const char *path, stru
 	size_t len = 0;
 	int rc = -1;
 
-	if (read_secret_file(path, "passphrase file", PASSFILE_MAX, &buf, &len, e) < 0)
+	if (read_secret_file(path, _("passphrase file"), PASSFILE_MAX, &buf, &len, e) < 0)
 		return -1;
 	if (len > 0 && buf[len - 1] == '\n')
 		len--;
 	if (len > 0 && buf[len - 1] == '\r')
 		len--;
 	if (memchr(buf, '\n', len) != NULL || memchr(buf, '\0', len) != NULL) {
-		smig_err_set(e, SMIG_ERR_USAGE, "the passphrase file '%s' holds more than one "
-			     "line", path);
+		smig_err_set(e, SMIG_ERR_USAGE, _("the passphrase file '%s' holds more than one "
+			       "line"), path);
 		goto out;
 	}
 	if (len == 0) {
-		smig_err_set(e, SMIG_ERR_USAGE, "the passphrase file '%s' is empty", path);
+		smig_err_set(e, SMIG_ERR_USAGE, _("the passphrase file '%s' is empty"), path);
 		goto out;
 	}
 	rc = smig_age_set_passphrase(k, buf, len, e);
@@ -827,42 +828,42 @@ int smig_age_writer_new(const struct smig_age_keys *k, smig_age_sink_fn sink, vo
 
 	*out = NULL;
 	if (smig_age_keys_empty(k))
-		return smig_err_set(e, SMIG_ERR_USAGE, "age encryption needs a recipient or a "
-				    "passphrase");
+		return smig_err_set(e, SMIG_ERR_USAGE, _("age encryption needs a recipient or a "
+				      "passphrase"));
 	if (k->nx25519 > 0 && k->passphrase != NULL)
-		return smig_err_set(e, SMIG_ERR_USAGE, "age cannot mix a passphrase with other "
-				    "recipients");
+		return smig_err_set(e, SMIG_ERR_USAGE, _("age cannot mix a passphrase with other "
+				      "recipients"));
 	/* version line, ~100 bytes per stanza, the MAC line, the nonce */
 	cap = 32 + (k->nx25519 + 1) * 128 + 64 + NONCE;
 	w = calloc(1, sizeof(*w));
 	if (w == NULL || (w->hdr = malloc(cap)) == NULL || (w->pt = malloc(PT_CHUNK)) == NULL ||
 	    (w->out = malloc(BATCH * CT_CHUNK)) == NULL) {
-		smig_err_nomem(e, "starting age encryption");
+		smig_err_nomem(e, _("starting age encryption"));
 		goto out;
 	}
 	w->sink = sink;
 	w->ctx = ctx;
 	if (RAND_bytes(fk, sizeof(fk)) != 1 || RAND_bytes(nonce, sizeof(nonce)) != 1) {
-		smig_err_set(e, SMIG_ERR_IO, "cannot get random bytes for age encryption");
+		smig_err_set(e, SMIG_ERR_IO, _("cannot get random bytes for age encryption"));
 		goto out;
 	}
 	put_str(w->hdr, &o, SMIG_AGE_VERSION_LINE "\n");
 	for (i = 0; i < k->nx25519; i++)
 		if (x25519_stanza(fk, k->x25519[i], w->hdr, &o) < 0) {
-			smig_err_set(e, SMIG_ERR_IO, "cannot wrap the age file key for a "
-				     "recipient (OpenSSL)");
+			smig_err_set(e, SMIG_ERR_IO, _("cannot wrap the age file key for a "
+				       "recipient (OpenSSL)"));
 			goto out;
 		}
 	if (k->passphrase && scrypt_stanza(fk, k, w->hdr, &o) < 0) {
-		smig_err_set(e, SMIG_ERR_NOMEM, "cannot derive the age key from the passphrase "
-			     "(scrypt, 2^%d, 256 MiB)", SMIG_AGE_SCRYPT_LOG2N);
+		smig_err_set(e, SMIG_ERR_NOMEM, _("cannot derive the age key from the passphrase "
+			       "(scrypt, 2^%d, 256 MiB)"), SMIG_AGE_SCRYPT_LOG2N);
 		goto out;
 	}
 	put_str(w->hdr, &o, "---");
 	if (header_mac(fk, w->hdr, o, mac) < 0 ||
 	    hkdf(fk, FILE_KEY, nonce, NONCE, "payload", pkey, sizeof(pkey)) < 0 ||
 	    (w->c = aead_new(pkey, true)) == NULL) {
-		smig_err_set(e, SMIG_ERR_IO, "cannot key the age payload (OpenSSL)");
+		smig_err_set(e, SMIG_ERR_IO, _("cannot key the age payload (OpenSSL)"));
 		goto out;
 	}
 	w->hdr[o++] = ' ';
@@ -1002,7 +1003,7 @@ static int fill(struct smig_age_reader *r, struct smig_err *e)
 		if (n < 0 && errno == EINTR && !smig_interrupt_signal())
 			continue;
 		if (n < 0)
-			return smig_err_sys(e, errno, "cannot read '%s'", r->name);
+			return smig_err_sys(e, errno, _("cannot read '%s'"), r->name);
 		if (n == 0)
 			r->eof = true;
 		r->inlen += (size_t)n;
@@ -1029,9 +1030,9 @@ struct header {
 static int hdr_err(const char *name, struct smig_err *e, const char *why, size_t line)
 {
 	if (line)
-		return smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s': malformed age header (line %zu): %s",
+		return smig_err_set(e, SMIG_ERR_INTEGRITY, _("'%s': malformed age header (line %zu): %s"),
 				    name, line, why);
-	return smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s': malformed age header: %s", name, why);
+	return smig_err_set(e, SMIG_ERR_INTEGRITY, _("'%s': malformed age header: %s"), name, why);
 }
 
 static bool is_arg_char(unsigned char c)
@@ -1049,11 +1050,11 @@ static int parse_header(const char *name, const char *h, size_t len, struct head
 
 	if (nl == NULL || (size_t)(nl - p) != strlen(SMIG_AGE_VERSION_LINE) ||
 	    memcmp(p, SMIG_AGE_VERSION_LINE, (size_t)(nl - p)) != 0)
-		return smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s': unsupported age version line "
-				    "(expected '%s')", name, SMIG_AGE_VERSION_LINE);
+		return smig_err_set(e, SMIG_ERR_INTEGRITY, _("'%s': unsupported age version line "
+				      "(expected '%s')"), name, SMIG_AGE_VERSION_LINE);
 	hd->bodies = malloc(len);
 	if (hd->bodies == NULL)
-		return smig_err_nomem(e, "reading an age header");
+		return smig_err_nomem(e, _("reading an age header"));
 	p = nl + 1;
 	for (;;) {
 		struct stanza *s;
@@ -1062,26 +1063,26 @@ static int parse_header(const char *name, const char *h, size_t len, struct head
 		line++;
 		nl = memchr(p, '\n', (size_t)(end - p));
 		if (nl == NULL)
-			return hdr_err(name, e, "it ends inside a line", line);
+			return hdr_err(name, e, _("it ends inside a line"), line);
 		if (memchr(p, '\r', (size_t)(nl - p)) != NULL)
-			return hdr_err(name, e, "a carriage return", line);
+			return hdr_err(name, e, _("a carriage return"), line);
 		if (nl - p >= 3 && memcmp(p, "---", 3) == 0) {
 			size_t mlen = 0;
 
 			if (nl - p != 4 + 43 || p[3] != ' ' ||
 			    b64_decode(p + 4, 43, hd->mac, &mlen) < 0 || mlen != 32)
-				return hdr_err(name, e, "the MAC line is not '--- ' and 43 base64 "
-					       "characters", line);
+				return hdr_err(name, e, _("the MAC line is not '--- ' and 43 base64 "
+					         "characters"), line);
 			if (nl + 1 != end)
-				return hdr_err(name, e, "data after the MAC line", line);
+				return hdr_err(name, e, _("data after the MAC line"), line);
 			hd->mac_end = (size_t)(p - h) + 3;
 			break;
 		}
 		if (nl - p < 3 || memcmp(p, "-> ", 3) != 0)
-			return hdr_err(name, e, "neither a stanza ('-> ') nor the MAC line ('---')",
+			return hdr_err(name, e, _("neither a stanza ('-> ') nor the MAC line ('---')"),
 				       line);
 		if (hd->n == SMIG_AGE_STANZAS_MAX)
-			return hdr_err(name, e, "more than 256 stanzas", line);
+			return hdr_err(name, e, _("more than 256 stanzas"), line);
 		s = &hd->st[hd->n++];
 		for (q = p + 3; q <= nl;) {
 			const char *a = q;
@@ -1089,11 +1090,11 @@ static int parse_header(const char *name, const char *h, size_t len, struct head
 			while (q < nl && *q != ' ')
 				q++;
 			if (q == a)
-				return hdr_err(name, e, "an empty stanza argument", line);
+				return hdr_err(name, e, _("an empty stanza argument"), line);
 			for (const char *c = a; c < q; c++)
 				if (!is_arg_char((unsigned char)*c))
-					return hdr_err(name, e, "a stanza argument with a character "
-						       "outside printable ASCII", line);
+					return hdr_err(name, e, _("a stanza argument with a character "
+						         "outside printable ASCII"), line);
 			if (s->nargs < 3) {
 				s->arg[s->nargs] = a;
 				s->arglen[s->nargs] = (size_t)(q - a);
@@ -1110,14 +1111,14 @@ static int parse_header(const char *name, const char *h, size_t len, struct head
 			line++;
 			nl = memchr(p, '\n', (size_t)(end - p));
 			if (nl == NULL)
-				return hdr_err(name, e, "it ends inside a stanza body", line);
+				return hdr_err(name, e, _("it ends inside a stanza body"), line);
 			cols = (size_t)(nl - p);
 			if (cols > LINE_COLS)
-				return hdr_err(name, e, "a stanza body line longer than 64 columns",
+				return hdr_err(name, e, _("a stanza body line longer than 64 columns"),
 					       line);
 			if (b64_decode(p, cols, hd->bodies + used, &n) < 0)
-				return hdr_err(name, e, "a stanza body line that is not canonical "
-					       "unpadded base64", line);
+				return hdr_err(name, e, _("a stanza body line that is not canonical "
+					         "unpadded base64"), line);
 			used += n;
 			s->bodylen += n;
 			if (cols < LINE_COLS)
@@ -1126,7 +1127,7 @@ static int parse_header(const char *name, const char *h, size_t len, struct head
 		p = nl + 1;
 	}
 	if (hd->n == 0)
-		return hdr_err(name, e, "no recipient stanza", 0);
+		return hdr_err(name, e, _("no recipient stanza"), 0);
 	return 0;
 }
 
@@ -1143,17 +1144,17 @@ static int x25519_unwrap(const char *name, const struct stanza *s, const struct 
 	int rc = -1;
 
 	if (s->nargs != 2 || s->bodylen != FILE_KEY + TAG)
-		return smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s': malformed age X25519 stanza "
-				    "(one argument and a 32-byte body expected)", name);
+		return smig_err_set(e, SMIG_ERR_INTEGRITY, _("'%s': malformed age X25519 stanza "
+				      "(one argument and a 32-byte body expected)"), name);
 	if (s->arglen[1] != 43 || b64_decode(s->arg[1], 43, share, &n) < 0 || n != 32)
-		return smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s': malformed age X25519 stanza "
-				    "(the share is not 32 bytes of canonical unpadded base64)",
+		return smig_err_set(e, SMIG_ERR_INTEGRITY, _("'%s': malformed age X25519 stanza "
+				      "(the share is not 32 bytes of canonical unpadded base64)"),
 				    name);
 	for (i = 0; i < k->nx25519 && !*found; i++) {
 		if (x25519_public(k->x25519[i], pk) < 0 || x25519_shared(k->x25519[i], share,
 									 shared) < 0) {
-			smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s': invalid X25519 share in the "
-				     "age header", name);
+			smig_err_set(e, SMIG_ERR_INTEGRITY, _("'%s': invalid X25519 share in the "
+				       "age header"), name);
 			goto out;
 		}
 		if (x25519_wrap_key(shared, share, pk, key) < 0)
@@ -1178,31 +1179,31 @@ static int scrypt_unwrap(const char *name, const struct stanza *s, const struct 
 	if (s->nargs != 3 || s->arglen[1] != 22 || b64_decode(s->arg[1], 22, salt, &n) < 0 ||
 	    n != 16 || s->bodylen != FILE_KEY + TAG || s->arglen[2] == 0 || s->arglen[2] > 2 ||
 	    s->arg[2][0] == '0')
-		return smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s': malformed age scrypt stanza "
-				    "(a 16-byte salt, a decimal work factor without leading zeros "
-				    "and a 32-byte body expected)", name);
+		return smig_err_set(e, SMIG_ERR_INTEGRITY, _("'%s': malformed age scrypt stanza "
+				      "(a 16-byte salt, a decimal work factor without leading zeros "
+				      "and a 32-byte body expected)"), name);
 	for (i = 0; i < s->arglen[2]; i++) {
 		if (s->arg[2][i] < '0' || s->arg[2][i] > '9')
 			return smig_err_set(e, SMIG_ERR_INTEGRITY,
-					    "'%s': malformed age scrypt stanza", name);
+					    _("'%s': malformed age scrypt stanza"), name);
 		log2n = log2n * 10 + (s->arg[2][i] - '0');
 	}
 	if (k->passphrase == NULL)
 		return 0;
 	if (log2n > k->max_log2n)
 		return smig_err_set(e, SMIG_ERR_INTEGRITY,
-				    "'%s': the age scrypt work factor 2^%d is above the limit 2^%d "
-				    "(raise it with --max-scrypt-work if you trust the file)",
+				    _("'%s': the age scrypt work factor 2^%d is above the limit 2^%d "
+				      "(raise it with --max-scrypt-work if you trust the file)"),
 				    name, log2n, k->max_log2n);
 	if (scrypt_key(k, salt, log2n, key) < 0)
-		return smig_err_set(e, SMIG_ERR_NOMEM, "'%s': cannot run scrypt with work factor "
-				    "2^%d (out of memory?)", name, log2n);
+		return smig_err_set(e, SMIG_ERR_NOMEM, _("'%s': cannot run scrypt with work factor "
+				      "2^%d (out of memory?)"), name, log2n);
 	if (wrap_key(key, false, s->body, s->bodylen, fk) == 0)
 		*found = true;
 	OPENSSL_cleanse(key, sizeof(key));
 	if (!*found)
-		return smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s': wrong passphrase (the age scrypt "
-				    "stanza does not open with it)", name);
+		return smig_err_set(e, SMIG_ERR_INTEGRITY, _("'%s': wrong passphrase (the age scrypt "
+				      "stanza does not open with it)"), name);
 	return 0;
 }
 
@@ -1219,8 +1220,8 @@ static int unwrap(const char *name, const char *h, const struct header *hd,
 		has_x25519 |= arg_is(&hd->st[i], 0, "X25519");
 	}
 	if (has_scrypt && hd->n > 1)
-		return smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s': an age scrypt stanza must be the "
-				    "only one in the header", name);
+		return smig_err_set(e, SMIG_ERR_INTEGRITY, _("'%s': an age scrypt stanza must be the "
+				      "only one in the header"), name);
 	for (i = 0; i < hd->n && !found; i++) {
 		const struct stanza *s = &hd->st[i];
 		int r = 0;
@@ -1235,18 +1236,18 @@ static int unwrap(const char *name, const char *h, const struct header *hd,
 	}
 	if (!found) {
 		if (has_scrypt)
-			return smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s' is encrypted with a "
-					    "passphrase (age scrypt): give --passphrase-file", name);
+			return smig_err_set(e, SMIG_ERR_INTEGRITY, _("'%s' is encrypted with a "
+					      "passphrase (age scrypt): give --passphrase-file"), name);
 		if (k->passphrase != NULL && has_x25519)
-			return smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s' is encrypted to age "
-					    "recipients, not with a passphrase: give --identity",
+			return smig_err_set(e, SMIG_ERR_INTEGRITY, _("'%s' is encrypted to age "
+					      "recipients, not with a passphrase: give --identity"),
 					    name);
-		return smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s': no identity given matches any "
-				    "of the age recipients", name);
+		return smig_err_set(e, SMIG_ERR_INTEGRITY, _("'%s': no identity given matches any "
+				      "of the age recipients"), name);
 	}
 	if (header_mac(fk, h, hd->mac_end, mac) < 0 || CRYPTO_memcmp(mac, hd->mac, 32) != 0)
-		return smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s': the age header MAC does not "
-				    "match (the header was modified)", name);
+		return smig_err_set(e, SMIG_ERR_INTEGRITY, _("'%s': the age header MAC does not "
+				      "match (the header was modified)"), name);
 	return 0;
 }
 
@@ -1271,29 +1272,29 @@ static int open_age(struct smig_age_reader *r, const struct smig_age_keys *k,
 		}
 		if (r->inlen >= SMIG_AGE_HEADER_MAX || r->eof) {
 			if (r->inlen >= SMIG_AGE_HEADER_MAX)
-				smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s': the age header is larger "
-					     "than %zu bytes", r->name, SMIG_AGE_HEADER_MAX);
+				smig_err_set(e, SMIG_ERR_INTEGRITY, _("'%s': the age header is larger "
+					       "than %zu bytes"), r->name, SMIG_AGE_HEADER_MAX);
 			else
-				smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s': truncated age header "
-					     "(no MAC line)", r->name);
+				smig_err_set(e, SMIG_ERR_INTEGRITY, _("'%s': truncated age header "
+					       "(no MAC line)"), r->name);
 			goto out;
 		}
 		if (fill(r, e) < 0)
 			goto out;
 	}
 	if (hlen > SMIG_AGE_HEADER_MAX) {
-		smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s': the age header is larger than %zu bytes",
+		smig_err_set(e, SMIG_ERR_INTEGRITY, _("'%s': the age header is larger than %zu bytes"),
 			     r->name, SMIG_AGE_HEADER_MAX);
 		goto out;
 	}
 	if (smig_age_keys_empty(k)) {
-		smig_err_set(e, SMIG_ERR_USAGE, "'%s': archive is encrypted (age): give --identity "
-			     "or --passphrase-file", r->name);
+		smig_err_set(e, SMIG_ERR_USAGE, _("'%s': archive is encrypted (age): give --identity "
+			       "or --passphrase-file"), r->name);
 		goto out;
 	}
 	hd = calloc(1, sizeof(*hd));
 	if (hd == NULL) {
-		smig_err_nomem(e, "reading an age header");
+		smig_err_nomem(e, _("reading an age header"));
 		goto out;
 	}
 	if (parse_header(r->name, (const char *)r->in, hlen, hd, e) < 0 ||
@@ -1303,13 +1304,13 @@ static int open_age(struct smig_age_reader *r, const struct smig_age_keys *k,
 	if (r->inlen - r->inpos < NONCE && fill(r, e) < 0)
 		goto out;
 	if (r->inlen - r->inpos < NONCE) {
-		smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s': the age payload is missing (the file "
-			     "ends after the header)", r->name);
+		smig_err_set(e, SMIG_ERR_INTEGRITY, _("'%s': the age payload is missing (the file "
+			       "ends after the header)"), r->name);
 		goto out;
 	}
 	if (hkdf(fk, FILE_KEY, r->in + r->inpos, NONCE, "payload", pkey, sizeof(pkey)) < 0 ||
 	    (r->c = aead_new(pkey, false)) == NULL) {
-		smig_err_set(e, SMIG_ERR_IO, "cannot key the age payload (OpenSSL)");
+		smig_err_set(e, SMIG_ERR_IO, _("cannot key the age payload (OpenSSL)"));
 		goto out;
 	}
 	r->inpos += NONCE;
@@ -1335,7 +1336,7 @@ int smig_age_reader_open(int fd, const char *name, const struct smig_age_keys *k
 	*out = NULL;
 	r = calloc(1, sizeof(*r));
 	if (r == NULL || (r->in = malloc(IN_CAP)) == NULL || (r->name = strdup(name)) == NULL) {
-		smig_err_nomem(e, "opening an archive");
+		smig_err_nomem(e, _("opening an archive"));
 		goto fail;
 	}
 	r->fd = fd;
@@ -1346,7 +1347,7 @@ int smig_age_reader_open(int fd, const char *name, const struct smig_age_keys *k
 		if (n < 0 && errno == EINTR && !smig_interrupt_signal())
 			continue;
 		if (n < 0) {
-			smig_err_sys(e, errno, "cannot read '%s'", name);
+			smig_err_sys(e, errno, _("cannot read '%s'"), name);
 			goto fail;
 		}
 		if (n == 0)
@@ -1354,8 +1355,8 @@ int smig_age_reader_open(int fd, const char *name, const struct smig_age_keys *k
 		r->inlen += (size_t)n;
 	}
 	if (r->inlen >= want && memcmp(r->in, armor, want) == 0) {
-		smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s' is ASCII-armored age: decrypt it with "
-			     "'age -d', or encrypt without --armor", name);
+		smig_err_set(e, SMIG_ERR_INTEGRITY, _("'%s' is ASCII-armored age: decrypt it with "
+			       "'age -d', or encrypt without --armor"), name);
 		goto fail;
 	}
 	if (r->inlen >= sizeof(prefix) - 1 && memcmp(r->in, prefix, sizeof(prefix) - 1) == 0) {
@@ -1389,13 +1390,13 @@ static int chunk_err(struct smig_age_reader *r, size_t n, bool last, uint8_t *ou
 {
 	/* tell the common damage apart by trying the other flag */
 	if (!last && open_chunk(r, CT_CHUNK, true, out) == 0)
-		return smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s': data after the final age chunk",
+		return smig_err_set(e, SMIG_ERR_INTEGRITY, _("'%s': data after the final age chunk"),
 				    r->name);
 	if (last && n == CT_CHUNK && open_chunk(r, CT_CHUNK, false, out) == 0)
-		return smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s': the age payload is truncated "
-				    "(it ends without its final chunk)", r->name);
-	return smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s': the age payload is damaged or truncated "
-			    "(chunk %llu does not authenticate)", r->name,
+		return smig_err_set(e, SMIG_ERR_INTEGRITY, _("'%s': the age payload is truncated "
+				      "(it ends without its final chunk)"), r->name);
+	return smig_err_set(e, SMIG_ERR_INTEGRITY, _("'%s': the age payload is damaged or truncated "
+			      "(chunk %llu does not authenticate)"), r->name,
 			    (unsigned long long)r->counter);
 }
 
@@ -1421,11 +1422,11 @@ ssize_t smig_age_reader_read(struct smig_age_reader *r, void *buf, size_t cap,
 			n = read(r->fd, buf, cap);
 		while (n < 0 && errno == EINTR && !smig_interrupt_signal());
 		if (n < 0)
-			return smig_err_sys(e, errno, "cannot read '%s'", r->name);
+			return smig_err_sys(e, errno, _("cannot read '%s'"), r->name);
 		return n;
 	}
 	if (cap < PT_CHUNK)
-		return smig_err_set(e, SMIG_ERR_USAGE, "age: a read of less than 64 KiB");
+		return smig_err_set(e, SMIG_ERR_USAGE, _("age: a read of less than 64 KiB"));
 	while (!r->done && cap - got >= PT_CHUNK) {
 		size_t avail = r->inlen - r->inpos;
 
@@ -1444,11 +1445,11 @@ ssize_t smig_age_reader_read(struct smig_age_reader *r, void *buf, size_t cap,
 		}
 		/* the input ended: what is left is the final chunk */
 		if (avail < TAG)
-			return smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s': the age payload is "
-					    "truncated (a chunk shorter than its tag)", r->name);
+			return smig_err_set(e, SMIG_ERR_INTEGRITY, _("'%s': the age payload is "
+					      "truncated (a chunk shorter than its tag)"), r->name);
 		if (avail == TAG && r->counter > 0)
-			return smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s': the final age chunk is "
-					    "empty (only an empty payload may have one)", r->name);
+			return smig_err_set(e, SMIG_ERR_INTEGRITY, _("'%s': the final age chunk is "
+					      "empty (only an empty payload may have one)"), r->name);
 		if (open_chunk(r, avail, true, out + got) < 0)
 			return chunk_err(r, avail, true, out + got, e);
 		r->inpos += avail;

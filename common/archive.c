@@ -2,6 +2,7 @@
 /* angle brackets: this header and libarchive's share a name (see the end of archive.h) */
 #include "archive.h"
 #include "age.h"
+#include "i18n.h"
 #include "interrupt.h"
 
 #include <archive.h>
@@ -96,7 +97,7 @@ static const char *shown(const char *name, char buf[SHOWN_MAX + 4])
 	size_t i;
 
 	if (name == NULL)
-		return "(no name)";
+		return _("(no name)");
 	for (i = 0; i < SHOWN_MAX && name[i] != '\0'; i++)
 		buf[i] = name[i] >= 0x20 && name[i] < 0x7f ? name[i] : '?';
 	if (name[i] != '\0') {
@@ -189,7 +190,7 @@ static struct name_slot *name_insert(struct name_set *ns, const char *s, size_t 
 		struct name_slot *n = calloc(ncap, sizeof(*n));
 
 		if (n == NULL) {
-			smig_err_nomem(e, "indexing archive members");
+			smig_err_nomem(e, _("indexing archive members"));
 			return NULL;
 		}
 		for (i = 0; i < ns->cap; i++)
@@ -244,7 +245,7 @@ static struct name_slot *name_claim(struct name_set *ns, const char *name, bool 
 			return NULL;
 		if (slot->kind == NAME_FILE) {
 			smig_err_set(e, SMIG_ERR_INTEGRITY,
-				     "'%s': a parent directory has the name of a file member",
+				     _("'%s': a parent directory has the name of a file member"),
 				     shown(name, b1));
 			return NULL;
 		}
@@ -259,11 +260,11 @@ static struct name_slot *name_claim(struct name_set *ns, const char *name, bool 
 		return slot;
 	}
 	if (slot->kind == NAME_IMPLIED_DIR || is_dir != (slot->kind == NAME_DIR))
-		smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s' is both a file and a directory",
+		smig_err_set(e, SMIG_ERR_INTEGRITY, _("'%s' is both a file and a directory"),
 			     shown(name, b1));
 	else
 		smig_err_set(e, SMIG_ERR_INTEGRITY,
-			     "'%s': duplicate member (names are compared ignoring case)",
+			     _("'%s': duplicate member (names are compared ignoring case)"),
 			     shown(name, b1));
 	return NULL;
 }
@@ -361,23 +362,23 @@ static int stage_start(struct stage *st, unsigned nbufs, size_t bufsize,
 	for (i = 0; i < nbufs; i++) {
 		st->buf[i] = malloc(bufsize);
 		if (st->buf[i] == NULL)
-			return smig_err_nomem(e, "starting an archive");
+			return smig_err_nomem(e, _("starting an archive"));
 	}
 	if (pthread_mutex_init(&st->mu, NULL) != 0)
-		return smig_err_nomem(e, "starting an archive");
+		return smig_err_nomem(e, _("starting an archive"));
 	if (pthread_cond_init(&st->work, NULL) != 0) {
 		pthread_mutex_destroy(&st->mu);
-		return smig_err_nomem(e, "starting an archive");
+		return smig_err_nomem(e, _("starting an archive"));
 	}
 	if (pthread_cond_init(&st->done, NULL) != 0) {
 		pthread_cond_destroy(&st->work);
 		pthread_mutex_destroy(&st->mu);
-		return smig_err_nomem(e, "starting an archive");
+		return smig_err_nomem(e, _("starting an archive"));
 	}
 	st->init = true;
 	r = pthread_create(&st->tid, NULL, stage_main, st);
 	if (r != 0)
-		return smig_err_sys(e, r, "cannot start a writing thread");
+		return smig_err_sys(e, r, _("cannot start a writing thread"));
 	st->started = true;
 	return 0;
 }
@@ -617,7 +618,7 @@ static int out_flush(struct smig_archive_writer *w, struct archive *a)
 		w->out_have = false;
 	}
 	if (err != 0) {
-		archive_set_error(a, err, "write error");
+		archive_set_error(a, err, "%s", _("write error"));
 		return -1;
 	}
 	return 0;
@@ -643,10 +644,11 @@ static int writer_archive_err(struct smig_archive_writer *w, const char *member,
 	w->failed = true;
 	/* libarchive reports OS failures with their errno, its own with -1 or EINVAL */
 	if (err > 0 && err != EINVAL)
-		return smig_err_sys(e, err, "cannot write '%s' to '%s'", member,
-				    w->path ? w->path : "standard output");
-	return smig_err_set(e, SMIG_ERR_IO, "cannot write '%s' to '%s': %s", member,
-			    w->path ? w->path : "standard output", msg ? msg : "libarchive error");
+		return smig_err_sys(e, err, _("cannot write '%s' to '%s'"), member,
+				    w->path ? w->path : _("standard output"));
+	return smig_err_set(e, SMIG_ERR_IO, _("cannot write '%s' to '%s': %s"), member,
+			    w->path ? w->path : _("standard output"),
+			    msg ? msg : _("libarchive error"));
 }
 
 /* Run the zstd stream on `len` bytes of tar (ZSTD_e_continue) or to the end of the frame
@@ -703,10 +705,10 @@ static int zstd_start(struct smig_archive_writer *w, int threads, struct smig_er
 
 	w->zc = ZSTD_createCCtx();
 	if (w->zc == NULL)
-		return smig_err_nomem(e, "starting an archive");
+		return smig_err_nomem(e, _("starting an archive"));
 	r = ZSTD_CCtx_setParameter(w->zc, ZSTD_c_compressionLevel, ZSTD_LEVEL);
 	if (ZSTD_isError(r))
-		return smig_err_set(e, SMIG_ERR_IO, "cannot start zstd: %s", ZSTD_getErrorName(r));
+		return smig_err_set(e, SMIG_ERR_IO, _("cannot start zstd: %s"), ZSTD_getErrorName(r));
 	/* a libzstd built without threads refuses these: the output is the same format, only
 	 * slower, so that is not an error */
 	if (threads > 0 &&
@@ -732,7 +734,7 @@ int smig_archive_writer_open_enc(const char *path, enum smig_compress c, int thr
 	*out = NULL;
 	w = calloc(1, sizeof(*w));
 	if (w == NULL)
-		return smig_err_nomem(e, "starting an archive");
+		return smig_err_nomem(e, _("starting an archive"));
 	w->fd = -1;
 	w->force = force;
 	if (c == SMIG_COMPRESS_ZSTD && zstd_start(w, threads, e) < 0)
@@ -745,7 +747,7 @@ int smig_archive_writer_open_enc(const char *path, enum smig_compress c, int thr
 	} else {
 		if (!force && lstat(path, &st) == 0) {
 			smig_err_set(e, SMIG_ERR_USAGE,
-				     "'%s' already exists; refusing to overwrite it", path);
+				     _("'%s' already exists; refusing to overwrite it"), path);
 			goto fail;
 		}
 		w->path = smig_strdup(path, e);
@@ -758,7 +760,7 @@ int smig_archive_writer_open_enc(const char *path, enum smig_compress c, int thr
 			signal_tmp_set = 1;
 		}
 		if (w->fd < 0) {
-			smig_err_sys(e, errno, "cannot create '%s'", w->tmp);
+			smig_err_sys(e, errno, _("cannot create '%s'"), w->tmp);
 			free(w->tmp);
 			w->tmp = NULL;
 			goto fail;
@@ -771,7 +773,7 @@ int smig_archive_writer_open_enc(const char *path, enum smig_compress c, int thr
 		goto fail;
 	w->a = archive_write_new();
 	if (w->a == NULL) {
-		smig_err_nomem(e, "starting an archive");
+		smig_err_nomem(e, _("starting an archive"));
 		goto fail;
 	}
 	r = archive_write_set_format_pax_restricted(w->a);
@@ -797,8 +799,8 @@ int smig_archive_writer_open_enc(const char *path, enum smig_compress c, int thr
 	if (r == ARCHIVE_OK)
 		r = archive_write_open2(w->a, w, NULL, write_cb, NULL, NULL);
 	if (r != ARCHIVE_OK) {
-		smig_err_set(e, SMIG_ERR_IO, "cannot start the archive '%s': %s",
-			     w->path ? w->path : "standard output", archive_error_string(w->a));
+		smig_err_set(e, SMIG_ERR_IO, _("cannot start the archive '%s': %s"),
+			     w->path ? w->path : _("standard output"), archive_error_string(w->a));
 		goto fail;
 	}
 	*out = w;
@@ -841,18 +843,18 @@ static int write_header(struct smig_archive_writer *w, const char *member, uint6
 
 	if (w->failed)
 		return smig_err_set(e, SMIG_ERR_USAGE,
-				    "cannot add '%s': the archive already failed", member);
+				    _("cannot add '%s': the archive already failed"), member);
 	if (!smig_archive_name_ok(member))
-		return smig_err_set(e, SMIG_ERR_USAGE, "'%s' is not a valid archive member name",
+		return smig_err_set(e, SMIG_ERR_USAGE, _("'%s' is not a valid archive member name"),
 				    member);
 	if (size > INT64_MAX)
-		return smig_err_set(e, SMIG_ERR_USAGE, "'%s' is too large", member);
+		return smig_err_set(e, SMIG_ERR_USAGE, _("'%s' is too large"), member);
 	if (name_claim(&w->names, member, false, &sub) == NULL)
 		return smig_err_set(e, sub.kind == SMIG_ERR_NOMEM ? sub.kind : SMIG_ERR_USAGE,
 				    "%s", sub.msg);
 	ent = archive_entry_new();
 	if (ent == NULL)
-		return smig_err_nomem(e, "adding an archive member");
+		return smig_err_nomem(e, _("adding an archive member"));
 	archive_entry_set_pathname(ent, member);
 	archive_entry_set_filetype(ent, AE_IFREG);
 	archive_entry_set_perm(ent, 0644);
@@ -982,7 +984,7 @@ static int find_regions(int fd, off_t size, const char *what, struct region **re
 				cap = cap ? cap * 2 : 16;
 				n = realloc(r, cap * sizeof(*r));
 				if (n == NULL) {
-					smig_err_nomem(e, "mapping a sparse file");
+					smig_err_nomem(e, _("mapping a sparse file"));
 					goto fail;
 				}
 				r = n;
@@ -1003,7 +1005,7 @@ static int find_regions(int fd, off_t size, const char *what, struct region **re
 		/* all hole: one empty region at the end still marks the member sparse */
 		r = malloc(sizeof(*r));
 		if (r == NULL) {
-			smig_err_nomem(e, "mapping a sparse file");
+			smig_err_nomem(e, _("mapping a sparse file"));
 			goto fail;
 		}
 		r[0].off = size;
@@ -1014,7 +1016,7 @@ static int find_regions(int fd, off_t size, const char *what, struct region **re
 	*count = cnt;
 	return 0;
 sys_fail:
-	smig_err_sys(e, errno, "cannot find the holes of '%s'", what);
+	smig_err_sys(e, errno, _("cannot find the holes of '%s'"), what);
 fail:
 	free(r);
 	return -1;
@@ -1033,12 +1035,12 @@ static int feed_region(struct smig_archive_writer *w, const char *member, int fd
 			continue;
 		if (n < 0) {
 			w->failed = true;
-			return smig_err_sys(e, errno, "cannot read '%s'", what);
+			return smig_err_sys(e, errno, _("cannot read '%s'"), what);
 		}
 		if (n == 0) {
 			w->failed = true;
 			return smig_err_set(e, SMIG_ERR_IO,
-					    "'%s' shrank while it was being read", what);
+					    _("'%s' shrank while it was being read"), what);
 		}
 		/* from here on the hasher reads the buffer too; nobody writes it */
 		(void)stage_put(&w->hash, JOB_DATA, b, (uint64_t)n);
@@ -1067,13 +1069,13 @@ int smig_archive_add_file(struct smig_archive_writer *w, const char *member, con
 	/* O_NONBLOCK: a FIFO put where a file belongs is refused below, not waited on */
 	fd = open(local, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
-		return smig_err_sys(e, errno, "cannot open '%s'", what);
+		return smig_err_sys(e, errno, _("cannot open '%s'"), what);
 	if (fstat(fd, &st) < 0) {
-		smig_err_sys(e, errno, "cannot stat '%s'", what);
+		smig_err_sys(e, errno, _("cannot stat '%s'"), what);
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		smig_err_set(e, SMIG_ERR_FORMAT, "'%s' is not a regular file", what);
+		smig_err_set(e, SMIG_ERR_FORMAT, _("'%s' is not a regular file"), what);
 		goto out;
 	}
 	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
@@ -1108,9 +1110,9 @@ int smig_archive_add_file(struct smig_archive_writer *w, const char *member, con
 	if (n != 0) {
 		w->failed = true;
 		if (n < 0)
-			smig_err_sys(e, errno, "cannot read '%s'", what);
+			smig_err_sys(e, errno, _("cannot read '%s'"), what);
 		else
-			smig_err_set(e, SMIG_ERR_IO, "'%s' grew while it was being read", what);
+			smig_err_set(e, SMIG_ERR_IO, _("'%s' grew while it was being read"), what);
 		goto out;
 	}
 	if (finish_entry(w, member, e) < 0)
@@ -1174,7 +1176,7 @@ static int fsync_parent(const char *path, struct smig_err *e)
 		return -1;
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0 || fsync(fd) < 0)
-		ret = smig_err_sys(e, errno, "cannot flush the directory '%s'", dir);
+		ret = smig_err_sys(e, errno, _("cannot flush the directory '%s'"), dir);
 	if (fd >= 0)
 		close(fd);
 	free(dir);
@@ -1183,11 +1185,11 @@ static int fsync_parent(const char *path, struct smig_err *e)
 
 int smig_archive_writer_finish(struct smig_archive_writer *w, struct smig_err *e)
 {
-	const char *name = w->path ? w->path : "standard output";
+	const char *name = w->path ? w->path : _("standard output");
 	int r;
 
 	if (w->failed) {
-		smig_err_set(e, SMIG_ERR_USAGE, "cannot finish '%s': a member failed", name);
+		smig_err_set(e, SMIG_ERR_USAGE, _("cannot finish '%s': a member failed"), name);
 		goto fail;
 	}
 	r = archive_write_close(w->a);
@@ -1199,9 +1201,9 @@ int smig_archive_writer_finish(struct smig_archive_writer *w, struct smig_err *e
 		r = ARCHIVE_FATAL;
 	if (r != ARCHIVE_OK) {
 		if (archive_errno(w->a) > 0 && archive_errno(w->a) != EINVAL)
-			smig_err_sys(e, archive_errno(w->a), "cannot write '%s'", name);
+			smig_err_sys(e, archive_errno(w->a), _("cannot write '%s'"), name);
 		else
-			smig_err_set(e, SMIG_ERR_IO, "cannot write '%s': %s", name,
+			smig_err_set(e, SMIG_ERR_IO, _("cannot write '%s': %s"), name,
 				     archive_error_string(w->a));
 		goto fail;
 	}
@@ -1210,7 +1212,7 @@ int smig_archive_writer_finish(struct smig_archive_writer *w, struct smig_err *e
 	if (r == 0 && w->age)
 		r = smig_age_writer_finish(w->age);
 	if (r != 0) {
-		smig_err_sys(e, r, "cannot write '%s'", name);
+		smig_err_sys(e, r, _("cannot write '%s'"), name);
 		goto fail;
 	}
 	archive_write_free(w->a);
@@ -1220,13 +1222,13 @@ int smig_archive_writer_finish(struct smig_archive_writer *w, struct smig_err *e
 		return 0;
 	}
 	if (fsync(w->fd) < 0) {
-		smig_err_sys(e, errno, "cannot flush '%s'", w->tmp);
+		smig_err_sys(e, errno, _("cannot flush '%s'"), w->tmp);
 		goto fail;
 	}
 	r = close(w->fd);
 	w->fd = -1;
 	if (r < 0) {
-		smig_err_sys(e, errno, "cannot write '%s'", w->tmp);
+		smig_err_sys(e, errno, _("cannot write '%s'"), w->tmp);
 		goto fail;
 	}
 	/* without force, a file that appeared meanwhile is still not replaced */
@@ -1241,7 +1243,7 @@ int smig_archive_writer_finish(struct smig_archive_writer *w, struct smig_err *e
 		r = rename(w->tmp, w->path);
 	}
 	if (r < 0) {
-		smig_err_sys(e, errno, "cannot rename '%s' to '%s'", w->tmp, w->path);
+		smig_err_sys(e, errno, _("cannot rename '%s' to '%s'"), w->tmp, w->path);
 		goto fail;
 	}
 	signal_tmp_set = 0;
@@ -1274,7 +1276,7 @@ char *smig_sumlist_build(struct smig_sumentry *entries, size_t count, size_t *le
 	for (i = 0; i < count; i++) {
 		if (i > 0 && strcmp(entries[i - 1].name, entries[i].name) == 0) {
 			smig_strbuf_release(&sb);
-			smig_err_set(e, SMIG_ERR_USAGE, "'%s' is listed twice in the checksum list",
+			smig_err_set(e, SMIG_ERR_USAGE, _("'%s' is listed twice in the checksum list"),
 				     entries[i].name);
 			return NULL;
 		}
@@ -1346,7 +1348,7 @@ static la_ssize_t read_cb(struct archive *a, void *ctx, const void **out)
 
 	if (n < 0 && s->age_err.kind == SMIG_ERR_IO) {
 		s->read_errno = s->age_err.sys_errno;
-		archive_set_error(a, s->read_errno, "read error");
+		archive_set_error(a, s->read_errno, "%s", _("read error"));
 		return -1;
 	}
 	if (n < 0) {
@@ -1389,19 +1391,19 @@ static int stage_archive_err(struct stager *sg, const char *where, const char *m
 	if (smig_interrupt_check(e) < 0)
 		return -1;
 	if (sg->src.read_errno)
-		return smig_err_sys(e, sg->src.read_errno, "cannot read '%s'", sg->src.name);
+		return smig_err_sys(e, sg->src.read_errno, _("cannot read '%s'"), sg->src.name);
 	/* decryption failed: its own sentence says what and where */
 	if (sg->src.age_err.kind != SMIG_ERR_NONE)
 		return smig_err_set(e, sg->src.age_err.kind, "%s", sg->src.age_err.msg);
 	/* libarchive does not always say why: its errno, else what it was reading */
 	if (!msg || !*msg)
 		msg = archive_errno(sg->a) > 0 ? strerror(archive_errno(sg->a)) :
-		      "not a valid tar stream there (a header or a compressed block is damaged, or "
-		      "the archive ends early)";
+		      _("not a valid tar stream there (a header or a compressed block is damaged, "
+			"or the archive ends early)");
 	if (member)
-		return smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s': damaged archive %s '%s': %s",
+		return smig_err_set(e, SMIG_ERR_INTEGRITY, _("'%s': damaged archive %s '%s': %s"),
 				    sg->src.name, where, shown(member, b1), msg);
-	return smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s': damaged archive: %s", sg->src.name,
+	return smig_err_set(e, SMIG_ERR_INTEGRITY, _("'%s': damaged archive: %s"), sg->src.name,
 			    msg);
 }
 
@@ -1416,7 +1418,7 @@ static int open_parent(int rootfd, const char *name, const char **base, struct s
 	int dfd = dup(rootfd);
 
 	if (dfd < 0)
-		return smig_err_sys(e, errno, "cannot open the staging directory");
+		return smig_err_sys(e, errno, _("cannot open the staging directory"));
 	while ((slash = strchr(p, '/')) != NULL) {
 		size_t n = (size_t)(slash - p);
 		int nfd;
@@ -1424,7 +1426,7 @@ static int open_parent(int rootfd, const char *name, const char **base, struct s
 		memcpy(comp, p, n);
 		comp[n] = '\0';
 		if (mkdirat(dfd, comp, 0700) < 0 && errno != EEXIST) {
-			smig_err_sys(e, errno, "cannot create the staging directory for '%s'",
+			smig_err_sys(e, errno, _("cannot create the staging directory for '%s'"),
 				     name);
 			close(dfd);
 			return -1;
@@ -1432,7 +1434,7 @@ static int open_parent(int rootfd, const char *name, const char **base, struct s
 		nfd = openat(dfd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		close(dfd);
 		if (nfd < 0)
-			return smig_err_sys(e, errno, "cannot open the staging directory for '%s'",
+			return smig_err_sys(e, errno, _("cannot open the staging directory for '%s'"),
 					    name);
 		dfd = nfd;
 		p = slash + 1;
@@ -1455,7 +1457,7 @@ static int pwrite_all(int fd, const unsigned char *p, size_t n, off_t off, const
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w < 0)
-			return smig_err_sys(e, errno, "cannot stage '%s'", name);
+			return smig_err_sys(e, errno, _("cannot stage '%s'"), name);
 		p += w;
 		n -= (size_t)w;
 		off += w;
@@ -1520,11 +1522,12 @@ static int stage_data(struct stager *sg, int fd, const char *name, uint64_t size
 		if (r == ARCHIVE_EOF)
 			break;
 		if (r != ARCHIVE_OK)
-			return stage_archive_err(sg, "while reading", name, e);
+			/* TRANSLATORS: "'ARCHIVE': damaged archive while reading 'MEMBER': why" */
+			return stage_archive_err(sg, _("while reading"), name, e);
 		if (off < 0 || (uint64_t)off < pos || (uint64_t)off > size ||
 		    n > size - (uint64_t)off)
 			return smig_err_set(e, SMIG_ERR_INTEGRITY,
-					    "'%s': data lies outside the member's declared size",
+					    _("'%s': data lies outside the member's declared size"),
 					    shown(name, b1));
 		if (h)
 			smig_sha256_zeros(h, (uint64_t)off - pos);
@@ -1547,7 +1550,7 @@ static int stage_data(struct stager *sg, int fd, const char *name, uint64_t size
 	if (copy && smig_strbuf_check(copy, e) < 0)
 		return -1;
 	if (ftruncate(fd, (off_t)size) < 0)
-		return smig_err_sys(e, errno, "cannot stage '%s'", name);
+		return smig_err_sys(e, errno, _("cannot stage '%s'"), name);
 	return 0;
 }
 
@@ -1565,17 +1568,17 @@ static int stage_file(struct stager *sg, struct archive_entry *ent, const char *
 	int dfd = -1, fd = -1, ret = -1;
 
 	if (!archive_entry_size_is_set(ent) || archive_entry_size(ent) < 0)
-		return smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s': member has no size",
+		return smig_err_set(e, SMIG_ERR_INTEGRITY, _("'%s': member has no size"),
 				    shown(name, b1));
 	size = (uint64_t)archive_entry_size(ent);
 	if (size > sg->lim->max_member_size)
 		return smig_err_set(e, SMIG_ERR_INTEGRITY,
-				    "'%s': member of %llu bytes exceeds the limit of %llu bytes",
+				    _("'%s': member of %llu bytes exceeds the limit of %llu bytes"),
 				    shown(name, b1), (unsigned long long)size,
 				    (unsigned long long)sg->lim->max_member_size);
 	if (size > sg->lim->max_total_size - sg->total)
 		return smig_err_set(e, SMIG_ERR_INTEGRITY,
-				    "'%s': members exceed the limit of %llu bytes in total",
+				    _("'%s': members exceed the limit of %llu bytes in total"),
 				    shown(name, b1), (unsigned long long)sg->lim->max_total_size);
 	sg->total += size;
 	if (strcmp(name, SMIG_ARCHIVE_SUMS) == 0)
@@ -1583,15 +1586,15 @@ static int stage_file(struct stager *sg, struct archive_entry *ent, const char *
 	else if (strcmp(name, SMIG_ARCHIVE_SIG) == 0)
 		copy = &sg->sig;
 	if (copy && size > (copy == &sg->sums ? MAX_SUMS_SIZE : MAX_SIG_SIZE))
-		return smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s' is implausibly large (%llu bytes)",
+		return smig_err_set(e, SMIG_ERR_INTEGRITY, _("'%s' is implausibly large (%llu bytes)"),
 				    name, (unsigned long long)size);
 	if (fstatvfs(sg->rootfd, &vfs) < 0)
-		return smig_err_sys(e, errno, "cannot query the free space for '%s'", name);
+		return smig_err_sys(e, errno, _("cannot query the free space for '%s'"), name);
 	need = space_needed(ent, size);
 	avail = (uint64_t)vfs.f_bavail * vfs.f_frsize;
 	if (need > avail)
 		return smig_err_sys(e, ENOSPC,
-				    "cannot stage '%s' (%llu bytes, %llu bytes free)", name,
+				    _("cannot stage '%s' (%llu bytes, %llu bytes free)"), name,
 				    (unsigned long long)need, (unsigned long long)avail);
 
 	if (sg->st->count == sg->cap) {
@@ -1599,7 +1602,7 @@ static int stage_file(struct stager *sg, struct archive_entry *ent, const char *
 		struct smig_staged_member *n = realloc(sg->st->members, ncap * sizeof(*n));
 
 		if (n == NULL)
-			return smig_err_nomem(e, "staging an archive");
+			return smig_err_nomem(e, _("staging an archive"));
 		sg->st->members = n;
 		sg->cap = ncap;
 	}
@@ -1618,7 +1621,7 @@ static int stage_file(struct stager *sg, struct archive_entry *ent, const char *
 		goto out;
 	fd = openat(dfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0) {
-		smig_err_sys(e, errno, "cannot create the staged file '%s'", m->local);
+		smig_err_sys(e, errno, _("cannot create the staged file '%s'"), m->local);
 		goto out;
 	}
 	/* declared holes past the budget: hashed after the signature (the trust members, which
@@ -1637,12 +1640,12 @@ static int stage_file(struct stager *sg, struct archive_entry *ent, const char *
 	ts[0].tv_sec = ts[1].tv_sec = archive_entry_mtime(ent);
 	ts[0].tv_nsec = ts[1].tv_nsec = 0;
 	if (futimens(fd, ts) < 0) {
-		smig_err_sys(e, errno, "cannot set the time of the staged file '%s'", m->local);
+		smig_err_sys(e, errno, _("cannot set the time of the staged file '%s'"), m->local);
 		goto out;
 	}
 	if (close(fd) < 0) {
 		fd = -1;
-		smig_err_sys(e, errno, "cannot stage '%s'", name);
+		smig_err_sys(e, errno, _("cannot stage '%s'"), name);
 		goto out;
 	}
 	fd = -1;
@@ -1684,21 +1687,21 @@ static int stage_member(struct stager *sg, struct archive_entry *ent, struct smi
 	int ret = -1;
 
 	if (raw == NULL)
-		return smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s': a member has no usable name",
+		return smig_err_set(e, SMIG_ERR_INTEGRITY, _("'%s': a member has no usable name"),
 				    sg->src.name);
 	if (++sg->entries > sg->lim->max_members)
-		return smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s': more than %zu members",
+		return smig_err_set(e, SMIG_ERR_INTEGRITY, _("'%s': more than %zu members"),
 				    sg->src.name, sg->lim->max_members);
 	if (archive_entry_hardlink(ent) != NULL)
 		return smig_err_set(e, SMIG_ERR_INTEGRITY,
-				    "'%s': hard link members are not allowed", shown(raw, b1));
+				    _("'%s': hard link members are not allowed"), shown(raw, b1));
 	if (type == AE_IFLNK || archive_entry_symlink(ent) != NULL)
 		return smig_err_set(e, SMIG_ERR_INTEGRITY,
-				    "'%s': symbolic link members are not allowed", shown(raw, b1));
+				    _("'%s': symbolic link members are not allowed"), shown(raw, b1));
 	if (type != AE_IFREG && !is_dir)
 		return smig_err_set(e, SMIG_ERR_INTEGRITY,
-				    "'%s': only regular files and directories are allowed (type "
-				    "0%o)", shown(raw, b1), (unsigned)type);
+				    _("'%s': only regular files and directories are allowed (type "
+				      "0%o)"), shown(raw, b1), (unsigned)type);
 	len = strlen(raw);
 	if (is_dir && len > 1 && raw[len - 1] == '/')
 		len--;
@@ -1706,7 +1709,7 @@ static int stage_member(struct stager *sg, struct archive_entry *ent, struct smi
 	if (name == NULL)
 		return -1;
 	if (!smig_archive_name_ok(name)) {
-		smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s': member name not allowed",
+		smig_err_set(e, SMIG_ERR_INTEGRITY, _("'%s': member name not allowed"),
 			     shown(raw, b1));
 		goto out;
 	}
@@ -1736,29 +1739,29 @@ static int check_signature(struct stager *sg, const struct smig_pubkey *pub, str
 	int ret = -1;
 
 	if (smig_staged_find(st, SMIG_ARCHIVE_SIG) == NULL)
-		return smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s' is not signed: it has no %s",
+		return smig_err_set(e, SMIG_ERR_INTEGRITY, _("'%s' is not signed: it has no %s"),
 				    sg->src.name, SMIG_ARCHIVE_SIG);
 	if (smig_staged_find(st, SMIG_ARCHIVE_SUMS) == NULL)
-		return smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s' has no checksum list %s",
+		return smig_err_set(e, SMIG_ERR_INTEGRITY, _("'%s' has no checksum list %s"),
 				    sg->src.name, SMIG_ARCHIVE_SUMS);
 	if (sg->last[1] < 0 || strcmp(st->members[sg->last[1]].name, SMIG_ARCHIVE_SIG) != 0 ||
 	    sg->last[0] < 0 || strcmp(st->members[sg->last[0]].name, SMIG_ARCHIVE_SUMS) != 0)
 		return smig_err_set(e, SMIG_ERR_INTEGRITY,
-				    "'%s': %s and %s must be the last two members", sg->src.name,
+				    _("'%s': %s and %s must be the last two members"), sg->src.name,
 				    SMIG_ARCHIVE_SUMS, SMIG_ARCHIVE_SIG);
 	if (smig_sign_verify_embedded(pub, sg->sig.buf ? sg->sig.buf : "", sg->sig.len, &msg,
 				      &msglen, &sub) < 0)
 		return smig_err_set(e, SMIG_ERR_INTEGRITY, "%s: %s", SMIG_ARCHIVE_SIG, sub.msg);
 	if (msglen != sg->sums.len || (msglen > 0 && memcmp(msg, sg->sums.buf, msglen) != 0))
 		return smig_err_set(e, SMIG_ERR_INTEGRITY,
-				    "%s: the signed list differs from %s", SMIG_ARCHIVE_SIG,
+				    _("%s: the signed list differs from %s"), SMIG_ARCHIVE_SIG,
 				    SMIG_ARCHIVE_SUMS);
 	if (smig_sumlist_parse(sg->sums.buf ? sg->sums.buf : "", sg->sums.len, &lines, &nlines,
 			       &sub) < 0)
 		return smig_err_set(e, SMIG_ERR_INTEGRITY, "%s: %s", SMIG_ARCHIVE_SUMS, sub.msg);
 	listed = calloc(st->count ? st->count : 1, sizeof(*listed));
 	if (listed == NULL) {
-		smig_err_nomem(e, "checking the signed list");
+		smig_err_nomem(e, _("checking the signed list"));
 		goto out;
 	}
 	/* the list is authentic now: the work deferred past the hole budget is due */
@@ -1777,31 +1780,31 @@ static int check_signature(struct stager *sg, const struct smig_pubkey *pub, str
 		const struct smig_staged_member *m;
 
 		if (strcmp(p, SMIG_ARCHIVE_SUMS) == 0 || strcmp(p, SMIG_ARCHIVE_SIG) == 0) {
-			smig_err_set(e, SMIG_ERR_INTEGRITY, "%s must not list '%s'",
+			smig_err_set(e, SMIG_ERR_INTEGRITY, _("%s must not list '%s'"),
 				     SMIG_ARCHIVE_SUMS, p);
 			goto out;
 		}
 		m = slot && slot->kind == NAME_FILE ? &st->members[slot->member] : NULL;
 		if (m == NULL || strcmp(m->name, p) != 0) {
 			smig_err_set(e, SMIG_ERR_INTEGRITY,
-				     "'%s' is in the signed list but not in the archive", p);
+				     _("'%s' is in the signed list but not in the archive"), p);
 			goto out;
 		}
 		if (listed[slot->member]) {
-			smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s' is listed twice in %s", p,
+			smig_err_set(e, SMIG_ERR_INTEGRITY, _("'%s' is listed twice in %s"), p,
 				     SMIG_ARCHIVE_SUMS);
 			goto out;
 		}
 		listed[slot->member] = true;
 		if (CRYPTO_memcmp(m->sha256, lines[i].digest, 32) != 0) {
 			smig_err_set(e, SMIG_ERR_INTEGRITY,
-				     "'%s': SHA-256 does not match the signed list", p);
+				     _("'%s': SHA-256 does not match the signed list"), p);
 			goto out;
 		}
 	}
 	for (i = 0; i + 2 < st->count; i++) {
 		if (!listed[i]) {
-			smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s' is not in the signed list %s",
+			smig_err_set(e, SMIG_ERR_INTEGRITY, _("'%s' is not in the signed list %s"),
 				     st->members[i].name, SMIG_ARCHIVE_SUMS);
 			goto out;
 		}
@@ -1812,7 +1815,7 @@ static int check_signature(struct stager *sg, const struct smig_pubkey *pub, str
 
 		if (s->name != NULL && s->kind == NAME_DIR && !s->has_file) {
 			smig_err_set(e, SMIG_ERR_INTEGRITY,
-				     "'%s/': directory member with no signed file in it", s->name);
+				     _("'%s/': directory member with no signed file in it"), s->name);
 			goto out;
 		}
 	}
@@ -1834,7 +1837,7 @@ static int drain(struct stager *sg, struct smig_err *e)
 		n = read_cb(sg->a, &sg->src, &p);
 		if (sg->src.bytes - start > MAX_TRAILING)
 			return smig_err_set(e, SMIG_ERR_INTEGRITY,
-					    "'%s': unexpected data after the end of the archive",
+					    _("'%s': unexpected data after the end of the archive"),
 					    sg->src.name);
 	} while (n > 0);
 	if (n < 0 && smig_interrupt_check(e) < 0)
@@ -1842,7 +1845,7 @@ static int drain(struct stager *sg, struct smig_err *e)
 	if (n < 0 && sg->src.age_err.kind != SMIG_ERR_NONE && sg->src.age_err.kind != SMIG_ERR_IO)
 		return smig_err_set(e, sg->src.age_err.kind, "%s", sg->src.age_err.msg);
 	if (n < 0)
-		return smig_err_sys(e, sg->src.read_errno, "cannot read '%s'", sg->src.name);
+		return smig_err_sys(e, sg->src.read_errno, _("cannot read '%s'"), sg->src.name);
 	return 0;
 }
 
@@ -1864,23 +1867,23 @@ static int extract_into(const char *path, const char *staging, const struct smig
 	sg.lim = lim;
 	sg.sums = (struct smig_strbuf)SMIG_STRBUF_INIT;
 	sg.sig = (struct smig_strbuf)SMIG_STRBUF_INIT;
-	sg.src.name = strcmp(path, "-") == 0 ? "standard input" : path;
+	sg.src.name = strcmp(path, "-") == 0 ? _("standard input") : path;
 	sg.st = calloc(1, sizeof(*sg.st));
 	if (sg.st == NULL) {
-		smig_err_nomem(e, "staging an archive");
+		smig_err_nomem(e, _("staging an archive"));
 		goto out;
 	}
 	sg.st->dir = smig_strdup(staging, e);
 	sg.src.buf = malloc(CHUNK);
 	if (sg.st->dir == NULL || sg.src.buf == NULL) {
-		smig_err_nomem(e, "staging an archive");
+		smig_err_nomem(e, _("staging an archive"));
 		goto out;
 	}
 	if (smig_sha256_init(&sg.src.h, e) < 0)
 		goto out;
 	sg.rootfd = open(staging, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (sg.rootfd < 0) {
-		smig_err_sys(e, errno, "cannot open '%s'", staging);
+		smig_err_sys(e, errno, _("cannot open '%s'"), staging);
 		goto out;
 	}
 	if (strcmp(path, "-") == 0) {
@@ -1890,7 +1893,7 @@ static int extract_into(const char *path, const char *staging, const struct smig
 
 		sg.src.fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 		if (sg.src.fd < 0) {
-			smig_err_sys(e, errno, "cannot open '%s'", path);
+			smig_err_sys(e, errno, _("cannot open '%s'"), path);
 			goto out;
 		}
 		if (fstat(sg.src.fd, &fst) == 0 && S_ISREG(fst.st_mode))
@@ -1900,7 +1903,7 @@ static int extract_into(const char *path, const char *staging, const struct smig
 		goto out;
 	sg.a = archive_read_new();
 	if (sg.a == NULL) {
-		smig_err_nomem(e, "reading an archive");
+		smig_err_nomem(e, _("reading an archive"));
 		goto out;
 	}
 	/* tar and the three filters of docs/archive.md §2, never the _all variants */
@@ -1921,7 +1924,8 @@ static int extract_into(const char *path, const char *staging, const struct smig
 		if (r != ARCHIVE_OK) {
 			size_t k = sg.st->count;
 
-			stage_archive_err(&sg, "after", k ? sg.st->members[k - 1].name : NULL, e);
+			/* TRANSLATORS: "'ARCHIVE': damaged archive after 'MEMBER': why" */
+			stage_archive_err(&sg, _("after"), k ? sg.st->members[k - 1].name : NULL, e);
 			goto out;
 		}
 		sg.src.member = archive_entry_pathname(ent);
@@ -1966,7 +1970,7 @@ int smig_archive_extract_verified(const char *path, const char *staging,
 		lim = &def;
 	}
 	if (mkdir(staging, 0700) < 0)
-		return smig_err_sys(e, errno, "cannot create the staging directory '%s'",
+		return smig_err_sys(e, errno, _("cannot create the staging directory '%s'"),
 				    staging);
 	if (extract_into(path, staging, pub, lim, out, e) < 0) {
 		smig_rm_rf(staging, NULL);
@@ -1992,7 +1996,7 @@ int smig_archive_verify(const char *path, const char *tmp_parent, const struct s
 	if (dir == NULL)
 		return -1;
 	if (mkdtemp(dir) == NULL) {
-		smig_err_sys(e, errno, "cannot create a directory in '%s'", tmp_parent);
+		smig_err_sys(e, errno, _("cannot create a directory in '%s'"), tmp_parent);
 		free(dir);
 		return -1;
 	}

@@ -11,6 +11,7 @@
 #include <libxml/tree.h>
 
 #include "fileio.h"
+#include "i18n.h"
 #include "vmconfig.h"
 #include "winval.h"
 
@@ -67,7 +68,7 @@ static void *grow(struct actx *c, void *arr, size_t n, size_t size)
 		size_t cap = n ? 2 * n : 1;
 
 		if (cap > SIZE_MAX / size || (na = realloc(arr, cap * size)) == NULL) {
-			smig_err_nomem(c->e, "reading an authorization store");
+			smig_err_nomem(c->e, _("reading an authorization store"));
 			return NULL;
 		}
 	}
@@ -158,8 +159,8 @@ static int parse_op(struct actx *c, xmlNodePtr n, struct smig_azman_op *op)
 		v = strtoll(t, &end, 10);
 		if (!((*t >= '0' && *t <= '9') || *t == '-') || *end != '\0' || errno != 0) {
 			smig_err_set(c->e, SMIG_ERR_FORMAT,
-				     "'%s': operation '%s' has OperationID '%.40s', which is "
-				     "not an integer", c->what, op->name, t);
+				     _("'%s': operation '%s' has OperationID '%.40s', which is "
+				       "not an integer"), c->what, op->name, t);
 			free(t);
 			return -1;
 		}
@@ -250,7 +251,7 @@ static int parse_store(struct actx *c, xmlNodePtr root, struct smig_azman_store 
 
 	if (!is_elem(root, "AzAdminManager")) {
 		smig_err_set(c->e, SMIG_ERR_FORMAT,
-			     "'%s': root element is <%s>, not <AzAdminManager>", c->what,
+			     _("'%s': root element is <%s>, not <AzAdminManager>"), c->what,
 			     (const char *)root->name);
 		goto out;
 	}
@@ -261,7 +262,7 @@ static int parse_store(struct actx *c, xmlNodePtr root, struct smig_azman_store 
 	/* [MS-AZMP]: MajorVersion MUST be 1 or 2, MinorVersion MUST be 0 */
 	if ((strcmp(major, "1") != 0 && strcmp(major, "2") != 0) || strcmp(minor, "0") != 0) {
 		smig_err_set(c->e, SMIG_ERR_UNSUPPORTED,
-			     "'%s': store version '%.10s.%.10s' is not 1.0 or 2.0", c->what, major,
+			     _("'%s': store version '%.10s.%.10s' is not 1.0 or 2.0"), c->what, major,
 			     minor);
 		goto out;
 	}
@@ -277,7 +278,7 @@ out:
 int smig_azman_parse(const void *buf, size_t len, const char *what,
 		     struct smig_azman_store **out, struct smig_err *e)
 {
-	struct actx c = {what ? what : "authorization store", e};
+	struct actx c = {what ? what : _("authorization store"), e};
 	struct smig_azman_store *s = NULL;
 	xmlDocPtr doc = NULL;
 	int rc = -1;
@@ -288,7 +289,7 @@ int smig_azman_parse(const void *buf, size_t len, const char *what,
 		goto out;
 	s = calloc(1, sizeof(*s));
 	if (s == NULL) {
-		smig_err_nomem(e, "reading an authorization store");
+		smig_err_nomem(e, _("reading an authorization store"));
 		goto out;
 	}
 	if (parse_store(&c, xmlDocGetRootElement(doc), s) < 0)
@@ -492,8 +493,10 @@ static bool has_link(const struct smig_azman_store *st, const struct smig_azman_
 /* "role assignment 'Administrator'" or "... in scope 'Lab'" */
 static void role_label(char *buf, size_t sz, const char *role, const struct smig_azman_scope *sc)
 {
-	snprintf(buf, sz, "role assignment '%s'%s%s%s", role, sc ? " in scope '" : "",
-		 sc ? sc->name : "", sc ? "'" : "");
+	if (sc)
+		snprintf(buf, sz, _("role assignment '%s' in scope '%s'"), role, sc->name);
+	else
+		snprintf(buf, sz, _("role assignment '%s'"), role);
 }
 
 /* Members (SIDs), application-group members and role definitions of one role. */
@@ -509,19 +512,19 @@ static int diff_role(struct dctx *d, const struct smig_azman_store *ws,
 	role_label(lab, sizeof(lab), w->name, wsc);
 	for (i = 0; i < w->nmembers; i++)
 		if (!has_str(g->members, g->nmembers, w->members[i]) &&
-		    diff_note(d, "%s: member %s is missing in %s", lab, w->members[i],
+		    diff_note(d, _("%s: member %s is missing in %s"), lab, w->members[i],
 			      d->got_label) < 0)
 			return -1;
 	for (i = 0; i < g->nmembers; i++)
 		if (!has_str(w->members, w->nmembers, g->members[i]) &&
-		    diff_note(d, "%s: member %s is only in %s", lab, g->members[i],
+		    diff_note(d, _("%s: member %s is only in %s"), lab, g->members[i],
 			      d->got_label) < 0)
 			return -1;
 	for (i = 0; i < w->napp_member_links; i++) {
 		const char *nm = link_name(ws, wa, wsc, w->app_member_links[i]);
 
 		if (!has_link(gs, ga, gsc, g->app_member_links, g->napp_member_links, nm) &&
-		    diff_note(d, "%s: application group '%s' is missing in %s", lab, nm,
+		    diff_note(d, _("%s: application group '%s' is missing in %s"), lab, nm,
 			      d->got_label) < 0)
 			return -1;
 	}
@@ -529,7 +532,7 @@ static int diff_role(struct dctx *d, const struct smig_azman_store *ws,
 		const char *nm = link_name(gs, ga, gsc, g->app_member_links[i]);
 
 		if (!has_link(ws, wa, wsc, w->app_member_links, w->napp_member_links, nm) &&
-		    diff_note(d, "%s: application group '%s' is only in %s", lab, nm,
+		    diff_note(d, _("%s: application group '%s' is only in %s"), lab, nm,
 			      d->got_label) < 0)
 			return -1;
 	}
@@ -537,7 +540,7 @@ static int diff_role(struct dctx *d, const struct smig_azman_store *ws,
 		const char *nm = link_name(ws, wa, wsc, w->task_links[i]);
 
 		if (!has_link(gs, ga, gsc, g->task_links, g->ntask_links, nm) &&
-		    diff_note(d, "%s: role definition '%s' is missing in %s", lab, nm,
+		    diff_note(d, _("%s: role definition '%s' is missing in %s"), lab, nm,
 			      d->got_label) < 0)
 			return -1;
 	}
@@ -545,7 +548,7 @@ static int diff_role(struct dctx *d, const struct smig_azman_store *ws,
 		const char *nm = link_name(gs, ga, gsc, g->task_links[i]);
 
 		if (!has_link(ws, wa, wsc, w->task_links, w->ntask_links, nm) &&
-		    diff_note(d, "%s: role definition '%s' is only in %s", lab, nm,
+		    diff_note(d, _("%s: role definition '%s' is only in %s"), lab, nm,
 			      d->got_label) < 0)
 			return -1;
 	}
@@ -577,7 +580,7 @@ static int diff_roles(struct dctx *d, const struct smig_azman_store *ws,
 
 		role_label(lab, sizeof(lab), wr[i].name, wsc);
 		if (g == NULL) {
-			if (diff_note(d, "%s is missing in %s", lab, d->got_label) < 0)
+			if (diff_note(d, _("%s is missing in %s"), lab, d->got_label) < 0)
 				return -1;
 		} else if (diff_role(d, ws, wa, wsc, &wr[i], gs, ga, gsc, g) < 0) {
 			return -1;
@@ -586,7 +589,7 @@ static int diff_roles(struct dctx *d, const struct smig_azman_store *ws,
 	for (i = 0; i < gn; i++) {
 		role_label(lab, sizeof(lab), gr[i].name, gsc);
 		if (find_role(wr, wn, gr[i].name) == NULL &&
-		    diff_note(d, "%s is only in %s", lab, d->got_label) < 0)
+		    diff_note(d, _("%s is only in %s"), lab, d->got_label) < 0)
 			return -1;
 	}
 	return 0;
@@ -612,7 +615,7 @@ static int diff_app(struct dctx *d, const struct smig_azman_store *ws,
 		const struct smig_azman_scope *g = find_scope(ga, wa->scopes[i].name);
 
 		if (g == NULL) {
-			if (diff_note(d, "scope '%s' is missing in %s", wa->scopes[i].name,
+			if (diff_note(d, _("scope '%s' is missing in %s"), wa->scopes[i].name,
 				      d->got_label) < 0)
 				return -1;
 		} else if (diff_roles(d, ws, wa, &wa->scopes[i], gs, ga, g) < 0) {
@@ -621,7 +624,7 @@ static int diff_app(struct dctx *d, const struct smig_azman_store *ws,
 	}
 	for (i = 0; i < ga->nscopes; i++)
 		if (find_scope(wa, ga->scopes[i].name) == NULL &&
-		    diff_note(d, "scope '%s' is only in %s", ga->scopes[i].name, d->got_label) < 0)
+		    diff_note(d, _("scope '%s' is only in %s"), ga->scopes[i].name, d->got_label) < 0)
 			return -1;
 	return 0;
 }
@@ -629,7 +632,7 @@ static int diff_app(struct dctx *d, const struct smig_azman_store *ws,
 int smig_azman_diff(const struct smig_azman_store *want, const struct smig_azman_store *got,
 		    const char *got_label, char ***out, size_t *total, struct smig_err *e)
 {
-	struct dctx d = {{"authorization store comparison", e}, got_label, NULL, NULL, 0, 0};
+	struct dctx d = {{_("authorization store comparison"), e}, got_label, NULL, NULL, 0, 0};
 	size_t i;
 
 	*out = NULL;
@@ -638,7 +641,7 @@ int smig_azman_diff(const struct smig_azman_store *want, const struct smig_azman
 		const struct smig_azman_app *g = smig_azman_find_app(got, want->apps[i].name);
 
 		if (g == NULL) {
-			if (diff_note(&d, "application '%s' is missing in %s", want->apps[i].name,
+			if (diff_note(&d, _("application '%s' is missing in %s"), want->apps[i].name,
 				      got_label) < 0)
 				goto fail;
 		} else if (diff_app(&d, want, &want->apps[i], got, g) < 0) {
@@ -647,7 +650,7 @@ int smig_azman_diff(const struct smig_azman_store *want, const struct smig_azman
 	}
 	for (i = 0; i < got->napps; i++)
 		if (smig_azman_find_app(want, got->apps[i].name) == NULL &&
-		    diff_note(&d, "application '%s' is only in %s", got->apps[i].name,
+		    diff_note(&d, _("application '%s' is only in %s"), got->apps[i].name,
 			      got_label) < 0)
 			goto fail;
 	*out = d.out;

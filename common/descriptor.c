@@ -23,6 +23,7 @@
 #include <libxml/xmlwriter.h>
 #include <openssl/rand.h>
 
+#include "i18n.h"
 #include "manifest.h"
 #include "winval.h"
 #include "xmlschema.h"
@@ -405,7 +406,7 @@ static void w_fail_xml(struct wctx *c, int rc)
 {
 	if (rc < 0 && !c->failed) {
 		c->failed = true;
-		smig_err_set(c->e, SMIG_ERR_NOMEM, "cannot write the descriptor: libxml2 failed");
+		smig_err_set(c->e, SMIG_ERR_NOMEM, _("cannot write the descriptor: libxml2 failed"));
 	}
 }
 
@@ -423,7 +424,7 @@ static bool w_text_ok(struct wctx *c, const char *field, const char *s)
 	if (!smig_utf8_valid(s, n)) {
 		c->failed = true;
 		smig_err_set(c->e, SMIG_ERR_FORMAT,
-			     "cannot write the descriptor field '%s': the value is not valid UTF-8",
+			     _("cannot write the descriptor field '%s': the value is not valid UTF-8"),
 			     field);
 		return false;
 	}
@@ -435,9 +436,9 @@ static bool w_text_ok(struct wctx *c, const char *field, const char *s)
 		if (bad) {
 			c->failed = true;
 			smig_err_set(c->e, SMIG_ERR_FORMAT,
-				     "cannot write the descriptor field '%s': the value '%.60s' "
-				     "holds a character XML cannot carry (byte 0x%02X at offset "
-				     "%zu)",
+				     _("cannot write the descriptor field '%s': the value '%.60s' "
+				       "holds a character XML cannot carry (byte 0x%02X at offset "
+				       "%zu)"),
 				     field, s, p[i], i);
 			return false;
 		}
@@ -518,8 +519,8 @@ static void w_attr_fields(struct wctx *c, const struct field *t, size_t n, const
 			if (iv < f->lo || iv > f->hi) {
 				c->failed = true;
 				smig_err_set(c->e, SMIG_ERR_USAGE,
-					     "cannot write the descriptor: '%s' is %d, "
-					     "outside %d..%d",
+					     _("cannot write the descriptor: '%s' is %d, "
+					       "outside %d..%d"),
 					     f->name, iv, f->lo, f->hi);
 				return;
 			}
@@ -541,8 +542,8 @@ static void w_attr_fields(struct wctx *c, const struct field *t, size_t n, const
 			if (iv < 0 || (size_t)iv >= f->nnames || f->names[iv] == NULL) {
 				c->failed = true;
 				smig_err_set(c->e, SMIG_ERR_USAGE,
-					     "cannot write the descriptor: '%s' has no name "
-					     "for value %d",
+					     _("cannot write the descriptor: '%s' has no name "
+					       "for value %d"),
 					     f->name, iv);
 				return;
 			}
@@ -641,7 +642,7 @@ static void w_inventory(struct wctx *c, const struct smig_inventory *inv)
 		char *b64 = smig_base64_encode(inv->dcom.raw, inv->dcom.raw_len);
 		if (b64 == NULL) {
 			c->failed = true;
-			smig_err_nomem(c->e, "encoding the DCOM security descriptor");
+			smig_err_nomem(c->e, _("encoding the DCOM security descriptor"));
 		}
 		w_elem(c, "raw", b64 ? b64 : "");
 		free(b64);
@@ -664,24 +665,24 @@ static int check_members(const struct smig_descriptor *d, struct smig_err *e)
 
 	if (d->type && !in_list(export_types, d->type))
 		return smig_err_set(e, SMIG_ERR_USAGE,
-				    "cannot write the descriptor: unknown migration type '%s'",
+				    _("cannot write the descriptor: unknown migration type '%s'"),
 				    d->type);
 	if (d->scope && !in_list(export_scopes, d->scope))
 		return smig_err_set(e, SMIG_ERR_USAGE,
-				    "cannot write the descriptor: unknown export scope '%s'",
+				    _("cannot write the descriptor: unknown export scope '%s'"),
 				    d->scope);
 	for (i = 0; i < d->nmembers; i++) {
 		const struct smig_desc_member *m = &d->members[i];
 
 		if (!m->name || !m->feature || !m->component || !m->role)
 			return smig_err_set(e, SMIG_ERR_USAGE,
-					    "cannot write the descriptor: member %zu ('%s') "
-					    "lacks a name, feature, component or role",
+					    _("cannot write the descriptor: member %zu ('%s') "
+					      "lacks a name, feature, component or role"),
 					    i, m->name ? m->name : "?");
 		if (!in_list(member_roles, m->role))
 			return smig_err_set(e, SMIG_ERR_USAGE,
-					    "cannot write the descriptor: member '%s' has the "
-					    "unknown role '%s'",
+					    _("cannot write the descriptor: member '%s' has the "
+					      "unknown role '%s'"),
 					    m->name, m->role);
 	}
 	return 0;
@@ -700,8 +701,8 @@ int smig_descriptor_write(const struct smig_descriptor *d, char **out, size_t *l
 	*len = 0;
 	if (d->inv == NULL || d->archive_id == NULL || d->created == NULL ||
 	    d->smig_version == NULL || d->type == NULL) {
-		smig_err_set(e, SMIG_ERR_USAGE, "cannot write the descriptor: it lacks the "
-						"inventory, archive id, time, version or type");
+		smig_err_set(e, SMIG_ERR_USAGE, _("cannot write the descriptor: it lacks the "
+						  "inventory, archive id, time, version or type"));
 		goto out;
 	}
 	if (check_members(d, e) < 0)
@@ -709,7 +710,7 @@ int smig_descriptor_write(const struct smig_descriptor *d, char **out, size_t *l
 	buf = xmlBufferCreate();
 	c.w = buf ? xmlNewTextWriterMemory(buf, 0) : NULL;
 	if (c.w == NULL) {
-		smig_err_nomem(e, "writing the descriptor");
+		smig_err_nomem(e, _("writing the descriptor"));
 		goto out;
 	}
 	w_fail_xml(&c, xmlTextWriterSetIndent(c.w, 1));
@@ -766,16 +767,16 @@ static bool is_el(xmlNodePtr n)
 static const char *winpath_refused(const char *v)
 {
 	if (smig_winpath_dotted(v))
-		return "a Windows path with a '.' or '..' component in";
+		return _("a Windows path with a '.' or '..' component in");
 	if (smig_winpath_reserved(v))
-		return "a Windows path naming a reserved device (CON, NUL, COM1, ...) in";
+		return _("a Windows path naming a reserved device (CON, NUL, COM1, ...) in");
 	return NULL;
 }
 
 static int r_fail(struct rctx *c, xmlNodePtr n, const char *what, const char *a, const char *b)
 {
-	return smig_err_set(c->e, SMIG_ERR_FORMAT, "'" WHAT "': line %ld: %s %s%s", xmlGetLineNo(n),
-			    what, a, b ? b : "");
+	return smig_err_set(c->e, SMIG_ERR_FORMAT, _("'%s': line %ld: %s %s%s"), WHAT,
+			    xmlGetLineNo(n), what, a, b ? b : "");
 }
 
 static char *r_text(struct rctx *c, xmlNodePtr n)
@@ -784,7 +785,7 @@ static char *r_text(struct rctx *c, xmlNodePtr n)
 	char *s;
 
 	if (v == NULL) {
-		smig_err_nomem(c->e, "reading the descriptor");
+		smig_err_nomem(c->e, _("reading the descriptor"));
 		return NULL;
 	}
 	s = smig_strdup((const char *)v, c->e);
@@ -802,13 +803,13 @@ static int r_strv(struct rctx *c, xmlNodePtr n, char ***out)
 		cnt += is_el(k);
 	v = calloc(cnt + 1, sizeof(*v));
 	if (v == NULL)
-		return smig_err_nomem(c->e, "reading the descriptor");
+		return smig_err_nomem(c->e, _("reading the descriptor"));
 	*out = v;
 	for (k = n->children; k; k = k->next) {
 		if (!is_el(k))
 			continue;
 		if (strcmp((const char *)k->name, "item") != 0)
-			return r_fail(c, k, "unexpected element", (const char *)k->name, NULL);
+			return r_fail(c, k, _("unexpected element"), (const char *)k->name, NULL);
 		v[i] = r_text(c, k);
 		if (v[i++] == NULL)
 			return -1;
@@ -860,7 +861,7 @@ static int r_attr(struct rctx *c, xmlNodePtr n, const struct field *f, void *obj
 	if (v == NULL) {
 		if (f->kind == F_ASTR || f->kind == F_MAC)
 			return 0;
-		return r_fail(c, n, "missing attribute", f->name, NULL);
+		return r_fail(c, n, _("missing attribute"), f->name, NULL);
 	}
 	switch (f->kind) {
 	case F_STR:
@@ -921,7 +922,7 @@ static int r_attr(struct rctx *c, xmlNodePtr n, const struct field *f, void *obj
 		break;
 	}
 	if (!ok) {
-		r_fail(c, n, "bad value of attribute", f->name, NULL);
+		r_fail(c, n, _("bad value of attribute"), f->name, NULL);
 		goto out;
 	}
 	rc = 0;
@@ -973,7 +974,7 @@ static int r_fields(struct rctx *c, xmlNodePtr n, const struct field *t, size_t 
 		if (rc < 0)
 			return -1;
 		if (rc > 0)
-			return r_fail(c, k, "unexpected element", (const char *)k->name, NULL);
+			return r_fail(c, k, _("unexpected element"), (const char *)k->name, NULL);
 	}
 	return 0;
 }
@@ -990,21 +991,21 @@ static int r_list(struct rctx *c, xmlNodePtr n, const char *item, const struct f
 	char *a;
 
 	if (*arr != NULL)
-		return r_fail(c, n, "repeated element", (const char *)n->name, NULL);
+		return r_fail(c, n, _("repeated element"), (const char *)n->name, NULL);
 	for (k = n->children; k; k = k->next)
 		cnt += is_el(k);
 	if (cnt == 0)
 		return 0;
 	a = calloc(cnt, elsz);
 	if (a == NULL)
-		return smig_err_nomem(c->e, "reading the descriptor");
+		return smig_err_nomem(c->e, _("reading the descriptor"));
 	*arr = a;
 	*count = cnt;
 	for (k = n->children; k; k = k->next) {
 		if (!is_el(k))
 			continue;
 		if (strcmp((const char *)k->name, item) != 0)
-			return r_fail(c, k, "unexpected element", (const char *)k->name, NULL);
+			return r_fail(c, k, _("unexpected element"), (const char *)k->name, NULL);
 		if (r_fields(c, k, t, nt, a + i++ * elsz, nested) < 0)
 			return -1;
 	}
@@ -1027,25 +1028,25 @@ static int check_vm(struct rctx *c, xmlNodePtr n, const struct smig_inv_vm *vm)
 
 	for (i = 0; i < vm->ndrives; i++)
 		if (vm->drives[i].disk >= (int)vm->ndisks)
-			return r_fail(c, n, "a drive names a disk the VM does not have:", vm->id,
+			return r_fail(c, n, _("a drive names a disk the VM does not have:"), vm->id,
 				      NULL);
 	for (i = 0; i < vm->ndisks; i++)
 		for (p = vm->disks[i].parent, steps = 0; p >= 0; p = vm->disks[p].parent)
 			if (p >= (int)vm->ndisks || ++steps > vm->ndisks)
 				return r_fail(c, n,
-					      "the disk parent chain is broken or circular in VM",
+					      _("the disk parent chain is broken or circular in VM"),
 					      vm->id, NULL);
 	for (i = 0; i < vm->nsnapshots; i++) {
 		if (vm->snapshots[i].disk >= (int)vm->ndisks)
-			return r_fail(c, n, "a snapshot names a disk the VM does not have:",
+			return r_fail(c, n, _("a snapshot names a disk the VM does not have:"),
 				      vm->id, NULL);
 		for (p = vm->snapshots[i].parent, steps = 0; p >= 0; p = vm->snapshots[p].parent)
 			if (p >= (int)vm->nsnapshots || ++steps > vm->nsnapshots)
-				return r_fail(c, n, "the snapshot tree is broken or circular in VM",
+				return r_fail(c, n, _("the snapshot tree is broken or circular in VM"),
 					      vm->id, NULL);
 	}
 	if (vm->current_parent >= (int)vm->nsnapshots)
-		return r_fail(c, n, "the current snapshot is out of range in VM", vm->id, NULL);
+		return r_fail(c, n, _("the current snapshot is out of range in VM"), vm->id, NULL);
 	return 0;
 }
 
@@ -1092,18 +1093,18 @@ static int r_dcom_nested(struct rctx *c, xmlNodePtr k, void *obj)
 	if (!named(k, "raw"))
 		return 1;
 	if (dc->raw)
-		return r_fail(c, k, "repeated element", "raw", NULL);
+		return r_fail(c, k, _("repeated element"), "raw", NULL);
 	text = r_text(c, k);
 	if (text == NULL)
 		return -1;
 	rc = smig_base64_decode(text, strlen(text), &dc->raw, &dc->raw_len, &e2);
 	free(text);
 	if (rc < 0)
-		return r_fail(c, k, "the DCOM security descriptor is not base64:", e2.msg, NULL);
+		return r_fail(c, k, _("the DCOM security descriptor is not base64:"), e2.msg, NULL);
 	if (dc->raw == NULL) { /* present but empty: keep "present" distinct from NULL */
 		dc->raw = malloc(1);
 		if (dc->raw == NULL)
-			return smig_err_nomem(c->e, "reading the descriptor");
+			return smig_err_nomem(c->e, _("reading the descriptor"));
 	}
 	return 0;
 }
@@ -1199,24 +1200,25 @@ static xmlDocPtr parse(const void *buf, size_t len, struct smig_err *e)
 
 	if (len > SMIG_DESCRIPTOR_MAX) {
 		smig_err_set(e, SMIG_ERR_FORMAT,
-			     "'" WHAT "': %zu bytes is more than the %u-byte limit", len,
+			     _("'%s': %zu bytes is more than the %u-byte limit"), WHAT, len,
 			     SMIG_DESCRIPTOR_MAX);
 		goto out;
 	}
 	if (memchr(buf, '\0', len) != NULL || !smig_utf8_valid(buf, len)) {
-		smig_err_set(e, SMIG_ERR_FORMAT, "'" WHAT "': is not UTF-8 text");
+		smig_err_set(e, SMIG_ERR_FORMAT, _("'%s': is not UTF-8 text"), WHAT);
 		goto out;
 	}
 	/* "<!DOCTYPE" can only start a DTD (or sit in a comment or CDATA): refusing it before
 	 * libxml2 sees it keeps every DTD and entity feature out of reach */
 	if (memmem(buf, len, "<!DOCTYPE", 9) != NULL || memmem(buf, len, "<!ENTITY", 8) != NULL) {
 		smig_err_set(e, SMIG_ERR_FORMAT,
-			     "'" WHAT "': has a DOCTYPE, which smig refuses (no DTDs or entities)");
+			     _("'%s': has a DOCTYPE, which smig refuses (no DTDs or entities)"),
+			     WHAT);
 		goto out;
 	}
 	ctxt = xmlNewParserCtxt();
 	if (ctxt == NULL) {
-		smig_err_nomem(e, "parsing the descriptor");
+		smig_err_nomem(e, _("parsing the descriptor"));
 		goto out;
 	}
 	doc = xmlCtxtReadMemory(ctxt, buf, (int)len, WHAT, NULL, opts);
@@ -1227,13 +1229,14 @@ static xmlDocPtr parse(const void *buf, size_t len, struct smig_err *e)
 
 		while (ml > 0 && (m[ml - 1] == '\n' || m[ml - 1] == ' '))
 			ml--;
-		smig_err_set(e, SMIG_ERR_FORMAT, "'" WHAT "': not well-formed XML (line %d: %.*s)",
-			     xe ? xe->line : 0, (int)ml, m);
+		smig_err_set(e, SMIG_ERR_FORMAT, _("'%s': not well-formed XML (line %d: %.*s)"),
+			     WHAT, xe ? xe->line : 0, (int)ml, m);
 		goto out;
 	}
 	if (doc->intSubset || doc->extSubset ||
 	    (doc->encoding && !smig_streq_ci((const char *)doc->encoding, "UTF-8"))) {
-		smig_err_set(e, SMIG_ERR_FORMAT, "'" WHAT "': must be UTF-8 XML without a DOCTYPE");
+		smig_err_set(e, SMIG_ERR_FORMAT, _("'%s': must be UTF-8 XML without a DOCTYPE"),
+			     WHAT);
 		xmlFreeDoc(doc);
 		doc = NULL;
 	}
@@ -1254,20 +1257,19 @@ static int check_root(xmlNodePtr root, struct smig_err *e)
 	if (!is_el(root) || !named(root, "smig-descriptor") || root->ns == NULL ||
 	    strcmp((const char *)root->ns->href, NS) != 0) {
 		smig_err_set(e, SMIG_ERR_FORMAT,
-			     "'" WHAT "': the root element is not <smig-descriptor> in " NS);
+			     _("'%s': the root element is not <smig-descriptor> in %s"), WHAT, NS);
 		goto out;
 	}
 	fmt = xmlGetNoNsProp(root, BAD_CAST "format");
 	if (fmt == NULL || !parse_i64((const char *)fmt, 1, INT_MAX, &v)) {
-		smig_err_set(e, SMIG_ERR_FORMAT, "'" WHAT "': the format attribute is missing or "
-						 "not a positive number");
+		smig_err_set(e, SMIG_ERR_FORMAT, _("'%s': the format attribute is missing or not a positive "
+						   "number"), WHAT);
 		goto out;
 	}
 	if (v != SMIG_DESCRIPTOR_FORMAT) {
 		smig_err_set(e, SMIG_ERR_UNSUPPORTED,
-			     "'" WHAT "': format %" PRId64 " is not supported (this smig reads "
-			     "format %d)",
-			     v, SMIG_DESCRIPTOR_FORMAT);
+			     _("'%s': format %lld is not supported (this smig reads format %d)"),
+			     WHAT, (long long)v, SMIG_DESCRIPTOR_FORMAT);
 		goto out;
 	}
 	rc = 0;
@@ -1294,15 +1296,15 @@ int smig_descriptor_read(const void *buf, size_t len, const char *xsd,
 		goto out;
 	d = calloc(1, sizeof(*d));
 	if (d == NULL || (d->inv = calloc(1, sizeof(*d->inv))) == NULL) {
-		smig_err_nomem(e, "reading the descriptor");
+		smig_err_nomem(e, _("reading the descriptor"));
 		goto out;
 	}
 	d->format = SMIG_DESCRIPTOR_FORMAT;
 	if (r_fields(&c, root, f_top, NFIELDS(f_top), d, r_top_nested) < 0)
 		goto out;
 	if (!d->archive_id || !d->created || !d->smig_version || !d->type) {
-		smig_err_set(e, SMIG_ERR_FORMAT, "'" WHAT "': lacks the archive id, creation time, "
-						 "version or export options");
+		smig_err_set(e, SMIG_ERR_FORMAT, _("'%s': lacks the archive id, creation time, version or "
+						   "export options"), WHAT);
 		goto out;
 	}
 	*out = d;
@@ -1347,8 +1349,8 @@ int smig_uuid4(char out[37], struct smig_err *e)
 	char buf[SMIG_GUID_BUFSZ];
 
 	if (RAND_bytes(g.b, sizeof(g.b)) != 1)
-		return smig_err_set(e, SMIG_ERR_IO, "cannot make an archive id: the OpenSSL random "
-						    "generator failed");
+		return smig_err_set(e, SMIG_ERR_IO, _("cannot make an archive id: the OpenSSL random "
+						      "generator failed"));
 	g.b[6] = (uint8_t)((g.b[6] & 0x0F) | 0x40); /* version 4 */
 	g.b[8] = (uint8_t)((g.b[8] & 0x3F) | 0x80); /* RFC 4122 variant */
 	smig_guid_format(&g, SMIG_GUID_LOWER, buf);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "journal.h"
+#include "i18n.h"
 #include "interrupt.h"
 #include "fileio.h"
 #include "scan.h"
@@ -58,7 +59,7 @@ static char *get_field(const char *s, size_t n, struct smig_err *e)
 	char *out = malloc(n + 1), *o = out;
 
 	if (!out) {
-		smig_err_set(e, SMIG_ERR_NOMEM, "out of memory");
+		smig_err_set(e, SMIG_ERR_NOMEM, _("out of memory"));
 		return NULL;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -71,12 +72,12 @@ static char *get_field(const char *s, size_t n, struct smig_err *e)
 		if (i + 2 >= n || !isxdigit((unsigned char)s[i + 1]) ||
 		    !isxdigit((unsigned char)s[i + 2]) || sscanf(s + i + 1, "%2x", &v) != 1) {
 			free(out);
-			smig_err_set(e, SMIG_ERR_FORMAT, "bad escape in the journal");
+			smig_err_set(e, SMIG_ERR_FORMAT, _("bad escape in the journal"));
 			return NULL;
 		}
 		if (v == 0) {
 			free(out);
-			smig_err_set(e, SMIG_ERR_FORMAT, "an escape for a NUL byte in the journal");
+			smig_err_set(e, SMIG_ERR_FORMAT, _("an escape for a NUL byte in the journal"));
 			return NULL;
 		}
 		*o++ = (char)v;
@@ -124,7 +125,7 @@ static int alloc_state(struct smig_journal *j, struct smig_err *e)
 	j->backed_up = calloc(j->nops + 1, sizeof(bool));
 	j->backup_size = calloc(j->nops + 1, sizeof(long long));
 	if (!j->begun || !j->backed_up || !j->backup_size)
-		return smig_err_set(e, SMIG_ERR_NOMEM, "out of memory");
+		return smig_err_set(e, SMIG_ERR_NOMEM, _("out of memory"));
 	return 0;
 }
 
@@ -135,8 +136,8 @@ int smig_journal_start(struct smig_journal *j, struct smig_err *e)
 	int rc = -1;
 
 	if (!j->root || j->root[0] != '/')
-		return smig_err_set(e, SMIG_ERR_USAGE, "a journal needs the destination root as an "
-				    "absolute path");
+		return smig_err_set(e, SMIG_ERR_USAGE, _("a journal needs the destination root as an "
+				      "absolute path"));
 	smig_strbuf_puts(&b, OPS_HEADER "\n");
 	for (size_t i = 0; i < j->nops; i++) {
 		const struct smig_op *op = &j->ops[i];
@@ -186,7 +187,7 @@ static int log_state(struct smig_journal *j, struct smig_err *e, const char *fmt
 	fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
 	if (fd < 0 || n < 0 || (size_t)n >= sizeof(line) ||
 	    write(fd, line, (size_t)n) != n || fsync(fd) < 0) {
-		smig_err_sys(e, errno ? errno : EIO, "cannot write the journal '%s'", path);
+		smig_err_sys(e, errno ? errno : EIO, _("cannot write the journal '%s'"), path);
 		goto out;
 	}
 	rc = 0;
@@ -211,21 +212,21 @@ static int copy_file(const char *from, const char *to, struct smig_err *e)
 	ssize_t n;
 
 	if (in < 0 || fstat(in, &st) < 0) {
-		smig_err_sys(e, errno, "cannot read '%s'", from);
+		smig_err_sys(e, errno, _("cannot read '%s'"), from);
 		goto done;
 	}
 	out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, st.st_mode & 07777);
 	if (out < 0) {
-		smig_err_sys(e, errno, "cannot create '%s'", to);
+		smig_err_sys(e, errno, _("cannot create '%s'"), to);
 		goto done;
 	}
 	while ((n = read(in, buf, sizeof(buf))) > 0)
 		if (write(out, buf, (size_t)n) != n) {
-			smig_err_sys(e, errno ? errno : ENOSPC, "cannot write '%s'", to);
+			smig_err_sys(e, errno ? errno : ENOSPC, _("cannot write '%s'"), to);
 			goto done;
 		}
 	if (n < 0 || fsync(out) < 0) {
-		smig_err_sys(e, errno, "cannot copy '%s' to '%s'", from, to);
+		smig_err_sys(e, errno, _("cannot copy '%s' to '%s'"), from, to);
 		goto done;
 	}
 	rc = 0;
@@ -247,15 +248,15 @@ static int copy_any(const char *from, const char *to, struct smig_err *e)
 	ssize_t n;
 
 	if (lstat(from, &st) < 0)
-		return smig_err_sys(e, errno, "cannot read '%s'", from);
+		return smig_err_sys(e, errno, _("cannot read '%s'"), from);
 	if (!S_ISLNK(st.st_mode))
 		return copy_file(from, to, e);
 	n = readlink(from, text, sizeof(text) - 1);
 	if (n < 0)
-		return smig_err_sys(e, errno, "cannot read the link '%s'", from);
+		return smig_err_sys(e, errno, _("cannot read the link '%s'"), from);
 	text[n] = '\0';
 	if (symlink(text, to) < 0)
-		return smig_err_sys(e, errno, "cannot create the link '%s'", to);
+		return smig_err_sys(e, errno, _("cannot create the link '%s'"), to);
 	return 0;
 }
 
@@ -266,16 +267,16 @@ static int move_over(const char *from, const char *to, struct smig_err *e)
 	int rc;
 
 	if (rename(from, to) == 0)
-		return fsync_dir_of(to) < 0 ? smig_err_sys(e, errno, "cannot sync '%s'", to) : 0;
+		return fsync_dir_of(to) < 0 ? smig_err_sys(e, errno, _("cannot sync '%s'"), to) : 0;
 	if (errno != EXDEV)
-		return smig_err_sys(e, errno, "cannot move '%s' to '%s'", from, to);
+		return smig_err_sys(e, errno, _("cannot move '%s' to '%s'"), from, to);
 	tmp = smig_asprintf(e, "%s.smig-tmp", to);
 	if (!tmp)
 		return -1;
 	unlink(tmp);
 	rc = copy_any(from, tmp, e);
 	if (rc == 0 && rename(tmp, to) < 0) {
-		rc = smig_err_sys(e, errno, "cannot move '%s' to '%s'", tmp, to);
+		rc = smig_err_sys(e, errno, _("cannot move '%s' to '%s'"), tmp, to);
 		unlink(tmp);
 	}
 	if (rc == 0) {
@@ -297,11 +298,11 @@ static int backup(struct smig_journal *j, size_t i, struct smig_err *e)
 	if (!bk)
 		return -1;
 	if (lstat(target, &st) < 0) {
-		rc = errno == ENOENT ? 0 : smig_err_sys(e, errno, "cannot read '%s'", target);
+		rc = errno == ENOENT ? 0 : smig_err_sys(e, errno, _("cannot read '%s'"), target);
 		goto out;
 	}
 	if (S_ISDIR(st.st_mode)) {
-		smig_err_set(e, SMIG_ERR_IO, "'%s' is a directory where a file must go", target);
+		smig_err_set(e, SMIG_ERR_IO, _("'%s' is a directory where a file must go"), target);
 		goto out;
 	}
 	tmp = smig_asprintf(e, "%s.tmp", bk);
@@ -323,7 +324,7 @@ static int backup(struct smig_journal *j, size_t i, struct smig_err *e)
 	rc = 0;
 	goto out;
 sys:
-	smig_err_sys(e, errno, "cannot keep a copy of '%s' in the journal", target);
+	smig_err_sys(e, errno, _("cannot keep a copy of '%s' in the journal"), target);
 out:
 	free(tmp);
 	free(bk);
@@ -351,13 +352,13 @@ static int check_beneath(const char *target, struct smig_err *e)
 	*slash = '\0';
 	real = realpath(dir, NULL);
 	if (!real) {
-		smig_err_sys(e, errno, "cannot reach the folder '%s'", dir);
+		smig_err_sys(e, errno, _("cannot reach the folder '%s'"), dir);
 		goto out;
 	}
 	if (strcmp(real, dir)) {
-		smig_err_set(e, SMIG_ERR_IO, "refusing to write '%s': the folder '%s' is reached "
-			     "through a symbolic link (it leads to '%s'); apply writes only inside "
-			     "the destination's drives, never through links", target, dir, real);
+		smig_err_set(e, SMIG_ERR_IO, _("refusing to write '%s': the folder '%s' is reached "
+			       "through a symbolic link (it leads to '%s'); apply writes only inside "
+			       "the destination's drives, never through links"), target, dir, real);
 		goto out;
 	}
 	rc = 0;
@@ -390,11 +391,11 @@ static int run_one(struct smig_journal *j, size_t i, struct smig_err *e)
 		return -1;
 	j->begun[i] = true;
 	if (fail && strtoul(fail, NULL, 10) == i)
-		return smig_err_sys(e, ENOSPC, "cannot write '%s'", op->target);
+		return smig_err_sys(e, ENOSPC, _("cannot write '%s'"), op->target);
 	switch (op->kind) {
 	case SMIG_OP_MKDIR:
 		if (mkdir(op->target, 0755) < 0 && errno != EEXIST)
-			return smig_err_sys(e, errno, "cannot create the folder '%s'", op->target);
+			return smig_err_sys(e, errno, _("cannot create the folder '%s'"), op->target);
 		break;
 	case SMIG_OP_FILE: {
 		/* the mode of what it replaces, else a file's usual 0644 (staged files are 0600) */
@@ -406,10 +407,10 @@ static int run_one(struct smig_journal *j, size_t i, struct smig_err *e)
 		if (move_over(op->source, op->target, e) < 0)
 			return -1;
 		if (chmod(op->target, keep ? st.st_mode & 07777 : 0644) < 0)
-			return smig_err_sys(e, errno, "cannot set the mode of '%s'", op->target);
+			return smig_err_sys(e, errno, _("cannot set the mode of '%s'"), op->target);
 		/* the owner too, where we may (root); elsewhere the file is ours anyway */
 		if (keep && chown(op->target, st.st_uid, st.st_gid) < 0 && errno != EPERM)
-			return smig_err_sys(e, errno, "cannot set the owner of '%s'", op->target);
+			return smig_err_sys(e, errno, _("cannot set the owner of '%s'"), op->target);
 		break;
 	}
 	case SMIG_OP_SYMLINK:
@@ -418,7 +419,7 @@ static int run_one(struct smig_journal *j, size_t i, struct smig_err *e)
 			return -1;
 		unlink(tmp);
 		if (symlink(op->source, tmp) < 0 || rename(tmp, op->target) < 0) {
-			smig_err_sys(e, errno, "cannot create the link '%s'", op->target);
+			smig_err_sys(e, errno, _("cannot create the link '%s'"), op->target);
 			unlink(tmp);
 			goto out;
 		}
@@ -451,8 +452,8 @@ int smig_journal_run(struct smig_journal *j, struct smig_err *e)
 
 			int rb = smig_journal_rollback(j, &e2);
 			size_t n = strlen(e->msg);
-			const char *how = rb < 0 ? "; undoing the changes also failed: " :
-					  "; every change made before was undone";
+			const char *how = rb < 0 ? _("; undoing the changes also failed: ") :
+					  _("; every change made before was undone");
 
 			/* the first error stays the message; how it ended is appended */
 			snprintf(e->msg + n, sizeof(e->msg) - n, "%s%.*s", how,
@@ -506,8 +507,8 @@ static int parse_ops(struct smig_journal *j, const char *text, size_t len, struc
 		int rc;
 
 		if (!nl)
-			return smig_err_set(e, SMIG_ERR_FORMAT, "the journal's operation list is "
-					    "truncated");
+			return smig_err_set(e, SMIG_ERR_FORMAT, _("the journal's operation list is "
+					      "truncated"));
 		for (;;) {
 			const char *t = memchr(q, '\t', (size_t)(nl - q));
 
@@ -523,14 +524,14 @@ static int parse_ops(struct smig_journal *j, const char *text, size_t len, struc
 			q = t + 1;
 		}
 		if (k != 4)
-			return smig_err_set(e, SMIG_ERR_FORMAT, "a line of the journal's operation "
-					    "list has %zu fields, not 4", k);
+			return smig_err_set(e, SMIG_ERR_FORMAT, _("a line of the journal's operation "
+					      "list has %zu fields, not 4"), k);
 		for (kind = SMIG_OP_MKDIR; kind <= SMIG_OP_SYMLINK; kind++)
 			if (flen[0] == strlen(kind_names[kind]) &&
 			    !memcmp(f[0], kind_names[kind], flen[0]))
 				break;
 		if (kind > SMIG_OP_SYMLINK)
-			return smig_err_set(e, SMIG_ERR_FORMAT, "unknown journal operation '%.*s'",
+			return smig_err_set(e, SMIG_ERR_FORMAT, _("unknown journal operation '%.*s'"),
 					    (int)flen[0], f[0]);
 		for (k = 0; k < 3; k++)
 			if (!(fields[k] = get_field(f[k + 1], flen[k + 1], e)))
@@ -547,16 +548,17 @@ static int parse_ops(struct smig_journal *j, const char *text, size_t len, struc
 		if (rc < 0)
 			return -1;
 		if (!*j->ops[j->nops - 1].target || j->ops[j->nops - 1].target[0] != '/')
-			return smig_err_set(e, SMIG_ERR_FORMAT, "a journal operation has a target "
-					    "that is not an absolute path");
+			return smig_err_set(e, SMIG_ERR_FORMAT, _("a journal operation has a target "
+					      "that is not an absolute path"));
 		if (strstr(j->ops[j->nops - 1].target, "/../") ||
 		    strstr(j->ops[j->nops - 1].target, "/./"))
-			return smig_err_set(e, SMIG_ERR_FORMAT, "a journal operation has a target "
-					    "with '.' or '..' components");
+			return smig_err_set(e, SMIG_ERR_FORMAT, _("a journal operation has a target "
+					      "with '.' or '..' components"));
 		if ((kind == SMIG_OP_MKDIR) != (flen[2] == 0))
-			return smig_err_set(e, SMIG_ERR_FORMAT, "a journal '%s' operation %s a "
-					    "source", kind_names[kind],
-					    kind == SMIG_OP_MKDIR ? "has" : "lacks");
+			return smig_err_set(e, SMIG_ERR_FORMAT,
+					    kind == SMIG_OP_MKDIR ? _("a journal '%s' operation has a source")
+					    : _("a journal '%s' operation lacks a source"),
+					    kind_names[kind]);
 		p = nl + 1;
 	}
 	return 0;
@@ -576,17 +578,17 @@ int smig_journal_load(const char *dir, struct smig_journal *j, struct smig_err *
 	/* the destination root is where the journal is now: <root>/smig-journal/<id> */
 	j->root = realpath(path, NULL);
 	if (!j->root) {
-		smig_err_sys(e, errno, "cannot find the destination root of the journal '%s'", dir);
+		smig_err_sys(e, errno, _("cannot find the destination root of the journal '%s'"), dir);
 		goto out;
 	}
 	free(path);
 	path = smig_path_join(dir, "ops", e);
-	if (!path || smig_file_read(path, OPS_MAX, "journal operation list", &text, &len, e) < 0 ||
+	if (!path || smig_file_read(path, OPS_MAX, _("journal operation list"), &text, &len, e) < 0 ||
 	    parse_ops(j, text, len, e) < 0)
 		goto out;
 	free(path);
 	path = smig_path_join(dir, "state", e);
-	if (!path || smig_file_read(path, OPS_MAX, "journal state", &state, &slen, e) < 0 ||
+	if (!path || smig_file_read(path, OPS_MAX, _("journal state"), &state, &slen, e) < 0 ||
 	    alloc_state(j, e) < 0)
 		goto out;
 	for (char *line = state, *nl; line < state + slen; line = nl + 1) {
@@ -605,7 +607,7 @@ int smig_journal_load(const char *dir, struct smig_journal *j, struct smig_err *
 		}
 		got = sscanf(line, "%15s %zu %lld", word, &n, &size);
 		if (got < 2 || n >= j->nops || (got == 3 && (strcmp(word, "backup") || size < 0))) {
-			smig_err_set(e, SMIG_ERR_FORMAT, "journal state line '%s' is malformed", line);
+			smig_err_set(e, SMIG_ERR_FORMAT, _("journal state line '%s' is malformed"), line);
 			goto out;
 		}
 		if (!strcmp(word, "backup")) {
@@ -618,7 +620,7 @@ int smig_journal_load(const char *dir, struct smig_journal *j, struct smig_err *
 		} else if (!strcmp(word, "undone")) {
 			j->begun[n] = j->backed_up[n] = false;
 		} else {
-			smig_err_set(e, SMIG_ERR_FORMAT, "journal state line '%s' is malformed", line);
+			smig_err_set(e, SMIG_ERR_FORMAT, _("journal state line '%s' is malformed"), line);
 			goto out;
 		}
 	}
@@ -644,16 +646,16 @@ static int check_undone(const struct smig_journal *j, size_t i, bool restored, s
 	if (lstat(op->target, &st) < 0) {
 		if (errno == ENOENT && !restored)
 			return 0;
-		return smig_err_sys(e, errno, "'%s' should be back as before apply, but it cannot "
-				    "be read", op->target);
+		return smig_err_sys(e, errno, _("'%s' should be back as before apply, but it cannot "
+				      "be read"), op->target);
 	}
 	if (!restored)
-		return smig_err_set(e, SMIG_ERR_IO, "'%s' made by apply is still there after it "
-				    "was undone", op->target);
+		return smig_err_set(e, SMIG_ERR_IO, _("'%s' made by apply is still there after it "
+				      "was undone"), op->target);
 	if (S_ISDIR(st.st_mode) || (j->backup_size[i] >= 0 && !S_ISLNK(st.st_mode) &&
 				    (long long)st.st_size != j->backup_size[i]))
-		return smig_err_set(e, SMIG_ERR_IO, "'%s' was restored from the journal but is not "
-				    "what apply replaced (%lld bytes expected)", op->target,
+		return smig_err_set(e, SMIG_ERR_IO, _("'%s' was restored from the journal but is not "
+				      "what apply replaced (%lld bytes expected)"), op->target,
 				    j->backup_size[i]);
 	return 0;
 }
@@ -670,7 +672,7 @@ static int undo_one(struct smig_journal *j, size_t i, struct smig_err *e)
 		return -1;
 	if (op->kind == SMIG_OP_MKDIR) {
 		if (rmdir(op->target) < 0 && errno != ENOENT) {
-			smig_err_sys(e, errno, "cannot remove the folder '%s' made by apply",
+			smig_err_sys(e, errno, _("cannot remove the folder '%s' made by apply"),
 				     op->target);
 			goto out;
 		}
@@ -689,11 +691,11 @@ static int undo_one(struct smig_journal *j, size_t i, struct smig_err *e)
 			/* moved back before a crash, "undone" not yet logged */
 			restored = true;
 		} else if (j->backed_up[i]) {
-			smig_err_set(e, SMIG_ERR_IO, "the copy of '%s' kept in the journal is missing: "
-				     "it cannot be restored", op->target);
+			smig_err_set(e, SMIG_ERR_IO, _("the copy of '%s' kept in the journal is missing: "
+				       "it cannot be restored"), op->target);
 			goto out;
 		} else if (unlink(op->target) < 0 && errno != ENOENT) {
-			smig_err_sys(e, errno, "cannot remove '%s'", op->target);
+			smig_err_sys(e, errno, _("cannot remove '%s'"), op->target);
 			goto out;
 		}
 	}
@@ -722,9 +724,14 @@ int smig_journal_rollback(struct smig_journal *j, struct smig_err *e)
 	}
 	if (j->left == 0)
 		return 0;
-	smig_err_set(e, first.kind, "%zu change(s) could not be undone and are kept in the "
-		     "journal '%s' (run 'smig-import rollback' again once the cause is fixed); "
-		     "the first: %s", j->left, j->dir ? j->dir : "?", first.msg);
+	/* the English text is the same for one and several (the tests compare it) */
+	smig_err_set(e, first.kind,
+		     P_("%zu change(s) could not be undone and are kept in the journal '%s' (run "
+			"'smig-import rollback' again once the cause is fixed); the first: %s",
+			"%zu change(s) could not be undone and are kept in the journal '%s' (run "
+			"'smig-import rollback' again once the cause is fixed); the first: %s",
+			j->left),
+		     j->left, j->dir ? j->dir : "?", first.msg);
 	return -1;
 }
 

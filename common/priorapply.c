@@ -9,6 +9,7 @@
 
 #include "fileio.h"
 #include "hive.h"
+#include "i18n.h"
 #include "journal.h"
 #include "priorapply.h"
 #include "scan.h"
@@ -137,8 +138,8 @@ struct rd {
 
 static int bad(struct rd *r, const char *why)
 {
-	smig_err_set(r->e, SMIG_ERR_FORMAT, "'%s' is not a valid record of an earlier apply: "
-		     "line %zu: %s", r->label, r->lineno, why);
+	smig_err_set(r->e, SMIG_ERR_FORMAT, _("'%s' is not a valid record of an earlier apply: "
+		       "line %zu: %s"), r->label, r->lineno, why);
 	return -1;
 }
 
@@ -161,10 +162,10 @@ static int split(struct rd *r, const char *line, size_t len)
 		while (j < len && line[j] != '\t')
 			j++;
 		if (r->nf == MAX_FIELDS)
-			return bad(r, "too many fields");
+			return bad(r, _("too many fields"));
 		s = o = malloc(j - i + 1);
 		if (!s) {
-			smig_err_set(r->e, SMIG_ERR_NOMEM, "out of memory");
+			smig_err_set(r->e, SMIG_ERR_NOMEM, _("out of memory"));
 			return -1;
 		}
 		r->f[r->nf++] = s;
@@ -173,8 +174,8 @@ static int split(struct rd *r, const char *line, size_t len)
 				int h = k + 2 < j ? unhex(line[k + 1]) : -1;
 				int l = h >= 0 ? unhex(line[k + 2]) : -1;
 
-				if (l < 0)
-					return bad(r, "a '%' that is not followed by two hex digits");
+				if (l < 0) /* xgettext:no-c-format */
+					return bad(r, _("a '%' that is not followed by two hex digits"));
 				*o++ = (char)(h * 16 + l);
 				k += 2;
 			} else {
@@ -183,7 +184,7 @@ static int split(struct rd *r, const char *line, size_t len)
 		}
 		*o = '\0';
 		if (!smig_utf8_valid(s, (size_t)(o - s)) || strlen(s) != (size_t)(o - s))
-			return bad(r, "a field that is not UTF-8 text");
+			return bad(r, _("a field that is not UTF-8 text"));
 		i = j + 1;
 	}
 	return 0;
@@ -200,7 +201,7 @@ static int nomem(struct rd *r, const void *p)
 {
 	if (p)
 		return 0;
-	smig_err_set(r->e, SMIG_ERR_NOMEM, "out of memory");
+	smig_err_set(r->e, SMIG_ERR_NOMEM, _("out of memory"));
 	return -1;
 }
 
@@ -231,7 +232,7 @@ static int canon_guid(struct rd *r, const char *s, char **out)
 	char buf[40];
 
 	if (!smig_guid_parse(s, &g))
-		return bad(r, "a VM ID that is not a GUID");
+		return bad(r, _("a VM ID that is not a GUID"));
 	smig_guid_format(&g, SMIG_GUID_UPPER, buf);
 	*out = strdup(buf);
 	return nomem(r, *out);
@@ -253,21 +254,21 @@ static int add_vm(struct rd *r)
 	long long mem, cpus;
 
 	if (r->nf != 6)
-		return bad(r, "a 'vm' line needs 5 fields");
+		return bad(r, _("a 'vm' line needs 5 fields"));
 	if (canon_guid(r, r->f[1], &id) < 0)
 		return -1;
 	mem = strtoll(r->f[3], &end, 10);
 	if (*end || mem < 0 || mem > (1LL << 32))
-		return free(id), bad(r, "a memory size that is not a number of MiB");
+		return free(id), bad(r, _("a memory size that is not a number of MiB"));
 	cpus = strtoll(r->f[4], &end, 10);
 	if (*end || cpus < 0 || cpus > 4096)
-		return free(id), bad(r, "a processor count that is not a number");
+		return free(id), bad(r, _("a processor count that is not a number"));
 	/* registered since (migrate.ps1 ran): the destination as read already has it */
 	if (find_vm(d, id, 0)) {
 		free(id);
 		return 0;
 	}
-	vm = grow(r, &d->vms, &d->nvms, sizeof(*vm), 65536, "too many VMs");
+	vm = grow(r, &d->vms, &d->nvms, sizeof(*vm), 65536, _("too many VMs"));
 	if (!vm)
 		return free(id), -1;
 	vm->id = id;
@@ -290,18 +291,18 @@ static int add_nic(struct rd *r)
 	char text[18], *id = NULL;
 
 	if (r->nf != 5)
-		return bad(r, "a 'nic' line needs 4 fields");
+		return bad(r, _("a 'nic' line needs 4 fields"));
 	if (canon_guid(r, r->f[1], &id) < 0)
 		return -1;
 	vm = find_vm(r->dst, id, r->first_vm);
 	free(id);
 	if (!smig_mac_parse(r->f[2], &mac))
-		return bad(r, "a MAC address that is not one");
+		return bad(r, _("a MAC address that is not one"));
 	if (strcmp(r->f[3], "static") && strcmp(r->f[3], "dynamic"))
-		return bad(r, "a MAC that is neither 'static' nor 'dynamic'");
+		return bad(r, _("a MAC that is neither 'static' nor 'dynamic'"));
 	if (!vm || vm->placed_by != r->pr)
 		return 0;  /* a VM registered since: the destination as read has its adapters */
-	n = grow(r, &vm->nics, &vm->nnics, sizeof(*n), 256, "too many network adapters");
+	n = grow(r, &vm->nics, &vm->nnics, sizeof(*n), 256, _("too many network adapters"));
 	if (!n)
 		return -1;
 	smig_mac_format(&mac, text);
@@ -321,7 +322,7 @@ static int add_switch(struct rd *r)
 	char gtext[40];
 
 	if (r->nf != 4)
-		return bad(r, "a 'switch' line needs 3 fields");
+		return bad(r, _("a 'switch' line needs 3 fields"));
 	if (!strcmp(r->f[1], "private"))
 		t = SMIG_SWITCH_PRIVATE;
 	else if (!strcmp(r->f[1], "internal"))
@@ -329,16 +330,16 @@ static int add_switch(struct rd *r)
 	else if (!strcmp(r->f[1], "external"))
 		t = SMIG_SWITCH_EXTERNAL;
 	else
-		return bad(r, "a network type that is not private, internal or external");
+		return bad(r, _("a network type that is not private, internal or external"));
 	if (!r->f[2][0])
-		return bad(r, "a network without a name");
+		return bad(r, _("a network without a name"));
 	if (!smig_guid_parse(r->f[3], &g))
-		return bad(r, "a network ID that is not a GUID");
+		return bad(r, _("a network ID that is not a GUID"));
 	smig_guid_format(&g, SMIG_GUID_UPPER, gtext);
 	for (size_t i = 0; i < d->nswitches; i++)
 		if (d->switches[i].name && smig_streq_ci(d->switches[i].name, r->f[2]))
 			return 0;  /* there already (created since, or by an earlier record) */
-	sw = grow(r, &d->switches, &d->nswitches, sizeof(*sw), 4096, "too many networks");
+	sw = grow(r, &d->switches, &d->nswitches, sizeof(*sw), 4096, _("too many networks"));
 	if (!sw)
 		return -1;
 	sw->type = t;
@@ -355,7 +356,7 @@ static int set_path(struct rd *r, char **slot)
 	char *v;
 
 	if (r->nf != 2 || !r->f[1][0])
-		return bad(r, "a path line needs 1 field");
+		return bad(r, _("a path line needs 1 field"));
 	v = strdup(r->f[1]);
 	if (nomem(r, v) < 0)
 		return -1;
@@ -372,7 +373,7 @@ static int set_range(struct rd *r)
 
 	if (r->nf != 3 || !smig_mac_parse(r->f[1], &lo) || !smig_mac_parse(r->f[2], &hi) ||
 	    smig_mac_cmp(&lo, &hi) > 0)
-		return bad(r, "a MAC range that is not two MAC addresses in order");
+		return bad(r, _("a MAC range that is not two MAC addresses in order"));
 	(void)h;
 	r->dst->pending_mac_min = lo;
 	r->dst->pending_mac_max = hi;
@@ -387,8 +388,8 @@ static int set_store(struct rd *r)
 	char *why;
 
 	if (r->nf != 2 || !r->f[1][0])
-		return bad(r, "a 'store' line needs 1 field");
-	why = smig_asprintf(r->e, "staged by the apply of archive %s from %s", r->pr->archive_id,
+		return bad(r, _("a 'store' line needs 1 field"));
+	why = smig_asprintf(r->e, _("staged by the apply of archive %s from %s"), r->pr->archive_id,
 			    r->pr->source);
 	if (!why || smig_strv_push(&az->differences, why, r->e) < 0)
 		return free(why), -1;
@@ -411,17 +412,17 @@ static int one_line(void *ctx, size_t lineno, const char *line, size_t len, stru
 	(void)e;
 	r->lineno = lineno;
 	if (len && line[len - 1] == '\r')
-		return bad(r, "a CR at the end of the line");
+		return bad(r, _("a CR at the end of the line"));
 	if (!r->magic) {
 		if (len != strlen(MAGIC) || memcmp(line, MAGIC, len))
-			return bad(r, "the first line is not '" MAGIC "'");
+			return bad(r, _("the first line is not 'smig-placed 1'"));
 		r->magic = true;
 		return 0;
 	}
 	if (len == 0)
 		return 0;
 	if (len > MAX_LINE)
-		return bad(r, "a line too long");
+		return bad(r, _("a line too long"));
 	if (split(r, line, len) < 0) {
 		clear_fields(r);
 		return -1;
@@ -435,11 +436,11 @@ static int one_line(void *ctx, size_t lineno, const char *line, size_t len, stru
 		slot = &r->pr->applied;
 	if (slot) {
 		if (r->nf != 2 || *slot)
-			rc = bad(r, "a header line that is repeated or has more than 1 field");
+			rc = bad(r, _("a header line that is repeated or has more than 1 field"));
 		else if (!(*slot = strdup(r->f[1])))
 			rc = nomem(r, NULL);
 	} else if (!r->pr->archive_id || !r->pr->source) {
-		rc = bad(r, "'archive' and 'source' must come first");
+		rc = bad(r, _("'archive' and 'source' must come first"));
 	} else if (!strcmp(k, "vm")) {
 		rc = add_vm(r);
 	} else if (!strcmp(k, "nic")) {
@@ -456,7 +457,7 @@ static int one_line(void *ctx, size_t lineno, const char *line, size_t len, stru
 		rc = set_store(r);
 	} else if (!strcmp(k, "file")) {
 		if (r->nf != 2 || !r->f[1][0])
-			rc = bad(r, "a 'file' line needs 1 field");
+			rc = bad(r, _("a 'file' line needs 1 field"));
 		else if (smig_strv_push(&r->pr->files, r->f[1], r->e) < 0)
 			rc = -1;
 	} else {
@@ -475,18 +476,18 @@ int smig_prior_parse(const char *text, size_t len, const char *label, const char
 	/* allocated once for the most records a destination may hold: VMs and networks point
 	 * into it */
 	if (!dst->priors && !(dst->priors = calloc(SMIG_PRIOR_MAX_JOURNALS, sizeof(*pr))))
-		return smig_err_set(e, SMIG_ERR_NOMEM, "out of memory");
+		return smig_err_set(e, SMIG_ERR_NOMEM, _("out of memory"));
 	if (dst->npriors == SMIG_PRIOR_MAX_JOURNALS)
-		return smig_err_set(e, SMIG_ERR_UNSUPPORTED, "the destination holds more than %u "
-				    "applies", SMIG_PRIOR_MAX_JOURNALS);
+		return smig_err_set(e, SMIG_ERR_UNSUPPORTED, _("the destination holds more than %u "
+				      "applies"), SMIG_PRIOR_MAX_JOURNALS);
 	pr = r.pr = &dst->priors[dst->npriors++];
 	if (!(pr->journal = strdup(journal ? journal : "")))
-		return smig_err_set(e, SMIG_ERR_NOMEM, "out of memory");
+		return smig_err_set(e, SMIG_ERR_NOMEM, _("out of memory"));
 	if (smig_text_lines(text, len, SMIG_PRIOR_MAX, label, one_line, &r, e) < 0)
 		return -1;
 	r.lineno++;
 	if (!r.magic || !pr->archive_id || !pr->source)
-		return bad(&r, "the record is incomplete");
+		return bad(&r, _("the record is incomplete"));
 	return 0;
 }
 
@@ -506,9 +507,9 @@ static int read_record(struct smig_inventory *dst, const char *jdir, const char 
 		/* an apply by an older smig: nothing to compare but what the journal shows */
 		smig_err_clear(e);
 		rc = smig_problems_add(&dst->problems, "", SMIG_SEV_WARNING, "host", NULL, NULL,
-				       e, "the apply of archive %s on this destination left no record "
-				       "of its VMs and networks: they are not compared with this "
-				       "archive's", id);
+				       e, _("the apply of archive %s on this destination left no "
+					 "record of its VMs and networks: they are not compared "
+					 "with this archive's"), id);
 		goto out;
 	}
 	rc = smig_prior_parse(text, len, path, id, dst, e);
@@ -543,7 +544,7 @@ int smig_prior_overlay(const char *jroot, const char *self_id, char *const *only
 	if (!d) {
 		if (errno == ENOENT)
 			return 0;  /* no apply ever */
-		smig_err_sys(e, errno, "journal folder '%s'", jroot);
+		smig_err_sys(e, errno, _("journal folder '%s'"), jroot);
 		return -1;
 	}
 	/* in name order, so every run reads them alike */
@@ -552,7 +553,7 @@ int smig_prior_overlay(const char *jroot, const char *self_id, char *const *only
 		    (only && !listed(only, de->d_name)))
 			continue;
 		if (n == SMIG_PRIOR_MAX_JOURNALS) {
-			smig_err_set(e, SMIG_ERR_UNSUPPORTED, "'%s' holds more than %u journals",
+			smig_err_set(e, SMIG_ERR_UNSUPPORTED, _("'%s' holds more than %u journals"),
 				     jroot, SMIG_PRIOR_MAX_JOURNALS);
 			goto out;
 		}
@@ -561,7 +562,7 @@ int smig_prior_overlay(const char *jroot, const char *self_id, char *const *only
 		n++;
 	}
 	if (errno) {
-		smig_err_sys(e, errno, "journal folder '%s'", jroot);
+		smig_err_sys(e, errno, _("journal folder '%s'"), jroot);
 		goto out;
 	}
 	if (n == 0) {
@@ -599,9 +600,9 @@ int smig_prior_overlay(const char *jroot, const char *self_id, char *const *only
 		complete = j.complete;
 		smig_journal_release(&j);
 		if (!complete) {
-			smig_err_set(e, SMIG_ERR_BLOCKED, "an interrupted apply of archive %s is on "
-				     "the destination (journal '%s'): roll it back first with "
-				     "'smig-import rollback --journal %s'", names[i], jdir, names[i]);
+			smig_err_set(e, SMIG_ERR_BLOCKED, _("an interrupted apply of archive %s is on "
+				       "the destination (journal '%s'): roll it back first with "
+				       "'smig-import rollback --journal %s'"), names[i], jdir, names[i]);
 			free(jdir);
 			goto out;
 		}
@@ -657,7 +658,7 @@ int smig_prior_listed(const char *jdir, char ***out, struct smig_err *e)
 	}
 	/* an empty list still means "only these": none */
 	if (!*out && !(*out = calloc(1, sizeof(char *)))) {
-		smig_err_set(e, SMIG_ERR_NOMEM, "out of memory");
+		smig_err_set(e, SMIG_ERR_NOMEM, _("out of memory"));
 		goto out;
 	}
 	rc = 1;

@@ -15,6 +15,7 @@
 #include <openssl/rand.h>
 
 #include "fileio.h"
+#include "i18n.h"
 #include "winval.h"
 
 #define COMMENT_HDR "untrusted comment: "
@@ -41,19 +42,21 @@ static const struct {
 	size_t b64len; /* 4 * ceil(binlen / 3): the exact length of the second line */
 	const char *name;
 } sfile[] = {
-	[SF_PUBKEY] = {PUB_LEN, 56, "public key"},
-	[SF_SIG] = {SIG_LEN, 100, "signature"},
-	[SF_SECKEY] = {SEC_LEN, 140, "secret key"},
+	[SF_PUBKEY] = {PUB_LEN, 56, N_("public key")},
+	[SF_SIG] = {SIG_LEN, 100, N_("signature")},
+	[SF_SECKEY] = {SEC_LEN, 140, N_("secret key")},
 };
 
 /* Fill `e` with an OpenSSL failure: `what` is "cannot <do something>". */
 static int ossl_err(struct smig_err *e, const char *what)
 {
 	unsigned long code = ERR_get_error();
-	char reason[256] = "unknown OpenSSL error";
+	char reason[256];
 
 	if (code != 0)
 		ERR_error_string_n(code, reason, sizeof(reason));
+	else
+		snprintf(reason, sizeof(reason), "%s", _("unknown OpenSSL error"));
 	ERR_clear_error();
 	return smig_err_set(e, SMIG_ERR_IO, "%s: %s", what, reason);
 }
@@ -81,27 +84,27 @@ static int parse_sfile(const char *subject, const char *buf, size_t len, enum sf
 
 	if (len < COMMENT_HDR_LEN || memcmp(buf, COMMENT_HDR, COMMENT_HDR_LEN) != 0) {
 		smig_err_set(e, SMIG_ERR_FORMAT,
-			     "%s: not a signify file (the first line must start with '%s')",
+			     _("%s: not a signify file (the first line must start with '%s')"),
 			     subject, COMMENT_HDR);
 		goto out;
 	}
 	cend = memchr(buf, '\n', len);
 	if (cend == NULL) {
-		smig_err_set(e, SMIG_ERR_FORMAT, "%s: the comment line does not end", subject);
+		smig_err_set(e, SMIG_ERR_FORMAT, _("%s: the comment line does not end"), subject);
 		goto out;
 	}
 	clen = (size_t)(cend - buf) - COMMENT_HDR_LEN;
 	if (clen == 0 || clen >= SMIG_SIGN_COMMENT_MAX ||
 	    memchr(buf + COMMENT_HDR_LEN, '\0', clen) != NULL) {
 		smig_err_set(e, SMIG_ERR_FORMAT,
-			     "%s: the comment is empty, longer than %d bytes or holds a NUL",
+			     _("%s: the comment is empty, longer than %d bytes or holds a NUL"),
 			     subject, SMIG_SIGN_COMMENT_MAX - 1);
 		goto out;
 	}
 	b64 = cend + 1;
 	bend = memchr(b64, '\n', len - (size_t)(b64 - buf));
 	if (bend == NULL) {
-		smig_err_set(e, SMIG_ERR_FORMAT, "%s: missing newline after the base64 line",
+		smig_err_set(e, SMIG_ERR_FORMAT, _("%s: missing newline after the base64 line"),
 			     subject);
 		goto out;
 	}
@@ -110,20 +113,20 @@ static int parse_sfile(const char *subject, const char *buf, size_t len, enum sf
 		for (i = 0; i < sizeof(sfile) / sizeof(sfile[0]); i++) {
 			if (blen == sfile[i].b64len) {
 				smig_err_set(e, SMIG_ERR_FORMAT,
-					     "%s is a signify %s, not a %s", subject,
-					     sfile[i].name, sfile[want].name);
+					     _("%s is a signify %s, not a %s"), subject,
+					     _(sfile[i].name), _(sfile[want].name));
 				goto out;
 			}
 		}
 		smig_err_set(e, SMIG_ERR_FORMAT,
-			     "%s: the base64 line has %zu characters, a signify %s has %zu",
-			     subject, blen, sfile[want].name, sfile[want].b64len);
+			     _("%s: the base64 line has %zu characters, a signify %s has %zu"),
+			     subject, blen, _(sfile[want].name), sfile[want].b64len);
 		goto out;
 	}
 	/* smig_base64_decode skips whitespace: refuse it here so the length check holds. */
 	for (i = 0; i < blen; i++) {
 		if (!is_b64char(b64[i])) {
-			smig_err_set(e, SMIG_ERR_FORMAT, "%s: invalid character in the base64 line",
+			smig_err_set(e, SMIG_ERR_FORMAT, _("%s: invalid character in the base64 line"),
 				     subject);
 			goto out;
 		}
@@ -132,13 +135,13 @@ static int parse_sfile(const char *subject, const char *buf, size_t len, enum sf
 		goto out;
 	if (declen != sfile[want].binlen) {
 		smig_err_set(e, SMIG_ERR_FORMAT,
-			     "%s: the base64 line decodes to %zu bytes, not %zu", subject, declen,
+			     _("%s: the base64 line decodes to %zu bytes, not %zu"), subject, declen,
 			     sfile[want].binlen);
 		goto out;
 	}
 	if (memcmp(dec, "Ed", 2) != 0) {
 		smig_err_set(e, SMIG_ERR_FORMAT,
-			     "%s: unsupported algorithm (only Ed25519 is known)", subject);
+			     _("%s: unsupported algorithm (only Ed25519 is known)"), subject);
 		goto out;
 	}
 	memcpy(bin, dec, declen);
@@ -175,8 +178,8 @@ static int read_keyfile(const char *path, enum sfile_kind want, uint8_t *bin, ch
 	if (parse_sfile(subject, buf, len, want, bin, comment, &rest, &restlen, e) < 0)
 		goto out;
 	if (restlen != 0) {
-		smig_err_set(e, SMIG_ERR_FORMAT, "%s: unexpected data after the %s", subject,
-			     sfile[want].name);
+		smig_err_set(e, SMIG_ERR_FORMAT, _("%s: unexpected data after the %s"), subject,
+			     _(sfile[want].name));
 		goto out;
 	}
 	rc = 0;
@@ -213,7 +216,7 @@ static int seckey_checksum(const uint8_t seed[32], const uint8_t pk[32], uint8_t
 	memcpy(sk, seed, 32);
 	memcpy(sk + 32, pk, 32);
 	if (EVP_Digest(sk, sizeof(sk), md, &mdlen, EVP_sha512(), NULL) != 1 || mdlen != 64)
-		rc = ossl_err(e, "cannot compute the secret key checksum");
+		rc = ossl_err(e, _("cannot compute the secret key checksum"));
 	else
 		memcpy(sum, md, 8);
 	OPENSSL_cleanse(sk, sizeof(sk));
@@ -230,11 +233,11 @@ static int derive_pk(const uint8_t seed[32], uint8_t pk[32], struct smig_err *e)
 
 	pkey = EVP_PKEY_new_raw_private_key_ex(NULL, "ED25519", NULL, seed, 32);
 	if (pkey == NULL) {
-		ossl_err(e, "cannot load the Ed25519 secret key");
+		ossl_err(e, _("cannot load the Ed25519 secret key"));
 		goto out;
 	}
 	if (EVP_PKEY_get_raw_public_key(pkey, pk, &pklen) != 1 || pklen != 32) {
-		ossl_err(e, "cannot derive the Ed25519 public key");
+		ossl_err(e, _("cannot derive the Ed25519 public key"));
 		goto out;
 	}
 	rc = 0;
@@ -250,10 +253,10 @@ static int check_comment(const char *comment, struct smig_err *e)
 
 	/* strnlen: a struct's comment may lack its NUL; never read past the array. */
 	if (strnlen(comment, max + 1) > max)
-		return smig_err_set(e, SMIG_ERR_USAGE, "key comment is longer than %zu bytes",
+		return smig_err_set(e, SMIG_ERR_USAGE, _("key comment is longer than %zu bytes"),
 				    max);
 	if (strpbrk(comment, "\r\n") != NULL)
-		return smig_err_set(e, SMIG_ERR_USAGE, "key comment '%s' spans several lines",
+		return smig_err_set(e, SMIG_ERR_USAGE, _("key comment '%s' spans several lines"),
 				    comment);
 	return 0;
 }
@@ -270,17 +273,17 @@ int smig_sign_keygen(struct smig_pubkey *pub, struct smig_seckey *sec, const cha
 	if (check_comment(comment, e) < 0)
 		goto out;
 	if (RAND_bytes(sec->keynum, sizeof(sec->keynum)) != 1) {
-		ossl_err(e, "cannot draw a random key number");
+		ossl_err(e, _("cannot draw a random key number"));
 		goto out;
 	}
 	pkey = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
 	if (pkey == NULL) {
-		ossl_err(e, "cannot generate an Ed25519 key");
+		ossl_err(e, _("cannot generate an Ed25519 key"));
 		goto out;
 	}
 	if (EVP_PKEY_get_raw_private_key(pkey, sec->seed, &seedlen) != 1 || seedlen != 32 ||
 	    EVP_PKEY_get_raw_public_key(pkey, sec->pk, &pklen) != 1 || pklen != 32) {
-		ossl_err(e, "cannot extract the generated Ed25519 key");
+		ossl_err(e, _("cannot extract the generated Ed25519 key"));
 		goto out;
 	}
 	/* check_comment() bounded the length below the buffer size. */
@@ -306,7 +309,7 @@ static int write_new_file(const char *path, const void *data, size_t len, mode_t
 
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
 	if (fd < 0) {
-		smig_err_sys(e, errno, "cannot create '%s'", path);
+		smig_err_sys(e, errno, _("cannot create '%s'"), path);
 		goto out;
 	}
 	created = true;
@@ -315,20 +318,20 @@ static int write_new_file(const char *path, const void *data, size_t len, mode_t
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			smig_err_sys(e, errno, "cannot write '%s'", path);
+			smig_err_sys(e, errno, _("cannot write '%s'"), path);
 			goto out;
 		}
 		p += n;
 		len -= (size_t)n;
 	}
 	if (fsync(fd) < 0) {
-		smig_err_sys(e, errno, "cannot write '%s'", path);
+		smig_err_sys(e, errno, _("cannot write '%s'"), path);
 		goto out;
 	}
 	rc = close(fd);
 	fd = -1;
 	if (rc < 0)
-		smig_err_sys(e, errno, "cannot write '%s'", path);
+		smig_err_sys(e, errno, _("cannot write '%s'"), path);
 out:
 	if (fd >= 0)
 		close(fd);
@@ -350,14 +353,14 @@ static char *sfile_text(const char *comment, const char *suffix, const uint8_t *
 
 	b64 = smig_base64_encode(bin, binlen);
 	if (b64 == NULL) {
-		smig_err_nomem(e, "encoding a signify file");
+		smig_err_nomem(e, _("encoding a signify file"));
 		goto out;
 	}
 	blen = strlen(b64);
 	*len = COMMENT_HDR_LEN + clen + slen + 1 + blen + 1;
 	text = malloc(*len + 1);
 	if (text == NULL) {
-		smig_err_nomem(e, "encoding a signify file");
+		smig_err_nomem(e, _("encoding a signify file"));
 		goto out;
 	}
 	p = text;
@@ -394,7 +397,7 @@ int smig_sign_write_keys(const char *pub_path, const char *sec_path,
 	if (CRYPTO_memcmp(pub->keynum, sec->keynum, 8) != 0 ||
 	    CRYPTO_memcmp(pub->pk, sec->pk, 32) != 0) {
 		smig_err_set(e, SMIG_ERR_USAGE,
-			     "cannot write '%s' and '%s': the keys are not one pair", pub_path,
+			     _("cannot write '%s' and '%s': the keys are not one pair"), pub_path,
 			     sec_path);
 		goto out;
 	}
@@ -408,7 +411,7 @@ int smig_sign_write_keys(const char *pub_path, const char *sec_path,
 	memcpy(sbin, "EdBK", 4);
 	put_be32(sbin + SEC_ROUNDS, 0);
 	if (RAND_bytes(sbin + SEC_SALT, 16) != 1) {
-		ossl_err(e, "cannot draw a random salt");
+		ossl_err(e, _("cannot draw a random salt"));
 		goto out;
 	}
 	if (seckey_checksum(sec->seed, sec->pk, sbin + SEC_CHECKSUM, e) < 0)
@@ -463,15 +466,15 @@ int smig_sign_read_seckey(const char *path, struct smig_seckey *sec, struct smig
 		goto out;
 	if (memcmp(bin + 2, "BK", 2) != 0) {
 		smig_err_set(e, SMIG_ERR_FORMAT,
-			     "'%s': unsupported key derivation in the secret key "
-			     "(only BK is known)", path);
+			     _("'%s': unsupported key derivation in the secret key "
+			       "(only BK is known)"), path);
 		goto out;
 	}
 	rounds = get_be32(bin + SEC_ROUNDS);
 	if (rounds != 0) {
 		smig_err_set(e, SMIG_ERR_USAGE,
-			     "'%s': the secret key is protected by a passphrase; smig needs a key "
-			     "made with 'smig-export keygen' or 'signify -G -n'", path);
+			     _("'%s': the secret key is protected by a passphrase; smig needs a key "
+			       "made with 'smig-export keygen' or 'signify -G -n'"), path);
 		goto out;
 	}
 	memcpy(sec->keynum, bin + SEC_KEYNUM, 8);
@@ -481,7 +484,7 @@ int smig_sign_read_seckey(const char *path, struct smig_seckey *sec, struct smig
 		goto out;
 	if (CRYPTO_memcmp(sum, bin + SEC_CHECKSUM, 8) != 0) {
 		smig_err_set(e, SMIG_ERR_INTEGRITY,
-			     "'%s': the secret key does not match its checksum (damaged file)",
+			     _("'%s': the secret key does not match its checksum (damaged file)"),
 			     path);
 		goto out;
 	}
@@ -491,7 +494,7 @@ int smig_sign_read_seckey(const char *path, struct smig_seckey *sec, struct smig
 		goto out;
 	if (CRYPTO_memcmp(pk, sec->pk, 32) != 0) {
 		smig_err_set(e, SMIG_ERR_INTEGRITY,
-			     "'%s': the public half of the secret key does not match its seed",
+			     _("'%s': the public half of the secret key does not match its seed"),
 			     path);
 		goto out;
 	}
@@ -519,19 +522,19 @@ int smig_ed25519_sign(const uint8_t seed[32], const void *msg, size_t len, uint8
 
 	pkey = EVP_PKEY_new_raw_private_key_ex(NULL, "ED25519", NULL, seed, 32);
 	if (pkey == NULL) {
-		ossl_err(e, "cannot load the Ed25519 secret key");
+		ossl_err(e, _("cannot load the Ed25519 secret key"));
 		goto out;
 	}
 	ctx = EVP_MD_CTX_new();
 	if (ctx == NULL) {
-		smig_err_nomem(e, "signing");
+		smig_err_nomem(e, _("signing"));
 		goto out;
 	}
 	/* Pure Ed25519 is one-shot: NULL digest, one EVP_DigestSign over the whole message. */
 	if (EVP_DigestSignInit_ex(ctx, NULL, NULL, NULL, NULL, pkey, NULL) != 1 ||
 	    EVP_DigestSign(ctx, sig, &siglen, len > 0 ? msg : (const void *)"", len) != 1 ||
 	    siglen != 64) {
-		ossl_err(e, "cannot make an Ed25519 signature");
+		ossl_err(e, _("cannot make an Ed25519 signature"));
 		goto out;
 	}
 	rc = 0;
@@ -575,14 +578,14 @@ int smig_sign_embedded(const struct smig_seckey *sec, const char *keyname, const
 	*outlen = 0;
 	if (msglen > SMIG_SIGN_MSG_MAX) {
 		smig_err_set(e, SMIG_ERR_USAGE,
-			     "cannot sign %zu bytes: signify verifies at most %zu", msglen,
+			     _("cannot sign %zu bytes: signify verifies at most %zu"), msglen,
 			     SMIG_SIGN_MSG_MAX);
 		goto out;
 	}
 	if (keyname[0] == '\0' || strpbrk(keyname, "\r\n") != NULL ||
 	    strlen(keyname) + sizeof(VERIFY_WITH ".pub") > SMIG_SIGN_COMMENT_MAX) {
 		smig_err_set(e, SMIG_ERR_USAGE,
-			     "key name '%s' cannot be used in a signature comment", keyname);
+			     _("key name '%s' cannot be used in a signature comment"), keyname);
 		goto out;
 	}
 	memcpy(bin, "Ed", 2);
@@ -597,7 +600,7 @@ int smig_sign_embedded(const struct smig_seckey *sec, const char *keyname, const
 		goto out;
 	buf = malloc(hlen + msglen + 1);
 	if (buf == NULL) {
-		smig_err_nomem(e, "building a signature file");
+		smig_err_nomem(e, _("building a signature file"));
 		goto out;
 	}
 	memcpy(buf, head, hlen);
@@ -622,24 +625,24 @@ int smig_sign_verify_embedded(const struct smig_pubkey *pub, const char *sigfile
 
 	*msg = NULL;
 	*msglen = 0;
-	if (parse_sfile("embedded signature", sigfile, siglen, SF_SIG, bin, NULL, &rest,
+	if (parse_sfile(_("embedded signature"), sigfile, siglen, SF_SIG, bin, NULL, &rest,
 			&restlen, e) < 0)
 		return -1;
 	if (restlen > SMIG_SIGN_MSG_MAX)
 		return smig_err_set(e, SMIG_ERR_INTEGRITY,
-				    "the signed message is %zu bytes, more than signify's limit "
-				    "of %zu", restlen, SMIG_SIGN_MSG_MAX);
+				    _("the signed message is %zu bytes, more than signify's limit "
+				      "of %zu"), restlen, SMIG_SIGN_MSG_MAX);
 	if (CRYPTO_memcmp(bin + 2, pub->keynum, 8) != 0) {
 		char theirs[17], ours[17];
 
 		smig_hex(bin + 2, 8, theirs);
 		smig_hex(pub->keynum, 8, ours);
 		return smig_err_set(e, SMIG_ERR_INTEGRITY,
-				    "signature was made with a different key (key number %s, the "
-				    "public key has %s)", theirs, ours);
+				    _("signature was made with a different key (key number %s, the "
+				      "public key has %s)"), theirs, ours);
 	}
 	if (smig_ed25519_verify(pub->pk, rest, restlen, bin + 10) < 0)
-		return smig_err_set(e, SMIG_ERR_INTEGRITY, "signature verification failed");
+		return smig_err_set(e, SMIG_ERR_INTEGRITY, _("signature verification failed"));
 	*msg = rest;
 	*msglen = restlen;
 	return 0;
@@ -653,10 +656,10 @@ int smig_sha256_init(struct smig_sha256 *h, struct smig_err *e)
 
 	h->ctx = NULL;
 	if (ctx == NULL)
-		return smig_err_nomem(e, "hashing");
+		return smig_err_nomem(e, _("hashing"));
 	if (EVP_DigestInit_ex2(ctx, EVP_sha256(), NULL) != 1) {
 		EVP_MD_CTX_free(ctx);
-		return ossl_err(e, "cannot start a SHA-256 hash");
+		return ossl_err(e, _("cannot start a SHA-256 hash"));
 	}
 	h->ctx = ctx;
 	return 0;
@@ -709,9 +712,9 @@ static int hash_range(struct smig_sha256 *h, int fd, off_t off, off_t end, unsig
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			return smig_err_sys(e, errno, "cannot read '%s'", what);
+			return smig_err_sys(e, errno, _("cannot read '%s'"), what);
 		if (n == 0)
-			return smig_err_set(e, SMIG_ERR_IO, "'%s' became shorter while being hashed",
+			return smig_err_set(e, SMIG_ERR_IO, _("'%s' became shorter while being hashed"),
 					    what);
 		smig_sha256_update(h, buf, (size_t)n);
 		off += n;
@@ -730,14 +733,14 @@ int smig_sha256_file(const char *path, const char *what, uint8_t out[32], struct
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return smig_err_sys(e, errno, "cannot open '%s'", what);
+		return smig_err_sys(e, errno, _("cannot open '%s'"), what);
 	if (fstat(fd, &st) < 0) {
-		smig_err_sys(e, errno, "cannot read '%s'", what);
+		smig_err_sys(e, errno, _("cannot read '%s'"), what);
 		goto out;
 	}
 	buf = malloc(BUFSZ);
 	if (!buf) {
-		smig_err_nomem(e, "hashing a file");
+		smig_err_nomem(e, _("hashing a file"));
 		goto out;
 	}
 	if (smig_sha256_init(&h, e) < 0)
@@ -810,18 +813,18 @@ static int parse_sumline(const char *line, size_t len, size_t lineno, struct smi
 	    memcmp(line, SUM_PREFIX, SUM_PREFIX_LEN) != 0 ||
 	    memcmp(line + len - 64 - SUM_MID_LEN, SUM_MID, SUM_MID_LEN) != 0)
 		return smig_err_set(e, SMIG_ERR_FORMAT,
-				    "checksum list line %zu: expected 'SHA256 (<path>) = <64 hex "
-				    "digits>'", lineno);
+				    _("checksum list line %zu: expected 'SHA256 (<path>) = <64 hex "
+				      "digits>'"), lineno);
 	plen = len - SUM_PREFIX_LEN - SUM_MID_LEN - 64;
 	if (plen > SUM_PATH_MAX)
 		return smig_err_set(e, SMIG_ERR_FORMAT,
-				    "checksum list line %zu: the path is longer than %d bytes",
+				    _("checksum list line %zu: the path is longer than %d bytes"),
 				    lineno, SUM_PATH_MAX);
 	for (i = 0; i < plen; i++) {
 		unsigned char c = (unsigned char)path[i];
 		if (c < 0x20 || c == 0x7f)
 			return smig_err_set(e, SMIG_ERR_FORMAT,
-					    "checksum list line %zu: control character in the path",
+					    _("checksum list line %zu: control character in the path"),
 					    lineno);
 	}
 	hex = line + len - 64;
@@ -829,8 +832,8 @@ static int parse_sumline(const char *line, size_t len, size_t lineno, struct smi
 		int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
 		if (hi < 0 || lo < 0)
 			return smig_err_set(e, SMIG_ERR_FORMAT,
-					    "checksum list line %zu: the digest is not 64 "
-					    "lowercase hex digits", lineno);
+					    _("checksum list line %zu: the digest is not 64 "
+					      "lowercase hex digits"), lineno);
 		out->digest[i] = (uint8_t)(hi << 4 | lo);
 	}
 	out->path = smig_strndup(path, plen, e);
@@ -849,7 +852,7 @@ int smig_sumlist_parse(const char *text, size_t len, struct smig_sumline **lines
 	if (len == 0)
 		return 0;
 	if (text[len - 1] != '\n') {
-		smig_err_set(e, SMIG_ERR_FORMAT, "checksum list: the last line has no newline");
+		smig_err_set(e, SMIG_ERR_FORMAT, _("checksum list: the last line has no newline"));
 		goto out;
 	}
 	/* One entry per LF; the last byte is one. */
@@ -858,7 +861,7 @@ int smig_sumlist_parse(const char *text, size_t len, struct smig_sumline **lines
 		max += text[i] == '\n';
 	v = calloc(max, sizeof(*v));
 	if (v == NULL) {
-		smig_err_nomem(e, "parsing a checksum list");
+		smig_err_nomem(e, _("parsing a checksum list"));
 		goto out;
 	}
 	for (off = 0; off < len; n++) {
@@ -871,10 +874,10 @@ int smig_sumlist_parse(const char *text, size_t len, struct smig_sumline **lines
 		/* Strictly increasing bytewise order: sorted, and no name twice. */
 		if (n > 0 && strcmp(v[n - 1].path, v[n].path) >= 0) {
 			smig_err_set(e, SMIG_ERR_FORMAT,
-				     "checksum list line %zu: '%s' %s", n + 1, v[n].path,
+				     _("checksum list line %zu: '%s' %s"), n + 1, v[n].path,
 				     strcmp(v[n - 1].path, v[n].path) == 0
-					     ? "is listed twice"
-					     : "is out of order (the list must be sorted)");
+					     ? _("is listed twice")
+					     : _("is out of order (the list must be sorted)"));
 			n++;
 			goto out;
 		}

@@ -26,6 +26,7 @@
 #include "azman.h"
 #include "fileio.h"
 #include "hive.h"
+#include "i18n.h"
 #include "manualsteps.h"
 #include "postcheck.h"
 #include "preflight.h"
@@ -35,69 +36,71 @@
 
 static void apply_help(void)
 {
-	printf("Usage: %s apply -p PUB ARCHIVE --dest ROOT [options]\n\n"
-	       "Verifies ARCHIVE, checks the destination (the compatibility report), and places\n"
-	       "the VMs' files on the destination host ROOT: folders, configurations (kept at\n"
-	       "their source version), snapshots and disks (re-parented where they moved). It\n"
-	       "writes no registry hive and registers nothing: it writes migrate.ps1 into the\n"
-	       "report folder, which you run elevated on the running 2012 host so that Hyper-V\n"
-	       "itself creates the networks, host adapters and IP settings, takes the host\n"
-	       "settings and the authorization store, and registers the VMs. Every file change\n"
-	       "is journaled under ROOT/smig-journal/<archive-id>/ first: an error undoes what\n"
-	       "was done, and 'rollback' restores the destination exactly.\n\n"
-	       "  -p, --public PUB          the exporter's public key\n"
-	       "  --dest ROOT               the destination host (C: root or host folder)\n"
-	       "  --drive X=DIR             where drive X: of the destination lives\n"
-	       "  --ipconfig FILE, --systeminfo FILE, --memory-mb N\n"
-	       "                            facts about the destination\n"
-	       "  --dest-facts FILE         a running destination's facts, written by probe.ps1\n"
-	       "                            ('probe-script'; default ROOT/dest-facts.json when\n"
-	       "                            ROOT has no hives)\n"
-	       "  --map-path 'FROM=TO'      where a source Windows folder goes (repeatable)\n"
-	       "  --bind-switch 'NAME=NIC'  migrate.ps1 binds external network NAME to adapter\n"
-	       "                            NIC (connection name, description or MAC) instead\n"
-	       "                            of creating it internal\n"
-	       "  --ipconfig-mode nic|all, --map-mac SRC=DST\n"
-	       "                            migrate.ps1 moves the management-OS adapters' IP\n"
-	       "                            settings (global: refused, the archive does not\n"
-	       "                            carry the host-wide ones)\n"
-	       "  --feature NAME, --vm NAME|GUID   what to import (default everything; names\n"
-	       "                            ignore case, an unknown one is refused with the\n"
-	       "                            list); --vm without --feature changes nothing\n"
-	       "                            host-wide: only those VMs and their networks\n"
-	       "  --new-id                  give the VMs new IDs\n"
-	       "  --discard-saved-state     drop saved state (a saved VM cold boots; a snapshot\n"
-	       "                            whose state is dropped leaves the VM off when applied)\n"
-	       "  --copy-media              place the ISO/VFD files the archive carries (export\n"
-	       "                            --include-media) at their (mapped) paths; migrate.ps1\n"
-	       "                            attaches them\n"
-	       "  --set-processor-compatibility   turn on processor compatibility (for later\n"
-	       "                            moves; a state already saved stays as it was)\n"
-	       "  --force                   proceed past the blockers an admin may accept (CPUs,\n"
-	       "                            memory, language) and replace destination settings;\n"
-	       "                            never past a wrong OS, a clustered VM, a broken\n"
-	       "                            chain, a path collision or missing space\n"
-	       "  --what-if                 print every change and make none\n"
-	       "  --report-dir DIR          where reports go (default ROOT/smig-reports/<id>/)\n"
-	       IMPORT_DECRYPT_HELP "\n"
-	       "Reports (in --report-dir): compatibility, manual-steps, verification (.txt, .json,\n"
-	       ".html), migrate.ps1 and InitialStore.xml (the source's authorization store).\n\n"
-	       "Exit codes: 0 applied and verified (manual steps may remain), 1 operational\n"
-	       "error (the destination is restored, unless the message says the apply completed\n"
-	       "and only its verification report could not be written), 2 usage, 3 integrity,\n"
-	       "4 blocked, 5 applied but verification found differences.\n", PROG);
+	printf(_("Usage: %s apply -p PUB ARCHIVE --dest ROOT [options]\n\n"
+	         "Verifies ARCHIVE, checks the destination (the compatibility report), and places\n"
+	         "the VMs' files on the destination host ROOT: folders, configurations (kept at\n"
+	         "their source version), snapshots and disks (re-parented where they moved). It\n"
+	         "writes no registry hive and registers nothing: it writes migrate.ps1 into the\n"
+	         "report folder, which you run elevated on the running 2012 host so that Hyper-V\n"
+	         "itself creates the networks, host adapters and IP settings, takes the host\n"
+	         "settings and the authorization store, and registers the VMs. Every file change\n"
+	         "is journaled under ROOT/smig-journal/<archive-id>/ first: an error undoes what\n"
+	         "was done, and 'rollback' restores the destination exactly.\n\n"
+	         "  -p, --public PUB          the exporter's public key\n"
+	         "  --dest ROOT               the destination host (C: root or host folder)\n"
+	         "  --drive X=DIR             where drive X: of the destination lives\n"
+	         "  --ipconfig FILE, --systeminfo FILE, --memory-mb N\n"
+	         "                            facts about the destination\n"
+	         "  --dest-facts FILE         a running destination's facts, written by probe.ps1\n"
+	         "                            ('probe-script'; default ROOT/dest-facts.json when\n"
+	         "                            ROOT has no hives)\n"
+	         "  --map-path 'FROM=TO'      where a source Windows folder goes (repeatable)\n"
+	         "  --bind-switch 'NAME=NIC'  migrate.ps1 binds external network NAME to adapter\n"
+	         "                            NIC (connection name, description or MAC) instead\n"
+	         "                            of creating it internal\n"
+	         "  --ipconfig-mode nic|all, --map-mac SRC=DST\n"
+	         "                            migrate.ps1 moves the management-OS adapters' IP\n"
+	         "                            settings (global: refused, the archive does not\n"
+	         "                            carry the host-wide ones)\n"
+	         "  --feature NAME, --vm NAME|GUID   what to import (default everything; names\n"
+	         "                            ignore case, an unknown one is refused with the\n"
+	         "                            list); --vm without --feature changes nothing\n"
+	         "                            host-wide: only those VMs and their networks\n"
+	         "  --new-id                  give the VMs new IDs\n"
+	         "  --discard-saved-state     drop saved state (a saved VM cold boots; a snapshot\n"
+	         "                            whose state is dropped leaves the VM off when applied)\n"
+	         "  --copy-media              place the ISO/VFD files the archive carries (export\n"
+	         "                            --include-media) at their (mapped) paths; migrate.ps1\n"
+	         "                            attaches them\n"
+	         "  --set-processor-compatibility   turn on processor compatibility (for later\n"
+	         "                            moves; a state already saved stays as it was)\n"
+	         "  --force                   proceed past the blockers an admin may accept (CPUs,\n"
+	         "                            memory, language) and replace destination settings;\n"
+	         "                            never past a wrong OS, a clustered VM, a broken\n"
+	         "                            chain, a path collision or missing space\n"
+	         "  --what-if                 print every change and make none\n"
+	         "  --report-dir DIR          where reports go (default ROOT/smig-reports/<id>/)\n"), PROG);
+	import_decrypt_help();
+	fputs(_("\n"
+	        "Reports (in --report-dir): compatibility, manual-steps, verification (.txt, .json,\n"
+	        ".html), migrate.ps1 and InitialStore.xml (the source's authorization store).\n\n"
+	        "Exit codes: 0 applied and verified (manual steps may remain), 1 operational\n"
+	        "error (the destination is restored, unless the message says the apply completed\n"
+	        "and only its verification report could not be written), 2 usage, 3 integrity,\n"
+	        "4 blocked, 5 applied but verification found differences.\n"),
+	      stdout);
 	smig_cli_common_help(true);
 }
 
 static void rollback_help(void)
 {
-	printf("Usage: %s rollback --dest ROOT [--journal ID]\n\n"
-	       "Undoes an apply (complete or interrupted) from its journal under\n"
-	       "ROOT/smig-journal/: every replaced file is restored byte for byte, every\n"
-	       "file and folder apply created is removed, then the journal and the default\n"
-	       "report folder are removed. With several journals, --journal names one\n"
-	       "(its archive id).\n\n"
-	       "Exit codes: 0 restored, 1 error, 2 usage.\n", PROG);
+	printf(_("Usage: %s rollback --dest ROOT [--journal ID]\n\n"
+	         "Undoes an apply (complete or interrupted) from its journal under\n"
+	         "ROOT/smig-journal/: every replaced file is restored byte for byte, every\n"
+	         "file and folder apply created is removed, then the journal and the default\n"
+	         "report folder are removed. With several journals, --journal names one\n"
+	         "(its archive id).\n\n"
+	         "Exit codes: 0 restored, 1 error, 2 usage.\n"), PROG);
 	smig_cli_common_help(false);
 }
 
@@ -194,13 +197,13 @@ static int lock_dest(const char *jroot, int *fd, struct smig_err *e)
 		return -1;
 	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (*fd < 0) {
-		smig_err_sys(e, errno, "cannot create '%s'", path);
+		smig_err_sys(e, errno, _("cannot create '%s'"), path);
 		free(path);
 		return -1;
 	}
 	if (flock(*fd, LOCK_EX | LOCK_NB) < 0) {
-		smig_err_set(e, SMIG_ERR_IO, "another smig-import is changing this destination "
-			     "(lock '%s' is held)", path);
+		smig_err_set(e, SMIG_ERR_IO, _("another smig-import is changing this destination "
+			       "(lock '%s' is held)"), path);
 		close(*fd);
 		*fd = -1;
 		free(path);
@@ -250,9 +253,9 @@ static int stage_store(struct import_session *s, const char *rdir, struct smig_e
 		return 0;
 	m = smig_staged_find(s->a.staged, p->store_member);
 	if (!m)
-		return smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s': listed in the descriptor but "
-				    "not staged", p->store_member);
-	if (smig_file_read(m->local, 64u << 20, "authorization store", &buf, &len, e) < 0)
+		return smig_err_set(e, SMIG_ERR_INTEGRITY, _("'%s': listed in the descriptor but "
+				      "not staged"), p->store_member);
+	if (smig_file_read(m->local, 64u << 20, _("authorization store"), &buf, &len, e) < 0)
 		return -1;
 	rc = write_text(rdir, "InitialStore.xml", buf, len, e);
 	free(buf);
@@ -277,27 +280,28 @@ static int kept_store_step(struct import_session *s, const char *rdir,
 		return 0;
 	m = smig_staged_find(s->a.staged, p->kept_store_member);
 	if (!m)
-		return smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s': listed in the descriptor but "
-				    "not staged", p->kept_store_member);
-	if (smig_file_read(m->local, 64u << 20, "authorization store", &buf, &len, e) < 0 ||
+		return smig_err_set(e, SMIG_ERR_INTEGRITY, _("'%s': listed in the descriptor but "
+				      "not staged"), p->kept_store_member);
+	if (smig_file_read(m->local, 64u << 20, _("authorization store"), &buf, &len, e) < 0 ||
 	    write_text(rdir, "InitialStore.source.xml", buf, len, e) < 0 ||
 	    smig_azman_parse(buf, len, m->name, &src, e) < 0)
 		goto out;
-	label = smig_asprintf(e, "the destination's store '%s'",
+	label = smig_asprintf(e, _("the destination's store '%s'"),
 			      p->dst->azman.path ? p->dst->azman.path : "?");
 	if (!label)
 		goto out;
 	/* the destination's store is the destination's: one that does not parse is said, not
 	 * fatal (the step then asks for a comparison by hand) */
 	if (!p->dst->azman.local)
-		why = smig_strdup("its file is not reachable from this host folder", e);
+		why = smig_strdup(_("its file is not reachable from this host folder"), e);
 	else if (smig_azman_load(p->dst->azman.local, label, &dst, &le) < 0)
 		why = smig_strdup(le.msg, e);
 	else if (smig_azman_diff(src, dst, label, &diffs, &total, e) < 0)
 		goto out;
 	if ((!dst && !why) ||
-	    smig_manual_step_kept_store(p, diffs, total, why, "InitialStore.source.xml in the "
-					"report folder", steps, e) < 0)
+	    smig_manual_step_kept_store(p, diffs, total, why,
+					_("InitialStore.source.xml in the report folder"), steps,
+					e) < 0)
 		goto out;
 	rc = 0;
 out:
@@ -377,11 +381,11 @@ static int write_plan_reports(struct import_session *s, const char *rdir,
 
 	if (smig_mkdir_p(rdir, 0755, e) < 0 ||
 	    session_write_report(rdir, "compatibility", "preflight",
-				 "Compatibility report (preflight)", facts, nf, compat, e) < 0 ||
+				 _("Compatibility report (preflight)"), facts, nf, compat, e) < 0 ||
 	    stage_store(s, rdir, e) < 0 || firewall_texts(s, &fw, e) < 0 ||
 	    smig_manual_steps_fw(s->plan, &fw, &steps, e) < 0 ||
 	    kept_store_step(s, rdir, &steps, e) < 0 ||
-	    session_write_report(rdir, "manual-steps", "manual-steps", "Manual steps", facts, nf,
+	    session_write_report(rdir, "manual-steps", "manual-steps", _("Manual steps"), facts, nf,
 				 &steps, e) < 0 ||
 	    !(ps1 = smig_migrate_ps1_fw(s->plan, &fw, &len, e)) ||
 	    write_text(rdir, "migrate.ps1", ps1, len, e) < 0)
@@ -411,11 +415,11 @@ static int write_verification(struct import_session *s, const char *rdir, size_t
 	if (!store || smig_hostopts_read(&s->ho, &afs, &after, e) < 0 ||
 	    smig_postcheck(s->plan, after, s->a.staged, &verif, e) < 0 ||
 	    session_write_report(rdir, "verification", "verification",
-				 "Post-migration verification", facts, nf, &verif, e) < 0)
+				 _("Post-migration verification"), facts, nf, &verif, e) < 0)
 		goto out;
 	*failures = smig_postcheck_failures(&verif);
 	session_log_items("verification", &verif);
-	printf("verification: %zu passed, %zu flagged, %zu failed\n",
+	printf(_("verification: %zu passed, %zu flagged, %zu failed\n"),
 	       smig_problems_count(&verif, SMIG_SEV_PASS),
 	       smig_problems_count(&verif, SMIG_SEV_WARNING), *failures);
 	rc = 0;
@@ -525,18 +529,18 @@ static int apply_verified(struct apply_run *r, struct smig_err *e)
 				/* the placed files and migrate.ps1 follow the first options: say so
 				 * rather than "nothing to do" */
 				smig_err_clear(e);
-				smig_err_set(e, SMIG_ERR_USAGE, "archive %s was already applied to %s "
-					     "with other options: run '%s rollback --dest %s' first to "
-					     "apply it with these", id, s->ho.root, PROG, s->ho.root);
+				smig_err_set(e, SMIG_ERR_USAGE, _("archive %s was already applied to %s "
+					       "with other options: run '%s rollback --dest %s' first to "
+					       "apply it with these"), id, s->ho.root, PROG, s->ho.root);
 				return fail(e);
 			}
-			printf("archive %s was already applied to %s: nothing to do (use "
-			       "'rollback' to undo it)\n", id, s->ho.root);
+			printf(_("archive %s was already applied to %s: nothing to do (use "
+				 "'rollback' to undo it)\n"), id, s->ho.root);
 			return 0;
 		}
 		smig_journal_release(&old);
-		fprintf(stderr, "%s: an interrupted apply of archive %s was found: undoing it "
-			"first\n", PROG, id);
+		fprintf(stderr, _("%s: an interrupted apply of archive %s was found: undoing it "
+				  "first\n"), PROG, id);
 		if (undo_journal(s->ho.root, r->jdir, e) < 0)
 			return fail(e);
 		/* the destination changed back: read it again */
@@ -548,30 +552,43 @@ static int apply_verified(struct apply_run *r, struct smig_err *e)
 	session_log_items("preflight", &r->compat);
 	hard = smig_preflight_hard_blockers(&r->compat);
 	if (hard || (smig_preflight_blockers(&r->compat) && !s->io.force)) {
-		char *text = smig_report_items("preflight", "Compatibility report (preflight)", NULL,
+		char *text = smig_report_items("preflight", _("Compatibility report (preflight)"), NULL,
 					       0, &r->compat, SMIG_FORMAT_TEXT, e);
 
 		if (text)
 			fputs(text, stdout);
 		free(text);
 		if (hard)
-			fprintf(stderr, "%s: %s: %zu blocker(s), %zu of which no option can override "
-				"(the first: %s): nothing was changed\n", PROG, s->ho.root,
+			/* the English text is the same for one and several (tests compare it) */
+			fprintf(stderr,
+				P_("%s: %s: %zu blocker(s), %zu of which no option can override "
+				   "(the first: %s): nothing was changed\n",
+				   "%s: %s: %zu blocker(s), %zu of which no option can override "
+				   "(the first: %s): nothing was changed\n",
+				   smig_preflight_blockers(&r->compat)),
+				PROG, s->ho.root,
 				smig_preflight_blockers(&r->compat), hard,
 				r->compat.items[0].message ? r->compat.items[0].message : "?");
 		else
-			fprintf(stderr, "%s: %s: %zu blocker(s): nothing was changed (each says "
-				"what lifts it: --force, --new-id or --discard-saved-state)\n", PROG,
+			fprintf(stderr,
+				P_("%s: %s: %zu blocker(s): nothing was changed (each says what "
+				   "lifts it: --force, --new-id or --discard-saved-state)\n",
+				   "%s: %s: %zu blocker(s): nothing was changed (each says what "
+				   "lifts it: --force, --new-id or --discard-saved-state)\n",
+				   smig_preflight_blockers(&r->compat)),
+				PROG,
 				s->ho.root, smig_preflight_blockers(&r->compat));
 		return 4;
 	}
 	if (s->io.what_if) {
 		if (prepare_ops(s, r->jdir, true, &r->j, e) < 0)
 			return fail(e);
-		printf("what if: apply would make %zu change(s) to %s:\n", r->j.nops, s->ho.root);
+		printf(P_("what if: apply would make %zu change(s) to %s:\n",
+			  "what if: apply would make %zu change(s) to %s:\n", r->j.nops),
+		       r->j.nops, s->ho.root);
 		for (size_t i = 0; i < r->j.nops; i++)
 			printf("  %zu. %s\n", i + 1, r->j.ops[i].what);
-		printf("what if: nothing was changed\n");
+		printf("%s", _("what if: nothing was changed\n"));
 		return 0;
 	}
 	if (smig_mkdir_p(r->jdir, 0700, e) < 0)
@@ -591,7 +608,7 @@ static int apply_verified(struct apply_run *r, struct smig_err *e)
 	 * folder moved after apply can still be rolled back */
 	r->j.root = realpath(s->ho.root, NULL);
 	if (!r->j.root)
-		smig_err_sys(e, errno, "destination '%s'", s->ho.root);
+		smig_err_sys(e, errno, _("destination '%s'"), s->ho.root);
 	if (s->report_dir) {
 		r->rdir = smig_strdup(s->report_dir, e);
 	} else if (r->j.root) {
@@ -631,10 +648,12 @@ static int apply_verified(struct apply_run *r, struct smig_err *e)
 		return fail(e);
 	for (size_t i = 0; i < r->j.nops; i++)
 		smig_cli_log("change", r->j.ops[i].what, NULL, NULL, 1, NULL);
-	printf("applied archive %s to %s: %zu change(s), journal %s\n", id, s->ho.root,
+	printf(P_("applied archive %s to %s: %zu change(s), journal %s\n",
+		  "applied archive %s to %s: %zu change(s), journal %s\n", r->j.nops),
+	       id, s->ho.root,
 	       r->j.nops, r->jdir);
-	printf("manual steps: %zu (see %s/manual-steps.txt); run migrate.ps1 from there on "
-	       "the 2012 host\n", nmanual, r->rdir);
+	printf(_("manual steps: %zu (see %s/manual-steps.txt); run migrate.ps1 from there on "
+		 "the 2012 host\n"), nmanual, r->rdir);
 	if (write_verification(s, r->rdir, &failures, e) < 0) {
 		/* the apply is complete and journaled: say so, in the one line */
 		enum smig_err_kind kind = e->kind == SMIG_ERR_NOMEM ? SMIG_ERR_NOMEM : SMIG_ERR_IO;
@@ -643,15 +662,18 @@ static int apply_verified(struct apply_run *r, struct smig_err *e)
 		snprintf(msg, sizeof(msg), "%s", e->msg);
 		smig_err_clear(e);
 		smig_err_set(e, kind,
-			     "archive %s was applied to %s (journal %s), but its verification "
-			     "report could not be written: %.*s; 'smig-import report' writes it "
-			     "again", id, s->ho.root, r->jdir, (int)(sizeof(msg) / 2), msg);
+			     _("archive %s was applied to %s (journal %s), but its verification "
+			       "report could not be written: %.*s; 'smig-import report' writes it "
+			       "again"), id, s->ho.root, r->jdir, (int)(sizeof(msg) / 2), msg);
 		return fail(e);
 	}
-	printf("reports: %s\n", r->rdir);
+	printf(_("reports: %s\n"), r->rdir);
 	if (failures) {
-		fprintf(stderr, "%s: %s: verification found %zu difference(s): see %s/"
-			"verification.txt\n", PROG, s->ho.root, failures, r->rdir);
+		fprintf(stderr,
+			P_("%s: %s: verification found %zu difference(s): see %s/verification.txt\n",
+			   "%s: %s: verification found %zu difference(s): see %s/verification.txt\n",
+			   failures),
+			PROG, s->ho.root, failures, r->rdir);
 		return 5;
 	}
 	return 0;
@@ -667,7 +689,7 @@ int cmd_apply(int argc, char **argv)
 	if (session_parse(&r.s, "apply", argc, argv, apply_help, &code))
 		goto done;
 	if (stat(r.s.ho.root, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		smig_err_sys(&e, errno ? errno : ENOTDIR, "destination '%s'", r.s.ho.root);
+		smig_err_sys(&e, errno ? errno : ENOTDIR, _("destination '%s'"), r.s.ho.root);
 		code = fail(&e);
 		goto done;
 	}
@@ -701,7 +723,7 @@ done:
 	free(r.jdir);
 	free(r.rdir);
 	if (fflush(stdout) == EOF && code == 0) {
-		smig_err_sys(&e, EIO, "cannot write to standard output");
+		smig_err_sys(&e, EIO, _("cannot write to standard output"));
 		code = fail(&e);
 	}
 	return code;
@@ -728,7 +750,7 @@ int cmd_rollback(int argc, char **argv)
 	}
 	d = opendir(jroot);
 	if (!d) {
-		smig_err_set(&e, SMIG_ERR_IO, "%s: no apply journal to roll back (no %s folder)",
+		smig_err_set(&e, SMIG_ERR_IO, _("%s: no apply journal to roll back (no %s folder)"),
 			     s.ho.root, JOURNAL_DIR);
 		code = fail(&e);
 		goto out;
@@ -744,13 +766,17 @@ int cmd_rollback(int argc, char **argv)
 	}
 	closedir(d);
 	if (n == 0) {
-		smig_err_set(&e, SMIG_ERR_IO, "%s: no apply journal%s%s to roll back", s.ho.root,
-			     s.journal_id ? " " : "", s.journal_id ? s.journal_id : "");
+		if (s.journal_id)
+			smig_err_set(&e, SMIG_ERR_IO, _("%s: no apply journal %s to roll back"),
+				     s.ho.root, s.journal_id);
+		else
+			smig_err_set(&e, SMIG_ERR_IO, _("%s: no apply journal to roll back"),
+				     s.ho.root);
 		code = fail(&e);
 		goto out;
 	}
 	if (n > 1) {
-		code = usage_error("rollback", "%zu journals in %s: name one with --journal ID", n,
+		code = usage_error("rollback", _("%zu journals in %s: name one with --journal ID"), n,
 				   jroot);
 		goto out;
 	}
@@ -764,7 +790,7 @@ int cmd_rollback(int argc, char **argv)
 		code = fail(&e);
 		goto out;
 	}
-	printf("rolled back archive %s on %s: the destination is as it was before apply\n",
+	printf(_("rolled back archive %s on %s: the destination is as it was before apply\n"),
 	       found, s.ho.root);
 	code = 0;
 out:

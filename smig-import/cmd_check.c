@@ -11,6 +11,7 @@
 
 #include "fileio.h"
 #include "hive.h"
+#include "i18n.h"
 #include "livecheck.h"
 #include "postcheck.h"
 #include "preflight.h"
@@ -18,34 +19,36 @@
 
 static void preflight_help(void)
 {
-	printf("Usage: %s preflight -p PUB ARCHIVE --dest ROOT [options] [--format text|json|html]\n\n"
-	       "The compatibility report: what will not work on the destination, checked before\n"
-	       "anything changes (blockers SMIG1001-1013, warnings SMIG2001-2010: their meaning\n"
-	       "and what to do are in docs/reference.md). Takes the same maps and switches as\n"
-	       "'apply' (see 'apply --help'). Writes nothing.\n\n"
-	       IMPORT_DECRYPT_HELP "\n"
-	       "Exit codes: 0 no blocker (or, with --force, only blockers --force lifts),\n"
-	       "1 error, 2 usage, 3 integrity, 4 blockers found.\n", PROG);
+	printf(_("Usage: %s preflight -p PUB ARCHIVE --dest ROOT [options] [--format text|json|html]\n\n"
+	         "The compatibility report: what will not work on the destination, checked before\n"
+	         "anything changes (blockers SMIG1001-1013, warnings SMIG2001-2010: their meaning\n"
+	         "and what to do are in docs/reference.md). Takes the same maps and switches as\n"
+	         "'apply' (see 'apply --help'). Writes nothing.\n\n"), PROG);
+	import_decrypt_help();
+	fputs(_("\n"
+	        "Exit codes: 0 no blocker (or, with --force, only blockers --force lifts),\n"
+	        "1 error, 2 usage, 3 integrity, 4 blockers found.\n"),
+	      stdout);
 	smig_cli_common_help(true);
 }
 
 static void report_help(void)
 {
-	printf("Usage: %s report -p PUB ARCHIVE --dest ROOT [--state FILE] [options]\n"
-	       "       [--format text|json|html]\n\n"
-	       "The post-migration verification report: re-reads the destination and compares it\n"
-	       "with the archive and the plan apply carried out (SMIG4001-4011,\n"
-	       "docs/reference.md): the plan is rebuilt from the options and the destination\n"
-	       "facts that the apply of this archive recorded in ROOT/smig-journal/<archive-id>/\n"
-	       "(map options given here replace the recorded ones). Writes nothing.\n\n"
-	       "  ARCHIVE       the archive that was applied (--against ARCHIVE: the same)\n"
-	       "  --report-dir DIR  where that apply put its reports (default: as recorded)\n"
-	       "  --state FILE  verify the live host instead of its files: FILE is the\n"
-	       "                smig-state.json that migrate.ps1 (or migrate.ps1 -StateOnly) wrote\n"
-	       "                on the running host (docs/live-state.md, docs/verify-live.md)\n\n"
-	       "Exit codes: 0 everything matches (external networks recreated as internal are\n"
-	       "flagged, not failed), 1 error (a malformed state file among them), 2 usage,\n"
-	       "3 integrity, 5 differences found.\n", PROG);
+	printf(_("Usage: %s report -p PUB ARCHIVE --dest ROOT [--state FILE] [options]\n"
+	         "       [--format text|json|html]\n\n"
+	         "The post-migration verification report: re-reads the destination and compares it\n"
+	         "with the archive and the plan apply carried out (SMIG4001-4011,\n"
+	         "docs/reference.md): the plan is rebuilt from the options and the destination\n"
+	         "facts that the apply of this archive recorded in ROOT/smig-journal/<archive-id>/\n"
+	         "(map options given here replace the recorded ones). Writes nothing.\n\n"
+	         "  ARCHIVE       the archive that was applied (--against ARCHIVE: the same)\n"
+	         "  --report-dir DIR  where that apply put its reports (default: as recorded)\n"
+	         "  --state FILE  verify the live host instead of its files: FILE is the\n"
+	         "                smig-state.json that migrate.ps1 (or migrate.ps1 -StateOnly) wrote\n"
+	         "                on the running host (docs/live-state.md, docs/verify-live.md)\n\n"
+	         "Exit codes: 0 everything matches (external networks recreated as internal are\n"
+	         "flagged, not failed), 1 error (a malformed state file among them), 2 usage,\n"
+	         "3 integrity, 5 differences found.\n"), PROG);
 	smig_cli_common_help(true);
 }
 
@@ -61,7 +64,7 @@ static int print_report(struct import_session *s, const char *kind, const char *
 	fputs(text, stdout);
 	free(text);
 	if (fflush(stdout) == EOF)
-		return smig_err_sys(e, EIO, "cannot write to standard output");
+		return smig_err_sys(e, EIO, _("cannot write to standard output"));
 	return 0;
 }
 
@@ -75,7 +78,7 @@ int cmd_preflight(int argc, char **argv)
 	if (session_parse(&s, "preflight", argc, argv, preflight_help, &code))
 		return code;
 	if (session_open(&s, NULL, &e) < 0 || smig_preflight(s.plan, &items, &e) < 0 ||
-	    print_report(&s, "preflight", "Compatibility report (preflight)", &items, &e) < 0) {
+	    print_report(&s, "preflight", _("Compatibility report (preflight)"), &items, &e) < 0) {
 		code = fail(&e);
 		goto out;
 	}
@@ -146,15 +149,19 @@ int cmd_report(int argc, char **argv)
 		return code;
 	if (report_check(&s, &live, &items, &e) < 0 ||
 	    print_report(&s, "verification",
-			 live ? "Post-migration verification (live host)"
-			      : "Post-migration verification",
+			 live ? _("Post-migration verification (live host)")
+			      : _("Post-migration verification"),
 			 &items, &e) < 0) {
 		code = fail(&e);
 		goto out;
 	}
 	code = smig_postcheck_failures(&items) ? 5 : 0;
 	if (code)
-		fprintf(stderr, "%s: %s: verification found %zu difference(s) with %s\n", PROG,
+		fprintf(stderr,
+			P_("%s: %s: verification found %zu difference(s) with %s\n",
+			   "%s: %s: verification found %zu difference(s) with %s\n",
+			   smig_postcheck_failures(&items)),
+			PROG,
 			live ? s.state : s.ho.root, smig_postcheck_failures(&items),
 			import_archive_label(s.archive));
 out:

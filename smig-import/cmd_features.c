@@ -13,9 +13,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 #include "hostopts.h"
+#include "i18n.h"
 #include "import.h"
 #include "manifest.h"
 #include "strbuf.h"
@@ -44,7 +46,7 @@ struct feat_row {
 
 static const char *or_unknown(const char *s)
 {
-	return s && *s ? s : "unknown";
+	return s && *s ? s : _("unknown");
 }
 
 /* Hyper-V moves only to Windows Server 2012 with the role installed (SMIG1007,
@@ -55,15 +57,15 @@ static int hyperv_takes(const struct smig_inventory *src, const struct smig_inve
 	(void)src;
 	*ok = false;
 	if (!dst->os.is_2012)
-		*why = smig_asprintf(e, "the destination is not Windows Server 2012 (it is %s, "
-				     "version %s)", or_unknown(dst->os.product_name),
+		*why = smig_asprintf(e, _("the destination is not Windows Server 2012 (it is %s, "
+					"version %s)"), or_unknown(dst->os.product_name),
 				     or_unknown(dst->os.current_version));
 	else if (!dst->hyperv)
-		*why = smig_asprintf(e, "the Hyper-V role is not installed on the destination (%s)",
+		*why = smig_asprintf(e, _("the Hyper-V role is not installed on the destination (%s)"),
 				     or_unknown(dst->hyperv_reason));
 	else {
 		*ok = true;
-		*why = smig_asprintf(e, "%s with the Hyper-V role",
+		*why = smig_asprintf(e, _("%s with the Hyper-V role"),
 				     or_unknown(dst->os.product_name));
 	}
 	return *why ? 0 : -1;
@@ -87,10 +89,11 @@ static int ipconfig_takes(const struct smig_inventory *src, const struct smig_in
 
 	*ok = n > 0;
 	if (n == 0)
-		*why = smig_asprintf(e, "the destination has no physical network adapter");
+		*why = smig_asprintf(e, "%s", _("the destination has no physical network adapter"));
 	else
-		*why = smig_asprintf(e, "%zu physical network adapter%s (the source has %zu)", n,
-				     n == 1 ? "" : "s", s);
+		*why = smig_asprintf(e, P_("%zu physical network adapter (the source has %zu)",
+					   "%zu physical network adapters (the source has %zu)", n),
+				     n, s);
 	return *why ? 0 : -1;
 }
 
@@ -112,7 +115,7 @@ static int dest_check(struct feat_row *r, const struct smig_inventory *src,
 		if (strcmp(dest_checks[i].feature, r->id) == 0)
 			return dest_checks[i].fn(src, dst, &r->dest_ok, &r->dest_why, e);
 	r->dest_ok = false;
-	r->dest_why = smig_strdup("this version of smig cannot import this feature", e);
+	r->dest_why = smig_strdup(_("this version of smig cannot import this feature"), e);
 	return r->dest_why ? 0 : -1;
 }
 
@@ -162,7 +165,7 @@ static int collect(const struct smig_descriptor *d, const struct smig_features *
 		n++;
 	rows = calloc(n ? n : 1, sizeof(*rows));
 	if (rows == NULL)
-		return smig_err_nomem(e, "listing the archive's features");
+		return smig_err_nomem(e, _("listing the archive's features"));
 	for (i = 0; i < n; i++) {
 		struct feat_row *r = &rows[i];
 
@@ -171,7 +174,7 @@ static int collect(const struct smig_descriptor *d, const struct smig_features *
 		if (r->f && r->f->ncomps) {
 			r->comps = calloc(r->f->ncomps, sizeof(*r->comps));
 			if (r->comps == NULL) {
-				smig_err_nomem(e, "listing the archive's features");
+				smig_err_nomem(e, _("listing the archive's features"));
 				goto fail;
 			}
 			r->ncomps = r->f->ncomps;
@@ -201,10 +204,47 @@ static void host_line(struct smig_strbuf *sb, const char *what,
 {
 	const struct smig_inv_os *os = &inv->os;
 
-	smig_strbuf_printf(sb, "%s: %s (%s, version %s build %s%s%s)\n", what,
+	/* TRANSLATORS: "Source: NAME (PRODUCT, version 6.1 build 7601, Service Pack 1)" */
+	smig_strbuf_printf(sb, _("%s: %s (%s, version %s build %s%s%s)\n"), what,
 			   or_unknown(os->computer_name), or_unknown(os->product_name),
 			   or_unknown(os->current_version), or_unknown(os->build),
 			   os->csd_version ? ", " : "", os->csd_version ? os->csd_version : "");
+}
+
+/* The archive's creation time (ISO 8601, UTC) as people read it: as it is in English,
+ * "03/12/2026 10:21 UTC" in French (i18n.h). */
+static const char *shown_time(const char *iso, char *buf, size_t len)
+{
+	struct tm tm = {0};
+
+	if (smig_i18n_lang() == SMIG_LANG_EN || iso == NULL ||
+	    sscanf(iso, "%4d-%2d-%2dT%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+		   &tm.tm_min) != 5)
+		return iso;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	return smig_i18n_time(buf, len, timegm(&tm));
+}
+
+/* A byte count as people read it: 146949729 in English, "146 949 729" (no-break spaces) in
+ * French. */
+static const char *shown_bytes(uint64_t n, char *buf, size_t len)
+{
+	char digits[32];
+	size_t nd, i, o = 0;
+
+	nd = (size_t)snprintf(digits, sizeof(digits), "%llu", (unsigned long long)n);
+	if (smig_i18n_lang() == SMIG_LANG_EN || len < nd * 3)
+		return memcpy(buf, digits, nd + 1);
+	for (i = 0; i < nd; i++) {
+		if (i > 0 && (nd - i) % 3 == 0) {
+			buf[o++] = '\xc2'; /* U+00A0 */
+			buf[o++] = '\xa0';
+		}
+		buf[o++] = digits[i];
+	}
+	buf[o] = '\0';
+	return buf;
 }
 
 static char *render_text(const char *label, const struct smig_descriptor *d,
@@ -212,31 +252,36 @@ static char *render_text(const char *label, const struct smig_descriptor *d,
 			 struct smig_err *e)
 {
 	struct smig_strbuf sb = SMIG_STRBUF_INIT;
+	char when[64], bytes[64];
 	size_t i, k;
 
-	smig_strbuf_printf(&sb, "Archive: %s (archive id %s, created %s by smig %s, type %s)\n",
-			   label, d->archive_id, d->created, d->smig_version, d->type);
-	host_line(&sb, "Source", d->inv);
+	smig_strbuf_printf(&sb, _("Archive: %s (archive id %s, created %s by smig %s, type %s)\n"),
+			   label, d->archive_id, shown_time(d->created, when, sizeof(when)),
+			   d->smig_version, d->type);
+	host_line(&sb, _("Source"), d->inv);
 	if (dst)
-		host_line(&sb, "Destination", dst);
+		host_line(&sb, _("Destination"), dst);
 	for (i = 0; i < n; i++) {
 		const struct feat_row *r = &rows[i];
 
-		smig_strbuf_printf(&sb, "%s (%s): %zu member%s, %llu bytes\n",
+		smig_strbuf_printf(&sb, P_("%s (%s): %zu member, %s bytes\n",
+					   "%s (%s): %zu members, %s bytes\n", r->members),
 				   r->f ? r->f->name : r->id, r->id, r->members,
-				   r->members == 1 ? "" : "s", (unsigned long long)r->bytes);
+				   shown_bytes(r->bytes, bytes, sizeof(bytes)));
 		if (r->f == NULL)
-			smig_strbuf_puts(&sb, "  this version of smig has no manifest for it\n");
+			smig_strbuf_puts(&sb, _("  this version of smig has no manifest for it\n"));
 		for (k = 0; k < r->ncomps; k++) {
 			const struct comp_row *c = &r->comps[k];
 
-			smig_strbuf_printf(&sb, "  %-24s %-6s %3zu member%s  %s\n", c->c->id,
-					   c->present ? "found" : "absent", c->members,
-					   c->members == 1 ? " " : "s", c->detail ? c->detail : "");
+			/* TRANSLATORS: component id, found/absent, member count, what was found */
+			smig_strbuf_printf(&sb, P_("  %-24s %-6s %3zu member   %s\n",
+						   "  %-24s %-6s %3zu members  %s\n", c->members),
+					   c->c->id, c->present ? _("found") : _("absent"),
+					   c->members, c->detail ? c->detail : "");
 		}
 		if (dst)
-			smig_strbuf_printf(&sb, "  destination: %s: %s\n",
-					   r->dest_ok ? "can take it" : "cannot take it",
+			smig_strbuf_printf(&sb, _("  destination: %s: %s\n"),
+					   r->dest_ok ? _("can take it") : _("cannot take it"),
 					   r->dest_why);
 	}
 	if (smig_strbuf_check(&sb, e) < 0)
@@ -298,7 +343,7 @@ static char *render_json(const char *label, const struct smig_descriptor *d,
 	s = root ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
 	json_decref(root);
 	if (s == NULL) {
-		smig_err_nomem(e, "building JSON");
+		smig_err_nomem(e, _("building JSON"));
 		return NULL;
 	}
 	/* json_dumps leaves off the final newline the text format has */
@@ -309,28 +354,29 @@ static char *render_json(const char *label, const struct smig_descriptor *d,
 
 static void help(void)
 {
-	printf("usage: %s features -p PUB ARCHIVE|- [--dest ROOT] [--format text|json]\n"
-	       "                [--tmp DIR] [--drive X=DIR]... [--ipconfig FILE]\n"
-	       "                [--systeminfo FILE] [--identity ID|--passphrase-file F]\n\n"
-	       "Verifies the archive like '%s verify', then lists the features it\n"
-	       "carries, each with its components as the manifests declare them: found or\n"
-	       "absent on the source, how many archive members belong to it, and what was\n"
-	       "captured. With --dest, reads the destination host and says for each feature\n"
-	       "whether it can take it: Hyper-V needs Windows Server 2012 with the Hyper-V\n"
-	       "role, the IP configuration needs physical network adapters. Nothing is\n"
-	       "written anywhere but the temporary staging directory, which is removed again.\n\n"
-	       "  -p, --public PUB    the exporter's public key\n"
-	       "  --dest ROOT         the destination: a C: root or a host folder (C/, D/, ...)\n"
-	       "  --drive X=DIR       where drive X: of the destination lives (repeatable)\n"
-	       "  --ipconfig FILE     'ipconfig /all' output (default ROOT/IPSettings.txt)\n"
-	       "  --systeminfo FILE   'systeminfo' output (default ROOT/systeminfo.txt)\n"
-	       "  --format FORMAT     text (default) or json\n"
-	       "  --tmp DIR           stage the archive under DIR (default $TMPDIR, else /tmp)\n"
-	       IMPORT_DECRYPT_HELP
-	       "  -h, --help          show this help\n\n"
-	       "Exit codes: 0 success (whether or not the destination can take every feature),\n"
-	       "1 a file or the destination cannot be read, 2 usage error, 3 integrity failure\n"
-	       "(structure, signature, key or hash, decryption).\n", PROG, PROG);
+	printf(_("usage: %s features -p PUB ARCHIVE|- [--dest ROOT] [--format text|json]\n"
+	         "                [--tmp DIR] [--drive X=DIR]... [--ipconfig FILE]\n"
+	         "                [--systeminfo FILE] [--identity ID|--passphrase-file F]\n\n"
+	         "Verifies the archive like '%s verify', then lists the features it\n"
+	         "carries, each with its components as the manifests declare them: found or\n"
+	         "absent on the source, how many archive members belong to it, and what was\n"
+	         "captured. With --dest, reads the destination host and says for each feature\n"
+	         "whether it can take it: Hyper-V needs Windows Server 2012 with the Hyper-V\n"
+	         "role, the IP configuration needs physical network adapters. Nothing is\n"
+	         "written anywhere but the temporary staging directory, which is removed again.\n\n"
+	         "  -p, --public PUB    the exporter's public key\n"
+	         "  --dest ROOT         the destination: a C: root or a host folder (C/, D/, ...)\n"
+	         "  --drive X=DIR       where drive X: of the destination lives (repeatable)\n"
+	         "  --ipconfig FILE     'ipconfig /all' output (default ROOT/IPSettings.txt)\n"
+	         "  --systeminfo FILE   'systeminfo' output (default ROOT/systeminfo.txt)\n"
+	         "  --format FORMAT     text (default) or json\n"
+	         "  --tmp DIR           stage the archive under DIR (default $TMPDIR, else /tmp)\n"), PROG, PROG);
+	import_decrypt_help();
+	fputs(_("  -h, --help          show this help\n\n"
+	        "Exit codes: 0 success (whether or not the destination can take every feature),\n"
+	        "1 a file or the destination cannot be read, 2 usage error, 3 integrity failure\n"
+	        "(structure, signature, key or hash, decryption).\n"),
+	      stdout);
 	smig_cli_common_help(false);
 }
 
@@ -378,7 +424,7 @@ int cmd_features(int argc, char **argv)
 			if (strcmp(optarg, "json") == 0)
 				json = true;
 			else if (strcmp(optarg, "text") != 0)
-				return usage_error("features", "unknown format '%s' (text or json)",
+				return usage_error("features", _("unknown format '%s' (text or json)"),
 						   optarg);
 			break;
 		case OPT_TMP:
@@ -406,13 +452,13 @@ int cmd_features(int argc, char **argv)
 		}
 	}
 	if (pubpath == NULL)
-		return usage_error("features", "-p PUB is required");
+		return usage_error("features", _("-p PUB is required"));
 	if (optind == argc)
-		return usage_error("features", "the ARCHIVE is required");
+		return usage_error("features", _("the ARCHIVE is required"));
 	if (argc - optind > 1)
-		return usage_error("features", "unexpected argument '%s'", argv[optind + 1]);
+		return usage_error("features", _("unexpected argument '%s'"), argv[optind + 1]);
 	if (ho.root == NULL && (ho.ndrives || ho.ipconfig || ho.systeminfo))
-		return usage_error("features", "--drive, --ipconfig and --systeminfo need --dest");
+		return usage_error("features", _("--drive, --ipconfig and --systeminfo need --dest"));
 	label = import_archive_label(argv[optind]);
 	/* Trust first: nothing else is read before the archive has been verified. */
 	if (import_archive_open(argv[optind], pubpath, tmp, &dec, &a, &e) < 0 ||
@@ -420,12 +466,14 @@ int cmd_features(int argc, char **argv)
 	    (ho.root && smig_hostopts_read(&ho, &fs, &dst, &e) < 0) ||
 	    collect(a.desc, ft, dst, &rows, &nrows, &e) < 0)
 		goto fail;
-	text = json ? render_json(label, a.desc, dst, rows, nrows, &e)
+	/* JSON is language-neutral: standard input is named in English there */
+	text = json ? render_json(strcmp(argv[optind], "-") ? argv[optind] : "standard input",
+				  a.desc, dst, rows, nrows, &e)
 		    : render_text(label, a.desc, dst, rows, nrows, &e);
 	if (text == NULL)
 		goto fail;
 	if (fputs(text, stdout) == EOF || fflush(stdout) == EOF) {
-		smig_err_sys(&e, EIO, "cannot write to standard output");
+		smig_err_sys(&e, EIO, _("cannot write to standard output"));
 		goto fail;
 	}
 	rc = 0;

@@ -8,31 +8,33 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "i18n.h"
 #include "import.h"
 
 static void help(void)
 {
-	printf("usage: %s verify -p PUB [--tmp DIR] [--identity ID|--passphrase-file F]\n"
-	       "       ARCHIVE|-\n\n"
-	       "Checks a migration archive without keeping anything: its structure (member\n"
-	       "types, names, order, no duplicates), the signature of smig/SHA256 with the\n"
-	       "public key PUB, the SHA-256 of every member, and that the signed descriptor\n"
-	       "lists exactly the archive's members. The archive is staged in a private\n"
-	       "temporary directory while it is checked (it needs as much free space as the\n"
-	       "archive's unpacked size), then removed. '-' reads standard input. An archive\n"
-	       "encrypted with age (by smig-export or by the age tool) is decrypted as it is\n"
-	       "read; every chunk authenticates before it is used.\n\n"
-	       "  -p, --public PUB   the exporter's public key ('smig-export keygen' or signify)\n"
-	       "  --tmp DIR          stage under DIR (default $TMPDIR, else /tmp)\n"
-	       IMPORT_DECRYPT_HELP
-	       "  -h, --help         show this help\n\n"
-	       "On success prints 'ARCHIVE: OK (N members, archive id ID)'; N counts every\n"
-	       "file in the archive, the checksum list and its signature included.\n\n"
-	       "Exit codes: 0 the archive is intact and signed by PUB, 1 a file cannot be read\n"
-	       "or staged, 2 usage error (also: an encrypted archive without --identity or\n"
-	       "--passphrase-file, a key file readable by others), 3 integrity failure\n"
-	       "(structure, signature, key or hash; decryption: wrong identity or passphrase,\n"
-	       "damaged or truncated ciphertext, a scrypt work factor above the limit).\n", PROG);
+	printf(_("usage: %s verify -p PUB [--tmp DIR] [--identity ID|--passphrase-file F]\n"
+	         "       ARCHIVE|-\n\n"
+	         "Checks a migration archive without keeping anything: its structure (member\n"
+	         "types, names, order, no duplicates), the signature of smig/SHA256 with the\n"
+	         "public key PUB, the SHA-256 of every member, and that the signed descriptor\n"
+	         "lists exactly the archive's members. The archive is staged in a private\n"
+	         "temporary directory while it is checked (it needs as much free space as the\n"
+	         "archive's unpacked size), then removed. '-' reads standard input. An archive\n"
+	         "encrypted with age (by smig-export or by the age tool) is decrypted as it is\n"
+	         "read; every chunk authenticates before it is used.\n\n"
+	         "  -p, --public PUB   the exporter's public key ('smig-export keygen' or signify)\n"
+	         "  --tmp DIR          stage under DIR (default $TMPDIR, else /tmp)\n"), PROG);
+	import_decrypt_help();
+	fputs(_("  -h, --help         show this help\n\n"
+	        "On success prints 'ARCHIVE: OK (N members, archive id ID)'; N counts every\n"
+	        "file in the archive, the checksum list and its signature included.\n\n"
+	        "Exit codes: 0 the archive is intact and signed by PUB, 1 a file cannot be read\n"
+	        "or staged, 2 usage error (also: an encrypted archive without --identity or\n"
+	        "--passphrase-file, a key file readable by others), 3 integrity failure\n"
+	        "(structure, signature, key or hash; decryption: wrong identity or passphrase,\n"
+	        "damaged or truncated ciphertext, a scrypt work factor above the limit).\n"),
+	      stdout);
 	smig_cli_common_help(true);
 }
 
@@ -68,8 +70,8 @@ int cmd_verify(int argc, char **argv)
 			enum progress_mode m;
 
 			if (progress_mode_parse(optarg, &m) < 0)
-				return usage_error("verify", "unknown progress mode '%s' (auto, "
-						   "always, never or json)", optarg);
+				return usage_error("verify", _("unknown progress mode '%s' (auto, "
+						     "always, never or json)"), optarg);
 			import_set_progress(m);
 			break;
 		}
@@ -91,19 +93,19 @@ int cmd_verify(int argc, char **argv)
 		}
 	}
 	if (pubpath == NULL)
-		return usage_error("verify", "-p PUB is required");
+		return usage_error("verify", _("-p PUB is required"));
 	if (optind == argc)
-		return usage_error("verify", "the ARCHIVE to verify is required");
+		return usage_error("verify", _("the ARCHIVE to verify is required"));
 	if (argc - optind > 1)
-		return usage_error("verify", "unexpected argument '%s'", argv[optind + 1]);
+		return usage_error("verify", _("unexpected argument '%s'"), argv[optind + 1]);
 	path = argv[optind];
 	if (import_archive_open(path, pubpath, tmp, &dec, &a, &e) < 0)
 		return fail(&e);
-	printf("%s: OK (%zu members, archive id %s)\n", import_archive_label(path),
+	printf(_("%s: OK (%zu members, archive id %s)\n"), import_archive_label(path),
 	       a.staged->count, a.desc->archive_id);
 	import_archive_close(&a);
 	if (fflush(stdout) == EOF) {
-		smig_err_sys(&e, EIO, "cannot write to standard output");
+		smig_err_sys(&e, EIO, _("cannot write to standard output"));
 		return fail(&e);
 	}
 	return 0;

@@ -40,15 +40,8 @@ enum {
 	{"identity", required_argument, NULL, IMPORT_OPT_IDENTITY},                             \
 	{"passphrase-file", required_argument, NULL, IMPORT_OPT_PASSPHRASE_FILE},               \
 	{"max-scrypt-work", required_argument, NULL, IMPORT_OPT_MAX_SCRYPT_WORK}
-/* The --help lines of those options. */
-#define IMPORT_DECRYPT_HELP                                                                     \
-	"  --identity FILE       decrypt an age-encrypted archive with the identities in\n"     \
-	"                        FILE (age-keygen's format; mode 0600 or stricter);\n"          \
-	"                        repeatable\n"                                                  \
-	"  --passphrase-file FILE  decrypt it with the passphrase in FILE (one line;\n"         \
-	"                        mode 0600 or stricter)\n"                                      \
-	"  --max-scrypt-work N   accept a passphrase's scrypt work factor up to 2^N\n"          \
-	"                        (default 22, at most 30)\n"
+/* Print the --help lines of those options on standard output. */
+void import_decrypt_help(void);
 /* Take option `c` if it is one of those: 1 taken, 0 not ours, -1 usage error (e set). */
 int import_decrypt_option(struct import_decrypt *d, int c, const char *arg, struct smig_err *e);
 

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 
 #include "fileio.h"
+#include "i18n.h"
 #include "postcheck.h"
 #include "scan.h"
 #include "session.h"
@@ -26,6 +27,11 @@
 #include "vhd.h"
 #include "vmconfig.h"
 #include "winval.h"
+
+/* An operation's description: the journal keeps it and the --log names the change by it, so
+ * it stays English (language-neutral) there; only --what-if, which writes no journal, shows it
+ * in the user's language. */
+#define OP_TEXT(x, s) ((x)->dry ? _(s) : (s))
 
 struct prep {
 	struct import_session *s;
@@ -74,7 +80,7 @@ static int need_dirs(struct prep *x, const char *target)
 	if (need_dirs(x, dir) < 0)
 		goto out;
 	{
-		char *what = smig_asprintf(x->e, "create folder %s", dir);
+		char *what = smig_asprintf(x->e, OP_TEXT(x, N_("create folder %s")), dir);
 
 		rc = what ? smig_journal_add(x->j, SMIG_OP_MKDIR, dir, NULL, what, x->e) : -1;
 		free(what);
@@ -187,22 +193,22 @@ static int vm_ops(struct prep *x, struct smig_plan_vm *pv)
 		if (!pd->member || !pd->local)
 			continue;
 		if (!src)
-			return smig_err_set(x->e, SMIG_ERR_INTEGRITY, "'%s': listed in the "
-					    "descriptor but not staged", pd->member);
+			return smig_err_set(x->e, SMIG_ERR_INTEGRITY, _("'%s': listed in the "
+					      "descriptor but not staged"), pd->member);
 		if (pd->reparent && !x->dry) {
 			const struct smig_plan_disk *par = &pv->disks[pd->src->parent];
 			const char *psrc = par->member ? staged_path(x, par->member) : NULL;
 
 			if (!psrc)
-				return smig_err_set(x->e, SMIG_ERR_FORMAT, "'%s': its parent is not "
-						    "in the archive, it cannot be re-parented",
+				return smig_err_set(x->e, SMIG_ERR_FORMAT, _("'%s': its parent is not "
+						      "in the archive, it cannot be re-parented"),
 						    pd->winpath);
 			if (smig_vhd_reparent(src, psrc, pd->parent_winpath, pd->parent_relative,
 					      pd->parent_winpath, x->e) < 0)
 				return -1;
 		}
-		what = smig_asprintf(x->e, "VM %s: disk %s%s%s", name, pd->winpath,
-				     pd->reparent ? ", parent now " : "",
+		what = smig_asprintf(x->e, OP_TEXT(x, N_("VM %s: disk %s%s%s")), name, pd->winpath,
+				     pd->reparent ? OP_TEXT(x, N_(", parent now ")) : "",
 				     pd->reparent ? pd->parent_winpath : "");
 		if (!what || add_file(x, src, pd->local, what) < 0)
 			goto out;
@@ -218,8 +224,8 @@ static int vm_ops(struct prep *x, struct smig_plan_vm *pv)
 		if (config || !f->local || f->present)
 			continue;
 		if (!src)
-			return smig_err_set(x->e, SMIG_ERR_INTEGRITY, "'%s': listed in the "
-					    "descriptor but not staged", f->member);
+			return smig_err_set(x->e, SMIG_ERR_INTEGRITY, _("'%s': listed in the "
+					      "descriptor but not staged"), f->member);
 		if (snap) {
 			char *name2 = smig_asprintf(x->e, "snapshot-%s-%zu.xml", pv->id, k);
 
@@ -229,7 +235,8 @@ static int vm_ops(struct prep *x, struct smig_plan_vm *pv)
 				goto out;
 			src = out;
 		}
-		what = smig_asprintf(x->e, "VM %s: %s %s", name, f->role, f->winpath);
+		/* TRANSLATORS: the VM, the file's role (snapshot-config, saved-state...), its path */
+		what = smig_asprintf(x->e, OP_TEXT(x, N_("VM %s: %s %s")), name, f->role, f->winpath);
 		if (!what || add_file(x, src, f->local, what) < 0)
 			goto out;
 		free(what);
@@ -244,16 +251,17 @@ static int vm_ops(struct prep *x, struct smig_plan_vm *pv)
 		if (strcmp(f->role, "config") || !f->local)
 			continue;
 		if (!src)
-			return smig_err_set(x->e, SMIG_ERR_INTEGRITY, "'%s': listed in the "
-					    "descriptor but not staged", f->member);
+			return smig_err_set(x->e, SMIG_ERR_INTEGRITY, _("'%s': listed in the "
+					      "descriptor but not staged"), f->member);
 		name2 = smig_asprintf(x->e, "vm-%s.xml", pv->id);
 		out = name2 ? prepared(x, name2) : NULL;
 		free(name2);
 		if (!out || (!x->dry && rewrite_config(x, pv, src, false, out) < 0))
 			goto out;
-		what = smig_asprintf(x->e, "VM %s: configuration %s (version %lld as on the "
-				     "source%s)", name, pv->config_winpath,
-				     (long long)pv->src->version, x->p->opts->new_id ? ", new id" : "");
+		what = smig_asprintf(x->e, OP_TEXT(x, N_("VM %s: configuration %s (version %lld as on "
+							 "the source%s)")),
+				     name, pv->config_winpath, (long long)pv->src->version,
+				     x->p->opts->new_id ? OP_TEXT(x, N_(", new id")) : "");
 		if (!what || add_file(x, out, f->local, what) < 0)
 			goto out;
 		free(what);

@@ -13,6 +13,7 @@
 #include "destfacts.h"
 #include "fileio.h"
 #include "hive.h"
+#include "i18n.h"
 #include "scan.h"
 #include "priorapply.h"
 #include "session.h"
@@ -40,6 +41,7 @@ static unsigned option_commands(int c)
 	case 'v':
 	case SMIG_CLI_OPT_VERSION:
 	case SMIG_CLI_OPT_LOG:
+	case SMIG_CLI_OPT_LANG:
 		return PLANNING | ROLLBACK;
 	case SMIG_CLI_OPT_PROGRESS:
 		return PLANNING;
@@ -118,7 +120,7 @@ int session_parse(struct import_session *s, const char *cmd, int argc, char **ar
 		if (!(option_commands(c) & bit)) {
 			char name[64];
 
-			*code = usage_error(cmd, "%s is not an option of '%s'",
+			*code = usage_error(cmd, _("%s is not an option of '%s'"),
 					    smig_cli_option_name(opts, c, name, sizeof(name)), cmd);
 			return 1;
 		}
@@ -134,7 +136,7 @@ int session_parse(struct import_session *s, const char *cmd, int argc, char **ar
 			break;
 		case OPT_FORMAT:
 			if (smig_format_parse(optarg, &s->format) < 0) {
-				*code = usage_error(cmd, "--format '%s': expected text, json or html",
+				*code = usage_error(cmd, _("--format '%s': expected text, json or html"),
 						    optarg);
 				return 1;
 			}
@@ -144,8 +146,8 @@ int session_parse(struct import_session *s, const char *cmd, int argc, char **ar
 			break;
 		case SMIG_CLI_OPT_PROGRESS:
 			if (progress_mode_parse(optarg, &s->progress) < 0) {
-				*code = usage_error(cmd, "unknown progress mode '%s' (auto, always, "
-						    "never or json)", optarg);
+				*code = usage_error(cmd, _("unknown progress mode '%s' (auto, always, "
+						      "never or json)"), optarg);
 				return 1;
 			}
 			break;
@@ -188,7 +190,7 @@ int session_parse(struct import_session *s, const char *cmd, int argc, char **ar
 		case IMPORT_OPT_PASSPHRASE_FILE:
 		case IMPORT_OPT_MAX_SCRYPT_WORK:
 			if (rollback) {
-				*code = usage_error(cmd, "rollback reads no archive");
+				*code = usage_error(cmd, _("rollback reads no archive"));
 				return 1;
 			}
 			if (import_decrypt_option(&s->dec, c, optarg, &e) < 0)
@@ -203,38 +205,38 @@ int session_parse(struct import_session *s, const char *cmd, int argc, char **ar
 	if (smig_import_opts_check(&s->io, &e) < 0)
 		goto usage;
 	if (!s->ho.root) {
-		*code = usage_error(cmd, "--dest ROOT is required");
+		*code = usage_error(cmd, _("--dest ROOT is required"));
 		return 1;
 	}
 	if (rollback) {
 		if (optind < argc) {
-			*code = usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+			*code = usage_error(cmd, _("unexpected argument '%s'"), argv[optind]);
 			return 1;
 		}
 		return 0;
 	}
 	if (!s->pub) {
-		*code = usage_error(cmd, "-p PUB is required");
+		*code = usage_error(cmd, _("-p PUB is required"));
 		return 1;
 	}
 	/* report takes the archive like the others; --against ARCHIVE is the older spelling */
 	if (optind < argc) {
 		if (s->archive) {
-			*code = usage_error(cmd, "the ARCHIVE is given twice ('%s' and --against "
-					    "'%s')", argv[optind], s->archive);
+			*code = usage_error(cmd, _("the ARCHIVE is given twice ('%s' and --against "
+					      "'%s')"), argv[optind], s->archive);
 			return 1;
 		}
 		s->archive = argv[optind++];
 	}
 	if (!s->archive) {
-		*code = usage_error(cmd, "the ARCHIVE is required");
+		*code = usage_error(cmd, _("the ARCHIVE is required"));
 		return 1;
 	}
 	if (s->progress == PROGRESS_AUTO && smig_cli_quiet())
 		s->progress = PROGRESS_NEVER;
 	import_set_progress(s->progress);
 	if (optind < argc) {
-		*code = usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+		*code = usage_error(cmd, _("unexpected argument '%s'"), argv[optind]);
 		return 1;
 	}
 	return 0;
@@ -407,17 +409,19 @@ size_t session_facts(const struct import_session *s, struct smig_report_fact *fa
 	size_t n = 0;
 
 #define FACT(k, v) do { if (n < max) { facts[n].key = (k); facts[n].value = (v); n++; } } while (0)
-	FACT("archive", s->archive);
-	FACT("archive id", d ? d->archive_id : NULL);
-	FACT("exported", d ? d->created : NULL);
-	FACT("source", src ? src->os.computer_name : NULL);
-	FACT("source OS", src ? src->os.product_name : NULL);
-	FACT("destination", s->ho.root);
-	FACT("destination computer", s->dst ? s->dst->os.computer_name : NULL);
-	FACT("destination OS", s->dst ? s->dst->os.product_name : NULL);
+	/* The keys are English here: the JSON report makes its keys of them (archive_id); the
+	 * text and HTML reports show their translations (N_: in the catalogue). */
+	FACT(N_("archive"), s->archive);
+	FACT(N_("archive id"), d ? d->archive_id : NULL);
+	FACT(N_("exported"), d ? d->created : NULL);
+	FACT(N_("source"), src ? src->os.computer_name : NULL);
+	FACT(N_("source OS"), src ? src->os.product_name : NULL);
+	FACT(N_("destination"), s->ho.root);
+	FACT(N_("destination computer"), s->dst ? s->dst->os.computer_name : NULL);
+	FACT(N_("destination OS"), s->dst ? s->dst->os.product_name : NULL);
 	if (s->use_record)
-		FACT("plan", s->recorded ? "as apply recorded it (the destination before apply)"
-			     : "rebuilt from the destination as it is now (no apply record)");
+		FACT(N_("plan"), s->recorded ? _("as apply recorded it (the destination before apply)")
+			     : _("rebuilt from the destination as it is now (no apply record)"));
 #undef FACT
 	return n;
 }

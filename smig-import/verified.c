@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "age.h"
 #include "fileio.h"
+#include "i18n.h"
 #include "import.h"
 #include "sign.h"
 #include "winval.h"
@@ -20,7 +21,7 @@
 
 const char *import_archive_label(const char *path)
 {
-	return strcmp(path, "-") == 0 ? "standard input" : path;
+	return strcmp(path, "-") == 0 ? _("standard input") : path;
 }
 
 static int cmp_member_name(const void *a, const void *b)
@@ -52,7 +53,7 @@ static int check_members(const char *label, const struct smig_staged *st,
 	byname = calloc(st->count ? st->count : 1, sizeof(*byname));
 	seen = calloc(st->count ? st->count : 1, sizeof(*seen));
 	if (byname == NULL || seen == NULL) {
-		smig_err_nomem(e, "checking the archive's members");
+		smig_err_nomem(e, _("checking the archive's members"));
 		goto out;
 	}
 	for (i = 0; i < st->count; i++)
@@ -67,20 +68,20 @@ static int check_members(const char *label, const struct smig_staged *st,
 		if (!reserved_name(dm->name))
 			hit = bsearch(&kp, byname, n, sizeof(*byname), cmp_member_name);
 		if (hit == NULL) {
-			smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s': the descriptor lists '%s', "
-				     "which is not a payload member of the archive", label,
+			smig_err_set(e, SMIG_ERR_INTEGRITY, _("'%s': the descriptor lists '%s', "
+				       "which is not a payload member of the archive"), label,
 				     dm->name);
 			goto out;
 		}
 		if (seen[hit - byname]) {
-			smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s': the descriptor lists '%s' twice",
+			smig_err_set(e, SMIG_ERR_INTEGRITY, _("'%s': the descriptor lists '%s' twice"),
 				     label, dm->name);
 			goto out;
 		}
 		seen[hit - byname] = true;
 		if ((*hit)->size != dm->size) {
-			smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s': '%s' holds %llu bytes but "
-				     "the descriptor says %llu", label, dm->name,
+			smig_err_set(e, SMIG_ERR_INTEGRITY, _("'%s': '%s' holds %llu bytes but "
+				       "the descriptor says %llu"), label, dm->name,
 				     (unsigned long long)(*hit)->size,
 				     (unsigned long long)dm->size);
 			goto out;
@@ -88,8 +89,8 @@ static int check_members(const char *label, const struct smig_staged *st,
 	}
 	for (i = 0; i < n; i++) {
 		if (!seen[i]) {
-			smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s': member '%s' is not in the "
-				     "descriptor", label, byname[i]->name);
+			smig_err_set(e, SMIG_ERR_INTEGRITY, _("'%s': member '%s' is not in the "
+				       "descriptor"), label, byname[i]->name);
 			goto out;
 		}
 	}
@@ -109,8 +110,8 @@ static int read_descriptor(const char *label, const struct smig_staged *st,
 
 	/* The reader already guarantees the list and its signature are the last two members. */
 	if (st->count < 3 || strcmp(st->members[0].name, DESCRIPTOR_NAME) != 0) {
-		smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s': the first member is '%s', not '%s'",
-			     label, st->count ? st->members[0].name : "(none)", DESCRIPTOR_NAME);
+		smig_err_set(e, SMIG_ERR_INTEGRITY, _("'%s': the first member is '%s', not '%s'"),
+			     label, st->count ? st->members[0].name : _("(none)"), DESCRIPTOR_NAME);
 		goto out;
 	}
 	if (smig_file_read(st->members[0].local, SMIG_DESCRIPTOR_MAX, DESCRIPTOR_NAME, &buf,
@@ -148,6 +149,18 @@ static void read_progress(void *ctx, uint64_t done, uint64_t total, const char *
 	progress_update(ctx, done, total, member);
 }
 
+void import_decrypt_help(void)
+{
+	fputs(_("  --identity FILE       decrypt an age-encrypted archive with the identities in\n"
+		"                        FILE (age-keygen's format; mode 0600 or stricter);\n"
+		"                        repeatable\n"
+		"  --passphrase-file FILE  decrypt it with the passphrase in FILE (one line;\n"
+		"                        mode 0600 or stricter)\n"
+		"  --max-scrypt-work N   accept a passphrase's scrypt work factor up to 2^N\n"
+		"                        (default 22, at most 30)\n"),
+	      stdout);
+}
+
 int import_decrypt_option(struct import_decrypt *d, int c, const char *arg, struct smig_err *e)
 {
 	char *end;
@@ -156,21 +169,21 @@ int import_decrypt_option(struct import_decrypt *d, int c, const char *arg, stru
 	switch (c) {
 	case IMPORT_OPT_IDENTITY:
 		if (d->nidentities == IMPORT_IDENTITIES_MAX)
-			return smig_err_set(e, SMIG_ERR_USAGE, "more than %d --identity options",
+			return smig_err_set(e, SMIG_ERR_USAGE, _("more than %d --identity options"),
 					    IMPORT_IDENTITIES_MAX);
 		d->identities[d->nidentities++] = arg;
 		return 1;
 	case IMPORT_OPT_PASSPHRASE_FILE:
 		if (d->passphrase_file)
-			return smig_err_set(e, SMIG_ERR_USAGE, "--passphrase-file is given twice");
+			return smig_err_set(e, SMIG_ERR_USAGE, _("--passphrase-file is given twice"));
 		d->passphrase_file = arg;
 		return 1;
 	case IMPORT_OPT_MAX_SCRYPT_WORK:
 		errno = 0;
 		v = strtol(arg, &end, 10);
 		if (errno || end == arg || *end || v < 1 || v > SMIG_AGE_SCRYPT_LOG2N_LIMIT)
-			return smig_err_set(e, SMIG_ERR_USAGE, "invalid --max-scrypt-work '%s' "
-					    "(1 to %d: log2 of scrypt's N)", arg,
+			return smig_err_set(e, SMIG_ERR_USAGE, _("invalid --max-scrypt-work '%s' "
+					      "(1 to %d: log2 of scrypt's N)"), arg,
 					    SMIG_AGE_SCRYPT_LOG2N_LIMIT);
 		d->max_log2n = (int)v;
 		return 1;
@@ -190,8 +203,8 @@ static int load_keys(const struct import_decrypt *dec, struct smig_age_keys *k,
 	if (dec->max_log2n > 0)
 		k->max_log2n = dec->max_log2n;
 	if (dec->passphrase_file && dec->nidentities > 0)
-		return smig_err_set(e, SMIG_ERR_USAGE, "give --identity or --passphrase-file, not "
-				    "both (age does not mix them)");
+		return smig_err_set(e, SMIG_ERR_USAGE, _("give --identity or --passphrase-file, not "
+				      "both (age does not mix them)"));
 	for (i = 0; i < dec->nidentities; i++)
 		if (smig_age_add_identity_file(k, dec->identities[i], e) < 0)
 			return -1;
@@ -228,7 +241,7 @@ int import_archive_open(const char *path, const char *pubpath, const char *tmp_p
 	if (a->tmpdir == NULL)
 		goto out;
 	if (mkdtemp(a->tmpdir) == NULL) {
-		smig_err_sys(e, errno, "cannot create a staging directory in '%s'", tmp_parent);
+		smig_err_sys(e, errno, _("cannot create a staging directory in '%s'"), tmp_parent);
 		free(a->tmpdir);
 		a->tmpdir = NULL;
 		goto out;
@@ -251,11 +264,13 @@ int import_archive_open(const char *path, const char *pubpath, const char *tmp_p
 		goto out;
 	rc = 0;
 out:
+	/* the log is language-neutral: standard input is named in English there */
 	if (rc == 0)
-		smig_cli_log("verified", import_archive_label(path), NULL, NULL, 1,
+		smig_cli_log("verified", strcmp(path, "-") ? path : "standard input", NULL, NULL, 1,
 			     a->desc->archive_id);
 	else
-		smig_cli_log("verified", import_archive_label(path), NULL, NULL, 0, e->msg);
+		smig_cli_log("verified", strcmp(path, "-") ? path : "standard input", NULL, NULL, 0,
+			     e->msg);
 	smig_age_keys_wipe(&keys);
 	if (rc < 0)
 		import_archive_close(a);
