@@ -24,6 +24,7 @@
 #include "fileio.h"
 #include "hostopts.h"
 #include "progress.h"
+#include "width.h"
 
 #define MAX_SELECT 1024
 
@@ -163,6 +164,7 @@ static void show_progress(void *ctx, uint64_t done, uint64_t total, const char *
 		snprintf(what, sizeof(what), "VM %s", vm);
 	else
 		snprintf(what, sizeof(what), "%s", member ? member : "");
+	what[smig_width_boundary(what, strlen(what))] = '\0'; /* a long name: whole characters */
 	progress_update(&ep->p, done, total, what);
 }
 
