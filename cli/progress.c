@@ -116,8 +116,14 @@ static void draw(struct progress *p, const struct timespec *now)
 		unsigned long long s = (unsigned long long)((double)(p->total - done) / rate);
 		snprintf(eta, sizeof(eta), "%llu:%02llu:%02llu", s / 3600, s / 60 % 60, s % 60);
 	}
-	n = snprintf(line, sizeof(line), "%s / %s %3d%% %s/s ETA %s ", d, t,
-	             p->total ? (int)(done * 100 / p->total) : 100, r, eta);
+	if (p->total == 0 && p->done > 0) {
+		/* an archive read from a pipe has no size: what was read, and how fast */
+		human(p->done, d, sizeof(d));
+		n = snprintf(line, sizeof(line), "%s read, %s/s ", d, r);
+	} else {
+		n = snprintf(line, sizeof(line), "%s / %s %3d%% %s/s ETA %s ", d, t,
+		             p->total ? (int)(done * 100 / p->total) : 100, r, eta);
+	}
 	if (n < 0 || n >= (int)sizeof(line))
 		return;
 	/* what is being worked on fills the rest of the line. Its room is display columns, not
