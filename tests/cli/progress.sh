@@ -7,6 +7,7 @@
 # width leaves exactly the last redraw on its row. The VM's name, in French and Japanese
 # (double-width), is wider than the room left: it loses its start, cut between characters.
 # A pipe that drains slowly keeps each run busy for seconds, so the line is redrawn often.
+# The same host's text report pads its VM table in display columns, in valid UTF-8.
 . "$(dirname "$0")/lib.bash"
 command -v script >/dev/null || { echo "skip: script (bsdutils) is not installed"; exit 77; }
 
@@ -23,7 +24,9 @@ cat >"$T/host.json" <<JSON
              "data": [{"offset": 0, "length": "16M", "text": "données 会計 "}]}],
   "vms": [{"id": "AAAAAAAA-BBBB-4CCC-8DDD-EEEEEEEEEEEE", "name": "$vm",
            "data_root": "C:\\\\ProgramData\\\\Microsoft\\\\Windows\\\\Hyper-V", "register": "file",
-           "drives": [{"controller": "ide", "bus": 0, "slot": 0, "type": "VHD", "path": "C:\\\\VHD\\\\données 会計.vhd"}]}]
+           "drives": [{"controller": "ide", "bus": 0, "slot": 0, "type": "VHD", "path": "C:\\\\VHD\\\\données 会計.vhd"}]},
+          {"id": "BBBBBBBB-BBBB-4CCC-8DDD-EEEEEEEEEEEE", "name": "会計 données",
+           "data_root": "C:\\\\ProgramData\\\\Microsoft\\\\Windows\\\\Hyper-V", "register": "file"}]
 }
 JSON
 "$MKHOST" "$T/host.json" "$T/h" >/dev/null
@@ -72,4 +75,21 @@ for cols in 80 50; do
   check "verify on $cols columns succeeds (exit $rc)" test "$rc" -eq 0
   screen "verify on $cols columns" "$cols" "$T/verify$cols.ts"
 done
+
+# The text report's VM table pads names in display columns: "会計 données" (15 bytes, 12
+# columns) lines up with the header; the output is valid UTF-8.
+"$EXPORT" inventory --source "$T/h" >"$T/inv.txt"
+check "inventory text is UTF-8" iconv -f UTF-8 -t UTF-8 -o /dev/null "$T/inv.txt"
+check "the VM table's columns line up in display columns" python3 - "$T/inv.txt" <<'PY'
+import sys, unicodedata
+def width(s):
+    return sum(0 if unicodedata.combining(c) else
+               2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in s)
+lines = open(sys.argv[1], encoding="utf-8").read().split("\n")
+head = next(l for l in lines if l.startswith("  Name ") and "Memory" in l)
+row = next(l for l in lines if l.startswith("  会計 données"))
+after = len("  会計 données")
+value = after + len(row[after:]) - len(row[after:].lstrip(" "))  # the memory column's value
+assert width(row[:value]) == width(head[:head.index("Memory")]), (head, row)
+PY
 finish
