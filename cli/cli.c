@@ -20,7 +20,8 @@ static struct {
 	int verbosity; /* -1 quiet, 0, 1 verbose */
 	FILE *log;
 	int logfd;
-} run = {NULL, NULL, 0, NULL, -1};
+	bool ended; /* the "interrupted" line was written: it is the last */
+} run = {NULL, NULL, 0, NULL, -1, false};
 
 int smig_cli_fail(const char *prog, const struct smig_err *e)
 {
@@ -165,8 +166,17 @@ int smig_cli_main(const struct smig_program *p, int argc, char **argv)
 			opterr = 0; /* smig_cli_option() says it, in one line */
 			rc = p->commands[i].fn(argc - 1, argv + 1);
 			if (run.log) {
-				char msg[32];
+				int sig = p->signal_received ? p->signal_received() : 0;
+				char msg[96];
 
+				/* a signal the command did not stop for (it came after its last
+				 * safe point) still ends the run: the log says so */
+				if (sig && !run.ended) {
+					snprintf(msg, sizeof(msg), "interrupted by signal %d (%s) "
+						 "after the command ended with exit code %d", sig,
+						 strsignal(sig), rc);
+					smig_cli_log_interrupted(sig, msg);
+				}
 				snprintf(msg, sizeof(msg), "exit code %d", rc);
 				smig_cli_log("end", NULL, NULL, NULL, rc == 0, msg);
 				fclose(run.log);
@@ -366,7 +376,7 @@ void smig_cli_log_fields(const char *step, const void *fields)
 	char ts[32];
 	json_t *o;
 
-	if (!run.log)
+	if (!run.log || run.ended)
 		return;
 	timestamp(ts);
 	o = json_pack("{s:s, s:s, s:s}", "time", ts, "command", run.cmd ? run.cmd : "",
@@ -400,6 +410,19 @@ void smig_cli_log(const char *step, const char *item, const char *vm, const char
 		json_object_set_new(f, "message", json_string(message));
 	smig_cli_log_fields(step, f);
 	json_decref(f);
+}
+
+void smig_cli_log_interrupted(int sig, const char *message)
+{
+	char sigmsg[64];
+
+	if (message == NULL) {
+		snprintf(sigmsg, sizeof(sigmsg), "interrupted by signal %d (%s)", sig,
+			 strsignal(sig));
+		message = sigmsg;
+	}
+	smig_cli_log("interrupted", NULL, NULL, NULL, 0, message);
+	run.ended = true;
 }
 
 void smig_cli_log_signal(int sig)

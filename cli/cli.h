@@ -25,6 +25,10 @@ struct smig_program {
 	const char *about; /* a paragraph for --help, ending with a newline */
 	const struct smig_command *commands;
 	size_t ncommands;
+	/* The signal that asked the program to stop, or 0 (NULL: the program's handler logs and
+	 * dies on its own, as export's does). Checked when a command returns: the log then ends
+	 * with an "interrupted" line instead of "end". */
+	int (*signal_received)(void);
 };
 
 /* Dispatch argv[1] to a command; --help (stdout, 0), --version, usage errors (stderr, 2).
@@ -82,5 +86,10 @@ void smig_cli_log(const char *step, const char *item, const char *vm, const char
 void smig_cli_log_fields(const char *step, const void *fields);
 /* Async-signal-safe: write the last line of the log, step "interrupted" (export's handler). */
 void smig_cli_log_signal(int sig);
+/* A command that stopped at a safe point after signal `sig` (the import commands): the last
+ * line of the log, step "interrupted", success false, `message` saying what was stopped and
+ * how it ended (the error's sentence: "…; every change made before was undone"). Normal
+ * context only; later lines, "end" included, are not written. */
+void smig_cli_log_interrupted(int sig, const char *message);
 
 #endif

@@ -9,6 +9,8 @@
 #include <jansson.h>
 
 #include "i18n.h"
+#include "width.h"
+#include "winval.h"
 
 /* Redraw at most every 250 ms: enough to look alive, cheap on a slow terminal. */
 #define REDRAW_NS 250000000LL
@@ -77,14 +79,30 @@ static void human(uint64_t n, char *buf, size_t len)
 		*strchr(buf, '.') = ',';
 }
 
+/* `s` as the terminal may show it, into `out` (as large as s): a control character (an escape
+ * sequence from a name would drive the terminal) becomes '?', and so does every byte of a
+ * name that is not UTF-8 (as the reports show it). Its length. */
+static size_t printable(const char *s, char *out)
+{
+	size_t i, n = strlen(s);
+	bool utf8 = smig_utf8_valid(s, n);
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		out[i] = c < 0x20 || c == 0x7f || (c >= 0x80 && !utf8) ? '?' : (char)c;
+	}
+	out[n] = '\0';
+	return n;
+}
+
 static void draw(struct progress *p, const struct timespec *now)
 {
 	double secs = (double)ns_between(&p->start, now) / 1e9;
 	double rate = secs > 0 ? (double)p->done / secs : 0;
 	uint64_t done = p->done > p->total ? p->total : p->done;
-	char d[32], t[32], r[32], eta[32] = "--:--", line[512];
-	const char *mem = p->member;
-	size_t ml = strlen(mem), room;
+	char d[32], t[32], r[32], eta[32] = "--:--", line[512], mem[sizeof(p->member)];
+	size_t ml, room;
 	int n, cols = columns() - 1; /* the last column would wrap on some terminals */
 
 	if (p->mode == PROGRESS_JSON) {
@@ -103,23 +121,32 @@ static void draw(struct progress *p, const struct timespec *now)
 		unsigned long long s = (unsigned long long)((double)(p->total - done) / rate);
 		snprintf(eta, sizeof(eta), "%llu:%02llu:%02llu", s / 3600, s / 60 % 60, s % 60);
 	}
-	/* TRANSLATORS: done / total, percent, rate per second, the time left (h:mm:ss) */
-	n = snprintf(line, sizeof(line), _("%s / %s %3d%% %s/s ETA %s "), d, t,
-	             p->total ? (int)(done * 100 / p->total) : 100, r, eta);
+	if (p->total == 0 && p->done > 0) {
+		/* an archive read from a pipe has no size: what was read, and how fast */
+		human(p->done, d, sizeof(d));
+		/* TRANSLATORS: bytes read from a pipe (no total known), rate per second */
+		n = snprintf(line, sizeof(line), _("%s read, %s/s "), d, r);
+	} else {
+		/* TRANSLATORS: done / total, percent, rate per second, the time left (h:mm:ss) */
+		n = snprintf(line, sizeof(line), _("%s / %s %3d%% %s/s ETA %s "), d, t,
+		             p->total ? (int)(done * 100 / p->total) : 100, r, eta);
+	}
 	if (n < 0 || n >= (int)sizeof(line))
 		return;
-	/* what is being worked on fills the rest of the line; the end of a long name says the
-	 * most (the file), so its start is cut */
+	/* what is being worked on fills the rest of the line. Its room is display columns, not
+	 * bytes ("é" is 2 bytes and 1 column, "名" 3 and 2), and it is cut between characters
+	 * (width.h); the end of a long name says the most (the file), so its start is cut */
+	ml = printable(p->member, mem);
 	room = cols > n ? (size_t)(cols - n) : 0;
-	if (ml > room) {
-		mem += ml - (room > 3 ? room - 3 : 0);
-		n += snprintf(line + n, sizeof(line) - (size_t)n, "%s%s", room > 3 ? "..." : "",
-		              room > 3 ? mem : "");
+	if (smig_width_cols(mem, ml) > room) {
+		if (room > 3)
+			snprintf(line + n, sizeof(line) - (size_t)n, "...%s",
+			         mem + smig_width_tail(mem, ml, room - 3));
 	} else {
-		n += snprintf(line + n, sizeof(line) - (size_t)n, "%s", mem);
+		snprintf(line + n, sizeof(line) - (size_t)n, "%s", mem);
 	}
-	if (n > cols)
-		line[cols] = '\0';
+	/* the counters alone can be wider than a very narrow terminal */
+	line[smig_width_head(line, strlen(line), (size_t)cols)] = '\0';
 	/* '\r', the line, clear to the end of the line: no stale text, never a wrapped line */
 	fprintf(stderr, "\r%s\033[K", line);
 	fflush(stderr);
@@ -136,6 +163,8 @@ void progress_update(void *ctx, uint64_t done, uint64_t total, const char *membe
 	p->done = done;
 	p->total = total;
 	snprintf(p->member, sizeof(p->member), "%s", member ? member : "");
+	/* a long name cut by the buffer loses its broken last character, not its validity */
+	p->member[smig_width_boundary(p->member, strlen(p->member))] = '\0';
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	if (p->last.tv_sec || p->last.tv_nsec) {
 		if (ns_between(&p->last, &now) < REDRAW_NS)

@@ -1,9 +1,10 @@
 /*
  * progress.h - the long commands' progress display on standard error (export, verify,
  * preflight, apply, report): a line redrawn with '\r' and clear-to-end-of-line (bytes done /
- * total, percent, rate, ETA, what is being worked on), cut to the terminal's width, at most
- * four times a second when stderr is a terminal or --progress always; one JSON object per
- * line with --progress json; nothing otherwise.
+ * total, percent, rate, ETA, what is being worked on), cut to the terminal's width in display
+ * columns and between characters (common/width.h), at most four times a second when stderr
+ * is a terminal or --progress always; one JSON object per line with --progress json; nothing
+ * otherwise.
  */
 #ifndef SMIG_CLI_PROGRESS_H
 #define SMIG_CLI_PROGRESS_H

@@ -1529,8 +1529,8 @@ static int stage_data(struct stager *sg, int fd, const char *name, uint64_t size
 			return smig_err_set(e, SMIG_ERR_INTEGRITY,
 					    _("'%s': data lies outside the member's declared size"),
 					    shown(name, b1));
-		if (h)
-			smig_sha256_zeros(h, (uint64_t)off - pos);
+		if (h && smig_sha256_hole(h, (uint64_t)off - pos, e) < 0)
+			return -1;
 		if (copy) {
 			/* the trust members are small (capped at the header) and start at 0 */
 			if ((uint64_t)off > pos)
@@ -1543,8 +1543,8 @@ static int stage_data(struct stager *sg, int fd, const char *name, uint64_t size
 			return -1;
 		pos = (uint64_t)off + n;
 	}
-	if (h)
-		smig_sha256_zeros(h, size - pos);
+	if (h && smig_sha256_hole(h, size - pos, e) < 0)
+		return -1;
 	if (copy && size > pos)
 		smig_strbuf_append(copy, zeros, (size_t)(size - pos));
 	if (copy && smig_strbuf_check(copy, e) < 0)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "i18n.h"
+#include "width.h"
 
 int smig_err_vset(struct smig_err *e, enum smig_err_kind kind, const char *fmt, va_list ap)
 {
@@ -12,7 +13,10 @@ int smig_err_vset(struct smig_err *e, enum smig_err_kind kind, const char *fmt, 
 		return -1;
 	e->kind = kind;
 	e->sys_errno = 0;
-	vsnprintf(e->msg, sizeof(e->msg), fmt, ap); /* truncation of a message is harmless */
+	/* a message cut to the buffer is still worth saying, but not with half a character
+	 * (a VM's name in CJK) at its end: stderr and the --log JSON want valid UTF-8 */
+	if (vsnprintf(e->msg, sizeof(e->msg), fmt, ap) >= (int)sizeof(e->msg))
+		smig_err_trim(e);
 	return -1;
 }
 
@@ -38,10 +42,17 @@ int smig_err_sys(struct smig_err *e, int errnum, const char *fmt, ...)
 	va_end(ap);
 	e->sys_errno = errnum;
 	n = strlen(e->msg);
-	if (n < sizeof(e->msg))
-		/* TRANSLATORS: after a message, the reason the OS gave */
-		snprintf(e->msg + n, sizeof(e->msg) - n, _(": %s"), strerror(errnum));
+	if (n < sizeof(e->msg) &&
+	    /* TRANSLATORS: after a message, the reason the OS gave */
+	    snprintf(e->msg + n, sizeof(e->msg) - n, _(": %s"), strerror(errnum)) >=
+		(int)(sizeof(e->msg) - n))
+		smig_err_trim(e);
 	return -1;
+}
+
+void smig_err_trim(struct smig_err *e)
+{
+	e->msg[smig_width_boundary(e->msg, strlen(e->msg))] = '\0';
 }
 
 int smig_err_nomem(struct smig_err *e, const char *what)

@@ -49,6 +49,9 @@ int smig_err_sys(struct smig_err *e, int errnum, const char *fmt, ...) SMIG_PRIN
 /* Out of memory while doing `what`. */
 int smig_err_nomem(struct smig_err *e, const char *what);
 void smig_err_clear(struct smig_err *e);
+/* A message that filled the buffer ends at a whole character (whoever appended to e->msg with
+ * snprintf calls this after). */
+void smig_err_trim(struct smig_err *e);
 /* Exit code of docs/reference.md for an error kind (1, 2, 3 or 4). */
 int smig_err_exit_code(const struct smig_err *e);
 

@@ -458,6 +458,7 @@ int smig_journal_run(struct smig_journal *j, struct smig_err *e)
 			/* the first error stays the message; how it ended is appended */
 			snprintf(e->msg + n, sizeof(e->msg) - n, "%s%.*s", how,
 				 (int)(sizeof(e->msg) / 2), rb < 0 ? e2.msg : "");
+			smig_err_trim(e); /* either cut may have split a character */
 			if (rb < 0 && j->left == 0)
 				j->left = 1;
 			return -1;

@@ -10,6 +10,7 @@
 #include <libxml/tree.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "datadir.h"
 #include "fileio.h"
@@ -616,6 +617,7 @@ char *smig_manifest_json(const struct smig_features *f, const struct smig_invent
 {
 	json_t *arr = json_array(), *root;
 	size_t i, k;
+	char now[32];
 	char *s;
 
 	for (i = 0; i < f->count; i++) {
@@ -641,7 +643,11 @@ char *smig_manifest_json(const struct smig_features *f, const struct smig_invent
 						     smig_manifest_feature_present(ft, inv), "components",
 						     comps));
 	}
-	root = json_pack("{s:o}", "features", arr);
+	/* schemas/smig-features.schema.json describes this object: a change of its keys is a new
+	 * schema version there and in manifest.h */
+	smig_unix_to_iso8601((int64_t)time(NULL), now, sizeof(now));
+	root = json_pack("{s:s,s:s,s:o}", "schema", SMIG_FEATURES_SCHEMA, "generated_utc", now,
+			 "features", arr);
 	s = root ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
 	json_decref(root);
 	if (s == NULL)

@@ -70,6 +70,12 @@ int smig_manifest_detect(const struct smig_component *c, const struct smig_inven
 /* A feature is present when any of its non-report-only components is. */
 bool smig_manifest_feature_present(const struct smig_feature *f, const struct smig_inventory *inv);
 
+/* The `features --format json` outputs' schema versions (schemas/smig-features.schema.json
+ * for smig-export's, smig-archive-features.schema.json for smig-import's): a change of their
+ * keys is a new version there and here. */
+#define SMIG_FEATURES_SCHEMA "smig-features/1"
+#define SMIG_ARCHIVE_FEATURES_SCHEMA "smig-archive-features/1"
+
 /* The `features` listing. malloc'd text. */
 char *smig_manifest_text(const struct smig_features *f, const struct smig_inventory *inv,
 			 struct smig_err *e);

@@ -12,6 +12,7 @@
 #include "i18n.h"
 #include "regfile.h"
 #include "regmap.h"
+#include "width.h"
 #include "winval.h"
 
 /* Comment text is wrapped at this many bytes (style: 100 columns). */
@@ -2744,6 +2745,7 @@ bool smig_migrate_fw_recreated(const struct smig_fwtexts *fw, const struct smig_
 	}
 	if (smig_fwrule_parse(r->id, text, &fr, &e2) < 0) {
 		snprintf(why, whylen, _("its text cannot be read: %s"), e2.msg);
+		why[smig_width_boundary(why, strlen(why))] = '\0'; /* the cut, between characters */
 		return false;
 	}
 	slots = calloc(4 * (fr.nfields + 1), sizeof(*slots));
@@ -2753,10 +2755,12 @@ bool smig_migrate_fw_recreated(const struct smig_fwtexts *fw, const struct smig_
 		m.laddr = slots + 2 * (fr.nfields + 1);
 		m.raddr = slots + 3 * (fr.nfields + 1);
 		ok = fw_map_rule(&fr, &m, &field);
-		if (!ok)
+		if (!ok) {
 			snprintf(why, whylen,
 			         _("its field '%s' has no faithful New-NetFirewallRule parameter"),
 			         field ? field : "?");
+			why[smig_width_boundary(why, strlen(why))] = '\0';
+		}
 	} else {
 		snprintf(why, whylen, "%s", _("out of memory"));
 	}

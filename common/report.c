@@ -3,18 +3,16 @@
 
 #include <inttypes.h>
 #include <jansson.h>
-#include <locale.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <wchar.h>
 
 #include "regmap.h"
 #include "strbuf.h"
+#include "width.h"
 #include "winval.h"
 
 /* Text: columns before a value on "key  value" lines, and the width messages wrap at. */
@@ -148,59 +146,11 @@ static void put_esc(struct smig_strbuf *sb, const char *s, size_t n, bool html, 
 	}
 }
 
-/*
- * Display columns: wcwidth(3) of each code point, 2 for East Asian wide ones, 0 for combining
- * marks. It needs a UTF-8 LC_CTYPE, and the program's locale is whatever the user runs it in,
- * so the C.UTF-8 locale (always there on Debian, libc-bin) is made once and used through
- * uselocale(3) for this thread only while counting; the process's setlocale() is untouched.
- * Without C.UTF-8, or for a code point wcwidth calls unprintable, a code point is 1 column.
- */
-static locale_t utf8_locale;
-
-static void utf8_locale_init(void)
-{
-	utf8_locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
-}
-
-/* Columns of n bytes of valid UTF-8 as put_esc() writes them in text: C0 controls and DEL are
- * \xNN, 4 columns. */
+/* Columns of n bytes of valid UTF-8 as put_esc() writes them in text (width.h: wcwidth;
+ * C0 controls and DEL are \xNN, 4 columns). */
 static size_t utf8_cols(const char *s, size_t n)
 {
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
-	locale_t old = (locale_t)0;
-	mbstate_t st;
-	size_t i = 0, w = 0;
-
-	pthread_once(&once, utf8_locale_init);
-	if (utf8_locale != (locale_t)0)
-		old = uselocale(utf8_locale);
-	memset(&st, 0, sizeof(st));
-	while (i < n) {
-		unsigned char c = (unsigned char)s[i];
-		wchar_t wc;
-		size_t k;
-		int cw;
-
-		if (c < 0x80) {
-			w += c < 0x20 || c == 0x7f ? 4 : 1;
-			i++;
-			continue;
-		}
-		k = utf8_locale != (locale_t)0 ? mbrtowc(&wc, s + i, n - i, &st) : (size_t)-1;
-		if (k == (size_t)-1 || k == (size_t)-2 || k == 0) {
-			/* no locale: a lead byte is one code point, one column */
-			memset(&st, 0, sizeof(st));
-			w += (c & 0xC0) != 0x80;
-			i++;
-			continue;
-		}
-		cw = wcwidth(wc);
-		w += cw < 0 ? 1 : (size_t)cw;
-		i += k;
-	}
-	if (utf8_locale != (locale_t)0)
-		uselocale(old);
-	return w;
+	return smig_width_cols(s, n);
 }
 
 /* Terminal columns put_esc() uses in text mode for `n` bytes of `s`. */

@@ -16,6 +16,7 @@
 
 #include "fileio.h"
 #include "i18n.h"
+#include "interrupt.h"
 #include "winval.h"
 
 #define COMMENT_HDR "untrusted comment: "
@@ -701,6 +702,21 @@ void smig_sha256_zeros(struct smig_sha256 *h, uint64_t n)
 	}
 }
 
+int smig_sha256_hole(struct smig_sha256 *h, uint64_t n, struct smig_err *e)
+{
+	const uint64_t slice = (uint64_t)256 << 20;
+
+	while (n > 0) {
+		uint64_t k = n < slice ? n : slice;
+
+		if (smig_interrupt_check(e) < 0)
+			return -1;
+		smig_sha256_zeros(h, k);
+		n -= k;
+	}
+	return 0;
+}
+
 /* Hash [off, end) of `fd` by reading it. */
 static int hash_range(struct smig_sha256 *h, int fd, off_t off, off_t end, unsigned char *buf,
 		      size_t bufsz, const char *what, struct smig_err *e)
@@ -709,6 +725,8 @@ static int hash_range(struct smig_sha256 *h, int fd, off_t off, off_t end, unsig
 		size_t want = (uint64_t)(end - off) < bufsz ? (size_t)(end - off) : bufsz;
 		ssize_t n = pread(fd, buf, want, off);
 
+		if (smig_interrupt_check(e) < 0)
+			return -1;
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -754,7 +772,8 @@ int smig_sha256_file(const char *path, const char *what, uint8_t out[32], struct
 			data = off; /* no hole reporting: read everything */
 		if (data > st.st_size)
 			data = st.st_size;
-		smig_sha256_zeros(&h, (uint64_t)(data - off));
+		if (smig_sha256_hole(&h, (uint64_t)(data - off), e) < 0)
+			goto out;
 		hole = data < st.st_size ? lseek(fd, data, SEEK_HOLE) : st.st_size;
 		if (hole < 0 || hole > st.st_size)
 			hole = st.st_size;

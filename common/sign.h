@@ -101,6 +101,10 @@ void smig_sha256_final(struct smig_sha256 *h, uint8_t out[32]);
 void smig_sha256_abort(struct smig_sha256 *h);
 /* Feed `n` zero bytes (a hole) without a caller buffer. */
 void smig_sha256_zeros(struct smig_sha256 *h, uint64_t n);
+/* The same for a hole of a sparse file, which can be gigabytes: a slice at a time, with a stop
+ * request (interrupt.h) checked between, so Ctrl-C does not wait for it. 0, or -1 with the
+ * interruption in e. */
+int smig_sha256_hole(struct smig_sha256 *h, uint64_t n, struct smig_err *e);
 /* SHA-256 of a whole file; holes (SEEK_DATA/SEEK_HOLE) are hashed as zeros without being
  * read. `what` names the file in messages. */
 int smig_sha256_file(const char *path, const char *what, uint8_t out[32], struct smig_err *e);

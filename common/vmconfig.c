@@ -12,6 +12,7 @@
 #include "fileio.h"
 #include "i18n.h"
 #include "strbuf.h"
+#include "width.h"
 #include "winval.h"
 
 /* Real configurations nest 7 levels deep; the bound keeps the recursive walks safe. */
@@ -251,8 +252,11 @@ static void node_path(xmlNodePtr n, char *buf, size_t size)
 	while (depth > 0) {
 		int r = snprintf(buf + o, size - o, "%s%s", o ? "/" : "", ename(chain[--depth]));
 
-		if (r < 0 || (size_t)r >= size - o)
-			return; /* truncated path: still a useful message */
+		if (r < 0 || (size_t)r >= size - o) {
+			/* truncated path: still a useful message, cut between characters */
+			buf[smig_width_boundary(buf, strlen(buf))] = '\0';
+			return;
+		}
 		o += (size_t)r;
 	}
 }

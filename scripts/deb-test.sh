@@ -71,7 +71,8 @@ for f in /usr/bin/smig-export /usr/bin/smig-import /usr/share/smig/manifests/hyp
   /usr/share/smig/manifests/ipconfig.xml /usr/share/smig/manifests/schema/descriptor.xsd \
   /usr/share/smig/manifests/schema/manifest.xsd /usr/share/smig/schemas/smig-inventory.schema.json \
   /usr/share/smig/schemas/smig-report.schema.json /usr/share/smig/schemas/smig-export-log.schema.json \
-  /usr/share/smig/schemas/smig-progress.schema.json /usr/share/man/man1/smig-export.1.gz \
+  /usr/share/smig/schemas/smig-progress.schema.json /usr/share/smig/schemas/smig-features.schema.json \
+  /usr/share/smig/schemas/smig-archive-features.schema.json /usr/share/man/man1/smig-export.1.gz \
   /usr/share/man/man1/smig-import.1.gz /usr/share/man/man5/smig-archive.5.gz \
   /usr/share/doc/smig/copyright /usr/share/bash-completion/completions/smig-export \
   /usr/share/bash-completion/completions/smig-import /usr/share/locale/fr/LC_MESSAGES/smig.mo; do

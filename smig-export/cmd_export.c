@@ -25,6 +25,7 @@
 #include "hostopts.h"
 #include "i18n.h"
 #include "progress.h"
+#include "width.h"
 
 #define MAX_SELECT 1024
 
@@ -186,6 +187,7 @@ static void show_progress(void *ctx, uint64_t done, uint64_t total, const char *
 		snprintf(what, sizeof(what), _("VM %s"), vm);
 	else
 		snprintf(what, sizeof(what), "%s", member ? member : "");
+	what[smig_width_boundary(what, strlen(what))] = '\0'; /* a long name: whole characters */
 	progress_update(&ep->p, done, total, what);
 }
 

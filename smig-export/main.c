@@ -24,6 +24,7 @@ static const struct smig_program program = {
 	   "for migration to Windows Server 2012.\n"),
 	commands,
 	sizeof(commands) / sizeof(commands[0]),
+	NULL, /* export's handler logs the interruption and dies (cmd_export.c) */
 };
 
 int fail(const struct smig_err *e)

@@ -27,6 +27,7 @@
 #include "fileio.h"
 #include "hive.h"
 #include "i18n.h"
+#include "interrupt.h"
 #include "manualsteps.h"
 #include "postcheck.h"
 #include "preflight.h"
@@ -706,6 +707,14 @@ int cmd_apply(int argc, char **argv)
 	remove_stale_staging(r.jroot);
 	/* staged on the destination's filesystem, so files are renamed into place */
 	if (session_open(&r.s, r.jroot, &e) < 0) {
+		/* stopped while staging: say that nothing was changed (the staging area goes
+		 * with the session, the journal folder below if we made it) */
+		if (smig_interrupt_signal()) {
+			size_t n = strlen(e.msg);
+
+			snprintf(e.msg + n, sizeof(e.msg) - n, _("; the destination was not changed"));
+			smig_err_trim(&e);
+		}
 		code = fail(&e);
 		goto done;
 	}

@@ -304,7 +304,7 @@ static char *render_json(const char *label, const struct smig_descriptor *d,
 			 struct smig_err *e)
 {
 	json_t *root = NULL, *feats;
-	char *s = NULL, *t;
+	char *s = NULL, *t, now[32];
 	size_t i, k;
 
 	feats = json_array();
@@ -331,8 +331,12 @@ static char *render_json(const char *label, const struct smig_descriptor *d,
 						      "reason", r->dest_why));
 		json_array_append_new(feats, f);
 	}
-	root = json_pack("{s:s,s:s,s:s,s:s,s:s,s:o}", "archive", label, "archive_id",
-			 d->archive_id, "created", d->created, "smig_version", d->smig_version,
+	/* schemas/smig-archive-features.schema.json describes this object: a change of its keys
+	 * is a new schema version there and in manifest.h */
+	smig_unix_to_iso8601((int64_t)time(NULL), now, sizeof(now));
+	root = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:o}", "schema",
+			 SMIG_ARCHIVE_FEATURES_SCHEMA, "generated_utc", now, "archive", label,
+			 "archive_id", d->archive_id, "created", d->created, "smig_version", d->smig_version,
 			 "type", d->type, "source", host_json(d->inv));
 	if (root && dst)
 		json_object_set_new(root, "destination", host_json(dst));

@@ -31,10 +31,17 @@ static const struct smig_program program = {
 	   "plus the dest-facts.json that probe.ps1 writes on it (--dest-facts FILE).\n"),
 	commands,
 	sizeof(commands) / sizeof(commands[0]),
+	smig_interrupt_signal,
 };
 
 int fail(const struct smig_err *e)
 {
+	int sig = smig_interrupt_signal();
+
+	/* stopped by a signal at a safe point: the error says what was stopped and how it ended
+	 * (staging removed, changes undone or what is left), and that ends the log */
+	if (sig)
+		smig_cli_log_interrupted(sig, e->msg);
 	return smig_cli_fail(PROG, e);
 }
 

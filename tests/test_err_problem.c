@@ -5,6 +5,7 @@
 
 #include "err.h"
 #include "problem.h"
+#include "winval.h"
 
 static void items(void **state)
 {
@@ -52,11 +53,35 @@ static void error_object(void **state)
 	assert_int_equal(smig_err_set(NULL, SMIG_ERR_IO, "ignored"), -1);
 }
 
+/* A message longer than the buffer is cut between characters: a VM named in CJK (3 bytes a
+ * character) after one ASCII byte cannot end on a whole character at 1023 bytes. */
+static void long_message_whole_characters(void **state)
+{
+	struct smig_err e = SMIG_ERR_INIT;
+	char name[3 * 400 + 1];
+	size_t i, n;
+
+	(void)state;
+	for (i = 0; i < 400; i++)
+		memcpy(name + 3 * i, "\xe5\x90\x8d", 3);
+	name[3 * 400] = '\0';
+	smig_err_set(&e, SMIG_ERR_FORMAT, "'%s': bad", name);
+	n = strlen(e.msg);
+	assert_true(n >= sizeof(e.msg) - 3 && n < sizeof(e.msg));
+	assert_true(smig_utf8_valid(e.msg, n));
+	smig_err_clear(&e);
+	smig_err_sys(&e, 2, "cannot open '%s'", name);
+	n = strlen(e.msg);
+	assert_true(n >= sizeof(e.msg) - 5 && n < sizeof(e.msg));
+	assert_true(smig_utf8_valid(e.msg, n));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(items),
 		cmocka_unit_test(error_object),
+		cmocka_unit_test(long_message_whole_characters),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

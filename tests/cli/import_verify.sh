@@ -119,6 +119,28 @@ assert d["archive_id"] == sys.argv[2]
 vm = [c for c in f["hyperv"]["components"] if c["id"] == "virtual-machines"][0]
 assert vm["members"] > 0 and vm["present"]
 ' "$T/out" "$ARCHIVE_ID"
+cp "$T/out" "$T/features.json"
+schema_check "features json matches schemas/smig-archive-features.schema.json" \
+  smig-archive-features "$T/features.json"
+expect_exit 0 "features json without --dest" "$IMPORT" features -p "$T/k.pub" - --format json \
+  <"$T/plain.smig"
+check "features json without --dest: no destination" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert "destination" not in d and d["archive"] == "standard input"
+assert all("destination" not in f for f in d["features"])
+' "$T/out"
+schema_check "features json without --dest matches its schema" smig-archive-features "$T/out"
+# the rejecting twins: another schema version, no generation time, a key not in snake_case,
+# a destination verdict without its reason
+for bad in 'd["schema"]="smig-archive-features/2"' 'del d["generated_utc"]' \
+  'd["archive id"]=d.pop("archive_id")' 'del d["features"][0]["destination"]["reason"]'; do
+  python3 -c "import json,sys; d=json.load(open(sys.argv[1])); $bad; json.dump(d, open(sys.argv[2], 'w'))" \
+    "$T/features.json" "$T/features-bad.json"
+  check "the schema rejects the archive features with $bad" \
+    bash -c '! python3 "$1/tests/cli/schema-check.py" "$1/schemas/smig-archive-features.schema.json" "$2" 2>/dev/null' \
+    _ "$SMIG_SOURCE_DIR" "$T/features-bad.json"
+done
 expect_exit 1 "features --dest missing" "$IMPORT" features -p "$T/k.pub" "$T/plain.smig" \
   --dest "$T/nope"
 check "features --dest missing: one line" one_line_error smig-import

@@ -39,6 +39,19 @@ check "networks counted" grep -q "3 (1 external, 1 internal, 1 private)" "$T/out
 check "IP configuration present" grep -q "^IP configuration (ipconfig): present" "$T/out"
 expect_exit 0 "features json" "$EXPORT" features --source "$T/src" --format json
 check "features json parses" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["features"][0]["present"]' "$T/out"
+cp "$T/out" "$T/features.json"
+schema_check "features json matches schemas/smig-features.schema.json" smig-features "$T/features.json"
+# the rejecting twins: another schema version, no generation time, a key not in snake_case,
+# a component kind no handler has
+for bad in 'd["schema"]="smig-features/2"' 'del d["generated_utc"]' \
+  'c=d["features"][0]["components"][0]; c["report only"]=c.pop("report_only")' \
+  'd["features"][0]["components"][0]["kind"]="registry"'; do
+  python3 -c "import json,sys; d=json.load(open(sys.argv[1])); $bad; json.dump(d, open(sys.argv[2], 'w'))" \
+    "$T/features.json" "$T/features-bad.json"
+  check "the schema rejects the features with $bad" \
+    bash -c '! python3 "$1/tests/cli/schema-check.py" "$1/schemas/smig-features.schema.json" "$2" 2>/dev/null' \
+    _ "$SMIG_SOURCE_DIR" "$T/features-bad.json"
+done
 
 # the pre-migration report, every item of the foundation issue, in three formats
 expect_exit 0 "inventory text" "$EXPORT" inventory --source "$T/src"
