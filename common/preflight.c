@@ -340,7 +340,8 @@ static int check_exists(struct pf *c)
 static int check_source_os(struct pf *c)
 {
 	const struct smig_inv_os *os = &c->src->os;
-	const char *why = os->support_reason ? os->support_reason : _("no reason recorded");
+	/* the model keeps English (the descriptor's): its fixed reasons are msgids */
+	const char *why = os->support_reason && *os->support_reason ? _(os->support_reason) : _("no reason recorded");
 
 	if (os->supported_source)
 		return item(c, "SMIG1006", SMIG_SEV_PASS, "host", NULL,
@@ -363,7 +364,7 @@ static int check_dest_os(struct pf *c)
 		return -1;
 	if (!c->dst->hyperv &&
 	    item(c, "SMIG1007", SEV_B, "host", action, _("the destination has no Hyper-V role: %s"),
-		 c->dst->hyperv_reason ? c->dst->hyperv_reason : _("its settings were not found")) < 0)
+		 c->dst->hyperv_reason && *c->dst->hyperv_reason ? _(c->dst->hyperv_reason) : _("its settings were not found")) < 0)
 		return -1;
 	if (!os->is_2012 || !c->dst->hyperv)
 		return 0;

@@ -178,6 +178,9 @@ const char *smig_drive_kind_label(enum smig_drive_kind_inv k)
 	return "?";
 }
 
+/* A caller's msgid translated (see below). */
+static const char *tr(const char *s);
+
 /* ---- the writer: one set of calls renders both text and HTML ---- */
 
 struct w {
@@ -910,7 +913,7 @@ static void item_text(struct w *w, const struct smig_problem *p)
 	str(w, p->subject);
 	raw(w, "\n");
 	spaces(w, in);
-	str_wrap(w, p->message, in, in);
+	str_wrap(w, tr(p->message), in, in);
 	raw(w, "\n");
 	if (p->action) {
 		raw(w, "      ");
@@ -918,7 +921,7 @@ static void item_text(struct w *w, const struct smig_problem *p)
 		 * columns */
 		pad(w, _("Action:"), 11);
 		raw(w, " ");
-		str_wrap(w, p->action, lab, lab);
+		str_wrap(w, tr(p->action), lab, lab);
 		raw(w, "\n");
 	}
 	if (p->powershell) {
@@ -945,11 +948,11 @@ static void item_html(struct w *w, const struct smig_problem *p)
 	raw(w, "<span class=\"subj\">");
 	str(w, p->subject);
 	raw(w, "</span></div>\n<p>");
-	str(w, p->message);
+	str(w, tr(p->message));
 	raw(w, "</p>\n");
 	if (p->action) {
 		lit(w, "<p><b>%s</b> ", _("Action:"));
-		str(w, p->action);
+		str(w, tr(p->action));
 		raw(w, "</p>\n");
 	}
 	if (p->powershell) {
@@ -1164,14 +1167,14 @@ static void host_section(struct w *w)
 	if (os->support_reason) {
 		/* TRANSLATORS: between a verdict and its reason (French: a no-break space first) */
 		raw(w, _(": "));
-		str(w, os->support_reason);
+		str(w, tr(os->support_reason));
 	}
 	end(w);
 	key(w, _("Hyper-V role"));
 	raw(w, inv->hyperv ? _("found") : _("NOT FOUND"));
 	if (inv->hyperv_reason) {
 		raw(w, _(": "));
-		str(w, inv->hyperv_reason);
+		str(w, tr(inv->hyperv_reason));
 	}
 	end(w);
 	if (inv->drive_letters) {
@@ -2174,7 +2177,7 @@ static int inventory_html(struct w *w, struct smig_err *e)
 		lit(w, "<div class=\"errbox\">%s", _("The Hyper-V role was not found on this host"));
 		if (inv->hyperv_reason) {
 			raw(w, _(": "));
-			str(w, inv->hyperv_reason);
+			str(w, tr(inv->hyperv_reason));
 		}
 		raw(w, "</div>\n");
 	}
@@ -2182,7 +2185,7 @@ static int inventory_html(struct w *w, struct smig_err *e)
 		lit(w, "<div class=\"errbox\">%s", _("Not a supported source"));
 		if (os->support_reason) {
 			raw(w, _(": "));
-			str(w, os->support_reason);
+			str(w, tr(os->support_reason));
 		}
 		raw(w, "</div>\n");
 	}
@@ -2300,8 +2303,6 @@ static char *snake_key(const char *key)
 	return s;
 }
 
-static const char *tr(const char *s);
-
 static char *items_json(const char *kind, const char *title, const struct smig_report_fact *facts,
                         size_t nfacts, const struct smig_problems *l, struct smig_err *e)
 {
@@ -2370,7 +2371,8 @@ done:
 }
 
 /* A caller's msgid (title, fact key) translated; "" stays "" (gettext("") is the catalogue's
- * header). */
+ * header). Model texts go through it too: the inventory keeps English (it is the descriptor's,
+ * read back by import), and its fixed texts are msgids (N_ in hostinfo.c) shown translated. */
 static const char *tr(const char *s)
 {
 	return s != NULL && s[0] != '\0' ? _(s) : s;
