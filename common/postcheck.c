@@ -177,11 +177,15 @@ static void check_state_files(struct pc *c, struct smig_verdict *v, const struct
 		if (placed(v, f->local, _("saved-state file"), f->winpath, &size) <= 0)
 			continue;
 		m = staged_member(c, f->member);
-		if (m != NULL && m->size != size)
+		if (m != NULL && m->size != size) {
+			char a[SMIG_COUNT_BUFSZ], b[SMIG_COUNT_BUFSZ];
+
 			smig_verdict_bad(v,
-			                 _("saved-state file '%s' is %" PRIu64
-			                 " bytes on the destination but %" PRIu64 " in the archive"),
-			                 str_or(f->winpath, f->local), size, m->size);
+			                 _("saved-state file '%s' is %s bytes on the destination but %s in "
+			                   "the archive"),
+			                 str_or(f->winpath, f->local), smig_human_count(size, a, sizeof(a)),
+			                 smig_human_count(m->size, b, sizeof(b)));
+		}
 	}
 }
 
@@ -630,7 +634,7 @@ static int check_disk(struct pc *c, const char *vsubject, const struct smig_plan
 	struct smig_vhd_info vi = {0};
 	struct smig_err ve = SMIG_ERR_INIT;
 	struct smig_verdict v = SMIG_VERDICT_INIT;
-	char *subject = NULL;
+	char *subject = NULL, n1[SMIG_COUNT_BUFSZ], n2[SMIG_COUNT_BUFSZ];
 	uint64_t size = 0;
 	int rc = -1;
 
@@ -672,23 +676,23 @@ static int check_disk(struct pc *c, const char *vsubject, const struct smig_plan
 		smig_verdict_bad(&v, _("its unique id differs from the source disk's"));
 	if (vi.current_size != sd->virtual_size)
 		smig_verdict_bad(&v,
-		                 _("virtual size is %" PRIu64 " bytes on the destination but %" PRIu64
-		                 " on the source"),
-		                 vi.current_size, sd->virtual_size);
+		                 _("virtual size is %s bytes on the destination but %s on the source"),
+		                 smig_human_count(vi.current_size, n1, sizeof(n1)),
+		                 smig_human_count(sd->virtual_size, n2, sizeof(n2)));
 	if (size != sd->file_size)
 		smig_verdict_bad(&v,
-		                 _("file size is %" PRIu64 " bytes on the destination but %" PRIu64
-		                 " on the source"),
-		                 size, sd->file_size);
+		                 _("file size is %s bytes on the destination but %s on the source"),
+		                 smig_human_count(size, n1, sizeof(n1)),
+		                 smig_human_count(sd->file_size, n2, sizeof(n2)));
 	if ((int)vi.type != (int)sd->type)
 		smig_verdict_bad(&v, _("it is %s on the destination but %s on the source"),
 		                 smig_disk_type_label((enum smig_disk_type)vi.type),
 		                 smig_disk_type_label(sd->type));
 	smig_verdict_ok(&v,
-	                _("%s, same unique id, %" PRIu64 " bytes virtual, %" PRIu64
-	                " bytes on disk, as on the "
-	                "source"),
-	                smig_disk_type_label(sd->type), sd->virtual_size, sd->file_size);
+	                _("%s, same unique id, %s bytes virtual, %s bytes on disk, as on the source"),
+	                smig_disk_type_label(sd->type),
+	                smig_human_count(sd->virtual_size, n1, sizeof(n1)),
+	                smig_human_count(sd->file_size, n2, sizeof(n2)));
 	if (sd->type == SMIG_DISK_DIFFERENCING && vi.type == SMIG_VHD_DIFFERENCING &&
 	    check_chain(c, &v, pv, pd, sd) < 0)
 		goto out;

@@ -290,7 +290,9 @@ static int check_volumes(struct pf *c)
 		return item(c, "SMIG1004", SMIG_SEV_PASS, "host", NULL,
 			    _("the plan places nothing on the destination's volumes"));
 	return item(c, "SMIG1004", SMIG_SEV_PASS, "host", NULL,
-		    _("every destination volume has room for what the plan places on it (%zu checked)"),
+		    P_("every destination volume has room for what the plan places on it (%zu checked)",
+		       "every destination volume has room for what the plan places on it (%zu checked)",
+		       c->p->nvolumes),
 		    c->p->nvolumes);
 }
 
@@ -1173,8 +1175,8 @@ int smig_preflight(const struct smig_plan *p, struct smig_problems *out, struct 
 
 	if (p->src == NULL || p->dst == NULL)
 		return smig_err_set(e, SMIG_ERR_USAGE,
-				    _("cannot run preflight: the plan has no %s model"),
-				    p->src == NULL ? _("source") : _("destination"));
+				    p->src == NULL ? _("cannot run preflight: the plan has no source model")
+						   : _("cannot run preflight: the plan has no destination model"));
 	if (p->nvms > 0 && p->vms == NULL)
 		return smig_err_set(e, SMIG_ERR_USAGE,
 				    _("cannot run preflight: the plan lists %zu VMs but holds none"),

@@ -654,7 +654,7 @@ char *smig_human_count(uint64_t n, char *buf, size_t len)
 	size_t nd, i, o = 0;
 
 	snprintf(digits, sizeof(digits), "%" PRIu64, n);
-	if (smig_i18n_lang() != SMIG_LANG_FR || len < sizeof(digits) * 4) {
+	if (smig_i18n_lang() != SMIG_LANG_FR || len < SMIG_COUNT_BUFSZ) {
 		snprintf(buf, len, "%s", digits);
 		return buf;
 	}
