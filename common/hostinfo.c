@@ -12,6 +12,7 @@
 #include "azman.h"
 #include "fileio.h"
 #include "fwrule.h"
+#include "i18n.h"
 #include "regmap.h"
 #include "scan.h"
 #include "secdesc.h"
@@ -103,15 +104,15 @@ static void judge_source(struct smig_scan *s)
 
 	os->is_2012 = os->current_version && strcmp(os->current_version, "6.2") == 0;
 	if (os->current_version == NULL)
-		why = "the OS version is unknown (no SOFTWARE hive and no systeminfo.txt)";
+		why = N_("the OS version is unknown (no SOFTWARE hive and no systeminfo.txt)");
 	else if (strcmp(os->current_version, "6.1") != 0)
-		why = "smig migrates from Windows Server 2008 R2 (version 6.1)";
+		why = N_("smig migrates from Windows Server 2008 R2 (version 6.1)");
 	else if (!server)
-		why = "the OS is not a Windows Server edition";
+		why = N_("the OS is not a Windows Server edition");
 	else if (os->product_name && strstr(os->product_name, "Hyper-V Server"))
-		why = "Microsoft Hyper-V Server (the standalone product) is not a supported source";
+		why = N_("Microsoft Hyper-V Server (the standalone product) is not a supported source");
 	else if (os->architecture && !smig_streq_ci(os->architecture, "AMD64"))
-		why = "the OS is not x64";
+		why = N_("the OS is not x64");
 	os->supported_source = why == NULL;
 	os->support_reason = smig_strdup(why ? why : "Windows Server 2008 R2 x64", s->e);
 }
@@ -229,7 +230,7 @@ static int read_nic(struct smig_scan *s, smig_hive_node cls, const char *keyname
 	nic->vmq = -1;
 	nic->guid = malloc(SMIG_GUID_BUFSZ);
 	if (nic->guid == NULL) {
-		rc = smig_err_nomem(s->e, "reading adapters");
+		rc = smig_err_nomem(s->e, _("reading adapters"));
 		goto out;
 	}
 	smig_guid_format(&g, SMIG_GUID_UPPER_BRACES, nic->guid);
@@ -394,7 +395,7 @@ static void read_host_settings(struct smig_scan *s)
 					       smig_mac_to_u64(&h->mac_min) + 0xFF;
 		if (smig_mac_cmp(&h->mac_min, &h->mac_max) > 0)
 			smig_scan_note(s, "", SMIG_SEV_WARNING, "host",
-				       "the MAC address range is inverted (minimum above maximum)");
+				       N_("the MAC address range is inverted (minimum above maximum)"));
 	}
 	s->inv->hyperv = true;
 }
@@ -880,8 +881,8 @@ int smig_hostinfo_read(struct smig_scan *s)
 	read_drive_letters(s);
 	if (!inv->hyperv)
 		inv->hyperv_reason = smig_strdup(
-			"no Virtualization key in SOFTWARE, no VMSMP or vmms service in SYSTEM", s->e);
+			N_("no Virtualization key in SOFTWARE, no VMSMP or vmms service in SYSTEM"), s->e);
 	else
-		inv->hyperv_reason = smig_strdup("Hyper-V role settings found", s->e);
+		inv->hyperv_reason = smig_strdup(N_("Hyper-V role settings found"), s->e);
 	return s->e->kind == SMIG_ERR_NONE ? 0 : -1;
 }

@@ -16,6 +16,8 @@
 #include "fileio.h"
 #include "regmap.h"
 #include "scan.h"
+#include "i18n.h"
+#include "report.h"
 #include "sign.h"
 
 /* Hyper-V's own defaults on Windows Server 2012 (docs/formats.md A41): a destination that still
@@ -64,7 +66,7 @@ static int split_pair(const char *opt, const char *arg, char **a, char **b, stru
 	const char *eq = strchr(arg, '=');
 
 	if (!eq || eq == arg || !eq[1])
-		return smig_err_set(e, SMIG_ERR_USAGE, "%s '%s': expected FROM=TO", opt, arg);
+		return smig_err_set(e, SMIG_ERR_USAGE, _("%s '%s': expected FROM=TO"), opt, arg);
 	*a = smig_strndup(arg, (size_t)(eq - arg), e);
 	*b = *a ? smig_strdup(eq + 1, e) : NULL;
 	if (!*b) {
@@ -89,7 +91,7 @@ static int add_map_path(struct smig_import_opts *o, const char *arg, struct smig
 		goto out;
 	for (size_t i = 0; i < o->npaths; i++)
 		if (smig_streq_ci(o->paths[i].from, ca)) {
-			smig_err_set(e, SMIG_ERR_USAGE, "--map-path '%s' is given twice", ca);
+			smig_err_set(e, SMIG_ERR_USAGE, _("--map-path '%s' is given twice"), ca);
 			goto out;
 		}
 	m = smig_vec_add(&o->paths, &o->npaths, sizeof(*m), e);
@@ -116,7 +118,7 @@ static int add_bind(struct smig_import_opts *o, const char *arg, struct smig_err
 		return -1;
 	for (size_t i = 0; i < o->nbinds; i++)
 		if (smig_streq_ci(o->binds[i].name, name)) {
-			smig_err_set(e, SMIG_ERR_USAGE, "--bind-switch: network '%s' is given twice",
+			smig_err_set(e, SMIG_ERR_USAGE, _("--bind-switch: network '%s' is given twice"),
 				     name);
 			goto fail;
 		}
@@ -141,15 +143,15 @@ static int add_map_mac(struct smig_import_opts *o, const char *arg, struct smig_
 	if (split_pair("--map-mac", arg, &a, &b, e) < 0)
 		return -1;
 	if (!smig_mac_parse(a, &m.src) || !smig_mac_parse(b, &m.dst)) {
-		smig_err_set(e, SMIG_ERR_USAGE, "--map-mac '%s': expected two MAC addresses like "
-			     "00-15-5D-0A-00-10=A0-36-9F-12-34-56", arg);
+		smig_err_set(e, SMIG_ERR_USAGE, _("--map-mac '%s': expected two MAC addresses like "
+			     "00-15-5D-0A-00-10=A0-36-9F-12-34-56"), arg);
 		goto out;
 	}
 	for (size_t i = 0; i < o->nmacs; i++)
 		if (!smig_mac_cmp(&o->macs[i].src, &m.src) ||
 		    !smig_mac_cmp(&o->macs[i].dst, &m.dst)) {
-			smig_err_set(e, SMIG_ERR_USAGE, "--map-mac '%s': an address is already "
-				     "mapped", arg);
+			smig_err_set(e, SMIG_ERR_USAGE, _("--map-mac '%s': an address is already "
+				     "mapped"), arg);
 			goto out;
 		}
 	slot = smig_vec_add(&o->macs, &o->nmacs, sizeof(*slot), e);
@@ -178,14 +180,14 @@ int smig_import_opts_add(struct smig_import_opts *o, int id, const char *arg, st
 		else if (!strcmp(arg, "global"))
 			/* WSMT's global settings (the DNS suffix search list) are not in the
 			 * archive's model: refused rather than accepted and silently skipped */
-			return smig_err_set(e, SMIG_ERR_USAGE, "--ipconfig-mode global: the host-wide "
+			return smig_err_set(e, SMIG_ERR_USAGE, _("--ipconfig-mode global: the host-wide "
 					    "TCP/IP settings (DNS suffix search list) are not carried "
-					    "in the archive; use nic (per-adapter settings)");
+					    "in the archive; use nic (per-adapter settings)"));
 		else if (!strcmp(arg, "all"))
 			o->ipmode = SMIG_IPMODE_ALL;
 		else
-			return smig_err_set(e, SMIG_ERR_USAGE, "--ipconfig-mode '%s': expected nic "
-					    "or all", arg);
+			return smig_err_set(e, SMIG_ERR_USAGE, _("--ipconfig-mode '%s': expected nic "
+					    "or all"), arg);
 		return 0;
 	case SMIG_OPT_FEATURE:
 		return smig_strv_push(&o->features, arg, e);
@@ -210,14 +212,14 @@ int smig_import_opts_add(struct smig_import_opts *o, int id, const char *arg, st
 		o->copy_media = true;
 		return 0;
 	default:
-		return smig_err_set(e, SMIG_ERR_USAGE, "unknown import option %d", id);
+		return smig_err_set(e, SMIG_ERR_USAGE, _("unknown import option %d"), id);
 	}
 }
 
 int smig_import_opts_check(const struct smig_import_opts *o, struct smig_err *e)
 {
 	if (o->nmacs && o->ipmode != SMIG_IPMODE_NIC && o->ipmode != SMIG_IPMODE_ALL)
-		return smig_err_set(e, SMIG_ERR_USAGE, "--map-mac needs --ipconfig-mode nic or all");
+		return smig_err_set(e, SMIG_ERR_USAGE, _("--map-mac needs --ipconfig-mode nic or all"));
 	return 0;
 }
 
@@ -335,7 +337,7 @@ int smig_import_opts_from_argv(struct smig_import_opts *o, char *const *argv,
 			if (strlen(names[k].name) == nl && !strncmp(names[k].name, argv[i], nl))
 				break;
 		if (k == sizeof(names) / sizeof(names[0]))
-			return smig_err_set(e, SMIG_ERR_FORMAT, "unknown import option '%s'",
+			return smig_err_set(e, SMIG_ERR_FORMAT, _("unknown import option '%s'"),
 					    argv[i]);
 		if (smig_import_opts_add(o, names[k].id, eq ? eq + 1 : NULL, e) < 0)
 			return -1;
@@ -431,7 +433,7 @@ static int dest_local(const struct smig_hostfs *fs, const char *winpath, char **
 	if (smig_winpath_parse(winpath, &wp, e) < 0)
 		return -1;
 	if (wp.kind != SMIG_WINPATH_DRIVE) {
-		smig_err_set(e, SMIG_ERR_FORMAT, "'%s': not a drive-absolute path", winpath);
+		smig_err_set(e, SMIG_ERR_FORMAT, _("'%s': not a drive-absolute path"), winpath);
 		goto out;
 	}
 	root = smig_hostfs_drive_dir(fs, wp.drive);
@@ -578,20 +580,20 @@ static int plan_host_settings(struct build *b)
 				  DEFAULT_VHD_PATH, b->e);
 	if (!p->data_root || !p->vhd_path)
 		goto out;
-	if (!p->vms_only && s->data_root && !root && item(b, "", SMIG_SEV_INFO, "host", "use --map-path to choose",
-		"the source's default VM folder '%s' is on a drive the destination does not have; "
-		"the destination's '%s' is used", s->data_root, p->data_root) < 0)
+	if (!p->vms_only && s->data_root && !root && item(b, "", SMIG_SEV_INFO, "host", _("use --map-path to choose"),
+		_("the source's default VM folder '%s' is on a drive the destination does not have; "
+		"the destination's '%s' is used"), s->data_root, p->data_root) < 0)
 		goto out;
-	if (!p->vms_only && s->vhd_path && !vhd && item(b, "", SMIG_SEV_INFO, "host", "use --map-path to choose",
-		"the source's default VHD folder '%s' is on a drive the destination does not have; "
-		"the destination's '%s' is used", s->vhd_path, p->vhd_path) < 0)
+	if (!p->vms_only && s->vhd_path && !vhd && item(b, "", SMIG_SEV_INFO, "host", _("use --map-path to choose"),
+		_("the source's default VHD folder '%s' is on a drive the destination does not have; "
+		"the destination's '%s' is used"), s->vhd_path, p->vhd_path) < 0)
 		goto out;
 	if (!p->vms_only &&
 	    ((root && !p->set_data_root && d->data_root && !smig_streq_ci(d->data_root, root)) ||
 	     (vhd && !p->set_vhd_path && d->vhd_path && !smig_streq_ci(d->vhd_path, vhd))) &&
-	    item(b, "", SMIG_SEV_INFO, "host", "use --force to replace them",
-		 "the destination's default folders were chosen by its administrator and are kept "
-		 "('%s', '%s')", p->data_root, p->vhd_path) < 0)
+	    item(b, "", SMIG_SEV_INFO, "host", _("use --force to replace them"),
+		 _("the destination's default folders were chosen by its administrator and are kept "
+		 "('%s', '%s')"), p->data_root, p->vhd_path) < 0)
 		goto out;
 
 	/* a MAC range of the 00-15-5D-xx-yy-00..FF form is derived from the host's address:
@@ -629,8 +631,8 @@ static int plan_store(struct build *b)
 	if (r == 0) {
 		if (!drive_exists(p->dfs, az->path))
 			return item(b, "SMIG1011", SMIG_SEV_BLOCKER, "azman",
-				    "map it with --map-path", "the authorization store '%s' is on a "
-				    "drive the destination does not have", az->path);
+				    _("map it with --map-path"), _("the authorization store '%s' is on a "
+				    "drive the destination does not have"), az->path);
 		win = smig_strdup(az->path, b->e);
 		if (!win)
 			return -1;
@@ -639,8 +641,8 @@ static int plan_store(struct build *b)
 	if (p->dst->azman.present && p->dst->azman.customised && !p->opts->force) {
 		free(win);
 		p->kept_store_member = m->name;
-		return item(b, "", SMIG_SEV_INFO, "azman", "use --force to replace it",
-			    "the destination's authorization store is customised and is kept");
+		return item(b, "", SMIG_SEV_INFO, "azman", _("use --force to replace it"),
+			    _("the destination's authorization store is customised and is kept"));
 	}
 	p->store_copy = true;
 	p->store_member = m->name;
@@ -780,13 +782,13 @@ static int plan_switches(struct build *b)
 			found = p->src->switches[j].name &&
 				smig_streq_ci(p->src->switches[j].name, bind->name);
 		if (!found)
-			return smig_err_set(b->e, SMIG_ERR_USAGE, "--bind-switch '%s=%s': the "
-					    "archive has no virtual network '%s'", bind->name,
+			return smig_err_set(b->e, SMIG_ERR_USAGE, _("--bind-switch '%s=%s': the "
+					    "archive has no virtual network '%s'"), bind->name,
 					    bind->nic, bind->name);
 	}
 	p->switches = calloc(p->src->nswitches ? p->src->nswitches : 1, sizeof(*p->switches));
 	if (!p->switches)
-		return smig_err_set(b->e, SMIG_ERR_NOMEM, "out of memory");
+		return smig_err_set(b->e, SMIG_ERR_NOMEM, _("out of memory"));
 	for (i = 0; i < p->src->nswitches; i++) {
 		const struct smig_inv_switch *s = &p->src->switches[i];
 		struct smig_plan_switch *ps;
@@ -812,22 +814,22 @@ static int plan_switches(struct build *b)
 					char *sub = smig_asprintf(b->e, "switch:%s", s->name);
 					int r = !sub ? -1 : ds->placed_by ?
 						item(b, "SMIG1012", SMIG_SEV_BLOCKER, sub,
-						     "rename the network on one of the sources and "
-						     "export it again",
-						     "the apply of archive %s from %s already "
+						     _("rename the network on one of the sources and "
+						     "export it again"),
+						     _("the apply of archive %s from %s already "
 						     "recreates a virtual network named '%s' as %s, "
-						     "where this source's is %s",
+						     "where this source's is %s"),
 						     ds->placed_by->archive_id,
 						     ds->placed_by->source, s->name,
-						     smig_switch_type_name(ds->type),
-						     smig_switch_type_name(s->type)) :
+						     smig_switch_type_label(ds->type),
+						     smig_switch_type_label(s->type)) :
 						item(b, "SMIG1012", SMIG_SEV_BLOCKER, sub,
-						      "rename or remove the destination's network, "
-						      "or rename the source's before exporting",
-						      "the destination already has a virtual network "
-						      "named '%s', but %s, where the source's is %s",
-						      s->name, smig_switch_type_name(ds->type),
-						      smig_switch_type_name(s->type));
+						      _("rename or remove the destination's network, "
+						      "or rename the source's before exporting"),
+						      _("the destination already has a virtual network "
+						      "named '%s', but %s, where the source's is %s"),
+						      s->name, smig_switch_type_label(ds->type),
+						      smig_switch_type_label(s->type));
 
 					free(sub);
 					if (r < 0)
@@ -852,10 +854,13 @@ static int plan_switches(struct build *b)
 			if (s->name && smig_streq_ci(p->opts->binds[j].name, s->name))
 				bind = &p->opts->binds[j];
 		if (bind && s->type != SMIG_SWITCH_EXTERNAL)
-			return smig_err_set(b->e, SMIG_ERR_USAGE, "--bind-switch '%s=%s': '%s' is "
-					    "a%s network, only external ones are bound", bind->name,
-					    bind->nic, s->name, s->type == SMIG_SWITCH_INTERNAL ?
-					    "n internal" : " private");
+			return smig_err_set(b->e, SMIG_ERR_USAGE,
+					    s->type == SMIG_SWITCH_INTERNAL
+						    ? _("--bind-switch '%s=%s': '%s' is an internal network, "
+							"only external ones are bound")
+						    : _("--bind-switch '%s=%s': '%s' is a private network, "
+							"only external ones are bound"),
+					    bind->name, bind->nic, s->name);
 		if (s->host_vnic)
 			ps->src_host_vnic = smig_inventory_find_nic(p->src, s->host_vnic);
 		if (ps->exists)
@@ -867,9 +872,9 @@ static int plan_switches(struct build *b)
 					char *list = NULL;
 
 					adapters_list(p->dst, &list, b->e);
-					smig_err_set(b->e, SMIG_ERR_USAGE, "--bind-switch '%s=%s': the "
+					smig_err_set(b->e, SMIG_ERR_USAGE, _("--bind-switch '%s=%s': the "
 						     "destination has no physical adapter '%s' "
-						     "(it has: %s)", bind->name, bind->nic,
+						     "(it has: %s)"), bind->name, bind->nic,
 						     bind->nic, list ? list : "?");
 					free(list);
 					return -1;
@@ -917,7 +922,7 @@ static int plan_nicmap(struct build *b)
 		return 0;
 	p->nicmap = calloc(p->opts->nmacs, sizeof(*p->nicmap));
 	if (!p->nicmap)
-		return smig_err_set(b->e, SMIG_ERR_NOMEM, "out of memory");
+		return smig_err_set(b->e, SMIG_ERR_NOMEM, _("out of memory"));
 	for (size_t i = 0; i < p->opts->nmacs; i++) {
 		const struct smig_macmap *m = &p->opts->macs[i];
 		struct smig_plan_nicmap *nm = &p->nicmap[p->nnicmap];
@@ -934,15 +939,15 @@ static int plan_nicmap(struct build *b)
 				nm->dst = &p->dst->nics[j];
 		if (!nm->src) {
 			adapters_list(p->src, &list, b->e);
-			smig_err_set(b->e, SMIG_ERR_USAGE, "--map-mac %s=%s: the source has no "
-				     "adapter with MAC %s (it has: %s)", a, c, a, list ? list : "?");
+			smig_err_set(b->e, SMIG_ERR_USAGE, _("--map-mac %s=%s: the source has no "
+				     "adapter with MAC %s (it has: %s)"), a, c, a, list ? list : "?");
 			free(list);
 			return -1;
 		}
 		if (!nm->dst) {
 			adapters_list(p->dst, &list, b->e);
-			smig_err_set(b->e, SMIG_ERR_USAGE, "--map-mac %s=%s: the destination has no "
-				     "adapter with MAC %s (it has: %s)", a, c, c, list ? list : "?");
+			smig_err_set(b->e, SMIG_ERR_USAGE, _("--map-mac %s=%s: the destination has no "
+				     "adapter with MAC %s (it has: %s)"), a, c, c, list ? list : "?");
 			free(list);
 			return -1;
 		}
@@ -961,8 +966,8 @@ static int claim(struct build *b, const char *subject, const char *winpath, cons
 	for (i = 0; b->targets && b->targets[i]; i++)
 		if (smig_winpath_ntfs_eq(b->targets[i], winpath))
 			return item(b, "SMIG1011", SMIG_SEV_BLOCKER, subject,
-				    "give one of them another folder with --map-path",
-				    "two files would be placed at '%s'", winpath);
+				    _("give one of them another folder with --map-path"),
+				    _("two files would be placed at '%s'"), winpath);
 	if (smig_strv_push(&b->targets, winpath, b->e) < 0)
 		return -1;
 	/* never replaced, not even with --force: it is someone's data (issue 9 item 3) */
@@ -971,13 +976,13 @@ static int claim(struct build *b, const char *subject, const char *winpath, cons
 
 		if (by)
 			return item(b, "SMIG1011", SMIG_SEV_BLOCKER, subject,
-				    "choose another folder with --map-path, or leave the VM out "
-				    "with --vm",
-				    "'%s' already exists on the destination: the apply of archive "
-				    "%s from %s placed it", winpath, by->archive_id, by->source);
+				    _("choose another folder with --map-path, or leave the VM out "
+				    "with --vm"),
+				    _("'%s' already exists on the destination: the apply of archive "
+				    "%s from %s placed it"), winpath, by->archive_id, by->source);
 		return item(b, "SMIG1011", SMIG_SEV_BLOCKER, subject,
-			    "move it away or choose another folder with --map-path",
-			    "'%s' already exists on the destination", winpath);
+			    _("move it away or choose another folder with --map-path"),
+			    _("'%s' already exists on the destination"), winpath);
 	}
 	return 0;
 }
@@ -1024,8 +1029,8 @@ static int place(struct build *b, const char *subject, const char *winpath, uint
 		return -1;
 	if (r == 1)
 		return item(b, "SMIG1011", SMIG_SEV_BLOCKER, subject,
-			    "map the path with --map-path or give the drive with --drive",
-			    "'%s' would be on drive %c:, which the destination does not have",
+			    _("map the path with --map-path or give the drive with --drive"),
+			    _("'%s' would be on drive %c:, which the destination does not have"),
 			    winpath, winpath[0]);
 	if (claim(b, subject, winpath, *local) < 0)
 		return -1;
@@ -1079,10 +1084,10 @@ static int expect_disk(struct build *b, struct smig_plan_disk *pd, const char *s
 		r = 0;
 	else if (r >= 0)
 		r = item(b, "SMIG1013", SMIG_SEV_BLOCKER, sub,
-			 "copy the disk there, map its folder with --map-path to where it is, or "
-			 "export with --type all",
-			 "the archive carries configurations only (--type config): the disk '%s' "
-			 "must already be on the destination, and it is not", pd->winpath);
+			 _("copy the disk there, map its folder with --map-path to where it is, or "
+			 "export with --type all"),
+			 _("the archive carries configurations only (--type config): the disk '%s' "
+			 "must already be on the destination, and it is not"), pd->winpath);
 	free(sub);
 	return r < 0 ? -1 : 0;
 }
@@ -1094,7 +1099,7 @@ static int plan_disks(struct build *b, struct smig_plan_vm *pv, const char *subj
 
 	pv->disks = calloc(vm->ndisks ? vm->ndisks : 1, sizeof(*pv->disks));
 	if (!pv->disks)
-		return smig_err_set(b->e, SMIG_ERR_NOMEM, "out of memory");
+		return smig_err_set(b->e, SMIG_ERR_NOMEM, _("out of memory"));
 	pv->ndisks = vm->ndisks;
 	for (j = 0; j < vm->ndisks; j++) {
 		const struct smig_inv_disk *d = &vm->disks[j];
@@ -1212,8 +1217,8 @@ static int plan_media(struct build *b, struct smig_plan_vm *pv, const struct smi
 		goto out;
 	if (r == 0) {
 		if (!drive_exists(b->p->dfs, m->winpath)) {
-			rc = item(b, "SMIG1011", SMIG_SEV_BLOCKER, sub, "map it with --map-path",
-				  "the medium '%s' is on a drive the destination does not have",
+			rc = item(b, "SMIG1011", SMIG_SEV_BLOCKER, sub, _("map it with --map-path"),
+				  _("the medium '%s' is on a drive the destination does not have"),
 				  m->winpath);
 			goto out;
 		}
@@ -1242,8 +1247,8 @@ static int plan_media(struct build *b, struct smig_plan_vm *pv, const struct smi
 		/* the admin copied it already: used as it is, never replaced (the verification
 		 * still compares it with the archive's copy) */
 		f->present = true;
-		rc = item(b, "", SMIG_SEV_INFO, sub, NULL, "'%s' is already on the destination: "
-			  "it is used as it is", f->winpath) < 0 ? -1 : 0;
+		rc = item(b, "", SMIG_SEV_INFO, sub, NULL, _("'%s' is already on the destination: "
+			  "it is used as it is"), f->winpath) < 0 ? -1 : 0;
 		goto out;
 	}
 	free(f->local);
@@ -1358,7 +1363,7 @@ static int plan_vm(struct build *b, size_t idx)
 		struct smig_guid id;
 
 		if (!smig_guid_parse(vm->id, &id)) {
-			smig_err_set(b->e, SMIG_ERR_FORMAT, "VM '%s': malformed id '%s'",
+			smig_err_set(b->e, SMIG_ERR_FORMAT, _("VM '%s': malformed id '%s'"),
 				     vm->name ? vm->name : "?", vm->id);
 			goto out;
 		}
@@ -1387,7 +1392,7 @@ static int plan_vm(struct build *b, size_t idx)
 	pv->cpu_compat = p->opts->set_cpu_compat ? true : vm->cpu_compat;
 	pv->drive_emptied = calloc(vm->ndrives ? vm->ndrives : 1, sizeof(bool));
 	if (!pv->drive_emptied) {
-		smig_err_set(b->e, SMIG_ERR_NOMEM, "out of memory");
+		smig_err_set(b->e, SMIG_ERR_NOMEM, _("out of memory"));
 		goto out;
 	}
 	for (size_t k = 0; k < vm->ndrives; k++) {
@@ -1455,8 +1460,8 @@ static int check_features(const struct smig_plan *p, struct smig_err *e)
 		if (!found) {
 			list = quoted_list(have, e);
 			if (list)
-				smig_err_set(e, SMIG_ERR_USAGE, "--feature '%s': the archive has no "
-					     "such feature (it has: %s)", p->opts->features[i], list);
+				smig_err_set(e, SMIG_ERR_USAGE, _("--feature '%s': the archive has no "
+					     "such feature (it has: %s)"), p->opts->features[i], list);
 			goto out;
 		}
 	}
@@ -1491,14 +1496,14 @@ static int check_vms(const struct smig_plan *p, struct smig_err *e)
 		if (hits == 1)
 			continue;
 		if (hits > 1) {
-			smig_err_set(e, SMIG_ERR_USAGE, "--vm '%s': %zu VMs of the archive have that "
-				     "name: select them by GUID", p->opts->vms[i], hits);
+			smig_err_set(e, SMIG_ERR_USAGE, _("--vm '%s': %zu VMs of the archive have that "
+				     "name: select them by GUID"), p->opts->vms[i], hits);
 			goto out;
 		}
 		list = quoted_list(have, e);
 		if (list)
-			smig_err_set(e, SMIG_ERR_USAGE, "--vm '%s': the archive has no VM of that "
-				     "name or ID (it has: %s)", p->opts->vms[i], list);
+			smig_err_set(e, SMIG_ERR_USAGE, _("--vm '%s': the archive has no VM of that "
+				     "name or ID (it has: %s)"), p->opts->vms[i], list);
 		goto out;
 	}
 	rc = 0;
@@ -1518,7 +1523,7 @@ int smig_plan_build(const struct smig_descriptor *desc, struct smig_hostfs *dfs,
 
 	*out = NULL;
 	if (!p)
-		return smig_err_set(e, SMIG_ERR_NOMEM, "out of memory");
+		return smig_err_set(e, SMIG_ERR_NOMEM, _("out of memory"));
 	p->desc = desc;
 	p->src = desc->inv;
 	p->dst = dst;
@@ -1541,7 +1546,7 @@ int smig_plan_build(const struct smig_descriptor *desc, struct smig_hostfs *dfs,
 			goto fail;
 		p->vms = calloc(p->src->nvms ? p->src->nvms : 1, sizeof(*p->vms));
 		if (!p->vms) {
-			smig_err_set(e, SMIG_ERR_NOMEM, "out of memory");
+			smig_err_set(e, SMIG_ERR_NOMEM, _("out of memory"));
 			goto fail;
 		}
 		p->nvms = p->src->nvms;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "facts.h"
+#include "i18n.h"
 #include "regmap.h"
 #include "scan.h"
 
@@ -24,7 +25,7 @@ void *smig_vec_add(void *pptr, size_t *count, size_t elsz, struct smig_err *e)
 	char *n = realloc(*arr, (*count + 1) * elsz);
 
 	if (n == NULL) {
-		smig_err_nomem(e, "growing a list");
+		smig_err_nomem(e, _("growing a list"));
 		return NULL;
 	}
 	*arr = n;
@@ -47,12 +48,12 @@ int smig_strv_push(char ***v, const char *s, struct smig_err *e)
 	char **nv = realloc(*v, (n + 2) * sizeof(char *));
 
 	if (nv == NULL)
-		return smig_err_nomem(e, "growing a list");
+		return smig_err_nomem(e, _("growing a list"));
 	*v = nv;
 	nv[n] = strdup(s);
 	nv[n + 1] = NULL;
 	if (nv[n] == NULL)
-		return smig_err_nomem(e, "growing a list");
+		return smig_err_nomem(e, _("growing a list"));
 	return 0;
 }
 
@@ -136,8 +137,10 @@ char **smig_scan_multi(struct smig_scan *s, struct smig_hive *h, smig_hive_node 
 static char *read_as(struct smig_scan *s, const char *subject, const char *file,
 		     const struct smig_lang *lang, const char *encoding)
 {
-	char *as = smig_asprintf(s->e, "%s, %s", lang ? lang->name : "unknown language",
-				 encoding ? encoding : "text");
+	/* shown to people (the report, features, -v): translated; the note below is the
+	 * inventory's, which the descriptor carries, so it stays English */
+	char *as = smig_asprintf(s->e, _("%s, %s"), lang ? _(lang->name) : _("unknown language"),
+				 encoding ? _(encoding) : _("text"));
 
 	if (as != NULL)
 		smig_scan_note(s, "", SMIG_SEV_INFO, subject, "%s read as %s output in %s", file,
@@ -213,7 +216,7 @@ int smig_inventory_read(struct smig_hostfs *fs, const char *root,
 	s.fs = fs;
 	s.inv = calloc(1, sizeof(*s.inv));
 	if (s.inv == NULL)
-		return smig_err_nomem(e, "reading the host");
+		return smig_err_nomem(e, _("reading the host"));
 	s.inv->root = smig_strdup(root, e);
 	s.facts = opts ? opts->facts : NULL;
 	if (s.facts && (s.inv->facts = smig_strdup(s.facts->dir, e)) == NULL)
@@ -223,7 +226,7 @@ int smig_inventory_read(struct smig_hostfs *fs, const char *root,
 			smig_err_set(e, e2.kind, "%s", e2.msg);
 		else
 			smig_err_set(e, SMIG_ERR_FORMAT,
-				     "'%s' has no SYSTEM hive (%s): is it the C: volume of a Windows host?",
+				     _("'%s' has no SYSTEM hive (%s): is it the C: volume of a Windows host?"),
 				     root, SMIG_HIVE_SYSTEM_WIN);
 		goto out;
 	}
@@ -731,12 +734,12 @@ char *smig_inventory_to_json(const struct smig_inventory *inv, struct smig_err *
 	char *s;
 
 	if (j == NULL) {
-		smig_err_nomem(e, "building JSON");
+		smig_err_nomem(e, _("building JSON"));
 		return NULL;
 	}
 	s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(j);
 	if (s == NULL)
-		smig_err_nomem(e, "building JSON");
+		smig_err_nomem(e, _("building JSON"));
 	return s;
 }

@@ -16,11 +16,31 @@
 #include "strbuf.h"
 #include "vhd.h"
 #include "verdict.h"
+#include "i18n.h"
+#include "report.h"
 #include "vmconfig.h"
 #include "winval.h"
 
 /* Where the live state is checked; every item about Hyper-V's own objects points there. */
-#define LIVE_CHECK "checked from the live host by 'smig-import report --state smig-state.json'"
+#define LIVE_CHECK live_check()
+
+static const char *live_check(void)
+{
+	return _("checked from the live host by 'smig-import report --state smig-state.json'");
+}
+
+/* A setting's state in a message: la mémoire dynamique, la compatibilité du processeur. */
+static const char *on_off(bool on)
+{
+	/* TRANSLATORS: dynamic memory or processor compatibility is "on" or "off" */
+	return on ? _("on") : _("off");
+}
+
+static const char *static_dynamic(bool is_static)
+{
+	/* TRANSLATORS: a MAC address or the memory is static or dynamic */
+	return is_static ? _("static") : _("dynamic");
+}
 
 struct pc {
 	const struct smig_plan *p;
@@ -74,21 +94,21 @@ static int placed(struct smig_verdict *v, const char *local, const char *what, c
 	struct stat st;
 
 	if (local == NULL) {
-		smig_verdict_bad(v, "the plan gives %s no destination path", what);
+		smig_verdict_bad(v, _("the plan gives %s no destination path"), what);
 		return 0;
 	}
 	if (stat(local, &st) < 0) {
 		if (errno == ENOENT || errno == ENOTDIR) {
-			smig_verdict_bad(v, "%s is missing at '%s'", what, str_or(winpath, local));
+			smig_verdict_bad(v, _("%s is missing at '%s'"), what, str_or(winpath, local));
 			return 0;
 		}
 		v->error = true;
-		smig_verdict_bad(v, "cannot examine %s '%s': %s", what, str_or(winpath, local),
+		smig_verdict_bad(v, _("cannot examine %s '%s': %s"), what, str_or(winpath, local),
 		                 strerror(errno));
 		return -1;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		smig_verdict_bad(v, "%s at '%s' is not a regular file", what,
+		smig_verdict_bad(v, _("%s at '%s' is not a regular file"), what,
 		                 str_or(winpath, local));
 		return 0;
 	}
@@ -113,7 +133,7 @@ static int load_placed_config(struct pc *c, struct smig_verdict *v, const char *
 		if (le.kind == SMIG_ERR_NOMEM)
 			return smig_err_set(c->e, le.kind, "%s", le.msg);
 		v->error = le.kind == SMIG_ERR_IO;
-		smig_verdict_bad(v, "%s does not load: %s", what, le.msg);
+		smig_verdict_bad(v, _("%s does not load: %s"), what, le.msg);
 	}
 	return 0;
 }
@@ -154,14 +174,18 @@ static void check_state_files(struct pc *c, struct smig_verdict *v, const struct
 		if (strcmp(f->role, "saved-state") != 0 || (f->snapshot != NULL) != of_snapshots)
 			continue;
 		(*count)++;
-		if (placed(v, f->local, "saved-state file", f->winpath, &size) <= 0)
+		if (placed(v, f->local, _("saved-state file"), f->winpath, &size) <= 0)
 			continue;
 		m = staged_member(c, f->member);
-		if (m != NULL && m->size != size)
+		if (m != NULL && m->size != size) {
+			char a[SMIG_COUNT_BUFSZ], b[SMIG_COUNT_BUFSZ];
+
 			smig_verdict_bad(v,
-			                 "saved-state file '%s' is %" PRIu64
-			                 " bytes on the destination but %" PRIu64 " in the archive",
-			                 str_or(f->winpath, f->local), size, m->size);
+			                 _("saved-state file '%s' is %s bytes on the destination but %s in "
+			                   "the archive"),
+			                 str_or(f->winpath, f->local), smig_human_count(size, a, sizeof(a)),
+			                 smig_human_count(m->size, b, sizeof(b)));
+		}
 	}
 }
 
@@ -173,55 +197,56 @@ static int check_config(struct pc *c, const char *subject, const struct smig_pla
 	size_t nstate;
 	int le;
 
-	if (load_placed_config(c, &v, pv->config_local, pv->config_winpath, "the configuration",
+	if (load_placed_config(c, &v, pv->config_local, pv->config_winpath, _("the configuration"),
 	                       cfgp) < 0)
 		return -1;
 	cfg = *cfgp;
 	if (cfg == NULL)
 		return smig_verdict_emit(&v, c->out, "SMIG4001", subject, c->e);
-	smig_verdict_ok(&v, "configuration present at '%s' and readable",
+	smig_verdict_ok(&v, _("configuration present at '%s' and readable"),
 	                str_or(pv->config_winpath, pv->config_local));
 	if (pv->id == NULL || !smig_guid_str_equal(cfg->global_id, pv->id))
-		smig_verdict_bad(&v, "the configuration's id is %s, not %s as planned",
+		smig_verdict_bad(&v, _("the configuration's id is %s, not %s as planned"),
 		                 cfg->global_id, str_or(pv->id, "?"));
 	else if (s->id != NULL && smig_guid_str_equal(s->id, pv->id))
-		smig_verdict_ok(&v, "id %s, as on the source", cfg->global_id);
+		smig_verdict_ok(&v, _("id %s, as on the source"), cfg->global_id);
 	else
-		smig_verdict_ok(&v, "the new id %s as planned (source id %s)", cfg->global_id,
+		smig_verdict_ok(&v, _("the new id %s as planned (source id %s)"), cfg->global_id,
 		                str_or(s->id, "?"));
 	if (cfg->version == s->version)
 		smig_verdict_ok(&v,
-		                "version %" PRId64
+		                _("version %" PRId64
 		                ", as on the source (Hyper-V upgrades it when it registers "
-		                "the VM)",
+		                "the VM)"),
 		                s->version);
 	else if (cfg->version == 1024)
 		smig_verdict_bad(
 		    &v,
-		    "version 1024 was stamped on it: the source's configuration is version %" PRId64
-		    " and must stay so",
+		    _("version 1024 was stamped on it: the source's configuration is version %" PRId64
+		    " and must stay so"),
 		    s->version);
 	else
 		smig_verdict_bad(
-		    &v, "version %" PRId64 " on the destination but %" PRId64 " on the source",
+		    &v, _("version %" PRId64 " on the destination but %" PRId64 " on the source"),
 		    cfg->version, s->version);
 	if (s->name != NULL && strcmp(cfg->name, s->name) != 0)
-		smig_verdict_bad(&v, "it names the virtual machine '%s', not '%s' as on the source",
+		smig_verdict_bad(&v, _("it names the virtual machine '%s', not '%s' as on the source"),
 		                 cfg->name, s->name);
 	le = ends_with_line_end(pv->config_local);
 	if (le < 0) {
 		v.error = true;
-		smig_verdict_bad(&v, "cannot read the end of '%s': %s",
+		smig_verdict_bad(&v, _("cannot read the end of '%s': %s"),
 		                 str_or(pv->config_winpath, "?"), strerror(errno));
 	} else if (le > 0) {
-		smig_verdict_bad(&v, "a line end follows </configuration> (Hyper-V writes none)");
+		smig_verdict_bad(&v, _("a line end follows </configuration> (Hyper-V writes none)"));
 	} else {
-		smig_verdict_ok(&v, "it ends at </configuration>");
+		smig_verdict_ok(&v, _("it ends at </configuration>"));
 	}
 	check_state_files(c, &v, pv, false, &nstate);
 	if (nstate > 0)
-		smig_verdict_ok(&v, "%zu saved-state file%s present", nstate,
-		                smig_verdict_plural((int64_t)nstate));
+		smig_verdict_ok(&v, P_("%zu saved-state file present", "%zu saved-state files present",
+		                       nstate),
+		                nstate);
 	return smig_verdict_emit(&v, c->out, "SMIG4001", subject, c->e);
 }
 
@@ -240,10 +265,10 @@ static int note_registration(struct pc *c, const char *vsubject, const struct sm
 		    c->after->vms[i].id != NULL && smig_guid_str_equal(c->after->vms[i].id, pv->id);
 	rc = smig_verdict_info(
 	    c->out, "SMIG4001", subject, c->e,
-	    "apply registers no virtual machine: migrate.ps1 registers %s in place "
-	    "(Compare-VM -Register) on the running host; %s%s",
+	    _("apply registers no virtual machine: migrate.ps1 registers %s in place "
+	    "(Compare-VM -Register) on the running host; %s%s"),
 	    str_or(pv->id, "?"), LIVE_CHECK,
-	    listed ? " (the destination already lists a virtual machine with this id)" : "");
+	    listed ? _(" (the destination already lists a virtual machine with this id)") : "");
 	free(subject);
 	return rc;
 }
@@ -257,23 +282,23 @@ static int check_memory(struct pc *c, const char *subject, const struct smig_inv
 
 	if (a->memory_mb != s->memory_mb)
 		smig_verdict_bad(&v,
-		                 "startup memory is %" PRId64
-		                 " MB in the placed configuration but %" PRId64 " MB on the source",
+		                 _("startup memory is %" PRId64
+		                 " MB in the placed configuration but %" PRId64 " MB on the source"),
 		                 a->memory_mb, s->memory_mb);
 	if (a->dynamic_memory != s->dynamic_memory)
 		smig_verdict_bad(
-		    &v, "dynamic memory is %s in the placed configuration but %s on the source",
-		    a->dynamic_memory ? "on" : "off", s->dynamic_memory ? "on" : "off");
+		    &v, _("dynamic memory is %s in the placed configuration but %s on the source"),
+		    on_off(a->dynamic_memory), on_off(s->dynamic_memory));
 	if (a->memory_min_mb != s->memory_min_mb || a->memory_max_mb != s->memory_max_mb)
 		smig_verdict_bad(
 		    &v,
-		    "memory range is %" PRId64 "-%" PRId64 " MB in the placed configuration but "
-		    "%" PRId64 "-%" PRId64 " MB on the source",
+		    _("memory range is %" PRId64 "-%" PRId64 " MB in the placed configuration but "
+		    "%" PRId64 "-%" PRId64 " MB on the source"),
 		    a->memory_min_mb, a->memory_max_mb, s->memory_min_mb, s->memory_max_mb);
 	smig_verdict_ok(&v,
-	                "memory in the placed configuration equals the source's: startup %" PRId64
-	                " MB, %s, range %" PRId64 "-%" PRId64 " MB",
-	                s->memory_mb, s->dynamic_memory ? "dynamic" : "static", s->memory_min_mb,
+	                _("memory in the placed configuration equals the source's: startup %" PRId64
+	                " MB, %s, range %" PRId64 "-%" PRId64 " MB"),
+	                s->memory_mb, static_dynamic(!s->dynamic_memory), s->memory_min_mb,
 	                s->memory_max_mb);
 	return smig_verdict_emit(&v, c->out, "SMIG4002", subject, c->e);
 }
@@ -287,13 +312,17 @@ static int check_cpu(struct pc *c, const char *vsubject, const struct smig_plan_
 
 	if (a->cpu_count != s->cpu_count)
 		smig_verdict_bad(&v,
-		                 "%" PRId64
-		                 " virtual processor%s in the placed configuration but %" PRId64
-		                 " on the source",
-		                 a->cpu_count, smig_verdict_plural(a->cpu_count), s->cpu_count);
-	smig_verdict_ok(
-	    &v, "%" PRId64 " virtual processor%s in the placed configuration, as on the source",
-	    s->cpu_count, smig_verdict_plural(s->cpu_count));
+		                 P_("%" PRId64 " virtual processor in the placed configuration but %" PRId64
+		                    " on the source",
+		                    "%" PRId64 " virtual processors in the placed configuration but %" PRId64
+		                    " on the source",
+		                    (unsigned long)a->cpu_count),
+		                 a->cpu_count, s->cpu_count);
+	smig_verdict_ok(&v,
+	                P_("%" PRId64 " virtual processor in the placed configuration, as on the source",
+	                   "%" PRId64 " virtual processors in the placed configuration, as on the source",
+	                   (unsigned long)s->cpu_count),
+	                s->cpu_count);
 	if (smig_verdict_emit(&v, c->out, "SMIG4003", vsubject, c->e) < 0)
 		return -1;
 	subject = smig_asprintf(c->e, "%s/processor-compatibility", vsubject);
@@ -301,9 +330,9 @@ static int check_cpu(struct pc *c, const char *vsubject, const struct smig_plan_
 		return -1;
 	rc = smig_verdict_info(
 	    c->out, "SMIG4003", subject, c->e,
-	    "processor compatibility is not edited offline: migrate.ps1 sets it %s as "
-	    "planned (the source has it %s) after registering the VM; %s",
-	    pv->cpu_compat ? "on" : "off", s->cpu_compat ? "on" : "off", LIVE_CHECK);
+	    _("processor compatibility is not edited offline: migrate.ps1 sets it %s as "
+	    "planned (the source has it %s) after registering the VM; %s"),
+	    on_off(pv->cpu_compat), on_off(s->cpu_compat), LIVE_CHECK);
 	free(subject);
 	return rc;
 }
@@ -324,7 +353,7 @@ static int check_snapshots(struct pc *c, const char *subject, const struct smig_
 		if (strcmp(f->role, "snapshot-config") != 0)
 			continue;
 		planned++;
-		if (load_placed_config(c, &v, f->local, f->winpath, "snapshot configuration",
+		if (load_placed_config(c, &v, f->local, f->winpath, _("snapshot configuration"),
 		                       &cfg) < 0)
 			goto out;
 		if (cfg == NULL)
@@ -333,34 +362,45 @@ static int check_snapshots(struct pc *c, const char *subject, const struct smig_
 		/* a snapshot taken before an upgrade may be older than the VM; never newer */
 		if (cfg->version > s->version)
 			smig_verdict_bad(&v,
-			                 "snapshot configuration '%s' is version %" PRId64
-			                 ", newer than the source's %" PRId64 " (stamped)",
+			                 _("snapshot configuration '%s' is version %" PRId64
+			                 ", newer than the source's %" PRId64 " (stamped)"),
 			                 str_or(f->winpath, f->local), cfg->version, s->version);
 		smig_vmconfig_free(cfg);
 	}
 	if (planned != s->nsnapshots)
 		smig_verdict_bad(
-		    &v, "the plan places %zu snapshot configuration%s but the source has %zu",
-		    planned, smig_verdict_plural((int64_t)planned), s->nsnapshots);
-	if (present != s->nsnapshots)
+		    &v,
+		    P_("the plan places %zu snapshot configuration but the source has %zu",
+		       "the plan places %zu snapshot configurations but the source has %zu", planned),
+		    planned, s->nsnapshots);
+	if (present != s->nsnapshots) {
+		char snaps[96];
+
+		snprintf(snaps, sizeof(snaps), P_("%zu snapshot", "%zu snapshots", s->nsnapshots),
+		         s->nsnapshots);
 		smig_verdict_bad(
 		    &v,
-		    "%zu snapshot configuration%s on the destination but %zu snapshot%s on the "
-		    "source",
-		    present, smig_verdict_plural((int64_t)present), s->nsnapshots,
-		    smig_verdict_plural((int64_t)s->nsnapshots));
+		    P_("%zu snapshot configuration on the destination but %s on the source",
+		       "%zu snapshot configurations on the destination but %s on the source", present),
+		    present, snaps);
+	}
 	if (s->nsnapshots == 0)
-		smig_verdict_ok(&v, "no snapshots, as on the source");
+		smig_verdict_ok(&v, _("no snapshots, as on the source"));
 	else
 		smig_verdict_ok(
 		    &v,
-		    "%zu snapshot configuration%s present at their planned paths and readable, as "
-		    "on the source",
-		    s->nsnapshots, smig_verdict_plural((int64_t)s->nsnapshots));
+		    P_("%zu snapshot configuration present at its planned path and readable, as "
+		       "on the source",
+		       "%zu snapshot configurations present at their planned paths and readable, as "
+		       "on the source",
+		       s->nsnapshots),
+		    s->nsnapshots);
 	check_state_files(c, &v, pv, true, &nstate);
 	if (nstate > 0)
-		smig_verdict_ok(&v, "%zu snapshot saved-state file%s present", nstate,
-		                smig_verdict_plural((int64_t)nstate));
+		smig_verdict_ok(&v,
+		                P_("%zu snapshot saved-state file present",
+		                   "%zu snapshot saved-state files present", nstate),
+		                nstate);
 	rc = smig_verdict_emit(&v, c->out, "SMIG4004", subject, c->e);
 out:
 	smig_verdict_release(&v);
@@ -402,12 +442,12 @@ static int check_file_hash(struct pc *c, struct smig_verdict *v, const char *mem
 	char hw[65];
 
 	if (c->staged == NULL) {
-		smig_verdict_ok(v, "SHA-256 not compared (no archive hashes)");
+		smig_verdict_ok(v, _("SHA-256 not compared (no archive hashes)"));
 		return 0;
 	}
 	m = smig_staged_find(c->staged, member);
 	if (m == NULL) {
-		smig_verdict_bad(v, "the archive has no member '%s' to compare with", member);
+		smig_verdict_bad(v, _("the archive has no member '%s' to compare with"), member);
 		return 0;
 	}
 	if (smig_sha256_file(local, str_or(winpath, local), got, &he) < 0) {
@@ -422,10 +462,10 @@ static int check_file_hash(struct pc *c, struct smig_verdict *v, const char *mem
 		char hg[65];
 
 		smig_hex(got, 32, hg);
-		smig_verdict_bad(v, "SHA-256 is %s on the destination but the archive signed %s",
+		smig_verdict_bad(v, _("SHA-256 is %s on the destination but the archive signed %s"),
 		                 hg, hw);
 	} else {
-		smig_verdict_ok(v, "SHA-256 %s as signed", hw);
+		smig_verdict_ok(v, _("SHA-256 %s as signed"), hw);
 	}
 	return 0;
 }
@@ -488,8 +528,8 @@ int smig_postcheck_source_content(const struct smig_plan *p, const struct smig_s
 	const struct smig_staged_member *m = staged_member(&c, pd->member);
 
 	if (m == NULL)
-		return smig_err_set(e, SMIG_ERR_INTEGRITY, "'%s': listed in the descriptor but not "
-		                    "staged", str_or(pd->member, "?"));
+		return smig_err_set(e, SMIG_ERR_INTEGRITY, _("'%s': listed in the descriptor but not "
+		                    "staged"), str_or(pd->member, "?"));
 	if (source_content(&c, m, pd->content_sha256, e) < 0)
 		return -1;
 	pd->has_content = true;
@@ -511,11 +551,11 @@ static int check_virtual_content(struct pc *c, struct smig_verdict *v,
 	int rc = 0;
 
 	if (c->staged == NULL) {
-		smig_verdict_ok(v, "virtual content not compared (no archive hashes)");
+		smig_verdict_ok(v, _("virtual content not compared (no archive hashes)"));
 		return 0;
 	}
 	if (m == NULL && !pd->has_content) {
-		smig_verdict_bad(v, "the archive has no member '%s' to compare with",
+		smig_verdict_bad(v, _("the archive has no member '%s' to compare with"),
 		                 str_or(pd->member, "?"));
 		return 0;
 	}
@@ -525,7 +565,7 @@ static int check_virtual_content(struct pc *c, struct smig_verdict *v,
 		if (ce.kind == SMIG_ERR_NOMEM)
 			rc = smig_err_set(c->e, ce.kind, "%s", ce.msg);
 		else
-			smig_verdict_bad(v, "the archive's chain cannot be read: %s", ce.msg);
+			smig_verdict_bad(v, _("the archive's chain cannot be read: %s"), ce.msg);
 		goto out;
 	}
 	if (smig_vhd_chain_sha256(ch, got, &ce) < 0) {
@@ -534,7 +574,7 @@ static int check_virtual_content(struct pc *c, struct smig_verdict *v,
 			goto out;
 		}
 		v->error = ce.kind == SMIG_ERR_IO;
-		smig_verdict_bad(v, "its virtual content cannot be read through its chain: %s",
+		smig_verdict_bad(v, _("its virtual content cannot be read through its chain: %s"),
 		                 ce.msg);
 		goto out;
 	}
@@ -542,13 +582,13 @@ static int check_virtual_content(struct pc *c, struct smig_verdict *v,
 	smig_hex(want, 32, hw);
 	if (memcmp(got, want, 32) != 0)
 		smig_verdict_bad(v,
-		                 "its virtual content differs from the source's: SHA-256 %s read "
-		                 "through its chain on the destination, %s through the archive's",
+		                 _("its virtual content differs from the source's: SHA-256 %s read "
+		                 "through its chain on the destination, %s through the archive's"),
 		                 hg, hw);
 	else
 		smig_verdict_ok(v,
-		                "re-parented: its virtual content read through its chain has the "
-		                "SHA-256 %s of the source's chain in the archive",
+		                _("re-parented: its virtual content read through its chain has the "
+		                "SHA-256 %s of the source's chain in the archive"),
 		                hg);
 out:
 	return rc;
@@ -569,16 +609,18 @@ static int check_chain(struct pc *c, struct smig_verdict *v, const struct smig_p
 	                        (void *)pv, &ch, &ce) < 0) {
 		if (ce.kind == SMIG_ERR_NOMEM)
 			return smig_err_set(c->e, ce.kind, "%s", ce.msg);
-		smig_verdict_bad(v, "its chain does not resolve on the destination: %s", ce.msg);
+		smig_verdict_bad(v, _("its chain does not resolve on the destination: %s"), ce.msg);
 		return 0;
 	}
 	if (ch.n < 2 || !smig_guid_equal(&ch.info[1].unique_id, &sd->parent_id))
 		smig_verdict_bad(
-		    v, "its parent on the destination has not the unique id the source's chain "
-		       "names");
+		    v, _("its parent on the destination has not the unique id the source's chain "
+		       "names"));
 	else
-		smig_verdict_ok(v, "its chain resolves: parent '%s' (%zu disk%s to the base)",
-		                str_or(pw, "?"), ch.n, smig_verdict_plural((int64_t)ch.n));
+		smig_verdict_ok(v,
+		                P_("its chain resolves: parent '%s' (%zu disk to the base)",
+		                   "its chain resolves: parent '%s' (%zu disks to the base)", ch.n),
+		                str_or(pw, "?"), ch.n);
 	rc = pd->reparent ? check_virtual_content(c, v, pd, &ch) : 0;
 	smig_vhd_chain_release(&ch);
 	return rc;
@@ -592,7 +634,7 @@ static int check_disk(struct pc *c, const char *vsubject, const struct smig_plan
 	struct smig_vhd_info vi = {0};
 	struct smig_err ve = SMIG_ERR_INIT;
 	struct smig_verdict v = SMIG_VERDICT_INIT;
-	char *subject = NULL;
+	char *subject = NULL, n1[SMIG_COUNT_BUFSZ], n2[SMIG_COUNT_BUFSZ];
 	uint64_t size = 0;
 	int rc = -1;
 
@@ -602,55 +644,55 @@ static int check_disk(struct pc *c, const char *vsubject, const struct smig_plan
 		return -1;
 	if (pd != NULL && pd->expected) {
 		/* a configuration-only archive: the disk was there before apply, used as it is */
-		if (placed(&v, pd->local, "the disk", pd->winpath, &size) > 0)
-			smig_verdict_ok(&v, "present at '%s', where the configuration uses it (the "
+		if (placed(&v, pd->local, _("the disk"), pd->winpath, &size) > 0)
+			smig_verdict_ok(&v, _("present at '%s', where the configuration uses it (the "
 			                "archive carries configurations only: not compared with the "
-			                "source's disk)", str_or(pd->winpath, pd->local));
+			                "source's disk)"), str_or(pd->winpath, pd->local));
 		rc = smig_verdict_emit(&v, c->out, "SMIG4005", subject, c->e);
 		goto out;
 	}
 	if (pd == NULL || pd->member == NULL) {
 		rc = smig_verdict_info(
 		    c->out, "SMIG4005", subject, c->e,
-		    "not carried in the archive: apply placed no file, nothing compared");
+		    _("not carried in the archive: apply placed no file, nothing compared"));
 		goto out;
 	}
-	if (placed(&v, pd->local, "the disk", pd->winpath, &size) <= 0) {
+	if (placed(&v, pd->local, _("the disk"), pd->winpath, &size) <= 0) {
 		rc = smig_verdict_emit(&v, c->out, "SMIG4005", subject, c->e);
 		goto out;
 	}
-	smig_verdict_ok(&v, "present at '%s'", str_or(pd->winpath, pd->local));
+	smig_verdict_ok(&v, _("present at '%s'"), str_or(pd->winpath, pd->local));
 	if (smig_vhd_open(pd->local, str_or(pd->winpath, pd->local), &vi, &ve) < 0) {
 		if (ve.kind == SMIG_ERR_NOMEM) {
 			smig_err_set(c->e, ve.kind, "%s", ve.msg);
 			goto out;
 		}
 		v.error = ve.kind == SMIG_ERR_IO;
-		smig_verdict_bad(&v, "it does not open as a VHD: %s", ve.msg);
+		smig_verdict_bad(&v, _("it does not open as a VHD: %s"), ve.msg);
 		rc = smig_verdict_emit(&v, c->out, "SMIG4005", subject, c->e);
 		goto out;
 	}
 	if (!smig_guid_equal(&vi.unique_id, &sd->unique_id))
-		smig_verdict_bad(&v, "its unique id differs from the source disk's");
+		smig_verdict_bad(&v, _("its unique id differs from the source disk's"));
 	if (vi.current_size != sd->virtual_size)
 		smig_verdict_bad(&v,
-		                 "virtual size is %" PRIu64 " bytes on the destination but %" PRIu64
-		                 " on the source",
-		                 vi.current_size, sd->virtual_size);
+		                 _("virtual size is %s bytes on the destination but %s on the source"),
+		                 smig_human_count(vi.current_size, n1, sizeof(n1)),
+		                 smig_human_count(sd->virtual_size, n2, sizeof(n2)));
 	if (size != sd->file_size)
 		smig_verdict_bad(&v,
-		                 "file size is %" PRIu64 " bytes on the destination but %" PRIu64
-		                 " on the source",
-		                 size, sd->file_size);
+		                 _("file size is %s bytes on the destination but %s on the source"),
+		                 smig_human_count(size, n1, sizeof(n1)),
+		                 smig_human_count(sd->file_size, n2, sizeof(n2)));
 	if ((int)vi.type != (int)sd->type)
-		smig_verdict_bad(&v, "it is %s on the destination but %s on the source",
-		                 smig_disk_type_name((enum smig_disk_type)vi.type),
-		                 smig_disk_type_name(sd->type));
+		smig_verdict_bad(&v, _("it is %s on the destination but %s on the source"),
+		                 smig_disk_type_label((enum smig_disk_type)vi.type),
+		                 smig_disk_type_label(sd->type));
 	smig_verdict_ok(&v,
-	                "%s, same unique id, %" PRIu64 " bytes virtual, %" PRIu64
-	                " bytes on disk, as on the "
-	                "source",
-	                smig_disk_type_name(sd->type), sd->virtual_size, sd->file_size);
+	                _("%s, same unique id, %s bytes virtual, %s bytes on disk, as on the source"),
+	                smig_disk_type_label(sd->type),
+	                smig_human_count(sd->virtual_size, n1, sizeof(n1)),
+	                smig_human_count(sd->file_size, n2, sizeof(n2)));
 	if (sd->type == SMIG_DISK_DIFFERENCING && vi.type == SMIG_VHD_DIFFERENCING &&
 	    check_chain(c, &v, pv, pd, sd) < 0)
 		goto out;
@@ -686,16 +728,16 @@ static const char *drive_what(enum smig_drive_kind_inv kind, const char **step)
 	switch (kind) {
 	case SMIG_INV_DRIVE_ISO:
 		*step = "SMIG3003";
-		return "ISO image";
+		return _("ISO image");
 	case SMIG_INV_DRIVE_VFD:
 		*step = "SMIG3004";
-		return "virtual floppy";
+		return _("virtual floppy");
 	case SMIG_INV_DRIVE_PASSTHROUGH:
 		*step = "SMIG3002";
-		return "pass-through disk";
+		return _("pass-through disk");
 	default:
-		*step = "in the manual-step report";
-		return "attachment";
+		*step = _("in the manual-step report");
+		return _("attachment");
 	}
 }
 
@@ -728,21 +770,21 @@ static int check_drive(struct pc *c, const char *vsubject, const struct smig_pla
 		if (ad != NULL && ad->kind != SMIG_DRIVE_EMPTY && ad->pathname[0] != '\0')
 			smig_verdict_bad(
 			    &v,
-			    "should be empty in the placed configuration (the %s '%s' was not "
-			    "migrated) but holds '%s'",
+			    _("should be empty in the placed configuration (the %s '%s' was not "
+			    "migrated) but holds '%s'"),
 			    what, str_or(sd->pathname, ""), ad->pathname);
 		if (mf == NULL) {
 			smig_verdict_ok(&v,
-			                "empty in the placed configuration as planned: the %s '%s' "
-			                "was not migrated, manual step %s reattaches it",
+			                _("empty in the placed configuration as planned: the %s '%s' "
+			                "was not migrated, manual step %s reattaches it"),
 			                what, str_or(sd->pathname, ""), step);
 		} else {
 			smig_verdict_ok(&v,
-			                "empty in the placed configuration as planned: the %s '%s' "
-			                "travelled to '%s' (--copy-media), migrate.ps1 attaches it",
+			                _("empty in the placed configuration as planned: the %s '%s' "
+			                "travelled to '%s' (--copy-media), migrate.ps1 attaches it"),
 			                what, str_or(sd->pathname, ""), mf->winpath);
 			if (mf->local && lstat(mf->local, &st) < 0)
-				smig_verdict_bad(&v, "'%s' is not on the destination", mf->winpath);
+				smig_verdict_bad(&v, _("'%s' is not on the destination"), mf->winpath);
 			else if (mf->local && check_file_hash(c, &v, mf->member, mf->local,
 			                                      mf->winpath) < 0) {
 				free(subject);
@@ -754,14 +796,14 @@ static int check_drive(struct pc *c, const char *vsubject, const struct smig_pla
 		if (ad == NULL)
 			smig_verdict_bad(
 			    &v,
-			    "the placed configuration has no drive in this slot (the source's "
-			    "holds '%s')",
+			    _("the placed configuration has no drive in this slot (the source's "
+			    "holds '%s')"),
 			    str_or(sd->pathname, "?"));
 		else if (!smig_winpath_text_eq(ad->pathname, want))
 			smig_verdict_bad(
-			    &v, "the placed configuration points to '%s', not to '%s' as planned",
-			    str_or(ad->pathname, "(nothing)"), want);
-		smig_verdict_ok(&v, "the placed configuration points to '%s' as planned", want);
+			    &v, _("the placed configuration points to '%s', not to '%s' as planned"),
+			    str_or(ad->pathname, _("(nothing)")), want);
+		smig_verdict_ok(&v, _("the placed configuration points to '%s' as planned"), want);
 	}
 	rc = smig_verdict_emit(&v, c->out, "SMIG4005", subject, c->e);
 	free(subject);
@@ -781,35 +823,36 @@ static int check_nic(struct pc *c, const char *vsubject, const struct smig_inv_n
 	if (subject == NULL)
 		return -1;
 	if (an == NULL) {
-		smig_verdict_bad(&v, "missing in the placed configuration");
+		smig_verdict_bad(&v, _("missing in the placed configuration"));
 		goto emit;
 	}
 	if (!mac_text_eq(an->mac, sn->mac))
 		smig_verdict_bad(&v,
-		                 "MAC address %s in the placed configuration but %s on the source",
-		                 str_or(an->mac, "(none)"), str_or(sn->mac, "(none)"));
+		                 _("MAC address %s in the placed configuration but %s on the source"),
+		                 str_or(an->mac, _("(none)")), str_or(sn->mac, _("(none)")));
 	else
-		smig_verdict_ok(&v, "MAC address %s", str_or(sn->mac, "(none)"));
+		smig_verdict_ok(&v, _("MAC address %s"), str_or(sn->mac, _("(none)")));
 	if (an->mac_static != sn->mac_static)
 		smig_verdict_bad(
-		    &v, "its MAC address is %s in the placed configuration but %s on the source",
-		    an->mac_static ? "static" : "dynamic", sn->mac_static ? "static" : "dynamic");
+		    &v, _("its MAC address is %s in the placed configuration but %s on the source"),
+		    static_dynamic(an->mac_static), static_dynamic(sn->mac_static));
 	else
-		smig_verdict_ok(&v, "%s", sn->mac_static ? "static" : "dynamic");
+		smig_verdict_ok(&v, "%s", static_dynamic(sn->mac_static));
 	if (an->legacy != sn->legacy)
-		smig_verdict_bad(&v, "it is %s in the placed configuration but %s on the source",
-		                 an->legacy ? "legacy" : "synthetic",
-		                 sn->legacy ? "legacy" : "synthetic");
+		smig_verdict_bad(&v, _("it is %s in the placed configuration but %s on the source"),
+		                 /* TRANSLATORS: a network adapter is legacy or synthetic */
+		                 an->legacy ? _("legacy") : _("synthetic"),
+		                 sn->legacy ? _("legacy") : _("synthetic"));
 	else
-		smig_verdict_ok(&v, "%s", sn->legacy ? "legacy" : "synthetic");
+		smig_verdict_ok(&v, "%s", sn->legacy ? _("legacy") : _("synthetic"));
 	if (!switch_ref_eq(an->switch_id, sn->switch_guid))
 		smig_verdict_bad(
 		    &v,
-		    "its switch reference is '%s' in the placed configuration but '%s' on the "
-		    "source",
-		    str_or(an->switch_id, "(none)"), str_or(sn->switch_guid, "(none)"));
+		    _("its switch reference is '%s' in the placed configuration but '%s' on the "
+		    "source"),
+		    str_or(an->switch_id, _("(none)")), str_or(sn->switch_guid, _("(none)")));
 	else
-		smig_verdict_ok(&v, "switch reference kept as on the source");
+		smig_verdict_ok(&v, _("switch reference kept as on the source"));
 emit:
 	rc = smig_verdict_emit(&v, c->out, "SMIG4006", subject, c->e);
 	free(subject);
@@ -830,17 +873,10 @@ static int note_connections(struct pc *c, const char *vsubject, const struct smi
 		if (sn->switch_name == NULL)
 			continue;
 		smig_strbuf_puts(&sb, n++ > 0 ? ", " : "");
-		smig_strbuf_puts(&sb, "'");
-		smig_strbuf_puts(&sb, str_or(sn->name, "?"));
-		smig_strbuf_puts(&sb, "' to '");
-		smig_strbuf_puts(&sb, sn->switch_name);
-		smig_strbuf_puts(&sb, "'");
-		if (sn->vlan != 0) {
-			char vlan[32];
-
-			snprintf(vlan, sizeof(vlan), " (VLAN %" PRIu32 ")", sn->vlan);
-			smig_strbuf_puts(&sb, vlan);
-		}
+		/* TRANSLATORS: an adapter connected to a virtual network, in a list */
+		smig_strbuf_printf(&sb, _("'%s' to '%s'"), str_or(sn->name, "?"), sn->switch_name);
+		if (sn->vlan != 0)
+			smig_strbuf_printf(&sb, " (VLAN %" PRIu32 ")", sn->vlan);
 	}
 	if (smig_strbuf_check(&sb, c->e) < 0)
 		goto out;
@@ -850,11 +886,11 @@ static int note_connections(struct pc *c, const char *vsubject, const struct smi
 	if (n == 0)
 		rc = smig_verdict_info(
 		    c->out, "SMIG4006", subject, c->e,
-		    "no network adapter is connected on the source: nothing for migrate.ps1 "
-		    "to connect");
+		    _("no network adapter is connected on the source: nothing for migrate.ps1 "
+		    "to connect"));
 	else
 		rc = smig_verdict_info(c->out, "SMIG4006", subject, c->e,
-		                       "migrate.ps1 connects %s on the running host; %s",
+		                       _("migrate.ps1 connects %s on the running host; %s"),
 		                       smig_strbuf_cstr(&sb), LIVE_CHECK);
 out:
 	smig_strbuf_release(&sb);
@@ -870,10 +906,16 @@ static int check_nics(struct pc *c, const char *subject, const struct smig_inv_v
 
 	if (a->nnics != s->nnics)
 		smig_verdict_bad(
-		    &v, "%zu network adapter%s in the placed configuration but %zu on the source",
-		    a->nnics, smig_verdict_plural((int64_t)a->nnics), s->nnics);
-	smig_verdict_ok(&v, "%zu network adapter%s in the placed configuration, as on the source",
-	                s->nnics, smig_verdict_plural((int64_t)s->nnics));
+		    &v,
+		    P_("%zu network adapter in the placed configuration but %zu on the source",
+		       "%zu network adapters in the placed configuration but %zu on the source",
+		       a->nnics),
+		    a->nnics, s->nnics);
+	smig_verdict_ok(&v,
+	                P_("%zu network adapter in the placed configuration, as on the source",
+	                   "%zu network adapters in the placed configuration, as on the source",
+	                   s->nnics),
+	                s->nnics);
 	if (smig_verdict_emit(&v, c->out, "SMIG4006", subject, c->e) < 0)
 		return -1;
 	for (k = 0; k < s->nnics; k++)
@@ -891,7 +933,7 @@ static int skip_config_checks(struct pc *c, const char *subject)
 	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
 		if (smig_verdict_info(
 		        c->out, ids[i], subject, c->e,
-		        "not compared: the placed configuration could not be read (SMIG4001)") < 0)
+		        _("not compared: the placed configuration could not be read (SMIG4001)")) < 0)
 			return -1;
 	return 0;
 }
@@ -963,7 +1005,7 @@ static char *switch_names(struct pc *c, size_t *n)
 		smig_strbuf_puts(&sb, "'");
 	}
 	if (i == 0)
-		smig_strbuf_puts(&sb, "none");
+		smig_strbuf_puts(&sb, _("none"));
 	if (smig_strbuf_check(&sb, c->e) < 0) {
 		smig_strbuf_release(&sb);
 		return NULL;
@@ -982,10 +1024,10 @@ static void host_path_changed(struct smig_verdict *v, const char *what, const ch
 	if (smig_winpath_text_eq(now, before) || smig_winpath_text_eq(now, planned))
 		return;
 	smig_verdict_bad(v,
-	                 "the destination's %s is '%s' now: apply planned '%s' (it was '%s' when "
-	                 "apply ran); the placed files are compared at the planned paths",
-	                 what, str_or(now, "(none)"), str_or(planned, "(none)"),
-	                 str_or(before, "(none)"));
+	                 _("the destination's %s is '%s' now: apply planned '%s' (it was '%s' when "
+	                 "apply ran); the placed files are compared at the planned paths"),
+	                 what, str_or(now, _("(none)")), str_or(planned, _("(none)")),
+	                 str_or(before, _("(none)")));
 }
 
 /* The MAC address range: the same rule as host_path_changed. */
@@ -1009,10 +1051,10 @@ static void mac_range_changed(struct smig_verdict *v, const struct smig_inv_host
 	smig_mac_format(&before->mac_min, w0);
 	smig_mac_format(&before->mac_max, w1);
 	smig_verdict_bad(v,
-	                 "the destination's MAC address range is %s-%s now: apply planned %s-%s "
-	                 "(it was %s-%s when apply ran)",
-	                 a, b, planned->has_mac_range ? p0 : "(none)",
-	                 planned->has_mac_range ? p1 : "", before->has_mac_range ? w0 : "(none)",
+	                 _("the destination's MAC address range is %s-%s now: apply planned %s-%s "
+	                 "(it was %s-%s when apply ran)"),
+	                 a, b, planned->has_mac_range ? p0 : _("(none)"),
+	                 planned->has_mac_range ? p1 : "", before->has_mac_range ? w0 : _("(none)"),
 	                 before->has_mac_range ? w1 : "");
 }
 
@@ -1029,9 +1071,9 @@ static int check_host_settings(struct pc *c)
 	if (c->after != NULL && p->dst != NULL) {
 		const struct smig_inv_hostsettings *now = &c->after->host, *before = &p->dst->host;
 
-		host_path_changed(&v, "virtual machine path", now->data_root, before->data_root,
+		host_path_changed(&v, _("virtual machine path"), now->data_root, before->data_root,
 		                  p->data_root);
-		host_path_changed(&v, "virtual hard disk path", now->vhd_path, before->vhd_path,
+		host_path_changed(&v, _("virtual hard disk path"), now->vhd_path, before->vhd_path,
 		                  p->vhd_path);
 		mac_range_changed(&v, now, before, p->set_mac_range ? &p->src->host : before);
 		if (v.bad.len > 0)
@@ -1040,10 +1082,14 @@ static int check_host_settings(struct pc *c)
 	}
 	return smig_verdict_info(
 	    c->out, "SMIG4008", "host", c->e,
-	    "apply writes no host setting: migrate.ps1 sets the virtual machine path "
-	    "'%s', the virtual hard disk path '%s'%s with Set-VMHost; %s",
-	    str_or(p->data_root, "(destination's own)"), str_or(p->vhd_path, "(destination's own)"),
-	    p->set_mac_range ? " and the source's MAC address range" : "", LIVE_CHECK);
+	    p->set_mac_range
+	        ? _("apply writes no host setting: migrate.ps1 sets the virtual machine path "
+	            "'%s', the virtual hard disk path '%s' and the source's MAC address range with "
+	            "Set-VMHost; %s")
+	        : _("apply writes no host setting: migrate.ps1 sets the virtual machine path "
+	            "'%s', the virtual hard disk path '%s' with Set-VMHost; %s"),
+	    str_or(p->data_root, _("(destination's own)")), str_or(p->vhd_path, _("(destination's own)")),
+	    LIVE_CHECK);
 }
 
 /* ---- SMIG4009: the authorization store ---- */
@@ -1084,8 +1130,8 @@ static int store_diff(struct pc *c, struct smig_verdict *v, const struct smig_az
 	for (i = 0; diffs != NULL && diffs[i] != NULL; i++)
 		smig_verdict_bad(v, "%s", diffs[i]);
 	if (total > i)
-		smig_verdict_bad(v, "and %zu more difference%s", total - i,
-		                 smig_verdict_plural((int64_t)(total - i)));
+		smig_verdict_bad(v, P_("and %zu more difference", "and %zu more differences", total - i),
+		                 total - i);
 	smig_strv_free(diffs);
 	return 0;
 }
@@ -1117,18 +1163,19 @@ static int check_store(struct pc *c)
 	char *dlabel = NULL, *slabel = NULL, **diffs = NULL;
 	const char *label = NULL;
 	size_t total = 0, nroles, nscopes;
+	char sroles[96], sscopes[96];
 	bool installed;
 	int r, rc = -1;
 
 	if (m == NULL || p->store_local == NULL)
 		return smig_verdict_info(
 		    c->out, "SMIG4009", "azman", c->e,
-		    "the authorization store is staged as InitialStore.xml in the report folder "
-		    "and migrate.ps1 installs it; not compared (no archive copy to compare with); %s",
+		    _("the authorization store is staged as InitialStore.xml in the report folder "
+		    "and migrate.ps1 installs it; not compared (no archive copy to compare with); %s"),
 		    LIVE_CHECK);
 	if (smig_azman_load(m->local, m->name, &src, c->e) < 0)
 		return -1; /* the archive's store was read at export and is signed: not hostile */
-	dlabel = smig_asprintf(c->e, "the destination's store '%s'", str_or(p->store_winpath, "?"));
+	dlabel = smig_asprintf(c->e, _("the destination's store '%s'"), str_or(p->store_winpath, "?"));
 	if (dlabel == NULL)
 		goto out;
 	r = load_store(c, &v, p->store_local, dlabel, &dst);
@@ -1150,7 +1197,7 @@ static int check_store(struct pc *c)
 		cmp = dst;
 		label = dlabel;
 	} else if (p->staged_store != NULL) {
-		slabel = smig_asprintf(c->e, "the store staged for migrate.ps1 '%s'", p->staged_store);
+		slabel = smig_asprintf(c->e, _("the store staged for migrate.ps1 '%s'"), p->staged_store);
 		if (slabel == NULL)
 			goto out;
 		r = load_store(c, &v, p->staged_store, slabel, &stg);
@@ -1159,7 +1206,7 @@ static int check_store(struct pc *c)
 		if (r < 0)
 			goto emit;
 		if (r == 0) {
-			smig_verdict_bad(&v, "%s is missing", slabel);
+			smig_verdict_bad(&v, _("%s is missing"), slabel);
 			goto emit;
 		}
 		cmp = stg;
@@ -1167,23 +1214,27 @@ static int check_store(struct pc *c)
 	} else {
 		rc = smig_verdict_info(
 		    c->out, "SMIG4009", "azman", c->e,
-		    "the destination's store '%s' is not the source's yet: migrate.ps1 installs "
-		    "the copy apply staged in the report folder (not found here: give --report-dir); %s",
+		    _("the destination's store '%s' is not the source's yet: migrate.ps1 installs "
+		    "the copy apply staged in the report folder (not found here: give --report-dir); %s"),
 		    str_or(p->store_winpath, "?"), LIVE_CHECK);
 		goto out;
 	}
-	if (store_diff(c, &v, src, cmp, installed ? "the destination's store" : "the staged store") <
+	if (store_diff(c, &v, src, cmp, installed ? _("the destination's store") : _("the staged store")) <
 	    0)
 		goto out;
 	if (v.bad.len > 0)
-		smig_verdict_bad(&v, "(compared %s with the archive's)", label);
+		smig_verdict_bad(&v, _("(compared %s with the archive's)"), label);
 	store_shape(src, &nroles, &nscopes);
+	/* two counts in one sentence: each takes its plural, the sentence orders them */
+	snprintf(sroles, sizeof(sroles), P_("%zu role assignment", "%zu role assignments", nroles),
+	         nroles);
+	snprintf(sscopes, sizeof(sscopes), P_("%zu scope", "%zu scopes", nscopes), nscopes);
 	smig_verdict_ok(&v,
-	                "%s has the source's %zu role assignment%s with the same members and role "
-	                "definitions and %zu scope%s%s",
-	                label, nroles, smig_verdict_plural((int64_t)nroles), nscopes,
-	                smig_verdict_plural((int64_t)nscopes),
-	                installed ? "" : "; migrate.ps1 puts it in place");
+	                installed ? _("%s has the source's %s with the same members and role "
+	                              "definitions and %s")
+	                          : _("%s has the source's %s with the same members and role "
+	                              "definitions and %s; migrate.ps1 puts it in place"),
+	                label, sroles, sscopes);
 emit:
 	rc = smig_verdict_emit(&v, c->out, "SMIG4009", "azman", c->e);
 out:
@@ -1208,15 +1259,17 @@ static int note_live_objects(struct pc *c)
 		return -1;
 	if (smig_verdict_info(
 	        c->out, "SMIG4007", "host", c->e,
-	        "apply writes no virtual network: migrate.ps1 creates the source's %zu "
-	        "virtual network%s (%s) with New-VMSwitch and sets the VMs' VLANs; %s",
-	        nsw, smig_verdict_plural((int64_t)nsw), names,
-	        LIVE_CHECK) < 0)
+	        P_("apply writes no virtual network: migrate.ps1 creates the source's %zu "
+	           "virtual network (%s) with New-VMSwitch and sets the VMs' VLANs; %s",
+	           "apply writes no virtual network: migrate.ps1 creates the source's %zu "
+	           "virtual networks (%s) with New-VMSwitch and sets the VMs' VLANs; %s",
+	           nsw),
+	        nsw, names, LIVE_CHECK) < 0)
 		goto out;
 	if (c->p->vms_only) {
 		if (smig_verdict_info(c->out, "SMIG4008", "host", c->e,
-		                      "no host setting is migrated (an archive or import of some "
-		                      "VMs, not of the host): the destination keeps its own") < 0)
+		                      _("no host setting is migrated (an archive or import of some "
+		                      "VMs, not of the host): the destination keeps its own")) < 0)
 			goto out;
 	} else if (check_host_settings(c) < 0) {
 		goto out;
@@ -1224,12 +1277,12 @@ static int note_live_objects(struct pc *c)
 	if (az->ad_store)
 		rc = smig_verdict_info(
 		    c->out, "SMIG4009", "azman", c->e,
-		    "the authorization store lives in Active Directory: nothing is staged "
-		    "(manual step SMIG3008)");
+		    _("the authorization store lives in Active Directory: nothing is staged "
+		    "(manual step SMIG3008)"));
 	else if (!az->present || !c->p->store_copy)
 		rc = smig_verdict_info(
 		    c->out, "SMIG4009", "azman", c->e,
-		    "no authorization store is staged: the destination keeps its own");
+		    _("no authorization store is staged: the destination keeps its own"));
 	else
 		rc = check_store(c);
 	if (rc < 0)
@@ -1237,25 +1290,25 @@ static int note_live_objects(struct pc *c)
 	if (c->p->set_vmq || c->p->nnicmap > 0)
 		rc = smig_verdict_info(
 		    c->out, "SMIG4010", "host", c->e,
-		    "apply writes no VMQ setting: migrate.ps1 sets %s; %s",
-		    c->p->set_vmq ? "the source's global VMQ values and each mapped adapter's VMQ"
-		                  : "each mapped adapter's VMQ",
+		    _("apply writes no VMQ setting: migrate.ps1 sets %s; %s"),
+		    c->p->set_vmq ? _("the source's global VMQ values and each mapped adapter's VMQ")
+		                  : _("each mapped adapter's VMQ"),
 		    LIVE_CHECK);
 	else
 		rc = smig_verdict_info(c->out, "SMIG4010", "host", c->e,
-		                       "no VMQ setting is migrated: the destination keeps its own");
+		                       _("no VMQ setting is migrated: the destination keeps its own"));
 	if (rc < 0)
 		goto out;
 	if (mode == SMIG_IPMODE_NONE)
 		rc = smig_verdict_info(
 		    c->out, "SMIG4011", "host", c->e,
-		    "no IP settings were requested (--ipconfig-mode none): the destination "
-		    "keeps its own");
+		    _("no IP settings were requested (--ipconfig-mode none): the destination "
+		    "keeps its own"));
 	else
 		rc = smig_verdict_info(
 		    c->out, "SMIG4011", "host", c->e,
-		    "apply writes no TCP/IP setting: migrate.ps1 sets the management-OS IP "
-		    "settings (--ipconfig-mode %s); %s",
+		    _("apply writes no TCP/IP setting: migrate.ps1 sets the management-OS IP "
+		    "settings (--ipconfig-mode %s); %s"),
 		    smig_ipconfig_mode_name(mode), LIVE_CHECK);
 	if (rc < 0)
 		goto out;
@@ -1273,10 +1326,10 @@ int smig_postcheck(const struct smig_plan *p, const struct smig_inventory *after
 
 	if (p->src == NULL)
 		return smig_err_set(e, SMIG_ERR_USAGE,
-		                    "cannot verify: the source model is missing");
+		                    _("cannot verify: the source model is missing"));
 	if (staged == NULL && smig_verdict_info(out, "SMIG4005", "archive", e,
-	                                        "no archive hashes were given: "
-	                                        "disk contents are not compared") < 0)
+	                                        _("no archive hashes were given: "
+	                                        "disk contents are not compared")) < 0)
 		return -1;
 	for (i = 0; i < p->nvms; i++)
 		if (check_vm(&c, i) < 0)

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "regmap.h"
 #include "winval.h"
 
@@ -159,23 +160,23 @@ static int check_cpu(struct pf *c)
 
 	if (lp == 0)
 		return item(c, "SMIG1001", SEV_W, "host",
-			    "check that no VM has more virtual processors than the destination has logical processors",
-			    "could not check virtual processors: the destination's logical processor count is unknown");
+			    _("check that no VM has more virtual processors than the destination has logical processors"),
+			    _("could not check virtual processors: the destination's logical processor count is unknown"));
 	for (i = 0; i < c->p->nvms; i++) {
 		const struct smig_inv_vm *vm = selected(c, i);
 		if (vm == NULL || vm->cpu_count <= (int64_t)lp)
 			continue;
 		n++;
 		if (vm_item(c, "SMIG1001", SEV_B, vm, NULL,
-			    "reduce its virtual processors on the source and export again, or leave it out (--vm)",
-			    "%s has %lld virtual processors but the destination has %u logical processors",
+			    _("reduce its virtual processors on the source and export again, or leave it out (--vm)"),
+			    _("%s has %lld virtual processors but the destination has %u logical processors"),
 			    vm_name(vm), (long long)vm->cpu_count, lp) < 0)
 			return -1;
 	}
 	if (n)
 		return 0;
 	return item(c, "SMIG1001", SMIG_SEV_PASS, "host", NULL,
-		    "every selected VM's virtual processors fit the destination's %u logical processors",
+		    _("every selected VM's virtual processors fit the destination's %u logical processors"),
 		    lp);
 }
 
@@ -186,24 +187,25 @@ static int check_memory(struct pf *c)
 
 	if (mem == 0)
 		return item(c, "SMIG1002", SEV_W, "host",
-			    "give the destination's memory with --memory-mb or its systeminfo.txt",
-			    "could not check startup memory: the destination's physical memory is unknown");
+			    _("give the destination's memory with --memory-mb or its systeminfo.txt"),
+			    _("could not check startup memory: the destination's physical memory is unknown"));
 	for (i = 0; i < c->p->nvms; i++) {
 		const struct smig_inv_vm *vm = selected(c, i);
 		if (vm == NULL || mb_of(vm->memory_mb) <= mem)
 			continue;
 		n++;
 		if (vm_item(c, "SMIG1002", SEV_B, vm, NULL,
-			    "reduce its startup memory on the source and export again, or leave it out (--vm)",
-			    "%s starts with %lld MB%s but the destination has %" PRIu64 " MB of physical memory",
-			    vm_name(vm), (long long)vm->memory_mb,
-			    vm->dynamic_memory ? " (dynamic memory, startup value)" : "", mem) < 0)
+			    _("reduce its startup memory on the source and export again, or leave it out (--vm)"),
+			    vm->dynamic_memory
+				    ? _("%s starts with %lld MB (dynamic memory, startup value) but the destination has %" PRIu64 " MB of physical memory")
+				    : _("%s starts with %lld MB but the destination has %" PRIu64 " MB of physical memory"),
+			    vm_name(vm), (long long)vm->memory_mb, mem) < 0)
 			return -1;
 	}
 	if (n)
 		return 0;
 	return item(c, "SMIG1002", SMIG_SEV_PASS, "host", NULL,
-		    "every selected VM's startup memory fits the destination's %" PRIu64 " MB", mem);
+		    _("every selected VM's startup memory fits the destination's %" PRIu64 " MB"), mem);
 }
 
 static int check_saved_state(struct pf *c)
@@ -225,33 +227,40 @@ static int check_saved_state(struct pf *c)
 			if (vm->snapshots[k].saved_state && nsnap++ == 0)
 				first = vm->snapshots[k].name ? vm->snapshots[k].name : "?";
 		if (nsnap == 0)
-			what = smig_asprintf(c->e, "%s is saved", vm_name(vm));
+			what = smig_asprintf(c->e, _("%s is saved"), vm_name(vm));
 		else
-			what = smig_asprintf(c->e, "%s%s has saved state in %zu snapshot%s (first '%s')",
-					     vm_name(vm), vm->saved_state ? " is saved and" : "", nsnap,
-					     nsnap == 1 ? "" : "s", first);
+			what = smig_asprintf(
+			    c->e,
+			    vm->saved_state
+				    ? P_("%s is saved and has saved state in %zu snapshot (first '%s')",
+					 "%s is saved and has saved state in %zu snapshots (first '%s')",
+					 nsnap)
+				    : P_("%s has saved state in %zu snapshot (first '%s')",
+					 "%s has saved state in %zu snapshots (first '%s')", nsnap),
+			    vm_name(vm), nsnap, first);
 		if (what == NULL)
 			return -1;
 		if (discard && vm->saved_state)
 			rc = vm_item(c, "SMIG1003", SMIG_SEV_INFO, vm, NULL, NULL,
-				     "%s: the saved state is discarded (--discard-saved-state) and the VM will cold boot%s (manual step SMIG3010)",
-				     what, nsnap ? ", as will those snapshots when applied" : "");
+				     nsnap ? _("%s: the saved state is discarded (--discard-saved-state) and the VM will cold boot, as will those snapshots when applied (manual step SMIG3010)")
+					   : _("%s: the saved state is discarded (--discard-saved-state) and the VM will cold boot (manual step SMIG3010)"),
+				     what);
 		else if (discard)
 			rc = vm_item(c, "SMIG1003", SMIG_SEV_INFO, vm, NULL, NULL,
-				     "%s: the snapshots' saved state is discarded (--discard-saved-state); the VM itself was not saved and starts as before, and applying such a snapshot leaves the VM off, to cold boot from it (manual step SMIG3010)",
+				     _("%s: the snapshots' saved state is discarded (--discard-saved-state); the VM itself was not saved and starts as before, and applying such a snapshot leaves the VM off, to cold boot from it (manual step SMIG3010)"),
 				     what);
 		else
 			rc = vm_item(c, "SMIG1003", SEV_B, vm, NULL,
-				     nsnap ? "delete the saved state of those snapshots (and shut the VM down) on the source and export again, or import with --discard-saved-state"
-					   : "shut the VM down on the source and export again, or import with --discard-saved-state",
-				     "%s: saved state cannot be restored on the destination", what);
+				     nsnap ? _("delete the saved state of those snapshots (and shut the VM down) on the source and export again, or import with --discard-saved-state")
+					   : _("shut the VM down on the source and export again, or import with --discard-saved-state"),
+				     _("%s: saved state cannot be restored on the destination"), what);
 		free(what);
 		if (rc < 0)
 			return -1;
 	}
 	if (n)
 		return 0;
-	return item(c, "SMIG1003", SMIG_SEV_PASS, "host", NULL, "no selected VM has saved state");
+	return item(c, "SMIG1003", SMIG_SEV_PASS, "host", NULL, _("no selected VM has saved state"));
 }
 
 static int check_volumes(struct pf *c)
@@ -270,8 +279,8 @@ static int check_volumes(struct pf *c)
 		smig_human_size(v->need, need, sizeof(need));
 		smig_human_size(v->avail, avail, sizeof(avail));
 		if (item(c, "SMIG1004", SEV_B, subject,
-			 "free space on the volume, or place the disks on another drive with --map-path",
-			 "%c: needs %s for what the plan places on it but has %s free", v->letter,
+			 _("free space on the volume, or place the disks on another drive with --map-path"),
+			 _("%c: needs %s for what the plan places on it but has %s free"), v->letter,
 			 need, avail) < 0)
 			return -1;
 	}
@@ -279,9 +288,11 @@ static int check_volumes(struct pf *c)
 		return 0;
 	if (c->p->nvolumes == 0)
 		return item(c, "SMIG1004", SMIG_SEV_PASS, "host", NULL,
-			    "the plan places nothing on the destination's volumes");
+			    _("the plan places nothing on the destination's volumes"));
 	return item(c, "SMIG1004", SMIG_SEV_PASS, "host", NULL,
-		    "every destination volume has room for what the plan places on it (%zu checked)",
+		    P_("every destination volume has room for what the plan places on it (%zu checked)",
+		       "every destination volume has room for what the plan places on it (%zu checked)",
+		       c->p->nvolumes),
 		    c->p->nvolumes);
 }
 
@@ -307,16 +318,16 @@ static int check_exists(struct pf *c)
 		n++;
 		if (!id || !(dvm = dst_vm(c, id)) || !dvm->placed_by) {
 			if (vm_item(c, "SMIG1005", SEV_B, vm, NULL,
-				    "import with --new-id to give the VM a new ID, or remove the "
-				    "destination's VM",
-				    "a VM with ID %s already exists on the destination",
+				    _("import with --new-id to give the VM a new ID, or remove the "
+				    "destination's VM"),
+				    _("a VM with ID %s already exists on the destination"),
 				    id ? id : vm->id ? vm->id : "?") < 0)
 				return -1;
 		} else if (vm_item(c, "SMIG1005", SEV_B, vm, NULL,
-				   "import with --new-id to give the VM a new ID, or leave it out "
-				   "with --vm",
-				   "a VM with ID %s ('%s') is already placed on the destination "
-				   "by the apply of archive %s from %s", id,
+				   _("import with --new-id to give the VM a new ID, or leave it out "
+				   "with --vm"),
+				   _("a VM with ID %s ('%s') is already placed on the destination "
+				   "by the apply of archive %s from %s"), id,
 				   dvm->name ? dvm->name : "?", dvm->placed_by->archive_id,
 				   dvm->placed_by->source) < 0) {
 			return -1;
@@ -325,41 +336,42 @@ static int check_exists(struct pf *c)
 	if (n)
 		return 0;
 	return item(c, "SMIG1005", SMIG_SEV_PASS, "host", NULL,
-		    "no selected VM's ID is registered on the destination");
+		    _("no selected VM's ID is registered on the destination"));
 }
 
 static int check_source_os(struct pf *c)
 {
 	const struct smig_inv_os *os = &c->src->os;
-	const char *why = os->support_reason ? os->support_reason : "no reason recorded";
+	/* the model keeps English (the descriptor's): its fixed reasons are msgids */
+	const char *why = os->support_reason && *os->support_reason ? _(os->support_reason) : _("no reason recorded");
 
 	if (os->supported_source)
 		return item(c, "SMIG1006", SMIG_SEV_PASS, "host", NULL,
-			    "the source is a supported source: %s", why);
+			    _("the source is a supported source: %s"), why);
 	return item(c, "SMIG1006", SEV_B, "host",
-		    "migrate from Windows Server 2008 R2 x64 (full installation or Server Core)",
-		    "the source is not a supported source: %s", why);
+		    _("migrate from Windows Server 2008 R2 x64 (full installation or Server Core)"),
+		    _("the source is not a supported source: %s"), why);
 }
 
 static int check_dest_os(struct pf *c)
 {
 	const struct smig_inv_os *os = &c->dst->os;
-	const char *action = "import onto Windows Server 2012 with the Hyper-V role installed";
-	const char *product = os->product_name ? os->product_name : "an unknown Windows";
+	const char *action = _("import onto Windows Server 2012 with the Hyper-V role installed");
+	const char *product = os->product_name ? os->product_name : _("an unknown Windows");
 
 	if (!os->is_2012 &&
 	    item(c, "SMIG1007", SEV_B, "host", action,
-		 "the destination runs %s (version %s), not Windows Server 2012 (6.2)", product,
-		 os->current_version ? os->current_version : "unknown") < 0)
+		 _("the destination runs %s (version %s), not Windows Server 2012 (6.2)"), product,
+		 os->current_version ? os->current_version : _("unknown")) < 0)
 		return -1;
 	if (!c->dst->hyperv &&
-	    item(c, "SMIG1007", SEV_B, "host", action, "the destination has no Hyper-V role: %s",
-		 c->dst->hyperv_reason ? c->dst->hyperv_reason : "its settings were not found") < 0)
+	    item(c, "SMIG1007", SEV_B, "host", action, _("the destination has no Hyper-V role: %s"),
+		 c->dst->hyperv_reason && *c->dst->hyperv_reason ? _(c->dst->hyperv_reason) : _("its settings were not found")) < 0)
 		return -1;
 	if (!os->is_2012 || !c->dst->hyperv)
 		return 0;
 	return item(c, "SMIG1007", SMIG_SEV_PASS, "host", NULL,
-		    "the destination is %s with the Hyper-V role", product);
+		    _("the destination is %s with the Hyper-V role"), product);
 }
 
 static bool known(const char *s)
@@ -369,8 +381,8 @@ static bool known(const char *s)
 
 static int check_language(struct pf *c)
 {
-	static const char *const action =
-		"install the destination in the source's system UI language (Windows Server Migration Tools do not migrate across languages)";
+	const char *action =
+		_("install the destination in the source's system UI language (Windows Server Migration Tools do not migrate across languages)");
 	const struct smig_inv_os *s = &c->src->os, *d = &c->dst->os;
 	bool inst = known(s->install_language) && known(d->install_language);
 	bool def = known(s->default_language) && known(d->default_language);
@@ -379,14 +391,14 @@ static int check_language(struct pf *c)
 	if (inst && !smig_streq_ci(s->install_language, d->install_language)) {
 		bad = true;
 		if (item(c, "SMIG1008", SEV_B, "host", action,
-			 "the source's install language is %s but the destination's is %s (LANGIDs)",
+			 _("the source's install language is %s but the destination's is %s (LANGIDs)"),
 			 s->install_language, d->install_language) < 0)
 			return -1;
 	}
 	if (def && !smig_streq_ci(s->default_language, d->default_language)) {
 		bad = true;
 		if (item(c, "SMIG1008", SEV_B, "host", action,
-			 "the source's system default language is %s but the destination's is %s (LANGIDs)",
+			 _("the source's system default language is %s but the destination's is %s (LANGIDs)"),
 			 s->default_language, d->default_language) < 0)
 			return -1;
 	}
@@ -394,16 +406,15 @@ static int check_language(struct pf *c)
 		return 0;
 	if (inst && def)
 		return item(c, "SMIG1008", SMIG_SEV_PASS, "host", NULL,
-			    "the system UI languages match (install language %s, default %s)",
+			    _("the system UI languages match (install language %s, default %s)"),
 			    s->install_language, s->default_language);
 	if (inst || def)
 		return item(c, "SMIG1008", SMIG_SEV_PASS, "host", NULL,
-			    "the %s languages match (%s); the %s language is not known on both hosts",
-			    inst ? "install" : "system default",
-			    inst ? s->install_language : s->default_language,
-			    inst ? "system default" : "install");
+			    inst ? _("the install languages match (%s); the system default language is not known on both hosts")
+				 : _("the system default languages match (%s); the install language is not known on both hosts"),
+			    inst ? s->install_language : s->default_language);
 	return item(c, "SMIG1008", SMIG_SEV_PASS, "host", NULL,
-		    "the system UI languages were not compared: their LANGIDs are not known on both hosts");
+		    _("the system UI languages were not compared: their LANGIDs are not known on both hosts"));
 }
 
 static int check_clustered(struct pf *c)
@@ -416,14 +427,14 @@ static int check_clustered(struct pf *c)
 			continue;
 		n++;
 		if (vm_item(c, "SMIG1009", SEV_B, vm, NULL,
-			    "remove the VM from the cluster on the source and export again, or leave it out (--vm)",
-			    "%s is highly available (clustered); clustered VMs are not migrated",
+			    _("remove the VM from the cluster on the source and export again, or leave it out (--vm)"),
+			    _("%s is highly available (clustered); clustered VMs are not migrated"),
 			    vm_name(vm)) < 0)
 			return -1;
 	}
 	if (n)
 		return 0;
-	return item(c, "SMIG1009", SMIG_SEV_PASS, "host", NULL, "no selected VM is clustered");
+	return item(c, "SMIG1009", SMIG_SEV_PASS, "host", NULL, _("no selected VM is clustered"));
 }
 
 /* Whether inventory problem subject `subj` is about VM `name` ("vm:NAME" or "vm:NAME/..."). */
@@ -437,8 +448,8 @@ static bool about_vm(const char *subj, const char *name)
 
 static int check_chains(struct pf *c)
 {
-	static const char *const action =
-		"repair the chain on the source (Hyper-V Manager: Inspect Disk, Reconnect) and export again, or leave the VM out (--vm)";
+	const char *action =
+		_("repair the chain on the source (Hyper-V Manager: Inspect Disk, Reconnect) and export again, or leave the VM out (--vm)");
 	size_t i, k, n = 0;
 
 	for (i = 0; i < c->p->nvms; i++) {
@@ -457,7 +468,7 @@ static int check_chains(struct pf *c)
 			if (d->parent < 0 || (size_t)d->parent >= vm->ndisks) {
 				n++;
 				if (vm_item(c, "SMIG1010", SEV_B, vm, NULL, action,
-					    "the parent of differencing disk '%s' is missing%s%s%s", path,
+					    _("the parent of differencing disk '%s' is missing%s%s%s"), path,
 					    d->parent_winpath ? " ('" : "",
 					    d->parent_winpath ? d->parent_winpath : "",
 					    d->parent_winpath ? "')" : "") < 0)
@@ -471,7 +482,7 @@ static int check_chains(struct pf *c)
 			smig_guid_format(&d->parent_id, SMIG_GUID_UPPER, want);
 			smig_guid_format(&par->unique_id, SMIG_GUID_UPPER, have);
 			if (vm_item(c, "SMIG1010", SEV_B, vm, NULL, action,
-				    "differencing disk '%s' expects parent unique id %s but its parent '%s' has %s",
+				    _("differencing disk '%s' expects parent unique id %s but its parent '%s' has %s"),
 				    path, want, par->winpath ? par->winpath : "?", have) < 0)
 				return -1;
 		}
@@ -483,15 +494,15 @@ static int check_chains(struct pf *c)
 				continue;
 			n++;
 			if (vm_item(c, "SMIG1010", SEV_B, vm, NULL, action,
-				    "a differencing chain of %s cannot be read: %s", vm_name(vm),
-				    pr->message ? pr->message : "no reason recorded") < 0)
+				    _("a differencing chain of %s cannot be read: %s"), vm_name(vm),
+				    pr->message ? pr->message : _("no reason recorded")) < 0)
 				return -1;
 		}
 	}
 	if (n)
 		return 0;
 	return item(c, "SMIG1010", SMIG_SEV_PASS, "host", NULL,
-		    "every selected VM's differencing chains are whole");
+		    _("every selected VM's differencing chains are whole"));
 }
 
 static int check_unplaced(struct pf *c)
@@ -499,7 +510,7 @@ static int check_unplaced(struct pf *c)
 	if (has_item(c, "SMIG1011", NULL))
 		return 0;
 	return item(c, "SMIG1011", SMIG_SEV_PASS, "host", NULL,
-		    "every source path has a destination");
+		    _("every source path has a destination"));
 }
 
 /* SMIG1013 (the plan's): a disk a configuration-only archive expects is not there. */
@@ -508,8 +519,8 @@ static int check_expected_disks(struct pf *c)
 	if (!c->p->config_only || has_item(c, "SMIG1013", NULL))
 		return 0;
 	return item(c, "SMIG1013", SMIG_SEV_PASS, "host", NULL,
-		    "every disk the configurations use is on the destination already "
-		    "(configuration-only archive)");
+		    _("every disk the configurations use is on the destination already "
+		    "(configuration-only archive)"));
 }
 
 /* SMIG1012 (the plan's): a destination network of a source network's name but another type. */
@@ -518,7 +529,7 @@ static int check_network_names(struct pf *c)
 	if (has_item(c, "SMIG1012", NULL))
 		return 0;
 	return item(c, "SMIG1012", SMIG_SEV_PASS, "host", NULL,
-		    "no destination network has a source network's name with another type");
+		    _("no destination network has a source network's name with another type"));
 }
 
 /* ---- warnings ---- */
@@ -606,14 +617,14 @@ static int check_processors(struct pf *c)
 		n++;
 		if (parsed)
 			rc = vm_item(c, "SMIG2001", SEV_W, vm, NULL,
-				     "drop the saved state with --discard-saved-state, or shut the VM down (and delete its snapshots' saved state) on the source and export again; --set-processor-compatibility does not help a state already saved",
-				     "the destination's processor (%s) differs from the source's (%s): the saved state of %s was saved with processor compatibility off and may not restore",
+				     _("drop the saved state with --discard-saved-state, or shut the VM down (and delete its snapshots' saved state) on the source and export again; --set-processor-compatibility does not help a state already saved"),
+				     _("the destination's processor (%s) differs from the source's (%s): the saved state of %s was saved with processor compatibility off and may not restore"),
 				     di, si, vm_name(vm));
 		else
 			rc = vm_item(c, "SMIG2001", SEV_W, vm, NULL,
-				     "compare the processors yourself, or drop the saved state with --discard-saved-state",
-				     "could not compare the processors ('%s' and '%s'): %s keeps a state saved with processor compatibility off",
-				     si ? si : "unknown", di ? di : "unknown", vm_name(vm));
+				     _("compare the processors yourself, or drop the saved state with --discard-saved-state"),
+				     _("could not compare the processors ('%s' and '%s'): %s keeps a state saved with processor compatibility off"),
+				     si ? si : _("unknown"), di ? di : _("unknown"), vm_name(vm));
 		if (rc < 0)
 			return -1;
 	}
@@ -621,12 +632,12 @@ static int check_processors(struct pf *c)
 		return 0;
 	if (differ)
 		return item(c, "SMIG2001", SMIG_SEV_PASS, "host", NULL,
-			    "the processors differ, but no selected VM keeps saved state with processor compatibility off");
+			    _("the processors differ, but no selected VM keeps saved state with processor compatibility off"));
 	if (parsed)
 		return item(c, "SMIG2001", SMIG_SEV_PASS, "host", NULL,
-			    "the processors match in vendor, family, model and stepping (%s)", di);
+			    _("the processors match in vendor, family, model and stepping (%s)"), di);
 	return item(c, "SMIG2001", SMIG_SEV_PASS, "host", NULL,
-		    "no selected VM keeps saved state with processor compatibility off");
+		    _("no selected VM keeps saved state with processor compatibility off"));
 }
 
 static int check_total_memory(struct pf *c)
@@ -636,8 +647,8 @@ static int check_total_memory(struct pf *c)
 
 	if (mem == 0)
 		return item(c, "SMIG2002", SEV_W, "host",
-			    "give the destination's memory with --memory-mb or its systeminfo.txt",
-			    "could not check the memory of automatically started VMs: the destination's physical memory is unknown");
+			    _("give the destination's memory with --memory-mb or its systeminfo.txt"),
+			    _("could not check the memory of automatically started VMs: the destination's physical memory is unknown"));
 	for (i = 0; i < c->p->nvms; i++) {
 		const struct smig_inv_vm *vm = selected(c, i);
 		if (vm)
@@ -649,30 +660,34 @@ static int check_total_memory(struct pf *c)
 	/* the model carries no automatic start action: every VM is counted (preflight.h) */
 	if (sum > mem)
 		return item(c, "SMIG2002", SEV_W, "host",
-			    "set the automatic start action of some VMs to Nothing, or add memory",
-			    "the VMs' startup memory adds up to %" PRIu64 " MB, more than the destination's %" PRIu64 " MB (every VM is taken as automatically started: the automatic start action is not read)",
+			    _("set the automatic start action of some VMs to Nothing, or add memory"),
+			    _("the VMs' startup memory adds up to %" PRIu64 " MB, more than the destination's %" PRIu64 " MB (every VM is taken as automatically started: the automatic start action is not read)"),
 			    sum, mem);
 	return item(c, "SMIG2002", SMIG_SEV_PASS, "host", NULL,
-		    "the VMs' startup memory adds up to %" PRIu64 " MB, within the destination's %" PRIu64 " MB (every VM taken as automatically started)",
+		    _("the VMs' startup memory adds up to %" PRIu64 " MB, within the destination's %" PRIu64 " MB (every VM taken as automatically started)"),
 		    sum, mem);
 }
 
 static int check_nic_count(struct pf *c)
 {
 	size_t i, nic = 0, ext = 0;
+	char nics[128], exts[128];
 
 	for (i = 0; i < c->dst->nnics; i++)
 		nic += c->dst->nics[i].physical && !c->dst->nics[i].host_vnic;
 	for (i = 0; i < c->src->nswitches; i++)
 		ext += c->src->switches[i].type == SMIG_SWITCH_EXTERNAL;
+	/* two counts in one sentence: each takes its plural, the sentence orders them */
+	snprintf(nics, sizeof(nics),
+		 P_("%zu physical network adapter", "%zu physical network adapters", nic), nic);
+	snprintf(exts, sizeof(exts),
+		 P_("%zu external virtual network", "%zu external virtual networks", ext), ext);
 	if (nic < ext)
 		return item(c, "SMIG2003", SEV_W, "host",
-			    "add network adapters to the destination, or bind the networks with --bind-switch; unbound ones become internal (SMIG3001)",
-			    "the destination has %zu physical network adapter%s but the source has %zu external virtual network%s",
-			    nic, nic == 1 ? "" : "s", ext, ext == 1 ? "" : "s");
+			    _("add network adapters to the destination, or bind the networks with --bind-switch; unbound ones become internal (SMIG3001)"),
+			    _("the destination has %s but the source has %s"), nics, exts);
 	return item(c, "SMIG2003", SMIG_SEV_PASS, "host", NULL,
-		    "the destination's %zu physical network adapter%s can take the source's %zu external virtual network%s",
-		    nic, nic == 1 ? "" : "s", ext, ext == 1 ? "" : "s");
+		    _("the destination's %s can take the source's %s"), nics, exts);
 }
 
 /* One VM network adapter's MAC, for 2004/2005. */
@@ -701,7 +716,7 @@ static int collect_macs(const struct pf *c, struct macent **out, size_t *n)
 		return 0;
 	v = calloc(cap, sizeof(*v));
 	if (v == NULL)
-		return smig_err_nomem(c->e, "comparing MAC addresses");
+		return smig_err_nomem(c->e, _("comparing MAC addresses"));
 	for (i = 0; i < c->p->nvms + c->dst->nvms; i++) {
 		bool dst = i >= c->p->nvms;
 		const struct smig_inv_vm *vm = dst ? &c->dst->vms[i - c->p->nvms] : selected(c, i);
@@ -774,8 +789,8 @@ static int check_static_macs(struct pf *c)
 		if (h->has_mac_range && mac_in(&a->mac, &h->mac_min, &h->mac_max)) {
 			bad++;
 			if (vm_item(c, "SMIG2004", SEV_W, a->vm, sub,
-				    "give the adapter another static MAC address, or change the destination's MAC address range",
-				    "static MAC %s lies in the destination's dynamic range %s to %s: the destination may hand it out to another VM",
+				    _("give the adapter another static MAC address, or change the destination's MAC address range"),
+				    _("static MAC %s lies in the destination's dynamic range %s to %s: the destination may hand it out to another VM"),
 				    mac, lo, hi) < 0)
 				goto out;
 		}
@@ -802,23 +817,29 @@ static int check_static_macs(struct pf *c)
 			if (sub == NULL)
 				goto out;
 			if (vm_item(c, "SMIG2004", SEV_W, s->vm, sub,
-				    "give one of the adapters another MAC address",
-				    "%s MAC %s is also used by %s/%s%s",
-				    s->is_static ? "static" : "dynamic", mac, vm_name(o->vm),
+				    _("give one of the adapters another MAC address"),
+				    s->is_static ? _("static MAC %s is also used by %s/%s%s")
+						 : _("dynamic MAC %s is also used by %s/%s%s"),
+				    mac, vm_name(o->vm),
 				    nic_name(o->nic), !o->on_dst ? "" : o->vm->placed_by ?
-				    " placed on the destination by an earlier apply" :
-				    " on the destination") < 0)
+				    _(" placed on the destination by an earlier apply") :
+				    _(" on the destination")) < 0)
 				goto out;
 		}
 	if (bad == 0 && nstatic == 0 &&
 	    item(c, "SMIG2004", SMIG_SEV_PASS, "host", NULL,
-		 "no selected VM has a static MAC address") < 0)
+		 _("no selected VM has a static MAC address")) < 0)
 		goto out;
 	if (bad == 0 && nstatic > 0 &&
 	    item(c, "SMIG2004", SMIG_SEV_PASS, "host", NULL,
-		 "%zu static MAC address%s unique%s", nstatic, nstatic == 1 ? " is" : "es are",
-		 h->has_mac_range ? " and outside the destination's dynamic range"
-				  : "; the destination's dynamic range is unknown and was not compared") < 0)
+		 h->has_mac_range
+			 ? P_("%zu static MAC address is unique and outside the destination's dynamic range",
+			      "%zu static MAC addresses are unique and outside the destination's dynamic range",
+			      nstatic)
+			 : P_("%zu static MAC address is unique; the destination's dynamic range is unknown and was not compared",
+			      "%zu static MAC addresses are unique; the destination's dynamic range is unknown and was not compared",
+			      nstatic),
+		 nstatic) < 0)
 		goto out;
 	rc = 0;
 out:
@@ -837,7 +858,7 @@ static int check_mac_range(struct pf *c)
 
 	if (!s->has_mac_range)
 		return item(c, "SMIG2005", SMIG_SEV_PASS, "host", NULL,
-			    "the source has no MAC address range in its registry");
+			    _("the source has no MAC address range in its registry"));
 	smig_mac_format(&s->mac_min, slo);
 	smig_mac_format(&s->mac_max, shi);
 	smig_mac_format(&d->mac_min, dlo);
@@ -846,8 +867,8 @@ static int check_mac_range(struct pf *c)
 	    smig_mac_cmp(&d->mac_min, &s->mac_max) <= 0) {
 		bad++;
 		if (item(c, "SMIG2005", SEV_W, "host",
-			 "change the source's or the destination's MAC address range so they do not overlap",
-			 "the source MAC address range %s to %s overlaps the destination's %s to %s",
+			 _("change the source's or the destination's MAC address range so they do not overlap"),
+			 _("the source MAC address range %s to %s overlaps the destination's %s to %s"),
 			 slo, shi, dlo, dhi) < 0)
 			return -1;
 	}
@@ -859,15 +880,15 @@ static int check_mac_range(struct pf *c)
 		bad++;
 		smig_mac_format(&v[i].mac, mac);
 		if (item(c, "SMIG2005", SEV_W, "host",
-			 "give the destination VM another MAC address, or change the source's range",
-			 "destination VM %s/%s uses MAC %s, inside the source range %s to %s",
+			 _("give the destination VM another MAC address, or change the source's range"),
+			 _("destination VM %s/%s uses MAC %s, inside the source range %s to %s"),
 			 vm_name(v[i].vm), nic_name(v[i].nic), mac, slo, shi) < 0)
 			goto out;
 	}
 	if (bad == 0 &&
 	    item(c, "SMIG2005", SMIG_SEV_PASS, "host", NULL,
-		 "the source MAC address range %s to %s overlaps neither the destination's range%s nor its VMs' addresses",
-		 slo, shi, d->has_mac_range ? "" : " (none in its registry)") < 0)
+		 _("the source MAC address range %s to %s overlaps neither the destination's range%s nor its VMs' addresses"),
+		 slo, shi, d->has_mac_range ? "" : _(" (none in its registry)")) < 0)
 		goto out;
 	rc = 0;
 out:
@@ -925,8 +946,8 @@ static int check_subnets(struct pf *c)
 		if (sub == NULL)
 			return -1;
 		rc = item(c, "SMIG2006", SEV_W, sub,
-			  "check the addresses and gateways of the VMs on that network after import",
-			  "mapped adapter '%s' (%s/%s) lands on '%s' (%s/%s), a different IPv4 subnet: VMs on it may need new addresses",
+			  _("check the addresses and gateways of the VMs on that network after import"),
+			  _("mapped adapter '%s' (%s/%s) lands on '%s' (%s/%s), a different IPv4 subnet: VMs on it may need new addresses"),
 			  host_nic_name(s), s->ip[si], s->mask[si], host_nic_name(d), d->ip[di],
 			  d->mask[di]);
 		free(sub);
@@ -937,10 +958,12 @@ static int check_subnets(struct pf *c)
 		return 0;
 	if (c->p->nnicmap == 0)
 		return item(c, "SMIG2006", SMIG_SEV_PASS, "host", NULL,
-			    "no host adapters are mapped (--map-mac)");
+			    _("no host adapters are mapped (--map-mac)"));
 	return item(c, "SMIG2006", SMIG_SEV_PASS, "host", NULL,
-		    "%zu mapped adapter pair%s stay%s in the same IPv4 subnet (%zu without a static IPv4 address on both sides not compared)",
-		    checked, checked == 1 ? "" : "s", checked == 1 ? "s" : "", skipped);
+		    P_("%zu mapped adapter pair stays in the same IPv4 subnet (%zu without a static IPv4 address on both sides not compared)",
+		       "%zu mapped adapter pairs stay in the same IPv4 subnet (%zu without a static IPv4 address on both sides not compared)",
+		       checked),
+		    checked, skipped);
 }
 
 static int check_roles(struct pf *c)
@@ -951,10 +974,10 @@ static int check_roles(struct pf *c)
 	 * role (services and installed features are not read), so that is all we can see */
 	if (pt && smig_streq_ci(pt, "LanmanNT"))
 		return item(c, "SMIG2007", SEV_W, "host",
-			    "migrate the domain controller role separately (or demote it) before or after Hyper-V",
-			    "the source is a domain controller (ProductType LanmanNT): migrate one role at a time");
+			    _("migrate the domain controller role separately (or demote it) before or after Hyper-V"),
+			    _("the source is a domain controller (ProductType LanmanNT): migrate one role at a time"));
 	return item(c, "SMIG2007", SMIG_SEV_PASS, "host", NULL,
-		    "the source is not a domain controller (other server roles cannot be detected offline)");
+		    _("the source is not a domain controller (other server roles cannot be detected offline)"));
 }
 
 /* vmconfig.c: 256-1280 in steps of 256 (formats.md §5.4); 0 = absent. */
@@ -974,20 +997,20 @@ static int check_versions(struct pf *c)
 		n++;
 		if (vm->version == 0 &&
 		    vm_item(c, "SMIG2008", SEV_W, vm, NULL,
-			    "check the VM on the destination after import",
-			    "the configuration of %s has no version", vm_name(vm)) < 0)
+			    _("check the VM on the destination after import"),
+			    _("the configuration of %s has no version"), vm_name(vm)) < 0)
 			return -1;
 		if (vm->version != 0 &&
 		    vm_item(c, "SMIG2008", SEV_W, vm, NULL,
-			    "check the VM on the destination after import",
-			    "configuration version %lld of %s is not one smig knows (256, 512, 768, 1024, 1280)",
+			    _("check the VM on the destination after import"),
+			    _("configuration version %lld of %s is not one smig knows (256, 512, 768, 1024, 1280)"),
 			    (long long)vm->version, vm_name(vm)) < 0)
 			return -1;
 	}
 	if (n)
 		return 0;
 	return item(c, "SMIG2008", SMIG_SEV_PASS, "host", NULL,
-		    "every selected VM's configuration version is one smig knows");
+		    _("every selected VM's configuration version is one smig knows"));
 }
 
 static int check_store(struct pf *c)
@@ -1000,25 +1023,27 @@ static int check_store(struct pf *c)
 
 	if (az->ad_store)
 		return item(c, "SMIG2009", SEV_W, "host",
-			    "point the destination at the same store (manual step SMIG3008)",
-			    "the authorization store is in Active Directory (%s)",
+			    _("point the destination at the same store (manual step SMIG3008)"),
+			    _("the authorization store is in Active Directory (%s)"),
 			    az->path ? az->path : "msldap://");
 	if (az->path && !smig_streq_ci(az->path, SMIG_HYPERV_STORE_WIN))
 		return item(c, "SMIG2009", SEV_W, "host",
-			    "find out which tool manages the store (e.g. System Center VMM) before importing it",
-			    "the authorization store is '%s', not the default file '%s'", az->path,
+			    _("find out which tool manages the store (e.g. System Center VMM) before importing it"),
+			    _("the authorization store is '%s', not the default file '%s'"), az->path,
 			    SMIG_HYPERV_STORE_WIN);
 	if (!az->present)
 		return item(c, "SMIG2009", SMIG_SEV_PASS, "host", NULL,
-			    "the authorization store is at the default location '%s' but the source has no readable file there: the destination keeps its own",
+			    _("the authorization store is at the default location '%s' but the source has no readable file there: the destination keeps its own"),
 			    SMIG_HYPERV_STORE_WIN);
 	/* the location is the default; the contents may not be (the inventory says which) */
 	if (az->customised)
 		return item(c, "SMIG2009", SMIG_SEV_PASS, "host", NULL,
-			    "the authorization store is the default file '%s'; its contents are customised (%zu difference%s from a default store), and they move with it",
-			    SMIG_HYPERV_STORE_WIN, ndiff, ndiff == 1 ? "" : "s");
+			    P_("the authorization store is the default file '%s'; its contents are customised (%zu difference from a default store), and they move with it",
+			       "the authorization store is the default file '%s'; its contents are customised (%zu differences from a default store), and they move with it",
+			       ndiff),
+			    SMIG_HYPERV_STORE_WIN, ndiff);
 	return item(c, "SMIG2009", SMIG_SEV_PASS, "host", NULL,
-		    "the authorization store is the default file '%s', with a default store's contents",
+		    _("the authorization store is the default file '%s', with a default store's contents"),
 		    SMIG_HYPERV_STORE_WIN);
 }
 
@@ -1038,11 +1063,11 @@ static int check_consolidation(struct pf *c)
 		if (!pr->archive_id)
 			continue;
 		if (item(c, "SMIG2010", SMIG_SEV_INFO, "host", NULL,
-			 "the destination already holds the migration of %s (archive %s, applied "
+			 _("the destination already holds the migration of %s (archive %s, applied "
 			 "%s): this archive's VMs join it, a virtual network of the same name and "
 			 "type is shared, and the host settings and authorization store it set "
-			 "are kept unless --force", pr->source, pr->archive_id,
-			 pr->applied && *pr->applied ? pr->applied : "at an unknown time") < 0)
+			 "are kept unless --force"), pr->source, pr->archive_id,
+			 pr->applied && *pr->applied ? pr->applied : _("at an unknown time")) < 0)
 			return -1;
 	}
 	for (i = 0; i < c->p->nvms; i++) {
@@ -1059,14 +1084,14 @@ static int check_consolidation(struct pf *c)
 			    (id && d->id && smig_guid_str_equal(d->id, id)))
 				continue;
 			if (d->placed_by)
-				snprintf(where, sizeof(where), "placed by the apply of archive %s "
-					 "from %s", d->placed_by->archive_id, d->placed_by->source);
+				snprintf(where, sizeof(where), _("placed by the apply of archive %s "
+					 "from %s"), d->placed_by->archive_id, d->placed_by->source);
 			else
-				snprintf(where, sizeof(where), "registered");
+				snprintf(where, sizeof(where), _("registered"));
 			n++;
 			if (vm_item(c, "SMIG2010", SEV_W, vm, NULL,
-				    "rename one of them after migrate.ps1 has run (Rename-VM)",
-				    "the destination already has a VM named '%s' (ID %s, %s)",
+				    _("rename one of them after migrate.ps1 has run (Rename-VM)"),
+				    _("the destination already has a VM named '%s' (ID %s, %s)"),
 				    d->name, d->id ? d->id : "?", where) < 0)
 				return -1;
 		}
@@ -1074,8 +1099,9 @@ static int check_consolidation(struct pf *c)
 	if (n)
 		return 0;
 	return item(c, "SMIG2010", SMIG_SEV_PASS, "host", NULL,
-		    "no selected VM has the name of a VM on the destination%s",
-		    c->dst->npriors ? " or placed by an earlier apply" : "");
+		    c->dst->npriors
+			    ? _("no selected VM has the name of a VM on the destination or placed by an earlier apply")
+			    : _("no selected VM has the name of a VM on the destination"));
 }
 
 /* ---- entry points ---- */
@@ -1149,11 +1175,11 @@ int smig_preflight(const struct smig_plan *p, struct smig_problems *out, struct 
 
 	if (p->src == NULL || p->dst == NULL)
 		return smig_err_set(e, SMIG_ERR_USAGE,
-				    "cannot run preflight: the plan has no %s model",
-				    p->src == NULL ? "source" : "destination");
+				    p->src == NULL ? _("cannot run preflight: the plan has no source model")
+						   : _("cannot run preflight: the plan has no destination model"));
 	if (p->nvms > 0 && p->vms == NULL)
 		return smig_err_set(e, SMIG_ERR_USAGE,
-				    "cannot run preflight: the plan lists %zu VMs but holds none",
+				    _("cannot run preflight: the plan lists %zu VMs but holds none"),
 				    p->nvms);
 	c.src = p->src;
 	c.dst = p->dst;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "winval.h"
 
 const char *smig_severity_name(enum smig_severity s)
@@ -53,7 +54,7 @@ int smig_problems_vadd(struct smig_problems *l, const char *id, enum smig_severi
 		size_t cap = l->cap ? l->cap * 2 : 16;
 		struct smig_problem *n = realloc(l->items, cap * sizeof(*n));
 		if (n == NULL)
-			return smig_err_nomem(e, "recording a report item");
+			return smig_err_nomem(e, _("recording a report item"));
 		l->items = n;
 		l->cap = cap;
 	}
@@ -74,7 +75,7 @@ int smig_problems_vadd(struct smig_problems *l, const char *id, enum smig_severi
 		free(p->subject);
 		free(p->action);
 		free(p->powershell);
-		return smig_err_nomem(e, "recording a report item");
+		return smig_err_nomem(e, _("recording a report item"));
 	}
 	l->count++;
 	return 0;

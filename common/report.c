@@ -10,13 +10,16 @@
 #include <string.h>
 #include <time.h>
 
+#include "i18n.h"
 #include "regmap.h"
 #include "strbuf.h"
 #include "width.h"
 #include "winval.h"
 
-/* Text: columns before a value on "key  value" lines, and the width messages wrap at. */
+/* Text: columns before a value on "key  value" lines (French words are longer: key_width()),
+ * and the width messages wrap at. */
 #define KEY_WIDTH 28
+#define KEY_WIDTH_FR 36
 #define TEXT_COLUMNS 100
 /* Snapshot trees deeper than this are cut (Hyper-V allows 50 snapshots per VM). */
 #define TREE_MAX_DEPTH 64
@@ -30,26 +33,27 @@ static const enum smig_severity sev_order[] = {
 };
 #define NSEV (sizeof(sev_order) / sizeof(sev_order[0]))
 
-/* "1 blocker", "2 blockers": how a count of items of one severity reads. */
+/* "1 blocker", "2 blockers": how a count of items of one severity reads (n = 1: the badge of
+ * one item). */
 static const char *sev_noun(enum smig_severity s, size_t n)
 {
-	bool one = n == 1;
+	unsigned long k = (unsigned long)n;
 
 	switch (s) {
 	case SMIG_SEV_BLOCKER:
-		return one ? "blocker" : "blockers";
+		return P_("blocker", "blockers", k);
 	case SMIG_SEV_FAIL:
-		return one ? "failed check" : "failed checks";
+		return P_("failed check", "failed checks", k);
 	case SMIG_SEV_ERROR:
-		return one ? "error" : "errors";
+		return P_("error", "errors", k);
 	case SMIG_SEV_WARNING:
-		return one ? "warning" : "warnings";
+		return P_("warning", "warnings", k);
 	case SMIG_SEV_MANUAL:
-		return one ? "manual step" : "manual steps";
+		return P_("manual step", "manual steps", k);
 	case SMIG_SEV_PASS:
-		return one ? "passed check" : "passed checks";
+		return P_("passed check", "passed checks", k);
 	case SMIG_SEV_INFO:
-		return one ? "note" : "notes";
+		return P_("note", "notes", k);
 	}
 	return "?";
 }
@@ -58,19 +62,19 @@ static const char *sev_heading(enum smig_severity s)
 {
 	switch (s) {
 	case SMIG_SEV_BLOCKER:
-		return "Blockers";
+		return _("Blockers");
 	case SMIG_SEV_FAIL:
-		return "Failed checks";
+		return _("Failed checks");
 	case SMIG_SEV_ERROR:
-		return "Errors";
+		return _("Errors");
 	case SMIG_SEV_WARNING:
-		return "Warnings";
+		return _("Warnings");
 	case SMIG_SEV_MANUAL:
-		return "Manual steps";
+		return _("Manual steps");
 	case SMIG_SEV_PASS:
-		return "Passed checks";
+		return _("Passed checks");
 	case SMIG_SEV_INFO:
-		return "Notes";
+		return _("Notes");
 	}
 	return "?";
 }
@@ -102,6 +106,78 @@ const char *smig_format_name(enum smig_format f)
 	}
 	return "?";
 }
+
+/* The badges show the severity's keyword in English: "fail", "pass"... (blocker, error and
+ * warning are their nouns' singular). */
+const char *smig_severity_label(enum smig_severity s)
+{
+	switch (s) {
+	case SMIG_SEV_FAIL:
+		/* TRANSLATORS: a report item's severity badge: a check that failed */
+		return _("fail");
+	case SMIG_SEV_PASS:
+		/* TRANSLATORS: a report item's severity badge: a check that passed */
+		return _("pass");
+	case SMIG_SEV_INFO:
+		/* TRANSLATORS: a report item's severity badge: a note */
+		return _("info");
+	case SMIG_SEV_MANUAL:
+		/* TRANSLATORS: a report item's severity badge: a step to do by hand */
+		return _("manual");
+	default:
+		return sev_noun(s, 1);
+	}
+}
+
+const char *smig_switch_type_label(enum smig_switch_type t)
+{
+	switch (t) {
+	case SMIG_SWITCH_PRIVATE:
+		/* TRANSLATORS: a virtual network's type */
+		return _("private");
+	case SMIG_SWITCH_INTERNAL:
+		return _("internal");
+	case SMIG_SWITCH_EXTERNAL:
+		return _("external");
+	}
+	return "?";
+}
+
+const char *smig_disk_type_label(enum smig_disk_type t)
+{
+	switch (t) {
+	case SMIG_DISK_FIXED:
+		/* TRANSLATORS: a virtual hard disk's type */
+		return _("fixed");
+	case SMIG_DISK_DYNAMIC:
+		return _("dynamic");
+	case SMIG_DISK_DIFFERENCING:
+		return _("differencing");
+	}
+	return "?";
+}
+
+const char *smig_drive_kind_label(enum smig_drive_kind_inv k)
+{
+	switch (k) {
+	case SMIG_INV_DRIVE_VHD:
+		/* TRANSLATORS: what a VM's drive holds: a virtual hard disk, an ISO image, a
+		 * virtual floppy, a pass-through disk, nothing */
+		return _("vhd");
+	case SMIG_INV_DRIVE_ISO:
+		return _("iso");
+	case SMIG_INV_DRIVE_VFD:
+		return _("vfd");
+	case SMIG_INV_DRIVE_PASSTHROUGH:
+		return _("passthrough");
+	case SMIG_INV_DRIVE_EMPTY:
+		return _("empty");
+	}
+	return "?";
+}
+
+/* A caller's msgid translated (see below). */
+static const char *tr(const char *s);
 
 /* ---- the writer: one set of calls renders both text and HTML ---- */
 
@@ -355,7 +431,49 @@ static void str_lines(struct w *w, const char *s, size_t indent)
 	}
 }
 
-/* Start a "key  value" row (text) or a key-value table row (HTML). Keys are ours. */
+static size_t key_width(void)
+{
+	return smig_i18n_lang() == SMIG_LANG_FR ? KEY_WIDTH_FR : KEY_WIDTH;
+}
+
+/* Our own words (a translation) padded to `width` display columns: accented letters are two
+ * bytes and one column. Returns the columns used. */
+static size_t pad(struct w *w, const char *s, size_t width)
+{
+	size_t used = utf8_cols(s, strlen(s));
+
+	raw(w, s);
+	if (used < width)
+		spaces(w, width - used);
+	return used > width ? used : width;
+}
+
+/* Our own words right-aligned in `width` columns (text table headings over numbers). */
+static void pad_left(struct w *w, const char *s, size_t width)
+{
+	size_t used = utf8_cols(s, strlen(s));
+
+	if (used < width)
+		spaces(w, width - used);
+	raw(w, s);
+}
+
+/* HTML: "<table>" and a heading row of the msgids given (NULL-terminated), translated. */
+static void thead(struct w *w, ...)
+{
+	va_list ap;
+	const char *c;
+
+	raw(w, "<table>\n<tr>");
+	va_start(ap, w);
+	while ((c = va_arg(ap, const char *)) != NULL)
+		lit(w, "<th>%s</th>", _(c));
+	va_end(ap);
+	raw(w, "</tr>\n");
+}
+
+/* Start a "key  value" row (text) or a key-value table row (HTML). Keys are ours (translated
+ * by the caller). */
 static void key(struct w *w, const char *k)
 {
 	if (w->html) {
@@ -364,9 +482,13 @@ static void key(struct w *w, const char *k)
 		w->kv_open = true;
 		lit(w, "<tr><th>%s</th><td>", k);
 	} else {
-		lit(w, "%*s%-*s ", w->indent, "", KEY_WIDTH - w->indent - 1, k);
+		size_t used;
+
+		spaces(w, (size_t)w->indent);
+		used = pad(w, k, key_width() - (size_t)w->indent - 1);
+		raw(w, " ");
 		w->line = w->sb->len;
-		w->col = KEY_WIDTH;
+		w->col = (size_t)w->indent + used + 1;
 	}
 }
 
@@ -376,7 +498,7 @@ static void end(struct w *w)
 		raw(w, "</td></tr>\n");
 		return;
 	}
-	line_end(w, KEY_WIDTH);
+	line_end(w, key_width());
 }
 
 static void kv_close(struct w *w)
@@ -403,7 +525,7 @@ static void section(struct w *w, const char *id, const char *title)
 		return;
 	}
 	lit(w, "\n%s\n", title);
-	for (i = 0; i < strlen(title); i++)
+	for (i = utf8_cols(title, strlen(title)); i > 0; i--)
 		raw(w, "-");
 	raw(w, "\n");
 }
@@ -435,9 +557,17 @@ static void note_end(struct w *w)
 
 /* ---- values ---- */
 
-void smig_human_size(uint64_t bytes, char *buf, size_t len)
+/* A no-break space (U+00A0) and a narrow one (U+202F, between groups of digits): French
+ * typography. */
+#define NBSP "\xc2\xa0"
+#define NNBSP "\xe2\x80\xaf"
+
+void smig_human_size_lang(uint64_t bytes, bool french, char *buf, size_t len)
 {
 	static const char *const units[] = {"bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+	/* the French IEC prefixes: octet, kibioctet (Kio), ... */
+	static const char *const units_fr[] = {"octets", "Kio", "Mio", "Gio", "Tio", "Pio", "Eio"};
+	const char *sp = french ? NBSP : " ", *name;
 	uint64_t unit = 1;
 	size_t u = 0;
 
@@ -445,18 +575,49 @@ void smig_human_size(uint64_t bytes, char *buf, size_t len)
 		unit *= 1024;
 		u++;
 	}
+	name = french ? (u == 0 && bytes < 2 ? "octet" : units_fr[u]) : units[u];
 	if (bytes % unit == 0) {
-		snprintf(buf, len, "%" PRIu64 " %s", bytes / unit, units[u]);
+		snprintf(buf, len, "%" PRIu64 "%s%s", bytes / unit, sp, name);
 	} else {
 		double v = (double)bytes / (double)unit;
 		/* one decimal, but "2 GiB" rather than "2.0 GiB" when it rounds to a whole */
 		uint64_t tenths = (uint64_t)(v * 10.0 + 0.5);
 
 		if (tenths % 10 == 0)
-			snprintf(buf, len, "%" PRIu64 " %s", tenths / 10, units[u]);
+			snprintf(buf, len, "%" PRIu64 "%s%s", tenths / 10, sp, name);
 		else
-			snprintf(buf, len, "%.1f %s", v, units[u]);
+			snprintf(buf, len, "%.1f%s%s", v, sp, name);
+		/* LC_NUMERIC stays "C" (i18n.h): the French decimal comma is put here */
+		if (french && (name = strchr(buf, '.')) != NULL)
+			buf[name - buf] = ',';
 	}
+}
+
+void smig_human_size(uint64_t bytes, char *buf, size_t len)
+{
+	smig_human_size_lang(bytes, smig_i18n_lang() == SMIG_LANG_FR, buf, len);
+}
+
+char *smig_human_count(uint64_t n, char *buf, size_t len)
+{
+	char digits[24];
+	size_t nd, i, o = 0;
+
+	snprintf(digits, sizeof(digits), "%" PRIu64, n);
+	if (smig_i18n_lang() != SMIG_LANG_FR || len < SMIG_COUNT_BUFSZ) {
+		snprintf(buf, len, "%s", digits);
+		return buf;
+	}
+	nd = strlen(digits);
+	for (i = 0; i < nd; i++) {
+		if (i > 0 && (nd - i) % 3 == 0) {
+			memcpy(buf + o, NNBSP, sizeof(NNBSP) - 1);
+			o += sizeof(NNBSP) - 1;
+		}
+		buf[o++] = digits[i];
+	}
+	buf[o] = '\0';
+	return buf;
 }
 
 static void size_val(struct w *w, uint64_t bytes)
@@ -472,9 +633,9 @@ static void mb_val(struct w *w, int64_t mb)
 {
 	/* 0 is "not read"; beyond 2^43 MB the byte count would overflow */
 	if (mb == 0)
-		raw(w, "unknown");
+		raw(w, _("unknown"));
 	else if (mb < 0 || mb > ((int64_t)1 << 43))
-		lit(w, "%" PRId64 " MB", mb);
+		lit(w, _("%" PRId64 " MB"), mb);
 	else
 		size_val(w, (uint64_t)mb * 1024 * 1024);
 }
@@ -516,26 +677,26 @@ static void vmq_global_val(struct w *w, int v)
 {
 	switch (v) {
 	case -1:
-		raw(w, "not set (system default: disabled on 2008 R2)");
+		raw(w, _("not set (system default: disabled on 2008 R2)"));
 		break;
 	case 0:
-		raw(w, "0, system default (disabled on 2008 R2)");
+		raw(w, _("0, system default (disabled on 2008 R2)"));
 		break;
 	case 1:
-		raw(w, "1, enabled");
+		raw(w, _("1, enabled"));
 		break;
 	case 2:
-		raw(w, "2, disabled");
+		raw(w, _("2, disabled"));
 		break;
 	default:
-		lit(w, "%d (not a known value)", v);
+		lit(w, _("%d (not a known value)"), v);
 	}
 }
 
 /* The per-adapter *VMQ keyword (formats.md §3.5): -1 absent, 0 disabled, 1 enabled. */
 static void vmq_nic_val(struct w *w, int v)
 {
-	raw(w, v < 0 ? "not set" : v == 0 ? "disabled" : "enabled");
+	raw(w, v < 0 ? _("not set") : v == 0 ? _("disabled") : _("enabled"));
 }
 
 static const struct smig_inv_vm *find_vm(const struct smig_inventory *inv, const char *id)
@@ -554,9 +715,9 @@ static void nic_label(struct w *w, const char *guid)
 	const struct smig_inv_nic *n = smig_inventory_find_nic(w->inv, guid);
 
 	if (n == NULL) {
-		raw(w, "adapter ");
+		raw(w, _("adapter "));
 		str(w, guid);
-		raw(w, " (not among the host's adapters)");
+		raw(w, _(" (not among the host's adapters)"));
 		return;
 	}
 	str(w, n->description);
@@ -581,15 +742,15 @@ static void ip_val(struct w *w, const struct smig_inv_nic *n)
 	size_t i;
 
 	if (!n->has_tcpip) {
-		raw(w, "no TCP/IP settings");
+		raw(w, _("no TCP/IP settings"));
 		return;
 	}
 	if (n->dhcp) {
 		raw(w, "DHCP");
 	} else {
-		raw(w, "static ");
+		raw(w, _("static "));
 		if (n->ip == NULL || n->ip[0] == NULL)
-			raw(w, "(no address)");
+			raw(w, _("(no address)"));
 		for (i = 0; n->ip && n->ip[i]; i++) {
 			if (i)
 				raw(w, ", ");
@@ -601,11 +762,11 @@ static void ip_val(struct w *w, const struct smig_inv_nic *n)
 		}
 	}
 	if (n->gateway && n->gateway[0]) {
-		raw(w, "; gateway ");
+		raw(w, _("; gateway "));
 		strv_val(w, n->gateway, ", ", "");
 	}
 	if (n->dns && n->dns[0]) {
-		raw(w, "; DNS ");
+		raw(w, _("; DNS "));
 		strv_val(w, n->dns, ", ", "");
 	}
 }
@@ -615,12 +776,13 @@ static void vm_ref(struct w *w, const char *vm_id)
 	const struct smig_inv_vm *vm = find_vm(w->inv, vm_id);
 
 	if (vm) {
-		raw(w, "VM ");
+		/* TRANSLATORS: before a virtual machine's name */
+		raw(w, _("VM "));
 		str(w, vm->name ? vm->name : vm->id);
 	} else {
-		raw(w, "VM ");
+		raw(w, _("VM "));
 		str(w, vm_id);
-		raw(w, " (not among the host's VMs)");
+		raw(w, _(" (not among the host's VMs)"));
 	}
 }
 
@@ -628,35 +790,35 @@ static void port_val(struct w *w, const struct smig_inv_port *p)
 {
 	str(w, p->name ? p->name : p->guid);
 	if (p->vlan)
-		lit(w, ", VLAN %" PRIu32, p->vlan);
+		lit(w, _(", VLAN %" PRIu32), p->vlan);
 	else
-		raw(w, ", untagged");
+		raw(w, _(", untagged"));
 	raw(w, ", ");
 	if (p->vm_id)
 		vm_ref(w, p->vm_id);
 	else if (p->host)
-		raw(w, "the management OS");
+		raw(w, _("the management OS"));
 	else
-		raw(w, "no VM (orphaned port, not migrated)");
+		raw(w, _("no VM (orphaned port, not migrated)"));
 }
 
 static const char *nic_kind(const struct smig_inv_nic *n)
 {
-	return n->physical ? "physical" : n->host_vnic ? "host virtual adapter" : "virtual";
+	return n->physical ? _("physical") : n->host_vnic ? _("host virtual adapter") : _("virtual");
 }
 
 static void memory_val(struct w *w, const struct smig_inv_vm *vm)
 {
-	raw(w, "startup ");
+	raw(w, _("startup "));
 	mb_val(w, vm->memory_mb);
 	if (vm->dynamic_memory) {
-		raw(w, ", dynamic (minimum ");
+		raw(w, _(", dynamic (minimum "));
 		mb_val(w, vm->memory_min_mb);
-		raw(w, ", maximum ");
+		raw(w, _(", maximum "));
 		mb_val(w, vm->memory_max_mb);
 		raw(w, ")");
 	} else {
-		raw(w, ", static");
+		raw(w, _(", static"));
 	}
 }
 
@@ -688,7 +850,7 @@ static void summary_val(struct w *w, const struct smig_problems *l)
 		shown++;
 	}
 	if (shown == 0)
-		raw(w, w->html ? "<span class=\"badge sev-pass\">no items</span>" : "no items");
+		lit(w, w->html ? "<span class=\"badge sev-pass\">%s</span>" : "%s", _("no items"));
 }
 
 static void item_text(struct w *w, const struct smig_problem *p)
@@ -701,15 +863,21 @@ static void item_text(struct w *w, const struct smig_problem *p)
 	str(w, p->subject);
 	raw(w, "\n");
 	spaces(w, in);
-	str_wrap(w, p->message, in, in);
+	str_wrap(w, tr(p->message), in, in);
 	raw(w, "\n");
 	if (p->action) {
-		raw(w, "      Action:     ");
-		str_wrap(w, p->action, lab, lab);
+		raw(w, "      ");
+		/* TRANSLATORS: a label before a manual step's action; the text pads it to 11
+		 * columns */
+		pad(w, _("Action:"), 11);
+		raw(w, " ");
+		str_wrap(w, tr(p->action), lab, lab);
 		raw(w, "\n");
 	}
 	if (p->powershell) {
-		raw(w, "      PowerShell: ");
+		raw(w, "      ");
+		pad(w, _("PowerShell:"), 11);
+		raw(w, " ");
 		str_lines(w, p->powershell, lab);
 		raw(w, "\n");
 	}
@@ -721,7 +889,7 @@ static void item_html(struct w *w, const struct smig_problem *p)
 
 	lit(w,
 	    "<div class=\"item b-%s\"><div class=\"ihead\"><span class=\"badge sev-%s\">%s</span> ",
-	    sev, sev, sev);
+	    sev, sev, smig_severity_label(p->severity));
 	if (p->id && p->id[0]) {
 		raw(w, "<code>");
 		str(w, p->id);
@@ -730,11 +898,11 @@ static void item_html(struct w *w, const struct smig_problem *p)
 	raw(w, "<span class=\"subj\">");
 	str(w, p->subject);
 	raw(w, "</span></div>\n<p>");
-	str(w, p->message);
+	str(w, tr(p->message));
 	raw(w, "</p>\n");
 	if (p->action) {
-		raw(w, "<p><b>Action:</b> ");
-		str(w, p->action);
+		lit(w, "<p><b>%s</b> ", _("Action:"));
+		str(w, tr(p->action));
 		raw(w, "</p>\n");
 	}
 	if (p->powershell) {
@@ -754,12 +922,12 @@ static void items_body(struct w *w, const struct smig_problems *l, bool top)
 	for (i = 0; i < NSEV; i++) {
 		enum smig_severity s = sev_order[i];
 		size_t n = l ? smig_problems_count(l, s) : 0;
-		char title[64];
+		char title[128];
 
 		if (n == 0)
 			continue;
 		total += n;
-		snprintf(title, sizeof(title), "%s (%zu)", sev_heading(s), n);
+		snprintf(title, sizeof(title), _("%s (%zu)"), sev_heading(s), n);
 		if (top) {
 			char id[32];
 			snprintf(id, sizeof(id), "sev-%s", smig_severity_name(s));
@@ -780,7 +948,7 @@ static void items_body(struct w *w, const struct smig_problems *l, bool top)
 	}
 	if (total == 0) {
 		note_begin(w);
-		raw(w, "none");
+		raw(w, _("none"));
 		note_end(w);
 	}
 }
@@ -845,10 +1013,11 @@ static const char CSS[] =
 /* The page up to the header's summary strip; `title` is ours, `name` from the model. */
 static void html_begin(struct w *w, const char *title, const char *name)
 {
-	raw(w, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
+	lit(w, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\"/>\n"
 	       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n"
-	       "<title>");
-	lit(w, "%s: ", title);
+	       "<title>", smig_i18n_code());
+	/* TRANSLATORS: the page title: "smig inventory: HV01" */
+	lit(w, _("%s: "), title);
 	str(w, name);
 	raw(w, "</title>\n<style>\n");
 	raw(w, CSS);
@@ -859,9 +1028,14 @@ static void html_begin(struct w *w, const char *title, const char *name)
 
 static void html_end(struct w *w)
 {
+	char when[48];
+
 	kv_close(w);
-	raw(w, "<p class=\"foot\">Generated by smig " SMIG_VERSION ".</p>\n</div>\n"
-	       "</body>\n</html>\n");
+	smig_i18n_time(when, sizeof(when), time(NULL));
+	raw(w, "<p class=\"foot\">");
+	/* TRANSLATORS: the HTML footer: smig's version, then the generation time */
+	lit(w, _("Generated by smig %s on %s."), SMIG_VERSION, when);
+	raw(w, "</p>\n</div>\n</body>\n</html>\n");
 }
 
 /* ---- inventory sections ---- */
@@ -871,119 +1045,121 @@ static void host_section(struct w *w)
 	const struct smig_inventory *inv = w->inv;
 	const struct smig_inv_os *os = &inv->os;
 
-	section(w, "host", "Host");
-	kv(w, "Computer name", os->computer_name);
+	section(w, "host", _("Host"));
+	kv(w, _("Computer name"), os->computer_name);
 	if (os->dns_hostname || os->domain) {
-		key(w, "DNS name");
+		key(w, _("DNS name"));
 		str(w, os->dns_hostname);
 		if (os->domain) {
-			raw(w, ", domain ");
+			raw(w, _(", domain "));
 			str(w, os->domain);
 		}
 		end(w);
 	}
-	kv(w, "Operating system", os->product_name);
-	key(w, "Version");
+	kv(w, _("Operating system"), os->product_name);
+	key(w, _("Version"));
 	str(w, os->current_version);
-	raw(w, ", build ");
+	raw(w, _(", build "));
 	str(w, os->build);
 	raw(w, ", ");
 	if (os->csd_version)
 		str(w, os->csd_version);
 	else
-		raw(w, "no service pack");
+		raw(w, _("no service pack"));
 	end(w);
-	key(w, "Edition");
+	key(w, _("Edition"));
 	str(w, os->edition_id);
 	if (os->installation_type) {
-		raw(w, ", installation type ");
+		raw(w, _(", installation type "));
 		str(w, os->installation_type);
 	}
 	if (os->product_type) {
-		raw(w, ", product type ");
+		raw(w, _(", product type "));
 		str(w, os->product_type);
 	}
 	end(w);
-	kv(w, "Architecture", os->architecture);
-	key(w, "Processors");
+	kv(w, _("Architecture"), os->architecture);
+	key(w, _("Processors"));
 	if (os->logical_processors)
-		lit(w, "%u logical", os->logical_processors);
+		lit(w, P_("%u logical", "%u logical", os->logical_processors), os->logical_processors);
 	else
-		raw(w, "unknown");
+		raw(w, _("unknown"));
 	if (os->processor_identifier) {
-		raw(w, "; ");
+		/* TRANSLATORS: between two facts of one line (French: a no-break space first) */
+		raw(w, _("; "));
 		str(w, os->processor_identifier);
 	}
 	end(w);
-	key(w, "Memory");
+	key(w, _("Memory"));
 	if (os->memory_mb) {
 		mb_val(w, os->memory_mb > INT64_MAX ? INT64_MAX : (int64_t)os->memory_mb);
 		if (os->memory_source) {
-			raw(w, " (from ");
+			raw(w, _(" (from "));
 			str(w, os->memory_source);
 			raw(w, ")");
 		}
 	} else {
-		raw(w, "unknown: no systeminfo output (give --systeminfo or --memory-mb)");
+		raw(w, _("unknown: no systeminfo output (give --systeminfo or --memory-mb)"));
 	}
 	end(w);
-	key(w, "Language");
-	raw(w, "installed ");
+	key(w, _("Language"));
+	raw(w, _("installed "));
 	str(w, os->install_language);
-	raw(w, ", default UI ");
+	raw(w, _(", default UI "));
 	str(w, os->default_language);
 	if (os->system_locale) {
-		raw(w, ", system locale ");
+		raw(w, _(", system locale "));
 		str(w, os->system_locale);
 	}
 	end(w);
-	key(w, "Supported source");
-	raw(w, os->supported_source ? "yes" : "NO");
+	key(w, _("Supported source"));
+	raw(w, os->supported_source ? _("yes") : _("NO"));
 	if (os->support_reason) {
-		raw(w, ": ");
-		str(w, os->support_reason);
+		/* TRANSLATORS: between a verdict and its reason (French: a no-break space first) */
+		raw(w, _(": "));
+		str(w, tr(os->support_reason));
 	}
 	end(w);
-	key(w, "Hyper-V role");
-	raw(w, inv->hyperv ? "found" : "NOT FOUND");
+	key(w, _("Hyper-V role"));
+	raw(w, inv->hyperv ? _("found") : _("NOT FOUND"));
 	if (inv->hyperv_reason) {
-		raw(w, ": ");
-		str(w, inv->hyperv_reason);
+		raw(w, _(": "));
+		str(w, tr(inv->hyperv_reason));
 	}
 	end(w);
 	if (inv->drive_letters) {
-		key(w, "Drive letters");
-		strv_val(w, inv->drive_letters, " ", "none");
+		key(w, _("Drive letters"));
+		strv_val(w, inv->drive_letters, " ", _("none"));
 		end(w);
 	}
-	kv(w, "Host root", inv->root);
+	kv(w, _("Host root"), inv->root);
 }
 
 static void hyperv_section(struct w *w)
 {
 	const struct smig_inv_hostsettings *h = &w->inv->host;
 
-	section(w, "hyperv", "Hyper-V host settings");
-	kv(w, "Virtual machine path", h->data_root);
-	kv(w, "Virtual hard disk path", h->vhd_path);
-	key(w, "MAC address range");
+	section(w, "hyperv", _("Hyper-V host settings"));
+	kv(w, _("Virtual machine path"), h->data_root);
+	kv(w, _("Virtual hard disk path"), h->vhd_path);
+	key(w, _("MAC address range"));
 	if (h->has_mac_range) {
 		mac_val(w, &h->mac_min);
-		raw(w, " to ");
+		raw(w, _(" to "));
 		mac_val(w, &h->mac_max);
-		raw(w, h->mac_range_default ? " (the default range)" : " (customised)");
+		raw(w, h->mac_range_default ? _(" (the default range)") : _(" (customised)"));
 	} else {
-		raw(w, "not recorded");
+		raw(w, _("not recorded"));
 	}
 	end(w);
-	key(w, "VMQ, 10 Gb/s adapters");
+	key(w, _("VMQ, 10 Gb/s adapters"));
 	vmq_global_val(w, h->vmq_tengig);
 	end(w);
-	key(w, "VMQ, slower adapters");
+	key(w, _("VMQ, slower adapters"));
 	vmq_global_val(w, h->vmq_below_tengig);
 	end(w);
-	kv(w, "Authorization store", h->store_location);
-	kv(w, "Service application", h->service_application);
+	kv(w, _("Authorization store"), h->store_location);
+	kv(w, _("Service application"), h->service_application);
 }
 
 static void networks_text(struct w *w)
@@ -997,29 +1173,29 @@ static void networks_text(struct w *w)
 
 		raw(w, "\n  ");
 		str(w, sw->name);
-		lit(w, " (%s)\n", smig_switch_type_name(sw->type));
+		lit(w, " (%s)\n", smig_switch_type_label(sw->type));
 		w->indent = 4;
 		kv(w, "ID", sw->guid);
 		if (sw->type == SMIG_SWITCH_EXTERNAL) {
-			key(w, "Physical adapter");
+			key(w, _("Physical adapter"));
 			if (sw->external_nic)
 				nic_label(w, sw->external_nic);
 			else
-				raw(w, "not found");
+				raw(w, _("not found"));
 			end(w);
 		}
-		key(w, "Host adapter");
+		key(w, _("Host adapter"));
 		if (sw->host_vnic) {
 			nic_label(w, sw->host_vnic);
 			if (hv) {
-				raw(w, "; ");
+				raw(w, _("; "));
 				ip_val(w, hv);
 			}
 		} else {
-			raw(w, "none (not shared with the management OS)");
+			raw(w, _("none (not shared with the management OS)"));
 		}
 		end(w);
-		key(w, "Ports");
+		key(w, _("Ports"));
 		lit(w, "%zu", sw->nports);
 		end(w);
 		for (k = 0; k < sw->nports; k++) {
@@ -1036,8 +1212,8 @@ static void networks_html(struct w *w)
 	const struct smig_inventory *inv = w->inv;
 	size_t i, k;
 
-	raw(w, "<table>\n<tr><th>Name</th><th>Type</th><th>Physical adapter</th>"
-	       "<th>Host adapter</th><th>Ports</th></tr>\n");
+	thead(w, N_("Name"), N_("Type"), N_("Physical adapter"), N_("Host adapter"), N_("Ports"),
+	      NULL);
 	for (i = 0; i < inv->nswitches; i++) {
 		const struct smig_inv_switch *sw = &inv->switches[i];
 		const struct smig_inv_nic *hv = smig_inventory_find_nic(inv, sw->host_vnic);
@@ -1046,11 +1222,11 @@ static void networks_html(struct w *w)
 		str(w, sw->name);
 		raw(w, "</b><br/><span class=\"mono muted\">");
 		str(w, sw->guid);
-		lit(w, "</span></td><td>%s</td><td>", smig_switch_type_name(sw->type));
+		lit(w, "</span></td><td>%s</td><td>", smig_switch_type_label(sw->type));
 		if (sw->type == SMIG_SWITCH_EXTERNAL && sw->external_nic)
 			nic_label(w, sw->external_nic);
 		else
-			raw(w, sw->type == SMIG_SWITCH_EXTERNAL ? "not found" : "-");
+			raw(w, sw->type == SMIG_SWITCH_EXTERNAL ? _("not found") : "-");
 		raw(w, "</td><td>");
 		if (sw->host_vnic) {
 			nic_label(w, sw->host_vnic);
@@ -1059,11 +1235,11 @@ static void networks_html(struct w *w)
 				ip_val(w, hv);
 			}
 		} else {
-			raw(w, "none");
+			raw(w, _("none"));
 		}
 		raw(w, "</td><td>");
 		if (sw->nports == 0)
-			raw(w, "none");
+			raw(w, _("none"));
 		else
 			raw(w, "<ul>");
 		for (k = 0; k < sw->nports; k++) {
@@ -1083,14 +1259,14 @@ static void adapter_mac(struct w *w, const struct smig_inv_nic *n)
 	if (n->has_mac)
 		mac_val(w, &n->mac);
 	else
-		raw(w, "unknown");
+		raw(w, _("unknown"));
 	if (n->mac_source) {
-		raw(w, " (from ");
+		raw(w, _(" (from "));
 		str(w, n->mac_source);
 		raw(w, ")");
 	}
 	if (n->network_address) {
-		raw(w, ", overridden by NetworkAddress ");
+		raw(w, _(", overridden by NetworkAddress "));
 		str(w, n->network_address);
 	}
 }
@@ -1121,9 +1297,9 @@ static void adapters_text(struct w *w)
 		                          : n->guid);
 		lit(w, " (%s)\n", nic_kind(n));
 		w->indent = 4;
-		kv(w, "Description", n->description);
-		kv(w, "Adapter ID", n->guid);
-		key(w, "MAC address");
+		kv(w, _("Description"), n->description);
+		kv(w, _("Adapter ID"), n->guid);
+		key(w, _("MAC address"));
 		adapter_mac(w, n);
 		end(w);
 		key(w, "IPv4");
@@ -1133,7 +1309,7 @@ static void adapters_text(struct w *w)
 		vmq_nic_val(w, n->vmq);
 		end(w);
 		if (n->switch_guid) {
-			key(w, "Virtual network");
+			key(w, _("Virtual network"));
 			adapter_network(w, n);
 			end(w);
 		}
@@ -1146,8 +1322,8 @@ static void adapters_html(struct w *w)
 	const struct smig_inventory *inv = w->inv;
 	size_t i;
 
-	raw(w, "<table>\n<tr><th>Connection</th><th>Kind</th><th>Description</th><th>MAC</th>"
-	       "<th>IPv4</th><th>VMQ</th><th>Virtual network</th></tr>\n");
+	thead(w, N_("Connection"), N_("Kind"), N_("Description"), N_("MAC"), N_("IPv4"), N_("VMQ"),
+	      N_("Virtual network"), NULL);
 	for (i = 0; i < inv->nnics; i++) {
 		const struct smig_inv_nic *n = &inv->nics[i];
 
@@ -1193,16 +1369,20 @@ struct tree {
 
 static void snap_label(struct w *w, const struct smig_inv_snapshot *sn)
 {
-	char when[32];
+	char when[48];
 
 	str(w, sn->name ? sn->name : sn->id);
 	if (sn->created) {
-		smig_unix_to_iso8601(sn->created, when, sizeof(when));
+		/* English keeps ISO 8601 (what Hyper-V Manager's tools show); French its date */
+		if (smig_i18n_lang() == SMIG_LANG_FR)
+			smig_i18n_time(when, sizeof(when), (time_t)sn->created);
+		else
+			smig_unix_to_iso8601(sn->created, when, sizeof(when));
 		lit(w, w->html ? " <span class=\"muted\">%s</span>" : " (%s)", when);
 	}
 	if (sn->saved_state)
-		raw(w, w->html ? " <span class=\"badge sev-info\">saved state</span>"
-		               : " [saved state]");
+		lit(w, w->html ? " <span class=\"badge sev-info\">%s</span>" : " [%s]",
+		    _("saved state"));
 }
 
 /*
@@ -1250,9 +1430,9 @@ static void tree_level(struct tree *t, int parent, size_t depth)
 	}
 	if (now) {
 		if (w->html)
-			raw(w, "<li class=\"now\">Now (the running state)</li>\n");
+			lit(w, "<li class=\"now\">%s</li>\n", _("Now (the running state)"));
 		else
-			lit(w, "      %s└─ Now (the running state)\n", t->prefix);
+			lit(w, "      %s└─ %s\n", t->prefix, _("Now (the running state)"));
 	}
 	if (w->html)
 		raw(w, "</ul>\n");
@@ -1267,16 +1447,19 @@ static int snapshot_tree(struct w *w, const struct smig_inv_vm *vm, struct smig_
 		return 0;
 	t.seen = calloc(vm->nsnapshots, sizeof(*t.seen));
 	if (t.seen == NULL)
-		return smig_err_nomem(e, "drawing a snapshot tree");
+		return smig_err_nomem(e, _("drawing a snapshot tree"));
 	tree_level(&t, -1, 0);
 	for (j = 0; j < vm->nsnapshots; j++)
 		unplaced += !t.seen[j];
 	if (unplaced) {
 		note_begin(w);
 		lit(w,
-		    "%zu snapshot%s not placed in the tree (their parent links form a loop or "
-		    "nest too deep):",
-		    unplaced, unplaced == 1 ? "" : "s");
+		    P_("%zu snapshot not placed in the tree (its parent links form a loop or "
+		       "nest too deep):",
+		       "%zu snapshots not placed in the tree (their parent links form a loop or "
+		       "nest too deep):",
+		       unplaced),
+		    unplaced);
 		for (j = 0; j < vm->nsnapshots; j++) {
 			if (t.seen[j])
 				continue;
@@ -1292,47 +1475,49 @@ static int snapshot_tree(struct w *w, const struct smig_inv_vm *vm, struct smig_
 static void vm_facts(struct w *w, const struct smig_inv_vm *vm)
 {
 	kv(w, "ID", vm->id);
-	key(w, "Configuration");
+	key(w, _("Configuration"));
 	str(w, vm->config_winpath);
 	if (vm->registration) {
-		raw(w, " (registered by ");
+		raw(w, _(" (registered by "));
 		str(w, vm->registration);
 		raw(w, ")");
 	}
 	end(w);
 	if (vm->data_root)
-		kv(w, "Data root", vm->data_root);
+		kv(w, _("Data root"), vm->data_root);
 	if (vm->power_state) { /* a running source's facts folder */
-		key(w, "Power state");
+		key(w, _("Power state"));
 		str(w, vm->power_state);
 		if (vm->must_shut_down)
-			raw(w, " (shut it down first)");
+			raw(w, _(" (shut it down first)"));
 		end(w);
 	}
-	key(w, "Memory");
+	key(w, _("Memory"));
 	memory_val(w, vm);
 	end(w);
-	key(w, "Virtual processors");
-	lit(w, "%" PRId64 ", processor compatibility %s", vm->cpu_count,
-	    vm->cpu_compat ? "on" : "off");
+	key(w, _("Virtual processors"));
+	lit(w, vm->cpu_compat ? _("%" PRId64 ", processor compatibility on")
+	                      : _("%" PRId64 ", processor compatibility off"),
+	    vm->cpu_count);
 	end(w);
-	key(w, "Configuration version");
+	key(w, _("Configuration version"));
 	lit(w, "%" PRId64, vm->version);
 	end(w);
-	key(w, "Highly available");
-	raw(w, vm->highly_available ? "yes (clustered)" : "no");
+	key(w, _("Highly available"));
+	raw(w, vm->highly_available ? _("yes (clustered)") : _("no"));
 	end(w);
-	key(w, "Saved state");
+	key(w, _("Saved state"));
 	if (vm->saved_state)
-		lit(w, "yes (%zu files)", strv_count(vm->state_files));
+		lit(w, P_("yes (%zu file)", "yes (%zu files)", strv_count(vm->state_files)),
+		    strv_count(vm->state_files));
 	else
-		raw(w, "no");
+		raw(w, _("no"));
 	end(w);
-	key(w, "Snapshots");
+	key(w, _("Snapshots"));
 	lit(w, "%zu", vm->nsnapshots);
 	if (vm->nsnapshots)
-		raw(w, vm->tree_verified ? " (tree from the disk chains)"
-		                         : " (flat list by creation time: the disks gave no tree)");
+		raw(w, vm->tree_verified ? _(" (tree from the disk chains)")
+		                         : _(" (flat list by creation time: the disks gave no tree)"));
 	end(w);
 }
 
@@ -1341,15 +1526,15 @@ static void drive_path(struct w *w, const struct smig_inv_drive *d)
 	if (d->pathname && d->pathname[0])
 		str(w, d->pathname);
 	else
-		raw(w, "(empty)");
+		raw(w, _("(empty)"));
 }
 
 static void nic_vm_val(struct w *w, const struct smig_inv_nicvm *n)
 {
 	str(w, n->mac);
-	raw(w, n->mac_static ? " (static)" : " (dynamic)");
+	raw(w, n->mac_static ? _(" (static)") : _(" (dynamic)"));
 	if (n->switch_name || n->switch_guid) {
-		raw(w, ", network ");
+		raw(w, _(", network "));
 		if (n->switch_name) {
 			str(w, n->switch_name);
 		} else if (n->switch_alt_name) {
@@ -1357,37 +1542,37 @@ static void nic_vm_val(struct w *w, const struct smig_inv_nicvm *n)
 			str(w, n->switch_alt_name);
 			raw(w, " (");
 			str(w, n->switch_guid);
-			raw(w, ", not on this host)");
+			raw(w, _(", not on this host)"));
 		} else {
 			str(w, n->switch_guid);
-			raw(w, " (not on this host)");
+			raw(w, _(" (not on this host)"));
 		}
 		if (!n->connected)
-			raw(w, " (not connected)");
+			raw(w, _(" (not connected)"));
 	} else {
-		raw(w, ", not connected to a network");
+		raw(w, _(", not connected to a network"));
 	}
 	if (n->vlan)
-		lit(w, ", VLAN %" PRIu32, n->vlan);
+		lit(w, _(", VLAN %" PRIu32), n->vlan);
 	if (n->legacy)
-		raw(w, ", legacy adapter");
+		raw(w, _(", legacy adapter"));
 }
 
 static void disk_val(struct w *w, const struct smig_inv_vm *vm, const struct smig_inv_disk *d)
 {
-	lit(w, "%s, ", smig_disk_type_name(d->type));
+	lit(w, "%s, ", smig_disk_type_label(d->type));
 	size_val(w, d->virtual_size);
-	raw(w, " virtual, ");
+	raw(w, _(" virtual, "));
 	size_val(w, d->file_size);
-	raw(w, " file");
+	raw(w, _(" file"));
 	if (d->parent_winpath || (d->parent >= 0 && (size_t)d->parent < vm->ndisks)) {
-		raw(w, ", parent ");
+		raw(w, _(", parent "));
 		str(w, d->parent_winpath ? d->parent_winpath : vm->disks[d->parent].winpath);
 	}
 	if (d->time_mismatch)
-		raw(w, " (the parent's time stamp differs)");
+		raw(w, _(" (the parent's time stamp differs)"));
 	if (d->sparse)
-		raw(w, ", sparse file");
+		raw(w, _(", sparse file"));
 }
 
 static int vm_text(struct w *w, const struct smig_inv_vm *vm, struct smig_err *e)
@@ -1398,37 +1583,39 @@ static int vm_text(struct w *w, const struct smig_inv_vm *vm, struct smig_err *e
 	str(w, vm->name ? vm->name : vm->id);
 	raw(w, "\n");
 	if (vm->error) {
-		raw(w, "    *** ERROR: this VM could not be read completely: ");
+		raw(w, _("    *** ERROR: this VM could not be read completely: "));
 		str_wrap(w, vm->error, 55, 8);
 		raw(w, "\n");
 	}
 	w->indent = 4;
 	vm_facts(w, vm);
 	if (vm->ndrives) {
-		subhead(w, "Drives");
+		subhead(w, _("Drives"));
 		for (i = 0; i < vm->ndrives; i++)
 			if (str_width(vm->drives[i].slot) > slotw)
 				slotw = str_width(vm->drives[i].slot);
 		for (i = 0; i < vm->ndrives; i++) {
 			raw(w, "      ");
 			str_pad(w, vm->drives[i].slot, slotw);
-			lit(w, "  %-11s  ", smig_drive_kind_name(vm->drives[i].kind));
+			raw(w, "  ");
+			pad(w, smig_drive_kind_label(vm->drives[i].kind), 11);
+			raw(w, "  ");
 			drive_path(w, &vm->drives[i]);
 			raw(w, "\n");
 		}
 	}
 	if (vm->nnics) {
-		subhead(w, "Network adapters");
+		subhead(w, _("Network adapters"));
 		for (i = 0; i < vm->nnics; i++) {
 			line_begin(w, 6);
 			str(w, vm->nics[i].name);
-			raw(w, ": ");
+			raw(w, _(": "));
 			nic_vm_val(w, &vm->nics[i]);
 			line_end(w, 8);
 		}
 	}
 	if (vm->ndisks) {
-		subhead(w, "Virtual hard disks");
+		subhead(w, _("Virtual hard disks"));
 		for (i = 0; i < vm->ndisks; i++) {
 			raw(w, "      ");
 			str(w, vm->disks[i].winpath);
@@ -1439,12 +1626,12 @@ static int vm_text(struct w *w, const struct smig_inv_vm *vm, struct smig_err *e
 		}
 	}
 	if (vm->nsnapshots) {
-		subhead(w, "Snapshot tree");
+		subhead(w, _("Snapshot tree"));
 		if (snapshot_tree(w, vm, e) < 0)
 			return -1;
 	}
 	if (vm->stale_avhds) {
-		subhead(w, "Stale .avhd files (no configuration names them)");
+		subhead(w, _("Stale .avhd files (no configuration names them)"));
 		for (i = 0; vm->stale_avhds[i]; i++) {
 			raw(w, "      ");
 			str(w, vm->stale_avhds[i]);
@@ -1463,28 +1650,28 @@ static int vm_html(struct w *w, const struct smig_inv_vm *vm, size_t idx, struct
 	str(w, vm->name ? vm->name : vm->id);
 	raw(w, "</h3>\n");
 	if (vm->error) {
-		raw(w, "<div class=\"errbox\">This VM could not be read completely: ");
+		lit(w, "<div class=\"errbox\">%s", _("This VM could not be read completely: "));
 		str(w, vm->error);
 		raw(w, "</div>\n");
 	}
 	vm_facts(w, vm);
 	kv_close(w);
 	if (vm->ndrives) {
-		raw(w,
-		    "<h4>Drives</h4>\n<table>\n<tr><th>Slot</th><th>Kind</th><th>Path</th></tr>\n");
+		lit(w, "<h4>%s</h4>\n", _("Drives"));
+		thead(w, N_("Slot"), N_("Kind"), N_("Path"), NULL);
 		for (i = 0; i < vm->ndrives; i++) {
 			raw(w, "<tr><td>");
 			str(w, vm->drives[i].slot);
 			lit(w, "</td><td>%s</td><td class=\"mono\">",
-			    smig_drive_kind_name(vm->drives[i].kind));
+			    smig_drive_kind_label(vm->drives[i].kind));
 			drive_path(w, &vm->drives[i]);
 			raw(w, "</td></tr>\n");
 		}
 		raw(w, "</table>\n");
 	}
 	if (vm->nnics) {
-		raw(w, "<h4>Network adapters</h4>\n<table>\n<tr><th>Name</th><th>Settings</th>"
-		       "</tr>\n");
+		lit(w, "<h4>%s</h4>\n", _("Network adapters"));
+		thead(w, N_("Name"), N_("Settings"), NULL);
 		for (i = 0; i < vm->nnics; i++) {
 			raw(w, "<tr><td>");
 			str(w, vm->nics[i].name);
@@ -1495,8 +1682,8 @@ static int vm_html(struct w *w, const struct smig_inv_vm *vm, size_t idx, struct
 		raw(w, "</table>\n");
 	}
 	if (vm->ndisks) {
-		raw(w, "<h4>Virtual hard disks</h4>\n<table>\n<tr><th>Path</th><th>Details</th>"
-		       "</tr>\n");
+		lit(w, "<h4>%s</h4>\n", _("Virtual hard disks"));
+		thead(w, N_("Path"), N_("Details"), NULL);
 		for (i = 0; i < vm->ndisks; i++) {
 			raw(w, "<tr><td class=\"mono\">");
 			str(w, vm->disks[i].winpath);
@@ -1507,12 +1694,12 @@ static int vm_html(struct w *w, const struct smig_inv_vm *vm, size_t idx, struct
 		raw(w, "</table>\n");
 	}
 	if (vm->nsnapshots) {
-		raw(w, "<h4>Snapshot tree</h4>\n");
+		lit(w, "<h4>%s</h4>\n", _("Snapshot tree"));
 		if (snapshot_tree(w, vm, e) < 0)
 			return -1;
 	}
 	if (vm->stale_avhds) {
-		raw(w, "<h4>Stale .avhd files (no configuration names them)</h4>\n<ul>\n");
+		lit(w, "<h4>%s</h4>\n<ul>\n", _("Stale .avhd files (no configuration names them)"));
 		for (i = 0; vm->stale_avhds[i]; i++) {
 			raw(w, "<li class=\"mono\">");
 			str(w, vm->stale_avhds[i]);
@@ -1528,24 +1715,44 @@ static int vm_html(struct w *w, const struct smig_inv_vm *vm, size_t idx, struct
 static void vm_table(struct w *w)
 {
 	const struct smig_inventory *inv = w->inv;
-	size_t i, namew = 4;
+	size_t i, namew = 4, memw = 10, numw[4] = {5, 5, 9, 4};
 
 	if (w->html)
-		raw(w, "<table>\n<tr><th>Name</th><th>Memory</th><th>vCPUs</th><th>Disks</th>"
-		       "<th>Snapshots</th><th>NICs</th><th>State</th></tr>\n");
+		thead(w, N_("Name"), N_("Memory"), N_("vCPUs"), N_("Disks"), N_("Snapshots"),
+		      N_("NICs"), N_("State"), NULL);
 	for (i = 0; !w->html && i < inv->nvms; i++) {
 		size_t nw = str_width(inv->vms[i].name ? inv->vms[i].name : inv->vms[i].id);
 		if (nw > namew)
 			namew = nw > COLUMN_MAX ? COLUMN_MAX : nw;
 	}
-	if (!w->html)
-		lit(w, "  %-*s  %-10s %5s %5s %9s %4s  %s\n", (int)namew, "Name", "Memory", "vCPUs",
-		    "Disks", "Snapshots", "NICs", "State");
+	if (!w->html) {
+		/* the English widths; a longer translation widens its column */
+		const char *h[] = {_("Name"),      _("Memory"), _("vCPUs"), _("Disks"),
+		                   _("Snapshots"), _("NICs"),   _("State")};
+
+		raw(w, "  ");
+		if (utf8_cols(h[0], strlen(h[0])) > namew)
+			namew = utf8_cols(h[0], strlen(h[0]));
+		pad(w, h[0], namew);
+		raw(w, "  ");
+		memw = pad(w, h[1], 10);
+		raw(w, " ");
+		pad_left(w, h[2], 5);
+		raw(w, " ");
+		pad_left(w, h[3], 5);
+		raw(w, " ");
+		pad_left(w, h[4], 9);
+		raw(w, " ");
+		pad_left(w, h[5], 4);
+		lit(w, "  %s\n", h[6]);
+		for (i = 2; i <= 5; i++)
+			numw[i - 2] = utf8_cols(h[i], strlen(h[i]));
+	}
 	for (i = 0; i < inv->nvms; i++) {
 		const struct smig_inv_vm *vm = &inv->vms[i];
-		const char *state = vm->error ? "ERROR"
-				    : vm->must_shut_down ? "shut down first"
-				    : vm->saved_state ? "saved state" : "ok";
+		const char *state = vm->error ? _("ERROR")
+				    : vm->must_shut_down ? _("shut down first")
+				    : vm->saved_state ? _("saved state") : _("ok");
 
 		if (w->html) {
 			lit(w, "<tr><td><a href=\"#vm-%zu\">", i);
@@ -1555,7 +1762,8 @@ static void vm_table(struct w *w)
 			lit(w, "</td><td>%" PRId64 "</td><td>%zu</td><td>%zu</td><td>%zu</td><td>",
 			    vm->cpu_count, vm->ndisks, vm->nsnapshots, vm->nnics);
 			if (vm->error)
-				raw(w, "<span class=\"badge sev-error\">error</span>");
+				lit(w, "<span class=\"badge sev-error\">%s</span>",
+				    smig_severity_label(SMIG_SEV_ERROR));
 			else
 				raw(w, state);
 			raw(w, "</td></tr>\n");
@@ -1568,8 +1776,12 @@ static void vm_table(struct w *w)
 			mb_val(&mw, vm->memory_mb);
 			raw(w, "  ");
 			str_pad(w, vm->name ? vm->name : vm->id, namew);
-			lit(w, "  %-10s %5" PRId64 " %5zu %9zu %4zu  %s\n", smig_strbuf_cstr(&mem),
-			    vm->cpu_count, vm->ndisks, vm->nsnapshots, vm->nnics, state);
+			raw(w, "  ");
+			pad(w, smig_strbuf_cstr(&mem), memw);
+			lit(w, " %*" PRId64 " %*zu %*zu %*zu  %s\n", (int)(numw[0] < 5 ? 5 : numw[0]),
+			    vm->cpu_count, (int)(numw[1] < 5 ? 5 : numw[1]), vm->ndisks,
+			    (int)(numw[2] < 9 ? 9 : numw[2]), vm->nsnapshots,
+			    (int)(numw[3] < 4 ? 4 : numw[3]), vm->nnics, state);
 			if (smig_strbuf_failed(&mem))
 				w->sb->failed = true;
 			smig_strbuf_release(&mem);
@@ -1584,10 +1796,10 @@ static int vms_section(struct w *w, struct smig_err *e)
 	const struct smig_inventory *inv = w->inv;
 	size_t i;
 
-	section(w, "vms", "Virtual machines");
+	section(w, "vms", _("Virtual machines"));
 	if (inv->nvms == 0) {
 		note_begin(w);
-		raw(w, "none");
+		raw(w, _("none"));
 		note_end(w);
 		return 0;
 	}
@@ -1606,50 +1818,53 @@ static void azman_section(struct w *w)
 	const struct smig_inv_azman *az = &w->inv->azman;
 	size_t i, k;
 
-	section(w, "azman", "Authorization store");
+	section(w, "azman", _("Authorization store"));
 	if (az->ad_store) {
-		key(w, "Store");
-		raw(w, "in Active Directory: ");
+		key(w, _("Store"));
+		raw(w, _("in Active Directory: "));
 		str(w, w->inv->host.store_location);
 		end(w);
 	}
 	if (!az->present) {
 		if (!az->ad_store) {
-			key(w, "Store");
-			raw(w, "no file store found");
+			key(w, _("Store"));
+			raw(w, _("no file store found"));
 			end(w);
 		}
 		return;
 	}
-	kv(w, "File", az->path);
-	key(w, "Location");
+	kv(w, _("File"), az->path);
+	key(w, _("Location"));
 	raw(w, az->path && smig_streq_ci(az->path, SMIG_HYPERV_STORE_WIN)
-		   ? "the default file"
-		   : "not the default file (another tool may manage it)");
+		   ? _("the default file")
+		   : _("not the default file (another tool may manage it)"));
 	end(w);
-	key(w, "Size");
+	key(w, _("Size"));
 	size_val(w, az->size);
 	end(w);
-	kv(w, "Application", az->app_name);
-	key(w, "Contents");
-	lit(w, "%zu operations, %zu tasks, %zu role definitions, %zu role assignments",
+	kv(w, _("Application"), az->app_name);
+	key(w, _("Contents"));
+	lit(w, _("%zu operations, %zu tasks, %zu role definitions, %zu role assignments"),
 	    az->noperations, az->ntasks, az->nrole_definitions, az->nroles);
 	end(w);
-	key(w, "Scopes");
-	strv_val(w, az->scopes, ", ", "none");
+	key(w, _("Scopes"));
+	strv_val(w, az->scopes, ", ", _("none"));
 	end(w);
-	key(w, "Customised");
+	key(w, _("Customised"));
 	if (az->customised)
-		lit(w, "yes: %zu difference%s from a default store (below)",
-		    strv_count(az->differences), strv_count(az->differences) == 1 ? "" : "s");
+		lit(w,
+		    P_("yes: %zu difference from a default store (below)",
+		       "yes: %zu differences from a default store (below)",
+		       strv_count(az->differences)),
+		    strv_count(az->differences));
 	else
-		raw(w, "no: the contents of a default store");
+		raw(w, _("no: the contents of a default store"));
 	end(w);
 	kv_close(w);
 	if (az->nroles) {
-		subhead(w, "Role assignments");
+		subhead(w, _("Role assignments"));
 		if (w->html)
-			raw(w, "<table>\n<tr><th>Role</th><th>Scope</th><th>Members</th></tr>\n");
+			thead(w, N_("Role"), N_("Scope"), N_("Members"), NULL);
 	}
 	for (i = 0; i < az->nroles; i++) {
 		const struct smig_inv_azrole *r = &az->roles[i];
@@ -1662,22 +1877,22 @@ static void azman_section(struct w *w)
 			if (r->scope)
 				str(w, r->scope);
 			else
-				raw(w, "application");
+				raw(w, _("application"));
 			raw(w, "</td><td>");
 		} else {
 			raw(w, "    ");
 			str(w, r->name);
 			raw(w, " (");
 			if (r->scope) {
-				raw(w, "scope ");
+				raw(w, _("scope "));
 				str(w, r->scope);
 			} else {
-				raw(w, "application");
+				raw(w, _("application"));
 			}
-			raw(w, r->members && r->members[0] ? ")\n" : "): no members\n");
+			raw(w, r->members && r->members[0] ? ")\n" : _("): no members\n"));
 		}
 		if (w->html && !(r->members && r->members[0]))
-			raw(w, "none");
+			raw(w, _("none"));
 		for (k = 0; r->members && r->members[k]; k++) {
 			raw(w, w->html ? (k ? "<br/>" : "") : "      ");
 			str(w, r->members[k]);
@@ -1696,7 +1911,7 @@ static void azman_section(struct w *w)
 	if (az->nroles && w->html)
 		raw(w, "</table>\n");
 	if (az->differences) {
-		subhead(w, "Differences from a default store");
+		subhead(w, _("Differences from a default store"));
 		if (w->html)
 			raw(w, "<ul>\n");
 		for (i = 0; az->differences[i]; i++) {
@@ -1721,8 +1936,8 @@ static void firewall_list(struct w *w, bool hyperv)
 			continue;
 		if (w->html) {
 			lit(w, "<tr><td>%s</td><td class=\"mono\">",
-			    hyperv ? (r->user_defined ? "Hyper-V, user-defined" : "Hyper-V")
-			           : "user-defined");
+			    hyperv ? (r->user_defined ? _("Hyper-V, user-defined") : "Hyper-V")
+			           : _("user-defined"));
 			str(w, r->id);
 			raw(w, "</td><td>");
 			str(w, r->description);
@@ -1730,7 +1945,7 @@ static void firewall_list(struct w *w, bool hyperv)
 		} else {
 			raw(w, "    ");
 			str(w, r->id);
-			raw(w, hyperv && r->user_defined ? " (user-defined)\n      " : "\n      ");
+			raw(w, hyperv && r->user_defined ? _(" (user-defined)\n      ") : "\n      ");
 			str_wrap(w, r->description, 6, 8);
 			raw(w, "\n");
 		}
@@ -1742,30 +1957,33 @@ static void firewall_section(struct w *w)
 	const struct smig_inventory *inv = w->inv;
 	size_t i, nhv = 0, nuser = 0;
 
-	section(w, "firewall", "Firewall");
+	section(w, "firewall", _("Firewall"));
 	for (i = 0; i < inv->nfwrules; i++) {
 		nhv += inv->fwrules[i].hyperv;
 		nuser += !inv->fwrules[i].hyperv && inv->fwrules[i].user_defined;
 	}
 	note_begin(w);
-	lit(w, "%zu rules on the host: %zu for Hyper-V, %zu other user-defined.",
+	lit(w,
+	    P_("%zu rule on the host: %zu for Hyper-V, %zu other user-defined.",
+	       "%zu rules on the host: %zu for Hyper-V, %zu other user-defined.",
+	       inv->nfwrules_total),
 	    inv->nfwrules_total, nhv, nuser);
 	note_end(w);
 	if (nhv + nuser == 0)
 		return;
 	if (w->html) {
-		raw(w, "<table>\n<tr><th>Kind</th><th>Rule ID</th><th>Rule</th></tr>\n");
+		thead(w, N_("Kind"), N_("Rule ID"), N_("Rule"), NULL);
 		firewall_list(w, true);
 		firewall_list(w, false);
 		raw(w, "</table>\n");
 		return;
 	}
 	if (nhv) {
-		subhead(w, "Hyper-V rules");
+		subhead(w, _("Hyper-V rules"));
 		firewall_list(w, true);
 	}
 	if (nuser) {
-		subhead(w, "User-defined rules");
+		subhead(w, _("User-defined rules"));
 		firewall_list(w, false);
 	}
 }
@@ -1775,19 +1993,19 @@ static void dcom_section(struct w *w)
 	const struct smig_inv_dcom *d = &w->inv->dcom;
 	size_t i;
 
-	section(w, "dcom", "Remote administration (DCOM)");
+	section(w, "dcom", _("Remote administration (DCOM)"));
 	key(w, "MachineLaunchRestriction");
 	if (!d->present)
-		raw(w, "not set (the Windows default)");
+		raw(w, _("not set (the Windows default)"));
 	else if (d->customised)
-		raw(w, "present and CUSTOMISED: reapply it on the destination");
+		raw(w, _("present and CUSTOMISED: reapply it on the destination"));
 	else
-		raw(w, "present, the default");
+		raw(w, _("present, the default"));
 	end(w);
 	if (d->sddl)
 		kv(w, "SDDL", d->sddl);
 	if (d->aces) {
-		subhead(w, "Access control entries");
+		subhead(w, _("Access control entries"));
 		if (w->html)
 			raw(w, "<ul>\n");
 		for (i = 0; d->aces[i]; i++) {
@@ -1808,32 +2026,32 @@ static void dcom_section(struct w *w)
 
 static void facts_section(struct w *w)
 {
-	section(w, "facts", "IP configuration files");
-	key(w, "ipconfig /all output");
+	section(w, "facts", _("IP configuration files"));
+	key(w, _("ipconfig /all output"));
 	if (w->inv->ipconfig) {
-		raw(w, "read");
+		raw(w, _("read"));
 		if (w->inv->ipconfig_as) {
 			raw(w, " (");
 			str(w, w->inv->ipconfig_as);
 			raw(w, ")");
 		}
 	} else {
-		raw(w, "not read: run 'ipconfig /all > IPSettings.txt' on the source to migrate "
-		       "static IP settings (a file that is there but was not understood is a "
-		       "warning below)");
+		raw(w, _("not read: run 'ipconfig /all > IPSettings.txt' on the source to migrate "
+		         "static IP settings (a file that is there but was not understood is a "
+		         "warning below)"));
 	}
 	end(w);
-	key(w, "systeminfo output");
+	key(w, _("systeminfo output"));
 	if (w->inv->systeminfo) {
-		raw(w, "read");
+		raw(w, _("read"));
 		if (w->inv->systeminfo_as) {
 			raw(w, " (");
 			str(w, w->inv->systeminfo_as);
 			raw(w, ")");
 		}
 	} else {
-		raw(w, "not read: memory and locale come from other sources or are unknown (a "
-		       "file that is there but was not understood is a warning below)");
+		raw(w, _("not read: memory and locale come from other sources or are unknown (a "
+		         "file that is there but was not understood is a warning below)"));
 	}
 	end(w);
 }
@@ -1846,20 +2064,20 @@ static int inventory_body(struct w *w, struct smig_err *e)
 
 	host_section(w);
 	hyperv_section(w);
-	section(w, "networks", "Virtual networks");
+	section(w, "networks", _("Virtual networks"));
 	if (inv->nswitches == 0) {
 		note_begin(w);
-		raw(w, "none");
+		raw(w, _("none"));
 		note_end(w);
 	} else if (w->html) {
 		networks_html(w);
 	} else {
 		networks_text(w);
 	}
-	section(w, "adapters", "Network adapters");
+	section(w, "adapters", _("Network adapters"));
 	if (inv->nnics == 0) {
 		note_begin(w);
-		raw(w, "none");
+		raw(w, _("none"));
 		note_end(w);
 	} else if (w->html) {
 		adapters_html(w);
@@ -1872,7 +2090,7 @@ static int inventory_body(struct w *w, struct smig_err *e)
 	firewall_section(w);
 	dcom_section(w);
 	facts_section(w);
-	section(w, "problems", "Notes and problems");
+	section(w, "problems", _("Notes and problems"));
 	items_body(w, &inv->problems, false);
 	return 0;
 }
@@ -1881,9 +2099,21 @@ static int inventory_html(struct w *w, struct smig_err *e)
 {
 	const struct smig_inventory *inv = w->inv;
 	const struct smig_inv_os *os = &inv->os;
+	/* the page's links to its sections (the section ids of inventory_body) */
+	static const struct {
+		const char *id, *label;
+	} nav[] = {
+	    {"host", N_("Host")},          {"hyperv", "Hyper-V"},
+	    {"vms", N_("VMs")},            {"networks", N_("Networks")},
+	    {"adapters", N_("Adapters")},  {"azman", N_("Authorization")},
+	    {"firewall", N_("Firewall")},  {"dcom", "DCOM"},
+	    {"problems", N_("Problems")},
+	};
+	size_t i;
 
-	html_begin(w, "smig inventory", os->computer_name ? os->computer_name : "unknown host");
-	raw(w, "<p class=\"sub\">Pre-migration inventory");
+	html_begin(w, _("smig inventory"),
+	           os->computer_name ? os->computer_name : _("unknown host"));
+	lit(w, "<p class=\"sub\">%s", _("Pre-migration inventory"));
 	if (os->product_name) {
 		raw(w, " · ");
 		str(w, os->product_name);
@@ -1893,33 +2123,36 @@ static int inventory_html(struct w *w, struct smig_err *e)
 		str(w, os->csd_version);
 	}
 	if (os->build) {
-		raw(w, ", build ");
+		raw(w, _(", build "));
 		str(w, os->build);
 	}
 	raw(w, "</p>\n<div class=\"strip\">\n");
-	lit(w, "<span class=\"stat\"><b>%zu</b> virtual machines</span>\n", inv->nvms);
-	lit(w, "<span class=\"stat\"><b>%zu</b> snapshots</span>\n", total_snapshots(inv));
-	lit(w, "<span class=\"stat\"><b>%zu</b> virtual networks</span>\n", inv->nswitches);
-	lit(w, "<span class=\"stat\"><b>%zu</b> adapters</span>\n", inv->nnics);
+	lit(w, "<span class=\"stat\"><b>%zu</b> %s</span>\n", inv->nvms,
+	    P_("virtual machine", "virtual machines", inv->nvms));
+	lit(w, "<span class=\"stat\"><b>%zu</b> %s</span>\n", total_snapshots(inv),
+	    P_("snapshot", "snapshots", total_snapshots(inv)));
+	lit(w, "<span class=\"stat\"><b>%zu</b> %s</span>\n", inv->nswitches,
+	    P_("virtual network", "virtual networks", inv->nswitches));
+	lit(w, "<span class=\"stat\"><b>%zu</b> %s</span>\n", inv->nnics,
+	    P_("adapter", "adapters", inv->nnics));
 	summary_val(w, &inv->problems);
-	raw(w, "\n</div>\n<p class=\"nav\"><a href=\"#host\">Host</a><a href=\"#hyperv\">Hyper-V"
-	       "</a><a href=\"#vms\">VMs</a><a href=\"#networks\">Networks</a>"
-	       "<a href=\"#adapters\">Adapters</a><a href=\"#azman\">Authorization</a>"
-	       "<a href=\"#firewall\">Firewall</a><a href=\"#dcom\">DCOM</a>"
-	       "<a href=\"#problems\">Problems</a></p>\n</div>\n<div class=\"content\">\n");
+	raw(w, "\n</div>\n<p class=\"nav\">");
+	for (i = 0; i < sizeof(nav) / sizeof(nav[0]); i++)
+		lit(w, "<a href=\"#%s\">%s</a>", nav[i].id, _(nav[i].label));
+	raw(w, "</p>\n</div>\n<div class=\"content\">\n");
 	if (!inv->hyperv) {
-		raw(w, "<div class=\"errbox\">The Hyper-V role was not found on this host");
+		lit(w, "<div class=\"errbox\">%s", _("The Hyper-V role was not found on this host"));
 		if (inv->hyperv_reason) {
-			raw(w, ": ");
-			str(w, inv->hyperv_reason);
+			raw(w, _(": "));
+			str(w, tr(inv->hyperv_reason));
 		}
 		raw(w, "</div>\n");
 	}
 	if (!os->supported_source) {
-		raw(w, "<div class=\"errbox\">Not a supported source");
+		lit(w, "<div class=\"errbox\">%s", _("Not a supported source"));
 		if (os->support_reason) {
-			raw(w, ": ");
-			str(w, os->support_reason);
+			raw(w, _(": "));
+			str(w, tr(os->support_reason));
 		}
 		raw(w, "</div>\n");
 	}
@@ -1933,11 +2166,13 @@ static int inventory_text(struct w *w, struct smig_err *e)
 {
 	const struct smig_inventory *inv = w->inv;
 
-	raw(w, "smig pre-migration inventory of ");
-	str(w, inv->os.computer_name ? inv->os.computer_name : "an unknown host");
+	raw(w, _("smig pre-migration inventory of "));
+	str(w, inv->os.computer_name ? inv->os.computer_name : _("an unknown host"));
 	raw(w, "\n");
 	line_begin(w, 0);
-	lit(w, "%zu virtual machines, %zu snapshots, %zu virtual networks; ", inv->nvms,
+	/* TRANSLATORS: the counts of VMs, snapshots and virtual networks; the severities'
+	 * counts follow */
+	lit(w, _("%zu virtual machines, %zu snapshots, %zu virtual networks; "), inv->nvms,
 	    total_snapshots(inv), inv->nswitches);
 	summary_val(w, &inv->problems);
 	line_end(w, 2);
@@ -1963,7 +2198,7 @@ char *smig_report_inventory(const struct smig_inventory *inv, enum smig_format f
 	int rc;
 
 	if (inv == NULL) {
-		smig_err_set(e, SMIG_ERR_USAGE, "cannot render an inventory: none was given");
+		smig_err_set(e, SMIG_ERR_USAGE, _("cannot render an inventory: none was given"));
 		return NULL;
 	}
 	switch (f) {
@@ -1976,7 +2211,7 @@ char *smig_report_inventory(const struct smig_inventory *inv, enum smig_format f
 		rc = inventory_text(&w, e);
 		break;
 	default:
-		smig_err_set(e, SMIG_ERR_USAGE, "cannot render the inventory: format %d is unknown",
+		smig_err_set(e, SMIG_ERR_USAGE, _("cannot render the inventory: format %d is unknown"),
 		             (int)f);
 		rc = -1;
 	}
@@ -2083,7 +2318,7 @@ static char *items_json(const char *kind, const char *title, const struct smig_r
 		goto done;
 	smig_unix_to_iso8601((int64_t)time(NULL), now, sizeof(now));
 	root = json_pack("{s:o,s:s,s:o,s:o,s:O,s:O,s:O}", "schema", jstr(schema), "generated_utc",
-	                 now, "report", jstr(kind), "title", jstr(title), "facts", jfacts, "items",
+	                 now, "report", jstr(kind), "title", jstr(tr(title)), "facts", jfacts, "items",
 	                 items, "summary", summary);
 	if (root == NULL)
 		goto nomem;
@@ -2092,7 +2327,7 @@ static char *items_json(const char *kind, const char *title, const struct smig_r
 		goto nomem;
 	goto done;
 nomem:
-	smig_err_nomem(e, "building the JSON report");
+	smig_err_nomem(e, _("building the JSON report"));
 done:
 	json_decref(root);
 	json_decref(jfacts);
@@ -2100,6 +2335,29 @@ done:
 	json_decref(summary);
 	free(schema);
 	return out;
+}
+
+/* A caller's msgid (title, fact key) translated; "" stays "" (gettext("") is the catalogue's
+ * header). Model texts go through it too: the inventory keeps English (it is the descriptor's,
+ * read back by import), and its fixed texts are msgids (N_ in hostinfo.c) shown translated. */
+static const char *tr(const char *s)
+{
+	return s != NULL && s[0] != '\0' ? _(s) : s;
+}
+
+/* The HTML subtitle: which report this is ("preflight report"). */
+static void report_kind(struct w *w, const char *kind)
+{
+	if (strcmp(kind, "preflight") == 0)
+		raw(w, _("preflight report"));
+	else if (strcmp(kind, "manual-steps") == 0)
+		raw(w, _("manual-steps report"));
+	else if (strcmp(kind, "verification") == 0)
+		raw(w, _("verification report"));
+	else {
+		str(w, kind);
+		raw(w, _(" report"));
+	}
 }
 
 char *smig_report_items(const char *kind, const char *title, const struct smig_report_fact *facts,
@@ -2111,27 +2369,27 @@ char *smig_report_items(const char *kind, const char *title, const struct smig_r
 	size_t i, n;
 
 	if (kind == NULL || title == NULL || (nfacts && facts == NULL)) {
-		smig_err_set(e, SMIG_ERR_USAGE, "cannot render a report: no kind or title given");
+		smig_err_set(e, SMIG_ERR_USAGE, _("cannot render a report: no kind or title given"));
 		return NULL;
 	}
 	if (f == SMIG_FORMAT_JSON)
 		return items_json(kind, title, facts, nfacts, items, e);
 	if (f != SMIG_FORMAT_TEXT && f != SMIG_FORMAT_HTML) {
-		smig_err_set(e, SMIG_ERR_USAGE, "cannot render the %s report: format %d is unknown",
+		smig_err_set(e, SMIG_ERR_USAGE, _("cannot render the %s report: format %d is unknown"),
 		             kind, (int)f);
 		return NULL;
 	}
 	if (w.html) {
-		html_begin(&w, "smig", title);
+		html_begin(&w, "smig", tr(title));
 		raw(&w, "<p class=\"sub\">");
-		str(&w, kind);
-		raw(&w, " report</p>\n<div class=\"strip\">\n");
+		report_kind(&w, kind);
+		raw(&w, "</p>\n<div class=\"strip\">\n");
 		summary_val(&w, items);
 		raw(&w, "\n</div>\n</div>\n<div class=\"content\">\n");
 	} else {
-		str(&w, title);
+		str(&w, tr(title));
 		raw(&w, "\n");
-		for (i = 0, n = str_width(title); i < n; i++)
+		for (i = 0, n = str_width(tr(title)); i < n; i++)
 			raw(&w, "=");
 		raw(&w, "\n");
 	}
@@ -2141,11 +2399,11 @@ char *smig_report_items(const char *kind, const char *title, const struct smig_r
 			raw(&w, w.kv_open ? "" : "<table class=\"kv\">\n");
 			w.kv_open = true;
 			raw(&w, "<tr><th>");
-			str(&w, facts[i].key);
+			str(&w, tr(facts[i].key));
 			raw(&w, "</th><td>");
 		} else {
 			raw(&w, "  ");
-			str_pad(&w, facts[i].key, KEY_WIDTH - 3);
+			str_pad(&w, tr(facts[i].key), key_width() - 3);
 			raw(&w, " ");
 		}
 		str(&w, facts[i].value);
@@ -2153,7 +2411,7 @@ char *smig_report_items(const char *kind, const char *title, const struct smig_r
 	}
 	/* HTML has the summary in the header strip */
 	if (!w.html) {
-		key(&w, "Summary");
+		key(&w, _("Summary"));
 		summary_val(&w, items);
 		end(&w);
 	}

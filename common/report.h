@@ -18,6 +18,7 @@
 #ifndef SMIG_REPORT_H
 #define SMIG_REPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,8 +29,23 @@
 enum smig_format { SMIG_FORMAT_TEXT, SMIG_FORMAT_JSON, SMIG_FORMAT_HTML };
 
 /* A size for people: "64 MiB", "1.5 GiB", "512 bytes" (one decimal, none when it rounds to
- * a whole). `buf` holds at least 32 bytes. */
+ * a whole); in French (smig_i18n_lang()) "64 Mio", "1,5 Gio", "512 octets" with a no-break
+ * space before the unit. Human text only: JSON and logs carry byte counts. `buf` holds at
+ * least 32 bytes. */
 void smig_human_size(uint64_t bytes, char *buf, size_t len);
+/* The same in the language given: English (french false) whatever the language chosen. */
+void smig_human_size_lang(uint64_t bytes, bool french, char *buf, size_t len);
+/* A count of bytes for people: "1234567", in French "1 234 567" (U+202F between groups).
+ * `buf` holds SMIG_COUNT_BUFSZ bytes (less: no grouping). Returns buf. */
+#define SMIG_COUNT_BUFSZ 96
+char *smig_human_count(uint64_t n, char *buf, size_t len);
+/* The display words of the inventory's enumerations (the JSON keeps smig_*_name()): "external"
+ * or "externe", "differencing" or "de différenciation", "pass-through"... */
+const char *smig_switch_type_label(enum smig_switch_type t);
+const char *smig_disk_type_label(enum smig_disk_type t);
+const char *smig_drive_kind_label(enum smig_drive_kind_inv k);
+/* A severity for people ("blocker", "bloquant"); smig_severity_name() is the JSON keyword. */
+const char *smig_severity_label(enum smig_severity s);
 
 /* "text", "json" or "html" (exact, lower case). Returns 0, or -1 for anything else. */
 int smig_format_parse(const char *s, enum smig_format *f);
@@ -59,6 +75,11 @@ struct smig_report_fact {
  * [{"id", "severity", "subject", "message", "action", "powershell"}], "summary": {severity:
  * count}} with items in that group order and every severity in the summary (0 included); a
  * fact's key is its words in snake_case ("archive id" is archive_id). malloc'd.
+ *
+ * Language: `title`, the fact keys and values, and the items' text are the caller's. A fact
+ * key is an English msgid marked N_() by the caller: text and HTML show its translation, JSON
+ * makes its snake_case key from the English (keys never follow the language). The JSON
+ * "title" is translated too (human text); "report" (the kind) never is.
  */
 #define SMIG_REPORT_SCHEMA_VERSION 2
 char *smig_report_items(const char *kind, const char *title, const struct smig_report_fact *facts,

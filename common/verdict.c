@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "i18n.h"
+
 SMIG_PRINTF(2, 0)
 static void note(struct smig_strbuf *sb, const char *fmt, va_list ap)
 {
@@ -15,8 +17,8 @@ static void note(struct smig_strbuf *sb, const char *fmt, va_list ap)
 		sb->failed = true; /* sticky: smig_verdict_emit() reports it */
 		return;
 	}
-	if (sb->len > 0)
-		smig_strbuf_puts(sb, "; ");
+	if (sb->len > 0) /* TRANSLATORS: between the facts of one verification item */
+		smig_strbuf_puts(sb, _("; "));
 	smig_strbuf_append(sb, s, (size_t)n);
 	free(s);
 }

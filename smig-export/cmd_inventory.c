@@ -100,9 +100,9 @@ int cmd_inventory(int argc, char **argv)
 	if (smig_hostopts_read(&ho, &fs, &inv, &e) < 0)
 		return fail(&e);
 	if (inv->ipconfig_as)
-		smig_cli_verbose("ipconfig /all output read as %s", inv->ipconfig_as);
+		smig_cli_verbose(_("ipconfig /all output read as %s"), inv->ipconfig_as);
 	if (inv->systeminfo_as)
-		smig_cli_verbose("systeminfo output read as %s", inv->systeminfo_as);
+		smig_cli_verbose(_("systeminfo output read as %s"), inv->systeminfo_as);
 	/* the report lists what could not be read; the cause, once, where the admin looks */
 	for (size_t i = 0; i < inv->nunmapped; i++)
 		fprintf(stderr, _("%s: warning: %s\n"), PROG, inv->unmapped[i].message);
