@@ -765,17 +765,20 @@ done:
 
 /* ---- COM rights ---- */
 
+/* English whatever the language: the description is part of the inventory, which the signed
+ * descriptor carries (and migrate.ps1 quotes). */
+
 int smig_com_rights_describe(uint32_t mask, char *buf, size_t len)
 {
 	static const struct {
 		uint32_t bit;
 		const char *word;
 	} words[] = {
-	    {SMIG_COM_RIGHTS_EXECUTE, N_("execute")},
-	    {SMIG_COM_RIGHTS_EXECUTE_LOCAL, N_("local launch")},
-	    {SMIG_COM_RIGHTS_EXECUTE_REMOTE, N_("remote launch")},
-	    {SMIG_COM_RIGHTS_ACTIVATE_LOCAL, N_("local activation")},
-	    {SMIG_COM_RIGHTS_ACTIVATE_REMOTE, N_("remote activation")},
+	    {SMIG_COM_RIGHTS_EXECUTE, "execute"},
+	    {SMIG_COM_RIGHTS_EXECUTE_LOCAL, "local launch"},
+	    {SMIG_COM_RIGHTS_EXECUTE_REMOTE, "remote launch"},
+	    {SMIG_COM_RIGHTS_ACTIVATE_LOCAL, "local activation"},
+	    {SMIG_COM_RIGHTS_ACTIVATE_REMOTE, "remote activation"},
 	};
 	uint32_t rest = mask;
 	size_t n = 0;
@@ -785,21 +788,20 @@ int smig_com_rights_describe(uint32_t mask, char *buf, size_t len)
 		return -1;
 	buf[0] = '\0';
 	if (mask == 0) {
-		r = snprintf(buf, len, "%s", _("none"));
+		r = snprintf(buf, len, "%s", "none");
 		return r < 0 || (size_t)r >= len ? -1 : 0;
 	}
 	for (size_t i = 0; i < NELEM(words); i++) {
 		if (!(mask & words[i].bit))
 			continue;
 		rest &= ~words[i].bit;
-		r = snprintf(buf + n, len - n, "%s%s", n ? ", " : "", _(words[i].word));
+		r = snprintf(buf + n, len - n, "%s%s", n ? ", " : "", words[i].word);
 		if (r < 0 || (size_t)r >= len - n)
 			return -1;
 		n += (size_t)r;
 	}
 	if (rest != 0) {
-		/* TRANSLATORS: rights bits smig has no word for, in hexadecimal */
-		r = snprintf(buf + n, len - n, _("%sother 0x%lx"), n ? ", " : "", (unsigned long)rest);
+		r = snprintf(buf + n, len - n, "%sother 0x%lx", n ? ", " : "", (unsigned long)rest);
 		if (r < 0 || (size_t)r >= len - n)
 			return -1;
 	}

@@ -73,7 +73,9 @@ cat >jsoncmp.py <<'EOF'
 import json, sys
 # what differs from one export or run to the next whatever the language
 SKIP = {"generated_utc", "archive_id", "exported", "created", "created_utc"}
-HUMAN = {"message", "action", "title", "plan", "support_reason", "hyperv_reason", "description"}
+# "powershell": a manual step's command, whose <placeholders> are words for the admin to replace
+HUMAN = {"message", "action", "title", "plan", "support_reason", "hyperv_reason", "description",
+         "powershell"}
 def walk(a, b, path, out):
     if isinstance(a, dict) and isinstance(b, dict):
         if list(a) != list(b):
