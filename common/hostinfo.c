@@ -273,7 +273,7 @@ static int read_nic(struct smig_scan *s, smig_hive_node cls, const char *keyname
 		struct smig_mac m;
 		if (!smig_mac_parse(nic->network_address, &m)) {
 			smig_scan_note(s, "", SMIG_SEV_WARNING, nic->connection_name ? nic->connection_name : nic->guid,
-				       "the adapter's NetworkAddress override '%s' is not a MAC address",
+				       _("the adapter's NetworkAddress override '%s' is not a MAC address"),
 				       nic->network_address);
 		} else if (!nic->has_mac) {
 			nic->mac = m;
@@ -281,7 +281,7 @@ static int read_nic(struct smig_scan *s, smig_hive_node cls, const char *keyname
 			nic->mac_source = smig_strdup("NetworkAddress", s->e);
 		} else if (smig_mac_cmp(&m, &nic->mac) != 0) {
 			smig_scan_note(s, "", SMIG_SEV_WARNING, nic->connection_name ? nic->connection_name : nic->guid,
-				       "the adapter's NetworkAddress override %s differs from the MAC in ipconfig",
+				       _("the adapter's NetworkAddress override %s differs from the MAC in ipconfig"),
 				       nic->network_address);
 		}
 	}
@@ -327,7 +327,7 @@ static int read_nics(struct smig_scan *s)
 						       s->ipc->adapters[i].name);
 			if (!found && s->ipc->adapters[i].has_mac)
 				smig_scan_note(s, "", SMIG_SEV_INFO, "ipconfig",
-					       "adapter '%s' in the ipconfig output has no matching connection in the registry",
+					       _("adapter '%s' in the ipconfig output has no matching connection in the registry"),
 					       s->ipc->adapters[i].name);
 		}
 	}
@@ -364,7 +364,7 @@ static bool read_mac_value(struct smig_scan *s, smig_hive_node n, const char *na
 	}
 	if (!ok)
 		smig_scan_note(s, "", SMIG_SEV_WARNING, "host",
-			       "%s\\%s is not a 6-byte MAC address (type %u, %zu bytes)",
+			       _("%s\\%s is not a 6-byte MAC address (type %u, %zu bytes)"),
 			       SMIG_RK_VIRTUALIZATION, name, type, len);
 	free(data);
 	return ok;
@@ -494,7 +494,7 @@ static int read_switches(struct smig_scan *s)
 						SMIG_RV_SWITCH_FRIENDLYNAME);
 			if (sw->name == NULL) {
 				smig_scan_note(s, "", SMIG_SEV_WARNING, "host",
-					       "virtual network %s has no FriendlyName; its GUID is used as its name",
+					       _("virtual network %s has no FriendlyName; its GUID is used as its name"),
 					       sw->guid);
 				sw->name = smig_strdup(sw->guid, s->e);
 			}
@@ -539,11 +539,11 @@ static int read_switches(struct smig_scan *s)
 					nic = &inv->nics[k];
 			if (sw == NULL) {
 				smig_scan_note(s, "", SMIG_SEV_WARNING, "host",
-					       "adapter binding %s names virtual network '%s', which does not exist",
+					       _("adapter binding %s names virtual network '%s', which does not exist"),
 					       name, swname ? swname : "(none)");
 			} else if (nic == NULL) {
 				smig_scan_note(s, "", SMIG_SEV_WARNING, sw->name,
-					       "virtual network is bound to adapter %s, which is not in the registry",
+					       _("virtual network is bound to adapter %s, which is not in the registry"),
 					       nguid);
 			} else {
 				free(nic->switch_guid);
@@ -598,7 +598,7 @@ static int read_firewall(struct smig_scan *s)
 		if (vals[i].type != 1 || smig_utf16le_to_utf8(vals[i].data, vals[i].len, &text, &e2) < 0 ||
 		    smig_fwrule_parse(vals[i].name, text, &r, &e2) < 0) {
 			smig_scan_note(s, "", SMIG_SEV_WARNING, "firewall",
-				       "firewall rule '%s' cannot be read: %s", vals[i].name,
+				       _("firewall rule '%s' cannot be read: %s"), vals[i].name,
 				       e2.msg[0] ? e2.msg : "not a REG_SZ value");
 			free(text);
 			continue;
@@ -679,7 +679,7 @@ static int read_dcom(struct smig_scan *s)
 	if (smig_secdesc_parse(d->raw, d->raw_len, &sd, &e2) < 0) {
 		d->customised = true;
 		return smig_scan_note(s, "", SMIG_SEV_WARNING, "dcom",
-				      "%s\\%s cannot be decoded: %s", SMIG_RK_OLE,
+				      _("%s\\%s cannot be decoded: %s"), SMIG_RK_OLE,
 				      SMIG_RV_MACHINELAUNCHRESTRICTION, e2.msg);
 	}
 	smig_secdesc_to_sddl(&sd, &d->sddl, &e2);
@@ -795,7 +795,7 @@ static int read_azman(struct smig_scan *s)
 	if (smig_hostfs_resolve(s->fs, winpath, &az->local, &e2) < 0) {
 		if (s->inv->hyperv)
 			smig_scan_note(s, "", SMIG_SEV_WARNING, "azman",
-				       "the authorization store cannot be read: %s", e2.msg);
+				       _("the authorization store cannot be read: %s"), e2.msg);
 		return 0;
 	}
 	if (smig_azman_load(az->local, winpath, &st, &e2) < 0)
@@ -831,7 +831,7 @@ static int read_azman(struct smig_scan *s)
 	}
 	if (st->napps != 1)
 		smig_scan_note(s, "", SMIG_SEV_INFO, "azman",
-			       "the authorization store holds %zu applications", st->napps);
+			       _("the authorization store holds %zu applications"), st->napps);
 	smig_azman_free(st);
 	if (rc == 0)
 		azman_compare_default(s, az);

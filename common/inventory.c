@@ -137,14 +137,15 @@ char **smig_scan_multi(struct smig_scan *s, struct smig_hive *h, smig_hive_node 
 static char *read_as(struct smig_scan *s, const char *subject, const char *file,
 		     const struct smig_lang *lang, const char *encoding)
 {
-	/* shown to people (the report, features, -v): translated; the note below is the
-	 * inventory's, which the descriptor carries, so it stays English */
+	/* shown to people (the report, features, -v), in the language of the messages, as the
+	 * inventory's notes are (docs/reference.md: an archive carries them in the language it
+	 * was exported in) */
 	char *as = smig_asprintf(s->e, _("%s, %s"), lang ? _(lang->name) : _("unknown language"),
 				 encoding ? _(encoding) : _("text"));
 
 	if (as != NULL)
-		smig_scan_note(s, "", SMIG_SEV_INFO, subject, "%s read as %s output in %s", file,
-			       lang ? lang->name : "unknown-language", encoding ? encoding : "text");
+		smig_scan_note(s, "", SMIG_SEV_INFO, subject, _("%s read as %s output in %s"), file,
+			       lang ? _(lang->name) : _("unknown language"), encoding ? _(encoding) : _("text"));
 	return as;
 }
 
@@ -161,7 +162,7 @@ static int open_facts(struct smig_scan *s, const char *root, const struct smig_i
 	} else if (smig_hostfs_lookup(s->fs, SMIG_IPSETTINGS_REL, &p, &e2) == 0) {
 		if (smig_ipconfig_load(p, &s->ipc, &e2) < 0)
 			smig_scan_note(s, "", SMIG_SEV_WARNING, "ipconfig",
-				       "C:\\%s is ignored: %s", SMIG_IPSETTINGS_REL, e2.msg);
+				       _("C:\\%s is ignored: %s"), SMIG_IPSETTINGS_REL, e2.msg);
 		ipcfile = smig_asprintf(s->e, "C:\\%s", SMIG_IPSETTINGS_REL);
 		free(p);
 		p = NULL;
@@ -174,7 +175,7 @@ static int open_facts(struct smig_scan *s, const char *root, const struct smig_i
 	} else if (smig_hostfs_lookup(s->fs, SMIG_SYSTEMINFO_REL, &p, &e2) == 0) {
 		if (smig_sysinfo_load(p, &s->si, &e2) < 0)
 			smig_scan_note(s, "", SMIG_SEV_WARNING, "systeminfo",
-				       "C:\\%s is ignored: %s", SMIG_SYSTEMINFO_REL, e2.msg);
+				       _("C:\\%s is ignored: %s"), SMIG_SYSTEMINFO_REL, e2.msg);
 		sifile = smig_asprintf(s->e, "C:\\%s", SMIG_SYSTEMINFO_REL);
 		free(p);
 	}
@@ -192,7 +193,7 @@ static int open_facts(struct smig_scan *s, const char *root, const struct smig_i
 	if (s->ipc)
 		for (size_t i = 0; i < s->ipc->nunparsed; i++)
 			smig_scan_note(s, "", SMIG_SEV_INFO, "ipconfig",
-				       "line not understood and ignored: '%s'", s->ipc->unparsed[i]);
+				       _("line not understood and ignored: '%s'"), s->ipc->unparsed[i]);
 	(void)root;
 	rc = 0;
 out:
@@ -234,7 +235,7 @@ int smig_inventory_read(struct smig_hostfs *fs, const char *root,
 		goto out;
 	if (dirty)
 		smig_scan_note(&s, "", SMIG_SEV_WARNING, "host",
-			       "%s is dirty (its sequence numbers differ): it may miss recent changes; prefer a copy made with 'reg save HKLM\\SYSTEM'",
+			       _("%s is dirty (its sequence numbers differ): it may miss recent changes; prefer a copy made with 'reg save HKLM\\SYSTEM'"),
 			       SMIG_HIVE_SYSTEM_WIN);
 	{
 		const char *cs = NULL;
@@ -248,11 +249,11 @@ int smig_inventory_read(struct smig_hostfs *fs, const char *root,
 		s.inv->os.software_hive = true;
 		if (dirty)
 			smig_scan_note(&s, "", SMIG_SEV_WARNING, "host",
-				       "%s is dirty (its sequence numbers differ): it may miss recent changes",
+				       _("%s is dirty (its sequence numbers differ): it may miss recent changes"),
 				       SMIG_HIVE_SOFTWARE_WIN);
 	} else {
 		smig_scan_note(&s, "", SMIG_SEV_WARNING, "host",
-			       "there is no SOFTWARE hive (%s): OS identity, Hyper-V host settings, the authorization store location and DCOM settings are unknown",
+			       _("there is no SOFTWARE hive (%s): OS identity, Hyper-V host settings, the authorization store location and DCOM settings are unknown"),
 			       SMIG_HIVE_SOFTWARE_WIN);
 	}
 	if (open_facts(&s, root, opts) < 0)
