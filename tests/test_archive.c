@@ -1171,9 +1171,9 @@ static void stream_sources_free(struct stream_src *src)
 }
 
 /* A multi-member zstd archive from the writer's own stream, with and without zstd worker
- * threads: one valid frame (zstd -t), the members in order (bsdtar -t), the content and the
- * returned digests right (zstd -d | GNU tar -x, sha256sum); cut or extended by one byte, the
- * frame is refused. */
+ * threads: one valid frame (zstd -t) with a 2 MiB window, the members in order (bsdtar -t), the
+ * content and the returned digests right (zstd -d | GNU tar -x, sha256sum); cut or extended by
+ * one byte, the frame is refused. */
 static void zstd_stream(void **state)
 {
 	struct fix *f = *state;
@@ -1212,6 +1212,9 @@ static void zstd_stream(void **state)
 			fail_msg("%s", e.msg);
 
 		assert_int_equal(tu_sh("zstd -q -t '%s'", arc), 0);
+		/* the window the decoder must hold (docs/archive.md §2): level 3's 2 MiB */
+		assert_int_equal(tu_sh("zstd -lv '%s' 2>/dev/null | grep -q"
+				       " '^Window Size: .*(2097152 B)$'", arc), 0);
 		assert_int_equal(tu_sh("bsdtar -tf '%s' > '%s/list'", arc, f->dir), 0);
 		assert_int_equal(tu_sh("printf '%%s\\n' '%s' '%s' '%s' '%s' '%s' |"
 				       " cmp -s - '%s/list'", names[0], names[1], names[2],
