@@ -382,17 +382,20 @@ static int read_hyperv(struct rd *r, json_t *root, struct smig_inventory *inv)
 	inv->hyperv = role == 1;
 	if (role == 1)
 		inv->hyperv_reason = smig_strdup(
-			vmms == 1 ? "the Hyper-V role is installed and the vmms service is "
-				    "present (" SOURCE_NAME ")"
-				  : "the Hyper-V role is installed, but the vmms service is "
-				    "missing (" SOURCE_NAME ")",
+			vmms == 1 ? _("the Hyper-V role is installed and the vmms service is "
+				      "present (dest-facts.json)")
+				  : _("the Hyper-V role is installed, but the vmms service is "
+				      "missing (dest-facts.json)"),
 			r->e);
 	else
 		inv->hyperv_reason = smig_asprintf(
-			r->e, "the Hyper-V role is not installed (hyperv.role_installed is %s in "
-			SOURCE_NAME ")%s", role == 0 ? "false" : "null",
-			vmms == 1 ? "; the vmms service is present, but that alone is not the role"
-				  : " and there is no vmms service");
+			r->e,
+			vmms == 1 ? _("the Hyper-V role is not installed (hyperv.role_installed is %s in "
+				      "dest-facts.json); the vmms service is present, but that alone is "
+				      "not the role")
+				  : _("the Hyper-V role is not installed (hyperv.role_installed is %s in "
+				      "dest-facts.json) and there is no vmms service"),
+			role == 0 ? "false" : "null");
 	return inv->hyperv_reason ? 0 : -1;
 }
 

@@ -721,14 +721,16 @@ static void azman_compare_default(struct smig_scan *s, struct smig_inv_azman *az
 		if (default_admin)
 			continue;
 		if (r->scope)
-			d = smig_asprintf(s->e, "role assignment '%s' in scope '%s' (%zu member%s)",
-					  r->name, r->scope, m, m == 1 ? "" : "s");
+			d = smig_asprintf(s->e, P_("role assignment '%s' in scope '%s' (%zu member)",
+						     "role assignment '%s' in scope '%s' (%zu members)", m),
+					  r->name, r->scope, m);
 		else if (smig_streq_ci(r->name, "Administrator"))
-			d = smig_asprintf(s->e, "role assignment 'Administrator' has %zu member%s besides or instead of BUILTIN\\Administrators",
-					  m, m == 1 ? "" : "s");
+			d = smig_asprintf(s->e, P_("role assignment 'Administrator' has %zu member besides or instead of BUILTIN\\Administrators",
+						     "role assignment 'Administrator' has %zu members besides or instead of BUILTIN\\Administrators", m),
+					  m);
 		else
-			d = smig_asprintf(s->e, "added role assignment '%s' (%zu member%s)", r->name,
-					  m, m == 1 ? "" : "s");
+			d = smig_asprintf(s->e, P_("added role assignment '%s' (%zu member)",
+						     "added role assignment '%s' (%zu members)", m), r->name, m);
 		if (d)
 			smig_strv_push(&az->differences, d, s->e);
 		free(d);

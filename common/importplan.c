@@ -45,8 +45,8 @@ static char *canon_drive_path(const char *opt, const char *s, struct smig_err *e
 	char *out = NULL;
 
 	if (smig_winpath_parse(s, &wp, &e2) < 0 || wp.kind != SMIG_WINPATH_DRIVE) {
-		smig_err_set(e, SMIG_ERR_USAGE, "%s '%s': not a drive-absolute Windows path "
-			     "(like D:\\VMs)", opt, s);
+		smig_err_set(e, SMIG_ERR_USAGE, _("%s '%s': not a drive-absolute Windows path "
+			     "(like D:\\VMs)"), opt, s);
 		goto out;
 	}
 	out = smig_winpath_format(&wp, e);

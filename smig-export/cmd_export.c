@@ -389,9 +389,9 @@ int cmd_export(int argc, char **argv)
 	    smig_export_new(&x, &e) < 0)
 		goto fail;
 	if (inv->ipconfig_as)
-		smig_cli_verbose("ipconfig /all output read as %s", inv->ipconfig_as);
+		smig_cli_verbose(_("ipconfig /all output read as %s"), inv->ipconfig_as);
 	if (inv->systeminfo_as)
-		smig_cli_verbose("systeminfo output read as %s", inv->systeminfo_as);
+		smig_cli_verbose(_("systeminfo output read as %s"), inv->systeminfo_as);
 	pr.inv = inv;
 	smig_export_set_log(x, log_item, inv);
 	catch_signals(); /* from here on an interrupt ends the log with an "interrupted" line */

@@ -85,9 +85,9 @@ int cmd_features(int argc, char **argv)
 	if (smig_manifest_load(NULL, &ft, &e) < 0 || smig_hostopts_read(&ho, &fs, &inv, &e) < 0)
 		goto fail;
 	if (inv->ipconfig_as)
-		smig_cli_verbose("ipconfig /all output read as %s", inv->ipconfig_as);
+		smig_cli_verbose(_("ipconfig /all output read as %s"), inv->ipconfig_as);
 	if (inv->systeminfo_as)
-		smig_cli_verbose("systeminfo output read as %s", inv->systeminfo_as);
+		smig_cli_verbose(_("systeminfo output read as %s"), inv->systeminfo_as);
 	text = json ? smig_manifest_json(ft, inv, &e) : smig_manifest_text(ft, inv, &e);
 	if (text == NULL)
 		goto fail;

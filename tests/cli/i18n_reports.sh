@@ -75,6 +75,7 @@ import json, sys
 SKIP = {"generated_utc", "archive_id", "exported", "created", "created_utc"}
 # "powershell": a manual step's command, whose <placeholders> are words for the admin to replace
 HUMAN = {"message", "action", "title", "plan", "support_reason", "hyperv_reason", "description",
+         "differences",
          "powershell"}
 def walk(a, b, path, out):
     if isinstance(a, dict) and isinstance(b, dict):
