@@ -683,7 +683,7 @@ int cmd_apply(int argc, char **argv)
 	}
 	remove_stale_staging(r.jroot);
 	/* staged on the destination's filesystem, so files are renamed into place */
-	if (session_open(&r.s, r.jroot, &e) < 0) {
+	if (session_open(&r.s, r.jroot, true, &e) < 0) {
 		code = fail(&e);
 		goto done;
 	}
