@@ -1971,6 +1971,17 @@ static int stage_file(struct stager *sg, struct archive_entry *ent, const char *
 				     m->local);
 			goto out;
 		}
+		{
+			struct stat fst;
+
+			if (fstat(fd, &fst) < 0) {
+				smig_err_sys(e, errno, "cannot read the staged file '%s'", m->local);
+				goto out;
+			}
+			m->dev = (uint64_t)fst.st_dev;
+			m->ino = (uint64_t)fst.st_ino;
+			m->mtime = (int64_t)fst.st_mtim.tv_sec;
+		}
 		if (close(fd) < 0) {
 			fd = -1;
 			smig_err_sys(e, errno, "cannot stage '%s'", name);

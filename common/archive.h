@@ -152,6 +152,10 @@ struct smig_staged_member {
 	uint8_t sha256[32];
 	bool hash_deferred; /* its holes were past the pre-signature budget: hashed from the
 			     * staged file once the signature is verified */
+	/* the staged file as it was hashed (local set): device, inode, modification time. A
+	 * file with the same three and size is the staged file, moved (renamed) untouched */
+	uint64_t dev, ino;
+	int64_t mtime;
 };
 
 struct smig_staged {
