@@ -127,7 +127,7 @@ printf 'bench: disk.smig %.0f MiB, many.smig %.0f MiB\n' \
 
 # ---- the measurements ----
 # run NAME CMD...: time CMD in a fresh dest/ and out/ (not timed: making them, removing
-# them, sync), record "NAME seconds peak-KiB" in results; any failure stops the bench
+# them, sync), record "NAME seconds peak-KiB user sys" in results; any failure stops the bench
 run() {
 	local name=$1
 	shift
@@ -135,7 +135,7 @@ run() {
 	cp -a dest0 dest
 	mkdir out
 	sync
-	if ! /usr/bin/time -f '%e %M' -o t.out "$@" >cmd.out 2>cmd.err; then
+	if ! /usr/bin/time -f '%e %M %U %S' -o t.out "$@" >cmd.out 2>cmd.err; then
 		echo "bench: $name failed:" >&2
 		cat cmd.err >&2
 		exit 1
@@ -178,17 +178,22 @@ python3 - results "$age_ok" <<'EOF'
 import statistics, sys
 rows = {}
 for line in open(sys.argv[1]):
-    name, secs, kib = line.split()
-    rows.setdefault(name, []).append((float(secs), int(kib)))
-med = {k: statistics.median(s for s, _ in v) for k, v in rows.items()}
-rss = {k: max(m for _, m in v) / 1024 for k, v in rows.items()}
-print("\n%-24s %9s %9s %14s %10s" % ("", "median s", "runs", "/ bsdtar -xf", "peak MiB"))
+    name, secs, kib, user, sys_ = line.split()
+    rows.setdefault(name, []).append((float(secs), int(kib), float(user) + float(sys_)))
+med = {k: statistics.median(r[0] for r in v) for k, v in rows.items()}
+rss = {k: max(r[1] for r in v) / 1024 for k, v in rows.items()}
+cpu = {k: statistics.median(r[2] for r in v) for k, v in rows.items()}
+# wall time is what the targets are about; CPU time (user + system, all threads) is steadier
+# on a busy machine and shows the work done
+print("\n%-24s %9s %5s %13s %10s %8s" % ("", "median s", "runs", "/ bsdtar -xf", "peak MiB",
+                                         "CPU s"))
 for k in ["bsdtar", "bsdtar+signify", "verify", "preflight", "apply", "verify-age",
           "many-bsdtar", "many-preflight+apply"]:
     if k not in med:
         continue
     base = med["many-bsdtar"] if k.startswith("many") else med["bsdtar"]
-    print("%-24s %9.2f %9d %14.2f %10.1f" % (k, med[k], len(rows[k]), med[k] / base, rss[k]))
+    print("%-24s %9.2f %5d %13.2f %10.1f %8.2f" % (k, med[k], len(rows[k]), med[k] / base,
+                                                    rss[k], cpu[k]))
 print()
 def target(what, value, limit):
     print("%-46s %6.2f   (target <= %.2f) %s" % (what, value, limit,
