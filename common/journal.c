@@ -171,6 +171,8 @@ out:
 /* Append one line to <dir>/state and, with `sync`, make it durable (with every line before it)
  * before going on. */
 static int log_line(struct smig_journal *j, struct smig_err *e, bool sync, const char *fmt,
+		    va_list ap) SMIG_PRINTF(4, 0);
+static int log_line(struct smig_journal *j, struct smig_err *e, bool sync, const char *fmt,
 		    va_list ap)
 {
 	char line[64];
