@@ -1,8 +1,8 @@
 /* archive.c - streaming pax writer and verifying stager for .smig archives (see archive.h). */
 /* angle brackets: this header and libarchive's share a name (see the end of archive.h) */
 #include "archive.h"
-#include "age.h"
 #include "i18n.h"
+#include "age.h"
 #include "interrupt.h"
 
 #include <archive.h>
@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/crypto.h>
@@ -459,16 +460,12 @@ static int stage_drain(struct stage *st)
  * zstd is done here with libzstd rather than with libarchive's filter, whose options (3.6)
  * are only the level and the thread count: with its default job size of 8 MiB (4 windows at
  * level 3) the workers' buffers alone passed 100 MiB. ZSTD_JOB bounds them; smaller jobs cost
- * ratio at the job seams, which ZSTD_OVERLAP wins back: each job starts with the whole window
- * (2 MiB at level 3) of the job before as history, not libzstd's default eighth of it, so the
- * archive comes out no larger than bsdtar's 8 MiB jobs (bench/export.sh: 0.998 x instead of
- * 1.005 x) for about the same work, and the frame's window, which bounds the decoder, stays
- * level 3's 2 MiB. libarchive writes the tar stream unblocked into write_cb, which compresses
- * it into the output stage's buffers.
+ * a little ratio at the job seams (each job still sees an overlap of the one before) and
+ * leave the workers less slack. libarchive writes the tar stream unblocked into write_cb,
+ * which compresses it into the output stage's buffers.
  */
 #define ZSTD_LEVEL 3
 #define ZSTD_JOB ((size_t)2 << 20)
-#define ZSTD_OVERLAP 9 /* ZSTD_c_overlapLog: 9 = the whole window */
 /* Chunks the hasher may lag behind the reader: slack so that neither waits for the other
  * whenever the zstd workers hold up the reader for a moment. */
 #define HASH_BUFS 8
@@ -651,8 +648,7 @@ static int writer_archive_err(struct smig_archive_writer *w, const char *member,
 		return smig_err_sys(e, err, _("cannot write '%s' to '%s'"), member,
 				    w->path ? w->path : _("standard output"));
 	return smig_err_set(e, SMIG_ERR_IO, _("cannot write '%s' to '%s': %s"), member,
-			    w->path ? w->path : _("standard output"),
-			    msg ? msg : _("libarchive error"));
+			    w->path ? w->path : _("standard output"), msg ? msg : _("libarchive error"));
 }
 
 /* Run the zstd stream on `len` bytes of tar (ZSTD_e_continue) or to the end of the frame
@@ -716,10 +712,8 @@ static int zstd_start(struct smig_archive_writer *w, int threads, struct smig_er
 	/* a libzstd built without threads refuses these: the output is the same format, only
 	 * slower, so that is not an error */
 	if (threads > 0 &&
-	    !ZSTD_isError(ZSTD_CCtx_setParameter(w->zc, ZSTD_c_nbWorkers, threads))) {
+	    !ZSTD_isError(ZSTD_CCtx_setParameter(w->zc, ZSTD_c_nbWorkers, threads)))
 		(void)ZSTD_CCtx_setParameter(w->zc, ZSTD_c_jobSize, (int)ZSTD_JOB);
-		(void)ZSTD_CCtx_setParameter(w->zc, ZSTD_c_overlapLog, ZSTD_OVERLAP);
-	}
 	return 0;
 }
 
@@ -1321,19 +1315,52 @@ void smig_archive_limits_default(struct smig_archive_limits *l)
 	l->age = NULL;
 }
 
-/* The raw input: read by libarchive through read_cb, which hashes and counts it. An age
- * archive is decrypted there (docs/export.md §8): everything after it sees the plain archive. */
+/*
+ * The input, read ahead: a thread of its own reads the archive, decrypts it (age,
+ * docs/export.md §8) and, for zstd, decompresses it, filling RA_BUFS buffers of CHUNK bytes in
+ * turn, while the caller's thread parses the tar stream (libarchive, through read_cb) and hashes
+ * and stages the members. The buffer libarchive was given last is its own until it asks for the
+ * next one; the others are queued or being filled, so memory is bounded by the buffers and the
+ * zstd window (SMIG_ZSTD_WINDOW_LOG_MAX). zstd is decoded here rather than by libarchive's
+ * filter, whose window limit cannot be set; gzip and an uncompressed tar pass through to
+ * libarchive as they are.
+ *
+ * The thread blocks every signal (SIGINT and the others are the caller's: read_cb notices them
+ * while it waits) and is cancelled when reading stops early: it may be blocked reading a pipe
+ * that stalls. Under `mu`: the queue (head, count, held), finished, quit and failure.
+ */
+#define RA_BUFS 4
+
 struct source {
 	int fd;
 	struct smig_age_reader *age; /* decrypts, or passes a plain archive through */
-	struct smig_err age_err;     /* why it failed */
 	const char *name; /* for messages */
-	unsigned char *buf;
-	struct smig_sha256 h;
-	uint64_t bytes;
 	uint64_t size;      /* the archive file's size, 0 when unknown (a pipe) */
 	const char *member; /* the member being read, for the progress display */
-	int read_errno; /* set when read(2) failed */
+	/* the reading thread's (before it starts, the caller's) */
+	ZSTD_DCtx *zd;          /* NULL: passed through to libarchive */
+	unsigned char *zin;     /* archive bytes read, not yet decoded */
+	size_t zin_pos, zin_len;
+	bool in_eof, zdone;
+	size_t zlast;           /* what the last decoding step that moved returned */
+	uint64_t in_bytes;      /* archive bytes read (of an age archive, decrypted ones) */
+	/* shared */
+	pthread_mutex_t mu;
+	pthread_cond_t cond;    /* a buffer was queued or let go of, or the thread finished */
+	unsigned char *buf[RA_BUFS];
+	size_t len[RA_BUFS];
+	uint64_t at[RA_BUFS];   /* in_bytes when the buffer was filled */
+	unsigned head, count;   /* oldest buffer (the one libarchive holds, if held) and number */
+	bool held, finished, quit;
+	struct smig_err fail;   /* why the thread finished early (kind NONE: the end) */
+	bool zfail;             /* ... a zstd stream that does not decode: damage */
+	bool init, started;
+	pthread_t tid;
+	/* the caller's */
+	uint64_t bytes;         /* archive bytes behind what libarchive was given */
+	uint64_t out_bytes;     /* tar stream bytes libarchive was given */
+	int read_errno;         /* set when read(2) failed */
+	struct smig_err age_err; /* decryption failed: why */
 };
 
 /* The reader's progress hook (smig_archive_set_read_progress): process-wide, like the
@@ -1347,26 +1374,270 @@ void smig_archive_set_read_progress(smig_read_progress_fn fn, void *ctx)
 	read_progress_ctx = ctx;
 }
 
+/* More archive bytes into zin (it is empty). */
+static int src_refill(struct source *s, struct smig_err *e)
+{
+	ssize_t n = smig_age_reader_read(s->age, s->zin, CHUNK, e);
+
+	if (n < 0)
+		return -1;
+	s->zin_pos = 0;
+	s->zin_len = (size_t)n;
+	s->in_bytes += (uint64_t)n;
+	if (n == 0)
+		s->in_eof = true;
+	return 0;
+}
+
+static int zstd_fail(struct source *s, struct smig_err *e, const char *why)
+{
+	s->zfail = true;
+	return smig_err_set(e, SMIG_ERR_INTEGRITY, "%s", why);
+}
+
+/* Up to CHUNK bytes of tar stream into `out`; *len 0 at the end. */
+static int src_produce(struct source *s, unsigned char *out, size_t *len, struct smig_err *e)
+{
+	ZSTD_outBuffer o = {out, CHUNK, 0};
+
+	if (s->zd == NULL) {
+		ssize_t n;
+
+		if (s->zin_pos < s->zin_len) { /* what was read to tell the format */
+			*len = s->zin_len - s->zin_pos;
+			memcpy(out, s->zin + s->zin_pos, *len);
+			s->zin_pos = s->zin_len;
+			return 0;
+		}
+		n = s->in_eof ? 0 : smig_age_reader_read(s->age, out, CHUNK, e);
+		if (n < 0)
+			return -1;
+		s->in_bytes += (uint64_t)n;
+		*len = (size_t)n;
+		return 0;
+	}
+	while (o.pos < o.size && !s->zdone) {
+		ZSTD_inBuffer in = {s->zin, s->zin_len, s->zin_pos};
+		size_t before = o.pos, from = s->zin_pos, r;
+
+		if (in.pos == in.size && !s->in_eof) {
+			if (src_refill(s, e) < 0)
+				return -1;
+			continue;
+		}
+		r = ZSTD_decompressStream(s->zd, &o, &in);
+		s->zin_pos = in.pos;
+		if (ZSTD_isError(r)) {
+			char why[160];
+
+			snprintf(why, sizeof(why), "zstd: %s", ZSTD_getErrorName(r));
+			return zstd_fail(s, e, why);
+		}
+		if (in.pos == from && o.pos == before && s->in_eof) {
+			/* nothing more comes: the last frame must have ended (the decoder's
+			 * hint was 0), else it is cut (libarchive's words for it) */
+			if (s->zlast != 0)
+				return zstd_fail(s, e, "Truncated zstd input");
+			s->zdone = true;
+		} else {
+			s->zlast = r;
+		}
+	}
+	*len = o.pos;
+	return 0;
+}
+
+static void unlock_mu(void *mu)
+{
+	pthread_mutex_unlock(mu);
+}
+
+/* The buffer to fill next, once one is free; RA_BUFS when told to quit. */
+static unsigned src_wait_slot(struct source *s)
+{
+	unsigned slot;
+
+	pthread_mutex_lock(&s->mu);
+	pthread_cleanup_push(unlock_mu, &s->mu);
+	while (s->count == RA_BUFS && !s->quit)
+		pthread_cond_wait(&s->cond, &s->mu);
+	slot = s->quit ? RA_BUFS : (s->head + s->count) % RA_BUFS;
+	pthread_cleanup_pop(1);
+	return slot;
+}
+
+static void *src_main(void *arg)
+{
+	struct source *s = arg;
+	struct smig_err e = SMIG_ERR_INIT;
+
+	for (;;) {
+		unsigned slot = src_wait_slot(s);
+		size_t n = 0;
+		int r;
+
+		if (slot == RA_BUFS)
+			break;
+		r = src_produce(s, s->buf[slot], &n, &e);
+		pthread_mutex_lock(&s->mu);
+		if (r < 0 || n == 0) {
+			s->fail = e;
+			s->finished = true;
+		} else {
+			s->len[slot] = n;
+			s->at[slot] = s->in_bytes;
+			s->count++;
+		}
+		pthread_cond_broadcast(&s->cond);
+		pthread_mutex_unlock(&s->mu);
+		if (r < 0 || n == 0)
+			break;
+	}
+	return NULL;
+}
+
+/*
+ * Read the start of the (decrypted) input to tell zstd from the rest, then start the thread.
+ * A failure to read is not returned: read_cb reports it, as libarchive asks for data.
+ */
+static int src_start(struct source *s, struct smig_err *e)
+{
+	static const unsigned char zstd_magic[4] = {0x28, 0xb5, 0x2f, 0xfd};
+	sigset_t all, old;
+	unsigned i;
+	int r;
+
+	s->zin = malloc(CHUNK);
+	for (i = 0; i < RA_BUFS; i++)
+		if ((s->buf[i] = malloc(CHUNK)) == NULL)
+			break;
+	if (s->zin == NULL || i < RA_BUFS)
+		return smig_err_nomem(e, _("reading an archive"));
+	if (pthread_mutex_init(&s->mu, NULL) != 0)
+		return smig_err_nomem(e, _("reading an archive"));
+	if (pthread_cond_init(&s->cond, NULL) != 0) {
+		pthread_mutex_destroy(&s->mu);
+		return smig_err_nomem(e, _("reading an archive"));
+	}
+	s->init = true;
+	/* a pipe may give less than the magic at first */
+	while (s->zin_len < sizeof(zstd_magic) && !s->in_eof) {
+		ssize_t n = smig_age_reader_read(s->age, s->zin + s->zin_len, CHUNK - s->zin_len,
+						 &s->fail);
+
+		if (n < 0) {
+			s->finished = true;
+			return 0;
+		}
+		s->in_bytes += (uint64_t)n;
+		s->zin_len += (size_t)n;
+		s->in_eof = n == 0;
+	}
+	if (s->zin_len >= sizeof(zstd_magic) && memcmp(s->zin, zstd_magic, 4) == 0) {
+		s->zd = ZSTD_createDCtx();
+		if (s->zd == NULL)
+			return smig_err_nomem(e, _("reading an archive"));
+		r = (int)ZSTD_isError(ZSTD_DCtx_setParameter(s->zd, ZSTD_d_windowLogMax,
+							     SMIG_ZSTD_WINDOW_LOG_MAX));
+		if (r)
+			return smig_err_set(e, SMIG_ERR_IO, _("cannot start zstd"));
+	}
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	r = pthread_create(&s->tid, NULL, src_main, s);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (r != 0)
+		return smig_err_sys(e, r, _("cannot start a reading thread"));
+	s->started = true;
+	return 0;
+}
+
+/* Stop the thread (cancelled if it is still reading) and free what it used. */
+static void src_stop(struct source *s)
+{
+	if (s->started) {
+		pthread_mutex_lock(&s->mu);
+		s->quit = true;
+		pthread_cond_broadcast(&s->cond);
+		pthread_mutex_unlock(&s->mu);
+		pthread_cancel(s->tid);
+		pthread_join(s->tid, NULL);
+		s->started = false;
+	}
+	if (s->init) {
+		pthread_cond_destroy(&s->cond);
+		pthread_mutex_destroy(&s->mu);
+		s->init = false;
+	}
+	for (unsigned i = 0; i < RA_BUFS; i++) {
+		free(s->buf[i]);
+		s->buf[i] = NULL;
+	}
+	free(s->zin);
+	s->zin = NULL;
+	ZSTD_freeDCtx(s->zd);
+	s->zd = NULL;
+}
+
 static la_ssize_t read_cb(struct archive *a, void *ctx, const void **out)
 {
 	struct source *s = ctx;
-	ssize_t n = smig_age_reader_read(s->age, s->buf, CHUNK, &s->age_err);
+	struct smig_err fail;
+	unsigned slot;
+	bool zfail;
 
-	if (n < 0 && s->age_err.kind == SMIG_ERR_IO) {
-		s->read_errno = s->age_err.sys_errno;
-		archive_set_error(a, s->read_errno, "%s", _("read error"));
+	pthread_mutex_lock(&s->mu);
+	if (s->held) {
+		s->head = (s->head + 1) % RA_BUFS;
+		s->count--;
+		s->held = false;
+		pthread_cond_broadcast(&s->cond);
+	}
+	while (s->count == 0 && !s->finished) {
+		struct timespec ts;
+
+		/* a stop request is the caller's to act on: look at it now and then */
+		if (smig_interrupt_signal()) {
+			pthread_mutex_unlock(&s->mu);
+			archive_set_error(a, EINTR, "interrupted");
+			return -1;
+		}
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 100 * 1000 * 1000;
+		if (ts.tv_nsec >= 1000 * 1000 * 1000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000 * 1000 * 1000;
+		}
+		pthread_cond_timedwait(&s->cond, &s->mu, &ts);
+	}
+	if (s->count == 0) {
+		fail = s->fail;
+		zfail = s->zfail;
+		pthread_mutex_unlock(&s->mu);
+		if (fail.kind == SMIG_ERR_NONE)
+			return 0;
+		if (zfail) { /* damage: said as libarchive says it */
+			archive_set_error(a, -1, "%s", fail.msg);
+			return -1;
+		}
+		s->age_err = fail;
+		if (fail.kind == SMIG_ERR_IO) {
+			s->read_errno = fail.sys_errno;
+			archive_set_error(a, s->read_errno, "%s", _("read error"));
+			return -1;
+		}
+		archive_set_error(a, -1, "%s", fail.msg);
 		return -1;
 	}
-	if (n < 0) {
-		archive_set_error(a, -1, "%s", s->age_err.msg);
-		return -1;
-	}
-	smig_sha256_update(&s->h, s->buf, (size_t)n);
-	s->bytes += (uint64_t)n;
+	slot = s->head;
+	s->held = true;
+	pthread_mutex_unlock(&s->mu);
+	s->bytes = s->at[slot];
+	s->out_bytes += s->len[slot];
 	if (read_progress)
 		read_progress(read_progress_ctx, s->bytes, s->size, s->member);
-	*out = s->buf;
-	return n;
+	*out = s->buf[slot];
+	return (la_ssize_t)s->len[slot];
 }
 
 struct stager {
@@ -1382,6 +1653,13 @@ struct stager {
 	uint64_t holes_hashed; /* zeros of sparse holes hashed before the signature was seen */
 	long last[2];          /* index of the last two entries' files, -1 for directories */
 	struct smig_strbuf sums, sig; /* copies of the two trust members */
+	/* smig_archive_check_verified(): members are hashed and dropped, but those named in
+	 * `keep` (copied into memory) and those whose hashing is deferred (staged under
+	 * `staging`, created when the first one comes; rootfd -1 until then) */
+	bool hash_only;
+	const char *staging;
+	const char *const *keep;
+	size_t keep_max;
 };
 
 /* libarchive failed: an I/O error of ours, or a damaged/hostile archive. `where` says where
@@ -1510,7 +1788,8 @@ static uint64_t space_needed(struct archive_entry *ent, uint64_t size)
 }
 
 
-/* Stream the current member's data into `fd`, hashing the logical content (h NULL: not now). */
+/* Stream the current member's data into `fd` (-1: nowhere), hashing the logical content (h
+ * NULL: not now). */
 static int stage_data(struct stager *sg, int fd, const char *name, uint64_t size,
 		      struct smig_strbuf *copy, struct smig_sha256 *h, struct smig_err *e)
 {
@@ -1528,15 +1807,14 @@ static int stage_data(struct stager *sg, int fd, const char *name, uint64_t size
 		if (r == ARCHIVE_EOF)
 			break;
 		if (r != ARCHIVE_OK)
-			/* TRANSLATORS: "'ARCHIVE': damaged archive while reading 'MEMBER': why" */
 			return stage_archive_err(sg, _("while reading"), name, e);
 		if (off < 0 || (uint64_t)off < pos || (uint64_t)off > size ||
 		    n > size - (uint64_t)off)
 			return smig_err_set(e, SMIG_ERR_INTEGRITY,
 					    _("'%s': data lies outside the member's declared size"),
 					    shown(name, b1));
-		if (h && smig_sha256_hole(h, (uint64_t)off - pos, e) < 0)
-			return -1;
+		if (h)
+			smig_sha256_zeros(h, (uint64_t)off - pos);
 		if (copy) {
 			/* the trust members are small (capped at the header) and start at 0 */
 			if ((uint64_t)off > pos)
@@ -1545,18 +1823,40 @@ static int stage_data(struct stager *sg, int fd, const char *name, uint64_t size
 		}
 		if (h)
 			smig_sha256_update(h, buf, n);
-		if (write_sparse(fd, buf, n, (uint64_t)off, name, e) < 0)
+		if (fd >= 0 && write_sparse(fd, buf, n, (uint64_t)off, name, e) < 0)
 			return -1;
 		pos = (uint64_t)off + n;
 	}
-	if (h && smig_sha256_hole(h, size - pos, e) < 0)
-		return -1;
+	if (h)
+		smig_sha256_zeros(h, size - pos);
 	if (copy && size > pos)
 		smig_strbuf_append(copy, zeros, (size_t)(size - pos));
 	if (copy && smig_strbuf_check(copy, e) < 0)
 		return -1;
-	if (ftruncate(fd, (off_t)size) < 0)
+	if (fd >= 0 && ftruncate(fd, (off_t)size) < 0)
 		return smig_err_sys(e, errno, _("cannot stage '%s'"), name);
+	return 0;
+}
+
+static bool kept(const struct stager *sg, const char *name)
+{
+	for (size_t i = 0; sg->keep && sg->keep[i]; i++)
+		if (strcmp(sg->keep[i], name) == 0)
+			return true;
+	return false;
+}
+
+/* hash_only: the staging directory of the deferred members, made when the first one comes. */
+static int defer_root(struct stager *sg, struct smig_err *e)
+{
+	if (sg->rootfd >= 0)
+		return 0;
+	if (mkdir(sg->staging, 0700) < 0)
+		return smig_err_sys(e, errno, _("cannot create the staging directory '%s'"),
+				    sg->staging);
+	sg->rootfd = open(sg->staging, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (sg->rootfd < 0)
+		return smig_err_sys(e, errno, _("cannot open '%s'"), sg->staging);
 	return 0;
 }
 
@@ -1566,11 +1866,12 @@ static int stage_file(struct stager *sg, struct archive_entry *ent, const char *
 	char b1[SHOWN_MAX + 4];
 	struct smig_sha256 h = {NULL};
 	struct smig_staged_member *m;
-	struct smig_strbuf *copy = NULL;
+	struct smig_strbuf *copy = NULL, keep = SMIG_STRBUF_INIT;
 	struct statvfs vfs;
 	struct timespec ts[2];
 	const char *base;
-	uint64_t size, need, avail;
+	uint64_t size, need, avail, limit = 0;
+	bool deferred, staged;
 	int dfd = -1, fd = -1, ret = -1;
 
 	if (!archive_entry_size_is_set(ent) || archive_entry_size(ent) < 0)
@@ -1587,17 +1888,30 @@ static int stage_file(struct stager *sg, struct archive_entry *ent, const char *
 				    _("'%s': members exceed the limit of %llu bytes in total"),
 				    shown(name, b1), (unsigned long long)sg->lim->max_total_size);
 	sg->total += size;
-	if (strcmp(name, SMIG_ARCHIVE_SUMS) == 0)
+	if (strcmp(name, SMIG_ARCHIVE_SUMS) == 0) {
 		copy = &sg->sums;
-	else if (strcmp(name, SMIG_ARCHIVE_SIG) == 0)
+		limit = MAX_SUMS_SIZE;
+	} else if (strcmp(name, SMIG_ARCHIVE_SIG) == 0) {
 		copy = &sg->sig;
-	if (copy && size > (copy == &sg->sums ? MAX_SUMS_SIZE : MAX_SIG_SIZE))
+		limit = MAX_SIG_SIZE;
+	} else if (sg->hash_only && kept(sg, name)) {
+		copy = &keep;
+		limit = sg->keep_max;
+	}
+	if (copy && size > limit)
 		return smig_err_set(e, SMIG_ERR_INTEGRITY, _("'%s' is implausibly large (%llu bytes)"),
 				    name, (unsigned long long)size);
-	if (fstatvfs(sg->rootfd, &vfs) < 0)
-		return smig_err_sys(e, errno, _("cannot query the free space for '%s'"), name);
 	need = space_needed(ent, size);
-	avail = (uint64_t)vfs.f_bavail * vfs.f_frsize;
+	/* declared holes past the budget: hashed after the signature, from the staged file
+	 * (members read into memory are small and never deferred) */
+	deferred = !copy && (sg->holes_hashed > sg->lim->presig_hole_budget ||
+			     size - need > sg->lim->presig_hole_budget - sg->holes_hashed);
+	staged = !sg->hash_only || deferred;
+	if (sg->hash_only && deferred && defer_root(sg, e) < 0)
+		return -1;
+	if (staged && fstatvfs(sg->rootfd, &vfs) < 0)
+		return smig_err_sys(e, errno, _("cannot query the free space for '%s'"), name);
+	avail = staged ? (uint64_t)vfs.f_bavail * vfs.f_frsize : need;
 	if (need > avail)
 		return smig_err_sys(e, ENOSPC,
 				    _("cannot stage '%s' (%llu bytes, %llu bytes free)"), name,
@@ -1618,45 +1932,67 @@ static int stage_file(struct stager *sg, struct archive_entry *ent, const char *
 	slot->member = sg->st->count++;
 	m->size = size;
 	m->name = smig_strdup(name, e);
-	m->local = m->name ? smig_path_join(sg->st->dir, name, e) : NULL;
-	if (m->local == NULL)
+	if (m->name == NULL)
 		goto out;
-
-	dfd = open_parent(sg->rootfd, name, &base, e);
-	if (dfd < 0)
-		goto out;
-	fd = openat(dfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		smig_err_sys(e, errno, _("cannot create the staged file '%s'"), m->local);
-		goto out;
+	if (staged) {
+		m->local = smig_path_join(sg->st->dir, name, e);
+		if (m->local == NULL)
+			goto out;
+		dfd = open_parent(sg->rootfd, name, &base, e);
+		if (dfd < 0)
+			goto out;
+		fd = openat(dfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd < 0) {
+			smig_err_sys(e, errno, _("cannot create the staged file '%s'"), m->local);
+			goto out;
+		}
 	}
-	/* declared holes past the budget: hashed after the signature (the trust members, which
-	 * are small and read into memory, never are) */
-	if (!copy && (sg->holes_hashed > sg->lim->presig_hole_budget ||
-		      size - need > sg->lim->presig_hole_budget - sg->holes_hashed))
-		m->hash_deferred = true;
-	else
+	m->hash_deferred = deferred;
+	if (!deferred)
 		sg->holes_hashed += size - need;
-	if (!m->hash_deferred && smig_sha256_init(&h, e) < 0)
+	if (!deferred && smig_sha256_init(&h, e) < 0)
 		goto out;
-	if (stage_data(sg, fd, name, size, copy, m->hash_deferred ? NULL : &h, e) < 0)
+	if (stage_data(sg, fd, name, size, copy, deferred ? NULL : &h, e) < 0)
 		goto out;
-	if (!m->hash_deferred)
+	if (!deferred)
 		smig_sha256_final(&h, m->sha256);
-	ts[0].tv_sec = ts[1].tv_sec = archive_entry_mtime(ent);
-	ts[0].tv_nsec = ts[1].tv_nsec = 0;
-	if (futimens(fd, ts) < 0) {
-		smig_err_sys(e, errno, _("cannot set the time of the staged file '%s'"), m->local);
-		goto out;
+	if (copy == &keep) {
+		m->datalen = keep.len;
+		m->data = smig_strbuf_take(&keep, NULL);
+		if (m->data == NULL && size > 0) {
+			smig_err_nomem(e, _("staging an archive"));
+			goto out;
+		}
 	}
-	if (close(fd) < 0) {
+	if (fd >= 0) {
+		ts[0].tv_sec = ts[1].tv_sec = archive_entry_mtime(ent);
+		ts[0].tv_nsec = ts[1].tv_nsec = 0;
+		if (futimens(fd, ts) < 0) {
+			smig_err_sys(e, errno, _("cannot set the time of the staged file '%s'"),
+				     m->local);
+			goto out;
+		}
+		{
+			struct stat fst;
+
+			if (fstat(fd, &fst) < 0) {
+				smig_err_sys(e, errno, _("cannot read the staged file '%s'"), m->local);
+				goto out;
+			}
+			m->dev = (uint64_t)fst.st_dev;
+			m->ino = (uint64_t)fst.st_ino;
+			m->mtime = (int64_t)fst.st_mtim.tv_sec;
+		}
+		if (close(fd) < 0) {
+			fd = -1;
+			smig_err_sys(e, errno, _("cannot stage '%s'"), name);
+			goto out;
+		}
 		fd = -1;
-		smig_err_sys(e, errno, _("cannot stage '%s'"), name);
-		goto out;
 	}
-	fd = -1;
 	ret = 0;
 out:
+	smig_strbuf_release(&keep);
 	smig_sha256_abort(&h);
 	if (fd >= 0)
 		close(fd);
@@ -1667,10 +2003,13 @@ out:
 
 static int stage_dir(struct stager *sg, const char *name, struct smig_err *e)
 {
-	char *path = smig_asprintf(e, "%s/x", name); /* open_parent creates all but the last */
+	char *path;
 	const char *base;
 	int dfd;
 
+	if (sg->hash_only)
+		return 0; /* nothing is staged: its files are only hashed */
+	path = smig_asprintf(e, "%s/x", name); /* open_parent creates all but the last */
 	if (path == NULL)
 		return -1;
 	dfd = open_parent(sg->rootfd, path, &base, e);
@@ -1707,7 +2046,7 @@ static int stage_member(struct stager *sg, struct archive_entry *ent, struct smi
 	if (type != AE_IFREG && !is_dir)
 		return smig_err_set(e, SMIG_ERR_INTEGRITY,
 				    _("'%s': only regular files and directories are allowed (type "
-				      "0%o)"), shown(raw, b1), (unsigned)type);
+				    "0%o)"), shown(raw, b1), (unsigned)type);
 	len = strlen(raw);
 	if (is_dir && len > 1 && raw[len - 1] == '/')
 		len--;
@@ -1832,16 +2171,17 @@ out:
 	return ret;
 }
 
-/* Read what is left of the input (tar block padding) so the archive hash covers it all. */
+/* Read what is left of the input (tar block padding): nothing but a little padding may follow
+ * the archive, and a zstd stream or an age payload must end properly. */
 static int drain(struct stager *sg, struct smig_err *e)
 {
 	const void *p;
-	uint64_t start = sg->src.bytes;
+	uint64_t start = sg->src.out_bytes;
 	la_ssize_t n;
 
 	do {
 		n = read_cb(sg->a, &sg->src, &p);
-		if (sg->src.bytes - start > MAX_TRAILING)
+		if (sg->src.out_bytes - start > MAX_TRAILING)
 			return smig_err_set(e, SMIG_ERR_INTEGRITY,
 					    _("'%s': unexpected data after the end of the archive"),
 					    sg->src.name);
@@ -1850,29 +2190,44 @@ static int drain(struct stager *sg, struct smig_err *e)
 		return -1;
 	if (n < 0 && sg->src.age_err.kind != SMIG_ERR_NONE && sg->src.age_err.kind != SMIG_ERR_IO)
 		return smig_err_set(e, sg->src.age_err.kind, "%s", sg->src.age_err.msg);
-	if (n < 0)
+	if (n < 0 && sg->src.read_errno)
 		return smig_err_sys(e, sg->src.read_errno, _("cannot read '%s'"), sg->src.name);
+	if (n < 0)
+		return smig_err_set(e, SMIG_ERR_INTEGRITY, _("'%s': damaged archive at its end: %s"),
+				    sg->src.name, archive_error_string(sg->a));
 	return 0;
 }
 
-/* The body of smig_archive_extract_verified(); `staging` exists, is empty and is ours. */
+/* How the reader keeps members: staged, or (hash_only) hashed and dropped but for `keep`. */
+struct read_mode {
+	bool hash_only;
+	const char *const *keep;
+	size_t keep_max;
+};
+
+/* The body of smig_archive_extract_verified(); `staging` exists, is empty and is ours (with
+ * mode->hash_only: does not exist yet, and is made only for a deferred member). */
 static int extract_into(const char *path, const char *staging, const struct smig_pubkey *pub,
-			const struct smig_archive_limits *lim, struct smig_staged **out,
-			struct smig_err *e)
+			const struct smig_archive_limits *lim, const struct read_mode *mode,
+			struct smig_staged **out, struct smig_err *e)
 {
 	struct stager sg;
 	struct archive_entry *ent;
-	uint8_t digest[32];
 	int ret = -1, r;
 
 	memset(&sg, 0, sizeof(sg));
 	sg.src.fd = -1;
 	sg.src.age_err = (struct smig_err)SMIG_ERR_INIT;
+	sg.src.fail = (struct smig_err)SMIG_ERR_INIT;
 	sg.rootfd = -1;
 	sg.last[0] = sg.last[1] = -1;
 	sg.lim = lim;
 	sg.sums = (struct smig_strbuf)SMIG_STRBUF_INIT;
 	sg.sig = (struct smig_strbuf)SMIG_STRBUF_INIT;
+	sg.hash_only = mode->hash_only;
+	sg.staging = staging;
+	sg.keep = mode->keep;
+	sg.keep_max = mode->keep_max;
 	sg.src.name = strcmp(path, "-") == 0 ? _("standard input") : path;
 	sg.st = calloc(1, sizeof(*sg.st));
 	if (sg.st == NULL) {
@@ -1880,15 +2235,11 @@ static int extract_into(const char *path, const char *staging, const struct smig
 		goto out;
 	}
 	sg.st->dir = smig_strdup(staging, e);
-	sg.src.buf = malloc(CHUNK);
-	if (sg.st->dir == NULL || sg.src.buf == NULL) {
-		smig_err_nomem(e, _("staging an archive"));
+	if (sg.st->dir == NULL)
 		goto out;
-	}
-	if (smig_sha256_init(&sg.src.h, e) < 0)
-		goto out;
-	sg.rootfd = open(staging, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (sg.rootfd < 0) {
+	if (!sg.hash_only)
+		sg.rootfd = open(staging, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (!sg.hash_only && sg.rootfd < 0) {
 		smig_err_sys(e, errno, _("cannot open '%s'"), staging);
 		goto out;
 	}
@@ -1905,17 +2256,18 @@ static int extract_into(const char *path, const char *staging, const struct smig
 		if (fstat(sg.src.fd, &fst) == 0 && S_ISREG(fst.st_mode))
 			sg.src.size = (uint64_t)fst.st_size;
 	}
-	if (smig_age_reader_open(sg.src.fd, sg.src.name, lim->age, &sg.src.age, e) < 0)
+	if (smig_age_reader_open(sg.src.fd, sg.src.name, lim->age, &sg.src.age, e) < 0 ||
+	    src_start(&sg.src, e) < 0)
 		goto out;
 	sg.a = archive_read_new();
 	if (sg.a == NULL) {
 		smig_err_nomem(e, _("reading an archive"));
 		goto out;
 	}
-	/* tar and the three filters of docs/archive.md §2, never the _all variants */
+	/* tar and the three filters of docs/archive.md §2, never the _all variants; zstd is
+	 * decoded by the reading thread (src_start) */
 	if (archive_read_support_format_tar(sg.a) != ARCHIVE_OK ||
-	    archive_read_support_filter_zstd(sg.a) != ARCHIVE_OK ||
-	    archive_read_support_filter_gzip(sg.a) != ARCHIVE_OK ||
+	    (sg.src.zd == NULL && archive_read_support_filter_gzip(sg.a) != ARCHIVE_OK) ||
 	    archive_read_support_filter_none(sg.a) != ARCHIVE_OK ||
 	    archive_read_open(sg.a, &sg.src, NULL, read_cb, NULL) != ARCHIVE_OK) {
 		stage_archive_err(&sg, NULL, NULL, e);
@@ -1930,7 +2282,6 @@ static int extract_into(const char *path, const char *staging, const struct smig
 		if (r != ARCHIVE_OK) {
 			size_t k = sg.st->count;
 
-			/* TRANSLATORS: "'ARCHIVE': damaged archive after 'MEMBER': why" */
 			stage_archive_err(&sg, _("after"), k ? sg.st->members[k - 1].name : NULL, e);
 			goto out;
 		}
@@ -1939,23 +2290,24 @@ static int extract_into(const char *path, const char *staging, const struct smig
 			goto out;
 		sg.src.member = NULL;
 	}
-	if (drain(&sg, e) < 0 || check_signature(&sg, pub, e) < 0)
+	if (drain(&sg, e) < 0)
 		goto out;
-	smig_sha256_final(&sg.src.h, digest);
-	smig_hex(digest, sizeof(digest), sg.st->archive_sha256_hex);
+	/* the input is read to its end: the thread is done with the file and the keys */
+	src_stop(&sg.src);
+	if (check_signature(&sg, pub, e) < 0)
+		goto out;
 	*out = sg.st;
 	sg.st = NULL;
 	ret = 0;
 out:
 	if (sg.a)
 		archive_read_free(sg.a);
+	src_stop(&sg.src);
 	smig_age_reader_free(sg.src.age);
 	if (sg.src.fd > STDIN_FILENO)
 		close(sg.src.fd);
 	if (sg.rootfd >= 0)
 		close(sg.rootfd);
-	smig_sha256_abort(&sg.src.h);
-	free(sg.src.buf);
 	name_set_release(&sg.names);
 	smig_strbuf_release(&sg.sums);
 	smig_strbuf_release(&sg.sig);
@@ -1968,6 +2320,7 @@ int smig_archive_extract_verified(const char *path, const char *staging,
 				  const struct smig_archive_limits *lim, struct smig_staged **out,
 				  struct smig_err *e)
 {
+	static const struct read_mode mode = {false, NULL, 0};
 	struct smig_archive_limits def;
 
 	*out = NULL;
@@ -1978,11 +2331,45 @@ int smig_archive_extract_verified(const char *path, const char *staging,
 	if (mkdir(staging, 0700) < 0)
 		return smig_err_sys(e, errno, _("cannot create the staging directory '%s'"),
 				    staging);
-	if (extract_into(path, staging, pub, lim, out, e) < 0) {
+	if (extract_into(path, staging, pub, lim, &mode, out, e) < 0) {
 		smig_rm_rf(staging, NULL);
 		return -1;
 	}
 	return 0;
+}
+
+int smig_archive_check_verified(const char *path, const char *staging,
+				const struct smig_pubkey *pub,
+				const struct smig_archive_limits *lim, const char *const *keep,
+				size_t keep_max, struct smig_staged **out, struct smig_err *e)
+{
+	struct read_mode mode = {true, keep, keep_max};
+	struct smig_archive_limits def;
+	struct stat st;
+	int ret;
+
+	*out = NULL;
+	if (lim == NULL) {
+		smig_archive_limits_default(&def);
+		lim = &def;
+	}
+	/* made on demand: it must not exist yet, as for the extracting reader */
+	if (lstat(staging, &st) == 0 || errno != ENOENT)
+		return smig_err_sys(e, lstat(staging, &st) == 0 ? EEXIST : errno, _("cannot create "
+				    "the staging directory '%s'"), staging);
+	ret = extract_into(path, staging, pub, lim, &mode, out, e);
+	if (lstat(staging, &st) == 0)
+		smig_rm_rf(staging, NULL);
+	if (ret == 0) {
+		/* what was staged for deferred hashing is gone now */
+		for (size_t i = 0; i < (*out)->count; i++) {
+			free((*out)->members[i].local);
+			(*out)->members[i].local = NULL;
+		}
+		free((*out)->dir);
+		(*out)->dir = NULL;
+	}
+	return ret;
 }
 
 int smig_archive_verify(const char *path, const char *tmp_parent, const struct smig_pubkey *pub,
@@ -2006,7 +2393,13 @@ int smig_archive_verify(const char *path, const char *tmp_parent, const struct s
 		free(dir);
 		return -1;
 	}
-	ret = extract_into(path, dir, pub, lim, &st, e);
+	{
+		char *staging = smig_path_join(dir, "staging", e);
+
+		ret = staging ? smig_archive_check_verified(path, staging, pub, lim, NULL, 0, &st,
+							    e) : -1;
+		free(staging);
+	}
 	if (ret == 0 && members)
 		*members = st->count;
 	smig_staged_free(st, false);
@@ -2036,6 +2429,7 @@ void smig_staged_free(struct smig_staged *s, bool remove_dir)
 	for (i = 0; i < s->count; i++) {
 		free(s->members[i].name);
 		free(s->members[i].local);
+		free(s->members[i].data);
 	}
 	free(s->members);
 	free(s->dir);

@@ -119,6 +119,14 @@ char *smig_sumlist_build(struct smig_sumentry *entries, size_t count, size_t *le
 
 /* ---- reading ---- */
 
+/*
+ * The zstd decoder's window limit, log2 bytes (docs/archive.md §2): a frame that asks for a
+ * larger window is refused before its buffer is allocated, so reading costs at most this
+ * much memory besides the reader's buffers. The writer's window must not be larger; raising
+ * this raises import's memory by the same amount.
+ */
+#define SMIG_ZSTD_WINDOW_LOG_MAX 25
+
 struct smig_archive_limits {
 	uint64_t max_member_size; /* bytes, logical size of one member */
 	uint64_t max_total_size;  /* bytes, sum of logical sizes */
@@ -136,11 +144,18 @@ void smig_archive_limits_default(struct smig_archive_limits *l);
 
 struct smig_staged_member {
 	char *name;  /* member name as in the archive */
-	char *local; /* its staged file: <dir>/<name> */
+	char *local; /* its staged file: <dir>/<name>; NULL when it was only hashed */
+	char *data;  /* smig_archive_check_verified(): a kept member's bytes (NUL-terminated,
+		      * not counted in datalen), else NULL */
+	size_t datalen;
 	uint64_t size;
 	uint8_t sha256[32];
 	bool hash_deferred; /* its holes were past the pre-signature budget: hashed from the
 			     * staged file once the signature is verified */
+	/* the staged file as it was hashed (local set): device, inode, modification time. A
+	 * file with the same three and size is the staged file, moved (renamed) untouched */
+	uint64_t dev, ino;
+	int64_t mtime;
 };
 
 struct smig_staged {
@@ -148,8 +163,6 @@ struct smig_staged {
 	struct smig_staged_member *members; /* regular files in archive order, incl. the list
 					     * and signature (the last two) */
 	size_t count;
-	char archive_sha256_hex[65]; /* SHA-256 of the archive bytes as read (all of them; of an
-				      * age-encrypted archive, the decrypted ones) */
 };
 
 /*
@@ -163,6 +176,20 @@ int smig_archive_extract_verified(const char *path, const char *staging,
 				  const struct smig_pubkey *pub,
 				  const struct smig_archive_limits *lim, struct smig_staged **out,
 				  struct smig_err *e);
+/*
+ * The same checks without staging: every member is hashed as it streams by and dropped, except
+ * those `keep` names (NULL-terminated list, may be NULL), which are kept in memory
+ * (smig_staged_member.data; one larger than `keep_max` bytes is refused as implausible, so
+ * memory stays bounded before the signature is checked). Only a member whose declared holes
+ * pass the pre-signature budget is written: staged sparse under `staging` (which must not
+ * exist; it is made then) and hashed once the signature has verified. `staging` is removed
+ * before this returns, and every member's `local` is NULL. For the commands that need only
+ * the descriptor (verify, features, preflight).
+ */
+int smig_archive_check_verified(const char *path, const char *staging,
+				const struct smig_pubkey *pub,
+				const struct smig_archive_limits *lim, const char *const *keep,
+				size_t keep_max, struct smig_staged **out, struct smig_err *e);
 /* The member called `name` (exact bytes), or NULL. */
 const struct smig_staged_member *smig_staged_find(const struct smig_staged *s, const char *name);
 /* Free `s` (NULL is accepted), removing the staging directory first when `remove_dir`. */
@@ -175,8 +202,9 @@ typedef void (*smig_read_progress_fn)(void *ctx, uint64_t done, uint64_t total,
 				      const char *member);
 void smig_archive_set_read_progress(smig_read_progress_fn fn, void *ctx);
 
-/* Stage into a temporary directory under `tmp_parent`, verify, remove it again. *members
- * (may be NULL) gets the number of regular files in the archive. */
+/* smig_archive_check_verified() with nothing kept, staging (when a member needs it) under a
+ * temporary directory in `tmp_parent`. *members (may be NULL) gets the number of regular
+ * files in the archive. */
 int smig_archive_verify(const char *path, const char *tmp_parent, const struct smig_pubkey *pub,
 			const struct smig_archive_limits *lim, size_t *members,
 			struct smig_err *e);

@@ -4,8 +4,8 @@
  * half-applied").
  *
  * Layout: <dir>/ops (the operation list, written and fsync'd before the first change),
- * <dir>/state (append-only, fsync'd lines "backup N SIZE", "begin N", "done N", "undone N",
- * "complete"),
+ * <dir>/state (append-only lines "backup N SIZE", "begin N", "done N", "undone N",
+ * "complete", each fsync'd but "done N", which the next fsync'd line makes durable),
  * <dir>/backup/N (the file an operation replaced), <dir>/prepared/ (new files built before
  * the first change) and anything else the caller keeps there.
  *
@@ -13,7 +13,8 @@
  * another filesystem) to backup/N and log "backup N"; (2) log "begin N"; (3) the change
  * itself: mkdir, or rename of a prepared/staged file over the target (a copy plus rename
  * across filesystems), or a symbolic link made beside the target and renamed over it;
- * (4) log "done N". Rollback walks the begun operations backwards: a backup is renamed back
+ * (4) log "done N". The folders of the files moved into place are fsync'd once each before
+ * "complete" is logged, not after every move. Rollback walks the begun operations backwards: a backup is renamed back
  * over the target, a target without a backup is removed, a directory made is removed; each
  * is checked (the target is absent, or is again what was backed up, same type and size)
  * before "undone N" is logged. An operation that cannot be undone is reported and the others

@@ -2,7 +2,9 @@
  * cmd_check.c - the two reading commands: `smig-import preflight` (the compatibility report:
  * SMIG1xxx blockers and SMIG2xxx warnings) and `smig-import report` (the post-migration
  * verification, SMIG4xxx: of the destination's files, or with --state of the live host's
- * smig-state.json). Neither writes to the destination: the archive is staged under $TMPDIR.
+ * smig-state.json). Neither writes to the destination: preflight needs only the archive's
+ * descriptor (the members are hashed as they stream by, nothing is staged), report stages the
+ * archive under $TMPDIR.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -77,7 +79,7 @@ int cmd_preflight(int argc, char **argv)
 
 	if (session_parse(&s, "preflight", argc, argv, preflight_help, &code))
 		return code;
-	if (session_open(&s, NULL, &e) < 0 || smig_preflight(s.plan, &items, &e) < 0 ||
+	if (session_open(&s, NULL, false, &e) < 0 || smig_preflight(s.plan, &items, &e) < 0 ||
 	    print_report(&s, "preflight", _("Compatibility report (preflight)"), &items, &e) < 0) {
 		code = fail(&e);
 		goto out;
@@ -129,7 +131,7 @@ static int report_check(struct import_session *s, struct smig_live **live,
 	if (s->state != NULL && smig_livecheck_load(s->state, live, e) < 0)
 		return -1;
 	s->use_record = true;
-	if (import_archive_open(s->archive, s->pub, NULL, &s->dec, &s->a, e) < 0 ||
+	if (import_archive_open(s->archive, s->pub, NULL, true, &s->dec, &s->a, e) < 0 ||
 	    (!s->io_given && reuse_options(s, e) < 0) || session_plan(s, e) < 0)
 		return -1;
 	if (*live != NULL)

@@ -1,8 +1,8 @@
 /*
  * cmd_features.c - `smig-import features`: the features a verified archive carries, each with
  * its components as the manifests declare them, and (with --dest) whether the destination can
- * take each one (WSMT's Get-SmigServerFeature -Path). It only reads: the archive is staged in
- * a temporary directory and the destination is opened read-only.
+ * take each one (WSMT's Get-SmigServerFeature -Path). It only reads: the archive is hashed as
+ * it streams by (only its descriptor is kept) and the destination is opened read-only.
  *
  * The result is first collected into rows, then written as text or JSON, so both formats
  * always say the same thing.
@@ -367,14 +367,15 @@ static void help(void)
 	         "captured. With --dest, reads the destination host and says for each feature\n"
 	         "whether it can take it: Hyper-V needs Windows Server 2012 with the Hyper-V\n"
 	         "role, the IP configuration needs physical network adapters. Nothing is\n"
-	         "written anywhere but the temporary staging directory, which is removed again.\n\n"
+	         "written anywhere (but a member with more than 1 GiB of holes, staged under --tmp\n"
+	         "to be hashed after the signature, then removed).\n\n"
 	         "  -p, --public PUB    the exporter's public key\n"
 	         "  --dest ROOT         the destination: a C: root or a host folder (C/, D/, ...)\n"
 	         "  --drive X=DIR       where drive X: of the destination lives (repeatable)\n"
 	         "  --ipconfig FILE     'ipconfig /all' output (default ROOT/IPSettings.txt)\n"
 	         "  --systeminfo FILE   'systeminfo' output (default ROOT/systeminfo.txt)\n"
 	         "  --format FORMAT     text (default) or json\n"
-	         "  --tmp DIR           stage the archive under DIR (default $TMPDIR, else /tmp)\n"), PROG, PROG);
+	         "  --tmp DIR           stage such a member under DIR (default $TMPDIR, else /tmp)\n"), PROG, PROG);
 	import_decrypt_help();
 	fputs(_("  -h, --help          show this help\n\n"
 	        "Exit codes: 0 success (whether or not the destination can take every feature),\n"
@@ -465,7 +466,7 @@ int cmd_features(int argc, char **argv)
 		return usage_error("features", _("--drive, --ipconfig and --systeminfo need --dest"));
 	label = import_archive_label(argv[optind]);
 	/* Trust first: nothing else is read before the archive has been verified. */
-	if (import_archive_open(argv[optind], pubpath, tmp, &dec, &a, &e) < 0 ||
+	if (import_archive_open(argv[optind], pubpath, tmp, false, &dec, &a, &e) < 0 ||
 	    smig_manifest_load(NULL, &ft, &e) < 0 ||
 	    (ho.root && smig_hostopts_read(&ho, &fs, &dst, &e) < 0) ||
 	    collect(a.desc, ft, dst, &rows, &nrows, &e) < 0)

@@ -1,7 +1,7 @@
 /*
  * cmd_verify.c - `smig-import verify`: docs/archive.md §6 steps 1-3 without keeping anything. The
- * archive is staged in a private temporary directory (hashes can only be trusted once the
- * signed list at the end has been read), checked, and the directory removed again.
+ * members are hashed as they stream by and dropped (hashes can only be trusted once the signed
+ * list at the end has been read); only the descriptor is kept, in memory.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -18,13 +18,14 @@ static void help(void)
 	         "Checks a migration archive without keeping anything: its structure (member\n"
 	         "types, names, order, no duplicates), the signature of smig/SHA256 with the\n"
 	         "public key PUB, the SHA-256 of every member, and that the signed descriptor\n"
-	         "lists exactly the archive's members. The archive is staged in a private\n"
-	         "temporary directory while it is checked (it needs as much free space as the\n"
-	         "archive's unpacked size), then removed. '-' reads standard input. An archive\n"
+	         "lists exactly the archive's members. Members are hashed as they are read and\n"
+	         "nothing is written, but a member with more than 1 GiB of holes: it is staged\n"
+	         "sparse in a private temporary directory, hashed once the signature has\n"
+	         "verified, and removed. '-' reads standard input. An archive\n"
 	         "encrypted with age (by smig-export or by the age tool) is decrypted as it is\n"
 	         "read; every chunk authenticates before it is used.\n\n"
 	         "  -p, --public PUB   the exporter's public key ('smig-export keygen' or signify)\n"
-	         "  --tmp DIR          stage under DIR (default $TMPDIR, else /tmp)\n"), PROG);
+	         "  --tmp DIR          stage such a member under DIR (default $TMPDIR, else /tmp)\n"), PROG);
 	import_decrypt_help();
 	fputs(_("  -h, --help         show this help\n\n"
 	        "On success prints 'ARCHIVE: OK (N members, archive id ID)'; N counts every\n"
@@ -99,7 +100,7 @@ int cmd_verify(int argc, char **argv)
 	if (argc - optind > 1)
 		return usage_error("verify", _("unexpected argument '%s'"), argv[optind + 1]);
 	path = argv[optind];
-	if (import_archive_open(path, pubpath, tmp, &dec, &a, &e) < 0)
+	if (import_archive_open(path, pubpath, tmp, false, &dec, &a, &e) < 0)
 		return fail(&e);
 	printf(_("%s: OK (%zu members, archive id %s)\n"), import_archive_label(path),
 	       a.staged->count, a.desc->archive_id);

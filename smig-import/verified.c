@@ -101,7 +101,7 @@ out:
 	return rc;
 }
 
-static int read_descriptor(const char *label, const struct smig_staged *st,
+static int read_descriptor(const char *label, struct smig_staged *st,
 			   struct smig_descriptor **out, struct smig_err *e)
 {
 	char *buf = NULL;
@@ -114,9 +114,18 @@ static int read_descriptor(const char *label, const struct smig_staged *st,
 			     label, st->count ? st->members[0].name : _("(none)"), DESCRIPTOR_NAME);
 		goto out;
 	}
-	if (smig_file_read(st->members[0].local, SMIG_DESCRIPTOR_MAX, DESCRIPTOR_NAME, &buf,
-			   &len, e) < 0)
+	if (st->members[0].local == NULL) {
+		/* read into memory as it was checked (import_archive_open without files) */
+		if (st->members[0].data == NULL)
+			return smig_err_set(e, SMIG_ERR_INTEGRITY, _("'%s': '%s' was not kept"), label,
+					    DESCRIPTOR_NAME);
+		buf = st->members[0].data;
+		st->members[0].data = NULL;
+		len = st->members[0].datalen;
+	} else if (smig_file_read(st->members[0].local, SMIG_DESCRIPTOR_MAX, DESCRIPTOR_NAME,
+				  &buf, &len, e) < 0) {
 		goto out;
+	}
 	if (smig_descriptor_read(buf, len, NULL, out, e) < 0) {
 		/* Signed but invalid: docs/archive.md §6 treats every failure up to here as the
 		 * archive's; a descriptor from a newer format stays "unsupported" (exit 1). */
@@ -214,9 +223,10 @@ static int load_keys(const struct import_decrypt *dec, struct smig_age_keys *k,
 }
 
 int import_archive_open(const char *path, const char *pubpath, const char *tmp_parent,
-			const struct import_decrypt *dec, struct import_archive *a,
+			bool files, const struct import_decrypt *dec, struct import_archive *a,
 			struct smig_err *e)
 {
+	static const char *const keep[] = {DESCRIPTOR_NAME, NULL};
 	struct smig_archive_limits lim;
 	struct smig_age_keys keys;
 	struct progress pr;
@@ -253,7 +263,11 @@ int import_archive_open(const char *path, const char *pubpath, const char *tmp_p
 	progress_init(&pr, progress_mode);
 	progress_start(&pr);
 	smig_archive_set_read_progress(read_progress, &pr);
-	rc = smig_archive_extract_verified(path, staging, &pub, &lim, &a->staged, e);
+	if (files)
+		rc = smig_archive_extract_verified(path, staging, &pub, &lim, &a->staged, e);
+	else
+		rc = smig_archive_check_verified(path, staging, &pub, &lim, keep,
+						 SMIG_DESCRIPTOR_MAX, &a->staged, e);
 	smig_archive_set_read_progress(NULL, NULL);
 	if (rc == 0)
 		progress_end(&pr);

@@ -212,7 +212,10 @@ chmod 644 "$T/pw"
 expect_exit 2 "passphrase file readable by others" ex -o "$T/m.smig.age" --passphrase-file "$T/pw"
 check "...names the file and its mode" grep -qF "'$T/pw' has mode 0644" "$T/err"
 chmod 600 "$T/pw"
-expect_exit 2 "a bad recipient" ex -o "$T/m.smig.age" --encrypt-to "${PUB%?}q"
+# its last character changed (bech32's checksum catches any one): to q, or p when it is q
+bad=q
+[ "${PUB: -1}" != q ] || bad=p
+expect_exit 2 "a bad recipient" ex -o "$T/m.smig.age" --encrypt-to "${PUB%?}$bad"
 check "...says checksum" grep -q "checksum" "$T/err"
 printf '%s\nssh-ed25519 AAAA\n' "$PUB" >"$T/badrcpt"
 expect_exit 2 "a bad line in a recipients file" ex -o "$T/m.smig.age" --encrypt-to "$T/badrcpt"

@@ -180,6 +180,10 @@ check "other options: says to roll back first" grep -q "already applied.*with ot
 check "second apply changed nothing" test "$(tree_hash "$T/d1")" = "$H1"
 expect_exit 0 "report after apply" "$IMPORT" report --dest "$T/d1" -p "$T/k.pub" --against "$T/a.smig"
 check "report leaves the networks to migrate.ps1" grep -q "SMIG4007" "$T/out"
+# apply's verification takes a disk it moved into place untouched at the hash it computed as
+# it staged it; report reads every placed disk again (the changed disk below fails it)
+check "apply: placed disk hashed as staged" sh -c "tr -s ' \n' '  ' <'$(ls -d "$T/d1/C/smig-reports/"*)/verification.txt' | grep -q 'dc01.vhd.*as signed (the staged file, hashed as it was read from the archive, moved into place untouched)'"
+check "report: placed disk read again" sh -c "! grep -q 'moved into place untouched' '$T/out' && tr -s ' \n' '  ' <'$T/out' | grep -q 'dc01.vhd.*SHA-256 [0-9a-f]* as signed'"
 expect_exit 0 "report --format json" "$IMPORT" report --dest "$T/d1" -p "$T/k.pub" --against "$T/a.smig" --format json
 check "report JSON has no failure" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["summary"]["fail"]==0, d["summary"]' "$T/out"
 schema_check "report JSON matches schemas/smig-report.schema.json" smig-report "$T/out"

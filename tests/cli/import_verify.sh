@@ -370,4 +370,15 @@ check "nothing written outside the staging directory" test ! -e "$T/evil.reg"
 cp "$T/plain.smig" "$T/case.smig"
 refuse wrong-key "$T/other.pub"
 
+# The zstd decoder's window is bounded (2^25, docs/archive.md §2): a stream compressed with a
+# larger window (from a pipe, so zstd keeps it whole) is refused before its buffer exists;
+# the same archive with the largest window allowed is accepted.
+if command -v zstd >/dev/null; then
+  zstd -q -d -c "$T/z.smig" | zstd -q --long=26 -c >"$T/case.smig"
+  WANT[window-26]="zstd: Frame requires too much memory for decoding"
+  refuse window-26
+  zstd -q -d -c "$T/z.smig" | zstd -q --long=25 -c >"$T/case.smig"
+  expect_exit 0 "window 2^25: accepted" "$IMPORT" verify -p "$T/k.pub" "$T/case.smig"
+fi
+
 finish
