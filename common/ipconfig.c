@@ -465,15 +465,12 @@ static bool has_marker(const char *text, const struct smig_lang *lang)
 int smig_ipconfig_parse_raw(const void *raw, size_t len, const char *what,
 			 struct smig_ipconfig **out, struct smig_err *e)
 {
-	struct smig_err tmp = SMIG_ERR_INIT;
 	struct smig_lang_text t = {0};
 	int rc;
 
 	*out = NULL;
-	if (len > IPC_MAX_BYTES)
-		return smig_err_set(e, SMIG_ERR_FORMAT, _("'%s' is too large (%zu bytes)"), what, len);
-	if (smig_lang_decode(raw, len, has_marker, &t, &tmp) < 0)
-		return smig_err_set(e, tmp.kind, _("cannot read '%s': %s"), what, tmp.msg);
+	if (smig_lang_read(raw, len, IPC_MAX_BYTES, what, has_marker, &t, e) < 0)
+		return -1;
 	rc = parse_named(t.text, strlen(t.text), what, out, e);
 	if (rc == 0)
 		(*out)->encoding = t.encoding;

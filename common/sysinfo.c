@@ -451,15 +451,12 @@ static bool opens_in(const char *text, const struct smig_lang *lang)
 int smig_sysinfo_parse_raw(const void *raw, size_t len, const char *what,
 			 struct smig_sysinfo **out, struct smig_err *e)
 {
-	struct smig_err tmp = SMIG_ERR_INIT;
 	struct smig_lang_text t = {0};
 	int rc;
 
 	*out = NULL;
-	if (len > SI_MAX_BYTES)
-		return smig_err_set(e, SMIG_ERR_FORMAT, _("'%s' is too large (%zu bytes)"), what, len);
-	if (smig_lang_decode(raw, len, opens_in, &t, &tmp) < 0)
-		return smig_err_set(e, tmp.kind, _("cannot read '%s': %s"), what, tmp.msg);
+	if (smig_lang_read(raw, len, SI_MAX_BYTES, what, opens_in, &t, e) < 0)
+		return -1;
 	rc = parse_named(t.text, strlen(t.text), what, out, e);
 	if (rc == 0)
 		(*out)->encoding = t.encoding;

@@ -448,3 +448,17 @@ size_t smig_lang_column_offset(const char *s, size_t len, size_t col)
 	}
 	return i;
 }
+
+int smig_lang_read(const void *src, size_t nbytes, size_t max, const char *what,
+		   smig_lang_recognise_fn recognise, struct smig_lang_text *out,
+		   struct smig_err *e)
+{
+	struct smig_err tmp = SMIG_ERR_INIT;
+
+	if (nbytes > max)
+		return smig_err_set(e, SMIG_ERR_FORMAT, _("'%s' is too large (%zu bytes)"), what,
+				    nbytes);
+	if (smig_lang_decode(src, nbytes, recognise, out, &tmp) < 0)
+		return smig_err_set(e, tmp.kind, _("cannot read '%s': %s"), what, tmp.msg);
+	return 0;
+}

@@ -176,6 +176,14 @@ struct smig_lang_text {
 typedef bool (*smig_lang_recognise_fn)(const char *text, const struct smig_lang *lang);
 int smig_lang_decode(const void *src, size_t nbytes, smig_lang_recognise_fn recognise,
 		     struct smig_lang_text *out, struct smig_err *e);
+/*
+ * smig_lang_decode() of a facts file's bytes, `what` naming it in the errors: more than
+ * `max` bytes is SMIG_ERR_FORMAT "'WHAT' is too large", undecodable text "cannot read
+ * 'WHAT': why". 0, or -1 with `e` set.
+ */
+int smig_lang_read(const void *src, size_t nbytes, size_t max, const char *what,
+		   smig_lang_recognise_fn recognise, struct smig_lang_text *out,
+		   struct smig_err *e);
 /* UTF-8 text to `cp` (437, 850...) through iconv; characters the code page lacks are an
  * error. For the fixture writer. */
 int smig_lang_encode_oem(const char *text, size_t len, unsigned cp, char **out, size_t *outlen,
