@@ -1352,6 +1352,7 @@ struct source {
 	uint64_t at[RA_BUFS];   /* in_bytes when the buffer was filled */
 	unsigned head, count;   /* oldest buffer (the one libarchive holds, if held) and number */
 	bool held, finished, quit;
+	bool exited; /* the thread is past its loop: joining it does not wait */
 	struct smig_err fail;   /* why the thread finished early (kind NONE: the end) */
 	bool zfail;             /* ... a zstd stream that does not decode: damage */
 	bool init, started;
@@ -1493,6 +1494,10 @@ static void *src_main(void *arg)
 		if (r < 0 || n == 0)
 			break;
 	}
+	pthread_mutex_lock(&s->mu);
+	s->exited = true;
+	pthread_cond_broadcast(&s->cond);
+	pthread_mutex_unlock(&s->mu);
 	return NULL;
 }
 
@@ -1552,15 +1557,32 @@ static int src_start(struct source *s, struct smig_err *e)
 	return 0;
 }
 
-/* Stop the thread (cancelled if it is still reading) and free what it used. */
+/*
+ * Stop the thread and free what it used. Told to quit, it ends at its next buffer; only a
+ * thread still blocked in a read after half a second (a stalled pipe) is cancelled: cancelling
+ * one that would end by itself unwinds through libraries that do not expect it.
+ */
 static void src_stop(struct source *s)
 {
 	if (s->started) {
+		struct timespec until;
+		bool exited;
+
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += 500 * 1000 * 1000;
+		if (until.tv_nsec >= 1000 * 1000 * 1000) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000 * 1000 * 1000;
+		}
 		pthread_mutex_lock(&s->mu);
 		s->quit = true;
 		pthread_cond_broadcast(&s->cond);
+		while (!s->exited && pthread_cond_timedwait(&s->cond, &s->mu, &until) == 0)
+			;
+		exited = s->exited;
 		pthread_mutex_unlock(&s->mu);
-		pthread_cancel(s->tid);
+		if (!exited)
+			pthread_cancel(s->tid);
 		pthread_join(s->tid, NULL);
 		s->started = false;
 	}

@@ -33,7 +33,7 @@ if [ "${CI:-}" = true ] || [ "${SMIG_EXTRA_BUILDS:-}" = 1 ]; then
     echo "== build-clang: build the programs (clang)" >&2
     if CC=clang cmake -S "$top" -B "$top/build-clang" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
       -DSMIG_WERROR=ON >/dev/null &&
-      cmake --build "$top/build-clang" -j"$(nproc)" --target smig-export smig-import smig-mkhost; then
+      cmake --build "$top/build-clang" -j"$(nproc)" --target smig-export smig-import smig-mkhost smig-translations; then
       echo "== build-clang: CLI tests export, inventory, install, manpages" >&2
       (cd "$top/build-clang" && ctest --output-on-failure -j2 \
         -R '^cli/(export|inventory|install|manpages)$') || status=1
