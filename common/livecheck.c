@@ -14,6 +14,7 @@
 #include "fileio.h"
 #include "hive.h"
 #include "i18n.h"
+#include "report.h"
 #include "strbuf.h"
 #include "verdict.h"
 
@@ -986,40 +987,25 @@ static char *strv_join(char *const *v, struct smig_err *e)
 	return smig_strbuf_take(&sb, NULL);
 }
 
-/* A count as people write it in the language: 1073741824 in English, 1 073 741 824 (no-break
- * spaces) in French. */
+/* A signed count grouped as smig_human_count() groups it (a negative one as it is). */
 static const char *count_text(int64_t v, char *buf, size_t len)
 {
-	char digits[24];
-	size_t n, i, o = 0;
-
-	snprintf(digits, sizeof(digits), "%" PRId64, v);
-	if (smig_i18n_lang() != SMIG_LANG_FR || v < 0) {
-		snprintf(buf, len, "%s", digits);
-		return buf;
-	}
-	n = strlen(digits);
-	for (i = 0; i < n && o + 3 < len; i++) {
-		if (i > 0 && (n - i) % 3 == 0) {
-			buf[o++] = '\xC2'; /* U+00A0 */
-			buf[o++] = '\xA0';
-		}
-		buf[o++] = digits[i];
-	}
-	buf[o] = '\0';
+	if (v >= 0)
+		return smig_human_count((uint64_t)v, buf, len);
+	snprintf(buf, len, "%" PRId64, v);
 	return buf;
 }
 
 /* Bytes as the messages show them ("absent" for -1). */
 static const char *bytes_text(int64_t v, char *buf, size_t len)
 {
-	char n[32];
+	char n[SMIG_COUNT_BUFSZ];
 
 	if (v < 0)
 		snprintf(buf, len, "%s", _("not reported"));
 	else
 		snprintf(buf, len, P_("%s byte", "%s bytes", (unsigned long)v),
-		         count_text(v, n, sizeof(n)));
+		         smig_human_count((uint64_t)v, n, sizeof(n)));
 	return buf;
 }
 
@@ -1118,7 +1104,7 @@ static int check_memory(struct lc *c, const char *subject, const struct smig_inv
 	struct smig_verdict v = SMIG_VERDICT_INIT;
 	int64_t want = mb_bytes(s->memory_mb), wmin = mb_bytes(s->memory_min_mb),
 	        wmax = mb_bytes(s->memory_max_mb);
-	char b1[64], b2[64], n1[32], n2[32], n3[32], n4[32];
+	char b1[64], b2[64], n1[SMIG_COUNT_BUFSZ], n2[SMIG_COUNT_BUFSZ], n3[SMIG_COUNT_BUFSZ], n4[SMIG_COUNT_BUFSZ];
 
 	if (a->memory_startup != want)
 		smig_verdict_bad(

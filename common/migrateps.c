@@ -10,6 +10,7 @@
 
 #include "fwrule.h"
 #include "i18n.h"
+#include "report.h"
 #include "regfile.h"
 #include "regmap.h"
 #include "width.h"
@@ -554,30 +555,6 @@ static int mask_prefix(const char *mask)
 	if (n < 32 && (m << n) != 0)
 		return -1;
 	return n;
-}
-
-/* A count as people write it in the language: 1073741824 in English, 1 073 741 824 (no-break
- * spaces) in French. */
-static const char *count_text(uint64_t v, char *buf, size_t len)
-{
-	char digits[24];
-	size_t n, i, o = 0;
-
-	snprintf(digits, sizeof(digits), "%llu", (unsigned long long)v);
-	if (smig_i18n_lang() != SMIG_LANG_FR) {
-		snprintf(buf, len, "%s", digits);
-		return buf;
-	}
-	n = strlen(digits);
-	for (i = 0; i < n && o + 3 < len; i++) {
-		if (i > 0 && (n - i) % 3 == 0) {
-			buf[o++] = '\xC2'; /* U+00A0 */
-			buf[o++] = '\xA0';
-		}
-		buf[o++] = digits[i];
-	}
-	buf[o] = '\0';
-	return buf;
 }
 
 /* A switch type in the comments (smig_switch_type_name() in the language of the messages). */
@@ -1562,7 +1539,7 @@ static void phase_prereq(struct gen *g)
 	char letters[27] = {0};
 	uint64_t need[26] = {0};
 	size_t i, k, n = 0;
-	char num[40];
+	char num[SMIG_COUNT_BUFSZ];
 
 	phase(g, 1, _("prerequisites"), "prerequisites");
 	put(g,
@@ -1669,7 +1646,7 @@ static void phase_prereq(struct gen *g)
 		     "\t\tWrite-SmigItem 'prerequisites' 'free space %c:' '' 'warning' (",
 		     c);
 		msgf(g, _("only {0} bytes free; the VMs there need %s for their memory files"),
-		     count_text(need[c - 'A'], num, sizeof(num)));
+		     smig_human_count(need[c - 'A'], num, sizeof(num)));
 		put(g, " -f $smigDrive.AvailableFreeSpace)\n"
 		       "\t}\n");
 		putf(g,

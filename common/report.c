@@ -557,10 +557,8 @@ static void note_end(struct w *w)
 
 /* ---- values ---- */
 
-/* A no-break space (U+00A0) and a narrow one (U+202F, between groups of digits): French
- * typography. */
+/* A no-break space (U+00A0): French typography, before units and between groups of digits. */
 #define NBSP "\xc2\xa0"
-#define NNBSP "\xe2\x80\xaf"
 
 void smig_human_size_lang(uint64_t bytes, bool french, char *buf, size_t len)
 {
@@ -611,8 +609,8 @@ char *smig_human_count(uint64_t n, char *buf, size_t len)
 	nd = strlen(digits);
 	for (i = 0; i < nd; i++) {
 		if (i > 0 && (nd - i) % 3 == 0) {
-			memcpy(buf + o, NNBSP, sizeof(NNBSP) - 1);
-			o += sizeof(NNBSP) - 1;
+			memcpy(buf + o, NBSP, sizeof(NBSP) - 1);
+			o += sizeof(NBSP) - 1;
 		}
 		buf[o++] = digits[i];
 	}

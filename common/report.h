@@ -35,9 +35,9 @@ enum smig_format { SMIG_FORMAT_TEXT, SMIG_FORMAT_JSON, SMIG_FORMAT_HTML };
 void smig_human_size(uint64_t bytes, char *buf, size_t len);
 /* The same in the language given: English (french false) whatever the language chosen. */
 void smig_human_size_lang(uint64_t bytes, bool french, char *buf, size_t len);
-/* A count of bytes for people: "1234567", in French "1 234 567" (U+202F between groups).
- * `buf` holds SMIG_COUNT_BUFSZ bytes (less: no grouping). Returns buf. */
-#define SMIG_COUNT_BUFSZ 96
+/* A count for people: "1234567", in French "1 234 567" (a no-break space U+00A0 between
+ * groups of three). `buf` holds SMIG_COUNT_BUFSZ bytes (less: no grouping). Returns buf. */
+#define SMIG_COUNT_BUFSZ 48
 char *smig_human_count(uint64_t n, char *buf, size_t len);
 /* The display words of the inventory's enumerations (the JSON keeps smig_*_name()): "external"
  * or "externe", "differencing" or "de différenciation", "pass-through"... */

@@ -24,6 +24,7 @@
 #include "fileio.h"
 #include "hostopts.h"
 #include "i18n.h"
+#include "report.h"
 #include "progress.h"
 #include "width.h"
 
@@ -147,28 +148,6 @@ static void log_item(void *ctx, const char *what, const char *source, const char
 
 	smig_cli_log_fields("item", f);
 	json_decref(f);
-}
-
-/* A byte count for people: digits grouped by three with a no-break space in French
- * ("1 234 567"), as they are written there; plain in English, as the tests read it. */
-static const char *size_text(long long v, char *buf, size_t len)
-{
-	char digits[24];
-	int n = snprintf(digits, sizeof(digits), "%lld", v);
-	size_t i, o = 0;
-
-	if (n < 0 || (size_t)n >= sizeof(digits) || (size_t)n * 3 >= len)
-		return "?";
-	for (i = 0; i < (size_t)n; i++) {
-		if (smig_i18n_lang() == SMIG_LANG_FR && i > 0 && digits[i - 1] != '-' &&
-		    ((size_t)n - i) % 3 == 0) {
-			buf[o++] = '\xc2'; /* U+00A0 in UTF-8 */
-			buf[o++] = '\xa0';
-		}
-		buf[o++] = digits[i];
-	}
-	buf[o] = '\0';
-	return buf;
 }
 
 /* --progress: the VM being worked on rather than the member path. */
@@ -412,7 +391,7 @@ int cmd_export(int argc, char **argv)
 		fprintf(stderr,
 		        P_("%s: wrote '%s': %s bytes, %zu member\n",
 		           "%s: wrote '%s': %s bytes, %zu members\n", members),
-		        PROG, out, size_text((long long)st.st_size, size, sizeof(size)), members);
+		        PROG, out, smig_human_count((uint64_t)st.st_size, size, sizeof(size)), members);
 	rc = 0;
 	goto out;
 fail:

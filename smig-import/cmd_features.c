@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "hostopts.h"
 #include "i18n.h"
+#include "report.h"
 #include "import.h"
 #include "manifest.h"
 #include "strbuf.h"
@@ -226,27 +227,6 @@ static const char *shown_time(const char *iso, char *buf, size_t len)
 	return smig_i18n_time(buf, len, timegm(&tm));
 }
 
-/* A byte count as people read it: 146949729 in English, "146 949 729" (no-break spaces) in
- * French. */
-static const char *shown_bytes(uint64_t n, char *buf, size_t len)
-{
-	char digits[32];
-	size_t nd, i, o = 0;
-
-	nd = (size_t)snprintf(digits, sizeof(digits), "%llu", (unsigned long long)n);
-	if (smig_i18n_lang() == SMIG_LANG_EN || len < nd * 3)
-		return memcpy(buf, digits, nd + 1);
-	for (i = 0; i < nd; i++) {
-		if (i > 0 && (nd - i) % 3 == 0) {
-			buf[o++] = '\xc2'; /* U+00A0 */
-			buf[o++] = '\xa0';
-		}
-		buf[o++] = digits[i];
-	}
-	buf[o] = '\0';
-	return buf;
-}
-
 static char *render_text(const char *label, const struct smig_descriptor *d,
 			 const struct smig_inventory *dst, const struct feat_row *rows, size_t n,
 			 struct smig_err *e)
@@ -267,7 +247,7 @@ static char *render_text(const char *label, const struct smig_descriptor *d,
 		smig_strbuf_printf(&sb, P_("%s (%s): %zu member, %s bytes\n",
 					   "%s (%s): %zu members, %s bytes\n", r->members),
 				   r->f ? r->f->name : r->id, r->id, r->members,
-				   shown_bytes(r->bytes, bytes, sizeof(bytes)));
+				   smig_human_count(r->bytes, bytes, sizeof(bytes)));
 		if (r->f == NULL)
 			smig_strbuf_puts(&sb, _("  this version of smig has no manifest for it\n"));
 		for (k = 0; k < r->ncomps; k++) {
