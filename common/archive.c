@@ -295,6 +295,7 @@ struct job {
 	enum job_kind kind;
 	unsigned buf; /* JOB_DATA: index into stage.buf */
 	uint64_t len; /* bytes of data or zeros */
+	void *arg;    /* the producer's, for `run` (the member a job belongs to), or NULL */
 };
 
 struct stage {
@@ -424,14 +425,14 @@ static unsigned stage_next_buf(struct stage *st)
 }
 
 /* Queue a job; returns the stage's first error so far (0: none). */
-static int stage_put(struct stage *st, enum job_kind kind, unsigned buf, uint64_t len)
+static int stage_put(struct stage *st, enum job_kind kind, unsigned buf, uint64_t len, void *arg)
 {
 	int err;
 
 	pthread_mutex_lock(&st->mu);
 	while (st->count == STAGE_SLOTS)
 		pthread_cond_wait(&st->done, &st->mu);
-	st->q[(st->head + st->count) % STAGE_SLOTS] = (struct job){kind, buf, len};
+	st->q[(st->head + st->count) % STAGE_SLOTS] = (struct job){kind, buf, len, arg};
 	st->count++;
 	if (kind == JOB_DATA) {
 		st->bufs_busy++;
@@ -441,6 +442,17 @@ static int stage_put(struct stage *st, enum job_kind kind, unsigned buf, uint64_
 	pthread_cond_signal(&st->work);
 	pthread_mutex_unlock(&st->mu);
 	return err;
+}
+
+/* Could `bufs` buffers and `jobs` jobs be queued now without waiting? */
+static bool stage_has_room(struct stage *st, uint64_t bufs, uint64_t jobs)
+{
+	bool room;
+
+	pthread_mutex_lock(&st->mu);
+	room = bufs <= st->nbufs - st->bufs_busy && jobs <= STAGE_SLOTS - st->count;
+	pthread_mutex_unlock(&st->mu);
+	return room;
 }
 
 /* Wait until every queued job is done; returns the stage's first error (0: none). */
@@ -615,7 +627,7 @@ static int out_flush(struct smig_archive_writer *w, struct archive *a)
 	int err = 0;
 
 	if (w->out_have && w->out_pos > 0) {
-		err = stage_put(&w->out, JOB_DATA, w->out_buf, w->out_pos);
+		err = stage_put(&w->out, JOB_DATA, w->out_buf, w->out_pos, NULL);
 		w->out_have = false;
 	}
 	if (err != 0) {
@@ -899,7 +911,7 @@ static int feed_zeros(struct smig_archive_writer *w, const char *member, uint64_
 
 	if (len == 0)
 		return 0;
-	(void)stage_put(&w->hash, JOB_ZEROS, 0, len);
+	(void)stage_put(&w->hash, JOB_ZEROS, 0, len, NULL);
 	while (len > 0) {
 		size_t n = len < sizeof(zeros) ? (size_t)len : sizeof(zeros);
 
@@ -1043,7 +1055,7 @@ static int feed_region(struct smig_archive_writer *w, const char *member, int fd
 					    _("'%s' shrank while it was being read"), what);
 		}
 		/* from here on the hasher reads the buffer too; nobody writes it */
-		(void)stage_put(&w->hash, JOB_DATA, b, (uint64_t)n);
+		(void)stage_put(&w->hash, JOB_DATA, b, (uint64_t)n, NULL);
 		if (feed(w, member, w->hash.buf[b], (size_t)n, e) < 0)
 			return -1;
 		off += n;
@@ -1117,7 +1129,7 @@ int smig_archive_add_file(struct smig_archive_writer *w, const char *member, con
 	}
 	if (finish_entry(w, member, e) < 0)
 		goto out;
-	(void)stage_put(&w->hash, JOB_FINAL, 0, 0);
+	(void)stage_put(&w->hash, JOB_FINAL, 0, 0, NULL);
 	(void)stage_drain(&w->hash);
 	if (sha256)
 		memcpy(sha256, w->digest, sizeof(w->digest));
@@ -1662,8 +1674,33 @@ static la_ssize_t read_cb(struct archive *a, void *ctx, const void **out)
 	return (la_ssize_t)s->len[slot];
 }
 
+/*
+ * The second hasher: while this thread reads on, a thread of its own hashes the members handed
+ * to it, from copies in AH_BUFS buffers of AH_BUF bytes (holes cost no buffer). A member goes
+ * there when its data fits in the buffers it has free, so the reader never waits for it: many
+ * small members are hashed on both cores, and the zeros of a sparse disk while the next disk
+ * streams. Its digest is read once the queue is drained, before the signature is checked.
+ */
+#define AH_BUFS 8
+#define AH_BUF ((size_t)2 << 20)
+#define AH_MIN ((uint64_t)256 << 10) /* smaller members are hashed here: not worth a job */
+#define AH_ZERO_SLICE ((uint64_t)64 << 20) /* zeros between two looks at a stop request */
+
+struct ah_member {
+	struct smig_sha256 h;
+	uint8_t digest[32];
+	size_t member;          /* index into smig_staged.members */
+	struct ah_member *next;
+};
+
 struct stager {
 	struct archive *a;
+	struct stage ah;             /* the second hasher, started by the first member it takes */
+	struct ah_member *ah_list;   /* the members handed to it, newest first */
+	bool ah_off;                 /* it could not be started: this thread hashes everything */
+	bool ah_have;                /* ah.buf[ah_buf] is being filled, ah_fill bytes so far */
+	unsigned ah_buf;
+	size_t ah_fill;
 	struct source src;
 	int rootfd;
 	const struct smig_archive_limits *lim;
@@ -1810,10 +1847,179 @@ static uint64_t space_needed(struct archive_entry *ent, uint64_t size)
 }
 
 
-/* Stream the current member's data into `fd` (-1: nowhere), hashing the logical content (h
- * NULL: not now). */
+static int ah_run(void *ctx, const struct job *j, const unsigned char *buf)
+{
+	struct ah_member *am = j->arg;
+	uint64_t n, k;
+
+	(void)ctx;
+	switch (j->kind) {
+	case JOB_DATA:
+		smig_sha256_update(&am->h, buf, (size_t)j->len);
+		break;
+	case JOB_ZEROS:
+		for (n = j->len; n > 0; n -= k) {
+			if (smig_interrupt_signal())
+				return EINTR;
+			k = n < AH_ZERO_SLICE ? n : AH_ZERO_SLICE;
+			smig_sha256_zeros(&am->h, k);
+		}
+		break;
+	case JOB_FINAL:
+		smig_sha256_final(&am->h, am->digest);
+		break;
+	}
+	return 0;
+}
+
+/* Should member `ent` of `size` bytes go to the second hasher? Only if it can take all of it
+ * now: each run of data fills buffers of its own, a hole and the end are a job each. Starts
+ * the second hasher when it is first wanted. */
+static bool ah_wanted(struct stager *sg, struct archive_entry *ent, uint64_t size)
+{
+	sigset_t all, old;
+	struct smig_err ignored = SMIG_ERR_INIT;
+	la_int64_t off, len;
+	uint64_t bufs = 0, jobs = 1, pos = 0;
+	int r;
+
+	if (size < AH_MIN || sg->ah_off)
+		return false;
+	if (archive_entry_sparse_reset(ent) > 0) {
+		while (archive_entry_sparse_next(ent, &off, &len) == ARCHIVE_OK) {
+			if (off < 0 || len <= 0)
+				continue;
+			if ((uint64_t)off > pos)
+				jobs++;
+			bufs += ((uint64_t)len + AH_BUF - 1) / AH_BUF;
+			pos = (uint64_t)off + (uint64_t)len;
+		}
+		jobs += bufs + 1;
+	} else {
+		bufs = (size + AH_BUF - 1) / AH_BUF;
+		jobs += bufs;
+	}
+	if (sg->ah.started)
+		return stage_has_room(&sg->ah, bufs, jobs);
+	if (bufs > AH_BUFS || jobs > STAGE_SLOTS)
+		return false;
+	/* its thread takes no signal: they are this thread's to notice */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	r = stage_start(&sg->ah, AH_BUFS, AH_BUF, ah_run, NULL, &ignored);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (r < 0) {
+		/* no second hasher (no memory, no thread): this one hashes everything */
+		stage_stop(&sg->ah, true);
+		sg->ah_off = true;
+		return false;
+	}
+	return true;
+}
+
+static int ah_flush(struct stager *sg, struct ah_member *am)
+{
+	int err = 0;
+
+	if (sg->ah_have && sg->ah_fill > 0)
+		err = stage_put(&sg->ah, JOB_DATA, sg->ah_buf, sg->ah_fill, am);
+	sg->ah_have = false;
+	return err;
+}
+
+/* Hand the second hasher data (p, n), zeros (p NULL) or the end of the member (n 0). */
+static int ah_feed(struct stager *sg, struct ah_member *am, const unsigned char *p, uint64_t n,
+		   bool end)
+{
+	int err = 0;
+
+	if (end || p == NULL) {
+		err = ah_flush(sg, am);
+		if (err == 0 && (end || n > 0))
+			err = stage_put(&sg->ah, end ? JOB_FINAL : JOB_ZEROS, 0, n, am);
+		return err;
+	}
+	while (n > 0 && err == 0) {
+		size_t k;
+
+		if (!sg->ah_have) {
+			sg->ah_buf = stage_next_buf(&sg->ah);
+			sg->ah_fill = 0;
+			sg->ah_have = true;
+		}
+		k = AH_BUF - sg->ah_fill < n ? AH_BUF - sg->ah_fill : (size_t)n;
+		memcpy(sg->ah.buf[sg->ah_buf] + sg->ah_fill, p, k);
+		sg->ah_fill += k;
+		p += k;
+		n -= k;
+		if (sg->ah_fill == AH_BUF)
+			err = ah_flush(sg, am);
+	}
+	return err;
+}
+
+/* The second hasher stopped on a stop request (EINTR), the only error its jobs return. */
+static int ah_err(int err, struct smig_err *e)
+{
+	if (smig_interrupt_check(e) < 0)
+		return -1;
+	return smig_err_sys(e, err, _("hashing"));
+}
+
+/* Wait for the second hasher and give each member it took its digest. */
+static int ah_collect(struct stager *sg, struct smig_err *e)
+{
+	int err;
+
+	if (!sg->ah.started)
+		return 0;
+	err = stage_drain(&sg->ah);
+	if (err != 0)
+		return ah_err(err, e);
+	for (struct ah_member *am = sg->ah_list; am; am = am->next)
+		memcpy(sg->st->members[am->member].sha256, am->digest, 32);
+	return 0;
+}
+
+static void ah_release(struct stager *sg)
+{
+	struct ah_member *am, *next;
+
+	stage_stop(&sg->ah, true);
+	for (am = sg->ah_list; am; am = next) {
+		next = am->next;
+		smig_sha256_abort(&am->h);
+		free(am);
+	}
+	sg->ah_list = NULL;
+}
+
+/* Where a member's logical content is hashed: on this thread (h), on the second hasher (am),
+ * or nowhere (both NULL). */
+struct hash_to {
+	struct smig_sha256 *h;
+	struct ah_member *am;
+};
+
+static int hash_feed(struct stager *sg, const struct hash_to *to, const void *p, uint64_t n,
+		     struct smig_err *e)
+{
+	int err;
+
+	if (to->am) {
+		err = ah_feed(sg, to->am, p, n, false);
+		return err != 0 ? ah_err(err, e) : 0;
+	}
+	if (to->h && p)
+		smig_sha256_update(to->h, p, (size_t)n);
+	else if (to->h)
+		smig_sha256_zeros(to->h, n);
+	return 0;
+}
+
+/* Stream the current member's data into `fd` (-1: nowhere), hashing the logical content. */
 static int stage_data(struct stager *sg, int fd, const char *name, uint64_t size,
-		      struct smig_strbuf *copy, struct smig_sha256 *h, struct smig_err *e)
+		      struct smig_strbuf *copy, const struct hash_to *h, struct smig_err *e)
 {
 	char b1[SHOWN_MAX + 4];
 	uint64_t pos = 0;
@@ -1835,22 +2041,22 @@ static int stage_data(struct stager *sg, int fd, const char *name, uint64_t size
 			return smig_err_set(e, SMIG_ERR_INTEGRITY,
 					    _("'%s': data lies outside the member's declared size"),
 					    shown(name, b1));
-		if (h)
-			smig_sha256_zeros(h, (uint64_t)off - pos);
+		if ((uint64_t)off > pos && hash_feed(sg, h, NULL, (uint64_t)off - pos, e) < 0)
+			return -1;
 		if (copy) {
 			/* the trust members are small (capped at the header) and start at 0 */
 			if ((uint64_t)off > pos)
 				smig_strbuf_append(copy, zeros, (size_t)((uint64_t)off - pos));
 			smig_strbuf_append(copy, buf, n);
 		}
-		if (h)
-			smig_sha256_update(h, buf, n);
+		if (hash_feed(sg, h, buf, n, e) < 0)
+			return -1;
 		if (fd >= 0 && write_sparse(fd, buf, n, (uint64_t)off, name, e) < 0)
 			return -1;
 		pos = (uint64_t)off + n;
 	}
-	if (h)
-		smig_sha256_zeros(h, size - pos);
+	if (size > pos && hash_feed(sg, h, NULL, size - pos, e) < 0)
+		return -1;
 	if (copy && size > pos)
 		smig_strbuf_append(copy, zeros, (size_t)(size - pos));
 	if (copy && smig_strbuf_check(copy, e) < 0)
@@ -1887,6 +2093,8 @@ static int stage_file(struct stager *sg, struct archive_entry *ent, const char *
 {
 	char b1[SHOWN_MAX + 4];
 	struct smig_sha256 h = {NULL};
+	struct hash_to to = {NULL, NULL};
+	struct ah_member *am = NULL;
 	struct smig_staged_member *m;
 	struct smig_strbuf *copy = NULL, keep = SMIG_STRBUF_INIT;
 	struct statvfs vfs;
@@ -1894,7 +2102,7 @@ static int stage_file(struct stager *sg, struct archive_entry *ent, const char *
 	const char *base;
 	uint64_t size, need, avail, limit = 0;
 	bool deferred, staged;
-	int dfd = -1, fd = -1, ret = -1;
+	int dfd = -1, fd = -1, ret = -1, err;
 
 	if (!archive_entry_size_is_set(ent) || archive_entry_size(ent) < 0)
 		return smig_err_set(e, SMIG_ERR_INTEGRITY, _("'%s': member has no size"),
@@ -1972,11 +2180,30 @@ static int stage_file(struct stager *sg, struct archive_entry *ent, const char *
 	m->hash_deferred = deferred;
 	if (!deferred)
 		sg->holes_hashed += size - need;
-	if (!deferred && smig_sha256_init(&h, e) < 0)
+	if (!deferred && !copy && ah_wanted(sg, ent, size)) {
+		am = calloc(1, sizeof(*am));
+		if (am == NULL) {
+			smig_err_nomem(e, _("staging an archive"));
+			goto out;
+		}
+		am->member = slot->member;
+		am->next = sg->ah_list;
+		sg->ah_list = am;
+		if (smig_sha256_init(&am->h, e) < 0)
+			goto out;
+		to.am = am;
+	} else if (!deferred) {
+		if (smig_sha256_init(&h, e) < 0)
+			goto out;
+		to.h = &h;
+	}
+	if (stage_data(sg, fd, name, size, copy, &to, e) < 0)
 		goto out;
-	if (stage_data(sg, fd, name, size, copy, deferred ? NULL : &h, e) < 0)
+	if (to.am && (err = ah_feed(sg, am, NULL, 0, true)) != 0) {
+		ah_err(err, e);
 		goto out;
-	if (!deferred)
+	}
+	if (to.h)
 		smig_sha256_final(&h, m->sha256);
 	if (copy == &keep) {
 		m->datalen = keep.len;
@@ -2312,10 +2539,11 @@ static int extract_into(const char *path, const char *staging, const struct smig
 			goto out;
 		sg.src.member = NULL;
 	}
-	if (drain(&sg, e) < 0)
+	if (drain(&sg, e) < 0 || ah_collect(&sg, e) < 0)
 		goto out;
 	/* the input is read to its end: the thread is done with the file and the keys */
 	src_stop(&sg.src);
+	ah_release(&sg);
 	if (check_signature(&sg, pub, e) < 0)
 		goto out;
 	*out = sg.st;
@@ -2325,6 +2553,7 @@ out:
 	if (sg.a)
 		archive_read_free(sg.a);
 	src_stop(&sg.src);
+	ah_release(&sg);
 	smig_age_reader_free(sg.src.age);
 	if (sg.src.fd > STDIN_FILENO)
 		close(sg.src.fd);

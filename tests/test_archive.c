@@ -928,6 +928,114 @@ static void deferred_hole_hashing(void **state)
 	free(arc);
 }
 
+/*
+ * Members the reader hands to its second hasher (import's two-core hashing): many of them,
+ * whole and sparse, small and too large for its buffers, in every order, through both readers
+ * and both containers. Each digest must be its own member's (sha256sum of the source), and one
+ * changed byte in a member hashed there is refused like anywhere else.
+ */
+#define MANY 26
+
+static void second_hasher(void **state)
+{
+	struct fix *f = *state;
+	struct smig_err e = SMIG_ERR_INIT;
+	struct smig_sumentry ent[MANY];
+	char *src[MANY], *name[MANY];
+	uint64_t size[MANY];
+	unsigned char *pat = malloc(4096), *data;
+	size_t len = 0;
+
+	assert_non_null(pat);
+	for (int i = 0; i < MANY; i++) {
+		int fd;
+
+		src[i] = tu_fmt("%s/m%02d.bin", f->dir, i);
+		name[i] = tu_fmt("hyperv/vms/m%02d/disks/d.vhd", i);
+		fd = open(src[i], O_WRONLY | O_CREAT | O_EXCL, 0644);
+		assert_true(fd >= 0);
+		assert_int_equal(close(fd), 0);
+		switch (i % 5) {
+		case 0: /* a few KiB: hashed where it is read */
+			write_at(src[i], 0, 5000 + (size_t)i, 100 + (uint32_t)i);
+			break;
+		case 1: /* 300 KiB .. 3 MiB whole */
+			write_at(src[i], 0, 300 * 1024 + (size_t)i * 100 * 1024, 100 + (uint32_t)i);
+			break;
+		case 2: /* sparse: islands of data between holes, the footer last */
+			assert_int_equal(truncate(src[i], (off_t)(24 + i) << 20), 0);
+			for (off_t at = 0; at < (off_t)(24 + i) << 20; at += (off_t)5 << 20)
+				write_at(src[i], at + 4096, 70000, 100 + (uint32_t)(i + at));
+			write_at(src[i], ((off_t)(24 + i) << 20) - 512, 512, 7);
+			break;
+		case 3: /* 20 MiB whole: more than the second hasher's buffers */
+			write_at(src[i], 0, 20 * MIB + 3, 100 + (uint32_t)i);
+			break;
+		default: /* all holes */
+			assert_int_equal(truncate(src[i], (off_t)8 << 20), 0);
+		}
+	}
+	fill(pat, 4096, 100 + 11); /* the first bytes of member 11 (300 KiB + 1.1 MiB, whole) */
+	for (int c = 0; c < 2; c++) {
+		enum smig_compress comp = c ? SMIG_COMPRESS_ZSTD : SMIG_COMPRESS_NONE;
+		char *arc = tu_fmt("%s/many%d.smig", f->dir, c), *stg = tu_fmt("%s/stage", f->dir);
+		struct smig_archive_writer *w = NULL;
+
+		if (smig_archive_writer_open(arc, comp, 2, false, &w, &e) < 0)
+			fail_msg("%s", e.msg);
+		for (int i = 0; i < MANY; i++) {
+			ent[i].name = name[i];
+			if (smig_archive_add_file(w, name[i], src[i], NULL, ent[i].sha256, &size[i],
+						  &e) < 0)
+				fail_msg("%s", e.msg);
+			assert_sha256sum(src[i], ent[i].sha256);
+		}
+		add_signed_trailer(w, &f->sec, ent, MANY);
+		if (smig_archive_writer_finish(w, &e) < 0)
+			fail_msg("%s", e.msg);
+		for (int mode = 0; mode < 2; mode++) {
+			struct smig_staged *st = NULL;
+
+			if (read_mode(mode, arc, stg, &f->pub, NULL, &st, &e) < 0)
+				fail_msg("reader %d, %s: %s", mode, c ? "zstd" : "tar", e.msg);
+			for (int i = 0; i < MANY; i++) {
+				const struct smig_staged_member *m = smig_staged_find(st, name[i]);
+
+				assert_non_null(m);
+				assert_int_equal(m->size, size[i]);
+				if (memcmp(m->sha256, ent[i].sha256, 32) != 0)
+					fail_msg("reader %d, %s: member %d has another digest", mode,
+						 c ? "zstd" : "tar", i);
+				if (mode == 0)
+					assert_int_equal(tu_sh("cmp -s '%s' '%s'", m->local, src[i]),
+							 0);
+			}
+			smig_staged_free(st, true);
+			assert_int_equal(access(stg, F_OK), -1);
+		}
+		if (c == 0) {
+			/* one byte of member 11 changed: refused, by both readers */
+			data = (unsigned char *)tu_read(arc, &len);
+			unsigned char *hit = memmem(data, len, pat, 4096);
+
+			assert_non_null(hit);
+			hit[1000] ^= 0x01;
+			tu_write(arc, data, len);
+			free(data);
+			expect_refused(f, arc, "d.vhd': SHA-256 does not match the signed list");
+		}
+		unlink(arc);
+		free(arc);
+		free(stg);
+	}
+	for (int i = 0; i < MANY; i++) {
+		unlink(src[i]);
+		free(src[i]);
+		free(name[i]);
+	}
+	free(pat);
+}
+
 static void hostile_limits(void **state)
 {
 	struct fix *f = *state;
@@ -1446,6 +1554,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(hostile_truncated, setup, teardown),
 		cmocka_unit_test_setup_teardown(hostile_limits, setup, teardown),
 		cmocka_unit_test_setup_teardown(deferred_hole_hashing, setup, teardown),
+		cmocka_unit_test_setup_teardown(second_hasher, setup, teardown),
 		cmocka_unit_test_setup_teardown(refuses_without_space, setup, teardown),
 		cmocka_unit_test_setup_teardown(writer_refuses_existing, setup, teardown),
 		cmocka_unit_test_setup_teardown(writer_abort_leaves_nothing, setup, teardown),
