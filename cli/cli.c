@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 
+#include "fileio.h"
 #include "i18n.h"
 
 /* The command being run: its program and name, -q/-v, the --log stream. */
@@ -267,6 +268,47 @@ static int open_log(const char *path)
 	run.logfd = fd;
 	smig_cli_log("start", NULL, NULL, NULL, -1, NULL);
 	return SMIG_CLI_NEXT;
+}
+
+int smig_cli_write_script(int argc, char **argv, void (*show_help)(void),
+			  char *(*make)(size_t *len, struct smig_err *e))
+{
+	static const struct option opts[] = {
+		{"output", required_argument, NULL, 'o'},
+		{"help", no_argument, NULL, 'h'},
+		SMIG_CLI_OPTIONS,
+		{0, 0, 0, 0},
+	};
+	struct smig_err e = SMIG_ERR_INIT;
+	const char *out = "-";
+	char *text;
+	size_t len = 0;
+	int c, rc = 0;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, SMIG_CLI_SHORT("o:h"), opts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			out = optarg;
+			break;
+		case 'h':
+			show_help();
+			return 0;
+		default:
+			/* -q, -v, --log, --lang go on; --version and usage errors end here */
+			if ((rc = smig_cli_option(c, opts, argc, argv)) != SMIG_CLI_NEXT)
+				return rc;
+			rc = 0;
+			break;
+		}
+	}
+	if (optind < argc)
+		return usage(_("unexpected argument '%s'"), argv[optind]);
+	text = make(&len, &e);
+	if (text == NULL || smig_output_write(out, text, len, 0644, &e) < 0)
+		rc = smig_cli_fail(run.prog, &e);
+	free(text);
+	return rc;
 }
 
 int smig_cli_option(int c, const struct option *opts, int argc, char **argv)

@@ -64,6 +64,14 @@ enum { SMIG_CLI_OPT_VERSION = 1900, SMIG_CLI_OPT_LOG, SMIG_CLI_OPT_PROGRESS, SMI
  * --log FILE cannot be created.
  */
 int smig_cli_option(int c, const struct option *opts, int argc, char **argv);
+/*
+ * The whole of a command that writes one generated script (collect-script, probe-script):
+ * -o/--output FILE (default, and "-", standard output; see smig_output_write), -h/--help
+ * (`show_help`), the common options, no argument. `make` returns the script (malloc'd, `*len`
+ * bytes) or NULL with `e` set. Returns the exit code: 0, 1 (not written), 2 (usage).
+ */
+int smig_cli_write_script(int argc, char **argv, void (*show_help)(void),
+			  char *(*make)(size_t *len, struct smig_err *e));
 /* "--NAME" of the option whose getopt value is `val` in `opts` ("-X" for a short one). */
 const char *smig_cli_option_name(const struct option *opts, int val, char *buf, size_t len);
 
