@@ -3,7 +3,7 @@
 # libxml2, zlib, OpenSSL 3, cmocka, hivex, jansson) and the peer tools the tests use as
 # oracles (qemu-img, vhdiinfo, signify-openbsd, bsdtar, hivex tools, xmllint, age, python3-jsonschema
 # for the JSON outputs against schemas/), gettext (msgfmt, xgettext: the translations in po/), groff for the
-# manual pages' test, and clang for scripts/fuzz.sh with libclang-rt-dev (libFuzzer and the
+# manual pages' test, strace (tests/cli/age.sh: how often smig-import starts), and clang for scripts/fuzz.sh with libclang-rt-dev (libFuzzer and the
 # sanitizer runtimes: only a recommendation of clang, which --no-install-recommends would
 # leave out), and debhelper and lintian for scripts/deb-test.sh (the Debian package;
 # dpkg-buildpackage comes with build-essential's dpkg-dev).
@@ -15,7 +15,7 @@ packages=(
   libarchive-dev libzstd-dev libxml2-dev zlib1g-dev libssl-dev libcmocka-dev libhivex-dev
   libjansson-dev
   libhivex-bin libwin-hivex-perl libxml2-utils libarchive-tools qemu-utils libvhdi-utils
-  signify-openbsd zstd tar python3 python3-jsonschema time groff-base age gettext
+  signify-openbsd zstd tar python3 python3-jsonschema time groff-base age gettext strace
   clang libclang-rt-dev
   debhelper lintian
 )

@@ -81,6 +81,34 @@ expect_exit 0 "verify --identity from standard input" sh -c \
   '"$1" verify -p "$2" --identity "$3" - <"$4"' sh "$IMPORT" "$T/k.pub" "$T/id.txt" "$T/x.smig.age"
 check "stdin: OK" grep -q "^standard input: OK (24 members, archive id $ID)" "$T/out"
 
+# On a CPU with AVX-512, a command that decrypts starts itself again once with OpenSSL's
+# AVX512F code masked out (smig-import/main.c says why); a mask the user set is kept and
+# nothing restarts; a command that does not decrypt never restarts. strace is the oracle.
+if command -v strace >/dev/null; then
+  starts() { # CMD...: how many times the program was started
+    strace -f -qq -v -s 200 -e trace=execve -o "$T/strace" "$@" >/dev/null 2>&1 || return 1
+    grep -c '^[0-9]* *execve(' "$T/strace"
+  }
+  want=1
+  grep -qw avx512f /proc/cpuinfo && want=2
+  check "verify --identity: started $want time(s)" test "$(starts "$IMPORT" verify \
+    -p "$T/k.pub" --identity "$T/id.txt" "$T/x.smig.age")" = "$want"
+  if [ "$want" = 2 ]; then
+    check "the second start masks AVX512F only" \
+      grep -q 'OPENSSL_ia32cap=:~0x10000' "$T/strace"
+  fi
+  check "verify --ident (a prefix getopt takes): started $want time(s)" test "$(starts \
+    "$IMPORT" verify -p "$T/k.pub" --ident "$T/id.txt" "$T/x.smig.age")" = "$want"
+  check "OPENSSL_ia32cap set by the user: started once, the mask kept" test "$(starts \
+    env OPENSSL_ia32cap=':~0x0' "$IMPORT" verify -p "$T/k.pub" --identity "$T/id.txt" \
+    "$T/x.smig.age")" = 2 # env, then smig-import
+  check "... and not replaced" sh -c '! grep -q "0x10000" "$1"' sh "$T/strace"
+  check "verify of a plain archive: started once" test "$(starts "$IMPORT" verify \
+    -p "$T/k.pub" "$T/x.smig")" = 1
+else
+  echo "strace is not installed: the restart without AVX-512 is not checked"
+fi
+
 expect_exit 0 "export --encrypt-to FILE" ex -o "$T/r.smig.age" --encrypt-to "$T/recipients" \
   --compress gzip
 check "two X25519 stanzas" test "$(grep -ac '^-> X25519 ' "$T/r.smig.age")" = 2
