@@ -2221,6 +2221,11 @@ static int stage_file(struct stager *sg, struct archive_entry *ent, const char *
 				     m->local);
 			goto out;
 		}
+		/* start writing it to disk now, while the next members stream: apply makes every
+		 * placed file durable before it logs "complete" (journal.c), and by then little is
+		 * left to wait for */
+		if (!sg->hash_only)
+			(void)sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
 		{
 			struct stat fst;
 

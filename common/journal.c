@@ -506,7 +506,10 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The files moved into place are durable once their folders are: each folder once. */
+/* The files moved into place are durable once their data and their folders are: each file's
+ * data (staging started writing it back, so little is left to wait for), then each folder
+ * once. Before this, "complete" could be logged over files whose data was still only in the
+ * page cache: a power loss then left a journal that says done and disks of zeros. */
 static int sync_placed(const struct smig_journal *j, struct smig_err *e)
 {
 	char **dirs = calloc(j->nops ? j->nops : 1, sizeof(*dirs));
@@ -518,8 +521,18 @@ static int sync_placed(const struct smig_journal *j, struct smig_err *e)
 	for (size_t i = 0; i < j->nops; i++) {
 		char *slash;
 
+		int fd;
+
 		if (j->ops[i].kind != SMIG_OP_FILE)
 			continue;
+		fd = open(j->ops[i].target, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+		if (fd < 0 || fsync(fd) < 0) {
+			smig_err_sys(e, errno, _("cannot sync '%s'"), j->ops[i].target);
+			if (fd >= 0)
+				close(fd);
+			goto out;
+		}
+		close(fd);
 		if (!(dirs[n] = smig_strdup(j->ops[i].target, e)))
 			goto out;
 		slash = strrchr(dirs[n], '/');

@@ -97,9 +97,22 @@ HIVES_BEFORE=$(sha256sum "$HIVES/SYSTEM" "$HIVES/SOFTWARE" | cut -c1-64)
 expect_exit 0 "destination inventory before apply" "$EXPORT" inventory --source "$T/d1" --format json
 schema_check "the destination's inventory matches its schema" smig-inventory "$T/out"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(json.dumps({k: d[k] for k in ("virtual_machines","virtual_networks","host_settings") if k in d}, sort_keys=True))' "$T/out" >"$T/inv-before"
-expect_exit 0 "apply" "$IMPORT" apply -p "$T/k.pub" "$T/a.smig" --dest "$T/d1" \
+# strace (when there) records the fsyncs: "complete" promises placed files that survive a
+# power loss, so every file an operation placed must have been fsync'd, data and all
+TRACE=()
+command -v strace >/dev/null && TRACE=(strace -f -qq -y -e trace=fsync -o "$T/fsync.trace")
+expect_exit 0 "apply" "${TRACE[@]}" "$IMPORT" apply -p "$T/k.pub" "$T/a.smig" --dest "$T/d1" \
   --discard-saved-state "${MAPS[@]}"
 cp "$T/out" "$T/apply.out"
+if [ ${#TRACE[@]} -gt 0 ]; then
+  placed=$(awk -F'\t' '$1 == "file" {print $2}' "$T/d1"/smig-journal/"$ID"/ops)
+  check "apply placed files (journal ops)" test -n "$placed"
+  while IFS= read -r rel; do
+    check "placed file fsync'd before complete: $rel" grep -qF "<$T/d1/$rel>)" "$T/fsync.trace"
+  done <<<"$placed"
+else
+  echo "strace is not installed: the placed files' fsync is not checked"
+fi
 R=$T/d1/C/smig-reports/$ID
 check "apply prints the report folder" grep -q "reports: $R" "$T/apply.out"
 for f in compatibility manual-steps verification; do
