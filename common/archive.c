@@ -1341,7 +1341,9 @@ void smig_archive_limits_default(struct smig_archive_limits *l)
  * while it waits) and is cancelled when reading stops early: it may be blocked reading a pipe
  * that stalls. Under `mu`: the queue (head, count, held), finished, quit and failure.
  */
-#define RA_BUFS 4
+/* 8: the reader keeps going while the caller hashes a member itself (with 4 it stood still
+ * half the time on many small members: preflight of 250 x 8 MiB 1.12 s -> 1.05 s) */
+#define RA_BUFS 8
 
 struct source {
 	int fd;
