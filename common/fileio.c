@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "i18n.h"
+#include "interrupt.h"
 #include "winval.h"
 
 int smig_file_read(const char *path, size_t max, const char *what, char **buf, size_t *len,
@@ -250,4 +251,66 @@ char *smig_path_join(const char *a, const char *b, struct smig_err *e)
 	if (la > 0 && a[la - 1] == '/')
 		return smig_asprintf(e, "%s%s", a, b);
 	return smig_asprintf(e, "%s/%s", a, b);
+}
+
+/* The first hole at or after `pos` and the data after it ([*hole, *data) is the hole; *hole is
+ * `size` when there is none). 0, or -1 with errno. */
+static int next_hole(int fd, off_t pos, off_t size, off_t *hole, off_t *data)
+{
+	*hole = lseek(fd, pos, SEEK_HOLE);
+	if (*hole < 0)
+		return -1;
+	if (*hole >= size) {
+		*hole = *data = size;
+		return 0;
+	}
+	*data = lseek(fd, *hole, SEEK_DATA);
+	if (*data < 0 && errno == ENXIO)
+		*data = size;
+	return *data < 0 ? -1 : 0;
+}
+
+int smig_file_fill_holes(int fd, const char *name, struct smig_err *e)
+{
+	static const unsigned char zero[(size_t)1 << 16];
+	const off_t check_every = (off_t)64 << 20;
+	struct stat st;
+	struct timespec ts[2];
+	off_t pos = 0, hole, data, since_check = 0;
+
+	if (fstat(fd, &st) < 0)
+		return smig_err_sys(e, errno, _("cannot read '%s'"), name);
+	while (pos < st.st_size) {
+		if (next_hole(fd, pos, st.st_size, &hole, &data) < 0)
+			return smig_err_sys(e, errno, _("cannot read '%s'"), name);
+		for (pos = hole; pos < data;) {
+			size_t n = data - pos < (off_t)sizeof(zero) ? (size_t)(data - pos) : sizeof(zero);
+			ssize_t w = pwrite(fd, zero, n, pos);
+
+			if (w < 0 && errno == EINTR && !smig_interrupt_signal())
+				continue;
+			if (w <= 0)
+				return smig_err_sys(e, w < 0 ? errno : EIO, _("cannot write '%s'"), name);
+			pos += w;
+			since_check += w;
+			if (since_check >= check_every) {
+				since_check = 0;
+				if (smig_interrupt_check(e) < 0)
+					return -1;
+			}
+		}
+	}
+	/* done means done: no hole is left (a filesystem that makes holes of zeros itself would
+	 * leave the file sparse whatever is written) */
+	if (next_hole(fd, 0, st.st_size, &hole, &data) < 0)
+		return smig_err_sys(e, errno, _("cannot read '%s'"), name);
+	if (hole < st.st_size)
+		return smig_err_set(e, SMIG_ERR_IO, _("'%s' still has a hole at byte %lld after it "
+				      "was filled with zeros (the filesystem keeps zeros sparse)"), name,
+				    (long long)hole);
+	ts[0] = st.st_atim;
+	ts[1] = st.st_mtim;
+	if (futimens(fd, ts) < 0)
+		return smig_err_sys(e, errno, _("cannot set the time of '%s'"), name);
+	return 0;
 }

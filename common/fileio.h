@@ -32,6 +32,14 @@ int smig_file_write_atomic(const char *path, const void *data, size_t len, mode_
  */
 int smig_output_write(const char *path, const void *data, size_t len, mode_t mode,
 		      struct smig_err *e);
+/*
+ * Make the open file `fd` dense, as a Windows copy of a file that is not sparse is: every hole
+ * (SEEK_HOLE/SEEK_DATA) is written with zeros, then checked to be gone; its access and
+ * modification times are kept. Hyper-V refuses a virtual disk file that is sparse on NTFS
+ * (docs/formats.md A69). A stop request (interrupt.h) is looked at between 64 MiB pieces.
+ * `name` names the file in messages. 0, or -1 with `e` set.
+ */
+int smig_file_fill_holes(int fd, const char *name, struct smig_err *e);
 /* mkdir -p with `mode` for created directories. */
 int smig_mkdir_p(const char *path, mode_t mode, struct smig_err *e);
 /* Remove a tree (no symlink following). Missing is not an error. */

@@ -14,9 +14,11 @@
  * pass-through: emptied, reattached by migrate.ps1) and the id with --new-id.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "fileio.h"
 #include "i18n.h"
@@ -173,6 +175,19 @@ static const char *vm_label(const struct smig_plan_vm *pv)
 	return pv->src->name ? pv->src->name : pv->id;
 }
 
+/* The staged disk `path` without holes (docs/formats.md A69), its times kept. */
+static int fill_disk(const char *path, const char *winpath, struct smig_err *e)
+{
+	int fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY), rc;
+
+	if (fd < 0)
+		return smig_err_sys(e, errno, _("cannot open '%s'"), path);
+	rc = smig_file_fill_holes(fd, winpath, e);
+	if (close(fd) < 0 && rc == 0)
+		rc = smig_err_sys(e, errno, _("cannot write '%s'"), winpath);
+	return rc;
+}
+
 static int vm_ops(struct prep *x, struct smig_plan_vm *pv)
 {
 	const char *name = vm_label(pv);
@@ -207,6 +222,9 @@ static int vm_ops(struct prep *x, struct smig_plan_vm *pv)
 					      pd->parent_winpath, x->e) < 0)
 				return -1;
 		}
+		/* placed dense, as a Windows copy is: Hyper-V does not open a sparse disk file */
+		if (!x->dry && fill_disk(src, pd->winpath, x->e) < 0)
+			return -1;
 		what = smig_asprintf(x->e, OP_TEXT(x, N_("VM %s: disk %s%s%s")), name, pd->winpath,
 				     pd->reparent ? OP_TEXT(x, N_(", parent now ")) : "",
 				     pd->reparent ? pd->parent_winpath : "");

@@ -2,6 +2,7 @@
 #include "testutil.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -65,11 +66,67 @@ static void atomic_write_and_dirs(void **state)
 	free(dir);
 }
 
+/* A sparse file (holes first, between and last, as a fixed VHD staged from a sparse member):
+ * filled, it has no hole left, the same bytes and the same times. */
+static void fill_holes(void **state)
+{
+	struct smig_err e = SMIG_ERR_INIT;
+	char *dir = tu_mkdtemp(), *p = tu_fmt("%s/disk.vhd", dir), *q = tu_fmt("%s/copy", dir);
+	const off_t size = (off_t)70 << 20; /* past the 64 MiB between stop-request looks */
+	struct timespec ts[2] = {{1300000000, 0}, {1300000000, 0}};
+	struct stat before, after;
+	int fd;
+
+	(void)state;
+	fd = open(p, O_RDWR | O_CREAT | O_EXCL, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, size), 0);
+	assert_int_equal(pwrite(fd, "data in the middle", 18, (off_t)33 << 20), 18);
+	assert_int_equal(pwrite(fd, "conectix footer", 15, size - 512), 15);
+	assert_int_equal(futimens(fd, ts), 0);
+	assert_int_equal(fstat(fd, &before), 0);
+	if (lseek(fd, 0, SEEK_HOLE) == size) {
+		/* a filesystem without holes (tmpfs has them): nothing to show here */
+		close(fd);
+		tu_rmtree(dir);
+		free(dir);
+		free(p);
+		free(q);
+		skip();
+	}
+	assert_int_equal(tu_sh("cp --sparse=always '%s' '%s'", p, q), 0);
+	assert_int_equal(smig_file_fill_holes(fd, "D:\\VHD\\disk.vhd", &e), 0);
+	assert_int_equal(lseek(fd, 0, SEEK_HOLE), size);
+	assert_int_equal(fstat(fd, &after), 0);
+	assert_true((off_t)after.st_blocks * 512 >= size);
+	assert_int_equal(after.st_size, size);
+	assert_int_equal(after.st_mtim.tv_sec, before.st_mtim.tv_sec);
+	assert_int_equal(after.st_ino, before.st_ino);
+	assert_int_equal(close(fd), 0);
+	assert_int_equal(tu_sh("cmp -s '%s' '%s'", p, q), 0);
+	/* a file without holes is left as it is */
+	fd = open(p, O_RDWR);
+	assert_true(fd >= 0);
+	assert_int_equal(smig_file_fill_holes(fd, "D:\\VHD\\disk.vhd", &e), 0);
+	close(fd);
+	/* read-only: the error names the file */
+	fd = open(q, O_RDONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(smig_file_fill_holes(fd, "D:\\VHD\\copy.vhd", &e), -1);
+	assert_non_null(strstr(e.msg, "'D:\\VHD\\copy.vhd'"));
+	close(fd);
+	tu_rmtree(dir);
+	free(dir);
+	free(p);
+	free(q);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(read_with_cap),
 		cmocka_unit_test(atomic_write_and_dirs),
+		cmocka_unit_test(fill_holes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -113,6 +113,26 @@ if [ ${#TRACE[@]} -gt 0 ]; then
 else
   echo "strace is not installed: the placed files' fsync is not checked"
 fi
+# Hyper-V does not open a sparse virtual disk file (docs/formats.md A69): every placed disk is
+# dense, holes of the archive's sparse members (sql01-system.vhd, a fixed disk) filled
+disks=$(awk -F'\t' '$1 == "file" && $2 ~ /\.a?vhdx?$/ {print $2}' "$T/d1"/smig-journal/"$ID"/ops)
+check "apply placed disks" test "$(printf '%s\n' "$disks" | wc -l)" -ge 5
+check "placed disks have no hole (SEEK_HOLE)" python3 -c '
+import os, sys
+root = sys.argv[1]
+for rel in sys.argv[2].splitlines():
+    path = os.path.join(root, rel)
+    fd = os.open(path, os.O_RDONLY)
+    size = os.fstat(fd).st_size
+    hole = os.lseek(fd, 0, os.SEEK_HOLE)
+    os.close(fd)
+    assert hole == size, "%s: a hole at %d of %d bytes" % (rel, hole, size)
+' "$T/d1" "$disks"
+check "the fixed disk uses its whole size" python3 -c '
+import os, sys
+st = os.stat(sys.argv[1])
+assert st.st_blocks * 512 >= st.st_size, (st.st_blocks * 512, st.st_size)
+' "$T/d1/D/VHD/sql01-system.vhd"
 R=$T/d1/C/smig-reports/$ID
 check "apply prints the report folder" grep -q "reports: $R" "$T/apply.out"
 for f in compatibility manual-steps verification; do
