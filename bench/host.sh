@@ -23,6 +23,7 @@ if [ -z "$B" ]; then
 	cmake -S "$S" -B "$B" -DCMAKE_BUILD_TYPE=Release -DSMIG_SANITIZE=OFF >/dev/null
 	cmake --build "$B" -j"$(nproc)" --target smig-export smig-import smig-mkhost >/dev/null
 fi
+B=$(cd "$B" && pwd) # the host is built in a temporary directory: a relative path would break
 X=$B/smig-export
 I=$B/smig-import
 MK=$B/smig-mkhost

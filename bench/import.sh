@@ -13,6 +13,8 @@
 # lab-2012 example where it writes:
 #   bsdtar -xf ARCHIVE                      the floor every ratio is against
 #   bsdtar -xf + signify-openbsd -C         what docs/archive.md promises works without smig
+#   bsdtar -xf + sync                       bsdtar with the durability apply gives (apply
+#                                           fsyncs every file it places before "complete")
 #   smig-import verify                      target <= 0.50 x bsdtar -xf
 #   smig-import preflight, apply            apply target <= 1.00 x bsdtar -xf
 #   smig-import verify of the age archive   decryption's share of verify, target <= 10 %
@@ -152,13 +154,14 @@ export I
 rm -f results
 for r in $(seq 1 "$runs"); do
 	# odd rounds smig first, even rounds the stock tools first
-	steps=(bsd bsdsig verify preflight apply age mbsd mimport)
+	steps=(bsd bsdsync bsdsig verify preflight apply age mbsd mbsdsync mimport)
 	if [ $((r % 2)) = 0 ]; then
-		steps=(mimport mbsd age apply preflight verify bsdsig bsd)
+		steps=(mimport mbsdsync mbsd age apply preflight verify bsdsig bsdsync bsd)
 	fi
 	for s in "${steps[@]}"; do
 		case $s in
 		bsd) run bsdtar bsdtar -xf disk.smig -C out ;;
+		bsdsync) run bsdtar+sync sh -c 'bsdtar -xf disk.smig -C out && sync' ;;
 		bsdsig) run bsdtar+signify sh -c 'bsdtar -xf disk.smig -C out && cd out &&
 			signify-openbsd -C -q -p ../k.pub -x smig/SHA256.sig' ;;
 		verify) run verify "$I" verify -p k.pub disk.smig ;;
@@ -168,6 +171,7 @@ for r in $(seq 1 "$runs"); do
 		age) [ -z "$age_ok" ] || run verify-age "$I" verify -p k.pub --identity bench.key \
 			disk.smig.age ;;
 		mbsd) run many-bsdtar bsdtar -xf many.smig -C out ;;
+		mbsdsync) run many-bsdtar+sync sh -c 'bsdtar -xf many.smig -C out && sync' ;;
 		mimport) run many-preflight+apply bash -c many_import ;;
 		esac
 	done
@@ -187,8 +191,8 @@ cpu = {k: statistics.median(r[2] for r in v) for k, v in rows.items()}
 # on a busy machine and shows the work done
 print("\n%-24s %9s %5s %13s %10s %8s" % ("", "median s", "runs", "/ bsdtar -xf", "peak MiB",
                                          "CPU s"))
-for k in ["bsdtar", "bsdtar+signify", "verify", "preflight", "apply", "verify-age",
-          "many-bsdtar", "many-preflight+apply"]:
+for k in ["bsdtar", "bsdtar+sync", "bsdtar+signify", "verify", "preflight", "apply",
+          "verify-age", "many-bsdtar", "many-bsdtar+sync", "many-preflight+apply"]:
     if k not in med:
         continue
     base = med["many-bsdtar"] if k.startswith("many") else med["bsdtar"]
@@ -202,6 +206,10 @@ target("verify / bsdtar -xf", med["verify"] / med["bsdtar"], 0.50)
 target("apply / bsdtar -xf", med["apply"] / med["bsdtar"], 1.00)
 target("many: preflight + apply / bsdtar -xf", med["many-preflight+apply"] / med["many-bsdtar"],
        2.00)
+print("%-46s %6.2f   (apply's durability: the same data on disk when it ends)"
+      % ("apply / (bsdtar -xf + sync)", med["apply"] / med["bsdtar+sync"]))
+print("%-46s %6.2f" % ("many: preflight + apply / (bsdtar -xf + sync)",
+                       med["many-preflight+apply"] / med["many-bsdtar+sync"]))
 if "verify-age" in med:
     target("age: (verify encrypted - verify) / verify",
            (med["verify-age"] - med["verify"]) / med["verify"], 0.10)
