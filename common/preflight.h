@@ -73,7 +73,7 @@
 #include "importplan.h"
 #include "problem.h"
 
-/* Evaluate every blocker (SMIG1001-1011) and warning (SMIG2001-2009) of docs/reference.md for the
+/* Evaluate every blocker (SMIG1001-1013) and warning (SMIG2001-2010) of docs/reference.md for the
  * plan `p` against p->src (the archive's source model) and p->dst (the destination as read).
  * Appends items to `out`: each names its subject ("vm:web01", "switch:External LAN", "host",
  * "volume:D:") and says what to do (action text; for blockers the option or change that clears it).
