@@ -253,21 +253,19 @@ char *smig_path_join(const char *a, const char *b, struct smig_err *e)
 	return smig_asprintf(e, "%s/%s", a, b);
 }
 
-/* The first hole at or after `pos` and the data after it ([*hole, *data) is the hole; *hole is
- * `size` when there is none). 0, or -1 with errno. */
-static int next_hole(int fd, off_t pos, off_t size, off_t *hole, off_t *data)
+int smig_file_next_data(int fd, off_t off, off_t size, off_t *data, off_t *hole)
 {
-	*hole = lseek(fd, pos, SEEK_HOLE);
-	if (*hole < 0)
-		return -1;
-	if (*hole >= size) {
-		*hole = *data = size;
-		return 0;
-	}
-	*data = lseek(fd, *hole, SEEK_DATA);
+	*data = lseek(fd, off, SEEK_DATA);
 	if (*data < 0 && errno == ENXIO)
+		*data = size; /* only a hole remains */
+	else if (*data < 0)
+		*data = off;  /* no hole reporting: all of it is data */
+	if (*data > size)
 		*data = size;
-	return *data < 0 ? -1 : 0;
+	*hole = *data < size ? lseek(fd, *data, SEEK_HOLE) : size;
+	if (*hole < 0 || *hole > size)
+		*hole = size;
+	return 0;
 }
 
 int smig_file_fill_holes(int fd, const char *name, struct smig_err *e)
@@ -276,14 +274,13 @@ int smig_file_fill_holes(int fd, const char *name, struct smig_err *e)
 	const off_t check_every = (off_t)64 << 20;
 	struct stat st;
 	struct timespec ts[2];
-	off_t pos = 0, hole, data, since_check = 0;
+	off_t pos = 0, data, hole, since_check = 0;
 
 	if (fstat(fd, &st) < 0)
 		return smig_err_sys(e, errno, _("cannot read '%s'"), name);
-	while (pos < st.st_size) {
-		if (next_hole(fd, pos, st.st_size, &hole, &data) < 0)
-			return smig_err_sys(e, errno, _("cannot read '%s'"), name);
-		for (pos = hole; pos < data;) {
+	for (; pos < st.st_size; pos = hole) {
+		smig_file_next_data(fd, pos, st.st_size, &data, &hole);
+		while (pos < data) {
 			size_t n = data - pos < (off_t)sizeof(zero) ? (size_t)(data - pos) : sizeof(zero);
 			ssize_t w = pwrite(fd, zero, n, pos);
 
@@ -302,12 +299,11 @@ int smig_file_fill_holes(int fd, const char *name, struct smig_err *e)
 	}
 	/* done means done: no hole is left (a filesystem that makes holes of zeros itself would
 	 * leave the file sparse whatever is written) */
-	if (next_hole(fd, 0, st.st_size, &hole, &data) < 0)
-		return smig_err_sys(e, errno, _("cannot read '%s'"), name);
-	if (hole < st.st_size)
+	smig_file_next_data(fd, 0, st.st_size, &data, &hole);
+	if (data > 0 || hole < st.st_size)
 		return smig_err_set(e, SMIG_ERR_IO, _("'%s' still has a hole at byte %lld after it "
 				      "was filled with zeros (the filesystem keeps zeros sparse)"), name,
-				    (long long)hole);
+				    (long long)(data > 0 ? 0 : hole));
 	ts[0] = st.st_atim;
 	ts[1] = st.st_mtim;
 	if (futimens(fd, ts) < 0)

@@ -33,6 +33,12 @@ int smig_file_write_atomic(const char *path, const void *data, size_t len, mode_
 int smig_output_write(const char *path, const void *data, size_t len, mode_t mode,
 		      struct smig_err *e);
 /*
+ * The next run of data of `fd` (`size` bytes) at or after `off`, as SEEK_DATA/SEEK_HOLE see
+ * it: [*data, *hole); [off, *data) is a hole. *data is `size` when only a hole remains; a
+ * filesystem that does not report holes shows all of it as data. Always 0.
+ */
+int smig_file_next_data(int fd, off_t off, off_t size, off_t *data, off_t *hole);
+/*
  * Make the open file `fd` dense, as a Windows copy of a file that is not sparse is: every hole
  * (SEEK_HOLE/SEEK_DATA) is written with zeros, then checked to be gone; its access and
  * modification times are kept. Hyper-V refuses a virtual disk file that is sparse on NTFS

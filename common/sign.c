@@ -764,19 +764,11 @@ int smig_sha256_file(const char *path, const char *what, uint8_t out[32], struct
 	if (smig_sha256_init(&h, e) < 0)
 		goto out;
 	while (off < st.st_size) {
-		off_t data = lseek(fd, off, SEEK_DATA), hole;
+		off_t data, hole;
 
-		if (data < 0 && errno == ENXIO)
-			data = st.st_size; /* only a hole remains */
-		else if (data < 0)
-			data = off; /* no hole reporting: read everything */
-		if (data > st.st_size)
-			data = st.st_size;
+		smig_file_next_data(fd, off, st.st_size, &data, &hole);
 		if (smig_sha256_hole(&h, (uint64_t)(data - off), e) < 0)
 			goto out;
-		hole = data < st.st_size ? lseek(fd, data, SEEK_HOLE) : st.st_size;
-		if (hole < 0 || hole > st.st_size)
-			hole = st.st_size;
 		if (hash_range(&h, fd, data, hole, buf, BUFSZ, what, e) < 0)
 			goto out;
 		off = hole;
