@@ -1332,6 +1332,7 @@ void smig_archive_limits_default(struct smig_archive_limits *l)
 	l->max_members = 100000;
 	l->presig_hole_budget = PRESIG_HOLE_BUDGET;
 	l->age = NULL;
+	l->writeback = false;
 }
 
 /*
@@ -2234,7 +2235,7 @@ static int stage_file(struct stager *sg, struct archive_entry *ent, const char *
 		/* start writing it to disk now, while the next members stream: apply makes every
 		 * placed file durable before it logs "complete" (journal.c), and by then little is
 		 * left to wait for */
-		if (!sg->hash_only)
+		if (sg->lim->writeback)
 			(void)sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
 		{
 			struct stat fst;

@@ -137,6 +137,10 @@ struct smig_archive_limits {
 	/* identities or passphrase for an age-encrypted archive (docs/export.md §8), and its scrypt
 	 * bound; NULL: an encrypted archive is refused (SMIG_ERR_USAGE). Borrowed. */
 	const struct smig_age_keys *age;
+	/* smig_archive_extract_verified(): start writing each staged file back to disk as soon as
+	 * it is staged (apply: its files are placed, and fsync'd before the journal says
+	 * complete); false for a staging area that is only read and removed */
+	bool writeback;
 };
 /* 4 TiB per member, 64 TiB in total, 100000 members, 1 GiB of holes before the signature;
  * no age keys. */

@@ -706,7 +706,7 @@ int cmd_apply(int argc, char **argv)
 	}
 	remove_stale_staging(r.jroot);
 	/* staged on the destination's filesystem, so files are renamed into place */
-	if (session_open(&r.s, r.jroot, true, &e) < 0) {
+	if (session_open(&r.s, r.jroot, IMPORT_PLACE, &e) < 0) {
 		/* stopped while staging: say that nothing was changed (the staging area goes
 		 * with the session, the journal folder below if we made it) */
 		if (smig_interrupt_signal()) {

@@ -79,7 +79,7 @@ int cmd_preflight(int argc, char **argv)
 
 	if (session_parse(&s, "preflight", argc, argv, preflight_help, &code))
 		return code;
-	if (session_open(&s, NULL, false, &e) < 0 || smig_preflight(s.plan, &items, &e) < 0 ||
+	if (session_open(&s, NULL, IMPORT_HASH_ONLY, &e) < 0 || smig_preflight(s.plan, &items, &e) < 0 ||
 	    print_report(&s, "preflight", _("Compatibility report (preflight)"), &items, &e) < 0) {
 		code = fail(&e);
 		goto out;
@@ -131,7 +131,7 @@ static int report_check(struct import_session *s, struct smig_live **live,
 	if (s->state != NULL && smig_livecheck_load(s->state, live, e) < 0)
 		return -1;
 	s->use_record = true;
-	if (import_archive_open(s->archive, s->pub, NULL, true, &s->dec, &s->a, e) < 0 ||
+	if (import_archive_open(s->archive, s->pub, NULL, IMPORT_STAGE, &s->dec, &s->a, e) < 0 ||
 	    (!s->io_given && reuse_options(s, e) < 0) || session_plan(s, e) < 0)
 		return -1;
 	if (*live != NULL)

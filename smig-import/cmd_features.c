@@ -446,7 +446,7 @@ int cmd_features(int argc, char **argv)
 		return usage_error("features", _("--drive, --ipconfig and --systeminfo need --dest"));
 	label = import_archive_label(argv[optind]);
 	/* Trust first: nothing else is read before the archive has been verified. */
-	if (import_archive_open(argv[optind], pubpath, tmp, false, &dec, &a, &e) < 0 ||
+	if (import_archive_open(argv[optind], pubpath, tmp, IMPORT_HASH_ONLY, &dec, &a, &e) < 0 ||
 	    smig_manifest_load(NULL, &ft, &e) < 0 ||
 	    (ho.root && smig_hostopts_read(&ho, &fs, &dst, &e) < 0) ||
 	    collect(a.desc, ft, dst, &rows, &nrows, &e) < 0)

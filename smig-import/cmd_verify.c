@@ -100,7 +100,7 @@ int cmd_verify(int argc, char **argv)
 	if (argc - optind > 1)
 		return usage_error("verify", _("unexpected argument '%s'"), argv[optind + 1]);
 	path = argv[optind];
-	if (import_archive_open(path, pubpath, tmp, false, &dec, &a, &e) < 0)
+	if (import_archive_open(path, pubpath, tmp, IMPORT_HASH_ONLY, &dec, &a, &e) < 0)
 		return fail(&e);
 	printf(_("%s: OK (%zu members, archive id %s)\n"), import_archive_label(path),
 	       a.staged->count, a.desc->archive_id);

@@ -59,19 +59,26 @@ struct import_archive {
 	struct smig_descriptor *desc;
 };
 
+/* What import_archive_open() keeps of the members. */
+enum import_stage {
+	IMPORT_HASH_ONLY, /* hashed as they stream by (verify, features, preflight) */
+	IMPORT_STAGE,     /* staged as files, read and removed again (report --against) */
+	IMPORT_PLACE,     /* staged as files that apply places: written back as they are staged */
+};
+
 /*
  * Stage `path` ("-" = standard input) under a new private directory in `tmp_parent` (NULL =
  * $TMPDIR, else /tmp), verify it with the public key file `pubpath` and read its descriptor.
- * Without `files`, nothing is staged but what the pre-signature bounds require (members are
- * hashed as they stream by, the descriptor kept in memory): the members' `local` are NULL, for
- * the commands that need only the descriptor.
+ * With IMPORT_HASH_ONLY nothing is staged but what the pre-signature bounds require (members
+ * are hashed as they stream by, the descriptor kept in memory): the members' `local` are NULL,
+ * for the commands that need only the descriptor.
  * An age-encrypted archive is decrypted while it is staged with the keys `dec` names (NULL:
  * none; it is then refused, exit 2). Trust and structure failures, decryption failures among
  * them, are SMIG_ERR_INTEGRITY; nothing is left behind on failure.
  */
 int import_archive_open(const char *path, const char *pubpath, const char *tmp_parent,
-			bool files, const struct import_decrypt *dec, struct import_archive *a,
-			struct smig_err *e);
+			enum import_stage how, const struct import_decrypt *dec,
+			struct import_archive *a, struct smig_err *e);
 /* The progress display import_archive_open() draws while it reads (--progress; AUTO is
  * NEVER with -q). */
 void import_set_progress(enum progress_mode m);

@@ -303,10 +303,10 @@ int session_plan(struct import_session *s, struct smig_err *e)
 			       &s->plan, e);
 }
 
-int session_open(struct import_session *s, const char *tmp_parent, bool files,
+int session_open(struct import_session *s, const char *tmp_parent, enum import_stage how,
 		 struct smig_err *e)
 {
-	if (import_archive_open(s->archive, s->pub, tmp_parent, files, &s->dec, &s->a, e) < 0)
+	if (import_archive_open(s->archive, s->pub, tmp_parent, how, &s->dec, &s->a, e) < 0)
 		return -1;
 	return session_plan(s, e);
 }

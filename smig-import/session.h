@@ -50,9 +50,10 @@ struct import_session {
  * or a usage error printed). `help` prints the command's help. */
 int session_parse(struct import_session *s, const char *cmd, int argc, char **argv,
 		  void (*help)(void), int *code);
-/* Verify the archive, staging its files under `tmp_parent` (NULL = $TMPDIR) when `files`
- * (apply; preflight needs only the descriptor), read the destination and build the plan. */
-int session_open(struct import_session *s, const char *tmp_parent, bool files,
+/* Verify the archive, staging its files under `tmp_parent` (NULL = $TMPDIR) as `how` says
+ * (apply: IMPORT_PLACE; preflight needs only the descriptor), read the destination and build
+ * the plan. */
+int session_open(struct import_session *s, const char *tmp_parent, enum import_stage how,
 		 struct smig_err *e);
 /* Read the destination and build the plan for the already opened archive. With
  * s->use_record, the plan is built from the destination as the apply of this archive recorded

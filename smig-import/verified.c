@@ -115,7 +115,7 @@ static int read_descriptor(const char *label, struct smig_staged *st,
 		goto out;
 	}
 	if (st->members[0].local == NULL) {
-		/* read into memory as it was checked (import_archive_open without files) */
+		/* read into memory as it was checked (import_archive_open with IMPORT_HASH_ONLY) */
 		if (st->members[0].data == NULL)
 			return smig_err_set(e, SMIG_ERR_INTEGRITY, _("'%s': '%s' was not kept"), label,
 					    DESCRIPTOR_NAME);
@@ -223,8 +223,8 @@ static int load_keys(const struct import_decrypt *dec, struct smig_age_keys *k,
 }
 
 int import_archive_open(const char *path, const char *pubpath, const char *tmp_parent,
-			bool files, const struct import_decrypt *dec, struct import_archive *a,
-			struct smig_err *e)
+			enum import_stage how, const struct import_decrypt *dec,
+			struct import_archive *a, struct smig_err *e)
 {
 	static const char *const keep[] = {DESCRIPTOR_NAME, NULL};
 	struct smig_archive_limits lim;
@@ -238,6 +238,7 @@ int import_archive_open(const char *path, const char *pubpath, const char *tmp_p
 	smig_age_keys_init(&keys);
 	smig_archive_limits_default(&lim);
 	lim.age = &keys;
+	lim.writeback = how == IMPORT_PLACE;
 	if (smig_sign_read_pubkey(pubpath, &pub, e) < 0 || load_keys(dec, &keys, e) < 0)
 		goto out;
 	if (tmp_parent == NULL) {
@@ -263,7 +264,7 @@ int import_archive_open(const char *path, const char *pubpath, const char *tmp_p
 	progress_init(&pr, progress_mode);
 	progress_start(&pr);
 	smig_archive_set_read_progress(read_progress, &pr);
-	if (files)
+	if (how != IMPORT_HASH_ONLY)
 		rc = smig_archive_extract_verified(path, staging, &pub, &lim, &a->staged, e);
 	else
 		rc = smig_archive_check_verified(path, staging, &pub, &lim, keep,
