@@ -1031,6 +1031,25 @@ static void helpers(struct gen *g)
 	       "\t}\n"
 	       "}\n"
 	       "\n"
+	       "");
+	comment(g, "",
+	        _("Hyper-V does not open a virtual disk that is an NTFS sparse file "
+	          "(0xC03A001A). apply wrote every hole of the disks it placed, but a Linux NTFS "
+	          "driver may have left the sparse flag set: the VM is not registered until it "
+	          "is cleared (no 2012 cmdlet clears it)."));
+	put(g, "function Assert-SmigDense {\n"
+	       "\tparam([string]$Path)\n"
+	       "\n"
+	       "\tif ((Test-Path -LiteralPath $Path) -and "
+	       "((Get-Item -LiteralPath $Path).Attributes -band [IO.FileAttributes]::SparseFile) "
+	       "-ne 0) {\n"
+	       "\t\tthrow (");
+	msg(g, _("{0} is an NTFS sparse file, which Hyper-V does not open: run fsutil sparse "
+	         "setflag \"{0}\" 0, then migrate.ps1 again"));
+	put(g, " -f $Path)\n"
+	       "\t}\n"
+	       "}\n"
+	       "\n"
 	       "function Test-SmigSameFile {\n"
 	       "\tparam([string]$A, [string]$B)\n"
 	       "\n"
@@ -2368,6 +2387,15 @@ static void vm_grant(struct gen *g, const char *ind, const char *winpath, const 
 	catch_item(g, "vms", "$smigVmName", "$smigVmId");
 }
 
+/* Stop, inside a try block that reports for $smigVmName, if disk `winpath` is an NTFS
+ * sparse file (A69); at indentation `ind`. */
+static void assert_dense(struct gen *g, const char *ind, const char *winpath)
+{
+	putf(g, "%sAssert-SmigDense -Path ", ind);
+	val(g, winpath);
+	put(g, "\n");
+}
+
 static int phase_vms(struct gen *g)
 {
 	const struct smig_plan *p = g->p;
@@ -2383,6 +2411,24 @@ static int phase_vms(struct gen *g)
 		    _("the archive carries disks only (--type storage): apply placed them, no VM "
 		      "is registered"));
 		put(g, "\n");
+		for (i = 0; i < p->nvms; i++) {
+			const struct smig_plan_vm *v = &p->vms[i];
+
+			for (j = 0; j < v->ndisks && !v->disks[j].winpath; j++)
+				;
+			if (!v->selected || j == v->ndisks || !guid_upper(v->id, guid))
+				continue;
+			putf(g, "$smigVmId = '%s'\n$smigVmName = ", guid);
+			val(g, vm_name(v));
+			put(g, "\n");
+			for (j = 0; j < v->ndisks; j++) {
+				if (!v->disks[j].winpath)
+					continue;
+				put(g, "try {\n");
+				assert_dense(g, "\t", v->disks[j].winpath);
+				catch_item(g, "vms", "$smigVmName", "$smigVmId");
+			}
+		}
 		return 0;
 	}
 	for (i = 0, n = 0; i < p->nvms; i++) {
@@ -2417,8 +2463,11 @@ static int phase_vms(struct gen *g)
 		       "\t\t\tthrow (");
 		msg(g, _("its configuration is not at {0} (did apply finish?)"));
 		put(g, " -f $smigConfig)\n"
-		       "\t\t}\n"
-		       "\t\t$smigReport = Compare-VM -Path ");
+		       "\t\t}\n");
+		for (j = 0; j < v->ndisks; j++)
+			if (v->disks[j].winpath)
+				assert_dense(g, "\t\t", v->disks[j].winpath);
+		put(g, "\t\t$smigReport = Compare-VM -Path ");
 		val(g, v->config_winpath ? v->config_winpath : "");
 		put(g, " -Register -WhatIf:$false\n"
 		       "\t\tResolve-SmigReport -Report $smigReport -Label $smigVmName -VMId "

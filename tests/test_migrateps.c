@@ -329,6 +329,15 @@ static void test_lab(void **state)
 	                 1); /* dc01 only */
 	assert_non_null(strstr(ps1, "Grant-SmigAccess -Path 'D:\\VHD\\sql01-system.vhd' -Perm "
 	                            "'(F)' -Label $smigVmName -VMId $smigVmId\r\n"));
+	/* a sparse disk stops its VM before Compare-VM opens it (A69), checked once per disk */
+	assert_int_equal(count(ps1, "function Assert-SmigDense {\r\n"), 1);
+	at = strstr(ps1, "\t\tAssert-SmigDense -Path 'D:\\VHD\\sql01-system.vhd'\r\n");
+	assert_non_null(at);
+	assert_non_null(strstr(at, "$smigReport = Compare-VM"));
+	assert_true(strstr(at, "$smigVmId = '") == NULL ||
+	            strstr(at, "$smigReport = Compare-VM") < strstr(at, "$smigVmId = '"));
+	assert_int_equal(count(ps1, "\t\tAssert-SmigDense -Path 'D:\\VHD\\sql01-system.vhd'"), 1);
+	assert_true(count(vms, "\t\tAssert-SmigDense -Path ") >= f->src->nvms);
 
 	/* firewall: the user's rule is a manual item, the built-in rule disabled on the source is
 	 * disabled again, the active built-in rule is not touched */

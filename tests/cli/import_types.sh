@@ -56,6 +56,7 @@ check "storage: migrate.ps1 registers no VM" sh -c "! grep -q 'Import-VM -Compat
 check "storage: migrate.ps1 creates no network" sh -c "! grep -q 'New-VMSwitch -Name' '$R/migrate.ps1'"
 check "storage: migrate.ps1 sets no host setting" sh -c "! grep -q 'Set-VMHost -' '$R/migrate.ps1'"
 check "storage: migrate.ps1 says why" grep -q "the archive carries disks only (--type storage)" "$R/migrate.ps1"
+check "storage: migrate.ps1 checks that sql01's disk is not sparse" grep -q "Assert-SmigDense -Path 'C:\\\\Users\\\\Public\\\\Documents\\\\Hyper-V\\\\Virtual Hard Disks\\\\sql01-system.vhd'" "$R/migrate.ps1"
 ps2012_check "storage: migrate.ps1" "$R/migrate.ps1"
 check "storage: no store staged" test ! -e "$R/InitialStore.xml"
 check "storage: SMIG3013 says where web01's disks are" grep -q "SMIG3013.*vm:web01" "$R/manual-steps.txt"
