@@ -250,13 +250,24 @@ static int bad_option(int c, const struct option *opts, int argc, char **argv)
 
 static int open_log(const char *path)
 {
+	struct smig_err e = SMIG_ERR_INIT;
+	enum smig_output_kind kind;
 	int fd;
 
 	if (run.log) {
 		usage(_("--log given twice"));
 		return 2;
 	}
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	/* the rules of -o: never through a link (but /dev/stdout...), nor over a disk */
+	if (smig_output_kind(path, true, &kind, &e) < 0) {
+		fprintf(stderr, _("%s: cannot create the log '%s': %s\n"), run.prog, path, e.msg);
+		return smig_err_exit_code(&e);
+	}
+	if (kind == SMIG_OUTPUT_IN_PLACE)
+		fd = smig_output_open_in_place(path, &e);
+	else
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC,
+			  0644);
 	if (fd < 0 || (run.log = fdopen(fd, "w")) == NULL) {
 		fprintf(stderr, _("%s: cannot create the log '%s': %s\n"), run.prog, path,
 			strerror(errno));

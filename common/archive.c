@@ -511,6 +511,7 @@ struct smig_archive_writer {
 	char *path;     /* final name; NULL when writing to standard output */
 	char *tmp;      /* the temporary file being written; NULL for standard output */
 	int fd;
+	bool own_fd;    /* fd is ours to close: not standard output */
 	bool force;
 	bool failed;    /* a member failed half-way: the archive is unusable */
 	bool discard;   /* aborting: libarchive's final flush goes nowhere */
@@ -747,7 +748,7 @@ int smig_archive_writer_open_enc(const char *path, enum smig_compress c, int thr
 				 struct smig_err *e)
 {
 	struct smig_archive_writer *w = NULL;
-	struct stat st;
+	enum smig_output_kind kind;
 	int r;
 
 	*out = NULL;
@@ -761,14 +762,17 @@ int smig_archive_writer_open_enc(const char *path, enum smig_compress c, int thr
 	/* the header (and scrypt's second of work) before any file is created */
 	if (enc && smig_age_writer_new(enc, out_write, w, &w->age, e) < 0)
 		goto fail;
-	if (strcmp(path, "-") == 0) {
+	if (smig_output_kind(path, force, &kind, e) < 0)
+		goto fail;
+	if (kind == SMIG_OUTPUT_STDOUT) {
 		w->fd = STDOUT_FILENO;
-	} else {
-		if (!force && lstat(path, &st) == 0) {
-			smig_err_set(e, SMIG_ERR_USAGE,
-				     _("'%s' already exists; refusing to overwrite it"), path);
+	} else if (kind == SMIG_OUTPUT_IN_PLACE) {
+		/* /dev/null, a FIFO, a process substitution: written as it is, never replaced */
+		w->path = smig_strdup(path, e);
+		if (w->path == NULL || (w->fd = smig_output_open_in_place(path, e)) < 0)
 			goto fail;
-		}
+		w->own_fd = true;
+	} else {
 		w->path = smig_strdup(path, e);
 		w->tmp = smig_asprintf(e, "%s.partial-XXXXXX", path);
 		if (w->path == NULL || w->tmp == NULL)
@@ -784,6 +788,7 @@ int smig_archive_writer_open_enc(const char *path, enum smig_compress c, int thr
 			w->tmp = NULL;
 			goto fail;
 		}
+		w->own_fd = true;
 		/* not on standard output: that may be a pipe, or a file that is not ours */
 		w->wb = true;
 	}
@@ -1159,7 +1164,7 @@ static void writer_free(struct smig_archive_writer *w)
 	/* nothing is left to write unless aborting, and then it is dropped */
 	stage_stop(&w->out, true);
 	stage_stop(&w->hash, true);
-	if (w->fd >= 0 && w->tmp)
+	if (w->fd >= 0 && w->own_fd)
 		close(w->fd);
 	smig_sha256_abort(&w->h);
 	ZSTD_freeCCtx(w->zc);
@@ -1237,6 +1242,20 @@ int smig_archive_writer_finish(struct smig_archive_writer *w, struct smig_err *e
 	archive_write_free(w->a);
 	w->a = NULL;
 	if (w->tmp == NULL) {
+		/* in place: what was written must have reached it (a FIFO or a character
+		 * device has nothing to flush: EINVAL) */
+		if (w->own_fd && fsync(w->fd) < 0 && errno != EINVAL && errno != EROFS) {
+			smig_err_sys(e, errno, _("cannot flush '%s'"), name);
+			goto fail;
+		}
+		if (w->own_fd) {
+			r = close(w->fd);
+			w->fd = -1;
+			if (r < 0) {
+				smig_err_sys(e, errno, _("cannot write '%s'"), name);
+				goto fail;
+			}
+		}
 		writer_free(w);
 		return 0;
 	}

@@ -147,7 +147,7 @@ fail:
 
 /* Write in place to what `path` names (a device, a FIFO, a link to one): no temporary file,
  * no rename, nothing created. */
-static int write_in_place(const char *path, const void *data, size_t len, struct smig_err *e)
+int smig_output_open_in_place(const char *path, struct smig_err *e)
 {
 	int fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
 	struct stat st;
@@ -160,6 +160,15 @@ static int write_in_place(const char *path, const void *data, size_t len, struct
 		close(fd);
 		return -1;
 	}
+	return fd;
+}
+
+static int write_in_place(const char *path, const void *data, size_t len, struct smig_err *e)
+{
+	int fd = smig_output_open_in_place(path, e);
+
+	if (fd < 0)
+		return -1;
 	if (write_all(fd, path, data, len, e) < 0) {
 		close(fd);
 		return -1;
@@ -169,20 +178,20 @@ static int write_in_place(const char *path, const void *data, size_t len, struct
 	return 0;
 }
 
-int smig_output_write(const char *path, const void *data, size_t len, mode_t mode,
-		      struct smig_err *e)
+int smig_output_kind(const char *path, bool replace, enum smig_output_kind *kind,
+		     struct smig_err *e)
 {
 	struct stat st;
 
 	if (strcmp(path, "-") == 0) {
-		if (write_all(STDOUT_FILENO, _("standard output"), data, len, e) < 0)
-			return -1;
+		*kind = SMIG_OUTPUT_STDOUT;
 		return 0;
 	}
 	if (lstat(path, &st) < 0) {
-		if (errno == ENOENT)
-			return smig_file_write_atomic(path, data, len, mode, e);
-		return smig_err_sys(e, errno, _("cannot write '%s'"), path);
+		if (errno != ENOENT)
+			return smig_err_sys(e, errno, _("cannot write '%s'"), path);
+		*kind = SMIG_OUTPUT_NEW;
+		return 0;
 	}
 	if (S_ISLNK(st.st_mode)) {
 		if (strncmp(path, "/dev/", 5) && strncmp(path, "/proc/", 6))
@@ -193,13 +202,46 @@ int smig_output_write(const char *path, const void *data, size_t len, mode_t mod
 			return smig_err_sys(e, errno, _("cannot write '%s'"), path);
 		if (S_ISDIR(st.st_mode))
 			return smig_err_set(e, SMIG_ERR_USAGE, _("'%s' leads to a directory"), path);
-		return write_in_place(path, data, len, e);
+		*kind = SMIG_OUTPUT_IN_PLACE;
+		return 0;
 	}
 	if (S_ISDIR(st.st_mode))
 		return smig_err_set(e, SMIG_ERR_USAGE, _("'%s' is a directory"), path);
-	if (S_ISREG(st.st_mode))
+	if (S_ISBLK(st.st_mode))
+		return smig_err_set(e, SMIG_ERR_USAGE,
+				    _("'%s' is a block device: smig does not write over a disk "
+				      "(write to a file on a filesystem of it)"),
+				    path);
+	if (S_ISREG(st.st_mode)) {
+		if (!replace) {
+			smig_err_set(e, SMIG_ERR_IO,
+				     _("'%s' already exists; refusing to overwrite it (use --force)"),
+				     path);
+			e->sys_errno = EEXIST;
+			return -1;
+		}
+		*kind = SMIG_OUTPUT_REPLACE;
+		return 0;
+	}
+	*kind = SMIG_OUTPUT_IN_PLACE;
+	return 0;
+}
+
+int smig_output_write(const char *path, const void *data, size_t len, mode_t mode,
+		      struct smig_err *e)
+{
+	enum smig_output_kind kind;
+
+	if (smig_output_kind(path, true, &kind, e) < 0)
+		return -1;
+	switch (kind) {
+	case SMIG_OUTPUT_STDOUT:
+		return write_all(STDOUT_FILENO, _("standard output"), data, len, e) < 0 ? -1 : 0;
+	case SMIG_OUTPUT_IN_PLACE:
+		return write_in_place(path, data, len, e);
+	default:
 		return smig_file_write_atomic(path, data, len, mode, e);
-	return write_in_place(path, data, len, e);
+	}
 }
 
 int smig_mkdir_p(const char *path, mode_t mode, struct smig_err *e)

@@ -7,6 +7,7 @@
 #ifndef SMIG_FILEIO_H
 #define SMIG_FILEIO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -24,14 +25,34 @@ int smig_file_write_atomic(const char *path, const void *data, size_t len, mode_
 			   struct smig_err *e);
 /*
  * Write a file the user named with -o/--log: "-" is standard output; a regular file (or a
- * path that does not exist yet) is written atomically (smig_file_write_atomic); a device, a
- * FIFO or a socket is written in place (/dev/null, a named pipe); a symbolic link under /dev
+ * path that does not exist yet) is written atomically (smig_file_write_atomic); a character
+ * device, a FIFO or a socket is written in place (/dev/null, a named pipe); a symbolic link under /dev
  * or /proc (/dev/stdout, /dev/fd/N of a process substitution) is written through in place.
- * Any other symbolic link, and a directory, are refused (SMIG_ERR_USAGE): smig never replaces
- * them.
+ * Any other symbolic link, a directory and a block device are refused (SMIG_ERR_USAGE): smig
+ * never replaces them (smig_output_kind).
  */
 int smig_output_write(const char *path, const void *data, size_t len, mode_t mode,
 		      struct smig_err *e);
+/* How a path the user named for output is written (smig_output_kind). */
+enum smig_output_kind {
+	SMIG_OUTPUT_STDOUT,   /* "-" */
+	SMIG_OUTPUT_NEW,      /* nothing there: a temporary file renamed into place */
+	SMIG_OUTPUT_REPLACE,  /* a regular file, `replace` allowed: the same, replacing it */
+	SMIG_OUTPUT_IN_PLACE, /* a character device, a FIFO, a socket, or what a link under
+			       * /dev or /proc leads to: opened and written as it is */
+};
+/*
+ * The rules of smig_output_write for a path the user named: a symbolic link (but under /dev
+ * or /proc), a directory and a block device are refused (SMIG_ERR_USAGE: smig never replaces
+ * them, and an archive written over a disk could not be read back, its end lost in what
+ * follows); an existing regular file is refused (SMIG_ERR_IO, sys_errno EEXIST) unless
+ * `replace`. 0 with *kind set, or -1.
+ */
+int smig_output_kind(const char *path, bool replace, enum smig_output_kind *kind,
+		     struct smig_err *e);
+/* Open an SMIG_OUTPUT_IN_PLACE path for writing; a regular file reached through /dev/stdout
+ * (the shell's redirection) is started over. The descriptor, or -1. */
+int smig_output_open_in_place(const char *path, struct smig_err *e);
 /*
  * The next run of data of `fd` (`size` bytes) at or after `off`, as SEEK_DATA/SEEK_HOLE see
  * it: [*data, *hole); [off, *data) is a hole. *data is `size` when only a hole remains; a

@@ -50,7 +50,9 @@ static void help(void)
 	       "                         volumes mounted read-only over SMB. A VM not off or\n"
 	       "                         saved is refused unless --type config\n"
 	       "  -s, --secret SEC       the signing key (from '%s keygen' or 'signify -G -n')\n"
-	       "  -o, --output ARCHIVE   the archive to write; '-' = standard output\n"
+	       "  -o, --output ARCHIVE   the archive to write; '-' = standard output; a FIFO or\n"
+	       "                         a character device is written as it is; a link, a\n"
+	       "                         folder or a block device is refused (exit 2)\n"
 	       "  --feature NAME         export this feature (repeatable; default all found)\n"
 	       "  --vm NAME|GUID         export this VM (repeatable; default all); without\n"
 	       "                         --feature the archive is of these VMs only: nothing\n"
@@ -239,6 +241,7 @@ int cmd_export(int argc, char **argv)
 	bool force = false, ask = false;
 	size_t members = 0;
 	struct stat st;
+	enum smig_output_kind okind = SMIG_OUTPUT_NEW;
 	char size[72];
 	int c, rc;
 
@@ -354,6 +357,13 @@ int cmd_export(int argc, char **argv)
 		smig_age_keys_wipe(&enc);
 		return rc;
 	}
+	/* where the archive goes, before any work: a link, a folder, a disk, an existing file
+	 * without --force (said again, race-free, when the archive is created) */
+	if (smig_output_kind(out, force, &okind, &e) < 0) {
+		smig_age_keys_wipe(&enc);
+		smig_cli_log("error", NULL, NULL, NULL, 0, e.msg);
+		return fail(&e);
+	}
 	if (ask && export_ask_passphrase(&enc, &e) < 0)
 		goto fail;
 
@@ -387,11 +397,16 @@ int cmd_export(int argc, char **argv)
 	progress_end(&pr.p);
 	if (rc < 0)
 		goto fail;
-	if (strcmp(out, "-") != 0 && stat(out, &st) == 0 && !smig_cli_quiet())
+	if (okind != SMIG_OUTPUT_STDOUT && okind != SMIG_OUTPUT_IN_PLACE && stat(out, &st) == 0 &&
+	    !smig_cli_quiet())
 		fprintf(stderr,
 		        P_("%s: wrote '%s': %s bytes, %zu member\n",
 		           "%s: wrote '%s': %s bytes, %zu members\n", members),
 		        PROG, out, smig_human_count((uint64_t)st.st_size, size, sizeof(size)), members);
+	else if (okind == SMIG_OUTPUT_IN_PLACE && !smig_cli_quiet())
+		fprintf(stderr, P_("%s: wrote '%s': %zu member\n", "%s: wrote '%s': %zu members\n",
+		                   members),
+		        PROG, out, members);
 	rc = 0;
 	goto out;
 fail:

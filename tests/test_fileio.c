@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "fileio.h"
@@ -121,12 +122,72 @@ static void fill_holes(void **state)
 	free(q);
 }
 
+/* What -o PATH means, for every kind of thing PATH can be. */
+static void output_kinds(void **state)
+{
+	struct smig_err e = SMIG_ERR_INIT;
+	enum smig_output_kind k;
+	char *dir = tu_mkdtemp(), *reg = tu_fmt("%s/reg", dir), *lnk = tu_fmt("%s/lnk", dir),
+	     *fifo = tu_fmt("%s/fifo", dir), *blk = tu_fmt("%s/blk", dir),
+	     *none = tu_fmt("%s/none", dir);
+
+	(void)state;
+	assert_int_equal(smig_output_kind("-", false, &k, &e), 0);
+	assert_int_equal(k, SMIG_OUTPUT_STDOUT);
+	assert_int_equal(smig_output_kind(none, false, &k, &e), 0);
+	assert_int_equal(k, SMIG_OUTPUT_NEW);
+	tu_write(reg, "x", 1);
+	assert_int_equal(smig_output_kind(reg, false, &k, &e), -1);
+	assert_int_equal(e.kind, SMIG_ERR_IO);
+	assert_int_equal(e.sys_errno, EEXIST);
+	assert_int_equal(smig_output_kind(reg, true, &k, &e), 0);
+	assert_int_equal(k, SMIG_OUTPUT_REPLACE);
+	/* a link, even to a regular file and with replace allowed, and a folder: refused */
+	assert_int_equal(symlink(reg, lnk), 0);
+	e = (struct smig_err)SMIG_ERR_INIT;
+	assert_int_equal(smig_output_kind(lnk, true, &k, &e), -1);
+	assert_int_equal(e.kind, SMIG_ERR_USAGE);
+	assert_non_null(strstr(e.msg, "symbolic link"));
+	e = (struct smig_err)SMIG_ERR_INIT;
+	assert_int_equal(smig_output_kind(dir, true, &k, &e), -1);
+	assert_int_equal(e.kind, SMIG_ERR_USAGE);
+	/* a FIFO and a character device: in place */
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_int_equal(smig_output_kind(fifo, false, &k, &e), 0);
+	assert_int_equal(k, SMIG_OUTPUT_IN_PLACE);
+	assert_int_equal(smig_output_kind("/dev/null", false, &k, &e), 0);
+	assert_int_equal(k, SMIG_OUTPUT_IN_PLACE);
+	/* a link under /dev leads where it leads: /dev/stdout may be anything but a folder */
+	if (access("/dev/stdout", F_OK) == 0) {
+		assert_int_equal(smig_output_kind("/dev/stdout", false, &k, &e), 0);
+		assert_int_equal(k, SMIG_OUTPUT_IN_PLACE);
+	}
+	/* a block device (a node made here needs no real disk; root only) */
+	if (mknod(blk, S_IFBLK | 0600, makedev(7, 250)) == 0) {
+		e = (struct smig_err)SMIG_ERR_INIT;
+		assert_int_equal(smig_output_kind(blk, true, &k, &e), -1);
+		assert_int_equal(e.kind, SMIG_ERR_USAGE);
+		assert_non_null(strstr(e.msg, "block device"));
+		/* and smig_output_write leaves it alone */
+		assert_int_equal(smig_output_write(blk, "x", 1, 0644, &e), -1);
+		assert_true(access(blk, F_OK) == 0);
+	}
+	tu_rmtree(dir);
+	free(dir);
+	free(reg);
+	free(lnk);
+	free(fifo);
+	free(blk);
+	free(none);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(read_with_cap),
 		cmocka_unit_test(atomic_write_and_dirs),
 		cmocka_unit_test(fill_holes),
+		cmocka_unit_test(output_kinds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -229,6 +229,45 @@ grep -q "'exists.smig' already exists" err || fail "overwrite message"
 expect_exit 0 "$X" export --source host -s k.sec -o exists.smig --force --progress never
 bsdtar -tf exists.smig >/dev/null || fail "--force did not write an archive"
 
+# -o names what the user means, as the reports' -o does: a character device, a FIFO, a
+# process substitution, /dev/stdout are written in place and stay what they are; a link, a
+# folder, a block device are refused with --force too, before any work, and left alone
+if [ -c /dev/null ] && [ -w /dev/null ]; then
+	for force in "" --force; do
+		expect_exit 0 "$X" export --source host -s k.sec -o /dev/null $force --progress never
+		[ -c /dev/null ] || fail "-o /dev/null $force: /dev/null is no longer a device"
+	done
+	[ -z "$(ls -a /dev | grep 'null\.partial' || true)" ] || fail "a temporary file was left in /dev"
+fi
+mkfifo pipe.smig
+cat pipe.smig >fromfifo.smig &
+reader=$!
+expect_exit 0 timeout 120 "$X" export --source host -s k.sec -o pipe.smig --progress never
+wait "$reader" || fail "the FIFO's reader failed"
+[ -p pipe.smig ] || fail "-o FIFO: no longer a FIFO"
+"$B/smig-import" verify -p k.pub fromfifo.smig >/dev/null 2>err || { cat err >&2; fail "-o FIFO: the archive read through it does not verify"; }
+expect_exit 0 "$X" export --source host -s k.sec -o >(cat >procsub.smig) --progress never
+for _ in $(seq 50); do "$B/smig-import" verify -p k.pub procsub.smig >/dev/null 2>&1 && break; sleep 0.2; done
+"$B/smig-import" verify -p k.pub procsub.smig >/dev/null 2>err || { cat err >&2; fail "-o process substitution: no valid archive"; }
+echo old >redirected.smig
+expect_exit 0 sh -c '"$1" export --source host -s k.sec -o /dev/stdout --progress never >redirected.smig' sh "$X"
+"$B/smig-import" verify -p k.pub redirected.smig >/dev/null 2>err || { cat err >&2; fail "-o /dev/stdout: the redirected file does not verify"; }
+echo keep >target.smig
+ln -s target.smig link.smig
+mkdir folder.smig
+refused=(link.smig folder.smig)
+if mknod disk.smig b 7 250 2>/dev/null; then refused+=(disk.smig); fi
+for out in "${refused[@]}"; do
+	expect_exit 2 "$X" export --source host -s k.sec -o "$out" --force --progress never
+	[ "$(wc -l <err)" -eq 1 ] || { cat err >&2; fail "-o $out: not one error line"; }
+	grep -q "'$out'" err || fail "-o $out: the error does not name it"
+	[ -z "$(ls -a | grep "$out\.partial" || true)" ] || fail "-o $out: a temporary file was left"
+done
+grep -q "block device" err || [ "${#refused[@]}" -eq 2 ] || fail "block device message"
+[ -L link.smig ] && [ "$(cat target.smig)" = keep ] || fail "-o link: the link or its target changed"
+[ -d folder.smig ] && [ -z "$(ls -A folder.smig)" ] || fail "-o folder: the folder changed"
+[ "${#refused[@]}" -eq 2 ] || [ -b disk.smig ] || fail "-o block device: no longer a block device"
+
 # the wrong kind of key file: a public key as the secret key (sign.h: SMIG_ERR_FORMAT, exit 1)
 expect_exit 1 "$X" export --source host -s k.pub -o x.smig
 grep -q '^smig-export: ' err || fail "wrong key message"

@@ -99,6 +99,20 @@ check "apply --log matches the log schema" python3 "$SMIG_SOURCE_DIR/tests/cli/s
 expect_exit 1 "--log in a missing folder" "$EXPORT" features --source host --log no/such/dir.log
 check "--log error names the file" one_line_error smig-export
 check "--log error names the file" grep -q "no/such/dir.log" "$T/err"
+# --log follows -o's rules: a link is refused, its target untouched; a FIFO is written in place
+echo keep >"$T/logtarget"
+ln -s "$T/logtarget" "$T/loglink"
+expect_exit 2 "--log a symlink is refused" "$EXPORT" features --source host --log "$T/loglink"
+check "--log symlink: one line naming it" one_line_error smig-export
+check "--log symlink: named" grep -q "loglink.*symbolic link" "$T/err"
+check "--log symlink: target untouched" grep -qx keep "$T/logtarget"
+mkfifo "$T/logfifo"
+cat "$T/logfifo" >"$T/logfifo.out" &
+logreader=$!
+expect_exit 0 "--log a FIFO" timeout 60 "$EXPORT" features --source host --log "$T/logfifo"
+wait "$logreader" || true
+check "--log FIFO: still a FIFO" test -p "$T/logfifo"
+check "--log FIFO: the log arrived" grep -q '"step":"start"' "$T/logfifo.out"
 
 # ---- no staging names in messages ----
 "$EXPORT" keygen -p other.pub -s other.sec
