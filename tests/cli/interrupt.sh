@@ -68,6 +68,42 @@ for sig in INT TERM; do
   check "import SIG$sig: destination as it was" test "$(tree "$T/dest-$sig")" = "$before"
 done
 
+# the same from an age archive that stalls half-way: its decrypting thread is the one blocked
+# in the read, and must be stopped too
+if command -v age-keygen >/dev/null; then
+  age-keygen -o "$T/id.txt" 2>/dev/null
+  chmod 600 "$T/id.txt"
+  "$EXPORT" export --source "$T/h" -s "$T/k.sec" -o "$T/a.smig.age" --progress never \
+    --encrypt-to "$(age-keygen -y "$T/id.txt")" 2>/dev/null
+  mkdir -p "$T/dest-age/C"
+  before=$(tree "$T/dest-age")
+  mkfifo "$T/fifo-age"
+  (head -c $(($(stat -c %s "$T/a.smig.age") / 2)) "$T/a.smig.age"; sleep 30) >"$T/fifo-age" &
+  writer=$!
+  "$IMPORT" apply -p "$T/k.pub" --identity "$T/id.txt" - --dest "$T/dest-age" \
+    <"$T/fifo-age" >/dev/null 2>"$T/err-age" &
+  pid=$!
+  for _ in $(seq 1 100); do
+    ls -d "$T/dest-age"/smig-journal/.smig-import-* >/dev/null 2>&1 && break
+    sleep 0.05
+  done
+  sleep 0.3
+  check "import age: apply was reading when the signal came" kill -0 "$pid"
+  sent=$(date +%s%N)
+  kill -INT "$pid"
+  rc=0
+  wait "$pid" || rc=$?
+  took=$(( ($(date +%s%N) - sent) / 1000000 ))
+  kill "$writer" 2>/dev/null || true
+  wait "$writer" 2>/dev/null || true
+  check "import age: killed by SIGINT (status $rc)" test "$rc" -eq 130
+  check "import age: stopped within 5 s of SIGINT (${took} ms)" test "$took" -lt 5000
+  check "import age: says it was interrupted" grep -q "interrupted by signal" "$T/err-age"
+  check "import age: destination as it was" test "$(tree "$T/dest-age")" = "$before"
+else
+  echo "age-keygen is not installed: the interrupted age import is not checked"
+fi
+
 # ---- Ctrl-C in the middle of an apply onto a real 2012 destination, with --log ----
 # Staging checks every hash: the 16 GiB disk's holes take seconds, and the stop request is
 # checked between slices of them, so apply stops at once. The log is complete JSON lines whose
