@@ -1752,29 +1752,39 @@ static int src_start(struct source *s, struct smig_err *e)
 	return 0;
 }
 
-/* Stop the decrypting thread (told to quit already, or finished) and free its buffers; one
- * still blocked in a read after half a second (a stalled pipe) is cancelled. */
+/*
+ * Join thread `tid`, told to quit: it sets *exited under `mu` and signals `cond` as it ends.
+ * Only a thread still blocked in a read after half a second (a stalled pipe) is cancelled:
+ * cancelling one that would end by itself unwinds through libraries that do not expect it.
+ */
+static void join_or_cancel(pthread_t tid, pthread_mutex_t *mu, pthread_cond_t *cond,
+			   const bool *exited)
+{
+	struct timespec until;
+	bool done;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_nsec += 500 * 1000 * 1000;
+	if (until.tv_nsec >= 1000 * 1000 * 1000) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000 * 1000 * 1000;
+	}
+	pthread_mutex_lock(mu);
+	while (!*exited && pthread_cond_timedwait(cond, mu, &until) == 0)
+		;
+	done = *exited;
+	pthread_mutex_unlock(mu);
+	if (!done)
+		pthread_cancel(tid);
+	pthread_join(tid, NULL);
+}
+
+/* Stop the decrypting thread and free its buffers. */
 static void crypt_stop(struct crypt_stage *c)
 {
 	if (c->started) {
-		struct timespec until;
-		bool exited;
-
 		crypt_quit(c);
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_nsec += 500 * 1000 * 1000;
-		if (until.tv_nsec >= 1000 * 1000 * 1000) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000 * 1000 * 1000;
-		}
-		pthread_mutex_lock(&c->mu);
-		while (!c->exited && pthread_cond_timedwait(&c->cond, &c->mu, &until) == 0)
-			;
-		exited = c->exited;
-		pthread_mutex_unlock(&c->mu);
-		if (!exited)
-			pthread_cancel(c->tid);
-		pthread_join(c->tid, NULL);
+		join_or_cancel(c->tid, &c->mu, &c->cond, &c->exited);
 		c->started = false;
 	}
 	if (c->init) {
@@ -1788,36 +1798,17 @@ static void crypt_stop(struct crypt_stage *c)
 	}
 }
 
-/*
- * Stop the thread and free what it used. Told to quit, it ends at its next buffer; only a
- * thread still blocked in a read after half a second (a stalled pipe) is cancelled: cancelling
- * one that would end by itself unwinds through libraries that do not expect it.
- */
+/* Stop the thread (and the decrypting one) and free what they used. Told to quit, it ends at
+ * its next buffer (join_or_cancel). */
 static void src_stop(struct source *s)
 {
 	if (s->started) {
-		struct timespec until;
-		bool exited;
-
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_nsec += 500 * 1000 * 1000;
-		if (until.tv_nsec >= 1000 * 1000 * 1000) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000 * 1000 * 1000;
-		}
 		pthread_mutex_lock(&s->mu);
 		s->quit = true;
 		pthread_cond_broadcast(&s->cond);
 		pthread_mutex_unlock(&s->mu);
 		crypt_quit(&s->crypt); /* the reading thread may wait for a decrypted buffer */
-		pthread_mutex_lock(&s->mu);
-		while (!s->exited && pthread_cond_timedwait(&s->cond, &s->mu, &until) == 0)
-			;
-		exited = s->exited;
-		pthread_mutex_unlock(&s->mu);
-		if (!exited)
-			pthread_cancel(s->tid);
-		pthread_join(s->tid, NULL);
+		join_or_cancel(s->tid, &s->mu, &s->cond, &s->exited);
 		s->started = false;
 	}
 	crypt_stop(&s->crypt);
