@@ -161,6 +161,9 @@ int smig_cli_main(const struct smig_program *p, int argc, char **argv)
 		printf("%s %s\n", p->name, SMIG_VERSION);
 		return 0;
 	}
+	/* a reader that goes away (export -o - | ssh ...) is a write error said in one line,
+	 * with the log's end, not a silent death by SIGPIPE */
+	signal(SIGPIPE, SIG_IGN);
 	for (i = 0; i < p->ncommands; i++)
 		if (strcmp(argv[1], p->commands[i].name) == 0) {
 			run.cmd = p->commands[i].name;

@@ -252,6 +252,13 @@ for _ in $(seq 50); do "$B/smig-import" verify -p k.pub procsub.smig >/dev/null 
 echo old >redirected.smig
 expect_exit 0 sh -c '"$1" export --source host -s k.sec -o /dev/stdout --progress never >redirected.smig' sh "$X"
 "$B/smig-import" verify -p k.pub redirected.smig >/dev/null 2>err || { cat err >&2; fail "-o /dev/stdout: the redirected file does not verify"; }
+# a reader that goes away half-way (ssh dropped): one line, exit 1, not a death by SIGPIPE
+set +e
+"$X" export --source host -s k.sec -o - --compress none --progress never 2>err | head -c 1000 >/dev/null
+rc=${PIPESTATUS[0]}
+set -e
+[ "$rc" = 1 ] || { cat err >&2; fail "-o - into a pipe closed early: exit $rc, expected 1"; }
+[ "$(wc -l <err)" -eq 1 ] && grep -q "standard output.*Broken pipe" err || { cat err >&2; fail "closed pipe message"; }
 echo keep >target.smig
 ln -s target.smig link.smig
 mkdir folder.smig
