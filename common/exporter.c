@@ -14,7 +14,6 @@
 #include <time.h>
 
 #include "descriptor.h"
-#include "fileio.h"
 #include "hive.h"
 #include "i18n.h"
 #include "regfile.h"
@@ -1121,7 +1120,6 @@ int smig_export_write(struct smig_export *x, const char *path, enum smig_compres
 {
 	struct smig_archive_writer *w = NULL;
 	struct smig_sumentry *sums = NULL;
-	enum smig_output_kind kind;
 	char id[37], created[32], *desc = NULL, *list = NULL, *sig = NULL;
 	size_t desclen = 0, listlen = 0, siglen = 0, tail = 0, i, ns = 0;
 	int64_t now = (int64_t)time(NULL);
@@ -1129,11 +1127,6 @@ int smig_export_write(struct smig_export *x, const char *path, enum smig_compres
 
 	if (!x->planned)
 		return smig_err_set(e, SMIG_ERR_USAGE, _("the export was not planned"));
-	/* before any work: an existing file without --force, a link, a folder, a disk */
-	if (smig_output_kind(path, force, &kind, e) < 0) {
-		log_item(x, "archive", NULL, path, false, e, "%s", e->msg);
-		return -1;
-	}
 	if (smig_uuid4(id, e) < 0)
 		return -1;
 	smig_unix_to_iso8601(now, created, sizeof(created));

@@ -62,7 +62,7 @@ int usage_error(const char *cmd, const char *fmt, ...)
 
 /*
  * OpenSSL's ChaCha20-Poly1305 takes its AVX-512 code where the CPU has it. Decrypting with it
- * on the reading thread slows SHA-256 on the other core by more than it gains (measured on an
+ * beside the hashing slows SHA-256 on the other core by more than it gains (measured on an
  * AMD EPYC: `verify` of an age archive 0.92 s against 0.78 s plain; with the AVX2 code 0.81 s;
  * AVX-512 frequency licences do the same on Intel), while the AVX2 code still decrypts at
  * 2 GB/s, ahead of the hashing. OpenSSL reads its capability mask once, when it is loaded, so a
